@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { registerHl7Commands } from './commands/hl7.js';
+import { registerSsmix2Commands } from './commands/ssmix2.js';
+import { EXIT } from './exit.js';
+
+/** Builds the `hie` command tree. Each domain registers its own subcommands. */
+export function buildProgram(): Command {
+  const program = new Command('hie')
+    .description('Regional health information exchange tools (地域医療連携ネットワーク)')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerHl7Commands(program);
+  registerSsmix2Commands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code: 0 ok, 1 findings/errors in the data, 2 usage error. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  // Commander calls process.exit through exitOverride as a thrown CommanderError; map it to our codes.
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      ) {
+        return EXIT.ok;
+      }
+      return EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`hie: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`hie: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.findings;
+  }
+}
+
+/** Thrown by a command for a bad argument or option (exit code 2). */
+export class UsageError extends Error {}
