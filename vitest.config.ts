@@ -8,6 +8,8 @@ export default defineConfig({
     alias: {
       '@hie/hl7v2': src('hl7v2'),
       '@hie/ssmix2': src('ssmix2'),
+      '@hie/server': src('server'),
+      '@hie/fhir-jp': src('fhir-jp'),
     },
   },
   test: {

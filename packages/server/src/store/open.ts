@@ -1,0 +1,78 @@
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+
+/** The two engines behind the one store interface: embedded SQLite, production PostgreSQL. */
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Store<DB> {
+  readonly db: Kysely<DB>;
+  readonly engine: Engine;
+  /** Human-readable location (file path or URL without password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL schema to use (created if missing): lets tests and tenants share one database. */
+  schema?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+/**
+ * Opens a store from a URL: `postgres://…` / `postgresql://…` for PostgreSQL; `sqlite:PATH`, a plain
+ * file path or `:memory:` for SQLite.
+ */
+export async function openStore<DB>(url: string, options: OpenOptions = {}): Promise<Store<DB>> {
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres<DB>(url, options);
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  return openSqlite<DB>(path);
+}
+
+function openSqlite<DB>(path: string): Store<DB> {
+  const database = new Database(path);
+  // WAL lets readers run beside the ingest writer; NORMAL is crash-safe in WAL mode (no corruption,
+  // at worst the last commits are rolled back), which our idempotent ingest tolerates.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  return {
+    db,
+    engine: 'sqlite',
+    location: path,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres<DB>(url: string, options: OpenOptions): Promise<Store<DB>> {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  }
+  if (schema) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const safeUrl = new URL(url);
+  safeUrl.password = '';
+  return {
+    db,
+    engine: 'postgres',
+    location: `${safeUrl.toString()}${schema ? `#${schema}` : ''}`,
+    close: () => db.destroy(),
+  };
+}
