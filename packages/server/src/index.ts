@@ -1,2 +1,3 @@
 export * from './audit/index.js';
+export * from './config/index.js';
 export * from './store/index.js';

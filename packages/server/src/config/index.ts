@@ -1,0 +1,1 @@
+export { ConfigError, type LoadConfigOptions, loadConfig } from './load.js';
