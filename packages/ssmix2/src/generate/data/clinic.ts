@@ -1,0 +1,205 @@
+/**
+ * Facility-side tables: departments, wards, diets, allergens, imaging and physiology procedures.
+ */
+
+/** SS-MIX2 unified department codes (HL7 table 0069; the guideline samples use 01 内科, 15 呼吸器外科, 24 産科). */
+export const DEPARTMENTS: Readonly<Record<string, string>> = {
+  '01': '内科',
+  '04': '神経内科',
+  '05': '呼吸器科',
+  '06': '消化器科',
+  '08': '循環器科',
+  '09': '小児科',
+  '10': '外科',
+  '11': '整形外科',
+  '19': '皮膚科',
+  '20': '泌尿器科',
+  '26': '眼科',
+};
+
+/** Wards (病棟) with their rooms; codes are local like the guideline's `32^302^1^^^N`. */
+export const WARDS: readonly { code: string; depts: readonly string[]; rooms: readonly number[] }[] = [
+  { code: '31', depts: ['01', '04', '05'], rooms: [301, 302, 303, 305, 306, 307] },
+  { code: '32', depts: ['06', '10'], rooms: [321, 322, 323, 325, 326] },
+  { code: '41', depts: ['08'], rooms: [401, 402, 403, 405] },
+  { code: '42', depts: ['11', '19', '20', '26'], rooms: [421, 422, 423, 425, 426, 427] },
+];
+
+/** Hospital diets (local codes `99XY3` as in the guideline sample `001^^99XY3`). */
+export const DIETS: Readonly<Record<string, { name: string; comment: string }>> = {
+  '001': { name: '常食', comment: '' },
+  '002': { name: '全粥食', comment: '消化の良いもの' },
+  '003': { name: 'エネルギーコントロール食１６００ｋｃａｌ', comment: '糖尿病食' },
+  '004': { name: '塩分制限食６ｇ', comment: '塩分控えめ' },
+  '005': { name: '腎臓病食（蛋白４０ｇ）', comment: '蛋白制限' },
+  '006': { name: '嚥下調整食', comment: 'とろみ付き' },
+};
+
+export interface Allergen {
+  readonly type: 'DA' | 'FA' | 'EA' | 'LA';
+  readonly typeName: string;
+  readonly code: string;
+  readonly name: string;
+  readonly system: string;
+  readonly reaction: string;
+  readonly weight: number;
+}
+
+/** Allergens: JC10 codes for スギ, ソバ, ハウスダスト are from the guideline sample; the rest are local codes (99ALG). */
+export const ALLERGENS: readonly Allergen[] = [
+  {
+    type: 'DA',
+    typeName: '薬剤アレルギー',
+    code: 'D001',
+    name: 'ペニシリン系抗菌薬',
+    system: '99ALG',
+    reaction: '発疹',
+    weight: 6,
+  },
+  {
+    type: 'DA',
+    typeName: '薬剤アレルギー',
+    code: 'D002',
+    name: 'セフェム系抗菌薬',
+    system: '99ALG',
+    reaction: '蕁麻疹',
+    weight: 3,
+  },
+  {
+    type: 'DA',
+    typeName: '薬剤アレルギー',
+    code: 'D003',
+    name: 'ロキソプロフェン',
+    system: '99ALG',
+    reaction: '喘息発作',
+    weight: 2,
+  },
+  {
+    type: 'DA',
+    typeName: '薬剤アレルギー',
+    code: 'D004',
+    name: 'ヨード造影剤',
+    system: '99ALG',
+    reaction: '嘔気・発疹',
+    weight: 3,
+  },
+  {
+    type: 'FA',
+    typeName: '食物アレルギー',
+    code: '5A1002411023006',
+    name: 'ソバ',
+    system: 'JC10',
+    reaction: '湿疹',
+    weight: 2,
+  },
+  {
+    type: 'FA',
+    typeName: '食物アレルギー',
+    code: 'F001',
+    name: '卵',
+    system: '99ALG',
+    reaction: '蕁麻疹',
+    weight: 3,
+  },
+  {
+    type: 'FA',
+    typeName: '食物アレルギー',
+    code: 'F002',
+    name: 'エビ',
+    system: '99ALG',
+    reaction: '口腔内のかゆみ',
+    weight: 3,
+  },
+  {
+    type: 'FA',
+    typeName: '食物アレルギー',
+    code: 'F003',
+    name: '牛乳',
+    system: '99ALG',
+    reaction: '腹痛',
+    weight: 1,
+  },
+  {
+    type: 'LA',
+    typeName: '花粉アレルギー',
+    code: '5A1002216023023',
+    name: 'スギ',
+    system: 'JC10',
+    reaction: '目のかゆみ',
+    weight: 6,
+  },
+  {
+    type: 'EA',
+    typeName: '環境アレルギー',
+    code: '5A1102700023023',
+    name: 'ハウスダスト',
+    system: 'JC10',
+    reaction: 'くしゃみ',
+    weight: 3,
+  },
+];
+
+export interface ImagingStudy {
+  readonly parent: readonly [code: string, name: string, system: string];
+  readonly children: readonly (readonly [code: string, name: string])[];
+  readonly modality: string;
+  readonly verified: boolean;
+}
+
+/** JJ1017 codes from the guideline samples (Ｘ線単純撮影, 胸部/腹部 立位正面 …, 経皮的超音波検査). */
+export const IMAGING: Readonly<Record<'chestXray' | 'abdXray' | 'abdUS', ImagingStudy>> = {
+  chestXray: {
+    parent: ['1000000000000000', 'Ｘ線単純撮影', 'JJ1017'],
+    children: [
+      ['10000002000102000000010000000000', '胸部.Ｘ線単純撮影.立位正面(A→P)'],
+      ['10000002000106000000010000000000', '胸部.Ｘ線単純撮影.立位側面(L→R)'],
+    ],
+    modality: 'CR',
+    verified: true,
+  },
+  abdXray: {
+    parent: ['1000000000000000', 'Ｘ線単純撮影', 'JJ1017'],
+    children: [
+      ['10000002500102000000010000000000', '腹部.Ｘ線単純撮影.立位正面(A→P)'],
+      ['10000002500602000000010000000000', '腹部.Ｘ線単純撮影.左側臥位正面(A→P)'],
+    ],
+    modality: 'CR',
+    verified: true,
+  },
+  abdUS: {
+    parent: ['99A000000000000', '経皮的超音波検査', 'JJ1017'],
+    // ILLUSTRATIVE child code: the body-part digits for 腹部 are not verified.
+    children: [['99A00002500000000000000000000000', '腹部.経皮的超音波検査']],
+    modality: 'US',
+    verified: false,
+  },
+};
+
+/** Upper GI endoscopy (LENDO codes from the guideline samples). */
+export const ENDOSCOPY = {
+  parent: ['11000000000', '検査.上部.-.-.-.-', 'LENDO'],
+  child: ['11000001000', '検査.上部.-.-.上部通常内視鏡.-', 'LENDO'],
+  modality: 'ES',
+} as const;
+
+/** ECG findings (標準１２誘導心電図 `9A110^…^JC10` as in the guideline sample). */
+export const ECG_FINDINGS: readonly string[] = [
+  '正常範囲',
+  '洞調律　正常範囲',
+  '洞性徐脈',
+  '左室肥大の疑い',
+  '完全右脚ブロック',
+  '非特異的ＳＴ－Ｔ変化',
+  '上室性期外収縮',
+];
+
+/**
+ * Some real facility codes (public lists, `shared/samples/ihe/jp-oid`) with their names and the
+ * town they stand in, so ORC-21/22 name and place them plausibly.
+ */
+export const KNOWN_FACILITIES: Readonly<Record<string, { name: string; city: string; town: string }>> = {
+  '3310210012': { name: '倉敷中央病院', city: '倉敷市', town: '美和' },
+  '3318800061': { name: '岡山赤十字病院', city: '岡山市北区', town: '西古松' },
+  '3319800011': { name: '岡山大学病院', city: '岡山市北区', town: '鹿田町' },
+  '3410124378': { name: '広島市立広島市民病院', city: '広島市中区', town: '基町' },
+};

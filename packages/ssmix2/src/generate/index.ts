@@ -1,0 +1,10 @@
+// Synthetic SS-MIX2 data (re-exported by the package's index.ts).
+export {
+  checkGenerateOptions,
+  DEFAULT_END_DATE,
+  type GenerateOptions,
+  GenerateOptionsError,
+  type GenerateSummary,
+  generateStorage,
+} from './generate.js';
+export { parseTruthLine, TRUTH_HEADER, type TruthRow } from './truth.js';
