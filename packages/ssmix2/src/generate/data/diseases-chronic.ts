@@ -2,7 +2,7 @@
 
 import { band, type DiseaseEntry, d, female, male } from './disease-model.js';
 
-export const CHRONIC_DISEASES: readonly DiseaseEntry[] = ([] = [
+export const CHRONIC_DISEASES: readonly DiseaseEntry[] = [
   d({
     key: 'dm2',
     name: '２型糖尿病',
@@ -435,4 +435,4 @@ export const CHRONIC_DISEASES: readonly DiseaseEntry[] = ([] = [
     procedures: [{ procedure: 'abdUS', perYear: 1 }],
     admissionRate: 0,
   }),
-]);
+];
