@@ -3,6 +3,13 @@
 export { concept, DEPARTMENTS, department, SYSTEMS, systemUri } from './codes.js';
 export { type Facility, type MappingSource, patientIdSystem } from './context.js';
 export { toFhirDate, toFhirDateTime, toFhirInstant } from './datetime.js';
+export {
+  contentTypeOf,
+  documentId,
+  type ExtendedDocumentSource,
+  type MappedDocument,
+  mapExtendedDocument,
+} from './document.js';
 export { escapeIdPart, ID_PATTERN, keyPrefix, patientResourceId, resourceId } from './ids.js';
 export { CANCEL_EVENTS, mapMessage } from './map-message.js';
 export {

@@ -46,6 +46,8 @@ export const EMITTED_TYPES = [
   'Observation',
   'DiagnosticReport',
   'ImagingStudy',
+  'DocumentReference',
+  'Binary',
 ] as const;
 
 /** Concrete resource types of FHIR 4.0.1 per the shipped StructureDefinitions (a 35 MB file: tests only). */
