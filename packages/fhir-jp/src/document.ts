@@ -2,12 +2,12 @@
 // one document (CDA R2, PDF, an HL7 v2 file such as NHO's vitals, images…) and its attachments.
 // The bytes stay in the hospital's storage: Binary resources carry only the content type, and the
 // gateway serves the file itself when a Binary is read.
-import { formatFileName } from '@hie/ssmix2';
+import { type ExtendedDataType, formatFileName } from '@hie/ssmix2';
 import type { Attachment, Binary, CodeableConcept, DocumentReference } from '@medplum/fhirtypes';
 import { concept } from './codes.js';
 import type { Facility } from './context.js';
 import { toFhirDate, toFhirInstant } from './datetime.js';
-import { escapeIdPart, ID_PATTERN, patientResourceId } from './ids.js';
+import { escapeIdPart, fit, ID_PATTERN, patientResourceId } from './ids.js';
 import type { MappedResource } from './types.js';
 
 export interface ExtendedDocumentSource {
@@ -15,15 +15,7 @@ export interface ExtendedDocumentSource {
   /** `YYYYMMDD` or `-`. */
   careDate: string;
   /** The data-type folder, `[local code]^local name^[local system]^standard code^standard name^standard system`. */
-  dataType: {
-    folder: string;
-    localCode: string;
-    localName: string;
-    localSystem: string;
-    standardCode: string;
-    standardName: string;
-    standardSystem: string;
-  };
+  dataType: ExtendedDataType;
   /** The content folder's specific key (固有キー), in the place of the order number. */
   specificKey: string;
   /** 17-digit write time of the content folder. */
@@ -72,16 +64,7 @@ export function documentId(
   const type = src.dataType.localCode || src.dataType.standardCode || src.dataType.folder;
   const date = /^\d{8}$/.test(src.careDate) ? src.careDate : '-';
   const id = `${escapeIdPart(src.patientId)}.${date}.EXT.${escapeIdPart(type)}.${escapeIdPart(src.specificKey)}`;
-  return id.length <= MAX_ID ? id : `${id.slice(0, MAX_ID - 9)}.${fnv1a(id)}`;
-}
-
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
+  return fit(id);
 }
 
 /** Maps one extended-storage content folder. A folder whose newest flag is `0` is the caller's to delete. */

@@ -37,7 +37,8 @@ function fnv1a(s: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-function fit(id: string): string {
+/** Fits an id to FHIR's 64 characters, deterministically (cut + FNV-1a hash of the whole). */
+export function fit(id: string): string {
   return id.length <= MAX ? id : `${id.slice(0, MAX - 9)}.${fnv1a(id)}`;
 }
 
