@@ -55,7 +55,6 @@ export function contentTypeOf(file: string): string {
   return byExtension[ext] ?? 'application/octet-stream';
 }
 
-const MAX_ID = 64;
 
 /** Document id: `<PID>.<date>.EXT.<escaped type code>.<escaped specific key>`, hashed to ≤ 64 characters. */
 export function documentId(
@@ -73,7 +72,7 @@ export function mapExtendedDocument(src: ExtendedDocumentSource, facility: Facil
   const folderName = formatFileName({ ...src, dataType: src.dataType.folder, orderNo: src.specificKey });
   const source = `urn:ssmix2:${facility.institutionCode}:ext:${encodeURIComponent(folderName)}`;
   const files = [src.mainDocument, ...src.attachments].filter((f): f is string => f !== undefined);
-  const binaries = files.map((file, i) => ({ binaryId: `${id.slice(0, MAX_ID - 3)}.b${i}`, file }));
+  const binaries = files.map((file, i) => ({ binaryId: fit(`${id}.b${i}`), file }));
   if (binaries.some((b) => !ID_PATTERN.test(b.binaryId))) throw new Error(`bad binary id for ${folderName}`);
   const written = toFhirInstant(src.timestamp.slice(0, 14));
   const careDate = /^\d{8}$/.test(src.careDate) ? toFhirDate(src.careDate) : undefined;
