@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerGatewayCommands } from './commands/gateway.js';
 import { registerHl7Commands } from './commands/hl7.js';
 import { registerSsmix2Commands } from './commands/ssmix2.js';
 import { EXIT } from './exit.js';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerHl7Commands(program);
   registerSsmix2Commands(program);
+  registerGatewayCommands(program);
   return program;
 }
 

@@ -11,6 +11,7 @@ interface GenerateFlags {
   seed: string;
   truth?: string;
   endDate?: string;
+  extended?: string;
 }
 
 function parseNumber(name: string, value: string, pattern: RegExp, what: string): number {
@@ -20,7 +21,8 @@ function parseNumber(name: string, value: string, pattern: RegExp, what: string)
 
 /**
  * `hie ssmix2 generate --patients N --facility CODE --years Y --seed S [--truth FILE]
- * [--end-date YYYYMMDD] OUT`: a realistic synthetic standardized storage, deterministic for a seed.
+ * [--end-date YYYYMMDD] [--extended DIR] OUT`: a realistic synthetic standardized storage (and, with
+ * --extended, an extended storage of CDA + PDF documents), deterministic for a seed.
  */
 export function registerGenerateCommand(ssmix2: Command): void {
   ssmix2
@@ -38,6 +40,11 @@ export function registerGenerateCommand(ssmix2: Command): void {
     .option('--seed <s>', 'seed of the population and of everything else', '1')
     .option('--truth <file>', 'ground-truth CSV (rows of other facilities already in it are kept)')
     .option('--end-date <yyyymmdd>', `last simulated day (default ${DEFAULT_END_DATE})`)
+    .option(
+      '--extended <dir>',
+      'also write an extended storage (拡張ストレージ) there: discharge summaries, referral letters and ' +
+        'imaging reports as CDA R2 + PDF content folders',
+    )
     .action(async (out: string, flags: GenerateFlags) => {
       const patients = parseNumber('--patients', flags.patients, /^\d+$/, 'a whole number');
       const years = parseNumber('--years', flags.years, /^\d+(\.\d+)?$/, 'a number of years');
@@ -54,6 +61,7 @@ export function registerGenerateCommand(ssmix2: Command): void {
           out,
           truthFile: flags.truth,
           endDate: flags.endDate,
+          extendedOut: flags.extended,
           onPatient: () => progress.increment(),
         });
       } catch (e) {
@@ -75,6 +83,19 @@ export function formatSummary(s: GenerateSummary, out: string, seconds: number):
   ];
   for (const [type, n] of Object.entries(s.byDataType))
     lines.push(`${type.padEnd(10)} ${String(n).padStart(8)}`);
+  if (s.extended) {
+    const names: Record<string, string> = {
+      DSUM: '退院時サマリ',
+      REFL: '診療情報提供書',
+      RADR: '読影レポート',
+    };
+    lines.push(
+      '',
+      `extended storage: ${s.extended.folders} documents (${s.extended.files} files) in ${s.extended.root}`,
+    );
+    for (const [kind, n] of Object.entries(s.extended.byDataType))
+      lines.push(`${kind.padEnd(10)} ${String(n).padStart(8)}  ${names[kind] ?? ''}`.trimEnd());
+  }
   lines.push('', `ground truth: ${s.truthFile}`, '');
   return lines.join('\n');
 }

@@ -154,7 +154,13 @@ class StaticProvider implements MigrationProvider {
 
 /** Brings the store's schema up to date; safe to call at every start. */
 export async function migrateToLatest(store: Store<unknown>): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: new StaticProvider() });
+  // On PostgreSQL the bookkeeping tables must live in the store's own schema: otherwise Kysely finds
+  // another schema's kysely_migration_lock through the catalog and never creates its own.
+  const migrator = new Migrator({
+    db: store.db,
+    provider: new StaticProvider(),
+    ...(store.engine === 'postgres' ? { migrationTableSchema: store.schema ?? 'public' } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -10,6 +10,8 @@ export interface Store<DB> {
   readonly engine: Engine;
   /** Human-readable location (file path or URL without password). */
   readonly location: string;
+  /** PostgreSQL schema the store lives in (`public` unless opened with one). */
+  readonly schema?: string;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ async function openPostgres<DB>(url: string, options: OpenOptions): Promise<Stor
   return {
     db,
     engine: 'postgres',
+    schema: schema ?? 'public',
     location: `${safeUrl.toString()}${schema ? `#${schema}` : ''}`,
     close: () => db.destroy(),
   };

@@ -5,13 +5,14 @@
  */
 
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { encodeHl7Text } from '@hie/hl7v2';
 import { StorageWriter } from '../storage/writer.js';
 import type { Draft } from './clinical/chart.js';
 import { simulatePatient } from './clinical/patient.js';
 import { dayFromYmd, isValidYmd, ymdFromDay } from './clock.js';
-import { facilityPatients, makeFacility } from './facility.js';
+import { ExtendedStorageGenerator, type ExtendedSummary } from './extended/extended.js';
+import { type FacilityPatient, facilityPatients, makeFacility } from './facility.js';
 import { TruthWriter, truthLine } from './truth.js';
 
 export interface GenerateOptions {
@@ -31,6 +32,11 @@ export interface GenerateOptions {
   onFile?: (path: string) => void;
   /** Called after each patient (for progress bars). */
   onPatient?: (done: number) => void;
+  /**
+   * Extended storage root (拡張ストレージ): discharge summaries, referral letters and imaging reports
+   * as CDA + PDF content folders. Default: none written (the standardized storage is the same either way).
+   */
+  extendedOut?: string;
 }
 
 export interface GenerateSummary {
@@ -38,6 +44,8 @@ export interface GenerateSummary {
   patients: number;
   byDataType: Record<string, number>;
   truthFile: string;
+  /** Present when `extendedOut` was given. */
+  extended?: ExtendedSummary & { root: string };
 }
 
 export const DEFAULT_END_DATE = '20261031';
@@ -84,7 +92,7 @@ const IN_FLIGHT = 12;
  * again would turn the first run's files into `_2` history, and two facilities' local IDs could
  * meet in one tree. One storage root per facility, as in a real network.
  */
-async function checkOutIsEmpty(out: string): Promise<void> {
+async function checkOutIsEmpty(out: string, option: 'out' | 'extendedOut' = 'out'): Promise<void> {
   let entries: string[];
   try {
     entries = await readdir(out);
@@ -95,7 +103,7 @@ async function checkOutIsEmpty(out: string): Promise<void> {
   const used = entries.filter((name) => !name.startsWith('.'));
   if (used.length > 0) {
     throw new GenerateOptionsError(
-      'out',
+      option,
       `${out} is not empty (${used[0]} …): generate into a new folder, one per facility`,
     );
   }
@@ -104,17 +112,30 @@ async function checkOutIsEmpty(out: string): Promise<void> {
 export async function generateStorage(options: GenerateOptions): Promise<GenerateSummary> {
   checkGenerateOptions(options);
   await checkOutIsEmpty(options.out);
+  if (options.extendedOut !== undefined) {
+    if (resolve(options.extendedOut) === resolve(options.out))
+      throw new GenerateOptionsError(
+        'extendedOut',
+        'extended storage needs a root of its own, not the standardized one',
+      );
+    await checkOutIsEmpty(options.extendedOut, 'extendedOut');
+  }
   const endDay = dayFromYmd(options.endDate ?? DEFAULT_END_DATE);
   const window = { startDay: endDay - Math.round(options.years * 365.25) + 1, endDay };
   const facility = makeFacility(options.seed, options.facilityCode);
   const writer = new StorageWriter(options.out);
   const truthFile = options.truthFile ?? join(options.out, '.hie', 'ground-truth.csv');
   const truth = await TruthWriter.open(truthFile, options.facilityCode);
+  const extended =
+    options.extendedOut === undefined
+      ? undefined
+      : new ExtendedStorageGenerator(options.extendedOut, options.seed, facility, ymdFromDay(endDay));
   const byDataType: Record<string, number> = {};
   let files = 0;
   let patients = 0;
 
-  const writeAll = async (drafts: readonly Draft[], patientId: string) => {
+  const writeAll = async (drafts: readonly Draft[], fp: FacilityPatient) => {
+    const patientId = fp.localId;
     for (const d of drafts) {
       const entry = {
         patientId,
@@ -130,6 +151,7 @@ export async function generateStorage(options: GenerateOptions): Promise<Generat
       byDataType[d.dataType] = (byDataType[d.dataType] ?? 0) + 1;
       options.onFile?.(path);
     }
+    await extended?.writePatient(fp, drafts);
     patients++;
     options.onPatient?.(patients);
   };
@@ -144,7 +166,7 @@ export async function generateStorage(options: GenerateOptions): Promise<Generat
     )) {
       await truth.add(truthLine(options.facilityCode, fp));
       const drafts = simulatePatient(options.seed, facility, fp, window);
-      const job: Promise<void> = writeAll(drafts, fp.localId).finally(() => inFlight.delete(job));
+      const job: Promise<void> = writeAll(drafts, fp).finally(() => inFlight.delete(job));
       inFlight.add(job);
       if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
     }
@@ -154,5 +176,13 @@ export async function generateStorage(options: GenerateOptions): Promise<Generat
     await truth.close();
   }
   const sorted = Object.fromEntries(Object.entries(byDataType).sort(([a], [b]) => a.localeCompare(b)));
-  return { files, patients, byDataType: sorted, truthFile };
+  return {
+    files,
+    patients,
+    byDataType: sorted,
+    truthFile,
+    ...(extended && options.extendedOut !== undefined
+      ? { extended: { root: options.extendedOut, ...extended.summary } }
+      : {}),
+  };
 }

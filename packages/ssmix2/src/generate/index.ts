@@ -1,4 +1,6 @@
 // Synthetic SS-MIX2 data (re-exported by the package's index.ts).
+
+export { EXTENDED_DATA_TYPES, type ExtendedSummary } from './extended/extended.js';
 export {
   checkGenerateOptions,
   DEFAULT_END_DATE,

@@ -1,0 +1,85 @@
+import { readFileSync, statSync } from 'node:fs';
+import { parseHl7 } from '@hie/hl7v2';
+import { type MllpReply, sendMllp } from '@hie/server';
+import type { Command } from 'commander';
+import { EXIT } from '../exit.js';
+import { UsageError } from '../main.js';
+import { portOption } from './gateway-options.js';
+import { countOption } from './ssmix2-args.js';
+
+interface SendFlags {
+  host: string;
+  port: number;
+  timeout: number;
+  json?: boolean;
+}
+
+interface SendLine {
+  file: string;
+  ack?: string;
+  controlId?: string;
+  error?: string;
+  reason?: string;
+}
+
+/** `hie gateway send FILE… --host H --port N`: exit 1 unless every message is accepted (AA / CA). */
+export function registerGatewaySendCommand(gateway: Command): void {
+  gateway
+    .command('send')
+    .description(
+      'Send HL7 v2 files over MLLP, one message per file, each after the previous ACK, and print the ACKs. ' +
+        'Exit 1 unless every message is accepted (AA or CA).',
+    )
+    .argument('<file...>', 'HL7 v2 message files (bytes sent as they are)')
+    .requiredOption('--port <n>', 'MLLP port', portOption('--port'))
+    .option('--host <host>', 'MLLP host', '127.0.0.1')
+    .option('--timeout <ms>', 'wait this long for each ACK', countOption('--timeout'), 30_000)
+    .option('--json', 'print one JSON object per line')
+    .action(async (files: string[], flags: SendFlags) => {
+      for (const f of files) {
+        let isFile = false;
+        try {
+          isFile = statSync(f).isFile();
+        } catch {
+          throw new UsageError(`${f}: no such file`);
+        }
+        if (!isFile) throw new UsageError(`${f}: not a file`);
+      }
+      const messages = files.map((f) => readFileSync(f));
+      let replies: MllpReply[];
+      try {
+        replies = await sendMllp(messages, { host: flags.host, port: flags.port, timeoutMs: flags.timeout });
+      } catch (e) {
+        process.stderr.write(`hie: cannot reach ${flags.host}:${flags.port}: ${(e as Error).message}\n`);
+        process.exitCode = EXIT.findings;
+        return;
+      }
+      const lines = files.map((file, i) => describe(file, replies[i]));
+      for (const line of lines) {
+        process.stdout.write(flags.json ? `${JSON.stringify(line)}\n` : `${formatLine(line)}\n`);
+      }
+      const accepted = lines.every((l) => l.ack === 'AA' || l.ack === 'CA');
+      process.exitCode = accepted ? EXIT.ok : EXIT.findings;
+    });
+}
+
+function describe(file: string, reply: MllpReply | undefined): SendLine {
+  if (!reply) return { file, reason: 'not sent (an earlier message got no ACK)' };
+  if (!reply.ok) return { file, reason: reply.message };
+  const parsed = parseHl7(reply.ack);
+  if (!parsed.ok) return { file, reason: `unreadable ACK: ${parsed.error.message}` };
+  const m = parsed.message;
+  const line: SendLine = { file, ack: m.get('MSA-1') ?? '', controlId: m.get('MSA-2') ?? '' };
+  const err = m.segment('ERR');
+  if (err) {
+    const location = [err.get(2, 1, 1), err.get(2, 1, 2), err.get(2, 1, 3)].filter(Boolean).join('^');
+    line.error =
+      `${location ? `${location} ` : ''}${err.get(3, 1, 1) ?? ''} ${err.get(8) ?? m.get('MSA-3') ?? ''}`.trim();
+  }
+  return line;
+}
+
+function formatLine(l: SendLine): string {
+  if (!l.ack) return `${l.file}\tNO ACK\t${l.reason ?? ''}`;
+  return [l.file, l.ack, l.controlId, l.error].filter((x) => x !== undefined && x !== '').join('\t');
+}

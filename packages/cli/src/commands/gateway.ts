@@ -1,0 +1,60 @@
+import { runGatewayUntilSignal } from '@hie/server';
+import type { Command } from 'commander';
+import { EXIT } from '../exit.js';
+import {
+  type GatewayFlags,
+  gatewayConfigFrom,
+  list,
+  portOption,
+  storeAndFacilityOptions,
+} from './gateway-options.js';
+import { registerReindexCommand } from './gateway-reindex.js';
+import { registerGatewaySendCommand } from './gateway-send.js';
+import { registerGatewayStatusCommand } from './gateway-status.js';
+
+/**
+ * `hie gateway …`: run the facility gateway in the foreground; `status`, `reindex`, `send` beside it.
+ */
+export function registerGatewayCommands(program: Command): void {
+  const gateway = program
+    .command('gateway')
+    .description(
+      'The facility gateway: run it (the default: `hie gateway --storage DIR …`, options in `hie gateway run --help`), ' +
+        'see its status, rebuild it, send it HL7 v2',
+    );
+  // `hie gateway --storage DIR …` runs the gateway: `run` is the default subcommand, so the options of
+  // `status`, `reindex` and `send` (which share names such as --db) stay their own.
+  runOptions(
+    gateway
+      .command('run', { isDefault: true })
+      .description(
+        'Run the facility gateway in the foreground: project SS-MIX2 storage to FHIR R4 (JP Core), serve ' +
+          'it to hub-signed requests, take HL7 v2 over MLLP and HTTP (POST /hl7/v2). Stop with Ctrl-C or SIGTERM.',
+      ),
+  ).action(async (flags: GatewayFlags) => {
+    const config = gatewayConfigFrom(flags);
+    await runGatewayUntilSignal(config);
+    process.exitCode = EXIT.ok;
+  });
+  registerGatewayStatusCommand(gateway);
+  registerReindexCommand(gateway);
+  registerGatewaySendCommand(gateway);
+}
+
+function runOptions(command: Command): Command {
+  return storeAndFacilityOptions(command)
+    .option(
+      '--inbound <dir>',
+      'storage the gateway files received HL7 messages into (default <data-dir>/inbound)',
+    )
+    .option('--host <host>', 'address to listen on (default 0.0.0.0)')
+    .option('--port <n>', 'HTTP port of the API (default 8080)', portOption('--port'))
+    .option('--mllp-port <n>', 'MLLP port for HL7 v2 (default 2575)', portOption('--mllp-port'))
+    .option('--no-mllp', 'do not listen for MLLP')
+    .option('--hub-key <file>', "the hub's public key(s): PEM, JWKS or {keys:[{issuer, jwk|pem}]}")
+    .option(
+      '--disclose <categories>',
+      'categories this facility discloses, comma-separated (default none)',
+      list,
+    );
+}

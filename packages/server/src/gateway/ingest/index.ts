@@ -1,0 +1,14 @@
+export type { DecodedFile, FileError, IngestErrorCode, ResourceRow } from './decode.js';
+export { GatewayIngest } from './ingest.js';
+export { kanaKey } from './patient-row.js';
+export { recordKey } from './record-key.js';
+export { gatewayStatus } from './status.js';
+export type {
+  GatewayFacility,
+  GatewayStatus,
+  IngestErrorRow,
+  IngestEvent,
+  IngestOptions,
+  IngestReport,
+} from './types.js';
+export { StorageWatcher, type StorageWatcherOptions } from './watch.js';
