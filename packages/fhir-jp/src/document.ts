@@ -55,7 +55,6 @@ export function contentTypeOf(file: string): string {
   return byExtension[ext] ?? 'application/octet-stream';
 }
 
-
 /** Document id: `<PID>.<date>.EXT.<escaped type code>.<escaped specific key>`, hashed to ≤ 64 characters. */
 export function documentId(
   src: Pick<ExtendedDocumentSource, 'patientId' | 'careDate' | 'dataType' | 'specificKey'>,
