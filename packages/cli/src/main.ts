@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAssertionCommands } from './commands/assertion.js';
 import { registerGatewayCommands } from './commands/gateway.js';
 import { registerHl7Commands } from './commands/hl7.js';
 import { registerSsmix2Commands } from './commands/ssmix2.js';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerHl7Commands(program);
   registerSsmix2Commands(program);
   registerGatewayCommands(program);
+  registerAssertionCommands(program);
   return program;
 }
 

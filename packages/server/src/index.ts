@@ -2,3 +2,4 @@ export * from './audit/index.js';
 export * from './config/index.js';
 export * from './gateway/run/index.js';
 export * from './store/index.js';
+export * from './trust/index.js';
