@@ -106,17 +106,8 @@ async function openBenchStore(location) {
   const server = await import('@hie/server');
   const [url, schema] = location.split('#');
   const store = await server.openStore(url, schema ? { schema, poolSize: 8 } : {});
-  // Kysely's migrator looks for its lock table in every schema: a test schema created at the same
-  // moment by another process can make it skip creating ours. Trying again settles it.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await server.migrateToLatest(store);
-      return store;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  await server.migrateToLatest(store);
+  return store;
 }
 
 async function dropSchema(schema) {

@@ -18,6 +18,7 @@ import { storageRoots } from './ssmix2-args.js';
 export interface GatewayFlags {
   config?: string;
   storage?: string[];
+  extended?: string[];
   inbound?: string;
   dataDir?: string;
   db?: string;
@@ -36,6 +37,7 @@ export function gatewayConfigFrom(flags: GatewayFlags): GatewayConfig {
   if (flags.storage) storageRoots(flags.storage);
   const overrides: Record<string, unknown> = {
     'storage.roots': flags.storage,
+    'storage.extended': flags.extended,
     'storage.inbound': flags.inbound,
     dataDir: flags.dataDir,
     db: flags.db,
@@ -114,6 +116,11 @@ export function storeAndFacilityOptions(command: Command): Command {
   return command
     .option('--config <file>', 'JSON configuration (flags win over it, HIE_* variables in between)')
     .option('--storage <dir>', "the hospital's SS-MIX2 storage root, read only (repeatable)", collect)
+    .option(
+      '--extended <dir>',
+      "the hospital's extended storage root (documents), read only (repeatable)",
+      collect,
+    )
     .option(
       '--data-dir <dir>',
       'folder for the default SQLite store and inbound storage (default hie-gateway-data)',

@@ -41,6 +41,7 @@ export function registerReindexCommand(gateway: Command): void {
         const progress = startProgress('reindex');
         const ingest = new GatewayIngest(store, {
           roots,
+          extendedRoots: config.storage.extended,
           facility: config.facility,
           watch: false,
           rescanIntervalMs: 0,
@@ -62,6 +63,7 @@ export function registerReindexCommand(gateway: Command): void {
           ? `${JSON.stringify(report, null, 2)}\n`
           : `reindexed ${roots.join(', ')} into ${store.location}\n` +
               `${report.seen} files, ${report.ingested} ingested, ${report.resourcesPut} resources, ` +
+              `${report.documents !== undefined ? `${report.documents} documents, ` : ''}` +
               `${report.errors} with errors, ${(report.ms / 1000).toFixed(1)} s\n`,
       );
       process.exitCode = report.errors > 0 ? EXIT.findings : EXIT.ok;

@@ -32,14 +32,27 @@ export async function serveBinary(
   const binary = await repository.read('Binary', id);
   if (binary.found) {
     await auditDisclosure(ctx, request, [reference(binary.row)]);
-    if (wantsFhir) {
+    if (wantsFhir && (JSON.parse(binary.row.json) as BinaryJson).data !== undefined) {
       reply.type(FHIR_JSON).send(binary.row.json);
       return;
     }
+    if (wantsFhir) {
+      const bytes = await readInside(binary.row.file_path, ctx.storageRoots);
+      if (!bytes) throw notFound(ctx, request, 'unknown');
+      reply
+        .type(FHIR_JSON)
+        .send({ ...(JSON.parse(binary.row.json) as object), data: bytes.toString('base64') });
+      return;
+    }
     const parsed = JSON.parse(binary.row.json) as BinaryJson;
-    reply
-      .type(parsed.contentType ?? 'application/octet-stream')
-      .send(Buffer.from(parsed.data ?? '', 'base64'));
+    if (parsed.data !== undefined) {
+      reply.type(parsed.contentType ?? 'application/octet-stream').send(Buffer.from(parsed.data, 'base64'));
+      return;
+    }
+    // A document file of extended storage: the row says where; the bytes never left the hospital.
+    const bytes = await readInside(binary.row.file_path, ctx.storageRoots);
+    if (!bytes) throw notFound(ctx, request, 'unknown');
+    reply.type(parsed.contentType ?? 'application/octet-stream').send(bytes);
     return;
   }
   const document = await repository.read('DocumentReference', id);
@@ -47,15 +60,8 @@ export async function serveBinary(
   const attachment = (JSON.parse(document.row.json) as DocumentJson).content?.find(
     (c) => c.attachment?.url === `Binary/${id}`,
   )?.attachment;
-  const path = attachment ? insideRoots(document.row.file_path, ctx.storageRoots) : undefined;
-  if (!attachment || !path) throw notFound(ctx, request, 'unknown');
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch {
-    // The file went away after ingest (renamed to _2 / _0): nothing to serve until the next ingest.
-    throw notFound(ctx, request, 'unknown');
-  }
+  const bytes = attachment ? await readInside(document.row.file_path, ctx.storageRoots) : undefined;
+  if (!attachment || !bytes) throw notFound(ctx, request, 'unknown');
   const contentType = attachment.contentType ?? 'application/octet-stream';
   await auditDisclosure(ctx, request, [reference(document.row), `Binary/${id}`]);
   if (wantsFhir) {
@@ -73,4 +79,15 @@ function insideRoots(filePath: string, roots: readonly string[]): string | undef
     if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return absolute;
   }
   return undefined;
+}
+
+/** The file's bytes when it lies inside a storage root and still exists (renamed to _2/_0 → gone until the next ingest). */
+async function readInside(filePath: string, roots: readonly string[]): Promise<Buffer | undefined> {
+  const path = insideRoots(filePath, roots);
+  if (!path) return undefined;
+  try {
+    return await readFile(path);
+  } catch {
+    return undefined;
+  }
 }

@@ -101,6 +101,8 @@ describe.each(TEST_ENGINES)('disclosure settings on %s', (engine) => {
         .sort(),
     );
     expect(december.total).toBeGreaterThan(0);
+    const timeline = await ask(`/fhir/${PATIENT}/$everything?start=2011-12-01&end=2011-12-31&_count=200`);
+    expect(ids(timeline)).toEqual(inDecember.map((r) => `${r.resource_type}/${r.id}`).sort());
     const coded = rows.find(
       (r) => r.patient_id === NHO_PATIENT && r.code && r.resource_type === 'Observation',
     )!;

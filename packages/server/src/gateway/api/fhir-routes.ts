@@ -50,11 +50,10 @@ export function registerFhirRoutes(app: FastifyInstance, ctx: GatewayContext): v
     const outcome = await repository.read(type, id);
     if (!outcome.found) throw notFound(ctx, request, outcome.why);
     await auditDisclosure(ctx, request, [reference(outcome.row)]);
-    reply
-      .type(FHIR_JSON)
-      .header('etag', `W/"${outcome.row.version_id}"`)
-      .header('last-modified', new Date(outcome.row.last_updated).toUTCString())
-      .send(outcome.row.json);
+    const modified = new Date(outcome.row.last_updated);
+    reply.type(FHIR_JSON).header('etag', `W/"${outcome.row.version_id}"`);
+    if (!Number.isNaN(modified.getTime())) reply.header('last-modified', modified.toUTCString());
+    reply.send(outcome.row.json);
   });
 
   app.get<{ Params: Pick<Params, 'type'>; Querystring: QueryString }>(

@@ -92,7 +92,7 @@ describe.each(TEST_ENGINES)('paging under the access rule on %s', (engine) => {
           expect(new Set(search.totals)).toEqual(new Set([expectedSearch.length]));
         },
       ),
-      { numRuns: 25, interruptAfterTimeLimit: 6000 },
+      { numRuns: 60, interruptAfterTimeLimit: 6000 },
     );
   });
 });

@@ -41,9 +41,17 @@ export class DecodePool {
         this.waiting.delete(m.id);
         p?.resolve(m.decoded);
       });
-      w.on('error', (e) => {
+      // A dead worker fails what it had in hand (the pass ends; the next one redoes it) and leaves
+      // the pool, which decodes in this thread once no worker is left — never a request left hanging.
+      const retire = (e: Error) => {
+        const i = this.workers.indexOf(w);
+        if (i >= 0) this.workers.splice(i, 1);
         for (const p of this.waiting.values()) p.reject(e);
         this.waiting.clear();
+      };
+      w.on('error', retire);
+      w.on('exit', (code) => {
+        if (!this.closing) retire(new Error(`decode worker exited with code ${code}`));
       });
     }
   }
@@ -73,7 +81,10 @@ export class DecodePool {
     }) as Promise<DecodedFile[]>;
   }
 
+  private closing = false;
+
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -6,8 +6,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { mapMessage } from '@hie/fhir-jp';
 import { type Hl7Error, parseHl7 } from '@hie/hl7v2';
 import { parseFileName, type Ssmix2FileName } from '@hie/ssmix2';
-import type { Patient } from '@medplum/fhirtypes';
-import { patientRowOf } from './patient-row.js';
+import { type PatientLike, patientRowOf } from './patient-row.js';
 
 export interface ResourceRow {
   resource_type: string;
@@ -93,7 +92,7 @@ export function decodeFile(path: string, fileName: string, facility: MapFacility
         code: ix.code ?? null,
         json: JSON.stringify(e.resource),
       });
-      if (e.resource.resourceType === 'Patient') patient = patientRowOf(e.resource as Patient);
+      if (e.resource.resourceType === 'Patient') patient = patientRowOf(e.resource as PatientLike);
     }
     return {
       ok: true,

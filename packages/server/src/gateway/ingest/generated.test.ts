@@ -210,6 +210,7 @@ describe.each(TEST_ENGINES)('ingest of a generated storage on %s', (engine) => {
 
   test('started with the watcher, a file written by StorageWriter becomes queryable within seconds', async () => {
     // The generated dates are months old: watch every date folder, not only the recent ones.
+    await ingest.stop();
     ingest = new GatewayIngest(store, {
       roots: [storage.root],
       facility: FACILITY,

@@ -6,6 +6,7 @@ import type { Schema } from '../../store/schema.js';
 import { applyBatch, type BatchItem, type BatchResult } from './apply.js';
 import type { DecodedFile } from './decode.js';
 import { DecodePool } from './decode-pool.js';
+import { syncExtendedStorage } from './extended.js';
 import { chunks } from './rows.js';
 import type { IngestOptions, IngestReport } from './types.js';
 import { StorageWatcher } from './watch.js';
@@ -128,6 +129,8 @@ export class GatewayIngest {
 
   /** Drops the projection and rebuilds it from storage. */
   async reindex(): Promise<IngestReport> {
+    // A pass already running would skip files it handled before the drop: let it finish first.
+    await this.passRunning?.catch(() => undefined);
     await this.enqueue(() =>
       this.store.db.transaction().execute(async (trx) => {
         for (const table of ['gw_resource', 'gw_file', 'gw_patient', 'gw_error'] as const) {
@@ -151,6 +154,9 @@ export class GatewayIngest {
       batch = [];
       const decoded = this.changedOnly(part, report).then((todo) => this.pool.decode(todo));
       const written = this.commitLater(decoded, report);
+      // A failed batch ends the pass (awaited below); the batches still in flight must not turn
+      // into unhandled rejections meanwhile.
+      written.catch(() => undefined);
       window.push(written);
       if (window.length >= 3) await window.shift();
     };
@@ -167,6 +173,16 @@ export class GatewayIngest {
     if (batch.length > 0) await flush();
     await Promise.all(window);
     await this.sweep(seen, report);
+    const extendedRoots = this.options.extendedRoots ?? [];
+    if (extendedRoots.length > 0) {
+      const docs = await this.enqueue(() =>
+        syncExtendedStorage(this.store, extendedRoots, this.options.facility),
+      );
+      report.documents = docs.documents;
+      report.resourcesPut += docs.resourcesPut;
+      report.resourcesDeleted += docs.resourcesDeleted;
+      for (const problem of docs.problems) this.emitError(new Error(problem));
+    }
     report.ms = Date.now() - started;
     this.options.onEvent?.({ kind: 'scan-done', report });
     return report;

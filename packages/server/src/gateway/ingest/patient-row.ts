@@ -1,10 +1,22 @@
-import type { HumanName, Patient } from '@medplum/fhirtypes';
 import type { PatientFields } from './decode.js';
+
+/** The parts of a FHIR Patient read here (structural, so no FHIR type package is needed). */
+export interface PatientLike {
+  name?: HumanName[];
+  birthDate?: string;
+  gender?: string;
+}
+interface HumanName {
+  text?: string;
+  family?: string;
+  given?: string[];
+  extension?: { url: string; valueCode?: string }[];
+}
 
 const REPRESENTATION = 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation';
 
 /** gw_patient's searchable columns from a JP Core Patient (kanji IDE, kana SYL names). */
-export function patientRowOf(p: Patient): PatientFields {
+export function patientRowOf(p: PatientLike): PatientFields {
   const names = p.name ?? [];
   const byRep = (rep: string) =>
     names.find((n) => n.extension?.some((x) => x.url === REPRESENTATION && x.valueCode === rep));

@@ -12,6 +12,8 @@ export interface GatewayFacility {
 export interface IngestOptions {
   /** Standardized storage roots (read only: the gateway never writes into them). */
   roots: string[];
+  /** Extended storage roots (documents: CDA, PDF, images); read only too. */
+  extendedRoots?: string[];
   facility: GatewayFacility;
   /** Full rescan period while started (the safety net under the watcher). Default 60 s; 0 = none. */
   rescanIntervalMs?: number;
@@ -46,6 +48,8 @@ export interface IngestReport {
   errors: number;
   /** Files gone from storage since last time. */
   removed: number;
+  /** Current extended-storage documents after the pass (full passes only). */
+  documents?: number;
   ms: number;
 }
 

@@ -68,7 +68,12 @@ export async function startGateway(
     const previous = await rememberFacility(store, facility);
     const hubKeys: HubKey[] = config.hub.keys ? await loadHubKeys(config.hub.keys, config.hub.issuer) : [];
     const roots = [...config.storage.roots, config.storage.inbound];
-    const app = await buildGatewayApp(await appDeps(config, { store, facility, hubKeys, roots, options }));
+    const extendedRoots = config.storage.extended;
+    // Binary reads serve document files, which live in the extended storage roots.
+    const servedRoots = [...roots, ...extendedRoots];
+    const app = await buildGatewayApp(
+      await appDeps(config, { store, facility, hubKeys, roots: servedRoots, options }),
+    );
     opened.push({ close: () => app.close() });
     app.log.level = config.logLevel;
     if (previous && previous.oid !== facility.oid) {
@@ -82,6 +87,7 @@ export async function startGateway(
 
     const ingest = new GatewayIngest(store, {
       roots,
+      extendedRoots,
       facility,
       ...(config.ingest.rescanIntervalMs !== undefined
         ? { rescanIntervalMs: config.ingest.rescanIntervalMs }
