@@ -78,12 +78,24 @@ export function systemUri(name: string | undefined, facility: string): string | 
   if (name === undefined) return undefined;
   const known = BY_NAME[name];
   if (known) return known;
-  if (/^HL7\d{4}$/.test(name)) return `http://terminology.hl7.org/CodeSystem/v2-${name.slice(3)}`;
-  const safe = encodeURIComponent(name);
-  return name.startsWith('99')
-    ? `urn:ssmix2:${facility}:codesystem:${safe}`
-    : `urn:ssmix2:codesystem:${safe}`;
+  // Perf: a facility uses a handful of local system names; remember their URIs instead of
+  // re-running the regex and encodeURIComponent for every coding. Bounded, so odd input cannot grow it.
+  const cacheKey = `${facility}\u0000${name}`;
+  const cached = uriCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  let uri: string;
+  if (/^HL7\d{4}$/.test(name)) uri = `http://terminology.hl7.org/CodeSystem/v2-${name.slice(3)}`;
+  else {
+    const safe = encodeURIComponent(name);
+    uri = name.startsWith('99')
+      ? `urn:ssmix2:${facility}:codesystem:${safe}`
+      : `urn:ssmix2:codesystem:${safe}`;
+  }
+  if (uriCache.size >= 4096) uriCache.clear();
+  uriCache.set(cacheKey, uri);
+  return uri;
 }
+const uriCache = new Map<string, string>();
 
 /** Primary and alternate (often local) coding of a CWE, in that order. */
 export function codings(
@@ -119,7 +131,13 @@ function coding(
   if (code === undefined || code === '""') return undefined;
   const uri =
     (system !== undefined ? override?.[system] : undefined) ?? systemUri(system, facility) ?? defaultSystem;
-  return { ...(uri ? { system: uri } : {}), code: code.trim(), ...(display ? { display } : {}) };
+  // Plain assignments in the same key order as before (system, code, display): one object per
+  // coding instead of three spread temporaries — this runs for every CWE of every message.
+  const out: Coding = {};
+  if (uri) out.system = uri;
+  out.code = code.trim();
+  if (display) out.display = display;
+  return out;
 }
 
 /** CodeableConcept of a CWE (text = CWE.2, else the alternate text); undefined when empty. */
@@ -133,7 +151,10 @@ export function concept(
   const coding = codings(c, facility, defaultSystem, override);
   const text = c.text ?? c.alternateText;
   if (coding.length === 0 && text === undefined) return undefined;
-  return { ...(coding.length ? { coding } : {}), ...(text ? { text } : {}) };
+  const out: CodeableConcept = {};
+  if (coding.length) out.coding = coding;
+  if (text) out.text = text;
+  return out;
 }
 
 /** HL7 table 0069 as SS-MIX2 uses it (診療科コード). Two-digit codes per the JAHIS/receipt table;

@@ -3,7 +3,7 @@ import { type Coded, coded, type Hl7Message, type Hl7Segment } from '@hie/hl7v2'
 import { formatFileName, type Ssmix2FileName } from '@hie/ssmix2';
 import type { CodeableConcept, Patient, Reference, Resource } from '@medplum/fhirtypes';
 import { concept, type SystemOverride } from './codes.js';
-import { keyPrefix, patientResourceId, resourceId } from './ids.js';
+import { keyPrefix, patientResourceId, resourceIdWithPrefix } from './ids.js';
 import type { Category, IndexEntry, MappedResource, MappingWarning, MappingWarningCode } from './types.js';
 
 export interface Facility {
@@ -67,7 +67,7 @@ export class MappingContext {
 
   /** Id for a resource made from `segment` (seq = index − 1, MSH = 0). */
   idFor(segment: Hl7Segment, suffix?: string): string {
-    return resourceId(this.src.fileName, segment.index - 1, suffix);
+    return resourceIdWithPrefix(this.prefix, segment.index - 1, suffix);
   }
 
   /** Common resource fields: id, meta (JP Core profile, source file). */

@@ -13,13 +13,23 @@ function parts(value: string | undefined) {
   if (mo !== undefined && (Number(mo) < 1 || Number(mo) > 12)) return undefined;
   if (d !== undefined) {
     const day = Number(d);
-    const last = new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate();
+    const last = daysInMonth(Number(y), Number(mo));
     if (day < 1 || day > last) return undefined;
   }
   if (h !== undefined && Number(h) > 23) return undefined;
   if (mi !== undefined && Number(mi) > 59) return undefined;
   if (s !== undefined && Number(s) > 59) return undefined;
   return { y: y!, mo, d, h, mi, s, frac, zone };
+}
+
+/**
+ * Days in month `mo` (1–12) of year `y`, as `new Date(Date.UTC(y, mo, 0)).getUTCDate()` gave it
+ * (including Date.UTC reading years 0–99 as 1900–1999) without allocating a Date per value.
+ */
+function daysInMonth(y: number, mo: number): number {
+  if (mo !== 2) return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+  const year = y >= 0 && y <= 99 ? 1900 + y : y;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 const zoneOf = (zone: string | undefined) => (zone ? `${zone.slice(0, 3)}:${zone.slice(3)}` : JST);

@@ -18,15 +18,19 @@ const MAX = 64;
 
 /** Escapes one free-text id part (patient ID, order number). */
 export function escapeIdPart(value: string): string {
+  // Fast path (perf): nearly every patient ID and order number is plain alphanumeric.
+  if (ALNUM_ONLY.test(value)) return value;
   let out = '';
   for (const ch of value) {
-    if (/[A-Za-z0-9]/.test(ch)) out += ch;
-    else
-      for (const byte of new TextEncoder().encode(ch))
-        out += `-${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (ALNUM.test(ch)) out += ch;
+    else for (const byte of UTF8.encode(ch)) out += `-${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
+const ALNUM_ONLY = /^[A-Za-z0-9]*$/;
+const ALNUM = /^[A-Za-z0-9]$/;
+/** One encoder for every call (constructing one per character showed in profiles). */
+const UTF8 = new TextEncoder();
 
 function fnv1a(s: string): string {
   let h = 0x811c9dc5;
@@ -63,5 +67,10 @@ export function keyPrefix(
  * key prefix whenever that prefix is ≤ 55 characters (always, unless IDs are heavily escaped).
  */
 export function resourceId(name: Ssmix2FileName, seq: number, suffix?: string): string {
-  return fit(`${keyPrefix(name)}${seq}${suffix ? `.${suffix}` : ''}`);
+  return resourceIdWithPrefix(keyPrefix(name), seq, suffix);
+}
+
+/** `resourceId` for a caller that already holds `keyPrefix(name)` (one per message, not per resource). */
+export function resourceIdWithPrefix(prefix: string, seq: number, suffix?: string): string {
+  return fit(`${prefix}${seq}${suffix ? `.${suffix}` : ''}`);
 }

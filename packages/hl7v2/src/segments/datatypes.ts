@@ -8,12 +8,17 @@ export type Parts = (i: number, j?: number) => string | undefined;
 const v = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : s);
 /** Drops undefined members; undefined when nothing is left. */
 function compact<T extends object>(o: T): T | undefined {
-  let any = false;
-  for (const k of Object.keys(o) as (keyof T)[]) {
-    if (o[k] === undefined) delete o[k];
-    else any = true;
+  // Copies the defined members (same key order) rather than `delete`-ing the others: a deleted
+  // property drops the object into V8's slow dictionary mode, and these objects are read (and their
+  // values copied into FHIR resources) for every coded field of every message.
+  let out: Partial<T> | undefined;
+  for (const k in o) {
+    const value = o[k];
+    if (value === undefined) continue;
+    out ??= {};
+    out[k] = value;
   }
-  return any ? o : undefined;
+  return out as T | undefined;
 }
 
 /** CWE / CE / CNE: a code with its text and system, and an alternate (often the local) coding. */

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { startWalCheckpointer } from './checkpointer.js';
+import { cachingStatements } from './statement-cache.js';
 
 /** The two engines behind the one store interface: embedded SQLite, production PostgreSQL. */
 export type Engine = 'sqlite' | 'postgres';
@@ -42,12 +44,27 @@ function openSqlite<DB>(path: string): Store<DB> {
   database.pragma('busy_timeout = 5000');
   // Memory-mapped reads: 25–40 % faster timeline pages on a 1 M-resource gateway (bench/gateway-read).
   database.pragma('mmap_size = 268435456');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  // Kysely's driver prepares every query anew; the cache reuses the Statement of the same SQL text.
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
+  // Checkpoints in a worker thread, not inside a request's commit (see checkpointer.ts). Should the
+  // worker fail, SQLite's own automatic checkpoint comes back, so the WAL never grows without bound.
+  const inFile = path !== '' && path !== ':memory:' && !path.startsWith('file::memory:');
+  const checkpointer = inFile
+    ? startWalCheckpointer(path, {
+        onFailure: () => {
+          if (database.open) database.pragma('wal_autocheckpoint = 1000');
+        },
+      })
+    : undefined;
+  if (checkpointer) database.pragma('wal_autocheckpoint = 0');
   return {
     db,
     engine: 'sqlite',
     location: path,
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 

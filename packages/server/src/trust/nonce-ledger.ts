@@ -1,4 +1,5 @@
 import type { Store } from '../store/open.js';
+import { QueryTemplates } from '../store/query-templates.js';
 import type { Schema } from '../store/schema.js';
 import type { NonceLedger } from './assertion.js';
 
@@ -19,6 +20,8 @@ export class StoreNonceLedger implements NonceLedger {
   private pending: PendingClaim[] = [];
   private flushing = false;
   private lastCleanup: number;
+  /** The insert compiled once per batch size (see QueryTemplates). */
+  private readonly inserts = new QueryTemplates();
 
   constructor(
     private readonly store: Store<Schema>,
@@ -75,12 +78,21 @@ export class StoreNonceLedger implements NonceLedger {
   private async insert(batch: readonly PendingClaim[]): Promise<Set<PendingClaim>> {
     const firstByNonce = new Map<string, PendingClaim>();
     for (const claim of batch) if (!firstByNonce.has(claim.nonce)) firstByNonce.set(claim.nonce, claim);
-    const inserted = await this.store.db
-      .insertInto('gw_nonce')
-      .values([...firstByNonce.values()].map((c) => ({ jti: c.nonce, expires_at: c.expiresAt })))
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .returning('jti')
-      .execute();
+    const values = [...firstByNonce.values()].flatMap((c) => [c.nonce, c.expiresAt]);
+    const { rows: inserted } = await this.store.db.executeQuery(
+      this.inserts.compile(String(firstByNonce.size), values, (v) =>
+        this.store.db
+          .insertInto('gw_nonce')
+          .values(
+            Array.from({ length: v.length / 2 }, (_, i) => ({
+              jti: v[2 * i] as string,
+              expires_at: v[2 * i + 1] as number,
+            })),
+          )
+          .onConflict((oc) => oc.column('jti').doNothing())
+          .returning('jti'),
+      ),
+    );
     const result = new Set<PendingClaim>();
     for (const row of inserted) {
       const claim = firstByNonce.get(row.jti);

@@ -70,19 +70,22 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
     requests: new WeakMap(),
   };
 
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks: an async hook costs a promise and its microtask turns on every request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     // Patient data must not linger in shared caches or browser history.
     if (request.url.startsWith('/fhir/') && !request.url.startsWith('/fhir/metadata')) {
       reply.header('cache-control', 'no-store');
     }
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     ctx.metrics.observe(
       request.method,
       request.routeOptions.url ?? 'unmatched',
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
+    done();
   });
   app.setErrorHandler(async (error: FastifyError | GatewayError, request, reply) => {
     const refusal = error instanceof GatewayError ? error : fromFramework(error);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { auditDisclosure } from './audit-record.js';
 import { authenticate, requireSamePatient } from './auth.js';
 import { serveBinary } from './binary.js';
-import { pageLinks, searchsetJson } from './bundle.js';
+import { pageLinks, searchsetBody } from './bundle.js';
 import { capabilityStatement, SERVED_TYPES } from './capability.js';
 import { fhirBase, type GatewayContext, notFound, reference, requestUrl } from './context.js';
 import { FHIR_JSON, GatewayError } from './outcome.js';
@@ -33,7 +33,7 @@ export function registerFhirRoutes(app: FastifyInstance, ctx: GatewayContext): v
       const page = await repository.search(query);
       await auditDisclosure(ctx, request, page.rows.map(reference));
       const links = pageLinks(requestUrl(ctx, request), page.total, query.count, query.offset);
-      reply.type(FHIR_JSON).send(searchsetJson(page, links, fhirBase(ctx, request)));
+      reply.type(FHIR_JSON).send(searchsetBody(page, links, fhirBase(ctx, request)));
     },
   );
 
@@ -66,7 +66,7 @@ export function registerFhirRoutes(app: FastifyInstance, ctx: GatewayContext): v
       const page = await repository.search(query);
       await auditDisclosure(ctx, request, page.rows.map(reference));
       const links = pageLinks(requestUrl(ctx, request), page.total, query.count, query.offset);
-      reply.type(FHIR_JSON).send(searchsetJson(page, links, fhirBase(ctx, request)));
+      reply.type(FHIR_JSON).send(searchsetBody(page, links, fhirBase(ctx, request)));
     },
   );
 }

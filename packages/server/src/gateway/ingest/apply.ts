@@ -211,7 +211,7 @@ export async function applyBatch(
     const r = await trx.deleteFrom('gw_file').where('path', 'in', part).executeTakeFirst();
     result.removed += Number(r.numDeletedRows);
   }
-  await upsertFiles(trx, fileRows);
+  await upsertFiles(trx, engine, fileRows);
   result.ingested = changed.length;
   await recordErrors(trx, bad, now);
   const cleared = [...changed.map((g) => g.d.path), ...gonePaths];

@@ -160,6 +160,8 @@ export class GatewayIngest {
       window.push(written);
       if (window.length >= 3) await window.shift();
     };
+    // The walk stays in this thread: a scan worker (scanStorage's `workers`) took the walk off it but
+    // cost ~0.2 s more CPU per 13k files in messaging, and measured slower on 2 shared cores.
     for await (const item of scanStorage(this.options.roots)) {
       if (item.kind === 'file') {
         seen.add(item.path);

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWalCheckpointer } from './checkpointer.js';
+import { openStore } from './open.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const tempDb = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hie-ckpt-'));
+  dirs.push(dir);
+  return join(dir, 'store.db');
+};
+const until = async (done: () => boolean, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+};
+
+describe('startWalCheckpointer', () => {
+  it('copies WAL frames into the database file from its worker while the writer has auto-checkpoint off', async () => {
+    const path = tempDb();
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('create table t (x text)');
+    const checkpointer = startWalCheckpointer(path, { intervalMs: 20 });
+    const insert = db.prepare('insert into t values (?)');
+    // The writer never checkpoints (auto-checkpoint off): frames copied back are the worker's doing.
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200));
+    })();
+    const before = checkpointer.runs;
+    await until(() => checkpointer.runs > before + 1 && (checkpointer.last?.checkpointed ?? 0) > 0);
+    expect(checkpointer.last?.checkpointed).toBeGreaterThan(0);
+    expect(checkpointer.last?.checkpointed).toBe(checkpointer.last?.log);
+    await checkpointer.stop();
+    db.close();
+    expect(statSync(path).size).toBeGreaterThan(2000 * 200);
+  });
+
+  it('reports a worker that cannot open the database, so the caller can turn auto-checkpoint back on', async () => {
+    const failures: unknown[] = [];
+    const checkpointer = startWalCheckpointer(join(tempDb(), 'missing', 'store.db'), {
+      onFailure: (error) => failures.push(error),
+    });
+    await until(() => failures.length > 0);
+    expect(failures.length).toBeGreaterThan(0);
+    await checkpointer.stop();
+  });
+
+  it('openStore keeps data written through the store after close and reopen', async () => {
+    const path = tempDb();
+    const store = await openStore<{ t: { x: string } }>(`sqlite:${path}`);
+    await store.db.schema.createTable('t').addColumn('x', 'text').execute();
+    for (let i = 0; i < 50; i++)
+      await store.db
+        .insertInto('t')
+        .values({ x: `v${i}` })
+        .execute();
+    await store.close();
+    const again = await openStore<{ t: { x: string } }>(`sqlite:${path}`);
+    const rows = await again.db.selectFrom('t').select('x').execute();
+    expect(rows).toHaveLength(50);
+    await again.close();
+  });
+});
