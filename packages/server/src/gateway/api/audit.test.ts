@@ -1,23 +1,17 @@
 import { CATEGORIES } from '@hie/fhir-jp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../audit/index.js';
-import type { GwResourceTable } from '../../store/schema.js';
 import { TEST_ENGINES } from '../../store/testing.js';
 import {
   type BundleJson,
   type GatewayUnderTest,
   gatewayUnderTest,
   NHO_PATIENT,
-  sampleProjection,
+  useSampleProjection,
 } from './test-kit.js';
 import { TEST_FACILITY } from './testing.js';
 
-let rows: GwResourceTable[];
-let disposeRows: () => Promise<void>;
-beforeAll(async () => {
-  ({ rows, dispose: disposeRows } = await sampleProjection());
-});
-afterAll(async () => disposeRows?.());
+const rows = useSampleProjection();
 
 const EVERY = Object.keys(CATEGORIES);
 const PATIENT = `Patient/${NHO_PATIENT}.ADT-00`;

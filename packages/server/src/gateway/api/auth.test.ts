@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { GwResourceTable } from '../../store/schema.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../../store/testing.js';
 import { generateSigningKey, signAssertion } from '../../trust/index.js';
 import {
@@ -10,16 +9,11 @@ import {
   HUB,
   NHO_PATIENT,
   type OutcomeJson,
-  sampleProjection,
+  useSampleProjection,
 } from './test-kit.js';
 import { TEST_FACILITY } from './testing.js';
 
-let rows: GwResourceTable[];
-let disposeRows: () => Promise<void>;
-beforeAll(async () => {
-  ({ rows, dispose: disposeRows } = await sampleProjection());
-});
-afterAll(async () => disposeRows?.());
+const rows = useSampleProjection();
 
 const ALL = ['demographics', 'allergy', 'diagnosis', 'prescription', 'injection', 'lab-result', 'lab-order'];
 const SEARCH = `/fhir/Observation?patient=Patient/${NHO_PATIENT}.ADT-00`;

@@ -1,6 +1,5 @@
 import { CATEGORIES } from '@hie/fhir-jp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { GwResourceTable } from '../../store/schema.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../../store/testing.js';
 import {
   type BundleJson,
@@ -8,15 +7,10 @@ import {
   type GatewayUnderTest,
   gatewayUnderTest,
   NHO_PATIENT,
-  sampleProjection,
+  useSampleProjection,
 } from './test-kit.js';
 
-let rows: GwResourceTable[];
-let disposeRows: () => Promise<void>;
-beforeAll(async () => {
-  ({ rows, dispose: disposeRows } = await sampleProjection());
-});
-afterAll(async () => disposeRows?.());
+const rows = useSampleProjection();
 
 const EVERY = Object.keys(CATEGORIES);
 const PATIENT = `Patient/${NHO_PATIENT}.ADT-00`;

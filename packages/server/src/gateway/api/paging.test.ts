@@ -3,14 +3,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GwResourceTable } from '../../store/schema.js';
 import { TEST_ENGINES } from '../../store/testing.js';
-import { type BundleJson, type GatewayUnderTest, gatewayUnderTest, sampleProjection } from './test-kit.js';
+import { type BundleJson, type GatewayUnderTest, gatewayUnderTest, useSampleProjection } from './test-kit.js';
 
-let rows: GwResourceTable[];
-let disposeRows: () => Promise<void>;
-beforeAll(async () => {
-  ({ rows, dispose: disposeRows } = await sampleProjection());
-});
-afterAll(async () => disposeRows?.());
+const rows = useSampleProjection();
 
 const EVERY = Object.keys(CATEGORIES);
 const subset = fc.subarray(EVERY);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateStorage } from '@hie/ssmix2';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import type { Engine } from '../../store/open.js';
 import type { GwResourceTable } from '../../store/schema.js';
 import { createTestStore, type TestStore } from '../../store/testing.js';
@@ -112,3 +113,19 @@ export interface OutcomeJson {
 }
 
 export const errorCode = (json: unknown) => (json as OutcomeJson).issue[0]?.details.coding[0]?.code;
+
+/**
+ * The sample projection for a whole test file: an array filled before the file's tests and emptied
+ * (its store disposed) after them, so tests can use it as a plain constant.
+ */
+export function useSampleProjection(): GwResourceTable[] {
+  const rows: GwResourceTable[] = [];
+  let dispose: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const sample = await sampleProjection();
+    rows.push(...sample.rows);
+    dispose = sample.dispose;
+  });
+  afterAll(async () => dispose?.());
+  return rows;
+}
