@@ -31,27 +31,19 @@ export async function serveBinary(
   const wantsFhir = /application\/(fhir\+)?json/.test(request.headers.accept ?? '');
   const binary = await repository.read('Binary', id);
   if (binary.found) {
-    await auditDisclosure(ctx, request, [reference(binary.row)]);
-    if (wantsFhir && (JSON.parse(binary.row.json) as BinaryJson).data !== undefined) {
-      reply.type(FHIR_JSON).send(binary.row.json);
-      return;
-    }
-    if (wantsFhir) {
-      const bytes = await readInside(binary.row.file_path, ctx.storageRoots);
-      if (!bytes) throw notFound(ctx, request, 'unknown');
-      reply
-        .type(FHIR_JSON)
-        .send({ ...(JSON.parse(binary.row.json) as object), data: bytes.toString('base64') });
-      return;
-    }
-    const parsed = JSON.parse(binary.row.json) as BinaryJson;
-    if (parsed.data !== undefined) {
-      reply.type(parsed.contentType ?? 'application/octet-stream').send(Buffer.from(parsed.data, 'base64'));
-      return;
-    }
-    // A document file of extended storage: the row says where; the bytes never left the hospital.
-    const bytes = await readInside(binary.row.file_path, ctx.storageRoots);
+    const parsed = JSON.parse(binary.row.json) as BinaryJson & { resourceType: 'Binary' };
+    // Inline data, or a document file of extended storage: the row says where; the bytes never left
+    // the hospital. Audited only once there is something to disclose.
+    const bytes =
+      parsed.data !== undefined
+        ? Buffer.from(parsed.data, 'base64')
+        : await readInside(binary.row.file_path, ctx.storageRoots);
     if (!bytes) throw notFound(ctx, request, 'unknown');
+    await auditDisclosure(ctx, request, [reference(binary.row)]);
+    if (wantsFhir) {
+      reply.type(FHIR_JSON).send({ ...parsed, data: bytes.toString('base64') });
+      return;
+    }
     reply.type(parsed.contentType ?? 'application/octet-stream').send(bytes);
     return;
   }
