@@ -4,3 +4,4 @@ export * from './gateway/api/index.js';
 export * from './gateway/run/index.js';
 export * from './store/index.js';
 export * from './trust/index.js';
+export * from './hub/index.js';

@@ -1,4 +1,9 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { gatewayFeedMigration } from '../gateway/feed/migration.js';
+import { authMigration } from '../hub/auth/migration.js';
+import { consentMigration } from '../hub/consent/migration.js';
+import { directoryMigration } from '../hub/directory/migration.js';
+import { mpiMigration } from '../hub/mpi/migration.js';
 import type { Store } from './open.js';
 
 /**
@@ -141,6 +146,11 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_hub_directory': directoryMigration,
+  '0004_hub_auth': authMigration,
+  '0005_hub_mpi': mpiMigration,
+  '0006_hub_consent': consentMigration,
+  '0007_gateway_feed': gatewayFeedMigration,
 };
 
 /** The hash that the first audit event links to. */

@@ -1,3 +1,8 @@
+import type { HubAuthSchema } from '../hub/auth/schema.js';
+import type { HubConsentSchema } from '../hub/consent/schema.js';
+import type { HubDirectorySchema } from '../hub/directory/schema.js';
+import type { HubMpiSchema } from '../hub/mpi/schema.js';
+
 /** Row types of the store, as Kysely sees them. Bigint columns come back as string from pg. */
 export interface AuditEventTable {
   seq: number | string | bigint;
@@ -64,6 +69,10 @@ export interface GwPatientTable {
   kana_key: string | null;
   birth_date: string | null;
   sex: string | null;
+  /** Contact details for the hub's patient matching (0007_gateway_feed). */
+  postcode?: string | null;
+  address?: string | null;
+  phone?: string | null;
   updated_at: string;
 }
 
@@ -100,4 +109,10 @@ export interface GatewaySchema {
 }
 
 /** Every table of the one migration set. */
-export interface Schema extends AuditSchema, GatewaySchema {}
+export interface Schema
+  extends AuditSchema,
+    GatewaySchema,
+    HubDirectorySchema,
+    HubAuthSchema,
+    HubMpiSchema,
+    HubConsentSchema {}

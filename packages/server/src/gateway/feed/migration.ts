@@ -1,0 +1,10 @@
+import type { Kysely, Migration } from 'kysely';
+
+/** Contact details of each patient, for the hub's patient matching (PID-11 address, PID-13 phone). */
+export const gatewayFeedMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('gw_patient').addColumn('postcode', 'text').execute();
+    await db.schema.alterTable('gw_patient').addColumn('address', 'text').execute();
+    await db.schema.alterTable('gw_patient').addColumn('phone', 'text').execute();
+  },
+};

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { TEST_ENGINES } from '../../store/testing.js';
+import { HubError, type HubRoutes, requirePrincipal } from '../http.js';
+import { type HubUnderTest, hubUnderTest, seedUser } from '../testing.js';
+
+const probe: HubRoutes = (app) => {
+  app.get(
+    '/probe',
+    { schema: { querystring: z.object({ n: z.coerce.number().int().min(1) }) } },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      if ((request.query as { n: number }).n === 7) throw new HubError(409, 'seven', 'no sevens');
+      return { user: principal.userId };
+    },
+  );
+};
+
+describe.each(TEST_ENGINES)('hub app shell on %s', (engine) => {
+  let hub: HubUnderTest;
+  beforeAll(async () => {
+    hub = await hubUnderTest(engine, [probe]);
+  });
+  afterAll(() => hub.dispose());
+
+  it('answers one error shape with stable codes', async () => {
+    const user = await seedUser(hub.store, {
+      facilityOid: '1.2.392.200284.33.3319800011',
+      profession: 'doctor',
+    });
+    const ok = await hub.app.inject({ url: '/api/v1/probe?n=1', headers: hub.as(user) });
+    expect(ok.json()).toEqual({ user: user.userId });
+    const anonymous = await hub.app.inject({ url: '/api/v1/probe?n=1' });
+    expect([anonymous.statusCode, anonymous.json().error.code]).toEqual([401, 'not-authenticated']);
+    const invalid = await hub.app.inject({ url: '/api/v1/probe?n=0', headers: hub.as(user) });
+    expect([invalid.statusCode, invalid.json().error.code]).toEqual([400, 'invalid-request']);
+    expect(invalid.json().error.details[0].where).toBe('querystring');
+    const refused = await hub.app.inject({ url: '/api/v1/probe?n=7', headers: hub.as(user) });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'seven']);
+    const missing = await hub.app.inject({ url: '/api/v1/nothing' });
+    expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'no-route']);
+  });
+});

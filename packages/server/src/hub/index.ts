@@ -1,0 +1,9 @@
+export { createHubApp, type HubAppOptions } from './api/app.js';
+export {
+  FACILITY_TYPE_CODES,
+  FACILITY_TYPES,
+  type FacilityType,
+  isFacilityType,
+} from './directory/facility-types.js';
+export { isProfession, PROFESSION_CODES, PROFESSIONS, type Profession } from './directory/professions.js';
+export * from './http.js';
