@@ -101,6 +101,7 @@ export async function seedFacility(
       gateway_url: values.gatewayUrl ?? null,
       address: null,
       phone: null,
+      feed_token_hash: null,
       status: values.status ?? 'active',
       created_at: stamp(),
       updated_at: stamp(),

@@ -15,6 +15,7 @@ export const directoryMigration: Migration = {
       .addColumn('gateway_url', 'text')
       .addColumn('address', 'text')
       .addColumn('phone', 'text')
+      .addColumn('feed_token_hash', 'text')
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())

@@ -18,6 +18,8 @@ export interface HubFacilityTable {
   gateway_url: string | null;
   address: string | null;
   phone: string | null;
+  /** SHA-256 (hex) of the token the facility's gateway uses to feed patient identities; null = none. */
+  feed_token_hash: string | null;
   /** active | suspended | withdrawn */
   status: string;
   created_at: string;
