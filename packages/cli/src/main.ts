@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAssertionCommands } from './commands/assertion.js';
 import { registerGatewayCommands } from './commands/gateway.js';
 import { registerHl7Commands } from './commands/hl7.js';
+import { registerHubCommands } from './commands/hub.js';
 import { registerSsmix2Commands } from './commands/ssmix2.js';
 import { EXIT } from './exit.js';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerSsmix2Commands(program);
   registerGatewayCommands(program);
   registerAssertionCommands(program);
+  registerHubCommands(program);
   return program;
 }
 

@@ -37,7 +37,7 @@ export interface HubSettings {
 }
 
 export const DEFAULT_HUB_SETTINGS: HubSettings = {
-  issuer: 'hub',
+  issuer: 'hie-hub',
   oidRoot: '1.2.392.200284',
   prefecture: '33',
   gatewayTimeoutMs: 2000,

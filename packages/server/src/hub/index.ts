@@ -1,4 +1,5 @@
 export { createHubApp, type HubAppOptions } from './api/app.js';
+export { buildHubApp } from './api/build.js';
 export {
   FACILITY_TYPE_CODES,
   FACILITY_TYPES,
@@ -7,3 +8,4 @@ export {
 } from './directory/facility-types.js';
 export { isProfession, PROFESSION_CODES, PROFESSIONS, type Profession } from './directory/professions.js';
 export * from './http.js';
+export * from './run/index.js';

@@ -37,6 +37,9 @@ describe.each(TEST_ENGINES)('hub app shell on %s', (engine) => {
     expect(invalid.json().error.details[0].where).toBe('querystring');
     const refused = await hub.app.inject({ url: '/api/v1/probe?n=7', headers: hub.as(user) });
     expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'seven']);
+    const openapi = (await hub.app.inject({ url: '/api/v1/openapi.json' })).json();
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(openapi.paths['/api/v1/probe'].get.parameters[0]).toMatchObject({ name: 'n', in: 'query' });
     const missing = await hub.app.inject({ url: '/api/v1/nothing' });
     expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'no-route']);
   });

@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { HubDeps, HubRoutes } from '../http.js';
 import { installErrorHandling } from './errors.js';
 
@@ -28,6 +29,23 @@ export async function createHubApp(deps: HubDeps, options: HubAppOptions): Promi
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   await app.register(cookie);
+  // The OpenAPI document is generated from the routes' zod schemas: it cannot drift from the code.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'hie hub API',
+        version: '1',
+        description:
+          'The network centre of a regional health information exchange (地域医療連携ネットワーク): directory, ' +
+          'login, patient index, consent, policy, viewing, audit, statistics. Errors: `{ error: { code, message, details? } }` ' +
+          'with a stable `code`. Sessions: cookie `hie_session`; unsafe methods need the `x-csrf-token` header.',
+      },
+      servers: [{ url: '/' }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.decorateRequest('principal', null);
   await app.register(
     async (api) => {
