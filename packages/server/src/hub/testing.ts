@@ -45,6 +45,7 @@ export async function hubUnderTest(
     now?: () => Date;
     fetch?: typeof fetch;
     identify?: HubRoutes;
+    webRoot?: string;
   } = {},
 ): Promise<HubUnderTest> {
   const store = await createTestStore(engine);
@@ -55,7 +56,11 @@ export async function hubUnderTest(
     now: options.now ?? (() => new Date()),
     fetch: options.fetch ?? fetch,
   };
-  const app = await createHubApp(deps, { routes, identify: options.identify ?? testIdentify });
+  const app = await createHubApp(deps, {
+    routes,
+    identify: options.identify ?? testIdentify,
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  });
   await app.ready();
   return {
     app,

@@ -44,3 +44,29 @@ describe.each(TEST_ENGINES)('hub app shell on %s', (engine) => {
     expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'no-route']);
   });
 });
+
+describe('hub app shell with the web app', () => {
+  it('serves files, falls back to index.html for client routes, keeps /api 404s as JSON', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const root = mkdtempSync(join(tmpdir(), 'hie-web-'));
+    mkdirSync(join(root, 'assets'));
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>hie</title>');
+    writeFileSync(join(root, 'assets', 'app-1a2b.js'), 'console.log(1)');
+    const hub = await hubUnderTest('sqlite', [probe], { webRoot: root });
+    try {
+      const page = await hub.app.inject({ url: '/patients/123' });
+      expect([page.statusCode, page.body]).toEqual([200, '<!doctype html><title>hie</title>']);
+      expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      const home = await hub.app.inject({ url: '/' });
+      expect(home.statusCode).toBe(200);
+      const asset = await hub.app.inject({ url: '/assets/app-1a2b.js' });
+      expect(asset.headers['cache-control']).toContain('immutable');
+      const api = await hub.app.inject({ url: '/api/v1/nothing' });
+      expect([api.statusCode, api.json().error.code]).toEqual([404, 'no-route']);
+    } finally {
+      await hub.dispose();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { HubDeps, HubRoutes } from '../http.js';
 import { installErrorHandling } from './errors.js';
+import { installSecurityHeaders, serveWebApp } from './web.js';
 
 export interface HubAppOptions {
   /** Route modules under `/api/v1`. */
@@ -12,6 +13,8 @@ export interface HubAppOptions {
   identify: HubRoutes;
   logger?: boolean;
   bodyLimit?: number;
+  /** The built web app to serve at `/` (with client-side routes falling back to index.html). */
+  webRoot?: string;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function createHubApp(deps: HubDeps, options: HubAppOptions): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installSecurityHeaders(app);
   await app.register(cookie);
   // The OpenAPI document is generated from the routes' zod schemas: it cannot drift from the code.
   await app.register(swagger, {
@@ -54,5 +58,6 @@ export async function createHubApp(deps: HubDeps, options: HubAppOptions): Promi
     },
     { prefix: '/api/v1' },
   );
+  if (options.webRoot) await serveWebApp(app, options.webRoot);
   return app;
 }

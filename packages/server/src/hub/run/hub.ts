@@ -52,7 +52,10 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
       now: () => new Date(),
       fetch: globalThis.fetch,
     };
-    const app = await buildHubApp(deps, { logger: options.logger ?? true });
+    const app = await buildHubApp(deps, {
+      logger: options.logger ?? true,
+      ...(config.webRoot ? { webRoot: config.webRoot } : {}),
+    });
     app.log.level = config.logLevel;
     if (created)
       app.log.warn(
