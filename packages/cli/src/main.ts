@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAssertionCommands } from './commands/assertion.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerGatewayCommands } from './commands/gateway.js';
 import { registerHl7Commands } from './commands/hl7.js';
 import { registerHubCommands } from './commands/hub.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerSsmix2Commands(program);
   registerGatewayCommands(program);
   registerAssertionCommands(program);
+  registerAuditCommands(program);
   registerHubCommands(program);
   return program;
 }

@@ -37,7 +37,7 @@ export async function createTestStore(engine: Engine): Promise<TestStore> {
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const store = await openStore<Schema>(TEST_DATABASE_URL, { schema, poolSize: 4 });
-  await migrateToLatest(store as Store<unknown>);
+  await migrateWhileOthersDrop(store, schema);
   return {
     ...store,
     async dispose() {
@@ -51,4 +51,24 @@ export async function createTestStore(engine: Engine): Promise<TestStore> {
       }
     },
   };
+}
+
+/**
+ * Kysely's migrator looks through the catalog of every schema; when a parallel test drops its own
+ * schema at that moment, PostgreSQL answers "schema t_… does not exist" for the other one. That is a
+ * race between test tenants only (nothing drops schemas in production): try again.
+ */
+async function migrateWhileOthersDrop(store: Store<Schema>, own: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(store as Store<unknown>);
+      return;
+    } catch (e) {
+      const message = String(e);
+      const otherTenantVanished =
+        /schema "t_[0-9a-f]{12}" does not exist/.test(message) && !message.includes(own);
+      if (!otherTenantVanished || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }

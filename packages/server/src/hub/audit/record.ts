@@ -14,7 +14,9 @@ export type HubAuditType =
   | 'admin'
   | 'break-glass'
   | 'mpi'
-  | 'policy';
+  | 'policy'
+  /** Someone read the audit log itself: a search, an export, a chain check, an access report. */
+  | 'audit';
 
 export const agentOf = (principal: HubPrincipal, address?: string): AuditAgent => ({
   userId: principal.userId,

@@ -1,4 +1,4 @@
-/** Login tables: credentials and sessions. Owned by hub/auth. */
+/** Login tables: credentials, sessions, pending logins and the failure guard. Owned by hub/auth. */
 export interface HubCredentialTable {
   user_id: string;
   /** argon2id PHC string. */
@@ -11,6 +11,7 @@ export interface HubCredentialTable {
   totp_enrolled_at: string | null;
   /** The last accepted TOTP time step, so one code cannot be used twice. */
   totp_last_step: number | null;
+  /** Consecutive failed attempts (password or code) since the last successful login or lock. */
   failed_count: number;
   locked_until: string | null;
 }
@@ -31,7 +32,41 @@ export interface HubSessionTable {
   revoked_at: string | null;
 }
 
+/**
+ * A login that passed the password step and waits for its TOTP code: short-lived, single use. The
+ * token is only in the client's hands; the row keeps its SHA-256.
+ */
+export interface HubLoginPendingTable {
+  /** SHA-256 (hex) of the pending token. */
+  id: string;
+  user_id: string;
+  facility_oid: string;
+  /** `password-totp` today; HPKI and SAML later (see README, LoginMethod). */
+  method: string;
+  created_at: string;
+  expires_at: string;
+  /** Set when the login completed (or was superseded): the token cannot be used again. */
+  used_at: string | null;
+  /** The secret offered during first-login enrolment, kept until the first code confirms it. */
+  enrol_secret: string | null;
+  ip: string | null;
+}
+
+/**
+ * Failure counting for login ids that have no credential (unknown ids): they lock exactly like real
+ * accounts, so the answers never tell whether an id exists.
+ */
+export interface HubLoginGuardTable {
+  /** Normalised (NFKC, trimmed, lower-case) login id as typed. */
+  login_id: string;
+  failed_count: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+
 export interface HubAuthSchema {
   hub_credential: HubCredentialTable;
   hub_session: HubSessionTable;
+  hub_login_pending: HubLoginPendingTable;
+  hub_login_guard: HubLoginGuardTable;
 }

@@ -1,0 +1,181 @@
+import { existsSync } from 'node:fs';
+import {
+  type AuditFilter,
+  type AuditVerification,
+  auditEntry,
+  auditRange,
+  ConfigError,
+  countAuditEvents,
+  eachAuditEvent,
+  lastAuditSeq,
+  loadHubConfig,
+  openStore,
+  type Schema,
+  type Store,
+  toAuditEvent,
+  verifyAudit,
+} from '@hie/server';
+import type { Command } from 'commander';
+import { EXIT } from '../exit.js';
+import { UsageError } from '../main.js';
+import { hubStoreOptions } from './hub.js';
+
+interface StoreFlags {
+  config?: string;
+  dataDir?: string;
+  db?: string;
+  dbSchema?: string;
+}
+
+interface VerifyFlags extends StoreFlags {
+  json?: boolean;
+}
+
+interface ExportFlags extends StoreFlags {
+  from?: string;
+  to?: string;
+  patient?: string;
+  user?: string;
+  facility?: string;
+  type?: string;
+}
+
+/**
+ * Opens the hub's store as it is: no migration (an auditor's check changes nothing). A SQLite file that
+ * does not exist is a usage error (exit 2), not an empty log.
+ */
+async function openHubStore(flags: StoreFlags): Promise<Store<Schema>> {
+  let config: { db: string; dbSchema?: string };
+  try {
+    config = loadHubConfig({
+      ...(flags.config ? { file: flags.config } : {}),
+      overrides: { dataDir: flags.dataDir, db: flags.db, dbSchema: flags.dbSchema },
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (config.db.startsWith('sqlite:')) {
+    const path = config.db.slice('sqlite:'.length);
+    if (!existsSync(path)) throw new UsageError(`${path}: no hub store there (give --db or --data-dir)`);
+  }
+  return openStore<Schema>(config.db, config.dbSchema ? { schema: config.dbSchema } : {});
+}
+
+function storeOptions(command: Command): Command {
+  return hubStoreOptions(command).option(
+    '--db-schema <name>',
+    'PostgreSQL schema the hub lives in (default public; or $HIE_DB_SCHEMA)',
+  );
+}
+
+/** The report of `hie audit verify`: one line per problem, naming the event (seq) and what happened. */
+export function formatVerification(result: AuditVerification, location: string): string {
+  if (result.ok) return `audit chain intact: ${result.events} events (${location})\n`;
+  const lines = [
+    `audit chain BROKEN: ${result.problems.length} problem(s) in ${result.events} events (${location})`,
+    ...result.problems.map((p) => `  seq ${p.seq} ${p.kind}: ${p.message}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes and waits for the pipe when it is full, so a large export streams in bounded memory. */
+async function write(chunk: string): Promise<void> {
+  if (!process.stdout.write(chunk)) {
+    await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+  }
+}
+
+function exportFilter(flags: ExportFlags): AuditFilter {
+  const range = auditRange(flags.from, flags.to);
+  if (!range) throw new UsageError('--from / --to: YYYY-MM-DD (a day in Japan) or an ISO timestamp');
+  const types = flags.type
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return {
+    ...(flags.patient ? { personId: flags.patient } : {}),
+    ...(flags.user ? { userId: flags.user } : {}),
+    ...(flags.facility ? { facilityOid: flags.facility } : {}),
+    ...(types && types.length > 0 ? { types } : {}),
+    ...range,
+  };
+}
+
+/** `hie audit …`: check the hub's hash-chained audit log, export it as FHIR AuditEvents. */
+export function registerAuditCommands(program: Command): Command {
+  const audit = program
+    .command('audit')
+    .description(
+      "The hub's audit log (append-only, hash-chained): verify it, export it (FHIR R4 AuditEvent, IHE BALP)",
+    );
+
+  storeOptions(
+    audit
+      .command('verify')
+      .description(
+        'Re-compute the hash chain. Exit 0 when intact; exit 1 naming each edited, deleted, re-linked or truncated event.',
+      ),
+  )
+    .option('--json', 'print the result as one JSON object {ok, events, problems[{seq, kind, message}]}')
+    .action(async (flags: VerifyFlags) => {
+      const store = await openHubStore(flags);
+      let result: AuditVerification;
+      try {
+        result = await verifyAudit(store);
+      } finally {
+        await store.close();
+      }
+      process.stdout.write(
+        flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatVerification(result, store.location),
+      );
+      process.exitCode = result.ok ? EXIT.ok : EXIT.findings;
+    });
+
+  storeOptions(
+    audit
+      .command('export')
+      .description(
+        'Print the audit events as a FHIR R4 Bundle (searchset) of AuditEvent in the IHE BALP shape, oldest first: hie audit export --db URL > bundle.json',
+      ),
+  )
+    .option('--from <date>', 'from this day (YYYY-MM-DD, Japan time) or ISO timestamp')
+    .option('--to <date>', 'up to and including this day (YYYY-MM-DD, Japan time) or ISO timestamp')
+    .option('--patient <personId>', 'events about this person (patient index id)')
+    .option('--user <userId>', "events of this user's actions")
+    .option('--facility <oid>', "events of this facility's users")
+    .option('--type <types>', 'event types, comma-separated (view,search,break-glass,login,consent,admin,…)')
+    .action(async (flags: ExportFlags) => {
+      const asked = exportFilter(flags);
+      const store = await openHubStore(flags);
+      try {
+        // Pinned to the newest event now: the total and the entries agree while the hub keeps appending.
+        const filter = { ...asked, throughSeq: await lastAuditSeq(store) };
+        const total = await countAuditEvents(store, filter);
+        const facilities = new Map(
+          (await store.db.selectFrom('hub_facility').select(['oid', 'name']).execute()).map((f) => [
+            f.oid,
+            f.name,
+          ]),
+        );
+        const head = {
+          resourceType: 'Bundle',
+          type: 'searchset',
+          timestamp: new Date().toISOString(),
+          total,
+        };
+        await write(`${JSON.stringify(head).slice(0, -1)},"entry":[`);
+        let first = true;
+        for await (const event of eachAuditEvent(store, filter)) {
+          const entry = auditEntry(toAuditEvent(event, { facilities }));
+          await write(`${first ? '\n' : ',\n'}${JSON.stringify(entry)}`);
+          first = false;
+        }
+        await write('\n]}\n');
+      } finally {
+        await store.close();
+      }
+      process.exitCode = EXIT.ok;
+    });
+  return audit;
+}
