@@ -1,6 +1,7 @@
 import { runGatewayUntilSignal } from '@hie/server';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
+import { registerGatewayFeedCommand } from './gateway-feed.js';
 import {
   type GatewayFlags,
   gatewayConfigFrom,
@@ -39,6 +40,7 @@ export function registerGatewayCommands(program: Command): void {
   registerGatewayStatusCommand(gateway);
   registerReindexCommand(gateway);
   registerGatewaySendCommand(gateway);
+  registerGatewayFeedCommand(gateway);
 }
 
 function runOptions(command: Command): Command {

@@ -3,6 +3,7 @@ import type { Store } from '../store/index.js';
 import type { Schema } from '../store/schema.js';
 import type { SigningKey } from '../trust/index.js';
 import type { Profession } from './directory/professions.js';
+import type { MpiSettings } from './mpi/match.js';
 
 /**
  * What every hub route module receives. One object, built once by the hub's app (hub/api/app.ts).
@@ -34,6 +35,8 @@ export interface HubSettings {
   breakGlassSeconds: number;
   /** Cookies are `Secure` unless this is false (only for plain-HTTP local demos and tests). */
   secureCookies: boolean;
+  /** Patient matching thresholds and model (defaults in mpi/match.ts). */
+  mpi?: Partial<MpiSettings>;
 }
 
 export const DEFAULT_HUB_SETTINGS: HubSettings = {

@@ -11,6 +11,7 @@ import {
   type HubRoutes,
   type HubSettings,
 } from './http.js';
+import { recordColumns } from './mpi/records.js';
 
 /**
  * Test support for hub route modules: a real store (SQLite or PostgreSQL), the real app shell, and a
@@ -186,15 +187,14 @@ export async function seedPerson(
         facility_oid: r.facilityOid,
         local_id: r.localId,
         person_id: personId,
-        name_kanji: r.nameKanji ?? null,
-        name_kana: r.nameKana ?? null,
-        kanji_key: r.nameKanji ?? null,
-        kana_key: r.nameKana ?? null,
-        birth_date: r.birthDate ?? null,
-        sex: r.sex ?? null,
-        postcode: null,
-        address: null,
-        phone: null,
+        ...recordColumns({
+          facilityOid: r.facilityOid,
+          localId: r.localId,
+          ...(r.nameKanji ? { nameKanji: r.nameKanji } : {}),
+          ...(r.nameKana ? { nameKana: r.nameKana } : {}),
+          ...(r.birthDate ? { birthDate: r.birthDate } : {}),
+          ...(r.sex ? { sex: r.sex as 'M' | 'F' | 'O' | 'U' } : {}),
+        }),
         link_method: 'manual',
         link_score: null,
         updated_at: stamp(),

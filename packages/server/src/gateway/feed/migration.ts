@@ -6,5 +6,11 @@ export const gatewayFeedMigration: Migration = {
     await db.schema.alterTable('gw_patient').addColumn('postcode', 'text').execute();
     await db.schema.alterTable('gw_patient').addColumn('address', 'text').execute();
     await db.schema.alterTable('gw_patient').addColumn('phone', 'text').execute();
+    // The feed walks patients in (updated_at, patient_id) order from its checkpoint.
+    await db.schema
+      .createIndex('gw_patient_feed')
+      .on('gw_patient')
+      .columns(['updated_at', 'patient_id'])
+      .execute();
   },
 };

@@ -345,6 +345,9 @@ async function writePatients(
           kana_key: eb.ref('excluded.kana_key'),
           birth_date: eb.ref('excluded.birth_date'),
           sex: eb.ref('excluded.sex'),
+          postcode: eb.ref('excluded.postcode'),
+          address: eb.ref('excluded.address'),
+          phone: eb.ref('excluded.phone'),
           updated_at: eb.ref('excluded.updated_at'),
         })),
       )

@@ -24,6 +24,10 @@ export interface PatientFields {
   kana_key: string | null;
   birth_date: string | null;
   sex: string | null;
+  /** Contact details for the hub's patient matching (PID-11 postcode and address, PID-13 phone). */
+  postcode: string | null;
+  address: string | null;
+  phone: string | null;
 }
 
 export type IngestErrorCode = 'BAD_NAME' | 'READ_FAILED' | 'TOO_LARGE' | 'MAP_FAILED' | Hl7Error['code'];

@@ -5,6 +5,16 @@ export interface PatientLike {
   name?: HumanName[];
   birthDate?: string;
   gender?: string;
+  address?: AddressLike[];
+  telecom?: { system?: string; value?: string; use?: string }[];
+}
+interface AddressLike {
+  use?: string;
+  text?: string;
+  line?: string[];
+  city?: string;
+  state?: string;
+  postalCode?: string;
 }
 interface HumanName {
   text?: string;
@@ -23,13 +33,29 @@ export function patientRowOf(p: PatientLike): PatientFields {
   const kanji = byRep('IDE') ?? names.find((n) => !n.extension?.length);
   const kana = byRep('SYL');
   const kanaText = kana ? nameText(kana) : null;
+  const address = preferHome(p.address ?? []);
+  const phones = (p.telecom ?? []).filter((t) => t.system === 'phone' && t.value?.trim());
   return {
     name_kanji: kanji ? nameText(kanji) : null,
     name_kana: kanaText,
     kana_key: kanaText ? kanaKey(kanaText) : null,
     birth_date: p.birthDate ?? null,
     sex: p.gender ?? null,
+    postcode: address?.postalCode?.trim() || null,
+    address: address ? addressText(address) : null,
+    phone: preferHome(phones)?.value?.trim() ?? null,
   };
+}
+
+/** The home entry (PID-11 type H, PID-13 PRN), else the first: what the hub matches a person on. */
+function preferHome<T extends { use?: string }>(list: readonly T[]): T | undefined {
+  return list.find((x) => x.use === 'home') ?? list[0];
+}
+
+/** JP Core carries the whole address in `text` (XAD-8); otherwise prefecture, city, street in Japanese order. */
+function addressText(a: AddressLike): string | null {
+  const text = a.text?.trim() || [a.state, a.city, ...(a.line ?? [])].filter(Boolean).join('');
+  return text || null;
 }
 
 function nameText(n: HumanName): string | null {

@@ -90,6 +90,26 @@ describe('loadGatewayConfig', () => {
     ).toThrow(/overlaps the hospital storage root/);
   });
 
+  it('turns the patient feed on with the hub URL and feed token (file or HIE_HUB_*), and refuses one without the other', () => {
+    const base = { 'facility.institutionCode': '3319800011', 'facility.name': 'x' };
+    const config = loadGatewayConfig({
+      env: { HIE_HUB_URL: 'https://hub.example.jp', HIE_HUB_FEED_TOKEN: 'a-feed-token-of-32-characters-xx' },
+      overrides: base,
+    });
+    expect(config.hub).toMatchObject({
+      url: 'https://hub.example.jp',
+      feedToken: 'a-feed-token-of-32-characters-xx',
+      feedPollMs: 60_000,
+    });
+    expect(loadGatewayConfig({ env: {}, overrides: base }).hub.url).toBeUndefined();
+    expect(() =>
+      loadGatewayConfig({ env: { HIE_HUB_URL: 'https://hub.example.jp' }, overrides: base }),
+    ).toThrow(/hub\.feedToken: the patient feed needs both/);
+    expect(() =>
+      loadGatewayConfig({ env: { HIE_HUB_URL: 'hub', HIE_HUB_FEED_TOKEN: 'short' }, overrides: base }),
+    ).toThrow(/hub\.url: .*\n.*hub\.feedToken: at least 16/s);
+  });
+
   it('finds the store without a facility (for status)', () => {
     expect(loadGatewayStoreLocation({ env: {}, overrides: { dataDir: '/var/hie' } })).toEqual({
       url: 'sqlite:/var/hie/gateway.db',

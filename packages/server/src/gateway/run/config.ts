@@ -62,8 +62,14 @@ export const gatewayConfigSchema = z
         keys: z.string().min(1).optional(),
         /** Issuer (`iss`) of keys given without one. */
         issuer: z.string().min(1).default('hie-hub'),
+        /** The hub's base URL; with `feedToken`, the gateway feeds its patient identities to the hub's MPI. */
+        url: z.string().url().optional(),
+        /** This facility's feed token, issued by the network office. Prefer HIE_HUB_FEED_TOKEN. */
+        feedToken: z.string().min(16, 'at least 16 characters').optional(),
+        /** Look for new or changed patients this often besides after each ingest batch (0 = only then). */
+        feedPollMs: z.coerce.number().int().min(0).default(60_000),
       })
-      .default({ issuer: 'hie-hub' }),
+      .default({ issuer: 'hie-hub', feedPollMs: 60_000 }),
     /** The categories this facility discloses; default nothing (deny by default). */
     disclosure: z.object({ categories: z.array(category).default([]) }).default({ categories: [] }),
     tls: z
@@ -92,6 +98,14 @@ export const gatewayConfigSchema = z
     if (!c.facility.oid) {
       const r = facilityOid(c.facility.institutionCode, c.facility.oidRoot, c.facility.oidLeadingZero);
       if (!r.ok) ctx.addIssue({ code: 'custom', path: ['facility', 'oid'], message: r.reason });
+    }
+    if ((c.hub.url === undefined) !== (c.hub.feedToken === undefined)) {
+      const missing = c.hub.url === undefined ? 'url' : 'feedToken';
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hub', missing],
+        message: 'the patient feed needs both hub.url and hub.feedToken (HIE_HUB_URL, HIE_HUB_FEED_TOKEN)',
+      });
     }
     if (c.tls?.requireClientCert && !c.tls.ca) {
       ctx.addIssue({
@@ -125,6 +139,8 @@ export const GATEWAY_ENV: Record<string, string> = {
   HIE_PORT: 'port',
   HIE_MLLP_PORT: 'mllp.port',
   HIE_HUB_KEYS: 'hub.keys',
+  HIE_HUB_URL: 'hub.url',
+  HIE_HUB_FEED_TOKEN: 'hub.feedToken',
   HIE_ADMIN_TOKEN: 'adminToken',
   HIE_LOG_LEVEL: 'logLevel',
 };

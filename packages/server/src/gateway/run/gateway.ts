@@ -6,6 +6,7 @@ import { openStore, type Store } from '../../store/open.js';
 import type { Schema } from '../../store/schema.js';
 import type { HubKey } from '../../trust/index.js';
 import { buildGatewayApp, type GatewayAppDeps } from '../api/index.js';
+import { IdentityFeeder, renderFeedMetrics } from '../feed/index.js';
 import { inboundHttpPlugin } from '../inbound/http.js';
 import { type MllpListener, startMllpListener } from '../inbound/mllp.js';
 import { InboundReceiver } from '../inbound/receiver.js';
@@ -22,6 +23,8 @@ export interface RunningGateway {
   readonly store: Store<Schema>;
   readonly ingest: GatewayIngest;
   readonly receiver: InboundReceiver;
+  /** The patient identity feed to the hub; undefined unless hub.url and hub.feedToken are configured. */
+  readonly feeder: IdentityFeeder | undefined;
   readonly facility: GatewayFacility;
   /** `http(s)://host:port` of the API. */
   readonly url: string;
@@ -85,6 +88,7 @@ export async function startGateway(
     if (hubKeys.length === 0)
       app.log.warn('no hub key configured (hub.keys): every FHIR request will be refused');
 
+    const feeder = startFeeder(config, store, app);
     const ingest = new GatewayIngest(store, {
       roots,
       extendedRoots,
@@ -97,9 +101,12 @@ export async function startGateway(
       onEvent: (e) => {
         if (e.kind === 'error') app.log.warn({ ingest: e.message }, 'ingest problem');
         else if (e.kind === 'scan-done') app.log.info({ report: e.report }, 'storage scan done');
+        // Each committed batch may carry new or changed patients: the feed looks at once.
+        else if (e.kind === 'batch') feeder?.wake();
       },
     });
     opened.push({ close: () => ingest.stop() });
+    if (feeder) opened.push({ close: () => feeder.stop() });
 
     const counters = new InboundCounters();
     const receiver = new InboundReceiver({
@@ -109,6 +116,7 @@ export async function startGateway(
     });
     await app.register(inboundHttpPlugin, { receiver: counters.wrap(receiver, 'http') });
     counters.mount(app);
+    if (feeder) mountFeedMetrics(app, feeder);
     // Readiness (beside the API's liveness /health): 503 until the first full load of the storage is done.
     let ready = false;
     app.get('/health/ready', async (_request, reply) =>
@@ -129,6 +137,7 @@ export async function startGateway(
       opened.push({ close: () => listener.close() });
     }
 
+    feeder?.start();
     const loaded = ingest.start().then(
       () => {
         ready = true;
@@ -148,6 +157,7 @@ export async function startGateway(
       store,
       ingest,
       receiver,
+      feeder,
       facility,
       url: `${scheme}://${shownHost}:${port}`,
       port,
@@ -156,9 +166,10 @@ export async function startGateway(
       stop() {
         stopping ??= (async () => {
           app.log.info('stopping the gateway');
-          // Inbound first (MLLP, then HTTP with in-flight requests), then ingest, then the store.
+          // Inbound first (MLLP, then HTTP with in-flight requests), then the feed, ingest, the store.
           await mllp?.close();
           await app.close();
+          await feeder?.stop();
           await ingest.stop();
           await store.close();
         })();
@@ -169,6 +180,43 @@ export async function startGateway(
     await closeAll();
     throw e;
   }
+}
+
+/** The identity feed when the hub is configured (hub.url + hub.feedToken); not started yet. */
+function startFeeder(config: GatewayConfig, store: Store<Schema>, app: FastifyInstance) {
+  const { url, feedToken } = config.hub;
+  if (!url || !feedToken) {
+    app.log.info('no hub.url / hub.feedToken: patient identities are not fed to the hub');
+    return undefined;
+  }
+  return new IdentityFeeder(store, {
+    hub: { url, feedToken },
+    facilityOid: config.facility.oid,
+    pollIntervalMs: config.hub.feedPollMs,
+    log: app.log,
+  });
+}
+
+/** Counting pending patients is a query: refreshed at most this often for /metrics. */
+const FEED_PENDING_TTL_MS = 15_000;
+
+/**
+ * Appends the feed's lines to the API's /metrics answer (as InboundCounters does). The pending count
+ * is read before the handler runs: an onSend hook that awaits a query races the route's own answer.
+ */
+function mountFeedMetrics(app: FastifyInstance, feeder: IdentityFeeder): void {
+  let pending: { n: number | null; at: number } | undefined;
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.url !== '/metrics') return;
+    if (!pending || Date.now() - pending.at > FEED_PENDING_TTL_MS)
+      pending = { n: await feeder.pending().catch(() => null), at: Date.now() };
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.routeOptions.url !== '/metrics' || reply.statusCode !== 200 || typeof payload !== 'string')
+      return done(null, payload);
+    const lines = renderFeedMetrics(feeder.status(), pending?.n ?? null);
+    done(null, `${payload.endsWith('\n') ? payload : `${payload}\n`}${lines}`);
+  });
 }
 
 async function appDeps(

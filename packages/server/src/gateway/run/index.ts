@@ -1,5 +1,12 @@
 // The gateway process: configuration, start/stop wiring of store, ingest, API and inbound HL7.
 
+export {
+  type FeederStatus,
+  type FeedRunResult,
+  IdentityFeeder,
+  resetCheckpoint as resetFeedCheckpoint,
+  storedFeedState,
+} from '../feed/index.js';
 // The inbound HL7 side, and what the CLI needs of ingest (same bindings as the ingest module's own exports).
 export * from '../inbound/index.js';
 export {

@@ -2,19 +2,37 @@ import type { FastifyInstance } from 'fastify';
 import { auditRoutes } from '../audit/routes.js';
 import { authRoutes } from '../auth/routes.js';
 import { sessionIdentify } from '../auth/session.js';
+import { consentRoutes } from '../consent/routes.js';
 import { directoryRoutes } from '../directory/routes.js';
 import type { HubDeps, HubRoutes } from '../http.js';
+import { mpiRoutes } from '../mpi/routes.js';
+import { policyRoutes } from '../policy/routes.js';
 import { statsRoutes } from '../stats/routes.js';
 import { createHubApp } from './app.js';
 
-/** Every route module of the hub, in registration order. Filled as the modules land. */
-export const HUB_ROUTES: readonly HubRoutes[] = [authRoutes, directoryRoutes, auditRoutes, statsRoutes];
+/** Every route module of the hub, in registration order. */
+export const HUB_ROUTES: readonly HubRoutes[] = [
+  authRoutes,
+  directoryRoutes,
+  mpiRoutes,
+  policyRoutes,
+  consentRoutes,
+  auditRoutes,
+  statsRoutes,
+];
 
-/** The production hub app (not listening). */
-export function buildHubApp(deps: HubDeps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export interface BuildHubOptions {
+  logger?: boolean;
+  /** The built web app (packages/web/dist) to serve at `/`. */
+  webRoot?: string;
+}
+
+/** The production hub app (not listening): every route module behind the session cookie. */
+export function buildHubApp(deps: HubDeps, options: BuildHubOptions = {}): Promise<FastifyInstance> {
   return createHubApp(deps, {
     routes: HUB_ROUTES,
     identify: sessionIdentify,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
 }

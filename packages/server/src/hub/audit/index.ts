@@ -23,7 +23,6 @@ export {
   lastAuditSeq,
   listAuditEvents,
   type StoredAuditEvent,
-  tokyoDay,
   tokyoMonth,
 } from './query.js';
 export { agentOf, auditHub, HUB_AUDIT_SOURCE, type HubAuditType } from './record.js';

@@ -2,6 +2,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { AuditRecord } from '../../audit/index.js';
 import type { Store } from '../../store/index.js';
 import type { Schema } from '../../store/schema.js';
+import { tokyoDay } from '../policy/decide.js';
 
 /** What an auditor filters the hub's audit log by. Every field is optional; all given must match. */
 export interface AuditFilter {
@@ -31,10 +32,7 @@ export interface StoredAuditEvent {
 const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The calendar day in Japan (Asia/Tokyo, no daylight saving) of an instant: YYYY-MM-DD. */
-export function tokyoDay(instant: Date): string {
-  return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
-}
+export { tokyoDay };
 
 /** The month in Japan of an instant: YYYY-MM. */
 export function tokyoMonth(instant: Date): string {

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { defaultPolicyRows } from '../policy/matrix.js';
 
 export const consentMigration: Migration = {
   async up(db: Kysely<unknown>) {
@@ -42,6 +43,7 @@ export const consentMigration: Migration = {
       .addColumn('consent_id', 'text', (c) => c.primaryKey())
       .addColumn('media_type', 'text', (c) => c.notNull())
       .addColumn('file_name', 'text')
+      .addColumn('size', 'integer', (c) => c.notNull())
       .addColumn('content_base64', 'text', (c) => c.notNull())
       .addColumn('uploaded_by', 'text', (c) => c.notNull())
       .addColumn('uploaded_at', 'text', (c) => c.notNull())
@@ -51,6 +53,11 @@ export const consentMigration: Migration = {
       .addColumn('profession', 'text', (c) => c.notNull())
       .addColumn('category', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('hub_profession_policy_pk', ['profession', 'category'])
+      .execute();
+    // The default profession × category matrix (policy/matrix.ts); the office edits it afterwards.
+    await (db as Kysely<{ hub_profession_policy: { profession: string; category: string } }>)
+      .insertInto('hub_profession_policy')
+      .values(defaultPolicyRows())
       .execute();
     await db.schema
       .createTable('hub_disclosure')
@@ -76,6 +83,11 @@ export const consentMigration: Migration = {
       .createIndex('hub_break_glass_user')
       .on('hub_break_glass')
       .columns(['user_id', 'person_id', 'expires_at'])
+      .execute();
+    await db.schema
+      .createIndex('hub_break_glass_review')
+      .on('hub_break_glass')
+      .columns(['review_status', 'started_at'])
       .execute();
   },
 };

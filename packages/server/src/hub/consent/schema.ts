@@ -35,6 +35,8 @@ export interface HubConsentFormTable {
   consent_id: string;
   media_type: string;
   file_name: string | null;
+  /** Bytes. */
+  size: number;
   /** Base64: one portable column type on both engines. */
   content_base64: string;
   uploaded_by: string;

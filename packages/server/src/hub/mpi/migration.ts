@@ -1,12 +1,26 @@
-import type { Kysely, Migration } from 'kysely';
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, PostgresAdapter, sql } from 'kysely';
+
+/**
+ * Key columns compared by range (PDQ prefix search: `key >= p AND key < p || U+FFFF`) use byte order
+ * on PostgreSQL as SQLite does, so a btree index answers the prefix search on both engines.
+ */
+const keyColumn = (postgres: boolean) => (c: ColumnDefinitionBuilder) =>
+  postgres ? c.modifyFront(sql`collate "C"`) : c;
 
 export const mpiMigration: Migration = {
   async up(db: Kysely<unknown>) {
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    const key = keyColumn(postgres);
     await db.schema
       .createTable('mpi_person')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('merged_into', 'text')
+      .addColumn('name_kanji', 'text')
+      .addColumn('name_kana', 'text')
+      .addColumn('kana_key', 'text', key)
+      .addColumn('birth_date', 'text')
+      .addColumn('sex', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
@@ -17,22 +31,37 @@ export const mpiMigration: Migration = {
       .addColumn('person_id', 'text', (c) => c.notNull())
       .addColumn('name_kanji', 'text')
       .addColumn('name_kana', 'text')
-      .addColumn('kanji_key', 'text')
-      .addColumn('kana_key', 'text')
+      .addColumn('kanji_key', 'text', key)
+      .addColumn('kana_key', 'text', key)
+      .addColumn('kanji_family', 'text')
+      .addColumn('kanji_given', 'text')
+      .addColumn('kana_family', 'text')
+      .addColumn('kana_given', 'text')
       .addColumn('birth_date', 'text')
       .addColumn('sex', 'text')
       .addColumn('postcode', 'text')
       .addColumn('address', 'text')
       .addColumn('phone', 'text')
+      .addColumn('address_key', 'text')
+      .addColumn('phone_key', 'text')
       .addColumn('link_method', 'text', (c) => c.notNull())
       .addColumn('link_score', 'double precision')
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('mpi_record_pk', ['facility_oid', 'local_id'])
       .execute();
     await db.schema.createIndex('mpi_record_person').on('mpi_record').columns(['person_id']).execute();
-    await db.schema.createIndex('mpi_record_kana').on('mpi_record').columns(['kana_key']).execute();
+    // Blocking keys (candidates of a fed record): same birth date and sex; same reading within a year
+    // or so of the birth date (typos); same phone number. The first two also serve PDQ.
+    await db.schema
+      .createIndex('mpi_record_kana')
+      .on('mpi_record')
+      .columns(['kana_key', 'birth_date'])
+      .execute();
     await db.schema.createIndex('mpi_record_kanji').on('mpi_record').columns(['kanji_key']).execute();
-    await db.schema.createIndex('mpi_record_birth').on('mpi_record').columns(['birth_date']).execute();
+    await db.schema.createIndex('mpi_record_birth').on('mpi_record').columns(['birth_date', 'sex']).execute();
+    await db.schema.createIndex('mpi_record_local').on('mpi_record').columns(['local_id']).execute();
+    await db.schema.createIndex('mpi_record_phone').on('mpi_record').columns(['phone_key']).execute();
+    await db.schema.createIndex('mpi_person_kana').on('mpi_person').columns(['kana_key', 'id']).execute();
     await db.schema
       .createTable('mpi_review')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -52,6 +81,11 @@ export const mpiMigration: Migration = {
       .columns(['status', 'created_at'])
       .execute();
     await db.schema
+      .createIndex('mpi_review_record')
+      .on('mpi_review')
+      .columns(['facility_oid', 'local_id', 'status'])
+      .execute();
+    await db.schema
       .createTable('mpi_history')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('facility_oid', 'text', (c) => c.notNull())
@@ -69,5 +103,7 @@ export const mpiMigration: Migration = {
       .on('mpi_history')
       .columns(['facility_oid', 'local_id', 'at'])
       .execute();
+    await db.schema.createIndex('mpi_history_to').on('mpi_history').columns(['to_person']).execute();
+    await db.schema.createIndex('mpi_history_from').on('mpi_history').columns(['from_person']).execute();
   },
 };

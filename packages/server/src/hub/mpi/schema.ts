@@ -1,10 +1,16 @@
 /** Patient index tables (PIX/PDQ manager). Owned by hub/mpi. */
 export interface MpiPersonTable {
   id: string;
-  /** active | merged */
+  /** active | merged (its records moved to `merged_into`) */
   status: string;
   /** When merged: the surviving person. */
   merged_into: string | null;
+  /** The person's display identity: that of its most recently fed record (PDQ results, sorting). */
+  name_kanji: string | null;
+  name_kana: string | null;
+  kana_key: string | null;
+  birth_date: string | null;
+  sex: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -16,16 +22,23 @@ export interface MpiRecordTable {
   person_id: string;
   name_kanji: string | null;
   name_kana: string | null;
-  /** Normalised keys for matching and PDQ prefix search (see mpi/normalize.ts). */
+  /** Normalised keys for matching and PDQ prefix search (see mpi/normalize.ts, mpi/match.ts matchKeysOf). */
   kanji_key: string | null;
   kana_key: string | null;
+  kanji_family: string | null;
+  kanji_given: string | null;
+  kana_family: string | null;
+  kana_given: string | null;
   birth_date: string | null;
   /** M | F | O | U */
   sex: string | null;
   postcode: string | null;
   address: string | null;
   phone: string | null;
-  /** auto | manual | new | review: how the current link was made. */
+  address_key: string | null;
+  /** Digits of the phone number (blocking key). */
+  phone_key: string | null;
+  /** auto | manual | new | review (a new person pending review): how the current link was made. */
   link_method: string;
   link_score: number | null;
   updated_at: string;
@@ -52,7 +65,7 @@ export interface MpiHistoryTable {
   local_id: string;
   from_person: string | null;
   to_person: string | null;
-  /** create | auto-link | link | unlink | merge | review */
+  /** create | auto-link | update | link | unlink | merge | review */
   action: string;
   actor: string;
   reason: string | null;
