@@ -5,6 +5,7 @@ import { registerGatewayCommands } from './commands/gateway.js';
 import { registerHl7Commands } from './commands/hl7.js';
 import { registerHubCommands } from './commands/hub.js';
 import { registerSsmix2Commands } from './commands/ssmix2.js';
+import { registerTotpCommand } from './commands/totp.js';
 import { EXIT } from './exit.js';
 
 /** Builds the `hie` command tree. Each domain registers its own subcommands. */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerAssertionCommands(program);
   registerAuditCommands(program);
   registerHubCommands(program);
+  registerTotpCommand(program);
   return program;
 }
 
