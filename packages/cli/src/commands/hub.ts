@@ -1,4 +1,17 @@
-import { ConfigError, type HubConfig, loadHubConfig, runHubUntilSignal } from '@hie/server';
+import {
+  ConfigError,
+  createFacility,
+  createUser,
+  type HubConfig,
+  HubError,
+  hubSettingsOf,
+  loadHubConfig,
+  migrateToLatest,
+  openStore,
+  runHubUntilSignal,
+  type Schema,
+  type Store,
+} from '@hie/server';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../main.js';
@@ -74,5 +87,73 @@ export function registerHubCommands(program: Command): Command {
       await runHubUntilSignal(hubConfigFrom(flags));
       process.exitCode = EXIT.ok;
     });
+  registerHubBootstrap(hub);
   return hub;
+}
+
+interface BootstrapFlags extends HubFlags {
+  login: string;
+  name: string;
+  office: string;
+  officeOid: string;
+}
+
+/**
+ * `hie hub bootstrap`: on a new hub, the network office and its first administrator (a generated
+ * initial password, printed once; the authenticator is enrolled at the first login). Refused when
+ * the directory already has an office user.
+ */
+export function registerHubBootstrap(hub: Command): void {
+  hubStoreOptions(
+    hub
+      .command('bootstrap')
+      .description(
+        'Create the network office and its first administrator on a new hub (prints a one-time password)',
+      ),
+  )
+    .requiredOption('--login <id>', 'login ID of the first administrator')
+    .requiredOption('--name <name>', 'their name (漢字)')
+    .option('--office <name>', 'the network office’s name', 'ネットワーク事務局')
+    .requiredOption('--office-oid <oid>', 'the network office’s OID (it has no institution code)')
+    .action(async (flags: BootstrapFlags) => {
+      const config = hubConfigFrom(flags);
+      const store = await openStore<Schema>(config.db, config.dbSchema ? { schema: config.dbSchema } : {});
+      try {
+        await migrateToLatest(store as Store<unknown>);
+        const existing = await store.db
+          .selectFrom('hub_user')
+          .select('login_id')
+          .where('profession', '=', 'office')
+          .executeTakeFirst();
+        if (existing) throw new UsageError(`the hub already has an office user (${existing.login_id})`);
+        const deps = { store, settings: hubSettingsOf(config), now: () => new Date() };
+        try {
+          await createFacility(deps, {
+            oid: flags.officeOid,
+            code: null,
+            name: flags.office,
+            type: 'network-office',
+            prefecture: config.prefecture,
+            discloses: false,
+            views: false,
+          });
+          const { user, initialPassword } = await createUser(deps, {
+            loginId: flags.login,
+            name: flags.name,
+            profession: 'office',
+            memberships: [{ facilityOid: flags.officeOid, role: 'admin' }],
+          });
+          process.stdout.write(
+            `office ${flags.office} (${flags.officeOid}) and user ${user.loginId} created\n` +
+              `initial password (shown once; to be changed at the first login): ${initialPassword}\n`,
+          );
+        } catch (e) {
+          if (e instanceof HubError) throw new UsageError(`${e.code}: ${e.message}`);
+          throw e;
+        }
+        process.exitCode = EXIT.ok;
+      } finally {
+        await store.close();
+      }
+    });
 }
