@@ -8,6 +8,7 @@ import type { HubDeps, HubRoutes } from '../http.js';
 import { mpiRoutes } from '../mpi/routes.js';
 import { policyRoutes } from '../policy/routes.js';
 import { statsRoutes } from '../stats/routes.js';
+import { viewingRoutes } from '../viewing/routes.js';
 import { createHubApp } from './app.js';
 
 /** Every route module of the hub, in registration order. */
@@ -17,6 +18,7 @@ export const HUB_ROUTES: readonly HubRoutes[] = [
   mpiRoutes,
   policyRoutes,
   consentRoutes,
+  viewingRoutes,
   auditRoutes,
   statsRoutes,
 ];
