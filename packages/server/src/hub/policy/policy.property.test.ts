@@ -393,5 +393,5 @@ describe.each(TEST_ENGINES)('the SQL filters and decide agree on %s', (engine) =
     expect(allowed).toBeLessThan(pairs);
     expect(breakGlass).toBeGreaterThan(0);
     expect(checkedRecordsFor).toBeGreaterThan(0);
-  });
+  }, 300_000);
 });
