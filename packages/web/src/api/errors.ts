@@ -1,0 +1,108 @@
+import { ApiError } from './client';
+
+/**
+ * The hub's stable error codes, in the user's words. The hub's own message is the fallback for a code
+ * this table does not know (it is bilingual for most auth refusals already).
+ */
+const MESSAGES: Readonly<Record<string, { ja: string; en: string }>> = {
+  network: {
+    ja: 'サーバに接続できません。ネットワークを確認してください。',
+    en: 'Cannot reach the server. Check the network.',
+  },
+  'not-authenticated': {
+    ja: 'ログインしてください（セッションが切れました）。',
+    en: 'Please log in (your session ended).',
+  },
+  'invalid-credentials': { ja: 'IDまたはパスワードが違います。', en: 'Wrong login ID or password.' },
+  'login-expired': {
+    ja: 'ログインの有効時間が過ぎました。最初からやり直してください。',
+    en: 'This login expired. Start again.',
+  },
+  locked: {
+    ja: '失敗が続いたため一時的にロックされています。しばらく待ってから再度お試しください。',
+    en: 'Too many failures: locked for a while.',
+  },
+  'rate-limited': {
+    ja: '試行回数が多すぎます。しばらく待ってからお試しください。',
+    en: 'Too many attempts. Wait and try again.',
+  },
+  'choose-facility': { ja: '所属施設を選んでください。', en: 'Choose the facility you act for.' },
+  'account-inactive': {
+    ja: 'このIDではログインできません（停止中または所属施設なし）。事務局にお問い合わせください。',
+    en: 'This account cannot log in. Contact the network office.',
+  },
+  'already-enrolled': { ja: '認証アプリは登録済みです。', en: 'An authenticator is already enrolled.' },
+  'enrol-first': { ja: '先に認証アプリを登録してください。', en: 'Enrol an authenticator app first.' },
+  'invalid-code': { ja: 'ワンタイムコードが違います。', en: 'Wrong one-time code.' },
+  'code-reused': {
+    ja: 'このコードは使用済みです。次のコードをお待ちください。',
+    en: 'This code was already used. Wait for the next one.',
+  },
+  csrf: { ja: '画面の有効期限が切れました。再読み込みしてください。', en: 'This page expired. Reload it.' },
+  forbidden: { ja: 'この操作の権限がありません。', en: 'You may not do this.' },
+  'office-only': {
+    ja: 'この操作はネットワーク事務局のみ行えます。',
+    en: 'Only the network office may do this.',
+  },
+  'own-facility-only': { ja: '自施設の情報のみ操作できます。', en: 'Only your own facility.' },
+  'not-found': { ja: '見つかりません（または閲覧できません）。', en: 'Not found (or not visible to you).' },
+  'no-route': {
+    ja: 'この機能はまだサーバで利用できません。',
+    en: 'This function is not available on the server yet.',
+  },
+  'invalid-request': { ja: '入力内容に誤りがあります。', en: 'Some input is invalid.' },
+  'invalid-json': { ja: '送信内容を読み取れませんでした。', en: 'The request could not be read.' },
+  conflict: { ja: '他の操作と競合しました。再読み込みしてください。', en: 'Conflicting change. Reload.' },
+  'duplicate-oid': { ja: 'このOIDは登録済みです。', en: 'This OID is already registered.' },
+  'duplicate-code': {
+    ja: 'この医療機関コードは登録済みです。',
+    en: 'This institution code is already registered.',
+  },
+  'duplicate-login-id': { ja: 'このログインIDは使用されています。', en: 'This login ID is taken.' },
+  'invalid-oid': {
+    ja: 'OIDを作れません。OIDを直接入力してください。',
+    en: 'Cannot derive the OID; enter it explicitly.',
+  },
+  'oid-required': { ja: '医療機関コードかOIDが必要です。', en: 'Give the institution code or the OID.' },
+  'prefecture-mismatch': {
+    ja: '都道府県が医療機関コードと一致しません。',
+    en: 'Prefecture does not match the institution code.',
+  },
+  'unknown-facility-type': { ja: '施設種別が不明です。', en: 'Unknown facility type.' },
+  'unknown-facility': { ja: '施設が見つかりません。', en: 'Unknown facility.' },
+  'unknown-profession': { ja: '職種が不明です。', en: 'Unknown profession.' },
+  'self-lockout': { ja: '自分自身を操作不能にする変更はできません。', en: 'This change would lock you out.' },
+  'csv-empty': { ja: 'CSVが空です。', en: 'The CSV is empty.' },
+  'csv-encoding': {
+    ja: 'CSVの文字コードを読み取れません（UTF-8 または Shift_JIS）。',
+    en: 'Unreadable CSV encoding.',
+  },
+  'csv-header': { ja: 'CSVの見出し行が正しくありません。', en: 'The CSV header is wrong.' },
+  'csv-malformed': { ja: 'CSVの形式が正しくありません。', en: 'Malformed CSV.' },
+  'csv-invalid': { ja: 'CSVに誤りのある行があります。', en: 'Some CSV rows are invalid.' },
+  'body-too-large': { ja: 'ファイルが大きすぎます。', en: 'The file is too large.' },
+  'unsupported-media-type': { ja: 'このファイル形式は扱えません。', en: 'Unsupported file type.' },
+  'no-consent': { ja: 'この患者さんの同意がありません。', en: 'No consent from this patient.' },
+  'break-glass-required': { ja: '緊急時アクセスが必要です。', en: 'Emergency access is required.' },
+  internal: {
+    ja: 'サーバでエラーが発生しました。時間をおいて再度お試しください。',
+    en: 'Server error. Try again later.',
+  },
+};
+
+export type Lang = 'ja' | 'en';
+
+/** The message to show for an error, in the user's language. */
+export function errorMessage(error: unknown, lang: Lang): string {
+  if (error instanceof ApiError) {
+    const known = MESSAGES[error.code];
+    if (known) return known[lang];
+    return `${error.message} (${error.code})`;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export function isApiError(error: unknown, code?: string): error is ApiError {
+  return error instanceof ApiError && (code === undefined || error.code === code);
+}

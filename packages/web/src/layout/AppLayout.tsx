@@ -1,0 +1,115 @@
+import { AppShell, Burger, Button, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Suspense } from 'react';
+import { Navigate, Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
+import { ExpiryNotice } from '../auth/ExpiryNotice';
+import { PasswordChange } from '../auth/PasswordChange';
+import { useSession } from '../auth/session';
+import { useI18n } from '../i18n/index';
+import { Loading } from './Feedback';
+import { LanguageSwitch } from './LanguageSwitch';
+
+interface NavItem {
+  to: string;
+  label: string;
+}
+
+/** The frame of every screen behind the login: header, navigation, session notice. */
+export function AppLayout() {
+  const { t } = useI18n();
+  const { state, logout } = useSession();
+  const location = useLocation();
+  const [opened, { toggle, close }] = useDisclosure(false);
+
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'anonymous')
+    return <Navigate to="/login" replace state={{ from: `${location.pathname}${location.search}` }} />;
+
+  const { user, facility } = state.session;
+  const items: NavItem[] = user.office
+    ? [
+        { to: '/office/facilities', label: t('nav.facilities') },
+        { to: '/office/users', label: t('nav.users') },
+        { to: '/office/matrix', label: t('nav.matrix') },
+        { to: '/office/disclosure', label: t('nav.disclosure') },
+        { to: '/office/reviews', label: t('nav.reviews') },
+        { to: '/office/break-glass', label: t('nav.breakGlass') },
+        { to: '/office/stats', label: t('nav.stats') },
+      ]
+    : [
+        { to: '/patients', label: t('nav.patients') },
+        { to: '/consents', label: t('nav.consents') },
+        ...(facility.role === 'admin' ? [{ to: '/office/users', label: t('nav.users') }] : []),
+      ];
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 210, breakpoint: 'md', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <a href="#main" className="skip-link">
+        {t('app.skip')}
+      </a>
+      <AppShell.Header className="no-print">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="md"
+              size="sm"
+              aria-label={t('nav.mainMenu')}
+            />
+            <UnstyledButton component={RouterNavLink} to="/" aria-label={t('app.name')}>
+              <Text fw={700} c="teal.9" size="lg">
+                {t('app.name')}
+              </Text>
+            </UnstyledButton>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Stack gap={0} visibleFrom="sm" align="flex-end">
+              <Text size="sm" fw={600} data-testid="user-name">
+                {user.name}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {t('session.actingFor', { facility: facility.name })}
+              </Text>
+            </Stack>
+            <LanguageSwitch />
+            <Button variant="default" size="xs" onClick={() => void logout()}>
+              {t('nav.logout')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" className="no-print" aria-label={t('nav.mainMenu')} component="nav">
+        {items.map((item) => (
+          <NavLink
+            key={item.to}
+            component={RouterNavLink}
+            to={item.to}
+            label={item.label}
+            onClick={close}
+            active={location.pathname.startsWith(item.to)}
+          />
+        ))}
+        <Stack gap={0} hiddenFrom="sm" mt="md" px="sm">
+          <Text size="sm" fw={600}>
+            {user.name}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {facility.name}
+          </Text>
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
+      </AppShell.Main>
+      <ExpiryNotice />
+      {user.mustChangePassword && <PasswordChange />}
+    </AppShell>
+  );
+}

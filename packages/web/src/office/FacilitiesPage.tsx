@@ -1,0 +1,343 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Code,
+  Group,
+  Modal,
+  Pagination,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api, apiBlob, saveBlob } from '../api/client';
+import { errorMessage } from '../api/errors';
+import { useFacilityTypes } from '../api/hooks';
+import type { DirectoryWarning, Facility } from '../api/types';
+import { useI18n } from '../i18n';
+import { ErrorAlert, Loading } from '../layout/Feedback';
+import { checkDigitLooksRight } from '../lib/check-digit';
+
+const PAGE = 50;
+
+/** 施設管理: the network's facilities, with OIDs and the institution-code check. */
+export default function FacilitiesPage() {
+  const { t, lang } = useI18n();
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
+  const [editing, setEditing] = useState<Facility | 'new' | null>(null);
+  const list = useQuery({
+    queryKey: ['admin', 'facilities', q, page],
+    queryFn: () =>
+      api<{ total: number; facilities: Facility[] }>('/admin/facilities', {
+        query: { q, limit: PAGE, offset: (page - 1) * PAGE },
+      }),
+    placeholderData: keepPreviousData,
+  });
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          {t('office.facilities')}
+        </Title>
+        <Group gap="xs">
+          <Button
+            variant="default"
+            onClick={() => void apiBlob('/admin/facilities.csv').then((b) => saveBlob(b, 'facilities.csv'))}
+          >
+            {t('app.csv')}
+          </Button>
+          <Button onClick={() => setEditing('new')}>{t('office.addFacility')}</Button>
+        </Group>
+      </Group>
+      <TextInput
+        label={t('office.filter')}
+        value={q}
+        onChange={(e) => {
+          setQ(e.currentTarget.value);
+          setPage(1);
+        }}
+        maw={420}
+      />
+      {list.isPending ? (
+        <Loading />
+      ) : list.isError ? (
+        <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
+      ) : (
+        <>
+          <Text size="sm" c="dimmed">
+            {t('app.total', { count: list.data.total })}
+          </Text>
+          <Table.ScrollContainer minWidth={760}>
+            <Table striped highlightOnHover verticalSpacing="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('office.name')}</Table.Th>
+                  <Table.Th>{t('office.type')}</Table.Th>
+                  <Table.Th>{t('office.code')}</Table.Th>
+                  <Table.Th>{t('office.oid')}</Table.Th>
+                  <Table.Th>{t('office.discloses')}</Table.Th>
+                  <Table.Th>{t('office.status')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.data.facilities.map((f) => (
+                  <Table.Tr key={f.oid}>
+                    <Table.Td>
+                      <UnstyledButton
+                        onClick={() => setEditing(f)}
+                        fw={600}
+                        style={{ textDecoration: 'underline' }}
+                      >
+                        {f.name}
+                      </UnstyledButton>
+                      {f.nameKana && (
+                        <Text size="xs" c="dimmed">
+                          {f.nameKana}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>{f.typeLabel[lang]}</Table.Td>
+                    <Table.Td>
+                      {f.code ?? '—'}
+                      {f.code && !checkDigitLooksRight(f.code) && (
+                        <Badge ml={4} size="xs" color="orange" title={t('office.checkDigit')}>
+                          !
+                        </Badge>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Code>{f.oid}</Code>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {f.discloses && (
+                          <Badge size="xs" color="teal">
+                            {t('office.discloses')}
+                          </Badge>
+                        )}
+                        {f.views && (
+                          <Badge size="xs" color="blue" variant="light">
+                            {t('office.views')}
+                          </Badge>
+                        )}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge size="sm" color={f.status === 'active' ? 'teal' : 'gray'} variant="outline">
+                        {t(`office.status_${f.status}`)}
+                      </Badge>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {list.data.total > PAGE && (
+            <Pagination total={Math.ceil(list.data.total / PAGE)} value={page} onChange={setPage} />
+          )}
+        </>
+      )}
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? t('office.addFacility') : t('office.editFacility')}
+        size="lg"
+      >
+        {editing !== null && (
+          <FacilityForm facility={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />
+        )}
+      </Modal>
+    </Stack>
+  );
+}
+
+function FacilityForm({ facility, onDone }: { facility: Facility | null; onDone: () => void }) {
+  const { t, lang } = useI18n();
+  const queryClient = useQueryClient();
+  const types = useFacilityTypes();
+  const [form, setForm] = useState({
+    code: facility?.code ?? '',
+    oid: facility?.oid ?? '',
+    name: facility?.name ?? '',
+    nameKana: facility?.nameKana ?? '',
+    type: facility?.type ?? 'clinic',
+    discloses: facility?.discloses ?? false,
+    views: facility?.views ?? true,
+    gatewayUrl: facility?.gatewayUrl ?? '',
+    address: facility?.address ?? '',
+    phone: facility?.phone ?? '',
+    status: facility?.status ?? 'active',
+  });
+  const [warnings, setWarnings] = useState<DirectoryWarning[]>([]);
+  const [token, setToken] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
+  const codeWarning = /^\d{10}$/.test(form.code) && !checkDigitLooksRight(form.code);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const body = {
+      code: form.code || null,
+      name: form.name,
+      nameKana: form.nameKana || null,
+      type: form.type,
+      discloses: form.discloses,
+      views: form.views,
+      gatewayUrl: form.gatewayUrl || null,
+      address: form.address || null,
+      phone: form.phone || null,
+      status: form.status,
+    };
+    try {
+      const answer = facility
+        ? await api<{ facility: Facility; warnings: DirectoryWarning[] }>(
+            `/admin/facilities/${encodeURIComponent(facility.oid)}`,
+            {
+              method: 'PATCH',
+              body,
+            },
+          )
+        : await api<{ facility: Facility; warnings: DirectoryWarning[] }>('/admin/facilities', {
+            method: 'POST',
+            body: { ...body, ...(form.oid ? { oid: form.oid } : {}) },
+          });
+      await queryClient.invalidateQueries({ queryKey: ['admin', 'facilities'] });
+      await queryClient.invalidateQueries({ queryKey: ['directory'] });
+      if (answer.warnings.length > 0) setWarnings(answer.warnings);
+      else onDone();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const issueToken = async () => {
+    if (!facility) return;
+    try {
+      const answer = await api<{ token: string }>(
+        `/admin/facilities/${encodeURIComponent(facility.oid)}/feed-token`,
+        {
+          method: 'POST',
+        },
+      );
+      setToken(answer.token);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <form onSubmit={submit}>
+      <Stack gap="sm">
+        {error !== null && <Alert color="red">{errorMessage(error, lang)}</Alert>}
+        {warnings.map((w) => (
+          <Alert key={w.message} color="orange" title={t('office.checkDigit')}>
+            {w.message}
+          </Alert>
+        ))}
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TextInput
+            label={t('office.code')}
+            value={form.code}
+            onChange={(e) => set({ code: e.currentTarget.value.replace(/\D/g, '').slice(0, 10) })}
+            inputMode="numeric"
+            description={facility ? undefined : t('office.oidDerived')}
+            error={codeWarning ? t('office.checkDigit') : undefined}
+          />
+          <TextInput
+            label={t('office.oid')}
+            value={form.oid}
+            onChange={(e) => set({ oid: e.currentTarget.value })}
+            disabled={facility !== null}
+            placeholder="1.2.392.200284.33.…"
+          />
+          <TextInput
+            label={t('office.name')}
+            required
+            value={form.name}
+            onChange={(e) => set({ name: e.currentTarget.value })}
+          />
+          <TextInput
+            label={t('office.nameKana')}
+            value={form.nameKana}
+            onChange={(e) => set({ nameKana: e.currentTarget.value })}
+          />
+          <Select
+            label={t('office.type')}
+            data={(types.data ?? []).map((x) => ({ value: x.code, label: x[lang] }))}
+            value={form.type}
+            onChange={(v) => v && set({ type: v })}
+            allowDeselect={false}
+          />
+          <Select
+            label={t('office.status')}
+            data={(['active', 'suspended', 'withdrawn'] as const).map((s) => ({
+              value: s,
+              label: t(`office.status_${s}`),
+            }))}
+            value={form.status}
+            onChange={(v) => v && set({ status: v as Facility['status'] })}
+            allowDeselect={false}
+          />
+          <TextInput
+            label={t('office.gatewayUrl')}
+            value={form.gatewayUrl}
+            onChange={(e) => set({ gatewayUrl: e.currentTarget.value })}
+          />
+          <TextInput
+            label={t('office.phone')}
+            value={form.phone}
+            onChange={(e) => set({ phone: e.currentTarget.value })}
+          />
+        </SimpleGrid>
+        <TextInput
+          label={t('office.address')}
+          value={form.address}
+          onChange={(e) => set({ address: e.currentTarget.value })}
+        />
+        <Group>
+          <Checkbox
+            label={t('office.discloses')}
+            checked={form.discloses}
+            onChange={(e) => set({ discloses: e.currentTarget.checked })}
+          />
+          <Checkbox
+            label={t('office.views')}
+            checked={form.views}
+            onChange={(e) => set({ views: e.currentTarget.checked })}
+          />
+        </Group>
+        {token && (
+          <Alert color="yellow" title={t('office.feedTokenOnce')}>
+            <Code block>{token}</Code>
+          </Alert>
+        )}
+        <Group justify="space-between">
+          {facility?.discloses ? (
+            <Button variant="default" onClick={() => void issueToken()}>
+              {t('office.feedToken')}
+            </Button>
+          ) : (
+            <span />
+          )}
+          <Group>
+            <Button variant="default" onClick={onDone}>
+              {warnings.length > 0 ? t('app.close') : t('app.cancel')}
+            </Button>
+            <Button type="submit">{t('app.save')}</Button>
+          </Group>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+import { Alert, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import type { PatientHeader as Header } from '../api/types';
+import { useI18n } from '../i18n';
+import { ageOn, dateWithWareki } from '../lib/dates';
+
+/** Who the patient is: names, age, sex, ids per facility, and the allergy banner. */
+export function PatientHeaderCard({ header }: { header: Header }) {
+  const { t, lang } = useI18n();
+  const age = header.age ?? (header.birthDate ? ageOn(header.birthDate) : null);
+  const allergies = header.allergies;
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-label={t('patients.name')}>
+      <Stack gap="xs">
+        <Group gap="lg" align="flex-end" wrap="wrap">
+          <div>
+            {header.name.kana && (
+              <Text size="sm" c="dimmed" data-testid="patient-kana">
+                {header.name.kana}
+              </Text>
+            )}
+            <Title order={1} size="h2" data-testid="patient-name">
+              {header.name.kanji ?? header.name.kana ?? header.personId}
+            </Title>
+          </div>
+          <Text size="lg">
+            {age !== null && t('patients.years', { age })}
+            {header.sex && `　${t(`sex.${header.sex}`)}`}
+          </Text>
+          <Text size="sm">
+            {t('patients.birthDate')}: {dateWithWareki(header.birthDate, lang)}
+          </Text>
+        </Group>
+        {header.identifiers.length > 0 && (
+          <Group gap="xs" role="list" aria-label={t('patient.facilityIds')}>
+            <Text size="xs" c="dimmed">
+              {t('patient.facilityIds')}:
+            </Text>
+            {header.identifiers.map((r) => (
+              <Badge
+                role="listitem"
+                key={`${r.facilityOid}/${r.localId}`}
+                variant="outline"
+                color={r.basis === 'break-glass' ? 'red' : 'gray'}
+                tt="none"
+                radius="sm"
+                styles={{ label: { color: 'var(--mantine-color-dark-7)' } }}
+              >
+                {r.facilityName} {r.localId}
+              </Badge>
+            ))}
+          </Group>
+        )}
+        {allergies.allowed &&
+          (allergies.items.length > 0 ? (
+            <Alert
+              color="red"
+              variant="filled"
+              title={t('patient.allergies')}
+              role="note"
+              data-testid="allergy-banner"
+            >
+              <Group gap="md">
+                {allergies.items.map((a) => (
+                  <Text key={`${a.facilityOid}/${a.id}`} size="sm" fw={a.criticality === 'high' ? 700 : 500}>
+                    {a.text}
+                    {a.reactions && a.reactions.length > 0 && `：${a.reactions.join('、')}`}
+                    <span>（{a.facilityName}）</span>
+                  </Text>
+                ))}
+              </Group>
+            </Alert>
+          ) : (
+            <Text size="sm" c="dimmed" data-testid="allergy-none">
+              {t('patient.allergies')}: {t('patient.noKnownAllergy')}
+            </Text>
+          ))}
+      </Stack>
+    </Paper>
+  );
+}

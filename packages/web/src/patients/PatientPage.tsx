@@ -1,0 +1,278 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Chip,
+  Group,
+  Loader,
+  SegmentedControl,
+  Stack,
+  Tabs,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { ApiError, api } from '../api/client';
+import type { PatientHeader, SourcedResource } from '../api/types';
+import { useActiveSession } from '../auth/session';
+import { useI18n } from '../i18n';
+import { ErrorAlert, Loading } from '../layout/Feedback';
+import { yearsAgo } from '../lib/dates';
+import { BreakGlassDialog, rememberedGrant } from './BreakGlass';
+import { TABS, type Tab } from './fhir';
+import { PatientHeaderCard } from './PatientHeader';
+import { type TabData, usePatientRecords, worstSources } from './records';
+import { SourcesNotice } from './SourcesNotice';
+import { AdmissionsTab } from './tabs/AdmissionsTab';
+import { DiagnosesTab } from './tabs/DiagnosesTab';
+import { DocumentsTab } from './tabs/DocumentsTab';
+import { ImagingTab } from './tabs/ImagingTab';
+import { MedicationsTab } from './tabs/MedicationsTab';
+import { OrdersTab } from './tabs/OrdersTab';
+import { VisitsTab } from './tabs/VisitsTab';
+
+// The lab tab carries the chart library: its own chunk, loaded when the tab opens.
+const labsChunk = () => import('./tabs/LabsTab');
+const LabsTab = lazy(labsChunk);
+
+type Period = '1y' | '3y' | '5y' | 'all' | 'custom';
+
+function periodStart(period: Period, custom: string): string | undefined {
+  if (period === '1y') return yearsAgo(1);
+  if (period === '3y') return yearsAgo(3);
+  if (period === '5y') return yearsAgo(5);
+  if (period === 'custom') return custom || undefined;
+  return undefined;
+}
+
+/** The patient's record across facilities: header, filters, a tab per category that came back. */
+export default function PatientPage() {
+  const { personId = '' } = useParams();
+  const { t } = useI18n();
+  const session = useActiveSession();
+  const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const [period, setPeriod] = useState<Period>((params.get('period') as Period | null) ?? '5y');
+  const [from, setFrom] = useState(params.get('from') ?? '');
+  const [to, setTo] = useState(params.get('to') ?? '');
+  const [hiddenFacilities, setHiddenFacilities] = useState<string[]>([]);
+  const range = { from: periodStart(period, from), to: period === 'custom' ? to || undefined : undefined };
+  const path = `/patients/${encodeURIComponent(personId)}`;
+
+  const header = useQuery({ queryKey: ['patient', personId], queryFn: () => api<PatientHeader>(path) });
+  const categories = useMemo(
+    () => [...new Set((header.data?.identifiers ?? []).flatMap((r) => r.categories))],
+    [header.data],
+  );
+  const records = usePatientRecords(
+    personId,
+    categories,
+    range,
+    header.isSuccess,
+    params.get('tab') as Tab | null,
+  );
+  // The chart code loads while the results do, not after them.
+  const mayShowLabs = categories.includes('lab-result') || categories.includes('bacteriology');
+  useEffect(() => {
+    if (mayShowLabs) void labsChunk();
+  }, [mayShowLabs]);
+  const visible = (e: SourcedResource) => !hiddenFacilities.includes(e.facilityOid);
+
+  const facilities = useMemo(
+    () => (header.data?.identifiers ?? []).map((r) => ({ oid: r.facilityOid, name: r.facilityName })),
+    [header.data],
+  );
+  const byTab = new Map<Tab, TabData & { shown: SourcedResource[] }>();
+  for (const data of records.tabs) byTab.set(data.tab, { ...data, shown: data.entries.filter(visible) });
+  const visitEntries: SourcedResource[] = [
+    ...records.visits.filter(visible),
+    ...[...byTab.values()].filter((d) => d.tab !== 'admissions').flatMap((d) => d.shown),
+  ];
+  const tabs = TABS.filter((tab) => {
+    // 受診歴 only where visits are a category the user may see (a pharmacist gets no visit list).
+    if (tab === 'visits') return records.visitsAllowed && (records.visitsPending || visitEntries.length > 0);
+    const data = byTab.get(tab);
+    return !!data && (data.pending || data.shown.length > 0 || data.error !== null);
+  });
+  const requested = params.get('tab') as Tab | null;
+  const activeTab = requested && tabs.includes(requested) ? requested : (tabs[0] ?? null);
+  const anyPending = records.visitsPending || records.tabs.some((d) => d.pending);
+
+  if (header.isPending) return <Loading />;
+  if (header.isError) {
+    const hidden =
+      header.error instanceof ApiError && (header.error.status === 404 || header.error.status === 403);
+    const mayBreakGlass = session.user.profession === 'doctor' || session.user.profession === 'dentist';
+    return (
+      <Stack gap="md" maw={720}>
+        {hidden ? (
+          <Alert color="gray" data-testid="not-visible">
+            {t('patient.notVisible')}
+          </Alert>
+        ) : (
+          <ErrorAlert error={header.error} onRetry={() => void header.refetch()} />
+        )}
+        {hidden && mayBreakGlass && (
+          <BreakGlassDialog
+            personId={personId}
+            onGranted={() => void queryClient.invalidateQueries({ queryKey: ['patient', personId] })}
+          />
+        )}
+        <Anchor component={Link} to="/patients">
+          {t('app.back')}
+        </Anchor>
+      </Stack>
+    );
+  }
+
+  const grant = rememberedGrant(personId);
+  const breakGlass = header.data.breakGlass ? { reason: grant?.reason ?? '' } : null;
+
+  const selectTab = (tab: string | null) => {
+    const next = new URLSearchParams(params);
+    if (tab) next.set('tab', tab);
+    setParams(next, { replace: true });
+  };
+
+  const panel = (tab: Tab) => {
+    if (tab === 'visits') {
+      return records.visitsPending && visitEntries.length === 0 ? (
+        <Loading />
+      ) : (
+        <VisitsTab entries={visitEntries} />
+      );
+    }
+    const data = byTab.get(tab);
+    if (!data || data.pending) return <Loading />;
+    if (data.error) return <ErrorAlert error={data.error} onRetry={data.refetch} />;
+    return (
+      <Stack gap="xs">
+        {data.loadingMore && (
+          <Group gap="xs" data-loading="true" role="status">
+            <Loader size="xs" aria-hidden />
+            <Text size="xs" c="dimmed">
+              {t('patient.loadingOlder')}
+            </Text>
+          </Group>
+        )}
+        {tabBody(tab, data.shown)}
+      </Stack>
+    );
+  };
+
+  const tabBody = (tab: Tab, entries: SourcedResource[]) => {
+    switch (tab) {
+      case 'diagnoses':
+        return <DiagnosesTab entries={entries} />;
+      case 'medications':
+        return <MedicationsTab entries={entries} />;
+      case 'labs':
+        return (
+          <Suspense fallback={<Loading />}>
+            <LabsTab entries={entries} />
+          </Suspense>
+        );
+      case 'imaging':
+        return <ImagingTab entries={entries} />;
+      case 'documents':
+        return <DocumentsTab personId={personId} entries={entries} />;
+      case 'orders':
+        return <OrdersTab entries={entries} />;
+      case 'admissions':
+        return <AdmissionsTab entries={entries} />;
+    }
+  };
+
+  return (
+    <Stack gap="md">
+      {breakGlass && (
+        <Alert color="red" variant="filled" role="alert" data-testid="break-glass-banner">
+          {t('patient.breakGlassBanner', { reason: breakGlass.reason || '—' })}
+        </Alert>
+      )}
+      <PatientHeaderCard header={header.data} />
+      <Group justify="space-between" className="no-print">
+        <Group gap="sm" wrap="wrap" align="flex-end" role="group" aria-label={t('patient.filters')}>
+          <SegmentedControl
+            aria-label={t('patient.period')}
+            value={period}
+            onChange={(v) => setPeriod(v as Period)}
+            data={[
+              { value: '1y', label: t('patient.period1y') },
+              { value: '3y', label: t('patient.period3y') },
+              { value: '5y', label: t('patient.period5y') },
+              { value: 'all', label: t('patient.periodAll') },
+              { value: 'custom', label: `${t('patient.from')}–${t('patient.to')}` },
+            ]}
+          />
+          {period === 'custom' && (
+            <>
+              <TextInput
+                type="date"
+                label={t('patient.from')}
+                value={from}
+                onChange={(e) => setFrom(e.currentTarget.value)}
+                size="xs"
+              />
+              <TextInput
+                type="date"
+                label={t('patient.to')}
+                value={to}
+                onChange={(e) => setTo(e.currentTarget.value)}
+                size="xs"
+              />
+            </>
+          )}
+        </Group>
+        {/* The report is for the office and the facilities holding a record of the patient (hub rule). */}
+        {(session.user.office ||
+          header.data.identifiers.some((r) => r.facilityOid === session.facility.oid)) && (
+          <Button component={Link} to={`${path}/access-report`} variant="default" size="xs">
+            {t('patient.accessReport')}
+          </Button>
+        )}
+      </Group>
+      {facilities.length > 1 && (
+        <Group gap="xs" className="no-print" role="group" aria-label={t('patient.facility')}>
+          {facilities.map((f) => (
+            <Chip
+              key={f.oid}
+              size="xs"
+              checked={!hiddenFacilities.includes(f.oid)}
+              onChange={(on) =>
+                setHiddenFacilities((h) => (on ? h.filter((x) => x !== f.oid) : [...h, f.oid]))
+              }
+            >
+              {f.name}
+            </Chip>
+          ))}
+        </Group>
+      )}
+      <SourcesNotice sources={worstSources([...records.sources, ...header.data.allergies.sources])} />
+      {activeTab === null ? (
+        anyPending ? (
+          <Loading />
+        ) : (
+          <Alert color="gray">{t('patient.nothing')}</Alert>
+        )
+      ) : (
+        <Tabs value={activeTab} onChange={selectTab} keepMounted={false}>
+          <Tabs.List>
+            {tabs.map((tab) => (
+              <Tabs.Tab key={tab} value={tab} data-testid={`tab-${tab}`}>
+                {t(`tabs.${tab}`)}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+          {tabs.map((tab) => (
+            <Tabs.Panel key={tab} value={tab} pt="md">
+              {panel(tab)}
+            </Tabs.Panel>
+          ))}
+        </Tabs>
+      )}
+    </Stack>
+  );
+}

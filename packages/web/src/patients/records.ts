@@ -1,0 +1,217 @@
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../api/client';
+import type { RecordsAnswer, SourcedResource, SourceStatus, VisitsAnswer } from '../api/types';
+import { todayInJapan } from '../lib/dates';
+import { CATEGORY_TAB, type Tab } from './fhir';
+
+/** Largest page the hub gives, and its largest offset (hub/viewing MAX_PER_SOURCE). */
+const PAGE = 500;
+const MAX_OFFSET = 1000;
+
+export interface Period {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+type Answer = RecordsAnswer & { truncated: boolean };
+
+/** One window (period) of a list: the first page, then the rest in parallel, up to the hub's window. */
+async function fetchWindow(
+  path: string,
+  query: Record<string, string | number | undefined>,
+  first?: RecordsAnswer,
+): Promise<RecordsAnswer[]> {
+  const head = first ?? (await api<RecordsAnswer>(path, { query: { ...query, offset: 0 } }));
+  const offsets: number[] = [];
+  for (let o = PAGE; o < head.total && o <= MAX_OFFSET; o += PAGE) offsets.push(o);
+  const rest = await Promise.all(
+    offsets.map((offset) => api<RecordsAnswer>(path, { query: { ...query, offset } })),
+  );
+  return [head, ...rest];
+}
+
+/** The period cut into years, newest first (each year fits the hub's paging window far more often). */
+function yearSlices(period: Period): Period[] {
+  const to = period.to ?? todayInJapan();
+  const from = period.from ?? `${Number(to.slice(0, 4)) - 30}${to.slice(4)}`;
+  const slices: Period[] = [];
+  let end = to;
+  while (end >= from) {
+    const year = `${Number(end.slice(0, 4)) - 1}${end.slice(4)}`;
+    const start = year < from ? from : nextDay(year);
+    slices.push({ from: start, to: end });
+    end = year;
+  }
+  return slices;
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+function combine(pages: readonly RecordsAnswer[], total: number): Answer {
+  const seen = new Set<string>();
+  const entries: SourcedResource[] = [];
+  for (const page of pages) {
+    for (const e of page.entries) {
+      const key = `${e.facilityOid}|${e.resource.resourceType}|${e.resource.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      entries.push(e);
+    }
+  }
+  entries.sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
+  // A source is cut only when fewer of its entries came than it holds (not merely "this page").
+  const got = new Map<string, number>();
+  for (const e of entries) got.set(e.facilityOid, (got.get(e.facilityOid) ?? 0) + 1);
+  const holds = new Map<string, number>();
+  for (const s of pages[0]?.sources ?? []) holds.set(s.facilityOid, s.total ?? 0);
+  const sources = worstSources(pages.flatMap((r) => r.sources)).map((s) => ({
+    ...s,
+    total: holds.get(s.facilityOid) ?? s.total,
+    truncated: (got.get(s.facilityOid) ?? 0) < (holds.get(s.facilityOid) ?? 0),
+  }));
+  const first = pages[0]!;
+  return {
+    ...first,
+    total,
+    offset: 0,
+    limit: entries.length,
+    entries,
+    sources,
+    complete: pages.every((r) => r.complete),
+    truncated: entries.length < total,
+  };
+}
+
+/**
+ * One category list (newest first), complete where the hub allows: the newest page first (handed
+ * to `onPartial` so the screen can draw at once), then the rest in parallel. A list longer than the
+ * hub's paging window (1,500) is fetched year by year, so five years of laboratory results arrive whole.
+ */
+export async function fetchRecords(
+  personId: string,
+  categories: readonly string[],
+  period: Period,
+  onPartial?: (partial: Answer) => void,
+): Promise<Answer> {
+  const path = `/patients/${encodeURIComponent(personId)}/records`;
+  const query = { category: categories.join(','), from: period.from, to: period.to, limit: PAGE };
+  const head = await api<RecordsAnswer>(path, { query: { ...query, offset: 0 } });
+  if (head.total <= PAGE) return combine([head], head.total);
+  const partial = combine([head], head.total);
+  onPartial?.({ ...partial, sources: partial.sources.map((x) => ({ ...x, truncated: false })) });
+  if (head.total <= MAX_OFFSET + PAGE) return combine(await fetchWindow(path, query, head), head.total);
+  const windows = await Promise.all(
+    yearSlices(period).map((slice) => fetchWindow(path, { ...query, from: slice.from, to: slice.to })),
+  );
+  return combine([head, ...windows.flat()], head.total);
+}
+
+/** The tabs the policy lets this user see, with the categories each asks for. */
+export function allowedTabs(categories: readonly string[]): Map<Tab, string[]> {
+  const tabs = new Map<Tab, string[]>();
+  for (const category of categories) {
+    const tab = CATEGORY_TAB[category];
+    if (!tab) continue;
+    tabs.set(tab, [...(tabs.get(tab) ?? []), category]);
+  }
+  return tabs;
+}
+
+export interface TabData {
+  tab: Tab;
+  entries: SourcedResource[];
+  pending: boolean;
+  /** The newest page is in, older pages are still coming. */
+  loadingMore: boolean;
+  error: unknown;
+  refetch: () => void;
+}
+
+/** One parallel query per allowed tab (each its own categories), and the visit list. */
+export function usePatientRecords(
+  personId: string,
+  categories: readonly string[],
+  period: Period,
+  enabled: boolean,
+  /** The tab asked for by the link (?tab=): its list first, the others once its first page is in. */
+  first: Tab | null = null,
+) {
+  const queryClient = useQueryClient();
+  const tabs = [...allowedTabs(categories).entries()].filter(([tab]) => tab !== 'visits');
+  const firstKey = (tab: Tab) => [
+    'patient',
+    personId,
+    'records',
+    tab,
+    allowedTabs(categories).get(tab) ?? [],
+    period.from ?? '',
+    period.to ?? '',
+  ];
+  const firstRelevant = first !== null && first !== 'visits' && tabs.some(([tab]) => tab === first);
+  const firstState = firstRelevant && first ? queryClient.getQueryState(firstKey(first)) : undefined;
+  // One process serves the hub and, in a small network, the gateways too: the list on screen goes first.
+  const others =
+    !firstRelevant ||
+    (firstState !== undefined && (firstState.data !== undefined || firstState.status === 'error'));
+  const results = useQueries({
+    queries: tabs.map(([tab, cats]) => {
+      const queryKey = ['patient', personId, 'records', tab, cats, period.from ?? '', period.to ?? ''];
+      return {
+        queryKey,
+        // The newest page is shown while the rest arrives (data set, query still fetching).
+        queryFn: () =>
+          fetchRecords(personId, cats, period, (partial) => queryClient.setQueryData(queryKey, partial)),
+        enabled: enabled && (tab === first || others),
+      };
+    }),
+  });
+  const visitsAllowed = allowedTabs(categories).has('visits') || allowedTabs(categories).has('admissions');
+  const visits = useQuery({
+    queryKey: ['patient', personId, 'visits', period.from ?? '', period.to ?? ''],
+    queryFn: () =>
+      api<VisitsAnswer>(`/patients/${encodeURIComponent(personId)}/visits`, {
+        query: { from: period.from, to: period.to },
+      }),
+    enabled: enabled && visitsAllowed && (first === 'visits' || others),
+  });
+  const data: TabData[] = tabs.map(([tab], i) => {
+    const r = results[i]!;
+    return {
+      tab,
+      entries: r.data?.entries ?? [],
+      pending: r.isPending,
+      loadingMore: r.isFetching && r.data !== undefined,
+      error: r.error,
+      refetch: () => void r.refetch(),
+    };
+  });
+  const sources = worstSources([
+    ...results.flatMap((r) => r.data?.sources ?? []),
+    ...(visits.data?.sources ?? []),
+  ]);
+  return {
+    tabs: data,
+    visits: visits.data?.visits ?? [],
+    visitsAllowed,
+    visitsPending: visitsAllowed && visits.isPending,
+    sources,
+  };
+}
+
+const RANK: Record<string, number> = { ok: 0, denied: 1, error: 2, timeout: 3 };
+
+/** One status per facility: the worst any of the parallel queries saw (and truncated if any was). */
+export function worstSources(all: readonly SourceStatus[]): SourceStatus[] {
+  const byOid = new Map<string, SourceStatus>();
+  for (const s of all) {
+    const seen = byOid.get(s.facilityOid);
+    if (!seen || (RANK[s.status] ?? 0) > (RANK[seen.status] ?? 0)) {
+      byOid.set(s.facilityOid, { ...s, truncated: (seen?.truncated ?? false) || !!s.truncated });
+    } else if (s.truncated) seen.truncated = true;
+  }
+  return [...byOid.values()];
+}

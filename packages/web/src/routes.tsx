@@ -1,0 +1,58 @@
+import { lazy } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { LoginPage } from './auth/LoginPage';
+import { useSession } from './auth/session';
+import { useI18n } from './i18n/index';
+import { AppLayout } from './layout/AppLayout';
+import { ErrorBoundary } from './layout/Feedback';
+
+// Every screen but the login is its own chunk: the first paint carries only the login.
+const PatientListPage = lazy(() => import('./patients/PatientListPage'));
+const PatientPage = lazy(() => import('./patients/PatientPage'));
+const AccessReportPage = lazy(() => import('./patients/AccessReportPage'));
+const ConsentPage = lazy(() => import('./consent/ConsentPage'));
+const ConsentPrintPage = lazy(() => import('./consent/ConsentPrintPage'));
+const FacilitiesPage = lazy(() => import('./office/FacilitiesPage'));
+const UsersPage = lazy(() => import('./office/UsersPage'));
+const MatrixPage = lazy(() => import('./office/MatrixPage'));
+const DisclosurePage = lazy(() => import('./office/DisclosurePage'));
+const ReviewsPage = lazy(() => import('./office/ReviewsPage'));
+const BreakGlassReviewPage = lazy(() => import('./office/BreakGlassReviewPage'));
+const StatsPage = lazy(() => import('./office/StatsPage'));
+
+function Home() {
+  const { state } = useSession();
+  if (state.status !== 'active') return null;
+  return <Navigate to={state.session.user.office ? '/office/facilities' : '/patients'} replace />;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return <p>{t('app.notFound')}</p>;
+}
+
+const screen = (element: React.ReactNode) => <ErrorBoundary>{element}</ErrorBoundary>;
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    element: <AppLayout />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: 'patients', element: screen(<PatientListPage />) },
+      { path: 'patients/:personId', element: screen(<PatientPage />) },
+      { path: 'patients/:personId/access-report', element: screen(<AccessReportPage />) },
+      { path: 'consents', element: screen(<ConsentPage />) },
+      { path: 'consents/:id/print/:kind', element: screen(<ConsentPrintPage />) },
+      { path: 'office', element: <Navigate to="/office/facilities" replace /> },
+      { path: 'office/facilities', element: screen(<FacilitiesPage />) },
+      { path: 'office/users', element: screen(<UsersPage />) },
+      { path: 'office/matrix', element: screen(<MatrixPage />) },
+      { path: 'office/disclosure', element: screen(<DisclosurePage />) },
+      { path: 'office/reviews', element: screen(<ReviewsPage />) },
+      { path: 'office/break-glass', element: screen(<BreakGlassReviewPage />) },
+      { path: 'office/stats', element: screen(<StatsPage />) },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
