@@ -12,4 +12,5 @@ export {
   generateDemoStorage,
   startDemoNetwork,
 } from './network.js';
-export type { DemoPatient, DemoSeedResult } from './seed.js';
+export type { DemoSeedResult } from './seed.js';
+export { findShowcase, HBA1C_JLAC10, type Showcase, type ShowcasePatient } from './showcase.js';

@@ -11,6 +11,7 @@ import { type RunningHub, startHub } from '../hub/run/hub.js';
 import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from './facilities.js';
 import { type DemoSeedResult, seedDemoHub } from './seed.js';
 import { seedDemoConsents } from './seed-consents.js';
+import { findShowcase, type Showcase } from './showcase.js';
 
 export interface DemoNetworkOptions {
   /** Where generated storage, stores and keys live (`demo-data/`). Reused when present. */
@@ -49,6 +50,8 @@ export interface DemoNetwork {
   gateways: Array<{ facility: DemoFacility; gateway: RunningGateway; oid: string }>;
   logins: DemoLogin[];
   seed: DemoSeedResult;
+  /** The patients worth opening first (a consented diabetes follow-up; one who consented nowhere). */
+  showcase: Showcase;
   stop(): Promise<void>;
 }
 
@@ -163,7 +166,11 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     await mkdir(hubDir, { recursive: true });
     await writeFile(loginsFile, `${JSON.stringify({ logins }, null, 2)}\n`, { mode: 0o600 });
     await chmod(loginsFile, 0o600);
-    return { hub, hubUrl: hub.url, gateways, logins, seed: seeded, stop: stopAll };
+    const showcase = await findShowcase(
+      hub.store,
+      gateways.map((g) => ({ oid: g.oid, store: g.gateway.store })),
+    );
+    return { hub, hubUrl: hub.url, gateways, logins, seed: seeded, showcase, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

@@ -3,13 +3,7 @@ import { enrolTotp, setPassword } from '../hub/auth/credentials.js';
 import { createFacility, issueFeedToken, updateFacility } from '../hub/directory/facilities.js';
 import { createUser, findUserByLoginId } from '../hub/directory/users.js';
 import type { HubDeps } from '../hub/http.js';
-import {
-  consentPlanFor,
-  DEMO_FACILITIES,
-  DEMO_PASSWORD,
-  DEMO_USERS,
-  type DemoFacility,
-} from './facilities.js';
+import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from './facilities.js';
 import { seedDemoPolicy } from './seed-consents.js';
 
 export interface DemoSeedResult {
@@ -17,24 +11,11 @@ export interface DemoSeedResult {
   oids: Map<string, string>;
   /** Hospital key → its gateway's feed token (issued anew at each start). */
   feedTokens: Map<string, string>;
-  /** Patients worth opening first: one seen at every hospital and consented everywhere; one consented nowhere. */
-  showcase: { consentedEverywhere: DemoPatient | null; consentedNowhere: DemoPatient | null };
   /** True when this start filled an empty hub (consents are then registered after the feed). */
   fresh: boolean;
   truth: TruthEntry[];
   codeToKey: Map<string, string>;
   setGatewayUrl(facility: DemoFacility, url: string): Promise<void>;
-}
-
-export interface DemoPatient {
-  personId: string;
-  familyKana: string;
-  givenKana: string;
-  familyKanji: string;
-  givenKanji: string;
-  birthDate: string;
-  /** Facility key → local id. */
-  localIds: Record<string, string>;
 }
 
 /** One row of the generator's ground truth (see @hie/ssmix2 TRUTH_HEADER). */
@@ -136,7 +117,6 @@ export async function seedDemoHub(
   return {
     oids,
     feedTokens,
-    showcase: pickShowcase(truth, codeToKey),
     fresh,
     truth,
     codeToKey,
@@ -144,35 +124,4 @@ export async function seedDemoHub(
       await updateFacility(deps, oids.get(facility.key)!, { gatewayUrl: url });
     },
   };
-}
-
-function pickShowcase(
-  truth: readonly TruthEntry[],
-  codeToKey: ReadonlyMap<string, string>,
-): DemoSeedResult['showcase'] {
-  const hospitals = DEMO_FACILITIES.filter((f) => f.discloses).map((f) => f.key);
-  const byPerson = new Map<string, TruthEntry[]>();
-  for (const t of truth) byPerson.set(t.personId, [...(byPerson.get(t.personId) ?? []), t]);
-  let everywhere: DemoPatient | null = null;
-  let nowhere: DemoPatient | null = null;
-  for (const [personId, rows] of [...byPerson].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const keys = rows.map((r) => codeToKey.get(r.facilityCode) ?? '');
-    const plans = keys.map((k) => consentPlanFor(personId, k));
-    const first = rows[0]!;
-    const patient: DemoPatient = {
-      personId,
-      familyKana: first.familyKana,
-      givenKana: first.givenKana,
-      familyKanji: first.familyKanji,
-      givenKanji: first.givenKanji,
-      birthDate: first.birthDate,
-      localIds: Object.fromEntries(
-        rows.map((r) => [codeToKey.get(r.facilityCode) ?? r.facilityCode, r.localId]),
-      ),
-    };
-    const atEveryHospital = hospitals.every((h) => keys.includes(h));
-    if (!everywhere && atEveryHospital && plans.every((p) => p?.scope === 'all')) everywhere = patient;
-    if (!nowhere && plans.every((p) => p === null)) nowhere = patient;
-  }
-  return { consentedEverywhere: everywhere, consentedNowhere: nowhere };
 }

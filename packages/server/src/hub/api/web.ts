@@ -41,6 +41,10 @@ export async function serveWebApp(app: FastifyInstance, root: string): Promise<v
     if (path.startsWith('/api/')) {
       return reply.status(404).send({ error: { code: 'no-route', message: `no route GET ${path}` } });
     }
+    // A missing asset (an old page after a new build) must fail as a 404, not load index.html as code.
+    if (path.startsWith('/assets/')) {
+      return reply.status(404).send({ error: { code: 'not-found', message: `no file ${path}` } });
+    }
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });
   app.get('/', async (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
