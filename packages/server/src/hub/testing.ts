@@ -4,6 +4,7 @@ import type { Engine } from '../store/index.js';
 import { createTestStore, type TestStore } from '../store/testing.js';
 import { generateSigningKey } from '../trust/index.js';
 import { createHubApp } from './api/app.js';
+import { newConsentRow } from './consent/registry.js';
 import {
   DEFAULT_HUB_SETTINGS,
   type HubDeps,
@@ -76,6 +77,27 @@ export async function hubUnderTest(
     },
   };
 }
+
+/**
+ * `apiCall(hubOf)(principal, method, url, payload?)`: a request to `/api/v1${url}` as `principal` (null: none),
+ * with a JSON body if given, on the hub `hubOf()` returns (a getter: tests make a hub per test).
+ */
+export const apiCall =
+  (hubOf: () => HubUnderTest) =>
+  (
+    principal: HubPrincipal | null,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    url: string,
+    payload?: object,
+  ) => {
+    const hub = hubOf();
+    return hub.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: principal ? hub.as(principal) : {},
+      ...(payload ? { payload } : {}),
+    });
+  };
 
 const stamp = () => new Date().toISOString();
 
@@ -219,24 +241,20 @@ export async function seedConsent(
   const id = randomUUID();
   await store.db
     .insertInto('hub_consent')
-    .values({
-      id,
-      facility_oid: values.facilityOid,
-      local_id: values.localId,
-      scope: values.viewers === 'all' ? 'all' : 'listed',
-      start_date: values.startDate ?? '2000-01-01',
-      end_date: values.endDate ?? null,
-      status: values.status ?? 'active',
-      card_number: null,
-      registered_by: 'seed',
-      registered_at: stamp(),
-      withdrawn_by: null,
-      withdrawn_at: null,
-      withdraw_reason: null,
-      form_type: null,
-      form_sha256: null,
-      note: null,
-    })
+    .values(
+      newConsentRow({
+        id,
+        facility_oid: values.facilityOid,
+        local_id: values.localId,
+        scope: values.viewers === 'all' ? 'all' : 'listed',
+        start_date: values.startDate ?? '2000-01-01',
+        end_date: values.endDate ?? null,
+        status: values.status ?? 'active',
+        card_number: null,
+        registered_by: 'seed',
+        registered_at: stamp(),
+      }),
+    )
     .execute();
   if (values.viewers !== 'all') {
     for (const viewer of values.viewers) {

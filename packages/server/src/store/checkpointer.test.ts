@@ -42,6 +42,78 @@ describe('startWalCheckpointer', () => {
     expect(statSync(path).size).toBeGreaterThan(2000 * 200);
   });
 
+  it('has the writer truncate a WAL past its size limit between transactions, never inside one', async () => {
+    const path = tempDb();
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('create table t (x text)');
+    const limit = 256 * 1024;
+    const checkpointer = startWalCheckpointer(path, { intervalMs: 10, truncateBytes: limit, writer: db });
+    const insert = db.prepare('insert into t values (?)');
+    const count = db.prepare('select count(*) as n from t');
+    const wal = () => statSync(`${path}-wal`).size;
+    // One big transaction takes the WAL far past the limit (PASSIVE alone would leave it so).
+    db.transaction(() => {
+      for (let i = 0; i < 10_000; i++) insert.run('y'.repeat(200));
+    })();
+    expect(wal()).toBeGreaterThan(8 * limit);
+    // A transaction that reads, waits while the worker sees the large WAL, then writes: a
+    // checkpoint taking the write lock meanwhile would make this write fail with SQLITE_BUSY.
+    for (let round = 0; round < 5; round++) {
+      db.exec('BEGIN');
+      count.get();
+      await new Promise((r) => setTimeout(r, 30));
+      for (let i = 0; i < 50; i++) insert.run('z'.repeat(200));
+      db.exec('COMMIT');
+    }
+    await until(() => checkpointer.truncations >= 1 && wal() < limit);
+    expect(checkpointer.truncations).toBeGreaterThanOrEqual(1);
+    expect(wal()).toBeLessThan(limit);
+    expect(count.get()).toEqual({ n: 10_250 });
+    await checkpointer.stop();
+    db.close();
+  });
+
+  it('without a writer, only checkpoints: the WAL file keeps its size', async () => {
+    const path = tempDb();
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('create table t (x text)');
+    const limit = 256 * 1024;
+    const checkpointer = startWalCheckpointer(path, { intervalMs: 10, truncateBytes: limit });
+    db.transaction(() => {
+      for (let i = 0; i < 10_000; i++) db.prepare('insert into t values (?)').run('y'.repeat(200));
+    })();
+    await until(
+      () => checkpointer.last?.large === true && checkpointer.last.checkpointed === checkpointer.last.log,
+    );
+    expect(checkpointer.last?.large).toBe(true);
+    expect(checkpointer.truncations).toBe(0);
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(limit);
+    await checkpointer.stop();
+    db.close();
+  });
+
+  it('leaves a WAL under its size limit alone (PASSIVE only)', async () => {
+    const path = tempDb();
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('create table t (x text)');
+    const checkpointer = startWalCheckpointer(path, { intervalMs: 10, truncateBytes: 64 * 1024 * 1024 });
+    const insert = db.prepare('insert into t values (?)');
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200));
+    })();
+    await until(() => checkpointer.runs > 3 && (checkpointer.last?.checkpointed ?? 0) > 0);
+    expect(checkpointer.truncations).toBe(0);
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
+    await checkpointer.stop();
+    db.close();
+  });
+
   it('reports a worker that cannot open the database, so the caller can turn auto-checkpoint back on', async () => {
     const failures: unknown[] = [];
     const checkpointer = startWalCheckpointer(join(tempDb(), 'missing', 'store.db'), {

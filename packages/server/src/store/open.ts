@@ -51,6 +51,8 @@ function openSqlite<DB>(path: string): Store<DB> {
   const inFile = path !== '' && path !== ':memory:' && !path.startsWith('file::memory:');
   const checkpointer = inFile
     ? startWalCheckpointer(path, {
+        // Past the size limit the WAL is truncated on this connection, between two of its transactions.
+        writer: database,
         onFailure: () => {
           if (database.open) database.pragma('wal_autocheckpoint = 1000');
         },

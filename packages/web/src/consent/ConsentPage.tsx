@@ -18,26 +18,31 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, apiBlob } from '../api/client';
-import { errorMessage } from '../api/errors';
+import { errorMessage, isApiError } from '../api/errors';
 import { useDirectoryFacilities, useFacilityName } from '../api/hooks';
 import type { Consent } from '../api/types';
 import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
-import { todayInJapan, westernDate, westernDateTime } from '../lib/dates';
-import { consentsOf, viewerOids } from './api';
+import { ageOn, dateWithWareki, todayInJapan, westernDate, westernDateTime } from '../lib/dates';
+import { LOOKUP_TEXT, type LocalPatient, patientAtFacility, viewerOids } from './api';
 
-/** 同意登録: staff of the disclosing facility register, document, print and withdraw a patient's consent. */
+/**
+ * 同意登録: staff of the disclosing facility type the patient's local id, see whose it is (name, birth
+ * date, sex, as the patient index holds it) with the facility's existing consents, then register,
+ * document, print and withdraw.
+ */
 export default function ConsentPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const session = useActiveSession();
   const [params, setParams] = useSearchParams();
-  const localId = params.get('localId') ?? '';
+  const localId = params.get('localId')?.trim() ?? '';
   const [typed, setTyped] = useState(localId);
-  const consents = useQuery({
-    queryKey: ['consents', localId],
-    queryFn: () => consentsOf(localId),
+  const lookup = useQuery({
+    queryKey: ['consents', 'patient', localId],
+    queryFn: () => patientAtFacility(localId),
     enabled: localId !== '',
+    retry: (count, error) => !isApiError(error, 'not-found') && count < 2,
   });
 
   return (
@@ -67,17 +72,66 @@ export default function ConsentPage() {
         </Group>
       </form>
       {localId !== '' &&
-        (consents.isPending ? (
+        (lookup.isPending ? (
           <Loading />
-        ) : consents.isError ? (
-          <ErrorAlert error={consents.error} onRetry={() => void consents.refetch()} />
+        ) : lookup.isError ? (
+          isApiError(lookup.error, 'not-found') ? (
+            <Alert color="yellow" role="alert" data-testid="patient-not-found">
+              {LOOKUP_TEXT.notFound[lang]}
+            </Alert>
+          ) : (
+            <ErrorAlert error={lookup.error} onRetry={() => void lookup.refetch()} />
+          )
         ) : (
           <>
-            <ConsentList consents={consents.data} />
-            <RegisterForm localId={localId} />
+            <PatientCard patient={lookup.data.patient} />
+            <ConsentList consents={lookup.data.consents} />
+            <RegisterForm key={lookup.data.patient.localId} patient={lookup.data.patient} />
           </>
         ))}
     </Stack>
+  );
+}
+
+/** Whose local id this is: what the clerk compares with the signed form before registering. */
+function PatientCard({ patient }: { patient: LocalPatient }) {
+  const { t, lang } = useI18n();
+  const age = patient.birthDate ? ageOn(patient.birthDate) : null;
+  const rows: [string, string][] = [
+    [t('consent.lookup'), patient.localId],
+    [t('patients.kanji'), patient.nameKanji ?? '—'],
+    [t('patients.kana'), patient.nameKana ?? '—'],
+    [
+      t('patients.birthDate'),
+      patient.birthDate
+        ? `${dateWithWareki(patient.birthDate, lang)}${age !== null ? `（${t('patients.years', { age })}）` : ''}`
+        : '—',
+    ],
+    [t('patients.sex'), patient.sex ? t(`sex.${patient.sex}`) : '—'],
+  ];
+  return (
+    <Paper withBorder p="md" radius="md" data-testid="consent-patient">
+      <Stack gap="xs">
+        <Title order={2} size="h4">
+          {t('office.patient')}
+        </Title>
+        <Text size="xl" fw={700} data-testid="consent-patient-name">
+          {patient.nameKanji ?? patient.nameKana ?? patient.localId}
+        </Text>
+        <Group gap="xl" wrap="wrap" component="dl" m={0}>
+          {rows.map(([label, value]) => (
+            <Stack key={label} gap={0}>
+              <Text component="dt" size="xs" c="dimmed">
+                {label}
+              </Text>
+              <Text component="dd" size="sm" m={0}>
+                {value}
+              </Text>
+            </Stack>
+          ))}
+        </Group>
+      </Stack>
+    </Paper>
   );
 }
 
@@ -252,7 +306,7 @@ function ConsentCard({ consent }: { consent: Consent }) {
   );
 }
 
-function RegisterForm({ localId }: { localId: string }) {
+function RegisterForm({ patient }: { patient: LocalPatient }) {
   const { t, lang } = useI18n();
   const session = useActiveSession();
   const queryClient = useQueryClient();
@@ -274,8 +328,8 @@ function RegisterForm({ localId }: { localId: string }) {
       const answer = await api<Consent | { consent: Consent }>('/consents', {
         method: 'POST',
         body: {
-          facilityOid: session.facility.oid,
-          localId,
+          facilityOid: patient.facilityOid,
+          localId: patient.localId,
           scope,
           viewers: scope === 'listed' ? chosen : [],
           startDate,
@@ -306,6 +360,7 @@ function RegisterForm({ localId }: { localId: string }) {
         <Title order={2} size="h4">
           {t('consent.register')}
         </Title>
+        <Text size="sm">{LOOKUP_TEXT.confirm[lang]}</Text>
         {done && (
           <Alert color="teal" role="status">
             {done}

@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Group,
@@ -12,29 +13,39 @@ import {
 } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
-import { useFacilityName, useProfessions } from '../api/hooks';
-import type { BreakGlassEvent } from '../api/types';
+import type { BreakGlassEvent, Label, Sex } from '../api/types';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
-import { westernDateTime } from '../lib/dates';
+import { dateWithWareki, westernDateTime } from '../lib/dates';
 import { DataTable } from '../patients/tabs/common';
-import { PersonName } from './PersonName';
+
+/**
+ * One entry of GET /admin/break-glass: the grant with who the patient is (from the patient index) and
+ * who broke the glass, where — everything the row shows, in one answer.
+ */
+export type BreakGlassEntry = Omit<BreakGlassEvent, 'user'> & {
+  patient: {
+    personId: string;
+    nameKanji: string | null;
+    nameKana: string | null;
+    birthDate: string | null;
+    sex: Sex | null;
+  } | null;
+  user: BreakGlassEvent['user'] & { professionLabel?: Label | null };
+};
 
 /** 緊急時アクセスの確認: every break-the-glass use, with its reason, for the office to review. */
 export default function BreakGlassReviewPage() {
   const { t, lang } = useI18n();
-  const name = useFacilityName();
-  const professions = useProfessions();
-  const professionLabel = (code: string | null) =>
-    professions.data?.find((p) => p.code === code)?.[lang] ?? code ?? '';
   const [status, setStatus] = useState<'open' | 'reviewed'>('open');
-  const [reviewing, setReviewing] = useState<BreakGlassEvent | null>(null);
+  const [reviewing, setReviewing] = useState<BreakGlassEntry | null>(null);
   const list = useQuery({
     queryKey: ['admin', 'break-glass', status],
     queryFn: () =>
-      api<{ total: number; entries: BreakGlassEvent[] }>('/admin/break-glass', {
+      api<{ total: number; entries: BreakGlassEntry[] }>('/admin/break-glass', {
         query: { status, limit: 200 },
       }).then((r) => r.entries),
   });
@@ -58,7 +69,7 @@ export default function BreakGlassReviewPage() {
       ) : list.isError ? (
         <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
       ) : (
-        <DataTable<BreakGlassEvent>
+        <DataTable<BreakGlassEntry>
           caption={t('office.breakGlass')}
           rows={list.data}
           rowKey={(e) => e.id}
@@ -74,7 +85,7 @@ export default function BreakGlassReviewPage() {
                     {e.user.name ?? e.user.id}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    {professionLabel(e.user.profession)}
+                    {e.user.professionLabel?.[lang] ?? e.user.profession ?? ''}
                   </Text>
                 </Stack>
               ),
@@ -82,12 +93,12 @@ export default function BreakGlassReviewPage() {
             {
               key: 'facility',
               header: t('access.facility'),
-              cell: (e) => e.facility.name ?? name(e.facility.oid),
+              cell: (e) => e.facility.name ?? e.facility.oid,
             },
             {
               key: 'patient',
               header: t('office.patient'),
-              cell: (e) => <PersonName personId={e.personId} />,
+              cell: (e) => <PatientCell entry={e} />,
             },
             { key: 'reason', header: t('access.reason'), cell: (e) => <Text size="sm">{e.reason}</Text> },
             {
@@ -122,7 +133,37 @@ export default function BreakGlassReviewPage() {
   );
 }
 
-function ReviewForm({ event, onDone }: { event: BreakGlassEvent; onDone: () => void }) {
+/** The patient by name (kanji, kana), birth date and sex, linked to the "who viewed" report. */
+function PatientCell({ entry }: { entry: BreakGlassEntry }) {
+  const { t, lang } = useI18n();
+  const p = entry.patient;
+  const personId = p?.personId ?? entry.personId;
+  return (
+    <Stack gap={0}>
+      <Anchor
+        component={Link}
+        to={`/patients/${encodeURIComponent(personId)}/access-report`}
+        fw={600}
+        size="sm"
+      >
+        {p?.nameKanji ?? p?.nameKana ?? personId.slice(0, 8)}
+      </Anchor>
+      {p && (
+        <Text size="xs" c="dimmed">
+          {[
+            p.nameKanji ? p.nameKana : null,
+            p.birthDate ? dateWithWareki(p.birthDate, lang) : null,
+            p.sex ? t(`sex.${p.sex}`) : null,
+          ]
+            .filter(Boolean)
+            .join('　')}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function ReviewForm({ event, onDone }: { event: BreakGlassEntry; onDone: () => void }) {
   const { t, lang } = useI18n();
   const queryClient = useQueryClient();
   const [note, setNote] = useState('');

@@ -64,7 +64,10 @@ describe('hub app shell with the web app', () => {
       const asset = await hub.app.inject({ url: '/assets/app-1a2b.js' });
       expect(asset.headers['cache-control']).toContain('immutable');
       const stale = await hub.app.inject({ url: '/assets/app-0000.js' });
-      expect([stale.statusCode, stale.headers['content-type']]).toEqual([404, 'application/json; charset=utf-8']);
+      expect([stale.statusCode, stale.headers['content-type']]).toEqual([
+        404,
+        'application/json; charset=utf-8',
+      ]);
       const api = await hub.app.inject({ url: '/api/v1/nothing' });
       expect([api.statusCode, api.json().error.code]).toEqual([404, 'no-route']);
     } finally {

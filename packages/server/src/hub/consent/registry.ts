@@ -52,6 +52,24 @@ export interface ConsentView {
   } | null;
 }
 
+/** A consent row as registered: not withdrawn, no form yet (seeds and benchmarks build theirs with it too). */
+export function newConsentRow(
+  consent: Omit<
+    HubConsentTable,
+    'withdrawn_by' | 'withdrawn_at' | 'withdraw_reason' | 'form_type' | 'form_sha256' | 'note'
+  > & { note?: string | null },
+): HubConsentTable {
+  return {
+    ...consent,
+    withdrawn_by: null,
+    withdrawn_at: null,
+    withdraw_reason: null,
+    form_type: null,
+    form_sha256: null,
+    note: consent.note ?? null,
+  };
+}
+
 const notFound = () => new HubError(404, 'not-found', 'no such consent / 該当する同意はありません');
 export const patientNotFound = () =>
   new HubError(404, 'not-found', 'no such patient at this facility / 該当する患者はいません');
@@ -137,24 +155,21 @@ export async function registerConsent(
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('hub_consent')
-      .values({
-        id,
-        facility_oid: input.facilityOid,
-        local_id: input.localId,
-        scope: input.scope,
-        start_date: startDate,
-        end_date: endDate,
-        status: 'active',
-        card_number: cardNumber,
-        registered_by: principal.userId,
-        registered_at: at,
-        withdrawn_by: null,
-        withdrawn_at: null,
-        withdraw_reason: null,
-        form_type: null,
-        form_sha256: null,
-        note: input.note ?? null,
-      })
+      .values(
+        newConsentRow({
+          id,
+          facility_oid: input.facilityOid,
+          local_id: input.localId,
+          scope: input.scope,
+          start_date: startDate,
+          end_date: endDate,
+          status: 'active',
+          card_number: cardNumber,
+          registered_by: principal.userId,
+          registered_at: at,
+          note: input.note ?? null,
+        }),
+      )
       .execute();
     if (viewers.length > 0) {
       await trx
@@ -181,6 +196,92 @@ export async function registerConsent(
     },
   ]);
   return (await viewConsents(deps, [id]))[0] as ConsentView;
+}
+
+/** A patient of the principal's own facility as the patient index holds it (its mpi_record). */
+export interface LocalPatient {
+  facilityOid: string;
+  localId: string;
+  personId: string;
+  nameKanji: string | null;
+  nameKana: string | null;
+  birthDate: string | null;
+  sex: string | null;
+}
+
+/** At most this many consents are listed with the patient (newest first). */
+export const LOCAL_PATIENT_CONSENTS = 200;
+
+/**
+ * The patient a local id of the principal's own facility belongs to, with that facility's consents for
+ * the patient: what a clerk checks before registering a consent. Only the principal's facility is
+ * searched, so another facility's id is as unknown as a made-up one (the same 404); the office has no
+ * patients. Audited as a search with its result, found or not.
+ */
+export async function lookupLocalPatient(
+  deps: Pick<HubDeps, 'store' | 'now'>,
+  principal: HubPrincipal,
+  localId: string,
+  address?: string,
+): Promise<{ patient: LocalPatient; consents: ConsentView[] }> {
+  const { db } = deps.store;
+  const record = principal.office
+    ? undefined
+    : await db
+        .selectFrom('mpi_record')
+        .select(['facility_oid', 'local_id', 'person_id', 'name_kanji', 'name_kana', 'birth_date', 'sex'])
+        .where('facility_oid', '=', principal.facilityOid)
+        .where('local_id', '=', localId)
+        .executeTakeFirst();
+  const consentIds = record
+    ? (
+        await db
+          .selectFrom('hub_consent')
+          .select('id')
+          .where('facility_oid', '=', record.facility_oid)
+          .where('local_id', '=', record.local_id)
+          .orderBy('registered_at', 'desc')
+          .orderBy('id')
+          .limit(LOCAL_PATIENT_CONSENTS)
+          .execute()
+      ).map((r) => r.id)
+    : [];
+  await auditHub(deps, [
+    {
+      type: 'search',
+      action: 'E',
+      outcome: '0',
+      outcomeDescription: 'consent: patient by local id',
+      agent: agentOf(principal, address),
+      ...(record
+        ? {
+            patient: {
+              personId: record.person_id,
+              facilityOid: record.facility_oid,
+              localId: record.local_id,
+            },
+          }
+        : {}),
+      entities: record ? [`Person/${record.person_id}`, ...consentIds.map((id) => `Consent/${id}`)] : [],
+      detail: {
+        query: JSON.stringify({ facilityOid: principal.facilityOid, localId }),
+        total: record ? '1' : '0',
+      },
+    },
+  ]);
+  if (!record) throw patientNotFound();
+  return {
+    patient: {
+      facilityOid: record.facility_oid,
+      localId: record.local_id,
+      personId: record.person_id,
+      nameKanji: record.name_kanji,
+      nameKana: record.name_kana,
+      birthDate: record.birth_date,
+      sex: record.sex,
+    },
+    consents: await viewConsents(deps, consentIds),
+  };
 }
 
 /** The consent row if the principal may see it: staff of its facility, or (reading only) the office. */
@@ -300,24 +401,7 @@ export async function withdrawConsent(
     .where('id', '=', id)
     .where('status', '=', 'active')
     .execute();
-  const [view] = await viewConsents(deps, [id]);
-  await auditHub(deps, [
-    {
-      type: 'consent',
-      action: 'U',
-      outcome: '0',
-      outcomeDescription: 'withdrawn',
-      agent: agentOf(principal),
-      patient: {
-        ...(view?.personId ? { personId: view.personId } : {}),
-        facilityOid: row.facility_oid,
-        localId: row.local_id,
-      },
-      entities: [`Consent/${id}`],
-      detail: { status: 'withdrawn', reason },
-    },
-  ]);
-  return view as ConsentView;
+  return changed(deps, principal, row, 'withdrawn', { status: 'withdrawn', reason });
 }
 
 /** Stores (or replaces) the signed form; the media type comes from the bytes. */
@@ -368,21 +452,37 @@ export async function putConsentForm(
       .where('id', '=', id)
       .execute();
   });
-  const [view] = await viewConsents(deps, [id]);
+  return changed(deps, principal, row, 'form uploaded', {
+    form: mediaType,
+    sha256,
+    size: String(bytes.length),
+    replaced: row.form_sha256 ?? '',
+  });
+}
+
+/** The consent as it now stands, once its change (`row` is the consent before it) is audited. */
+async function changed(
+  deps: Pick<HubDeps, 'store' | 'now'>,
+  principal: HubPrincipal,
+  row: Selectable<HubConsentTable>,
+  change: string,
+  detail: Record<string, string>,
+): Promise<ConsentView> {
+  const [view] = await viewConsents(deps, [row.id]);
   await auditHub(deps, [
     {
       type: 'consent',
       action: 'U',
       outcome: '0',
-      outcomeDescription: 'form uploaded',
+      outcomeDescription: change,
       agent: agentOf(principal),
       patient: {
         ...(view?.personId ? { personId: view.personId } : {}),
         facilityOid: row.facility_oid,
         localId: row.local_id,
       },
-      entities: [`Consent/${id}`],
-      detail: { form: mediaType, sha256, size: String(bytes.length), replaced: row.form_sha256 ?? '' },
+      entities: [`Consent/${row.id}`],
+      detail,
     },
   ]);
   return view as ConsentView;

@@ -7,6 +7,7 @@ import { recordsFor } from '../policy/records.js';
 import {
   type HubUnderTest,
   hubUnderTest,
+  seedConsent,
   seedDisclosure,
   seedFacility,
   seedPerson,
@@ -206,5 +207,99 @@ describe.each(TEST_ENGINES)('consent registry on %s', (engine) => {
     expect(all.json()).toMatchObject({ scope: 'all', viewers: [] });
     const anonymous = await hub.app.inject({ method: 'POST', url: '/api/v1/consents', payload: valid });
     expect(anonymous.statusCode).toBe(401);
+  });
+
+  it("shows the clerk whose local id it is, with the facility's consents; other ids answer like unknown ones", async () => {
+    const hanako = await seedPerson(hub.store, [
+      {
+        facilityOid: HOSPITAL,
+        localId: 'P002',
+        nameKanji: '鈴木 花子',
+        nameKana: 'スズキ ハナコ',
+        birthDate: '1970-05-06',
+        sex: 'F',
+      },
+      { facilityOid: OTHER, localId: 'X20', nameKana: 'スズキ ハナコ' },
+    ]);
+    // Another facility's consent for the same person is not this facility's business.
+    await seedConsent(hub.store, { facilityOid: OTHER, localId: 'X20', viewers: 'all' });
+    const patient = {
+      facilityOid: HOSPITAL,
+      localId: 'P002',
+      personId: hanako,
+      nameKanji: '鈴木 花子',
+      nameKana: 'スズキ ハナコ',
+      birthDate: '1970-05-06',
+      sex: 'F',
+    };
+    const before = await get(clerk, '/consents/patient?localId=P002');
+    expect(before.statusCode).toBe(200);
+    expect(before.json()).toEqual({ patient, consents: [] });
+
+    const registered = (await post(clerk, '/consents', { ...valid, localId: 'P002' })).json();
+    const withdrawn = (
+      await post(clerk, '/consents', { ...valid, localId: 'P002', scope: 'all', viewers: [] })
+    ).json();
+    expect(
+      (await post(clerk, `/consents/${withdrawn.id}/withdraw`, { reason: '本人の申し出' })).statusCode,
+    ).toBe(200);
+    const after = await get(clerk, `/consents/patient?localId=${encodeURIComponent(' P002 ')}`);
+    expect(after.json().patient).toEqual(patient);
+    expect(
+      after
+        .json()
+        .consents.map((c: { id: string; status: string }) => [c.id, c.status])
+        .sort(),
+    ).toEqual(
+      [
+        [registered.id, 'active'],
+        [withdrawn.id, 'withdrawn'],
+      ].sort(),
+    );
+    expect(after.json().consents[0]).toMatchObject({
+      facilityOid: HOSPITAL,
+      localId: 'P002',
+      personId: hanako,
+    });
+
+    // Unknown here, another facility's id, another facility asking, the office: one and the same 404.
+    const unknown = await get(clerk, '/consents/patient?localId=NOPE');
+    expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'not-found']);
+    for (const [who, localId] of [
+      [clerk, 'X20'],
+      [clerk, 'X9'],
+      [otherStaff, 'P002'],
+      [doctor, 'P002'],
+      [office, 'P002'],
+    ] as const) {
+      const refused = await get(who, `/consents/patient?localId=${localId}`);
+      expect([refused.statusCode, refused.json()]).toEqual([404, unknown.json()]);
+    }
+    expect((await get(otherStaff, '/consents/patient?localId=X20')).json().patient.personId).toBe(hanako);
+    expect((await get(clerk, '/consents/patient')).json().error.code).toBe('invalid-request');
+    expect((await get(clerk, '/consents/patient?localId=%20')).json().error.code).toBe('invalid-request');
+    const anonymous = await hub.app.inject({ url: '/api/v1/consents/patient?localId=P002' });
+    expect(anonymous.statusCode).toBe(401);
+
+    // Audited as searches, with the result: the person and the consents found, or nothing.
+    const searches = await hub.store.db
+      .selectFrom('audit_event')
+      .select(['event_json', 'patient_key'])
+      .where('type', '=', 'search')
+      .orderBy('seq')
+      .execute();
+    const events = searches.map((e) => ({ ...JSON.parse(e.event_json), patientKey: e.patient_key }));
+    const found = events.filter((e) => e.agent?.userId === clerk.userId && e.detail?.total === '1');
+    expect(found).toHaveLength(2);
+    expect(found[1]).toMatchObject({ action: 'E', outcome: '0', patientKey: `person:${hanako}` });
+    expect([...found[1].entities].sort()).toEqual(
+      [`Person/${hanako}`, `Consent/${registered.id}`, `Consent/${withdrawn.id}`].sort(),
+    );
+    const refusedSearch = events.find(
+      (e) => e.agent?.userId === otherStaff.userId && e.detail?.query?.includes('P002'),
+    );
+    expect(refusedSearch).toMatchObject({ outcome: '0', detail: { total: '0' } });
+    expect(refusedSearch.patient).toBeUndefined();
+    expect(refusedSearch.entities ?? []).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import {
 import {
   consentFor,
   getConsentForm,
+  lookupLocalPatient,
   putConsentForm,
   registerConsent,
   viewConsents,
@@ -66,6 +67,23 @@ export const consentRoutes: HubRoutes = async (app, deps) => {
         };
         const consent = await registerConsent(deps, principal, body);
         return reply.status(201).send(consent);
+      },
+    );
+
+    scoped.get(
+      '/consents/patient',
+      {
+        schema: {
+          tags: TAGS,
+          summary:
+            "The patient a local id of your facility belongs to (name, birth date, sex) and your facility's consents for the patient",
+          querystring: z.object({ localId: z.string().trim().min(1).max(64) }),
+        },
+      },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        const { localId } = request.query as { localId: string };
+        return lookupLocalPatient(deps, principal, localId, request.ip);
       },
     );
 

@@ -2,14 +2,10 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../../store/testing.js';
 import type { HubPrincipal } from '../http.js';
-import { type HubUnderTest, hubUnderTest, seedFacility, seedUser } from '../testing.js';
+import { apiCall, type HubUnderTest, hubUnderTest, seedFacility, seedUser } from '../testing.js';
 import { createFacility, getFacility } from './facilities.js';
 import { directoryRoutes } from './routes.js';
-import { adminEvents, encodeShiftJis } from './testing.js';
-
-const OFFICE_OID = '1.2.392.200284.33.9999999999';
-const OKADAI = '1.2.392.200284.33.3319800011';
-const KURASHIKI = '1.2.392.200284.33.3310210012';
+import { adminEvents, codeOf, csvPost, encodeShiftJis, KURASHIKI, OFFICE_OID, OKADAI } from './testing.js';
 
 describe.each(TEST_ENGINES)('directory facilities on %s', (engine) => {
   let hub: HubUnderTest;
@@ -32,29 +28,8 @@ describe.each(TEST_ENGINES)('directory facilities on %s', (engine) => {
   });
   afterEach(() => hub.dispose());
 
-  const call = (
-    principal: HubPrincipal | null,
-    method: 'GET' | 'POST' | 'PATCH',
-    url: string,
-    payload?: object,
-  ) =>
-    hub.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: principal ? hub.as(principal) : {},
-      ...(payload ? { payload } : {}),
-    });
-  const csvCall = (principal: HubPrincipal, url: string, body: Buffer | string, contentType = 'text/csv') =>
-    hub.app.inject({
-      method: 'POST',
-      url: `/api/v1${url}`,
-      headers: { ...hub.as(principal), 'content-type': contentType },
-      payload: body,
-    });
-  const codeOf = (response: { statusCode: number; json: () => { error: { code: string } } }) => [
-    response.statusCode,
-    response.json().error.code,
-  ];
+  const call = apiCall(() => hub);
+  const csvCall = csvPost(() => hub);
 
   it('registers a facility with the OID derived from the institution code, warning on a suspicious check digit', async () => {
     const created = await call(office, 'POST', '/admin/facilities', {

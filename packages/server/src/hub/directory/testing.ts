@@ -1,4 +1,6 @@
 import type { TestStore } from '../../store/testing.js';
+import type { HubPrincipal } from '../http.js';
+import type { HubUnderTest } from '../testing.js';
 
 /**
  * Test support for the directory (never imported by production code).
@@ -51,3 +53,26 @@ export async function adminEvents(store: TestStore): Promise<AdminEvent[]> {
     .execute();
   return rows.map((r) => JSON.parse(r.event_json) as AdminEvent);
 }
+
+export const OFFICE_OID = '1.2.392.200284.33.9999999999';
+export const OKADAI = '1.2.392.200284.33.3319800011';
+export const KURASHIKI = '1.2.392.200284.33.3310210012';
+
+/** `csvPost(hubOf)(principal, url, body, contentType?)`: an import file POSTed as `principal` (CSV by default). */
+export const csvPost =
+  (hubOf: () => HubUnderTest) =>
+  (principal: HubPrincipal, url: string, body: Buffer | string, contentType = 'text/csv') => {
+    const hub = hubOf();
+    return hub.app.inject({
+      method: 'POST',
+      url: `/api/v1${url}`,
+      headers: { ...hub.as(principal), 'content-type': contentType },
+      payload: body,
+    });
+  };
+
+/** [status, error code] of an error answer. */
+export const codeOf = (response: { statusCode: number; json: () => { error: { code: string } } }) => [
+  response.statusCode,
+  response.json().error.code,
+];

@@ -2,14 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../../store/testing.js';
 import { verifyPassword } from '../auth/password.js';
 import type { HubPrincipal } from '../http.js';
-import { type HubUnderTest, hubUnderTest, seedFacility, seedUser } from '../testing.js';
+import { apiCall, type HubUnderTest, hubUnderTest, seedFacility, seedUser } from '../testing.js';
 import { directoryRoutes } from './routes.js';
-import { adminEvents, encodeShiftJis } from './testing.js';
+import { adminEvents, codeOf, csvPost, encodeShiftJis, KURASHIKI, OFFICE_OID, OKADAI } from './testing.js';
 import { createUser, findUserByLoginId, getUser } from './users.js';
-
-const OFFICE_OID = '1.2.392.200284.33.9999999999';
-const OKADAI = '1.2.392.200284.33.3319800011';
-const KURASHIKI = '1.2.392.200284.33.3310210012';
 
 describe.each(TEST_ENGINES)('directory users on %s', (engine) => {
   let hub: HubUnderTest;
@@ -30,29 +26,8 @@ describe.each(TEST_ENGINES)('directory users on %s', (engine) => {
   });
   afterEach(() => hub.dispose());
 
-  const call = (
-    principal: HubPrincipal | null,
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
-    url: string,
-    payload?: object,
-  ) =>
-    hub.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      headers: principal ? hub.as(principal) : {},
-      ...(payload ? { payload } : {}),
-    });
-  const csvCall = (principal: HubPrincipal, url: string, body: Buffer | string) =>
-    hub.app.inject({
-      method: 'POST',
-      url: `/api/v1${url}`,
-      headers: { ...hub.as(principal), 'content-type': 'text/csv' },
-      payload: body,
-    });
-  const codeOf = (response: { statusCode: number; json: () => { error: { code: string } } }) => [
-    response.statusCode,
-    response.json().error.code,
-  ];
+  const call = apiCall(() => hub);
+  const csvCall = csvPost(() => hub);
   const credential = (userId: string) =>
     hub.store.db
       .selectFrom('hub_credential')

@@ -4,9 +4,10 @@
  * person. A record belongs to exactly one person at any time (primary key of mpi_record).
  */
 import { randomUUID } from 'node:crypto';
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Schema } from '../../store/schema.js';
 import type { HubDeps } from '../http.js';
+import { loadNameCounts, type NameCounts, saveNameCounts } from './frequency.js';
 import {
   type Comparison,
   compareKeys,
@@ -15,15 +16,19 @@ import {
   type MatchKeys,
   type MpiSettings,
   matchKeysOf,
+  type NameFrequencies,
+  nameAgreementU,
 } from './match.js';
 import {
   addHistory,
   type HistoryEntry,
   insertPerson,
+  insertRecord,
   keysOfRow,
   MATCH_COLUMNS,
   type MatchRow,
   type RecordRow,
+  rawQuery,
   recordColumns,
   refreshPerson,
   sameIdentity,
@@ -78,10 +83,17 @@ export async function feedIdentities(
   const at = deps.now().toISOString();
   return deps.store.db.transaction().execute(async (trx) => {
     const existing = await loadExisting(trx, feeds);
+    const keysOf = feeds.map((f) => matchKeysOf(f));
+    const counts = await loadNameCounts(
+      trx,
+      keysOf.flatMap((k) => (k.kanaFamily ? [k.kanaFamily] : [])),
+      keysOf.flatMap((k) => (k.kanaGiven ? [k.kanaGiven] : [])),
+    );
+    const batch: Batch = { db: trx, actor, at, settings, history: [], counts };
     const out: FeedOutcome[] = [];
-    const history: HistoryEntry[] = [];
     const seen = new Set<string>();
-    for (const feed of feeds) {
+    for (const [i, feed] of feeds.entries()) {
+      const keys = keysOf[i] as MatchKeys;
       const key = recordKey(feed.facilityOid, feed.localId);
       // The same record twice in one batch: the second sees what the first did.
       const row = seen.has(key)
@@ -93,15 +105,23 @@ export async function feedIdentities(
             .executeTakeFirst()
         : existing.get(key);
       seen.add(key);
-      out.push(
-        row
-          ? await refeed(trx, row, feed, actor, at, settings, history)
-          : await feedNew(trx, feed, actor, at, settings, history),
-      );
+      out.push(row ? await refeed(batch, row, feed, keys) : await feedNew(batch, feed, keys));
     }
-    await addHistory(trx, at, history);
+    await addHistory(trx, at, batch.history);
+    await saveNameCounts(trx, counts);
     return out;
   });
+}
+
+/** What every feed of one call shares. */
+interface Batch {
+  db: Kysely<Schema>;
+  actor: string;
+  at: string;
+  settings: MpiSettings;
+  history: HistoryEntry[];
+  /** Name frequencies of the index, the batch's own records included as they are added. */
+  counts: NameCounts;
 }
 
 const recordKey = (facilityOid: string, localId: string) => `${facilityOid}\u0000${localId}`;
@@ -137,40 +157,67 @@ function birthRange(birthDate: string): [string, string] {
   return [`${year - 1}-01-01`, `${year + 1}-12-31`];
 }
 
-/** Records sharing a blocking key with `keys`: birth date + sex, reading ± a year, written name ± a year, phone. */
+const SELECT_MATCH = `SELECT ${MATCH_COLUMNS.join(', ')} FROM mpi_record WHERE `;
+
+/**
+ * Records sharing a blocking key with `keys`: family reading + birth date, given reading + birth
+ * date (either part of the name may vary between facilities), full reading or written name within a
+ * year of the birth date (birth-date typos), phone; without a reading, birth date + sex. Small
+ * blocks at any scale: a block holds the namesakes of one birth date, not everyone born that day.
+ * Hand-written SQL (UNION ALL of index lookups): one cached statement per shape, no query building.
+ */
 export async function blockingCandidates(
   db: Kysely<Schema>,
   keys: MatchKeys,
   exclude?: { facilityOid: string; localId: string },
 ): Promise<MatchRow[]> {
-  const blocks = (eb: ExpressionBuilder<Schema, 'mpi_record'>) => {
-    const ors: Expression<SqlBool>[] = [];
-    if (keys.birthDate) {
-      ors.push(
-        keys.sex
-          ? eb.and([eb('birth_date', '=', keys.birthDate), eb('sex', '=', keys.sex)])
-          : eb('birth_date', '=', keys.birthDate),
-      );
+  const parts: string[] = [];
+  const params: string[] = [];
+  const birth = keys.birthDate;
+  const range = birth ? birthRange(birth) : undefined;
+  if (birth && keys.kanaFamily) {
+    parts.push('kana_family = ? AND birth_date = ?');
+    params.push(keys.kanaFamily, birth);
+  }
+  if (birth && keys.kanaGiven) {
+    parts.push('kana_given = ? AND birth_date = ?');
+    params.push(keys.kanaGiven, birth);
+  }
+  for (const [column, value] of [
+    ['kana_key', keys.kanaKey],
+    ['kanji_key', keys.kanjiKey],
+  ] as const) {
+    if (!value) continue;
+    if (range) {
+      parts.push(`${column} = ? AND birth_date >= ? AND birth_date <= ?`);
+      params.push(value, ...range);
+    } else {
+      parts.push(`${column} = ?`);
+      params.push(value);
     }
-    for (const [column, value] of [
-      ['kana_key', keys.kanaKey],
-      ['kanji_key', keys.kanjiKey],
-    ] as const) {
-      if (!value) continue;
-      if (keys.birthDate) {
-        const [from, to] = birthRange(keys.birthDate);
-        ors.push(eb.and([eb(column, '=', value), eb('birth_date', '>=', from), eb('birth_date', '<=', to)]));
-      } else {
-        ors.push(eb(column, '=', value));
-      }
+  }
+  if (keys.phone) {
+    parts.push('phone_key = ?');
+    params.push(keys.phone);
+  }
+  if (birth && !keys.kanaFamily && !keys.kanaGiven) {
+    if (keys.sex) {
+      parts.push('birth_date = ? AND sex = ?');
+      params.push(birth, keys.sex);
+    } else {
+      parts.push('birth_date = ?');
+      params.push(birth);
     }
-    if (keys.phone) ors.push(eb('phone_key', '=', keys.phone));
-    return ors.length > 0 ? eb.or(ors) : sql<SqlBool>`1 = 0`;
-  };
-  const rows = await db.selectFrom('mpi_record').select(MATCH_COLUMNS).where(blocks).execute();
-  return exclude
-    ? rows.filter((r) => !(r.facility_oid === exclude.facilityOid && r.local_id === exclude.localId))
-    : rows;
+  }
+  if (parts.length === 0) return [];
+  const rows = await rawQuery<MatchRow>(db, parts.map((p) => SELECT_MATCH + p).join(' UNION ALL '), params);
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = recordKey(r.facility_oid, r.local_id);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return !(exclude && r.facility_oid === exclude.facilityOid && r.local_id === exclude.localId);
+  });
 }
 
 /** Best comparison per candidate person, best first. */
@@ -178,10 +225,12 @@ export function scorePersons(
   keys: MatchKeys,
   candidates: readonly MatchRow[],
   settings: MpiSettings,
+  frequencies?: NameFrequencies,
 ): PersonScore[] {
   const byPerson = new Map<string, PersonScore>();
+  const nameU = nameAgreementU(keys, frequencies);
   for (const row of candidates) {
-    const c = compareKeys(keys, keysOfRow(row), settings.model);
+    const c = compareKeys(keys, keysOfRow(row), settings.model, frequencies, nameU);
     const seen = byPerson.get(row.person_id);
     if (!seen || c.score > seen.best.score)
       byPerson.set(row.person_id, { personId: row.person_id, best: c, record: row });
@@ -214,14 +263,12 @@ async function decide(
   if (reasons.length === 0) {
     // A second id at the same facility is more often another person (a twin, a namesake) than a
     // duplicate registration: a person looks at it.
-    const sameFacility = await db
-      .selectFrom('mpi_record')
-      .select('local_id')
-      .where('person_id', '=', best.personId)
-      .where('facility_oid', '=', facilityOid)
-      .limit(1)
-      .executeTakeFirst();
-    if (sameFacility) reasons.push('same-facility-other-id');
+    const sameFacility = await rawQuery(
+      db,
+      'SELECT local_id FROM mpi_record WHERE person_id = ? AND facility_oid = ? LIMIT 1',
+      [best.personId, facilityOid],
+    );
+    if (sameFacility.length > 0) reasons.push('same-facility-other-id');
   }
   if (reasons.length === 0) return { kind: 'auto-link', person: best };
   return { kind: 'review', person: best, explanation: explain(best, rivals, reasons, settings) };
@@ -274,17 +321,14 @@ async function openReview(
     .execute();
 }
 
-async function feedNew(
-  db: Kysely<Schema>,
-  feed: IdentityFeed,
-  actor: string,
-  at: string,
-  settings: MpiSettings,
-  history: HistoryEntry[],
-): Promise<FeedOutcome> {
-  const columns = recordColumns(feed);
-  const keys = matchKeysOf(feed);
-  const ranked = scorePersons(keys, await blockingCandidates(db, keys), settings);
+const UPDATE_DISPLAY =
+  'UPDATE mpi_person SET name_kanji = ?, name_kana = ?, kana_key = ?, birth_date = ?, sex = ?, updated_at = ? WHERE id = ?';
+
+async function feedNew(batch: Batch, feed: IdentityFeed, keys: MatchKeys): Promise<FeedOutcome> {
+  const { db, actor, at, settings, history } = batch;
+  const columns = recordColumns(feed, keys);
+  const ranked = scorePersons(keys, await blockingCandidates(db, keys), settings, batch.counts);
+  batch.counts.count(keys.kanaFamily, keys.kanaGiven, 1);
   const decision = await decide(db, feed.facilityOid, ranked, settings);
   const display = {
     name_kanji: columns.name_kanji,
@@ -296,27 +340,28 @@ async function feedNew(
   let personId: string;
   if (decision.kind === 'auto-link') {
     personId = decision.person.personId;
-    await db
-      .updateTable('mpi_person')
-      .set({ ...display, updated_at: at })
-      .where('id', '=', personId)
-      .execute();
+    await rawQuery(db, UPDATE_DISPLAY, [
+      display.name_kanji,
+      display.name_kana,
+      display.kana_key,
+      display.birth_date,
+      display.sex,
+      at,
+      personId,
+    ]);
   } else {
     personId = await insertPerson(db, at, display);
   }
   const score = decision.kind === 'new' ? null : decision.person.best.score;
-  await db
-    .insertInto('mpi_record')
-    .values({
-      facility_oid: feed.facilityOid,
-      local_id: feed.localId,
-      person_id: personId,
-      ...columns,
-      link_method: decision.kind === 'auto-link' ? 'auto' : decision.kind,
-      link_score: score,
-      updated_at: at,
-    })
-    .execute();
+  await insertRecord(db, {
+    facility_oid: feed.facilityOid,
+    local_id: feed.localId,
+    person_id: personId,
+    ...columns,
+    link_method: decision.kind === 'auto-link' ? 'auto' : decision.kind,
+    link_score: score,
+    updated_at: at,
+  });
   const ref = { facilityOid: feed.facilityOid, localId: feed.localId, actor };
   if (decision.kind === 'review') {
     await openReview(db, feed, decision.person.personId, decision.explanation, at);
@@ -339,17 +384,17 @@ async function feedNew(
  * sharing its person with others stays, but goes to review when it no longer resembles them.
  */
 async function refeed(
-  db: Kysely<Schema>,
+  batch: Batch,
   row: RecordRow,
   feed: IdentityFeed,
-  actor: string,
-  at: string,
-  settings: MpiSettings,
-  history: HistoryEntry[],
+  keys: MatchKeys,
 ): Promise<FeedOutcome> {
+  const { db, actor, at, settings, history } = batch;
   const ref = { facilityOid: feed.facilityOid, localId: feed.localId };
   if (sameIdentity(row, feed)) return { ...ref, personId: row.person_id, outcome: 'unchanged' };
-  const columns = recordColumns(feed);
+  const columns = recordColumns(feed, keys);
+  batch.counts.count(row.kana_family, row.kana_given, -1);
+  batch.counts.count(keys.kanaFamily, keys.kanaGiven, 1);
   await db
     .updateTable('mpi_record')
     .set({ ...columns, updated_at: at })
@@ -357,7 +402,6 @@ async function refeed(
     .where('local_id', '=', feed.localId)
     .execute();
   history.push({ ...ref, actor, from: row.person_id, to: row.person_id, action: 'update' });
-  const keys = matchKeysOf(feed);
   if (row.link_method === 'manual') {
     await refreshPerson(db, row.person_id, at);
     return { ...ref, personId: row.person_id, outcome: 'updated' };
@@ -370,7 +414,7 @@ async function refeed(
     .execute();
   if (siblings.length > 0) {
     await refreshPerson(db, row.person_id, at);
-    const [own] = scorePersons(keys, siblings, settings);
+    const [own] = scorePersons(keys, siblings, settings, batch.counts);
     if (own && own.best.score >= settings.reviewThreshold)
       return { ...ref, personId: row.person_id, outcome: 'updated' };
     const explanation = explain(
@@ -395,7 +439,12 @@ async function refeed(
     return { ...ref, personId: row.person_id, outcome: 'review' };
   }
   const candidates = (await blockingCandidates(db, keys, ref)).filter((r) => r.person_id !== row.person_id);
-  const decision = await decide(db, feed.facilityOid, scorePersons(keys, candidates, settings), settings);
+  const decision = await decide(
+    db,
+    feed.facilityOid,
+    scorePersons(keys, candidates, settings, batch.counts),
+    settings,
+  );
   if (decision.kind === 'auto-link') {
     const to = decision.person.personId;
     await db

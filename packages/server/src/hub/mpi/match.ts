@@ -138,6 +138,37 @@ export const DEFAULT_MPI_SETTINGS: MpiSettings = {
   model: DEFAULT_MATCH_MODEL,
 };
 
+/**
+ * How common a name is among the index's records (frequency.ts). With it, the weight of an exact
+ * reading agreement is value-specific: u = share(family) × share(given), so a rare name agreeing
+ * counts for more than 佐藤 ヒロシ agreeing.
+ */
+export interface NameFrequencies {
+  familyShare(kanaFamily: string): number;
+  givenShare(kanaGiven: string): number;
+}
+
+/**
+ * Given names cluster by sex and birth era, which the birth-date and sex weights already count:
+ * among people of the same sex and era a given name is about this much more common than overall.
+ */
+export const GIVEN_NAME_CLUSTERING = 6;
+/** Bounds of a value-specific u (no name is certain proof; a very common one still says something). */
+const MIN_NAME_U = 1e-8;
+const MAX_NAME_U = 0.01;
+
+/** u of an exact reading agreement on this name, or undefined without frequencies. */
+export function nameAgreementU(
+  keys: MatchKeys,
+  frequencies: NameFrequencies | undefined,
+): number | undefined {
+  if (!frequencies || !keys.kanaFamily || !keys.kanaGiven) return undefined;
+  const u =
+    frequencies.familyShare(keys.kanaFamily) *
+    Math.min(1, frequencies.givenShare(keys.kanaGiven) * GIVEN_NAME_CLUSTERING);
+  return Math.min(MAX_NAME_U, Math.max(MIN_NAME_U, u));
+}
+
 export interface FieldComparison {
   field: MatchField;
   /** exact | similar | family-only | given-only | typo | agree | town | disagree | missing */
@@ -276,8 +307,17 @@ const weightOf = (model: MatchModel, field: MatchField, level: string): number =
   return w;
 };
 
-/** Compares two identities field by field. */
-export function compareKeys(a: MatchKeys, b: MatchKeys, model: MatchModel = DEFAULT_MATCH_MODEL): Comparison {
+/**
+ * Compares two identities field by field. With `frequencies`, an exact reading agreement weighs
+ * by how common the name is (nameAgreementU); `nameU` is that u when the caller computed it already.
+ */
+export function compareKeys(
+  a: MatchKeys,
+  b: MatchKeys,
+  model: MatchModel = DEFAULT_MATCH_MODEL,
+  frequencies?: NameFrequencies,
+  nameU: number | undefined = nameAgreementU(a, frequencies),
+): Comparison {
   const kana = nameLevel(
     [a.kanaKey, b.kanaKey],
     [a.kanaFamily, b.kanaFamily],
@@ -324,7 +364,10 @@ export function compareKeys(a: MatchKeys, b: MatchKeys, model: MatchModel = DEFA
   const fields = levels.map(([field, level]) => ({
     field,
     level,
-    weight: round2(weightOf(model, field, level)),
+    weight:
+      field === 'kana' && level === 'exact' && nameU !== undefined
+        ? round2(Math.log2((model.kana.exact?.m ?? 1) / nameU))
+        : round2(weightOf(model, field, level)),
   }));
   const score = round2(fields.reduce((sum, f) => sum + f.weight, 0));
   const guards: string[] = [];

@@ -50,18 +50,40 @@ export const mpiMigration: Migration = {
       .addPrimaryKeyConstraint('mpi_record_pk', ['facility_oid', 'local_id'])
       .execute();
     await db.schema.createIndex('mpi_record_person').on('mpi_record').columns(['person_id']).execute();
-    // Blocking keys (candidates of a fed record): same birth date and sex; same reading within a year
-    // or so of the birth date (typos); same phone number. The first two also serve PDQ.
+    // Blocking keys (candidates of a fed record, feed.ts blockingCandidates): family reading + birth
+    // date, given reading + birth date (one part of the name may vary), full reading or written name
+    // within a year of the birth date (typos), phone. The full keys also serve PDQ.
     await db.schema
       .createIndex('mpi_record_kana')
       .on('mpi_record')
       .columns(['kana_key', 'birth_date'])
       .execute();
-    await db.schema.createIndex('mpi_record_kanji').on('mpi_record').columns(['kanji_key']).execute();
+    await db.schema
+      .createIndex('mpi_record_kanji')
+      .on('mpi_record')
+      .columns(['kanji_key', 'birth_date'])
+      .execute();
+    await db.schema
+      .createIndex('mpi_record_family_birth')
+      .on('mpi_record')
+      .columns(['kana_family', 'birth_date'])
+      .execute();
+    await db.schema
+      .createIndex('mpi_record_given_birth')
+      .on('mpi_record')
+      .columns(['kana_given', 'birth_date'])
+      .execute();
     await db.schema.createIndex('mpi_record_birth').on('mpi_record').columns(['birth_date', 'sex']).execute();
     await db.schema.createIndex('mpi_record_local').on('mpi_record').columns(['local_id']).execute();
     await db.schema.createIndex('mpi_record_phone').on('mpi_record').columns(['phone_key']).execute();
     await db.schema.createIndex('mpi_person_kana').on('mpi_person').columns(['kana_key', 'id']).execute();
+    await db.schema
+      .createTable('mpi_name_count')
+      .addColumn('part', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('n', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('mpi_name_count_pk', ['part', 'value'])
+      .execute();
     await db.schema
       .createTable('mpi_review')
       .addColumn('id', 'text', (c) => c.primaryKey())

@@ -1,6 +1,6 @@
 /** mpi_record rows ↔ feeds and match keys; person display refresh; history rows. */
-import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import { CompiledQuery, type Insertable, type Kysely, PostgresAdapter, type Selectable } from 'kysely';
 import type { Schema } from '../../store/schema.js';
 import { type IdentityFeed, type MatchKeys, matchKeysOf } from './match.js';
 import { postcodeKey } from './normalize.js';
@@ -11,8 +11,7 @@ export type RecordRow = Selectable<MpiRecordTable>;
 const n = (s: string | undefined | null): string | null => (s === undefined || s === '' ? null : s);
 
 /** The identity columns of a record (raw values and their keys) for a feed. */
-export function recordColumns(feed: IdentityFeed) {
-  const keys = matchKeysOf(feed);
+export function recordColumns(feed: IdentityFeed, keys: MatchKeys = matchKeysOf(feed)) {
   return {
     name_kanji: n(feed.nameKanji),
     name_kana: n(feed.nameKana),
@@ -81,6 +80,29 @@ export function keysOfRow(row: MatchRow): MatchKeys {
   };
 }
 
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+/**
+ * A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids made one after
+ * another sort together, so person and history rows are appended to their primary-key index
+ * instead of landing on a random page of it (millions of rows: far fewer pages touched per feed).
+ */
+export function timeOrderedId(now = Date.now()): string {
+  if (poolAt + 10 > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  const bytes = Buffer.alloc(16);
+  bytes.writeUIntBE(now, 0, 6);
+  pool.copy(bytes, 6, poolAt, poolAt + 10);
+  poolAt += 10;
+  bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f);
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export interface HistoryEntry {
   facilityOid: string;
   localId: string;
@@ -97,12 +119,20 @@ export async function addHistory(
   at: string,
   entries: readonly HistoryEntry[],
 ): Promise<void> {
-  if (entries.length === 0) return;
+  // 1,000 rows × 10 columns per statement: under SQLite's 32,766 bound parameters whatever the batch.
+  for (let i = 0; i < entries.length; i += 1000) await insertHistory(db, at, entries.slice(i, i + 1000));
+}
+
+async function insertHistory(
+  db: Kysely<Schema>,
+  at: string,
+  entries: readonly HistoryEntry[],
+): Promise<void> {
   await db
     .insertInto('mpi_history')
     .values(
       entries.map((e) => ({
-        id: randomUUID(),
+        id: timeOrderedId(),
         facility_oid: e.facilityOid,
         local_id: e.localId,
         from_person: e.from,
@@ -123,23 +153,85 @@ export async function insertPerson(
   at: string,
   display: Pick<RecordRow, 'name_kanji' | 'name_kana' | 'kana_key' | 'birth_date' | 'sex'>,
 ): Promise<string> {
-  const id = randomUUID();
-  await db
-    .insertInto('mpi_person')
-    .values({
-      id,
-      status: 'active',
-      merged_into: null,
-      name_kanji: display.name_kanji,
-      name_kana: display.name_kana,
-      kana_key: display.kana_key,
-      birth_date: display.birth_date,
-      sex: display.sex,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
+  const id = timeOrderedId();
+  await rawQuery(db, INSERT_PERSON, [
+    id,
+    'active',
+    null,
+    display.name_kanji,
+    display.name_kana,
+    display.kana_key,
+    display.birth_date,
+    display.sex,
+    at,
+    at,
+  ]);
   return id;
+}
+
+const INSERT_PERSON =
+  'INSERT INTO mpi_person (id, status, merged_into, name_kanji, name_kana, kana_key, birth_date, sex, ' +
+  'created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+const RECORD_COLUMNS = [
+  'facility_oid',
+  'local_id',
+  'person_id',
+  'name_kanji',
+  'name_kana',
+  'kanji_key',
+  'kana_key',
+  'kanji_family',
+  'kanji_given',
+  'kana_family',
+  'kana_given',
+  'birth_date',
+  'sex',
+  'postcode',
+  'address',
+  'phone',
+  'address_key',
+  'phone_key',
+  'link_method',
+  'link_score',
+  'updated_at',
+] as const satisfies readonly (keyof MpiRecordTable)[];
+
+const INSERT_RECORD = `INSERT INTO mpi_record (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`;
+
+/** Inserts one mpi_record row (the feed's hot path: one cached statement, no query building). */
+export async function insertRecord(db: Kysely<Schema>, row: Insertable<MpiRecordTable>): Promise<void> {
+  await rawQuery(
+    db,
+    INSERT_RECORD,
+    RECORD_COLUMNS.map((c) => row[c] ?? null),
+  );
+}
+
+const postgresText = new Map<string, string>();
+
+/**
+ * Runs SQL written with `?` placeholders on either engine (numbered `$n` for PostgreSQL, cached).
+ * For the feed's hot statements: the store caches the prepared statement of a SQL text, so a
+ * constant text skips both query building and preparing.
+ */
+export async function rawQuery<R>(
+  db: Kysely<Schema>,
+  text: string,
+  params: readonly unknown[],
+): Promise<R[]> {
+  let query = text;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    let numbered = postgresText.get(text);
+    if (numbered === undefined) {
+      let i = 0;
+      numbered = text.replace(/\?/g, () => `$${++i}`);
+      if (postgresText.size > 500) postgresText.clear();
+      postgresText.set(text, numbered);
+    }
+    query = numbered;
+  }
+  return (await db.executeQuery<R>(CompiledQuery.raw(query, [...params]))).rows;
 }
 
 /**

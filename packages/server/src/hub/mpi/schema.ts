@@ -73,7 +73,16 @@ export interface MpiHistoryTable {
   at: string;
 }
 
+/** Records per reading of a family name / given name (frequency.ts: value-specific u). */
+export interface MpiNameCountTable {
+  /** kana_family | kana_given | records (the total, value '') */
+  part: string;
+  value: string;
+  n: number;
+}
+
 export interface HubMpiSchema {
+  mpi_name_count: MpiNameCountTable;
   mpi_person: MpiPersonTable;
   mpi_record: MpiRecordTable;
   mpi_review: MpiReviewTable;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { agentOf, auditHub } from '../audit/record.js';
+import { isProfession, PROFESSIONS } from '../directory/professions.js';
 import { type HubDeps, HubError, type HubPrincipal } from '../http.js';
 import { kanaKey } from '../mpi/normalize.js';
 import { deny, mayBreakGlass, viewerDenial } from './decide.js';
@@ -171,8 +172,25 @@ export async function startBreakGlass(
   return grant;
 }
 
+/** Who the patient is, from the patient index (the person's most recently updated record). */
+export interface BreakGlassPatient {
+  /** The person now holding the records (differs from the grant's person after a merge). */
+  personId: string;
+  nameKanji: string | null;
+  nameKana: string | null;
+  birthDate: string | null;
+  sex: string | null;
+}
+
 export interface BreakGlassEntry extends BreakGlassGrant {
-  user: { id: string; name: string | null; profession: string | null };
+  /** Null when the patient index holds no record of the person any more. */
+  patient: BreakGlassPatient | null;
+  user: {
+    id: string;
+    name: string | null;
+    profession: string | null;
+    professionLabel: { ja: string; en: string } | null;
+  };
   facility: { oid: string; name: string | null };
   /** Still in force now. */
   active: boolean;
@@ -182,7 +200,71 @@ export interface BreakGlassEntry extends BreakGlassGrant {
   reviewNote: string | null;
 }
 
-/** The office's review list (newest first). */
+/** Merges are followed at most this many hops (a chain longer than that is a data error). */
+const MAX_MERGE_HOPS = 5;
+
+/**
+ * The identity of each person as the patient index knows it now: that of the person's most recently
+ * updated mpi_record (ties: facility, local id). A merged person is followed to the survivor, which
+ * holds its records.
+ */
+export async function latestIdentities(
+  store: HubDeps['store'],
+  personIds: readonly string[],
+): Promise<Map<string, BreakGlassPatient>> {
+  const found = new Map<string, BreakGlassPatient>();
+  // person asked for → the person whose records stand for it now
+  let current = new Map([...new Set(personIds)].map((id) => [id, id]));
+  for (let hop = 0; hop <= MAX_MERGE_HOPS && current.size > 0; hop++) {
+    const ids = [...new Set(current.values())];
+    const records = await store.db
+      .selectFrom('mpi_record')
+      .select(['person_id', 'name_kanji', 'name_kana', 'birth_date', 'sex'])
+      .where('person_id', 'in', ids)
+      .orderBy('person_id')
+      .orderBy('updated_at', 'desc')
+      .orderBy('facility_oid')
+      .orderBy('local_id')
+      .execute();
+    const latest = new Map<string, BreakGlassPatient>();
+    for (const r of records) {
+      if (latest.has(r.person_id)) continue;
+      latest.set(r.person_id, {
+        personId: r.person_id,
+        nameKanji: r.name_kanji,
+        nameKana: r.name_kana,
+        birthDate: r.birth_date,
+        sex: r.sex,
+      });
+    }
+    const unresolved = new Map<string, string>();
+    for (const [asked, holder] of current) {
+      const identity = latest.get(holder);
+      if (identity) found.set(asked, identity);
+      else unresolved.set(asked, holder);
+    }
+    if (unresolved.size === 0) break;
+    const merged = await store.db
+      .selectFrom('mpi_person')
+      .select(['id', 'merged_into'])
+      .where('id', 'in', [...new Set(unresolved.values())])
+      .where('merged_into', 'is not', null)
+      .execute();
+    const survivor = new Map(merged.map((m) => [m.id, m.merged_into as string]));
+    current = new Map(
+      [...unresolved].flatMap(([asked, holder]) => {
+        const next = survivor.get(holder);
+        return next && next !== holder ? [[asked, next] as [string, string]] : [];
+      }),
+    );
+  }
+  return found;
+}
+
+/**
+ * The office's review list (newest first): each entry names the patient, the user (with profession)
+ * and the facility, so the screen needs no further request.
+ */
 export async function listBreakGlass(
   deps: Pick<HubDeps, 'store' | 'now'>,
   filter: { status: 'open' | 'reviewed' | 'all'; limit: number; offset: number },
@@ -203,23 +285,37 @@ export async function listBreakGlass(
     .limit(filter.limit)
     .offset(filter.offset)
     .execute();
+  const patients = await latestIdentities(
+    deps.store,
+    rows.map((r) => r.person_id),
+  );
   const now = deps.now().toISOString();
   return {
     total: Number(counted.n),
-    entries: rows.map((r) => ({
-      id: r.id,
-      personId: r.person_id,
-      reason: r.reason,
-      startedAt: r.started_at,
-      expiresAt: r.expires_at,
-      user: { id: r.user_id, name: r.user_name ?? null, profession: r.profession ?? null },
-      facility: { oid: r.facility_oid, name: r.facility_name ?? null },
-      active: r.expires_at > now,
-      reviewStatus: r.review_status,
-      reviewedBy: r.reviewed_by,
-      reviewedAt: r.reviewed_at,
-      reviewNote: r.review_note,
-    })),
+    entries: rows.map((r) => {
+      const profession = r.profession ?? null;
+      const known = profession !== null && isProfession(profession) ? PROFESSIONS[profession] : null;
+      return {
+        id: r.id,
+        personId: r.person_id,
+        reason: r.reason,
+        startedAt: r.started_at,
+        expiresAt: r.expires_at,
+        patient: patients.get(r.person_id) ?? null,
+        user: {
+          id: r.user_id,
+          name: r.user_name ?? null,
+          profession,
+          professionLabel: known ? { ja: known.ja, en: known.en } : null,
+        },
+        facility: { oid: r.facility_oid, name: r.facility_name ?? null },
+        active: r.expires_at > now,
+        reviewStatus: r.review_status,
+        reviewedBy: r.reviewed_by,
+        reviewedAt: r.reviewed_at,
+        reviewNote: r.review_note,
+      };
+    }),
   };
 }
 

@@ -2,7 +2,9 @@ import { CATEGORIES } from '@hie/fhir-jp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../../store/testing.js';
 import type { HubPrincipal } from '../http.js';
+import { mergePersons } from '../mpi/manage.js';
 import {
+  apiCall,
   type HubUnderTest,
   hubUnderTest,
   seedDisclosure,
@@ -56,8 +58,7 @@ describe.each(TEST_ENGINES)('policy and break-the-glass routes on %s', (engine) 
   });
   afterAll(() => hub.dispose());
 
-  const call = (who: HubPrincipal, method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) =>
-    hub.app.inject({ method, url: `/api/v1${url}`, headers: hub.as(who), ...(payload ? { payload } : {}) });
+  const call = apiCall(() => hub);
 
   it('lets the office edit the matrix, which the decision follows at once', async () => {
     const matrix = await call(office, 'GET', '/admin/policy/professions');
@@ -245,6 +246,107 @@ describe.each(TEST_ENGINES)('policy and break-the-glass routes on %s', (engine) 
         reviewNote: '救急搬送を確認、妥当',
       },
     );
+    clock = START;
+  });
+
+  it('lists each grant with the patient, the user and the facility, so the office needs no other request', async () => {
+    const at = (iso: string) => {
+      clock = new Date(iso);
+    };
+    const touched = async (facilityOid: string, localId: string, updatedAt: string) => {
+      await hub.store.db
+        .updateTable('mpi_record')
+        .set({ updated_at: updatedAt })
+        .where('facility_oid', '=', facilityOid)
+        .where('local_id', '=', localId)
+        .execute();
+    };
+    const hanako = await seedPerson(hub.store, [
+      { facilityOid: HOSPITAL, localId: 'P101', nameKana: 'スズキハナコ', birthDate: '1970-05-06', sex: 'F' },
+      {
+        facilityOid: ER,
+        localId: 'E101',
+        nameKanji: '鈴木 花子',
+        nameKana: 'スズキ ハナコ',
+        birthDate: '1970-05-07',
+        sex: 'F',
+      },
+    ]);
+    await touched(HOSPITAL, 'P101', '2025-01-01T00:00:00.000Z');
+    await touched(ER, 'E101', '2025-03-01T00:00:00.000Z');
+    const twin = await seedPerson(hub.store, [
+      { facilityOid: ER, localId: 'E102', nameKanji: '鈴木 花', birthDate: '1970-05-06', sex: 'F' },
+    ]);
+    await touched(ER, 'E102', '2025-02-01T00:00:00.000Z');
+    const nobody = await seedPerson(hub.store, []);
+    const reason = '心肺停止で搬送、既往歴の確認が必要';
+    const grantOf = async (personId: string, when: string) => {
+      at(when);
+      const grant = await call(erDoctor, 'POST', `/patients/${personId}/break-glass`, { reason });
+      expect(grant.statusCode).toBe(201);
+      return grant.json().id as string;
+    };
+    const first = await grantOf(hanako, '2025-07-01T00:00:00Z');
+    const second = await grantOf(twin, '2025-07-01T00:10:00Z');
+    const third = await grantOf(nobody, '2025-07-01T00:20:00Z');
+
+    const entries = async () => {
+      const queue = await call(office, 'GET', '/admin/break-glass?status=open');
+      expect(queue.statusCode).toBe(200);
+      return queue.json().entries as { id: string; personId: string; patient: unknown }[];
+    };
+    const listed = await entries();
+    expect(listed.map((e) => e.id)).toEqual([third, second, first]);
+    // The most recently updated record of the person speaks for it.
+    expect(listed[2]).toMatchObject({
+      id: first,
+      personId: hanako,
+      reason,
+      active: true,
+      patient: {
+        personId: hanako,
+        nameKanji: '鈴木 花子',
+        nameKana: 'スズキ ハナコ',
+        birthDate: '1970-05-07',
+        sex: 'F',
+      },
+      user: {
+        id: erDoctor.userId,
+        name: '救急 医師',
+        profession: 'doctor',
+        professionLabel: { ja: '医師', en: 'Doctor' },
+      },
+      facility: { oid: ER, name: `施設 ${ER}` },
+    });
+    expect(listed[1]?.patient).toEqual({
+      personId: twin,
+      nameKanji: '鈴木 花',
+      nameKana: null,
+      birthDate: '1970-05-06',
+      sex: 'F',
+    });
+    expect(listed[0]?.patient).toBeNull();
+
+    // A newer record takes over; a merged person is named by the survivor's records.
+    await touched(HOSPITAL, 'P101', '2025-04-01T00:00:00.000Z');
+    await mergePersons(hub.deps, { fromPersonId: twin, intoPersonId: hanako }, office.userId);
+    const after = await entries();
+    const hospitalIdentity = {
+      personId: hanako,
+      nameKanji: null,
+      nameKana: 'スズキハナコ',
+      birthDate: '1970-05-06',
+      sex: 'F',
+    };
+    expect(after.find((e) => e.id === first)?.patient).toEqual(hospitalIdentity);
+    expect(after.find((e) => e.id === second)).toMatchObject({ personId: twin, patient: hospitalIdentity });
+
+    for (const id of [first, second, third]) {
+      expect(
+        (await call(office, 'POST', `/admin/break-glass/${id}/review`, { note: '確認' })).statusCode,
+      ).toBe(200);
+    }
+    expect((await call(hospitalAdmin, 'GET', '/admin/break-glass')).statusCode).toBe(403);
     clock = START;
   });
 });
