@@ -5,10 +5,14 @@ import { useSession } from './auth/session';
 import { useI18n } from './i18n/index';
 import { AppLayout } from './layout/AppLayout';
 import { ErrorBoundary } from './layout/Feedback';
+import { patientPage, preloadFor } from './patients/preload';
+
+// A link to a patient (opened before logging in) loads that screen's code while the login is typed.
+preloadFor(window.location);
 
 // Every screen but the login is its own chunk: the first paint carries only the login.
 const PatientListPage = lazy(() => import('./patients/PatientListPage'));
-const PatientPage = lazy(() => import('./patients/PatientPage'));
+const PatientPage = patientPage.Component;
 const AccessReportPage = lazy(() => import('./patients/AccessReportPage'));
 const ConsentPage = lazy(() => import('./consent/ConsentPage'));
 const ConsentPrintPage = lazy(() => import('./consent/ConsentPrintPage'));

@@ -12,7 +12,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api/client';
 import type { PatientHeader, SourcedResource } from '../api/types';
@@ -23,7 +23,8 @@ import { yearsAgo } from '../lib/dates';
 import { BreakGlassDialog, rememberedGrant } from './BreakGlass';
 import { TABS, type Tab } from './fhir';
 import { PatientHeaderCard } from './PatientHeader';
-import { type TabData, usePatientRecords, worstSources } from './records';
+import { labsTab } from './preload';
+import { type TabData, useLabSummary, usePatientRecords, worstSources } from './records';
 import { SourcesNotice } from './SourcesNotice';
 import { AdmissionsTab } from './tabs/AdmissionsTab';
 import { DiagnosesTab } from './tabs/DiagnosesTab';
@@ -33,9 +34,9 @@ import { MedicationsTab } from './tabs/MedicationsTab';
 import { OrdersTab } from './tabs/OrdersTab';
 import { VisitsTab } from './tabs/VisitsTab';
 
-// The lab tab carries the chart library: its own chunk, loaded when the tab opens.
-const labsChunk = () => import('./tabs/LabsTab');
-const LabsTab = lazy(labsChunk);
+// The lab tab carries the chart library: its own chunk, loaded when the tab may be shown (or before the
+// login, by routes.tsx, when the link asks for it).
+const LabsTab = labsTab.Component;
 
 type Period = '1y' | '3y' | '5y' | 'all' | 'custom';
 
@@ -66,17 +67,25 @@ export default function PatientPage() {
     () => [...new Set((header.data?.identifiers ?? []).flatMap((r) => r.categories))],
     [header.data],
   );
-  const records = usePatientRecords(
-    personId,
-    categories,
-    range,
-    header.isSuccess,
-    params.get('tab') as Tab | null,
-  );
+  const requested = params.get('tab') as Tab | null;
+  // A link to the lab results: the test list is asked for with the header, not after it (the hub
+  // applies the policy to it: a user without lab results gets an empty list and sees no lab tab),
+  // and every other list waits until the chart is on screen.
+  const labsFirst = requested === 'labs';
+  const [labsDrawn, setLabsDrawn] = useState(false);
+  const onLabsDrawn = useCallback(() => setLabsDrawn(true), []);
+  const [labsOpened, setLabsOpened] = useState(labsFirst);
+  const labSummary = useLabSummary(personId, range, labsOpened);
+  const primaryDone = labsFirst
+    ? labsDrawn ||
+      labSummary.isError ||
+      (labSummary.isSuccess && !labSummary.data.tests.some((test) => test.numeric > 0))
+    : undefined;
+  const records = usePatientRecords(personId, categories, range, header.isSuccess, requested, primaryDone);
   // The chart code loads while the results do, not after them.
   const mayShowLabs = categories.includes('lab-result') || categories.includes('bacteriology');
   useEffect(() => {
-    if (mayShowLabs) void labsChunk();
+    if (mayShowLabs) void labsTab.preload().catch(() => undefined);
   }, [mayShowLabs]);
   const visible = (e: SourcedResource) => !hiddenFacilities.includes(e.facilityOid);
 
@@ -96,8 +105,10 @@ export default function PatientPage() {
     const data = byTab.get(tab);
     return !!data && (data.pending || data.shown.length > 0 || data.error !== null);
   });
-  const requested = params.get('tab') as Tab | null;
   const activeTab = requested && tabs.includes(requested) ? requested : (tabs[0] ?? null);
+  useEffect(() => {
+    if (activeTab === 'labs') setLabsOpened(true);
+  }, [activeTab]);
   const anyPending = records.visitsPending || records.tabs.some((d) => d.pending);
 
   if (header.isPending) return <Loading />;
@@ -145,7 +156,8 @@ export default function PatientPage() {
       );
     }
     const data = byTab.get(tab);
-    if (!data || data.pending) return <Loading />;
+    // The lab tab draws its chart from its own small queries while its full list is still coming.
+    if (!data || (data.pending && tab !== 'labs')) return <Loading />;
     if (data.error) return <ErrorAlert error={data.error} onRetry={data.refetch} />;
     return (
       <Stack gap="xs">
@@ -157,12 +169,12 @@ export default function PatientPage() {
             </Text>
           </Group>
         )}
-        {tabBody(tab, data.shown)}
+        {tabBody(tab, data.shown, data.pending)}
       </Stack>
     );
   };
 
-  const tabBody = (tab: Tab, entries: SourcedResource[]) => {
+  const tabBody = (tab: Tab, entries: SourcedResource[], pending: boolean) => {
     switch (tab) {
       case 'diagnoses':
         return <DiagnosesTab entries={entries} />;
@@ -171,7 +183,16 @@ export default function PatientPage() {
       case 'labs':
         return (
           <Suspense fallback={<Loading />}>
-            <LabsTab entries={entries} />
+            <LabsTab
+              personId={personId}
+              period={range}
+              entries={entries}
+              entriesPending={pending}
+              summary={labSummary.data}
+              summaryPending={labSummary.isPending}
+              hiddenFacilities={hiddenFacilities}
+              onDrawn={onLabsDrawn}
+            />
           </Suspense>
         );
       case 'imaging':

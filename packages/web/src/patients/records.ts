@@ -15,6 +15,14 @@ export interface Period {
 
 type Answer = RecordsAnswer & { truncated: boolean };
 
+/** Narrowing the hub applies at the gateways (their FHIR search): one resource type, some codes. */
+export interface RecordFilter {
+  /** FHIR resource type (the labs tab reads Observations only). */
+  type?: string;
+  /** Codes as the gateways index them (comma = or); only with `type`. */
+  code?: string;
+}
+
 /** One window (period) of a list: the first page, then the rest in parallel, up to the hub's window. */
 async function fetchWindow(
   path: string,
@@ -96,9 +104,17 @@ export async function fetchRecords(
   categories: readonly string[],
   period: Period,
   onPartial?: (partial: Answer) => void,
+  filter: RecordFilter = {},
 ): Promise<Answer> {
   const path = `/patients/${encodeURIComponent(personId)}/records`;
-  const query = { category: categories.join(','), from: period.from, to: period.to, limit: PAGE };
+  const query = {
+    category: categories.join(','),
+    from: period.from,
+    to: period.to,
+    limit: PAGE,
+    type: filter.type,
+    code: filter.code,
+  };
   const head = await api<RecordsAnswer>(path, { query: { ...query, offset: 0 } });
   if (head.total <= PAGE) return combine([head], head.total);
   const partial = combine([head], head.total);
@@ -131,14 +147,26 @@ export interface TabData {
   refetch: () => void;
 }
 
-/** One parallel query per allowed tab (each its own categories), and the visit list. */
+/** What a tab's list asks the hub for beyond its categories. */
+const TAB_FILTER: Partial<Record<Tab, RecordFilter>> = {
+  // The lab tab shows results (Observations), not the reports and specimens of the same categories.
+  labs: { type: 'Observation' },
+};
+
+/**
+ * One parallel query per allowed tab (each its own categories), and the visit list.
+ *
+ * Order: the tab asked for by the link (`first`) goes first, the others once its first page is in —
+ * or, when the caller says when the first screen is drawn (`primaryDone`), only then (the lab tab
+ * draws its chart from its own small queries and passes `primaryDone` once the chart is on screen).
+ */
 export function usePatientRecords(
   personId: string,
   categories: readonly string[],
   period: Period,
   enabled: boolean,
-  /** The tab asked for by the link (?tab=): its list first, the others once its first page is in. */
   first: Tab | null = null,
+  primaryDone?: boolean,
 ) {
   const queryClient = useQueryClient();
   const tabs = [...allowedTabs(categories).entries()].filter(([tab]) => tab !== 'visits');
@@ -155,8 +183,9 @@ export function usePatientRecords(
   const firstState = firstRelevant && first ? queryClient.getQueryState(firstKey(first)) : undefined;
   // One process serves the hub and, in a small network, the gateways too: the list on screen goes first.
   const others =
-    !firstRelevant ||
-    (firstState !== undefined && (firstState.data !== undefined || firstState.status === 'error'));
+    primaryDone ??
+    (!firstRelevant ||
+      (firstState !== undefined && (firstState.data !== undefined || firstState.status === 'error')));
   const results = useQueries({
     queries: tabs.map(([tab, cats]) => {
       const queryKey = ['patient', personId, 'records', tab, cats, period.from ?? '', period.to ?? ''];
@@ -164,8 +193,14 @@ export function usePatientRecords(
         queryKey,
         // The newest page is shown while the rest arrives (data set, query still fetching).
         queryFn: () =>
-          fetchRecords(personId, cats, period, (partial) => queryClient.setQueryData(queryKey, partial)),
-        enabled: enabled && (tab === first || others),
+          fetchRecords(
+            personId,
+            cats,
+            period,
+            (partial) => queryClient.setQueryData(queryKey, partial),
+            TAB_FILTER[tab],
+          ),
+        enabled: enabled && ((tab === first && primaryDone === undefined) || others),
       };
     }),
   });
@@ -176,7 +211,7 @@ export function usePatientRecords(
       api<VisitsAnswer>(`/patients/${encodeURIComponent(personId)}/visits`, {
         query: { from: period.from, to: period.to },
       }),
-    enabled: enabled && visitsAllowed && (first === 'visits' || others),
+    enabled: enabled && visitsAllowed && ((first === 'visits' && primaryDone === undefined) || others),
   });
   const data: TabData[] = tabs.map(([tab], i) => {
     const r = results[i]!;
@@ -200,6 +235,73 @@ export function usePatientRecords(
     visitsPending: visitsAllowed && visits.isPending,
     sources,
   };
+}
+
+/** One test of GET /patients/:personId/labs/summary. */
+export interface LabTest {
+  /** `jlac:<JLAC10>` or `name:<name>`: the same key as fhir.ts `testKey`. */
+  key: string;
+  jlac10: string | null;
+  /** The codes the gateways index its results under (for `records?type=Observation&code=`). */
+  codes: string[];
+  name: string;
+  unit: string;
+  count: number;
+  numeric: number;
+  facilities: string[];
+  latest: {
+    date: string | null;
+    value: string;
+    number: number | null;
+    unit: string;
+    flag: 'H' | 'L' | 'A' | null;
+    facilityOid: string;
+    facilityName: string;
+    id: string;
+  };
+}
+
+export interface LabSummaryAnswer {
+  personId: string;
+  complete: boolean;
+  tests: LabTest[];
+  sources: SourceStatus[];
+}
+
+/** The patient's tests in the period (small: no results), so the lab tab can choose its chart at once. */
+export function useLabSummary(personId: string, period: Period, enabled: boolean) {
+  return useQuery({
+    queryKey: ['patient', personId, 'labs', 'summary', period.from ?? '', period.to ?? ''],
+    queryFn: () =>
+      api<LabSummaryAnswer>(`/patients/${encodeURIComponent(personId)}/labs/summary`, {
+        query: { from: period.from, to: period.to },
+      }),
+    enabled,
+  });
+}
+
+/** Every result of one test in the period (one code over years: a few hundred at most), for its chart. */
+export function useLabSeries(personId: string, test: LabTest | undefined, period: Period) {
+  const codes = test?.codes ?? [];
+  return useQuery({
+    queryKey: ['patient', personId, 'labs', 'series', codes, period.from ?? '', period.to ?? ''],
+    queryFn: () =>
+      fetchRecords(personId, ['lab-result', 'bacteriology'], period, undefined, {
+        type: 'Observation',
+        code: codes.join(','),
+      }),
+    enabled: codes.length > 0,
+  });
+}
+
+/** The test the chart shows first: HbA1c when it has numbers (diabetes follow-up), else the most numeric one. */
+export function defaultLabTest<T extends { key: string; name: string; numeric: number }>(
+  tests: readonly T[],
+): T | undefined {
+  const hba1c = tests.find((r) => /hba1c/i.test(r.name.normalize('NFKC')) && r.numeric > 0);
+  if (hba1c) return hba1c;
+  const best = [...tests].sort((a, b) => b.numeric - a.numeric)[0];
+  return best && best.numeric > 0 ? best : undefined;
 }
 
 const RANK: Record<string, number> = { ok: 0, denied: 1, error: 2, timeout: 3 };

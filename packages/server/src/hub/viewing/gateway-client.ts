@@ -47,9 +47,16 @@ export interface FanOutQuery {
    * privilege — the gateway is never told it may disclose more than this view shows).
    */
   categories?: readonly string[];
-  /** Inclusive dates YYYY[-MM[-DD]] ($everything start/end). */
+  /** Inclusive dates YYYY[-MM[-DD]] ($everything start/end, or search `date=ge…&date=le…`). */
   start?: string;
   end?: string;
+  /**
+   * One FHIR resource type: the gateway's search (`/fhir/{type}?patient=…`) instead of `$everything`,
+   * so only that type is read, serialised and parsed. Same order (newest first) either way.
+   */
+  resourceType?: string;
+  /** Codes (the gateway's indexed code, e.g. JLAC10), comma = or; only with `resourceType`. */
+  codes?: readonly string[];
 }
 
 export interface FanOutResult {
@@ -68,6 +75,11 @@ export interface FanOutOptions {
   pageSize?: number;
   /** Merge only this many newest entries (the rest is not needed for the page). */
   mergeLimit?: number;
+  /**
+   * Upper bound of `perSource` (default MAX_PER_SOURCE). Only for views the hub condenses before
+   * answering (the lab summary): a list answered resource by resource keeps the default cap.
+   */
+  capPerSource?: number;
 }
 
 /** Most resources taken from one gateway for one view. */
@@ -129,7 +141,12 @@ export async function queryGateways(
   query: FanOutQuery = {},
   options: FanOutOptions = {},
 ): Promise<FanOutResult> {
-  const perSource = Math.max(1, Math.min(options.perSource ?? MAX_PER_SOURCE, MAX_PER_SOURCE));
+  if (query.codes !== undefined && query.resourceType === undefined) {
+    // $everything has no code filter: answering every code would show more than was asked for.
+    throw new Error('a code filter needs a resource type');
+  }
+  const cap = options.capPerSource ?? MAX_PER_SOURCE;
+  const perSource = Math.max(1, Math.min(options.perSource ?? cap, cap));
   const limit = options.mergeLimit;
   const first =
     limit === undefined
@@ -179,6 +196,15 @@ class SourceCursor implements MergeStream {
         status: 'error',
         message: 'ゲートウェイ未登録 / the facility has no gateway registered',
       };
+    } else if (query.resourceType !== undefined) {
+      // A known type: the gateway's search, narrowed by code and date there (its index), not here.
+      this.base = `${fhirRoot(source.gatewayUrl)}/${encodeURIComponent(query.resourceType)}`;
+      const params = new URLSearchParams();
+      params.set('patient', `Patient/${patientResourceId(source.localId)}`);
+      if (query.codes && query.codes.length > 0) params.set('code', query.codes.join(','));
+      if (query.start) params.append('date', `ge${query.start}`);
+      if (query.end) params.append('date', `le${query.end}`);
+      this.url = `${this.base}?${params}`;
     } else {
       this.base = `${fhirRoot(source.gatewayUrl)}/Patient/${encodeURIComponent(patientResourceId(source.localId))}/$everything`;
       const params = new URLSearchParams();

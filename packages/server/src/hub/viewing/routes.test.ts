@@ -34,7 +34,17 @@ const CLINIC = '1.2.392.200284.33.3311610020';
 const AT_A = '0003113636';
 const AT_B = 'B77';
 const OTHER_AT_A = '0003113642';
-const B_DISCLOSES = ['demographics', 'allergy', 'prescription', 'outpatient-visit', 'admission', 'discharge'];
+const B_DISCLOSES = [
+  'demographics',
+  'allergy',
+  'prescription',
+  'outpatient-visit',
+  'admission',
+  'discharge',
+  'lab-result',
+];
+const HBA1C = '3D046000001906202';
+const HB = '2A990000001930953';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 describe.each(TEST_ENGINES)('viewing routes against real gateways on %s', (engine) => {
@@ -204,11 +214,11 @@ describe.each(TEST_ENGINES)('viewing routes against real gateways on %s', (engin
     const unknownResponse = await get(`/patients/${randomUUID()}`, doctor);
     expect(hiddenResponse.statusCode).toBe(404);
     expect(hiddenResponse.json()).toEqual(unknownResponse.json());
-    for (const path of ['visits', 'timeline', 'records', `binary/${A.oid}/${AT_A}.DOC.1`]) {
+    for (const path of ['visits', 'timeline', 'records', 'labs/summary', `binary/${A.oid}/${AT_A}.DOC.1`]) {
       expect((await get(`/patients/${hidden}/${path}`, doctor)).statusCode).toBe(404);
     }
     const refusals = (await audits('view')).filter((e) => e.patient?.personId === hidden);
-    expect(refusals.length).toBeGreaterThanOrEqual(5);
+    expect(refusals.length).toBeGreaterThanOrEqual(6);
     expect(refusals.every((e) => e.outcome === '4')).toBe(true);
     const list = await get('/patients?kana=オカヤマジ', doctor);
     expect(list.json().total).toBe(0);
@@ -266,6 +276,129 @@ describe.each(TEST_ENGINES)('viewing routes against real gateways on %s', (engin
     expect(records.complete).toBe(true);
     const bad = await get(`/patients/${person}/records?category=nonsense`, doctor);
     expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'invalid-request']);
+  });
+
+  it('narrows records to one resource type and code through the gateways’ search, never past the policy', async () => {
+    const labs = (source: readonly GwResourceTable[], patient: string, codes?: readonly string[]) =>
+      source.filter(
+        (r) =>
+          r.patient_id === patient &&
+          r.resource_type === 'Observation' &&
+          r.category === 'lab-result' &&
+          (codes === undefined || codes.includes(r.code ?? '')),
+      );
+    const refs = (list: readonly GwResourceTable[]) => list.map((r) => `Observation/${r.id}`).sort();
+    const hba1c = await get(`/patients/${person}/records?type=Observation&code=${HBA1C}&limit=500`, doctor);
+    expect(hba1c.statusCode, hba1c.body).toBe(200);
+    const series = hba1c.json();
+    const wanted = [...labs(rows, AT_A, [HBA1C]), ...labs(bRows, AT_B, [HBA1C])];
+    expect(wanted.length).toBeGreaterThan(15);
+    expect(ids(series.entries).sort()).toEqual(refs(wanted));
+    expect(series.total).toBe(wanted.length);
+    expect(new Set(series.entries.map((e: { facilityOid: string }) => e.facilityOid))).toEqual(
+      new Set([A.oid, B.oid]),
+    );
+    // Merged newest first across the two facilities.
+    const dates = series.entries.map((e: { date: string }) => e.date);
+    expect(dates).toEqual([...dates].sort().reverse());
+    expect(statusOf(series.sources, H.oid)).toBe('timeout');
+    const audit = (await audits('view')).find((e) => e.detail?.code === HBA1C);
+    expect(audit?.entities?.sort()).toEqual(
+      series.entries
+        .map((e: { facilityOid: string; id: string }) => `${e.facilityOid}/Observation/${e.id}`)
+        .sort(),
+    );
+    expect(audit?.detail?.type).toBe('Observation');
+
+    // Two codes (comma = or), one facility, a period: exactly those rows.
+    const two = (
+      await get(
+        `/patients/${person}/records?type=Observation&code=${HBA1C},${HB}&facility=${A.oid}&limit=500`,
+        doctor,
+      )
+    ).json();
+    expect(ids(two.entries).sort()).toEqual(refs(labs(rows, AT_A, [HBA1C, HB])));
+    const day = labs(rows, AT_A, [HBA1C])[0]?.date?.slice(0, 10) ?? '';
+    const oneDay = (
+      await get(
+        `/patients/${person}/records?type=Observation&code=${HBA1C}&facility=${A.oid}&from=${day}&to=${day}`,
+        doctor,
+      )
+    ).json();
+    expect(ids(oneDay.entries).sort()).toEqual(
+      refs(labs(rows, AT_A, [HBA1C]).filter((r) => r.date?.slice(0, 10) === day)),
+    );
+
+    // A type alone: every Observation of the categories asked for, and no other type.
+    const observations = (
+      await get(`/patients/${person}/records?type=Observation&category=lab-result&limit=500`, doctor)
+    ).json();
+    expect(observations.total).toBe(labs(rows, AT_A).length + labs(bRows, AT_B).length);
+    expect(
+      observations.entries.every((e: { resourceType: string }) => e.resourceType === 'Observation'),
+    ).toBe(true);
+
+    // The pharmacist's policy has no lab results: the code filter asks nothing of any gateway, and a
+    // type alone returns only what the pharmacist's categories hold.
+    const refused = (
+      await get(`/patients/${person}/records?type=Observation&code=${HBA1C}&category=lab-result`, pharmacist)
+    ).json();
+    expect(refused.entries).toEqual([]);
+    expect(refused.sources.every((s: SourceStatus) => s.status === 'denied')).toBe(true);
+    const asPharmacist = (
+      await get(`/patients/${person}/records?type=Observation&code=${HBA1C}`, pharmacist)
+    ).json();
+    expect(asPharmacist.entries).toEqual([]);
+
+    for (const bad of [`code=${HBA1C}`, 'type=Binary', 'type=Nonsense', 'type=Observation&code=a%20b']) {
+      const response = await get(`/patients/${person}/records?${bad}`, doctor);
+      expect([bad, response.statusCode, response.json().error.code]).toEqual([bad, 400, 'invalid-request']);
+    }
+  });
+
+  it('summarises the tests of the period with counts and the latest result, audited', async () => {
+    const response = await get(`/patients/${person}/labs/summary`, doctor);
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    const labRows = [
+      ...rows.filter((r) => r.patient_id === AT_A),
+      ...bRows.filter((r) => r.patient_id === AT_B),
+    ].filter((r) => r.resource_type === 'Observation' && r.category === 'lab-result');
+    const byCode = new Map<string, GwResourceTable[]>();
+    for (const r of labRows) byCode.set(r.code ?? '', [...(byCode.get(r.code ?? '') ?? []), r]);
+    const tests = body.tests as {
+      key: string;
+      jlac10: string | null;
+      codes: string[];
+      count: number;
+      facilities: string[];
+      latest: { id: string; date: string; facilityOid: string };
+    }[];
+    expect(tests.reduce((n, t) => n + t.count, 0)).toBe(labRows.length);
+    const a1c = tests.find((t) => t.jlac10 === HBA1C);
+    expect(a1c).toMatchObject({ key: `jlac:${HBA1C}`, codes: [HBA1C], count: byCode.get(HBA1C)?.length });
+    expect(a1c?.facilities).toEqual([A.oid, B.oid].sort());
+    for (const test of tests) {
+      const own = test.codes.flatMap((c) => byCode.get(c) ?? []);
+      expect(test.count).toBe(own.length);
+      const newest = own.reduce((x, y) => ((y.date ?? '') > (x.date ?? '') ? y : x));
+      expect(test.latest.date?.slice(0, 19)).toBe(newest.date?.slice(0, 19));
+    }
+    expect(statusOf(body.sources, H.oid)).toBe('timeout');
+    expect(body.complete).toBe(false);
+    const audit = (await audits('view')).find((e) => e.detail?.view === 'lab-summary');
+    expect(audit?.entities?.sort()).toEqual(
+      tests.map((t) => `${t.latest.facilityOid}/Observation/${t.latest.id}`).sort(),
+    );
+    // A period with no results, and a profession without lab results: no tests.
+    const empty = (
+      await get(`/patients/${person}/labs/summary?from=1900-01-01&to=1900-12-31`, doctor)
+    ).json();
+    expect(empty.tests).toEqual([]);
+    const asPharmacist = (await get(`/patients/${person}/labs/summary`, pharmacist)).json();
+    expect(asPharmacist.tests).toEqual([]);
+    expect(asPharmacist.sources.every((s: SourceStatus) => s.status === 'denied')).toBe(true);
+    expect((await get(`/patients/${hidden}/labs/summary`, doctor)).statusCode).toBe(404);
   });
 
   it('passes a document through inline, only to a profession that may see documents', async () => {

@@ -1,6 +1,7 @@
 import { patientResourceId } from '@hie/fhir-jp';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { SERVED_TYPES } from '../../gateway/api/capability.js';
 import { agentOf, auditHub } from '../audit/record.js';
 import { type HubDeps, HubError, type HubPrincipal, type HubRoutes, requirePrincipal } from '../http.js';
 import { getPersonRecords } from '../mpi/manage.js';
@@ -10,6 +11,7 @@ import { isCategory } from '../policy/matrix.js';
 import type { RecordsForPerson } from '../policy/records.js';
 import { loadViewer, personFilter, recordFilter } from '../policy/sql.js';
 import { fetchBinary, MAX_PER_SOURCE } from './gateway-client.js';
+import { LAB_CATEGORIES, LAB_SUMMARY_MAX_PER_SOURCE, summarizeLabs } from './labs.js';
 import { cardHolder, facilityNames } from './lookups.js';
 import {
   ageOn,
@@ -35,6 +37,9 @@ const purpose = z
     'TREAT (consent) or ETREAT (emergency: also records opened by your active break-the-glass grant)',
   );
 const personParams = z.object({ personId: z.string().min(1).max(64) });
+/** Types the gateways search (Binary is read by id only). */
+const SEARCH_TYPES = SERVED_TYPES.filter((t) => t !== 'Binary') as [string, ...string[]];
+const CODE = /^[A-Za-z0-9._:-]{1,64}$/;
 
 const listQuery = z.object({
   kana: z.string().min(1).max(64).optional().describe('reading (any kana), prefix'),
@@ -68,6 +73,24 @@ const recordsQuery = rangeQuery.extend({
     .optional()
     .describe('category, comma = or'),
   facility: z.string().min(1).max(64).optional().describe('source facility OID'),
+  type: z
+    .enum(SEARCH_TYPES)
+    .optional()
+    .describe('FHIR resource type: only that type, through the gateways’ search (not $everything)'),
+  code: z
+    .string()
+    .min(1)
+    .max(2000)
+    .refine((s) => s.split(',').every((c) => CODE.test(c)), 'codes: letters, digits, . - _ : (comma = or)')
+    .optional()
+    .describe(
+      'code(s) as the gateways index them, e.g. JLAC10 3D046000001906202 (HbA1c); comma = or; needs type',
+    ),
+});
+const labSummaryQuery = z.object({
+  from: day.optional().describe('first day (inclusive)'),
+  to: day.optional().describe('last day (inclusive)'),
+  purpose,
 });
 
 /**
@@ -161,16 +184,7 @@ export const viewingRoutes: HubRoutes = (app, deps) => {
       },
     },
     async (request) => {
-      const principal = requirePrincipal(request);
-      const { personId } = request.params as z.infer<typeof personParams>;
-      const q = request.query as z.infer<typeof viewQuery>;
-      const { access, purpose: chosen } = await viewOrRefuse(
-        deps,
-        principal,
-        personId,
-        q.purpose,
-        request.ip,
-      );
+      const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
       const visible = new Set(access.records.map((r) => `${r.facilityOid}\u0000${r.localId}`));
       const identities = (await getPersonRecords(deps.store, personId)).filter((r) =>
         visible.has(`${r.facility_oid}\u0000${r.local_id}`),
@@ -239,16 +253,8 @@ export const viewingRoutes: HubRoutes = (app, deps) => {
       },
     },
     async (request) => {
-      const principal = requirePrincipal(request);
-      const { personId } = request.params as z.infer<typeof personParams>;
+      const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
       const q = request.query as z.infer<typeof rangeQuery>;
-      const { access, purpose: chosen } = await viewOrRefuse(
-        deps,
-        principal,
-        personId,
-        q.purpose,
-        request.ip,
-      );
       const result = await fanOut(deps, principal, access, chosen, {
         categories: VISIT_CATEGORIES,
         ...(q.from ? { start: q.from } : {}),
@@ -263,10 +269,13 @@ export const viewingRoutes: HubRoutes = (app, deps) => {
   );
 
   const listed = async (request: FastifyRequest, view: 'timeline' | 'records') => {
-    const principal = requirePrincipal(request);
-    const { personId } = request.params as z.infer<typeof personParams>;
+    const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
     const q = request.query as z.infer<typeof recordsQuery>;
-    const { access, purpose: chosen } = await viewOrRefuse(deps, principal, personId, q.purpose, request.ip);
+    if (q.code !== undefined && q.type === undefined) {
+      throw new HubError(400, 'invalid-request', 'code= needs type= (e.g. type=Observation)', {
+        field: 'code',
+      });
+    }
     const categories = q.category?.split(',');
     const result = await fanOut(
       deps,
@@ -278,6 +287,8 @@ export const viewingRoutes: HubRoutes = (app, deps) => {
         ...(q.facility ? { facility: q.facility } : {}),
         ...(q.from ? { start: q.from } : {}),
         ...(q.to ? { end: q.to } : {}),
+        ...(q.type ? { resourceType: q.type } : {}),
+        ...(q.code ? { codes: q.code.split(',') } : {}),
       },
       { perSource: q.offset + q.limit, mergeLimit: q.offset + q.limit },
     );
@@ -286,6 +297,8 @@ export const viewingRoutes: HubRoutes = (app, deps) => {
       sources: sourcesDetail(result),
       ...(q.category ? { category: q.category } : {}),
       ...(q.facility ? { facility: q.facility } : {}),
+      ...(q.type ? { type: q.type } : {}),
+      ...(q.code ? { code: q.code } : {}),
     });
     const total = result.sources.reduce((n, s) => n + (s.total ?? 0), 0);
     return {
@@ -319,12 +332,64 @@ export const viewingRoutes: HubRoutes = (app, deps) => {
     {
       schema: {
         tags: TAGS,
-        summary: 'Records by category, facility and period, merged newest first',
+        summary: 'Records by category, facility, period, resource type and code, merged newest first',
         params: personParams,
         querystring: recordsQuery,
       },
     },
     (request) => listed(request, 'records'),
+  );
+
+  app.get(
+    '/patients/:personId/labs/summary',
+    {
+      schema: {
+        tags: TAGS,
+        summary: '検査項目一覧 — the tests of the period (code, name, unit, count, latest result), no series',
+        params: personParams,
+        querystring: labSummaryQuery,
+      },
+    },
+    async (request) => {
+      const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
+      const q = request.query as z.infer<typeof labSummaryQuery>;
+      const result = await fanOut(
+        deps,
+        principal,
+        access,
+        chosen,
+        {
+          categories: LAB_CATEGORIES,
+          resourceType: 'Observation',
+          ...(q.from ? { start: q.from } : {}),
+          ...(q.to ? { end: q.to } : {}),
+        },
+        { capPerSource: LAB_SUMMARY_MAX_PER_SOURCE },
+      );
+      const tests = summarizeLabs(result.entries);
+      // What is shown: each test's latest result (the counts show no result).
+      await auditView(
+        deps,
+        principal,
+        request.ip,
+        personId,
+        chosen,
+        access,
+        'lab-summary',
+        tests.map((t) => entityOf(t.latest.facilityOid, 'Observation', t.latest.id)),
+        { sources: sourcesDetail(result) },
+      );
+      return {
+        personId,
+        purpose: chosen,
+        from: q.from ?? null,
+        to: q.to ?? null,
+        // False when a source did not answer or held more than the summary reads.
+        complete: result.sources.every((s) => (s.status === 'ok' && !s.truncated) || s.status === 'denied'),
+        tests,
+        sources: result.sources,
+      };
+    },
   );
 
   const binaryParams = personParams.extend({
@@ -342,16 +407,8 @@ export const viewingRoutes: HubRoutes = (app, deps) => {
       },
     },
     async (request, reply) => {
-      const principal = requirePrincipal(request);
-      const { personId, facilityOid, id } = request.params as z.infer<typeof binaryParams>;
-      const q = request.query as z.infer<typeof viewQuery>;
-      const { access, purpose: chosen } = await viewOrRefuse(
-        deps,
-        principal,
-        personId,
-        q.purpose,
-        request.ip,
-      );
+      const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
+      const { facilityOid, id } = request.params as z.infer<typeof binaryParams>;
       const sources = access.records.filter((r) => r.facilityOid === facilityOid);
       for (const source of sources) {
         const answer = await fetchBinary(deps, principal, source, chosen, id);
@@ -384,16 +441,19 @@ function sendDocument(reply: FastifyReply, contentType: string, bytes: Buffer): 
     .send(bytes);
 }
 
-/** The person as the policy lets this viewer see them, or the one 404 — audited as a refusal. */
+/**
+ * For a request on one patient (`:personId`, `?purpose`): the principal, and the person as the policy
+ * lets that principal see them — or the one 404, audited as a refusal.
+ */
 async function viewOrRefuse(
   deps: HubDeps,
-  principal: HubPrincipal,
-  personId: string,
-  purpose: Purpose | undefined,
-  address: string,
-): Promise<{ access: RecordsForPerson; purpose: Purpose }> {
+  request: FastifyRequest,
+): Promise<{ principal: HubPrincipal; personId: string; access: RecordsForPerson; purpose: Purpose }> {
+  const principal = requirePrincipal(request);
+  const { personId } = request.params as z.infer<typeof personParams>;
+  const { purpose } = request.query as z.infer<typeof viewQuery>;
   try {
-    return await visiblePerson(deps, principal, personId, purpose);
+    return { principal, personId, ...(await visiblePerson(deps, principal, personId, purpose)) };
   } catch (error) {
     if (error instanceof HubError && error.status === 404) {
       await auditHub(deps, [
@@ -402,7 +462,7 @@ async function viewOrRefuse(
           action: 'R',
           outcome: '4',
           outcomeDescription: 'not visible or unknown',
-          agent: agentOf(principal, address),
+          agent: agentOf(principal, request.ip),
           patient: { personId },
           ...(purpose ? { purposeOfUse: purpose } : {}),
         },

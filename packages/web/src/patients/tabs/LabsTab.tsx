@@ -1,6 +1,7 @@
 import {
   Button,
   Group,
+  Loader,
   Paper,
   SegmentedControl,
   Stack,
@@ -10,10 +11,11 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { SourcedResource } from '../../api/types';
 import EChart, { type ChartOption } from '../../charts/EChart';
 import { useI18n } from '../../i18n';
+import { Loading } from '../../layout/Feedback';
 import { dayOf, westernDate } from '../../lib/dates';
 import {
   abnormalFlag,
@@ -23,6 +25,7 @@ import {
   referenceRangeText,
   testKey,
 } from '../fhir';
+import { defaultLabTest, type LabSummaryAnswer, type LabTest, type Period, useLabSeries } from '../records';
 import { facilityColor } from './common';
 
 interface Cell {
@@ -101,40 +104,33 @@ function labTable(entries: readonly SourcedResource[]) {
 const flagClass = (flag: Flag) =>
   flag === 'H' ? 'abnormal-high' : flag === 'L' ? 'abnormal-low' : flag === 'A' ? 'abnormal-high' : undefined;
 
-/** Default chart: HbA1c when present (the follow-up test of diabetes care), else the most frequent numeric test. */
-function defaultTest(rows: readonly TestRow[]): string | null {
-  const hba1c = rows.find((r) => /hba1c/i.test(r.name.normalize('NFKC')));
-  if (hba1c && hba1c.numeric > 0) return hba1c.key;
-  const best = [...rows].sort((a, b) => b.numeric - a.numeric)[0];
-  return best && best.numeric > 0 ? best.key : null;
-}
-
-/** 検体検査結果: the date × test table with abnormal flags, and a line chart per test across facilities. */
-export default function LabsTab({ entries }: { entries: readonly SourcedResource[] }) {
-  const { t } = useI18n();
-  const { columns, rows } = useMemo(() => labTable(entries), [entries]);
-  const [chosen, setChosen] = useState<string | null>(null);
-  const [view, setView] = useState<'table' | 'chart'>('table');
-  // One layout at a time (a five-year table is thousands of cells): side by side from 1200 px.
-  const wide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
-  const selected = rows.find((r) => r.key === (chosen ?? defaultTest(rows)));
-
-  const option = useMemo<ChartOption | null>(() => {
-    if (!selected) return null;
-    const byFacility = new Map<string, { name: string; points: [string, number, Flag][] }>();
-    for (const col of columns) {
-      const cell = selected.cells.get(col.key);
-      if (!cell || cell.number === null) continue;
-      const series = byFacility.get(col.facilityOid) ?? { name: col.facilityName, points: [] };
-      series.points.push([col.day, cell.number, cell.flag]);
-      byFacility.set(col.facilityOid, series);
-    }
-    return {
+/** The chart's series: one test's numeric results, per facility, oldest first. */
+function chartOption(
+  results: readonly SourcedResource[],
+  key: string,
+  unit: string,
+): { option: ChartOption; points: number } | null {
+  const byFacility = new Map<string, { name: string; points: [string, number, Flag][] }>();
+  let points = 0;
+  for (const e of results) {
+    if (e.resource.resourceType !== 'Observation' || testKey(e.resource).key !== key) continue;
+    const day = dayOf((e.resource.effectiveDateTime as string | undefined) ?? e.date);
+    const value = observationValue(e.resource);
+    if (!day || value.number === null) continue;
+    const series = byFacility.get(e.facilityOid) ?? { name: e.facilityName, points: [] };
+    series.points.push([day, value.number, abnormalFlag(e.resource)]);
+    byFacility.set(e.facilityOid, series);
+    points += 1;
+  }
+  if (points === 0) return null;
+  return {
+    points,
+    option: {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
       grid: { left: 48, right: 24, top: 40, bottom: 56 },
       xAxis: { type: 'time' },
-      yAxis: { type: 'value', name: selected.unit, scale: true },
+      yAxis: { type: 'value', name: unit, scale: true },
       dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
       series: [...byFacility.entries()].map(([oid, s]) => ({
         name: s.name,
@@ -148,29 +144,102 @@ export default function LabsTab({ entries }: { entries: readonly SourcedResource
             itemStyle: flag === 'H' ? { color: '#b3261e' } : flag === 'L' ? { color: '#0b4f9c' } : undefined,
           })),
       })),
-    };
-  }, [selected, columns]);
+    },
+  };
+}
 
-  if (rows.length === 0) return <Text c="dimmed">{t('app.none')}</Text>;
+/**
+ * 検体検査結果: the date × test table with abnormal flags, and a line chart per test across facilities.
+ *
+ * The chart comes first and from small answers: the test list of the period (`summary`, asked for with
+ * the patient header) chooses the test, and only that test's results are fetched for it (one code over
+ * the years). The table needs every result (`entries`, the tab's full list), which may still be coming:
+ * until then the test list stands in for it.
+ */
+export default function LabsTab({
+  personId,
+  period,
+  entries,
+  entriesPending,
+  summary,
+  summaryPending,
+  hiddenFacilities,
+  onDrawn,
+}: {
+  personId: string;
+  period: Period;
+  entries: readonly SourcedResource[];
+  entriesPending: boolean;
+  summary: LabSummaryAnswer | undefined;
+  summaryPending: boolean;
+  hiddenFacilities: readonly string[];
+  /** Called once the chart is on screen (the page then fetches the other tabs). */
+  onDrawn?: () => void;
+}) {
+  const { t } = useI18n();
+  const { columns, rows } = useMemo(() => labTable(entries), [entries]);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [view, setView] = useState<'table' | 'chart'>('table');
+  // One layout at a time (a five-year table is thousands of cells): side by side from 1200 px.
+  const wide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
+  const tests = summary?.tests ?? [];
+  const selectedKey = chosen ?? defaultLabTest(tests)?.key ?? (summary ? null : defaultLabTest(rows)?.key);
+  const test = tests.find((x) => x.key === selectedKey);
+  const row = rows.find((r) => r.key === selectedKey);
+  const name = test?.name ?? row?.name ?? '';
+  // Results of the chosen test alone; without codes (a test named only locally) the full list serves.
+  const series = useLabSeries(personId, test, period);
+  const results = test && test.codes.length > 0 ? series.data?.entries : entriesPending ? undefined : entries;
+  const chart = useMemo(() => {
+    if (!selectedKey || !results) return null;
+    const shown = results.filter((e) => !hiddenFacilities.includes(e.facilityOid));
+    return chartOption(shown, selectedKey, test?.unit || row?.unit || '');
+  }, [results, selectedKey, hiddenFacilities, test, row]);
+  const waiting = summaryPending || (!!test && test.codes.length > 0 && series.isPending);
 
-  const chart = (
+  // The frame after the chart is drawn (or once there is nothing to draw), let the page go on.
+  const drawn = chart !== null || (!waiting && (selectedKey === null || results !== undefined));
+  useEffect(() => {
+    if (!drawn || !onDrawn) return;
+    const frame = requestAnimationFrame(() => setTimeout(onDrawn, 0));
+    return () => cancelAnimationFrame(frame);
+  }, [drawn, onDrawn]);
+
+  if (!summaryPending && !entriesPending && rows.length === 0 && tests.length === 0) {
+    return <Text c="dimmed">{t('app.none')}</Text>;
+  }
+
+  const chartPanel = (
     <Paper withBorder p="sm" radius="md" data-testid="lab-chart-panel">
       <Title order={3} size="h5" mb="xs">
-        {selected ? t('labs.chartOf', { test: selected.name }) : t('labs.chart')}
+        {name ? t('labs.chartOf', { test: name }) : t('labs.chart')}
       </Title>
-      {option ? (
+      {chart ? (
         <EChart
-          option={option}
+          option={chart.option}
           height={300}
-          label={t('labs.chartOf', { test: selected?.name ?? '' })}
+          label={t('labs.chartOf', { test: name })}
           testId="lab-chart"
-          points={selected ? [...selected.cells.values()].filter((c) => c.number !== null).length : 0}
+          points={chart.points}
         />
+      ) : waiting || (selectedKey && !results) ? (
+        <Loading />
       ) : (
         <Text c="dimmed">{t('labs.noNumeric')}</Text>
       )}
     </Paper>
   );
+
+  const select = (key: string) => {
+    setChosen(key);
+    if (!wide) setView('chart');
+  };
+  const table =
+    entriesPending && rows.length === 0 ? (
+      <TestList tests={tests} selected={selectedKey ?? null} onSelect={select} pending />
+    ) : (
+      <LabTable columns={columns} rows={rows} selected={selectedKey ?? null} onSelect={select} />
+    );
 
   return (
     <Stack gap="md">
@@ -190,23 +259,83 @@ export default function LabsTab({ entries }: { entries: readonly SourcedResource
       </Group>
       {wide ? (
         <Group align="flex-start" gap="md" wrap="nowrap">
-          <div style={{ flex: '1 1 55%', minWidth: 0 }}>
-            <LabTable columns={columns} rows={rows} selected={selected?.key ?? null} onSelect={setChosen} />
-          </div>
-          <div style={{ flex: '1 1 45%', minWidth: 0, position: 'sticky', top: 70 }}>{chart}</div>
+          <div style={{ flex: '1 1 55%', minWidth: 0 }}>{table}</div>
+          <div style={{ flex: '1 1 45%', minWidth: 0, position: 'sticky', top: 70 }}>{chartPanel}</div>
         </Group>
       ) : view === 'table' ? (
-        <LabTable
-          columns={columns}
-          rows={rows}
-          selected={selected?.key ?? null}
-          onSelect={(key) => {
-            setChosen(key);
-            setView('chart');
-          }}
-        />
+        table
       ) : (
-        chart
+        chartPanel
+      )}
+    </Stack>
+  );
+}
+
+/** The tests of the period with their latest result: stands in for the table while its results load. */
+function TestList({
+  tests,
+  selected,
+  onSelect,
+  pending,
+}: {
+  tests: readonly LabTest[];
+  selected: string | null;
+  onSelect: (key: string) => void;
+  pending: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <Stack gap="xs">
+      {pending && (
+        <Group gap="xs" role="status">
+          <Loader size="xs" aria-hidden />
+          <Text size="xs" c="dimmed">
+            {t('patient.loadingOlder')}
+          </Text>
+        </Group>
+      )}
+      {tests.length > 0 && (
+        <Table withColumnBorders verticalSpacing={4} horizontalSpacing="xs" fz="sm" data-testid="lab-tests">
+          <caption className="visually-hidden">{t('tabs.labs')}</caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('labs.test')}</Table.Th>
+              <Table.Th scope="col">{t('labs.unit')}</Table.Th>
+              <Table.Th scope="col">{t('tabs.labs')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {tests.map((test) => (
+              <Table.Tr key={test.key} bg={test.key === selected ? 'var(--mantine-color-teal-0)' : undefined}>
+                <Table.Th scope="row" style={{ whiteSpace: 'nowrap' }}>
+                  {test.numeric > 0 ? (
+                    <UnstyledButton
+                      onClick={() => onSelect(test.key)}
+                      aria-pressed={test.key === selected}
+                      style={{ textDecoration: 'underline', fontWeight: 600, fontSize: 'inherit' }}
+                      data-testid={`lab-test-${test.key.replace(/^(jlac|name):/, '')}`}
+                    >
+                      {test.name}
+                    </UnstyledButton>
+                  ) : (
+                    test.name
+                  )}
+                </Table.Th>
+                <Table.Td>{test.unit}</Table.Td>
+                <Table.Td
+                  className={flagClass(test.latest.flag)}
+                  style={{ textAlign: 'right', whiteSpace: 'nowrap' }}
+                >
+                  {test.latest.value}
+                  {test.latest.flag ? ` ${test.latest.flag}` : ''}
+                  <Text span size="xs" c="dimmed" ml={6}>
+                    {westernDate(dayOf(test.latest.date) ?? '')}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
       )}
     </Stack>
   );
