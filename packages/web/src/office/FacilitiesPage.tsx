@@ -5,159 +5,94 @@ import {
   Checkbox,
   Code,
   Group,
-  Modal,
-  Pagination,
   Select,
   SimpleGrid,
   Stack,
   Table,
-  Text,
   TextInput,
-  Title,
-  UnstyledButton,
 } from '@mantine/core';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, apiBlob, saveBlob } from '../api/client';
+import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { useFacilityTypes } from '../api/hooks';
 import type { DirectoryWarning, Facility } from '../api/types';
 import { useI18n } from '../i18n';
-import { ErrorAlert, Loading } from '../layout/Feedback';
 import { checkDigitLooksRight } from '../lib/check-digit';
-
-const PAGE = 50;
+import { AdminListPage, NameCell, StatusCell, StatusSelect, useAdminList } from './AdminList';
 
 /** 施設管理: the network's facilities, with OIDs and the institution-code check. */
 export default function FacilitiesPage() {
   const { t, lang } = useI18n();
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
-  const [editing, setEditing] = useState<Facility | 'new' | null>(null);
-  const list = useQuery({
-    queryKey: ['admin', 'facilities', q, page],
-    queryFn: () =>
-      api<{ total: number; facilities: Facility[] }>('/admin/facilities', {
-        query: { q, limit: PAGE, offset: (page - 1) * PAGE },
-      }),
-    placeholderData: keepPreviousData,
-  });
+  const list = useAdminList<'facilities', Facility>('facilities', { q }, page);
 
   return (
-    <Stack gap="md">
-      <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t('office.facilities')}
-        </Title>
-        <Group gap="xs">
-          <Button
-            variant="default"
-            onClick={() => void apiBlob('/admin/facilities.csv').then((b) => saveBlob(b, 'facilities.csv'))}
-          >
-            {t('app.csv')}
-          </Button>
-          <Button onClick={() => setEditing('new')}>{t('office.addFacility')}</Button>
-        </Group>
-      </Group>
-      <TextInput
-        label={t('office.filter')}
-        value={q}
-        onChange={(e) => {
-          setQ(e.currentTarget.value);
-          setPage(1);
-        }}
-        maw={420}
-      />
-      {list.isPending ? (
-        <Loading />
-      ) : list.isError ? (
-        <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
+    <AdminListPage
+      resource="facilities"
+      title={t('office.facilities')}
+      addLabel={t('office.addFacility')}
+      editLabel={t('office.editFacility')}
+      filters={
+        <TextInput
+          label={t('office.filter')}
+          value={q}
+          onChange={(e) => {
+            setQ(e.currentTarget.value);
+            setPage(1);
+          }}
+          maw={420}
+        />
+      }
+      list={list}
+      items={(data) => data.facilities}
+      page={page}
+      onPage={setPage}
+      minWidth={760}
+      headers={[
+        t('office.name'),
+        t('office.type'),
+        t('office.code'),
+        t('office.oid'),
+        t('office.discloses'),
+        t('office.status'),
+      ]}
+      rowKey={(f) => f.oid}
+      cells={(f, edit) => (
         <>
-          <Text size="sm" c="dimmed">
-            {t('app.total', { count: list.data.total })}
-          </Text>
-          <Table.ScrollContainer minWidth={760}>
-            <Table striped highlightOnHover verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('office.name')}</Table.Th>
-                  <Table.Th>{t('office.type')}</Table.Th>
-                  <Table.Th>{t('office.code')}</Table.Th>
-                  <Table.Th>{t('office.oid')}</Table.Th>
-                  <Table.Th>{t('office.discloses')}</Table.Th>
-                  <Table.Th>{t('office.status')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.facilities.map((f) => (
-                  <Table.Tr key={f.oid}>
-                    <Table.Td>
-                      <UnstyledButton
-                        onClick={() => setEditing(f)}
-                        fw={600}
-                        style={{ textDecoration: 'underline' }}
-                      >
-                        {f.name}
-                      </UnstyledButton>
-                      {f.nameKana && (
-                        <Text size="xs" c="dimmed">
-                          {f.nameKana}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{f.typeLabel[lang]}</Table.Td>
-                    <Table.Td>
-                      {f.code ?? '—'}
-                      {f.code && !checkDigitLooksRight(f.code) && (
-                        <Badge ml={4} size="xs" color="orange" title={t('office.checkDigit')}>
-                          !
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Code>{f.oid}</Code>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {f.discloses && (
-                          <Badge size="xs" color="teal">
-                            {t('office.discloses')}
-                          </Badge>
-                        )}
-                        {f.views && (
-                          <Badge size="xs" color="blue" variant="light">
-                            {t('office.views')}
-                          </Badge>
-                        )}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge size="sm" color={f.status === 'active' ? 'teal' : 'gray'} variant="outline">
-                        {t(`office.status_${f.status}`)}
-                      </Badge>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {list.data.total > PAGE && (
-            <Pagination total={Math.ceil(list.data.total / PAGE)} value={page} onChange={setPage} />
-          )}
+          <NameCell name={f.name} nameKana={f.nameKana} onClick={edit} />
+          <Table.Td>{f.typeLabel[lang]}</Table.Td>
+          <Table.Td>
+            {f.code ?? '—'}
+            {f.code && !checkDigitLooksRight(f.code) && (
+              <Badge ml={4} size="xs" color="orange" title={t('office.checkDigit')}>
+                !
+              </Badge>
+            )}
+          </Table.Td>
+          <Table.Td>
+            <Code>{f.oid}</Code>
+          </Table.Td>
+          <Table.Td>
+            <Group gap={4}>
+              {f.discloses && (
+                <Badge size="xs" color="teal">
+                  {t('office.discloses')}
+                </Badge>
+              )}
+              {f.views && (
+                <Badge size="xs" color="blue" variant="light">
+                  {t('office.views')}
+                </Badge>
+              )}
+            </Group>
+          </Table.Td>
+          <StatusCell status={f.status} />
         </>
       )}
-      <Modal
-        opened={editing !== null}
-        onClose={() => setEditing(null)}
-        title={editing === 'new' ? t('office.addFacility') : t('office.editFacility')}
-        size="lg"
-      >
-        {editing !== null && (
-          <FacilityForm facility={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />
-        )}
-      </Modal>
-    </Stack>
+      form={(facility, onDone) => <FacilityForm facility={facility} onDone={onDone} />}
+    />
   );
 }
 
@@ -279,15 +214,10 @@ function FacilityForm({ facility, onDone }: { facility: Facility | null; onDone:
             onChange={(v) => v && set({ type: v })}
             allowDeselect={false}
           />
-          <Select
-            label={t('office.status')}
-            data={(['active', 'suspended', 'withdrawn'] as const).map((s) => ({
-              value: s,
-              label: t(`office.status_${s}`),
-            }))}
+          <StatusSelect
+            statuses={['active', 'suspended', 'withdrawn'] as const}
             value={form.status}
-            onChange={(v) => v && set({ status: v as Facility['status'] })}
-            allowDeselect={false}
+            onChange={(status) => set({ status })}
           />
           <TextInput
             label={t('office.gatewayUrl')}

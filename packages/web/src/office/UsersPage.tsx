@@ -5,28 +5,22 @@ import {
   Button,
   Code,
   Group,
-  Modal,
-  Pagination,
   Select,
   SimpleGrid,
   Stack,
   Table,
   Text,
   TextInput,
-  Title,
-  UnstyledButton,
 } from '@mantine/core';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, apiBlob, saveBlob } from '../api/client';
+import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { useDirectoryFacilities, useProfessions } from '../api/hooks';
 import type { Membership, User } from '../api/types';
 import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
-import { ErrorAlert, Loading } from '../layout/Feedback';
-
-const PAGE = 50;
+import { AdminListPage, NameCell, StatusCell, StatusSelect, useAdminList } from './AdminList';
 
 type MembershipRow = Pick<Membership, 'facilityOid' | 'role'> & { rowId: number };
 let nextRowId = 0;
@@ -42,121 +36,68 @@ export default function UsersPage() {
   const [q, setQ] = useState('');
   const [profession, setProfession] = useState<string | null>(null);
   const [page, setPage] = useState(1);
-  const [editing, setEditing] = useState<User | 'new' | null>(null);
-  const list = useQuery({
-    queryKey: ['admin', 'users', q, profession, page],
-    queryFn: () =>
-      api<{ total: number; users: User[] }>('/admin/users', {
-        query: { q, profession, limit: PAGE, offset: (page - 1) * PAGE },
-      }),
-    placeholderData: keepPreviousData,
-  });
+  const list = useAdminList<'users', User>('users', { q, profession }, page);
 
   return (
-    <Stack gap="md">
-      <Group justify="space-between">
-        <Title order={1} size="h2">
-          {t('office.users')}
-        </Title>
-        <Group gap="xs">
-          <Button
-            variant="default"
-            onClick={() => void apiBlob('/admin/users.csv').then((b) => saveBlob(b, 'users.csv'))}
-          >
-            {t('app.csv')}
-          </Button>
-          <Button onClick={() => setEditing('new')}>{t('office.addUser')}</Button>
+    <AdminListPage
+      resource="users"
+      title={t('office.users')}
+      addLabel={t('office.addUser')}
+      editLabel={t('office.editUser')}
+      filters={
+        <Group align="flex-end">
+          <TextInput
+            label={t('app.search')}
+            value={q}
+            onChange={(e) => setQ(e.currentTarget.value)}
+            w={280}
+          />
+          <Select
+            label={t('office.profession')}
+            clearable
+            value={profession}
+            onChange={setProfession}
+            data={(professions.data ?? []).map((p) => ({ value: p.code, label: p[lang] }))}
+          />
         </Group>
-      </Group>
-      <Group align="flex-end">
-        <TextInput label={t('app.search')} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={280} />
-        <Select
-          label={t('office.profession')}
-          clearable
-          value={profession}
-          onChange={setProfession}
-          data={(professions.data ?? []).map((p) => ({ value: p.code, label: p[lang] }))}
-        />
-      </Group>
-      {list.isPending ? (
-        <Loading />
-      ) : list.isError ? (
-        <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
+      }
+      list={list}
+      items={(data) => data.users}
+      page={page}
+      onPage={setPage}
+      minWidth={720}
+      headers={[
+        t('office.userName'),
+        t('office.loginId'),
+        t('office.profession'),
+        t('office.memberships'),
+        t('office.status'),
+      ]}
+      rowKey={(u) => u.id}
+      cells={(u, edit) => (
         <>
-          <Text size="sm" c="dimmed">
-            {t('app.total', { count: list.data.total })}
-          </Text>
-          <Table.ScrollContainer minWidth={720}>
-            <Table striped highlightOnHover verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('office.userName')}</Table.Th>
-                  <Table.Th>{t('office.loginId')}</Table.Th>
-                  <Table.Th>{t('office.profession')}</Table.Th>
-                  <Table.Th>{t('office.memberships')}</Table.Th>
-                  <Table.Th>{t('office.status')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.users.map((u) => (
-                  <Table.Tr key={u.id}>
-                    <Table.Td>
-                      <UnstyledButton
-                        onClick={() => setEditing(u)}
-                        fw={600}
-                        style={{ textDecoration: 'underline' }}
-                      >
-                        {u.name}
-                      </UnstyledButton>
-                      {u.nameKana && (
-                        <Text size="xs" c="dimmed">
-                          {u.nameKana}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Code>{u.loginId}</Code>
-                    </Table.Td>
-                    <Table.Td>{u.professionLabel[lang]}</Table.Td>
-                    <Table.Td>
-                      {u.memberships.map((m) => (
-                        <Text size="xs" key={m.facilityOid}>
-                          {m.facilityName ?? m.facilityOid}
-                          {m.role === 'admin' && (
-                            <Badge ml={4} size="xs" variant="light">
-                              {t('office.role_admin')}
-                            </Badge>
-                          )}
-                        </Text>
-                      ))}
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge size="sm" color={u.status === 'active' ? 'teal' : 'gray'} variant="outline">
-                        {t(`office.status_${u.status}`)}
-                      </Badge>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {list.data.total > PAGE && (
-            <Pagination total={Math.ceil(list.data.total / PAGE)} value={page} onChange={setPage} />
-          )}
+          <NameCell name={u.name} nameKana={u.nameKana} onClick={edit} />
+          <Table.Td>
+            <Code>{u.loginId}</Code>
+          </Table.Td>
+          <Table.Td>{u.professionLabel[lang]}</Table.Td>
+          <Table.Td>
+            {u.memberships.map((m) => (
+              <Text size="xs" key={m.facilityOid}>
+                {m.facilityName ?? m.facilityOid}
+                {m.role === 'admin' && (
+                  <Badge ml={4} size="xs" variant="light">
+                    {t('office.role_admin')}
+                  </Badge>
+                )}
+              </Text>
+            ))}
+          </Table.Td>
+          <StatusCell status={u.status} />
         </>
       )}
-      <Modal
-        opened={editing !== null}
-        onClose={() => setEditing(null)}
-        title={editing === 'new' ? t('office.addUser') : t('office.editUser')}
-        size="lg"
-      >
-        {editing !== null && (
-          <UserForm user={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />
-        )}
-      </Modal>
-    </Stack>
+      form={(user, onDone) => <UserForm user={user} onDone={onDone} />}
+    />
   );
 }
 
@@ -285,15 +226,10 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
             value={form.email}
             onChange={(e) => set({ email: e.currentTarget.value })}
           />
-          <Select
-            label={t('office.status')}
-            data={(['active', 'suspended', 'retired'] as const).map((s) => ({
-              value: s,
-              label: t(`office.status_${s}`),
-            }))}
+          <StatusSelect
+            statuses={['active', 'suspended', 'retired'] as const}
             value={form.status}
-            onChange={(v) => v && set({ status: v as User['status'] })}
-            allowDeselect={false}
+            onChange={(status) => set({ status })}
           />
         </SimpleGrid>
         <Text fw={600} size="sm">

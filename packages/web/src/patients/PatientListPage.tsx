@@ -4,7 +4,6 @@ import {
   Button,
   Collapse,
   Group,
-  Pagination,
   SegmentedControl,
   Select,
   SimpleGrid,
@@ -23,6 +22,7 @@ import type { PatientList, PersonSummary } from '../api/types';
 import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
+import { PagedTable } from '../layout/PagedTable';
 import { ageOn, dateWithWareki, parseDateInput } from '../lib/dates';
 import { parseSearch } from '../lib/search';
 import { BreakGlassSearch } from './BreakGlass';
@@ -208,36 +208,30 @@ export default function PatientListPage() {
               total: result.data.total,
             })}
           </Text>
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped highlightOnHover verticalSpacing="xs" aria-label={t('patients.title')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('patients.name')}</Table.Th>
-                  <Table.Th>{t('patients.birthDate')}</Table.Th>
-                  <Table.Th>{t('patients.age')}</Table.Th>
-                  <Table.Th>{t('patients.sex')}</Table.Th>
-                  <Table.Th>{t('patients.ids')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {result.data.persons.map((p) => (
-                  <PersonRow key={p.personId} person={p} facilityName={facilityName} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {result.data.total > PAGE && (
-            <Pagination
-              total={Math.ceil(result.data.total / PAGE)}
-              value={page}
-              onChange={(p) => {
-                const next = new URLSearchParams(params);
-                next.set('page', String(p));
-                setParams(next);
-              }}
-              getControlProps={(control) => ({ 'aria-label': control })}
-            />
-          )}
+          <PagedTable
+            minWidth={640}
+            label={t('patients.title')}
+            headers={[
+              t('patients.name'),
+              t('patients.birthDate'),
+              t('patients.age'),
+              t('patients.sex'),
+              t('patients.ids'),
+            ]}
+            total={result.data.total}
+            page={page}
+            pageSize={PAGE}
+            onPage={(p) => {
+              const next = new URLSearchParams(params);
+              next.set('page', String(p));
+              setParams(next);
+            }}
+            labelControls
+          >
+            {result.data.persons.map((p) => (
+              <PersonRow key={p.personId} person={p} facilityName={facilityName} />
+            ))}
+          </PagedTable>
         </>
       )}
     </Stack>
