@@ -15,6 +15,7 @@ import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { mulberry32, patientIdOf, round1, weightedPicker } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -174,8 +175,6 @@ async function main() {
   );
 }
 
-const round1 = (x) => Math.round(x * 10) / 10;
-
 function summarise({ latencies, errors, statuses, allStatuses, measuredSeconds, exhausted, bytes }) {
   const sorted = Float64Array.from(latencies).sort();
   const pct = (p) =>
@@ -298,8 +297,6 @@ const CATEGORY_WEIGHTS = [
   ['document', 'DocumentReference', 'DOC', 2],
 ];
 
-const patientIdOf = (n) => String(n + 1).padStart(10, '0');
-
 async function buildStore(target, patients, perPatient, { openStore, migrateToLatest }) {
   const Database = (await import('better-sqlite3')).default;
   const building = `${target}.building`;
@@ -319,15 +316,7 @@ async function buildStore(target, patients, perPatient, { openStore, migrateToLa
     'INSERT INTO gw_patient (patient_id, name_kanji, name_kana, kana_key, birth_date, sex, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const random = mulberry32(20261126);
-  const total = CATEGORY_WEIGHTS.reduce((s, [, , , w]) => s + w, 0);
-  const pick = () => {
-    let r = random() * total;
-    for (const entry of CATEGORY_WEIGHTS) {
-      r -= entry[3];
-      if (r < 0) return entry;
-    }
-    return CATEGORY_WEIGHTS[0];
-  };
+  const pick = weightedPicker(random, CATEGORY_WEIGHTS, 3);
   const start = Date.UTC(2023, 10, 1);
   const span = Date.UTC(2026, 9, 31) - start;
   const lastUpdated = '2026-11-01T00:00:00.000Z';
@@ -447,17 +436,6 @@ function resourceJson(type, id, pid, date, code, file, random) {
     referenceRange: [{ low: { value: 70, unit: 'mg/dL' }, high: { value: 109, unit: 'mg/dL' } }],
     note: [{ text: '空腹時採血。' }],
   });
-}
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Last, so every constant above is initialised before main runs.

@@ -29,6 +29,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { mulberry32, patientIdOf, round1, weightedPicker } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -37,7 +38,6 @@ const GATEWAYS = 10;
 const ISSUER = 'urn:hie:hub:bench-portal';
 const CLINIC = '1.2.392.200284.33.3311610020';
 const hospitalOid = (i) => `1.2.392.200284.33.33198${String(i).padStart(5, '0')}`;
-const patientIdOf = (n) => String(n + 1).padStart(10, '0');
 
 async function main() {
   const args = process.argv.slice(2);
@@ -347,8 +347,6 @@ async function seedHub(store, { patients, users, gatewayUrls, hungUrl, defaultPo
   return { healthy, withHung };
 }
 
-const round1 = (x) => Math.round(x * 10) / 10;
-
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux); 0 elsewhere. */
 function cpuMsOf(pid) {
   try {
@@ -523,15 +521,7 @@ async function buildGatewayStore(target, g, patients, perPatient, { openStore, m
   );
   const insertPatient = db.prepare('INSERT INTO gw_patient (patient_id, updated_at) VALUES (?, ?)');
   const random = mulberry32(1000 + g);
-  const total = TYPES.reduce((s, t) => s + t[3], 0);
-  const pick = () => {
-    let r = random() * total;
-    for (const t of TYPES) {
-      r -= t[3];
-      if (r < 0) return t;
-    }
-    return TYPES[0];
-  };
+  const pick = weightedPicker(random, TYPES, 3);
   const start = Date.UTC(2023, 0, 1);
   const span = Date.UTC(2026, 9, 31) - start;
   const lastUpdated = '2026-11-01T00:00:00.000Z';
@@ -579,17 +569,6 @@ async function buildGatewayStore(target, g, patients, perPatient, { openStore, m
   db.close();
   renameSync(building, target);
   for (const suffix of ['-wal', '-shm']) rmSync(building + suffix, { force: true });
-}
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Last, so every constant above is initialised before anything runs.

@@ -7,9 +7,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Modules beside the benchmarks that are not benchmarks themselves. */
+const NOT_BENCHES = new Set(['run.mjs', 'lib.mjs', 'mpi-names.mjs']);
 const [name, ...args] = process.argv.slice(2);
 const available = readdirSync(here)
-  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs')
+  .filter((f) => f.endsWith('.mjs') && !NOT_BENCHES.has(f))
   .map((f) => f.slice(0, -4));
 if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <name> [--quick]\navailable: ${available.join(', ')}`);

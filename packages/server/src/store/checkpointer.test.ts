@@ -20,19 +20,29 @@ const until = async (done: () => boolean, ms = 5000) => {
   while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
 };
 
+/** A WAL-mode database whose writer never checkpoints (auto-checkpoint off), with a table `t`. */
+const walWriter = () => {
+  const path = tempDb();
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec('create table t (x text)');
+  return { path, db };
+};
+/** Writes `rows` rows of 200 characters in one transaction. */
+const fill = (db: Database.Database, rows: number, char: string) => {
+  const insert = db.prepare('insert into t values (?)');
+  db.transaction(() => {
+    for (let i = 0; i < rows; i++) insert.run(char.repeat(200));
+  })();
+};
+
 describe('startWalCheckpointer', () => {
   it('copies WAL frames into the database file from its worker while the writer has auto-checkpoint off', async () => {
-    const path = tempDb();
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('create table t (x text)');
+    const { path, db } = walWriter();
     const checkpointer = startWalCheckpointer(path, { intervalMs: 20 });
-    const insert = db.prepare('insert into t values (?)');
     // The writer never checkpoints (auto-checkpoint off): frames copied back are the worker's doing.
-    db.transaction(() => {
-      for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200));
-    })();
+    fill(db, 2000, 'x');
     const before = checkpointer.runs;
     await until(() => checkpointer.runs > before + 1 && (checkpointer.last?.checkpointed ?? 0) > 0);
     expect(checkpointer.last?.checkpointed).toBeGreaterThan(0);
@@ -43,20 +53,14 @@ describe('startWalCheckpointer', () => {
   });
 
   it('has the writer truncate a WAL past its size limit between transactions, never inside one', async () => {
-    const path = tempDb();
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('create table t (x text)');
+    const { path, db } = walWriter();
     const limit = 256 * 1024;
     const checkpointer = startWalCheckpointer(path, { intervalMs: 10, truncateBytes: limit, writer: db });
     const insert = db.prepare('insert into t values (?)');
     const count = db.prepare('select count(*) as n from t');
     const wal = () => statSync(`${path}-wal`).size;
     // One big transaction takes the WAL far past the limit (PASSIVE alone would leave it so).
-    db.transaction(() => {
-      for (let i = 0; i < 10_000; i++) insert.run('y'.repeat(200));
-    })();
+    fill(db, 10_000, 'y');
     expect(wal()).toBeGreaterThan(8 * limit);
     // A transaction that reads, waits while the worker sees the large WAL, then writes: a
     // checkpoint taking the write lock meanwhile would make this write fail with SQLITE_BUSY.
@@ -76,16 +80,10 @@ describe('startWalCheckpointer', () => {
   });
 
   it('without a writer, only checkpoints: the WAL file keeps its size', async () => {
-    const path = tempDb();
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('create table t (x text)');
+    const { path, db } = walWriter();
     const limit = 256 * 1024;
     const checkpointer = startWalCheckpointer(path, { intervalMs: 10, truncateBytes: limit });
-    db.transaction(() => {
-      for (let i = 0; i < 10_000; i++) db.prepare('insert into t values (?)').run('y'.repeat(200));
-    })();
+    fill(db, 10_000, 'y');
     await until(
       () => checkpointer.last?.large === true && checkpointer.last.checkpointed === checkpointer.last.log,
     );
@@ -97,16 +95,9 @@ describe('startWalCheckpointer', () => {
   });
 
   it('leaves a WAL under its size limit alone (PASSIVE only)', async () => {
-    const path = tempDb();
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('create table t (x text)');
+    const { path, db } = walWriter();
     const checkpointer = startWalCheckpointer(path, { intervalMs: 10, truncateBytes: 64 * 1024 * 1024 });
-    const insert = db.prepare('insert into t values (?)');
-    db.transaction(() => {
-      for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200));
-    })();
+    fill(db, 2000, 'x');
     await until(() => checkpointer.runs > 3 && (checkpointer.last?.checkpointed ?? 0) > 0);
     expect(checkpointer.truncations).toBe(0);
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);

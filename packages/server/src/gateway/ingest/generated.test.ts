@@ -66,6 +66,13 @@ describe.each(TEST_ENGINES)('ingest of a generated storage on %s', (engine) => {
 
   const resourcesOfKey = (key: string) =>
     store.db.selectFrom('gw_resource').selectAll().where('record_key', '=', key).orderBy('id').execute();
+  const fileStatesOfKey = (key: string) =>
+    store.db
+      .selectFrom('gw_file')
+      .select(['flag', 'status'])
+      .where('record_key', '=', key)
+      .orderBy('timestamp')
+      .execute();
 
   test('full load projects every key; a second pass reads nothing', async () => {
     const first = await ingest.fullLoad();
@@ -100,13 +107,7 @@ describe.each(TEST_ENGINES)('ingest of a generated storage on %s', (engine) => {
       expect(r.file_path).toBe(path);
       expect(JSON.parse(r.json).meta.source).toContain(encodeURIComponent(basename(path)));
     }
-    const files = await store.db
-      .selectFrom('gw_file')
-      .select(['flag', 'status'])
-      .where('record_key', '=', lab.key)
-      .orderBy('timestamp')
-      .execute();
-    expect(files).toEqual([
+    expect(await fileStatesOfKey(lab.key)).toEqual([
       { flag: '2', status: 'history' },
       { flag: '1', status: 'current' },
     ]);
@@ -120,13 +121,7 @@ describe.each(TEST_ENGINES)('ingest of a generated storage on %s', (engine) => {
     await new StorageWriter(storage.root).delete(entryOf(lab.name, lab.bytes, '20991231120000000'));
     await ingest.fullLoad();
     expect(await resourcesOfKey(lab.key)).toEqual([]);
-    const files = await store.db
-      .selectFrom('gw_file')
-      .select(['flag', 'status'])
-      .where('record_key', '=', lab.key)
-      .orderBy('timestamp')
-      .execute();
-    expect(files).toEqual([
+    expect(await fileStatesOfKey(lab.key)).toEqual([
       { flag: '0', status: 'history' },
       { flag: '0', status: 'deleted' },
     ]);
