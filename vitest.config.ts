@@ -1,16 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+/** Every workspace package from its source (tests need no build), and the units' test support. */
+const PACKAGES = ['hl7v2', 'ssmix2', 'contract', 'fhir-jp', 'platform', 'gateway', 'hub', 'demo'];
+const WITH_TEST_SUPPORT = ['platform', 'gateway', 'hub'];
 
 export default defineConfig({
   resolve: {
-    alias: {
-      '@hie/hl7v2': src('hl7v2'),
-      '@hie/ssmix2': src('ssmix2'),
-      '@hie/server': src('server'),
-      '@hie/fhir-jp': src('fhir-jp'),
-    },
+    alias: [
+      ...WITH_TEST_SUPPORT.map((name) => ({
+        find: new RegExp(`^@hie/${name}/testing$`),
+        replacement: src(`${name}/src/testing.ts`),
+      })),
+      ...PACKAGES.map((name) => ({ find: new RegExp(`^@hie/${name}$`), replacement: src(`${name}/src/index.ts`) })),
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],

@@ -103,10 +103,11 @@ function child(childArgs) {
 }
 
 async function openBenchStore(location) {
-  const server = await import('@hie/server');
+  const { openStore } = await import('@hie/platform');
+  const { migrateGatewayStore } = await import('@hie/gateway');
   const [url, schema] = location.split('#');
-  const store = await server.openStore(url, schema ? { schema, poolSize: 8 } : {});
-  await server.migrateToLatest(store);
+  const store = await openStore(url, schema ? { schema, poolSize: 8 } : {});
+  await migrateGatewayStore(store);
   return store;
 }
 
@@ -124,7 +125,7 @@ async function dropSchema(schema) {
 }
 
 async function ingestModule() {
-  return import(join(repo, 'packages/server/dist/gateway/ingest/index.js'));
+  return import('@hie/gateway');
 }
 
 /** Child: one full ingest, timed. */

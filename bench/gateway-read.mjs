@@ -34,13 +34,9 @@ async function main() {
   const warmupSeconds = quick ? 1 : 2;
   const patients = Math.ceil(resources / perPatient);
 
-  // The built packages (bench runs after `npm run build`). The API and trust modules are imported from
-  // their built folders: @hie/server's index is the lead's to extend.
-  const { openStore, migrateToLatest } = await import('@hie/server');
-  const { buildGatewayApp } = await import('../packages/server/dist/gateway/api/index.js');
-  const { generateSigningKey, hubKeyFrom, signAssertion } = await import(
-    '../packages/server/dist/trust/index.js'
-  );
+  // The built packages (bench runs after `npm run build`).
+  const { openStore, generateSigningKey, hubKeyFrom, signAssertion } = await import('@hie/platform');
+  const { buildGatewayApp, migrateGatewayStore: migrateToLatest } = await import('@hie/gateway');
 
   const dataDir = join(repo, '.bench-data', 'gateway-read');
   mkdirSync(dataDir, { recursive: true });

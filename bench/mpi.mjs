@@ -36,9 +36,9 @@ const variants = ssmix2;
 const { BENCH_SURNAMES, BENCH_GIVEN_NAMES, eraOfBirthYear, nameSpaceFigures } = await import(
   './mpi-names.mjs'
 );
-const server = await import('@hie/server');
+const { openStore } = await import('@hie/platform');
 const { sql } = await import('kysely');
-const mpi = await import(join(repo, 'packages/server/dist/hub/mpi/index.js'));
+const mpi = await import('@hie/hub');
 
 // ---- population --------------------------------------------------------------------------------
 
@@ -249,8 +249,8 @@ class Truth {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hie-bench-mpi-'));
-const store = await server.openStore(join(dir, 'hub.db'));
-await server.migrateToLatest(store);
+const store = await openStore(join(dir, 'hub.db'));
+await mpi.migrateHubStore(store);
 // A 2-million-person index is a few GB; the store's default page cache (2 MB, plus 256 MB mmap)
 // makes every index probe a read() call. A hub of this size is configured with a bigger cache.
 const CACHE_MB = option('--cache-mb', 512);

@@ -33,7 +33,7 @@ import { mulberry32, patientIdOf, round1, weightedPicker } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
-const dist = (path) => join(repo, 'packages/server/dist', path);
+const hubDist = (path) => join(repo, 'packages/hub/dist', path);
 const GATEWAYS = 10;
 const ISSUER = 'urn:hie:hub:bench-portal';
 const CLINIC = '1.2.392.200284.33.3311610020';
@@ -52,15 +52,14 @@ async function main() {
   const users = option('--users', 50);
   const timeoutMs = option('--timeout-ms', 2000);
 
-  const { openStore, migrateToLatest } = await import('@hie/server');
-  const { generateSigningKey, exportPublicKeyPem } = await import(dist('trust/index.js'));
-  const { createHubApp } = await import(dist('hub/api/app.js'));
-  const { DEFAULT_HUB_SETTINGS } = await import(dist('hub/http.js'));
-  const { viewingRoutes } = await import(dist('hub/viewing/routes.js'));
-  const { leanFetch } = await import(dist('hub/viewing/lean-fetch.js'));
+  const { openStore, generateSigningKey, exportPublicKeyPem } = await import('@hie/platform');
+  const { migrateGatewayStore } = await import('@hie/gateway');
+  const { createHubApp, DEFAULT_HUB_SETTINGS, migrateHubStore } = await import('@hie/hub');
+  const { viewingRoutes } = await import(hubDist('viewing/routes.js'));
+  const { leanFetch } = await import(hubDist('viewing/lean-fetch.js'));
   const client = args.includes('--global-fetch') ? fetch : leanFetch();
-  const { defaultPolicyRows } = await import(dist('hub/policy/matrix.js'));
-  const { newConsentRow } = await import(dist('hub/consent/registry.js'));
+  const { defaultPolicyRows } = await import(hubDist('policy/matrix.js'));
+  const { newConsentRow } = await import(hubDist('consent/registry.js'));
 
   // Gateways: one synthetic store per hospital (cached), one process each.
   const dataDir = join(repo, '.bench-data', 'portal');
@@ -69,7 +68,7 @@ async function main() {
   for (let g = 0; g < GATEWAYS; g++) {
     const file = join(dataDir, `gw${g}-${patients}x${perPatient}.db`);
     if (!existsSync(file))
-      await buildGatewayStore(file, g, patients, perPatient, { openStore, migrateToLatest });
+      await buildGatewayStore(file, g, patients, perPatient, { openStore, migrateToLatest: migrateGatewayStore });
   }
   console.log(`gateway stores ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const hubKey = await generateSigningKey();
@@ -95,7 +94,7 @@ async function main() {
   const hubDb = join(dataDir, 'hub.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(hubDb + suffix, { force: true });
   const store = await openStore(`sqlite:${hubDb}`);
-  await migrateToLatest(store);
+  await migrateHubStore(store);
   const persons = await seedHub(store, {
     patients,
     users,
@@ -402,10 +401,9 @@ async function hungServer() {
 // ---- a gateway process -----------------------------------------------------------------------
 
 async function serveGateway() {
-  const { openStore, migrateToLatest } = await import('@hie/server');
-  const { buildGatewayApp } = await import(dist('gateway/api/index.js'));
-  const { importHubKeyPem } = await import(dist('trust/index.js'));
-  const { CATEGORIES } = await import('@hie/fhir-jp');
+  const { openStore, importHubKeyPem } = await import('@hie/platform');
+  const { buildGatewayApp, migrateGatewayStore: migrateToLatest } = await import('@hie/gateway');
+  const { CATEGORIES } = await import('@hie/contract');
   const store = await openStore(`sqlite:${process.env.GW_DB}`);
   await migrateToLatest(store);
   const oid = process.env.GW_OID;

@@ -120,7 +120,7 @@ async function main() {
     `Initial JS: ${js.files} files, ${js.rawKb.toFixed(1)} KB, ${js.gzipKb.toFixed(1)} KB gzip (target ≤ 500)`,
   );
 
-  const server = await import('@hie/server');
+  const server = { ...(await import('@hie/hub')), ...(await import('@hie/demo')) };
   const { chromium } = await import('playwright-core');
   const dir = join(repo, '.bench-data/web', `p${patients}`);
   mkdirSync(dir, { recursive: true });

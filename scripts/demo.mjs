@@ -18,7 +18,7 @@ const hubPort = Number(process.env.DEMO_HUB_PORT ?? 8100);
 const serve = !process.argv.includes('--no-serve');
 const webRoot = join(root, 'packages/web/dist');
 
-if (!existsSync(join(root, 'packages/server/dist/index.js'))) {
+if (!existsSync(join(root, 'packages/demo/dist/index.js')) || !existsSync(join(root, 'packages/cli/dist/main.js'))) {
   spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 if (serve && !existsSync(join(webRoot, 'index.html')) && existsSync(join(root, 'packages/web/src'))) {
@@ -26,11 +26,11 @@ if (serve && !existsSync(join(webRoot, 'index.html')) && existsSync(join(root, '
   spawnSync('npm', ['run', 'build', '-w', '@hie/web'], { cwd: root, stdio: 'inherit' });
 }
 
-const server = await import('@hie/server');
-const hospitals = server.DEMO_FACILITIES.filter((f) => f.discloses);
+const demo = await import('@hie/demo');
+const hospitals = demo.DEMO_FACILITIES.filter((f) => f.discloses);
 console.log(`晴れやかネット demo — ${hospitals.length} hospitals, ${patients} patients each\n`);
 
-await server.generateDemoStorage({ dir: out, patients, onProgress: (line) => console.log(`  ${line}`) });
+await demo.generateDemoStorage({ dir: out, patients, onProgress: (line) => console.log(`  ${line}`) });
 console.log('\nValidating every storage…');
 const validated = spawnSync(
   process.execPath,
@@ -41,7 +41,7 @@ if (!serve) process.exit(validated.status ?? 0);
 if (validated.status !== 0) console.error('(the storage has problems: see above; starting anyway)');
 
 console.log('\nStarting the network…');
-const network = await server.startDemoNetwork({
+const network = await demo.startDemoNetwork({
   dir: out,
   patients,
   hubPort,
@@ -64,7 +64,7 @@ Hub (portal and API):  ${network.hubUrl}/      OpenAPI: ${network.hubUrl}/api/v1
 Gateways (FHIR R4 JP Core, hub-signed assertions only):
 ${network.gateways.map(({ facility, gateway, oid }) => `  ${pad(facility.name, 16)} ${gateway.url}/fhir   MLLP ${gateway.mllpPort ?? '-'}   ${oid}`).join('\n')}
 
-Logins — password for all: ${server.DEMO_PASSWORD}   one-time code: npx hie totp <TOTP secret>
+Logins — password for all: ${demo.DEMO_PASSWORD}   one-time code: npx hie totp <TOTP secret>
 ${network.logins.map((l) => `  ${l.loginId.padEnd(16)} ${pad(l.facilityName, 28)} TOTP ${l.totpSecret}  ${l.note}`).join('\n')}
 (The secrets are saved in ${relative(root, join(out, 'hub', 'demo-logins.json'))}; add one to an authenticator app, or use npx hie totp.)
 ${

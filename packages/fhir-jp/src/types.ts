@@ -1,33 +1,9 @@
 import type { Resource } from '@medplum/fhirtypes';
 
-/**
- * Disclosure categories: the item kinds of MISSION.md M2 a facility can choose to disclose.
- * Orders and results are separate items there, so they are separate categories here.
- */
-export const CATEGORIES = {
-  demographics: '患者基本情報',
-  allergy: 'アレルギー',
-  diagnosis: '病名',
-  prescription: '処方',
-  injection: '注射',
-  'lab-order': '検体検査オーダ',
-  'lab-result': '検体検査結果',
-  bacteriology: '細菌検査結果',
-  'radiology-order': '放射線検査オーダ',
-  radiology: '放射線検査結果・画像',
-  'endoscopy-order': '内視鏡検査オーダ',
-  endoscopy: '内視鏡検査結果・画像',
-  'physiology-order': '生理検査オーダ',
-  physiology: '生理検査結果',
-  diet: '食事オーダ',
-  'outpatient-visit': '外来受付',
-  admission: '入院',
-  leave: '外出・外泊',
-  transfer: '転科・転棟',
-  discharge: '退院',
-  document: '文書',
-} as const;
-export type Category = keyof typeof CATEGORIES;
+// Disclosure categories are the contract's: every unit and the web app use the same list.
+import type { Category } from '@hie/contract';
+
+export { CATEGORIES, type Category } from '@hie/contract';
 
 /** Plain metadata the gateway indexes each resource by. */
 export interface IndexEntry {

@@ -1,13 +1,13 @@
 /**
  * The demo network the browser tests (and bench/web) run against: hub (serving the built web app) +
  * one gateway per hospital with generated SS-MIX2 data, demo users of every profession, consents
- * seeded (packages/server/src/demo/network.ts), taken from the built server package; and the
+ * seeded (packages/demo/src/network.ts), taken from the built demo package; and the
  * patients the scenarios need, read from the network's own stores (the hub's patient index and
  * consents, the gateways' FHIR projection).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type DemoLogin, type DemoNetwork, startDemoNetwork, totpNow } from '@hie/server';
+import { type DemoLogin, type DemoNetwork, startDemoNetwork, totpNow } from '@hie/demo';
 
 export type { DemoLogin, DemoNetwork };
 

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The browser tests: `npx vitest run --config packages/web/e2e/vitest.config.ts` (after building
- * packages/server and packages/web). One network, one browser, scenarios in order.
+ * the built units and packages/web). One network, one browser, scenarios in order.
  */
 export default defineConfig({
   root: fileURLToPath(new URL('../../..', import.meta.url)),

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hubKeyFrom, loadOrCreateSigningKey, verifyAssertion } from '@hie/server';
+import { hubKeyFrom, loadOrCreateSigningKey, verifyAssertion } from '@hie/platform';
 import { describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/hie.js', import.meta.url));

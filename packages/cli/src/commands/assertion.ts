@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { importSigningKeyPem, signAssertion } from '@hie/server';
+import { importSigningKeyPem, signAssertion } from '@hie/platform';
 import type { Command } from 'commander';
 import { UsageError } from '../main.js';
 

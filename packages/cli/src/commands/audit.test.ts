@@ -1,16 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AuditRecord, appendAudit } from '@hie/server';
+import { type AuditRecord, appendAudit } from '@hie/platform';
 import { Command, CommanderError } from 'commander';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  createTestStore,
-  TEST_DATABASE_URL,
-  TEST_ENGINES,
-  type TestStore,
-} from '../../../server/src/store/testing.js';
+import { createTestStore, TEST_DATABASE_URL, TEST_ENGINES, type TestStore } from '@hie/hub/testing';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../main.js';
 import { registerAuditCommands } from './audit.js';

@@ -1,20 +1,6 @@
 import { existsSync } from 'node:fs';
-import {
-  type AuditFilter,
-  type AuditVerification,
-  auditEntry,
-  auditRange,
-  ConfigError,
-  countAuditEvents,
-  eachAuditEvent,
-  lastAuditSeq,
-  loadHubConfig,
-  openStore,
-  type Schema,
-  type Store,
-  toAuditEvent,
-  verifyAudit,
-} from '@hie/server';
+import { type AuditFilter, auditEntry, auditRange, countAuditEvents, eachAuditEvent, lastAuditSeq, loadHubConfig, type Schema, toAuditEvent } from '@hie/hub';
+import { type AuditVerification, ConfigError, openStore, type Store, verifyAudit } from '@hie/platform';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../main.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InboundReceiver, type MllpListener, startMllpListener } from '@hie/server';
+import { InboundReceiver, type MllpListener, startMllpListener } from '@hie/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Runs the built CLI (`npm test` builds first). Asynchronously: the MLLP listener lives in this process.

@@ -1,10 +1,4 @@
-import {
-  type FeedRunResult,
-  type GatewayConfig,
-  IdentityFeeder,
-  rememberedFacility,
-  storedFeedState,
-} from '@hie/server';
+import { type FeedRunResult, type GatewayConfig, IdentityFeeder, rememberedFacility, storedFeedState } from '@hie/gateway';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../main.js';

@@ -1,15 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  ConfigError,
-  type GatewayConfig,
-  loadGatewayConfig,
-  loadGatewayStoreLocation,
-  migrateToLatest,
-  openStore,
-  type Schema,
-  type Store,
-} from '@hie/server';
+import { type GatewayConfig, loadGatewayConfig, loadGatewayStoreLocation, migrateGatewayStore, type Schema } from '@hie/gateway';
+import { ConfigError, openStore, type Store } from '@hie/platform';
 import type { Command } from 'commander';
 import { UsageError } from '../main.js';
 import { storageRoots } from './ssmix2-args.js';
@@ -84,7 +76,7 @@ export async function openGatewayStore(
       throw new UsageError(`${path}: no gateway store there (give --db or --config)`);
   }
   const store = await openStore<Schema>(location.url, location.schema ? { schema: location.schema } : {});
-  await migrateToLatest(store as Store<unknown>);
+  await migrateGatewayStore(store);
   return store;
 }
 

@@ -1,11 +1,5 @@
 import { existsSync } from 'node:fs';
-import {
-  type GatewayConfig,
-  type GatewayFacility,
-  GatewayIngest,
-  type IngestReport,
-  rememberedFacility,
-} from '@hie/server';
+import { type GatewayConfig, type GatewayFacility, GatewayIngest, type IngestReport, rememberedFacility } from '@hie/gateway';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../main.js';

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseHl7 } from '@hie/hl7v2';
-import { type MllpReply, sendMllp } from '@hie/server';
+import { type MllpReply, sendMllp } from '@hie/gateway';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../main.js';

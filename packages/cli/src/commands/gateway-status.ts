@@ -1,4 +1,4 @@
-import { type GatewayStatus, gatewayStatus } from '@hie/server';
+import { type GatewayStatus, gatewayStatus } from '@hie/gateway';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { openGatewayStore } from './gateway-options.js';

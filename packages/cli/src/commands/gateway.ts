@@ -1,4 +1,4 @@
-import { runGatewayUntilSignal } from '@hie/server';
+import { runGatewayUntilSignal } from '@hie/gateway';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { registerGatewayFeedCommand } from './gateway-feed.js';

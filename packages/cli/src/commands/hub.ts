@@ -1,17 +1,5 @@
-import {
-  ConfigError,
-  createFacility,
-  createUser,
-  type HubConfig,
-  HubError,
-  hubSettingsOf,
-  loadHubConfig,
-  migrateToLatest,
-  openStore,
-  runHubUntilSignal,
-  type Schema,
-  type Store,
-} from '@hie/server';
+import { createFacility, createUser, type HubConfig, HubError, hubSettingsOf, loadHubConfig, migrateHubStore, runHubUntilSignal, type Schema } from '@hie/hub';
+import { ConfigError, openStore, type Store } from '@hie/platform';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../main.js';
@@ -119,7 +107,7 @@ export function registerHubBootstrap(hub: Command): void {
       const config = hubConfigFrom(flags);
       const store = await openStore<Schema>(config.db, config.dbSchema ? { schema: config.dbSchema } : {});
       try {
-        await migrateToLatest(store as Store<unknown>);
+        await migrateHubStore(store);
         const existing = await store.db
           .selectFrom('hub_user')
           .select('login_id')

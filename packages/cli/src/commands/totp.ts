@@ -1,4 +1,4 @@
-import { totpNow } from '@hie/server';
+import { totpNow } from '@hie/hub';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../main.js';

@@ -7,7 +7,7 @@ import { useDirectoryFacilities } from '../api/hooks';
 import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
-import { CATEGORY_CODES, CATEGORY_LABELS } from '../lib/categories';
+import { CATEGORY_CODES, CATEGORY_LABELS } from '@hie/contract';
 
 /** 開示設定: the categories each disclosing facility shares with the network. */
 export default function DisclosurePage() {

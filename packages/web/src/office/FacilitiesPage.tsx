@@ -18,7 +18,7 @@ import { errorMessage } from '../api/errors';
 import { useFacilityTypes } from '../api/hooks';
 import type { DirectoryWarning, Facility } from '../api/types';
 import { useI18n } from '../i18n';
-import { checkDigitLooksRight } from '../lib/check-digit';
+import { checkDigitLooksRight } from '@hie/contract';
 import { AdminListPage, NameCell, StatusCell, StatusSelect, useAdminList } from './AdminList';
 
 /** 施設管理: the network's facilities, with OIDs and the institution-code check. */

@@ -6,7 +6,7 @@ import { errorMessage } from '../api/errors';
 import { useProfessions } from '../api/hooks';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
-import { CATEGORY_CODES, CATEGORY_LABELS } from '../lib/categories';
+import { CATEGORY_CODES, CATEGORY_LABELS } from '@hie/contract';
 
 type Matrix = Record<string, string[]>;
 type Shape = 'matrix' | 'professions' | 'rows' | 'plain';

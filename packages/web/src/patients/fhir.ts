@@ -2,6 +2,7 @@
  * Reading the FHIR R4 JP Core resources the gateways produce (packages/fhir-jp) for display: which
  * record category a resource belongs to, and the few fields each screen shows.
  */
+import { flagOf, type ObservationLike, resultValue, testOf } from '@hie/contract';
 import type { FhirResource, SourcedResource } from '../api/types';
 
 export interface Coding {
@@ -23,7 +24,6 @@ export interface Quantity {
 const JP = 'http://jpfhir.jp/fhir/core/StructureDefinition/';
 export const RP_GROUP = 'urn:oid:1.2.392.100495.20.3.81';
 export const ORDER_IN_RP = 'urn:oid:1.2.392.100495.20.3.82';
-const JLAC10 = 'http://medis.or.jp/CodeSystem/master-JLAC10-17digits';
 
 /** The tabs of the record screen, in display order. */
 export const TABS = [
@@ -154,41 +154,20 @@ export function quantityText(q: Quantity | undefined | null): string {
   return `${q.comparator ?? ''}${q.value}${q.unit ? ` ${q.unit}` : ''}`;
 }
 
-/** The lab test key: JLAC10 code when there is one (same test across facilities), else the name. */
+/** The lab test key: JLAC10 code when there is one (same test across facilities), else the NFKC name. */
 export function testKey(observation: FhirResource): { key: string; name: string } {
-  const code = observation.code as CodeableConcept | undefined;
-  const jlac = code?.coding?.find((c) => c.system === JLAC10)?.code;
-  // Laboratory systems write names in full-width (ＨｂＡ１ｃ); shown and sorted in their NFKC form.
-  const name = conceptText(code).normalize('NFKC');
-  return { key: jlac ? `jlac:${jlac}` : `name:${name}`, name };
+  const { key, name } = testOf(observation as ObservationLike);
+  return { key, name };
 }
 
 export type Flag = 'H' | 'L' | 'A' | null;
 
 /** Abnormal flag from interpretation (H/HH, L/LL, A), else from the value against the reference range. */
-export function abnormalFlag(observation: FhirResource): Flag {
-  const interpretation = observation.interpretation as CodeableConcept[] | undefined;
-  const code = interpretation?.[0]?.coding?.[0]?.code;
-  if (code === 'H' || code === 'HH' || code === 'HU') return 'H';
-  if (code === 'L' || code === 'LL' || code === 'LU') return 'L';
-  if (code === 'A' || code === 'AA') return 'A';
-  const value = (observation.valueQuantity as Quantity | undefined)?.value;
-  const range = (observation.referenceRange as { low?: Quantity; high?: Quantity }[] | undefined)?.[0];
-  if (value === undefined || !range) return null;
-  if (range.high?.value !== undefined && value > range.high.value) return 'H';
-  if (range.low?.value !== undefined && value < range.low.value) return 'L';
-  return null;
-}
+export const abnormalFlag = (observation: FhirResource): Flag => flagOf(observation as ObservationLike);
 
-export function observationValue(observation: FhirResource): { text: string; number: number | null } {
-  const q = observation.valueQuantity as Quantity | undefined;
-  if (q && q.value !== undefined)
-    return { text: `${q.comparator ?? ''}${q.value}`, number: q.comparator ? null : q.value };
-  if (typeof observation.valueString === 'string') return { text: observation.valueString, number: null };
-  const cc = observation.valueCodeableConcept as CodeableConcept | undefined;
-  if (cc) return { text: conceptText(cc), number: null };
-  return { text: '—', number: null };
-}
+/** The value as shown, and as a number when it is a plain quantity (no comparator). */
+export const observationValue = (observation: FhirResource): { text: string; number: number | null } =>
+  resultValue(observation as ObservationLike);
 
 export function referenceRangeText(observation: FhirResource): string {
   const range = (

@@ -1,3 +1,4 @@
+import type { LabTest } from '@hie/contract';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 import type { RecordsAnswer, SourcedResource, SourceStatus, VisitsAnswer } from '../api/types';
@@ -237,29 +238,8 @@ export function usePatientRecords(
   };
 }
 
-/** One test of GET /patients/:personId/labs/summary. */
-export interface LabTest {
-  /** `jlac:<JLAC10>` or `name:<name>`: the same key as fhir.ts `testKey`. */
-  key: string;
-  jlac10: string | null;
-  /** The codes the gateways index its results under (for `records?type=Observation&code=`). */
-  codes: string[];
-  name: string;
-  unit: string;
-  count: number;
-  numeric: number;
-  facilities: string[];
-  latest: {
-    date: string | null;
-    value: string;
-    number: number | null;
-    unit: string;
-    flag: 'H' | 'L' | 'A' | null;
-    facilityOid: string;
-    facilityName: string;
-    id: string;
-  };
-}
+/** One test of GET /patients/:personId/labs/summary (the contract's shape). */
+export type { LabTest };
 
 export interface LabSummaryAnswer {
   personId: string;

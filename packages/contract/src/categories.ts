@@ -1,0 +1,42 @@
+/**
+ * Disclosure categories: the item kinds of MISSION.md M2 a facility can choose to disclose, in the
+ * order of the SS-MIX2 data types. Orders and results are separate items there, so they are separate
+ * categories here. The code is what policy, assertions, disclosure settings and audit carry.
+ */
+export const CATEGORY_LABELS = {
+  demographics: { ja: '患者基本情報', en: 'Patient demographics' },
+  allergy: { ja: 'アレルギー', en: 'Allergies' },
+  diagnosis: { ja: '病名', en: 'Diagnoses' },
+  prescription: { ja: '処方', en: 'Prescriptions' },
+  injection: { ja: '注射', en: 'Injections' },
+  'lab-order': { ja: '検体検査オーダ', en: 'Laboratory orders' },
+  'lab-result': { ja: '検体検査結果', en: 'Laboratory results' },
+  bacteriology: { ja: '細菌検査結果', en: 'Bacteriology results' },
+  'radiology-order': { ja: '放射線検査オーダ', en: 'Radiology orders' },
+  radiology: { ja: '放射線検査結果・画像', en: 'Radiology results and images' },
+  'endoscopy-order': { ja: '内視鏡検査オーダ', en: 'Endoscopy orders' },
+  endoscopy: { ja: '内視鏡検査結果・画像', en: 'Endoscopy results and images' },
+  'physiology-order': { ja: '生理検査オーダ', en: 'Physiology test orders' },
+  physiology: { ja: '生理検査結果', en: 'Physiology test results' },
+  diet: { ja: '食事オーダ', en: 'Diet orders' },
+  'outpatient-visit': { ja: '外来受付', en: 'Outpatient visits' },
+  admission: { ja: '入院', en: 'Admissions' },
+  leave: { ja: '外出・外泊', en: 'Leave and overnight stays' },
+  transfer: { ja: '転科・転棟', en: 'Transfers' },
+  discharge: { ja: '退院', en: 'Discharges' },
+  document: { ja: '文書', en: 'Documents' },
+} as const;
+
+export type Category = keyof typeof CATEGORY_LABELS;
+
+/** Every category, in order. */
+export const CATEGORY_CODES = Object.keys(CATEGORY_LABELS) as Category[];
+
+export const isCategory = (value: string): value is Category => Object.hasOwn(CATEGORY_LABELS, value);
+
+/** Japanese label per category (what fhir-jp puts in each resource's category display). */
+export const CATEGORIES = Object.fromEntries(CATEGORY_CODES.map((c) => [c, CATEGORY_LABELS[c].ja])) as {
+  readonly [C in Category]: (typeof CATEGORY_LABELS)[C]['ja'];
+};
+
+export const categoryLabel = (category: Category): { ja: string; en: string } => CATEGORY_LABELS[category];

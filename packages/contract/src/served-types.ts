@@ -1,0 +1,21 @@
+/**
+ * The FHIR resource types a disclosing unit (a hospital's gateway, the small-facility repository)
+ * serves to the hub: fhir-jp's output, plus documents. The hub asks for nothing else.
+ */
+export const SERVED_TYPES: readonly string[] = [
+  'Patient',
+  'Encounter',
+  'AllergyIntolerance',
+  'Condition',
+  'MedicationRequest',
+  'MedicationAdministration',
+  'ServiceRequest',
+  'Specimen',
+  'Observation',
+  'DiagnosticReport',
+  'ImagingStudy',
+  'DocumentReference',
+  'Binary',
+];
+
+export const isServedType = (value: string): boolean => SERVED_TYPES.includes(value);

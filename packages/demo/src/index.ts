@@ -1,0 +1,19 @@
+// The whole network on one machine (npm start, the browser tests, bench/web): hub + gateways + demo data.
+export {
+  DEMO_FACILITIES,
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  type DemoFacility,
+  type DemoUserSpec,
+} from './facilities.js';
+export {
+  type DemoLogin,
+  type DemoNetwork,
+  type DemoNetworkOptions,
+  generateDemoStorage,
+  startDemoNetwork,
+} from './network.js';
+export type { DemoSeedResult } from './seed.js';
+export { findShowcase, HBA1C_JLAC10, type Showcase, type ShowcasePatient } from './showcase.js';
+// The demo's logins carry TOTP secrets: their current code, for scripts and browser tests.
+export { totpNow } from '@hie/hub';

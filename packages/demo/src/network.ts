@@ -1,0 +1,245 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CATEGORIES, type Category } from '@hie/contract';
+import { generateStorage } from '@hie/ssmix2';
+import { completeGatewayConfig, gatewayConfigSchema } from '@hie/gateway';
+import { type RunningGateway, startGateway } from '@hie/gateway';
+import { newTotpSecret } from '@hie/hub';
+import { completeHubConfig, hubConfigSchema } from '@hie/hub';
+import { type RunningHub, startHub } from '@hie/hub';
+import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from './facilities.js';
+import { type DemoSeedResult, seedDemoHub } from './seed.js';
+import { seedDemoConsents } from './seed-consents.js';
+import { findShowcase, type Showcase } from './showcase.js';
+
+export interface DemoNetworkOptions {
+  /** Where generated storage, stores and keys live (`demo-data/`). Reused when present. */
+  dir: string;
+  /** Patients per hospital (default 200). */
+  patients?: number;
+  /** Hub port (default 8100; 0 = any free port, gateways then too). */
+  hubPort?: number;
+  host?: string;
+  /** The built web app to serve. */
+  webRoot?: string;
+  /** Pino logs of hub and gateways (default off). */
+  logger?: boolean;
+  /** Progress lines for a terminal. */
+  onProgress?: (line: string) => void;
+  /** Resolve only when the hub's patient index holds every gateway's patients (default true). */
+  waitForFeed?: boolean;
+  /** Seed of the generator (default 2013, the year 晴れやかネット started). */
+  seed?: number;
+}
+
+export interface DemoLogin {
+  loginId: string;
+  password: string;
+  totpSecret: string;
+  profession: string;
+  name: string;
+  facilityName: string;
+  facilityOid: string;
+  note: string;
+}
+
+export interface DemoNetwork {
+  hub: RunningHub;
+  hubUrl: string;
+  gateways: Array<{ facility: DemoFacility; gateway: RunningGateway; oid: string }>;
+  logins: DemoLogin[];
+  seed: DemoSeedResult;
+  /** The patients worth opening first (a consented diabetes follow-up; one who consented nowhere). */
+  showcase: Showcase;
+  stop(): Promise<void>;
+}
+
+const ALL_CATEGORIES = Object.keys(CATEGORIES) as Category[];
+
+/**
+ * The whole network on one machine with the embedded store: SS-MIX2 storage generated for the
+ * hospitals (the same people at several of them), the hub with its directory, users of every
+ * profession (password + TOTP), policy and consents, and one gateway per hospital feeding the hub's
+ * patient index. What `npm start` runs, and what the browser tests run against.
+ */
+export async function startDemoNetwork(options: DemoNetworkOptions): Promise<DemoNetwork> {
+  const say = options.onProgress ?? (() => undefined);
+  const host = options.host ?? '127.0.0.1';
+  const anyPort = options.hubPort === 0;
+  const truthFile = join(options.dir, 'ground-truth.csv');
+  const hospitals = DEMO_FACILITIES.filter((f) => f.discloses);
+  await generateDemoStorage(options);
+
+  const hubDir = join(options.dir, 'hub');
+  const hub = await startHub(
+    completeHubConfig(
+      hubConfigSchema.parse({
+        dataDir: hubDir,
+        host,
+        port: options.hubPort ?? 8100,
+        signingKey: join(options.dir, 'keys', 'hub-signing.key.pem'),
+        secureCookies: false,
+        gatewayTimeoutMs: 3000,
+        logLevel: 'warn',
+        ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+      }),
+    ),
+    { logger: options.logger ?? false },
+  );
+  const stops: Array<() => Promise<void>> = [() => hub.stop()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    say(`Hub on ${hub.url}`);
+    const gatewayPorts = new Map(hospitals.map((f) => [f.key, anyPort ? 0 : f.port!]));
+    const loginsFile = join(hubDir, 'demo-logins.json');
+    const saved = await readSaved(loginsFile);
+    const totpSecrets = new Map(saved?.logins.map((l) => [l.loginId, l.totpSecret]) ?? []);
+    for (const u of DEMO_USERS) if (!totpSecrets.has(u.loginId)) totpSecrets.set(u.loginId, newTotpSecret());
+
+    // Gateways first need to exist for their URL; the port is known up front unless it is 0.
+    const gateways: DemoNetwork['gateways'] = [];
+    const seeded = await seedDemoHub(hub.deps, {
+      truthFile,
+      totpSecrets,
+      gatewayUrl: (f) => {
+        const port = gatewayPorts.get(f.key);
+        return port ? `http://${host}:${port}` : null;
+      },
+    });
+    for (const f of hospitals) {
+      const code = f.code!;
+      const config = completeGatewayConfig(
+        gatewayConfigSchema.parse({
+          facility: { institutionCode: code, name: f.name },
+          storage: {
+            roots: [join(options.dir, code, 'standard')],
+            extended: [join(options.dir, code, 'extended')],
+          },
+          dataDir: join(options.dir, code, 'gateway'),
+          host,
+          port: gatewayPorts.get(f.key) ?? 0,
+          mllp: anyPort ? { enabled: false } : { port: f.mllpPort, host },
+          hub: {
+            keys: join(options.dir, 'keys', 'hub-signing.pub.pem'),
+            issuer: hub.deps.settings.issuer,
+            url: hub.url,
+            feedToken: seeded.feedTokens.get(f.key),
+            feedPollMs: 2000,
+          },
+          disclosure: { categories: ALL_CATEGORIES },
+          logLevel: 'warn',
+        }),
+      );
+      say(`${f.name}: gateway starting (first load of its storage)…`);
+      const gateway = await startGateway(config, { waitForLoad: true, logger: options.logger ?? false });
+      stops.push(() => gateway.stop());
+      gateways.push({ facility: f, gateway, oid: config.facility.oid });
+      say(`${f.name}: gateway on ${gateway.url}`);
+      if (anyPort) await seeded.setGatewayUrl(f, gateway.url);
+    }
+
+    if (options.waitForFeed !== false || seeded.fresh) {
+      say('Waiting for the gateways to feed the patient index…');
+      await waitForFeed(hub, gateways);
+    }
+    if (seeded.fresh) {
+      const n = await seedDemoConsents(hub.deps, seeded.truth, seeded.oids, seeded.codeToKey);
+      say(`Registered ${n} consents (施設単位) at the hospitals`);
+    }
+
+    const logins: DemoLogin[] = DEMO_USERS.map((u) => {
+      const facility = DEMO_FACILITIES.find((f) => f.key === u.facility)!;
+      return {
+        loginId: u.loginId,
+        password: DEMO_PASSWORD,
+        totpSecret: totpSecrets.get(u.loginId)!,
+        profession: u.profession,
+        name: u.name,
+        facilityName: facility.name,
+        facilityOid: seeded.oids.get(facility.key)!,
+        note: u.note,
+      };
+    });
+    await mkdir(hubDir, { recursive: true });
+    await writeFile(loginsFile, `${JSON.stringify({ logins }, null, 2)}\n`, { mode: 0o600 });
+    await chmod(loginsFile, 0o600);
+    const showcase = await findShowcase(
+      hub.store,
+      gateways.map((g) => ({ oid: g.oid, store: g.gateway.store })),
+    );
+    return { hub, hubUrl: hub.url, gateways, logins, seed: seeded, showcase, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+/**
+ * SS-MIX2 storage (standardized and extended) for each demo hospital under `<dir>/<code>/`, with one
+ * ground-truth file for patient matching; storage already there is reused.
+ */
+export async function generateDemoStorage(
+  options: Pick<DemoNetworkOptions, 'dir' | 'patients' | 'seed' | 'onProgress'>,
+): Promise<void> {
+  const say = options.onProgress ?? (() => undefined);
+  const patients = options.patients ?? 200;
+  const seedNumber = options.seed ?? 2013;
+  const truthFile = join(options.dir, 'ground-truth.csv');
+  const hospitals = DEMO_FACILITIES.filter((f) => f.discloses);
+  for (const f of hospitals) {
+    const code = f.code!;
+    const standard = join(options.dir, code, 'standard');
+    if (existsSync(standard) && readdirSync(standard).length > 0) {
+      say(`${f.name} (${code}): reusing ${standard}`);
+      continue;
+    }
+    say(`${f.name} (${code}): generating ${patients} patients, 5 years…`);
+    await generateStorage({
+      patients,
+      facilityCode: code,
+      years: 5,
+      seed: seedNumber,
+      out: standard,
+      truthFile,
+      extendedOut: join(options.dir, code, 'extended'),
+    });
+  }
+}
+
+async function readSaved(file: string): Promise<{ logins: DemoLogin[] } | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as { logins: DemoLogin[] };
+  } catch {
+    return null;
+  }
+}
+
+/** Until the hub's index holds as many records as the gateways have patients (60 s at most). */
+async function waitForFeed(hub: RunningHub, gateways: DemoNetwork['gateways']): Promise<void> {
+  let expected = 0;
+  for (const { gateway } of gateways) {
+    const row = await gateway.store.db
+      .selectFrom('gw_patient')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expected += Number(row.n);
+  }
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const row = await hub.store.db
+      .selectFrom('mpi_record')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .executeTakeFirstOrThrow();
+    if (Number(row.n) >= expected) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the patient index has ${row.n} of ${expected} records after 60 s: is the feed failing?`,
+      );
+    }
+    for (const { gateway } of gateways) gateway.feeder?.wake();
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

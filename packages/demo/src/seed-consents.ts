@@ -1,0 +1,64 @@
+import { CATEGORIES } from '@hie/contract';
+import { registerConsent } from '@hie/hub';
+import type { HubDeps, HubPrincipal } from '@hie/hub';
+import { setDisclosure } from '@hie/hub';
+import { consentPlanFor, DEMO_FACILITIES, DEMO_USERS } from './facilities.js';
+import type { TruthEntry } from './seed.js';
+
+/** The hospitals disclose every category (each may narrow it later in its settings). */
+export async function seedDemoPolicy(deps: HubDeps, oids: ReadonlyMap<string, string>): Promise<void> {
+  for (const f of DEMO_FACILITIES.filter((x) => x.discloses)) {
+    await setDisclosure(deps, null, oids.get(f.key)!, Object.keys(CATEGORIES));
+  }
+}
+
+/**
+ * Registers the planned consents (facilities.ts consentPlanFor) as each hospital's clerk would: the
+ * patient must already be in the index (the gateways feed it), so this runs after the feed.
+ */
+export async function seedDemoConsents(
+  deps: HubDeps,
+  truth: readonly TruthEntry[],
+  oids: ReadonlyMap<string, string>,
+  codeToKey: ReadonlyMap<string, string>,
+): Promise<number> {
+  const clerks = new Map<string, HubPrincipal>();
+  for (const f of DEMO_FACILITIES.filter((x) => x.discloses)) {
+    const spec =
+      DEMO_USERS.find((u) => u.facility === f.key && u.profession === 'clerk') ??
+      DEMO_USERS.find((u) => u.facility === f.key)!;
+    const user = await deps.store.db
+      .selectFrom('hub_user')
+      .select(['id', 'name', 'login_id'])
+      .where('login_id', '=', spec.loginId)
+      .executeTakeFirstOrThrow();
+    clerks.set(f.key, {
+      userId: user.id,
+      loginId: user.login_id,
+      name: user.name,
+      profession: spec.profession,
+      facilityOid: oids.get(f.key)!,
+      facilityRole: spec.role ?? 'member',
+      office: false,
+      sessionId: 'demo-seed',
+    });
+  }
+  let count = 0;
+  for (const t of truth) {
+    const key = codeToKey.get(t.facilityCode);
+    const clerk = key ? clerks.get(key) : undefined;
+    if (!key || !clerk) continue;
+    const plan = consentPlanFor(t.personId, key);
+    if (!plan) continue;
+    await registerConsent(deps, clerk, {
+      facilityOid: clerk.facilityOid,
+      localId: t.localId,
+      scope: plan.scope,
+      viewers: plan.scope === 'listed' ? plan.viewers.map((v) => oids.get(v)!) : [],
+      startDate: '2025-04-01',
+      note: 'デモ: 同意書受領済み',
+    });
+    count++;
+  }
+  return count;
+}

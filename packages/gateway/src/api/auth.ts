@@ -1,0 +1,66 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { patientResourceId } from '@hie/fhir-jp';
+import type { FastifyRequest } from 'fastify';
+import { verifyAssertion } from '@hie/platform';
+import { decideAccess, type GatewayAccess, GatewayRepository } from '../access/index.js';
+import type { GatewayContext, RequestAudit } from './context.js';
+import { GatewayError } from './outcome.js';
+
+/**
+ * The first steps of every data request: verify the hub's assertion (401 with its reason code),
+ * narrow it by the facility's disclosure settings (403 for a purpose that reads nothing), and hand
+ * back the repository that carries the resulting rule — the only way a route reads records.
+ */
+export async function authenticate(
+  ctx: GatewayContext,
+  request: FastifyRequest,
+  audit: Omit<RequestAudit, 'assertion'>,
+): Promise<GatewayRepository> {
+  const state: RequestAudit = { ...audit };
+  ctx.requests.set(request, state);
+  const verified = await verifyAssertion(bearerToken(request), ctx.hubKeys, {
+    audience: ctx.facility.oid,
+    nonces: ctx.nonces,
+    ...ctx.assertionLimits,
+    ...(ctx.now ? { now: ctx.now() } : {}),
+  });
+  if (!verified.ok) throw new GatewayError(verified.reason, verified.message);
+  state.assertion = verified.assertion;
+  const { settings } = await ctx.disclosure.current();
+  const decision = decideAccess(verified.assertion, settings);
+  if (!decision.ok) throw new GatewayError(decision.reason, decision.message);
+  return new GatewayRepository(ctx.store, decision.access);
+}
+
+/**
+ * 403 when the request names a patient other than the assertion's. Decided from the request alone,
+ * without looking anything up, so it tells nothing about whether that patient exists here.
+ * Accepts `Patient/<id>`, the FHIR Patient id, or the local patient id.
+ */
+export function requireSamePatient(access: GatewayAccess, named: string | undefined): void {
+  if (named === undefined) return;
+  const id = named.startsWith('Patient/') ? named.slice('Patient/'.length) : named;
+  if (id !== patientResourceId(access.patientId) && id !== access.patientId) {
+    throw new GatewayError('patient-mismatch', `the assertion covers patient ${access.patientId} only`);
+  }
+}
+
+/** `Authorization: Bearer <token>`; any other scheme counts as malformed, none as missing. */
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined || header === '') return undefined;
+  const match = /^Bearer +(\S+) *$/i.exec(header);
+  return match?.[1] ?? 'not-a-bearer-token';
+}
+
+/**
+ * Admin API: a local token from the gateway's config, not a hub assertion. Disclosure settings are
+ * the facility's own decision and the gateway's defence in depth against the hub: if the hub's key
+ * could also widen them, one stolen hub key would both authorise requests and open the data.
+ */
+export function requireAdmin(ctx: GatewayContext, request: FastifyRequest): void {
+  if (!ctx.adminToken) throw new GatewayError('admin-disabled');
+  const given = bearerToken(request) ?? '';
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  if (!timingSafeEqual(digest(given), digest(ctx.adminToken))) throw new GatewayError('admin-forbidden');
+}

@@ -1,0 +1,78 @@
+import type { Category } from '@hie/contract';
+import type { StorageWatcherOptions } from './watch.js';
+
+/** The facility whose storage this gateway projects. */
+export interface GatewayFacility {
+  /** 10-digit 医療機関コード. */
+  institutionCode: string;
+  oid: string;
+  name: string;
+}
+
+export interface IngestOptions {
+  /** Standardized storage roots (read only: the gateway never writes into them). */
+  roots: string[];
+  /** Extended storage roots (documents: CDA, PDF, images); read only too. */
+  extendedRoots?: string[];
+  facility: GatewayFacility;
+  /** Full rescan period while started (the safety net under the watcher). Default 60 s; 0 = none. */
+  rescanIntervalMs?: number;
+  /** Follow the roots with fs.watch while started. Default true. */
+  watch?: boolean;
+  /** Which folders the watcher follows (recent care dates by default; see StorageWatcher). */
+  watchOptions?: StorageWatcherOptions;
+  /** Files per transaction. Default 2000 (bigger transactions amortise index page writes). */
+  batchSize?: number;
+  /** Worker threads that read, parse and map files (0 = this thread). Default: 1 when the compiled worker exists. */
+  workers?: number;
+  onEvent?: (e: IngestEvent) => void;
+}
+
+export type IngestEvent =
+  | { kind: 'batch'; files: number; resources: number; errors: number }
+  | { kind: 'scan-done'; report: IngestReport }
+  | { kind: 'error'; message: string };
+
+/** What one pass (full load, rescan, notify, reindex) did. */
+export interface IngestReport {
+  /** Files listed or named. */
+  seen: number;
+  /** Files unchanged since last time (path, size, mtime), not read. */
+  unchanged: number;
+  /** Files read and recorded (new or changed). */
+  ingested: number;
+  /** Resources written (PUT) and removed (DELETE). */
+  resourcesPut: number;
+  resourcesDeleted: number;
+  /** Files that failed (now in gw_error). */
+  errors: number;
+  /** Files gone from storage since last time. */
+  removed: number;
+  /** Current extended-storage documents after the pass (full passes only). */
+  documents?: number;
+  ms: number;
+}
+
+/** One row of the error list. */
+export interface IngestErrorRow {
+  path: string;
+  code: string;
+  reason: string;
+  position: string | null;
+  firstSeen: string;
+  lastTried: string;
+  attempts: number;
+}
+
+export interface GatewayStatus {
+  files: { total: number; byStatus: Record<string, number>; byDataType: Record<string, number> };
+  resources: { total: number; byCategory: Partial<Record<Category, number>>; byType: Record<string, number> };
+  patients: number;
+  /** ISO time of the last committed ingest batch; null before the first. */
+  lastIngestAt: string | null;
+  /** Newest source file mtime (ISO); null when nothing was ingested. */
+  newestFileAt: string | null;
+  /** Newest file mtime vs last ingest, ms (0 when the last ingest came after the newest file). */
+  lagMs: number | null;
+  errors: IngestErrorRow[];
+}

@@ -1,0 +1,218 @@
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { CATEGORIES, type Category } from '@hie/contract';
+import { z } from 'zod';
+import { ConfigError, type LoadConfigOptions, loadConfig } from '@hie/platform';
+import { facilityOid, OID_PATTERN } from '@hie/contract';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const oid = z.string().regex(OID_PATTERN, 'not an OID (dotted integers without leading zeros)');
+const category = z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]]);
+
+/**
+ * The gateway process configuration. One JSON file (`--config`), then HIE_* variables, then the
+ * command line (see GATEWAY_ENV). Relative paths are taken from the working directory.
+ */
+export const gatewayConfigSchema = z
+  .object({
+    facility: z.object({
+      /** 10-digit 医療機関コード. */
+      institutionCode: z.string().regex(/^\d{10}$/, '10 digits expected (医療機関コード)'),
+      name: z.string().min(1, 'the facility name is required'),
+      oidRoot: oid.default('1.2.392.200284'),
+      /** An OID the network office assigned; otherwise computed from the root and the code. */
+      oid: oid.optional(),
+      oidLeadingZero: z.enum(['reject', 'prefix-1', 'strip']).default('reject'),
+    }),
+    storage: z
+      .object({
+        /** The hospital's SS-MIX2 storage roots: only ever read. */
+        roots: z.array(z.string().min(1)).default([]),
+        /** The hospital's extended storage roots (documents): only ever read. */
+        extended: z.array(z.string().min(1)).default([]),
+        /** Where received HL7 messages are filed (owned by the gateway); default `<dataDir>/inbound`. */
+        inbound: z.string().min(1).optional(),
+      })
+      .default({ roots: [], extended: [] }),
+    /** Folder for the default SQLite store and the inbound storage. */
+    dataDir: z.string().min(1).default('hie-gateway-data'),
+    /** `sqlite:PATH` or `postgres://…`; default `sqlite:<dataDir>/gateway.db`. */
+    db: z.string().min(1).optional(),
+    /** PostgreSQL schema for the gateway's tables (created if missing): several tenants in one database. */
+    dbSchema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
+      .optional(),
+    host: z.string().min(1).default('0.0.0.0'),
+    port: port.default(8080),
+    mllp: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: z.string().min(1).optional(),
+        port: port.default(2575),
+        maxFrameBytes: z.coerce
+          .number()
+          .int()
+          .min(1024)
+          .default(16 * 1024 * 1024),
+      })
+      .default({ enabled: true, port: 2575, maxFrameBytes: 16 * 1024 * 1024 }),
+    hub: z
+      .object({
+        /** File with the hub's public key(s): an SPKI PEM, a JWKS, or `{keys:[{issuer, jwk|pem}]}`. */
+        keys: z.string().min(1).optional(),
+        /** Issuer (`iss`) of keys given without one. */
+        issuer: z.string().min(1).default('hie-hub'),
+        /** The hub's base URL; with `feedToken`, the gateway feeds its patient identities to the hub's MPI. */
+        url: z.string().url().optional(),
+        /** This facility's feed token, issued by the network office. Prefer HIE_HUB_FEED_TOKEN. */
+        feedToken: z.string().min(16, 'at least 16 characters').optional(),
+        /** Look for new or changed patients this often besides after each ingest batch (0 = only then). */
+        feedPollMs: z.coerce.number().int().min(0).default(60_000),
+      })
+      .default({ issuer: 'hie-hub', feedPollMs: 60_000 }),
+    /** The categories this facility discloses; default nothing (deny by default). */
+    disclosure: z.object({ categories: z.array(category).default([]) }).default({ categories: [] }),
+    tls: z
+      .object({
+        key: z.string().min(1),
+        cert: z.string().min(1),
+        /** CA bundle for client certificates; with requireClientCert → mutual TLS. */
+        ca: z.string().min(1).optional(),
+        requireClientCert: z.boolean().default(false),
+      })
+      .optional(),
+    ingest: z
+      .object({
+        rescanIntervalMs: z.coerce.number().int().min(0).optional(),
+        watch: z.boolean().optional(),
+        workers: z.coerce.number().int().min(0).optional(),
+      })
+      .default({}),
+    /** Local admin token for /admin/* (≥ 16 characters); without one the admin API is off. Prefer HIE_ADMIN_TOKEN. */
+    adminToken: z.string().min(16, 'at least 16 characters').optional(),
+    /** Public base URL for links in FHIR bundles (`https://gw.example.jp`). */
+    baseUrl: z.string().url().optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.facility.oid) {
+      const r = facilityOid(c.facility.institutionCode, c.facility.oidRoot, c.facility.oidLeadingZero);
+      if (!r.ok) ctx.addIssue({ code: 'custom', path: ['facility', 'oid'], message: r.reason });
+    }
+    if ((c.hub.url === undefined) !== (c.hub.feedToken === undefined)) {
+      const missing = c.hub.url === undefined ? 'url' : 'feedToken';
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hub', missing],
+        message: 'the patient feed needs both hub.url and hub.feedToken (HIE_HUB_URL, HIE_HUB_FEED_TOKEN)',
+      });
+    }
+    if (c.tls?.requireClientCert && !c.tls.ca) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls', 'ca'],
+        message: 'mutual TLS needs the CA of the client certificates',
+      });
+    }
+  });
+
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+
+/** The configuration with every default filled in and every path absolute. */
+export interface GatewayConfig
+  extends Omit<z.output<typeof gatewayConfigSchema>, 'storage' | 'db' | 'facility'> {
+  facility: z.output<typeof gatewayConfigSchema>['facility'] & { oid: string };
+  storage: { roots: string[]; extended: string[]; inbound: string };
+  db: string;
+}
+
+/** Environment variables the gateway reads (below the command line, above the file). */
+export const GATEWAY_ENV: Record<string, string> = {
+  HIE_FACILITY_CODE: 'facility.institutionCode',
+  HIE_FACILITY_NAME: 'facility.name',
+  HIE_FACILITY_OID: 'facility.oid',
+  HIE_DATA_DIR: 'dataDir',
+  HIE_DB: 'db',
+  HIE_DB_SCHEMA: 'dbSchema',
+  DATABASE_URL: 'db',
+  HIE_HOST: 'host',
+  HIE_PORT: 'port',
+  HIE_MLLP_PORT: 'mllp.port',
+  HIE_HUB_KEYS: 'hub.keys',
+  HIE_HUB_URL: 'hub.url',
+  HIE_HUB_FEED_TOKEN: 'hub.feedToken',
+  HIE_ADMIN_TOKEN: 'adminToken',
+  HIE_LOG_LEVEL: 'logLevel',
+};
+
+/** Loads and completes the configuration; throws ConfigError naming every bad key. */
+export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfig {
+  const parsed = loadConfig(gatewayConfigSchema, { envKeys: GATEWAY_ENV, ...options });
+  return completeGatewayConfig(parsed);
+}
+
+/** Fills the derived values: the facility OID, absolute paths, the default store and inbound root. */
+export function completeGatewayConfig(parsed: z.output<typeof gatewayConfigSchema>): GatewayConfig {
+  const dataDir = resolve(parsed.dataDir);
+  const computed = facilityOid(
+    parsed.facility.institutionCode,
+    parsed.facility.oidRoot,
+    parsed.facility.oidLeadingZero,
+  );
+  const oidValue = parsed.facility.oid ?? (computed.ok ? computed.oid : '');
+  const db = parsed.db ?? `sqlite:${join(dataDir, 'gateway.db')}`;
+  const roots = parsed.storage.roots.map((r) => resolve(r));
+  const extended = parsed.storage.extended.map((r) => resolve(r));
+  const inbound = resolve(parsed.storage.inbound ?? join(dataDir, 'inbound'));
+  // The gateway never writes into the hospital's storage, so its own tree must lie outside it.
+  const overlap = [...roots, ...extended].find((r) => inside(inbound, r) || inside(r, inbound));
+  if (overlap) {
+    throw new ConfigError(
+      [`storage.inbound: ${inbound} overlaps the hospital storage root ${overlap}`],
+      'gateway configuration',
+    );
+  }
+  return {
+    ...parsed,
+    dataDir,
+    facility: { ...parsed.facility, oid: oidValue },
+    storage: { roots, extended, inbound },
+    db: /^(postgres(ql)?:\/\/|sqlite:|:memory:)/.test(db) ? db : `sqlite:${resolve(db)}`,
+    hub: { ...parsed.hub, ...(parsed.hub.keys ? { keys: resolve(parsed.hub.keys) } : {}) },
+    ...(parsed.tls
+      ? {
+          tls: {
+            ...parsed.tls,
+            key: resolve(parsed.tls.key),
+            cert: resolve(parsed.tls.cert),
+            ...(parsed.tls.ca ? { ca: resolve(parsed.tls.ca) } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+function inside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+const storeOnlySchema = z.object({
+  dataDir: z.string().min(1).default('hie-gateway-data'),
+  db: z.string().min(1).optional(),
+  dbSchema: z.string().optional(),
+});
+
+/**
+ * Where the gateway's store is, for tools that need only that (`hie gateway status`): the same
+ * sources and defaults as the full configuration, without requiring the facility.
+ */
+export function loadGatewayStoreLocation(options: LoadConfigOptions = {}): { url: string; schema?: string } {
+  const envKeys = Object.fromEntries(
+    Object.entries(GATEWAY_ENV).filter(([, key]) => key in storeOnlySchema.shape),
+  );
+  const parsed = loadConfig(storeOnlySchema, { envKeys, ...options });
+  const db = parsed.db ?? `sqlite:${join(resolve(parsed.dataDir), 'gateway.db')}`;
+  const url = /^(postgres(ql)?:\/\/|sqlite:|:memory:)/.test(db) ? db : `sqlite:${resolve(db)}`;
+  return parsed.dbSchema ? { url, schema: parsed.dbSchema } : { url };
+}

@@ -1,0 +1,287 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { openStore, type Store } from '@hie/platform';
+import { migrateGatewayStore } from '../store/migrations.js';
+import type { Schema } from '../store/schema.js';
+import type { HubKey } from '@hie/platform';
+import { buildGatewayApp, type GatewayAppDeps } from '../api/index.js';
+import { IdentityFeeder, renderFeedMetrics } from '../feed/index.js';
+import { inboundHttpPlugin } from '../inbound/http.js';
+import { type MllpListener, startMllpListener } from '../inbound/mllp.js';
+import { InboundReceiver } from '../inbound/receiver.js';
+import { GatewayIngest } from '../ingest/index.js';
+import type { GatewayFacility, IngestReport } from '../ingest/types.js';
+import type { GatewayConfig } from './config.js';
+import { rememberFacility } from './facility-state.js';
+import { loadHubKeys } from './hub-keys.js';
+import { InboundCounters } from './metrics.js';
+
+/** A running gateway: its parts, where it listens, and how to stop it. */
+export interface RunningGateway {
+  readonly app: FastifyInstance;
+  readonly store: Store<Schema>;
+  readonly ingest: GatewayIngest;
+  readonly receiver: InboundReceiver;
+  /** The patient identity feed to the hub; undefined unless hub.url and hub.feedToken are configured. */
+  readonly feeder: IdentityFeeder | undefined;
+  readonly facility: GatewayFacility;
+  /** `http(s)://host:port` of the API. */
+  readonly url: string;
+  readonly port: number;
+  /** Undefined when MLLP is disabled. */
+  readonly mllpPort: number | undefined;
+  /** Settles when the first full load of the storage is done (the API serves meanwhile). */
+  readonly loaded: Promise<void>;
+  /** Graceful stop: stop taking messages and requests, let ingest finish its batch, close the store. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Resolve only after the first full load (tests, `--wait`); default false. */
+  waitForLoad?: boolean;
+  /** Fastify's pino logger on (default true). */
+  logger?: boolean;
+}
+
+/**
+ * Starts the facility gateway: store (opened and migrated), ingest of the hospital's storage and of
+ * the gateway's own inbound storage, the API (FHIR, admin, /health, /metrics) with the HL7 HTTP
+ * endpoint mounted, and the MLLP listener. Received messages are ingested the moment they are filed.
+ */
+export async function startGateway(
+  config: GatewayConfig,
+  options: StartOptions = {},
+): Promise<RunningGateway> {
+  await mkdir(config.storage.inbound, { recursive: true });
+  if (config.db.startsWith('sqlite:'))
+    await mkdir(dirname(config.db.slice('sqlite:'.length)), { recursive: true });
+  const store = await openStore<Schema>(config.db, config.dbSchema ? { schema: config.dbSchema } : {});
+  const opened: { close(): Promise<void> }[] = [store];
+  const closeAll = async () => {
+    for (const part of opened.reverse()) await part.close().catch(() => undefined);
+  };
+  try {
+    await migrateGatewayStore(store);
+    const facility: GatewayFacility = {
+      institutionCode: config.facility.institutionCode,
+      oid: config.facility.oid,
+      name: config.facility.name,
+    };
+    const previous = await rememberFacility(store, facility);
+    const hubKeys: HubKey[] = config.hub.keys ? await loadHubKeys(config.hub.keys, config.hub.issuer) : [];
+    const roots = [...config.storage.roots, config.storage.inbound];
+    const extendedRoots = config.storage.extended;
+    // Binary reads serve document files, which live in the extended storage roots.
+    const servedRoots = [...roots, ...extendedRoots];
+    const app = await buildGatewayApp(
+      await appDeps(config, { store, facility, hubKeys, roots: servedRoots, options }),
+    );
+    opened.push({ close: () => app.close() });
+    app.log.level = config.logLevel;
+    if (previous && previous.oid !== facility.oid) {
+      app.log.warn(
+        { was: previous.oid, now: facility.oid },
+        'the store was built for another facility OID: run `hie gateway reindex` to rebuild the projection',
+      );
+    }
+    if (hubKeys.length === 0)
+      app.log.warn('no hub key configured (hub.keys): every FHIR request will be refused');
+
+    const feeder = startFeeder(config, store, app);
+    const ingest = new GatewayIngest(store, {
+      roots,
+      extendedRoots,
+      facility,
+      ...(config.ingest.rescanIntervalMs !== undefined
+        ? { rescanIntervalMs: config.ingest.rescanIntervalMs }
+        : {}),
+      ...(config.ingest.watch !== undefined ? { watch: config.ingest.watch } : {}),
+      ...(config.ingest.workers !== undefined ? { workers: config.ingest.workers } : {}),
+      onEvent: (e) => {
+        if (e.kind === 'error') app.log.warn({ ingest: e.message }, 'ingest problem');
+        else if (e.kind === 'scan-done') app.log.info({ report: e.report }, 'storage scan done');
+        // Each committed batch may carry new or changed patients: the feed looks at once.
+        else if (e.kind === 'batch') feeder?.wake();
+      },
+    });
+    opened.push({ close: () => ingest.stop() });
+    if (feeder) opened.push({ close: () => feeder.stop() });
+
+    const counters = new InboundCounters();
+    const receiver = new InboundReceiver({
+      storageRoot: config.storage.inbound,
+      onStored: (paths) => ingest.notify(paths),
+      log: app.log,
+    });
+    await app.register(inboundHttpPlugin, { receiver: counters.wrap(receiver, 'http') });
+    counters.mount(app);
+    if (feeder) mountFeedMetrics(app, feeder);
+    // Readiness (beside the API's liveness /health): 503 until the first full load of the storage is done.
+    let ready = false;
+    app.get('/health/ready', async (_request, reply) =>
+      reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'loading', mllp: config.mllp.enabled }),
+    );
+    await app.listen({ host: config.host, port: config.port });
+    const port = addressPort(app);
+
+    let mllp: MllpListener | undefined;
+    if (config.mllp.enabled) {
+      mllp = await startMllpListener(counters.wrap(receiver, 'mllp'), {
+        host: config.mllp.host ?? config.host,
+        port: config.mllp.port,
+        maxFrameSize: config.mllp.maxFrameBytes,
+        log: app.log,
+      });
+      const listener = mllp;
+      opened.push({ close: () => listener.close() });
+    }
+
+    feeder?.start();
+    const loaded = ingest.start().then(
+      () => {
+        ready = true;
+        app.log.info('initial load done; following the storage');
+      },
+      (e: unknown) => {
+        app.log.error({ err: e }, 'initial load failed; the periodic rescan will retry');
+      },
+    );
+    if (options.waitForLoad) await loaded;
+
+    let stopping: Promise<void> | undefined;
+    const scheme = config.tls ? 'https' : 'http';
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    return {
+      app,
+      store,
+      ingest,
+      receiver,
+      feeder,
+      facility,
+      url: `${scheme}://${shownHost}:${port}`,
+      port,
+      mllpPort: mllp?.port,
+      loaded,
+      stop() {
+        stopping ??= (async () => {
+          app.log.info('stopping the gateway');
+          // Inbound first (MLLP, then HTTP with in-flight requests), then the feed, ingest, the store.
+          await mllp?.close();
+          await app.close();
+          await feeder?.stop();
+          await ingest.stop();
+          await store.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+/** The identity feed when the hub is configured (hub.url + hub.feedToken); not started yet. */
+function startFeeder(config: GatewayConfig, store: Store<Schema>, app: FastifyInstance) {
+  const { url, feedToken } = config.hub;
+  if (!url || !feedToken) {
+    app.log.info('no hub.url / hub.feedToken: patient identities are not fed to the hub');
+    return undefined;
+  }
+  return new IdentityFeeder(store, {
+    hub: { url, feedToken },
+    facilityOid: config.facility.oid,
+    pollIntervalMs: config.hub.feedPollMs,
+    log: app.log,
+  });
+}
+
+/** Counting pending patients is a query: refreshed at most this often for /metrics. */
+const FEED_PENDING_TTL_MS = 15_000;
+
+/**
+ * Appends the feed's lines to the API's /metrics answer (as InboundCounters does). The pending count
+ * is read before the handler runs: an onSend hook that awaits a query races the route's own answer.
+ */
+function mountFeedMetrics(app: FastifyInstance, feeder: IdentityFeeder): void {
+  let pending: { n: number | null; at: number } | undefined;
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.url !== '/metrics') return;
+    if (!pending || Date.now() - pending.at > FEED_PENDING_TTL_MS)
+      pending = { n: await feeder.pending().catch(() => null), at: Date.now() };
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.routeOptions.url !== '/metrics' || reply.statusCode !== 200 || typeof payload !== 'string')
+      return done(null, payload);
+    const lines = renderFeedMetrics(feeder.status(), pending?.n ?? null);
+    done(null, `${payload.endsWith('\n') ? payload : `${payload}\n`}${lines}`);
+  });
+}
+
+async function appDeps(
+  config: GatewayConfig,
+  parts: {
+    store: Store<Schema>;
+    facility: GatewayFacility;
+    hubKeys: HubKey[];
+    roots: string[];
+    options: StartOptions;
+  },
+): Promise<GatewayAppDeps> {
+  const deps: GatewayAppDeps = {
+    store: parts.store,
+    facility: parts.facility,
+    hubKeys: parts.hubKeys,
+    disclosure: { categories: [...config.disclosure.categories] },
+    storageRoots: parts.roots,
+    logger: parts.options.logger ?? true,
+  };
+  if (config.adminToken) deps.adminToken = config.adminToken;
+  if (config.baseUrl) deps.baseUrl = config.baseUrl;
+  if (config.tls) {
+    deps.tls = {
+      key: await readFile(config.tls.key),
+      cert: await readFile(config.tls.cert),
+      requireClientCert: config.tls.requireClientCert,
+      ...(config.tls.ca ? { ca: await readFile(config.tls.ca) } : {}),
+    };
+  }
+  return deps;
+}
+
+function addressPort(app: FastifyInstance): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/**
+ * Runs until SIGINT / SIGTERM, then stops gracefully; a second signal exits at once. Resolves when
+ * the gateway has stopped.
+ */
+export async function runGatewayUntilSignal(config: GatewayConfig): Promise<void> {
+  const gateway = await startGateway(config);
+  gateway.app.log.info(
+    {
+      api: gateway.url,
+      mllpPort: gateway.mllpPort,
+      facility: gateway.facility.oid,
+      db: gateway.store.location,
+    },
+    'gateway running',
+  );
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      gateway.app.log.info({ signal }, 'signal received');
+      process.once(signal, () => process.exit(130));
+      gateway.stop().then(resolve, (e: unknown) => {
+        gateway.app.log.error({ err: e }, 'unclean stop');
+        resolve();
+      });
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+export type { IngestReport };

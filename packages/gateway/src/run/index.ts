@@ -1,0 +1,32 @@
+// The gateway process: configuration, start/stop wiring of store, ingest, API and inbound HL7.
+
+export {
+  type FeederStatus,
+  type FeedRunResult,
+  IdentityFeeder,
+  resetCheckpoint as resetFeedCheckpoint,
+  storedFeedState,
+} from '../feed/index.js';
+// The inbound HL7 side, and what the CLI needs of ingest (same bindings as the ingest module's own exports).
+export * from '../inbound/index.js';
+export {
+  type GatewayFacility,
+  GatewayIngest,
+  type GatewayStatus,
+  gatewayStatus,
+  type IngestErrorRow,
+  type IngestReport,
+} from '../ingest/index.js';
+export {
+  completeGatewayConfig,
+  GATEWAY_ENV,
+  type GatewayConfig,
+  type GatewayConfigInput,
+  gatewayConfigSchema,
+  loadGatewayConfig,
+  loadGatewayStoreLocation,
+} from './config.js';
+export { rememberedFacility, rememberFacility } from './facility-state.js';
+export { type RunningGateway, runGatewayUntilSignal, type StartOptions, startGateway } from './gateway.js';
+export { loadHubKeys } from './hub-keys.js';
+export { InboundCounters } from './metrics.js';

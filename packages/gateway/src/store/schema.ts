@@ -1,0 +1,84 @@
+import type { AuditSchema } from '@hie/platform';
+
+/** The gateway's tables, as Kysely sees them. Bigint columns come back as string from pg. */
+export interface GwFileTable {
+  path: string;
+  record_key: string;
+  patient_id: string;
+  care_date: string;
+  data_type: string;
+  order_no: string;
+  timestamp: string;
+  department: string;
+  flag: string;
+  size: number | string;
+  mtime_ms: number;
+  sha256: string;
+  control_id: string | null;
+  /** current | history | deleted | error */
+  status: string;
+  ingested_at: string;
+}
+
+export interface GwResourceTable {
+  resource_type: string;
+  id: string;
+  patient_id: string;
+  category: string;
+  date: string | null;
+  code: string | null;
+  record_key: string;
+  file_path: string;
+  version_id: number;
+  last_updated: string;
+  json: string;
+}
+
+export interface GwPatientTable {
+  patient_id: string;
+  name_kanji: string | null;
+  name_kana: string | null;
+  kana_key: string | null;
+  birth_date: string | null;
+  sex: string | null;
+  /** Contact details for the hub's patient matching (0007_gateway_feed). */
+  postcode?: string | null;
+  address?: string | null;
+  phone?: string | null;
+  updated_at: string;
+}
+
+export interface GwErrorTable {
+  path: string;
+  code: string;
+  message: string;
+  position: string | null;
+  size: number | string;
+  mtime_ms: number;
+  first_seen: string;
+  last_tried: string;
+  attempts: number;
+}
+
+export interface GwStateTable {
+  name: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface GwNonceTable {
+  jti: string;
+  expires_at: number | string;
+}
+
+export interface GatewaySchema {
+  gw_file: GwFileTable;
+  gw_resource: GwResourceTable;
+  gw_patient: GwPatientTable;
+  gw_error: GwErrorTable;
+  gw_state: GwStateTable;
+  gw_nonce: GwNonceTable;
+}
+
+/** Every table of a gateway's store: its own and the audit chain's. */
+export interface Schema extends AuditSchema, GatewaySchema {}

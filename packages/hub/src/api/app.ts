@@ -1,0 +1,65 @@
+import cookie from '@fastify/cookie';
+import { installContractHeader } from '@hie/platform';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { HubDeps, HubRoutes } from '../http.js';
+import { installErrorHandling } from './errors.js';
+import { installSecurityHeaders, serveWebApp } from './web.js';
+
+export interface HubAppOptions {
+  /** Route modules under `/api/v1`. */
+  routes: readonly HubRoutes[];
+  /** Sets `request.principal` (the session hook in production, a test hook in tests). */
+  identify: HubRoutes;
+  logger?: boolean;
+  bodyLimit?: number;
+  /** The built web app to serve at `/` (with client-side routes falling back to index.html). */
+  webRoot?: string;
+}
+
+/**
+ * The hub's Fastify app, not listening: zod-validated routes, one error shape, cookies, and the route
+ * modules under `/api/v1`.
+ */
+export async function createHubApp(deps: HubDeps, options: HubAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 12 * 1024 * 1024,
+    return503OnClosing: true,
+    trustProxy: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  installSecurityHeaders(app);
+  installContractHeader(app);
+  await app.register(cookie);
+  // The OpenAPI document is generated from the routes' zod schemas: it cannot drift from the code.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'hie hub API',
+        version: '1',
+        description:
+          'The network centre of a regional health information exchange (地域医療連携ネットワーク): directory, ' +
+          'login, patient index, consent, policy, viewing, audit, statistics. Errors: `{ error: { code, message, details? } }` ' +
+          'with a stable `code`. Sessions: cookie `hie_session`; unsafe methods need the `x-csrf-token` header.',
+      },
+      servers: [{ url: '/' }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.decorateRequest('principal', null);
+  await app.register(
+    async (api) => {
+      await options.identify(api, deps);
+      for (const routes of options.routes) await routes(api, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+  if (options.webRoot) await serveWebApp(app, options.webRoot);
+  return app;
+}

@@ -1,0 +1,42 @@
+import { type AuditAgent, type AuditRecord, appendAudit } from '@hie/platform';
+import type { HubDeps, HubPrincipal } from './http.js';
+
+/** The hub's audit source name: gateways use their facility OID. */
+export const HUB_AUDIT_SOURCE = 'hub';
+
+/** Audit types the hub writes (AuditRecord.type). */
+export type HubAuditType =
+  | 'login'
+  | 'logout'
+  | 'search'
+  | 'view'
+  | 'consent'
+  | 'admin'
+  | 'break-glass'
+  | 'mpi'
+  | 'policy'
+  /** Someone read the audit log itself: a search, an export, a chain check, an access report. */
+  | 'audit';
+
+export const agentOf = (principal: HubPrincipal, address?: string): AuditAgent => ({
+  userId: principal.userId,
+  name: principal.name,
+  profession: principal.profession,
+  facilityOid: principal.facilityOid,
+  ...(address ? { address } : {}),
+});
+
+/**
+ * Appends hub audit events (hash-chained) and resolves once they are stored: await it before
+ * answering, so that nothing is disclosed without its audit record.
+ */
+export async function auditHub(
+  deps: Pick<HubDeps, 'store' | 'now'>,
+  records: ReadonlyArray<Omit<AuditRecord, 'source'> & { type: HubAuditType }>,
+): Promise<void> {
+  await appendAudit(
+    deps.store,
+    records.map((r) => ({ ...r, source: HUB_AUDIT_SOURCE })),
+    deps.now,
+  );
+}

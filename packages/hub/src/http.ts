@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Store } from '@hie/platform';
+import type { Schema } from './store/schema.js';
+import type { SigningKey } from '@hie/platform';
+import type { Profession } from '@hie/contract';
+import type { MpiSettings } from './settings/mpi-settings.js';
+
+/**
+ * What every hub route module receives. One object, built once by the hub's app (hub/api/app.ts).
+ */
+export interface HubDeps {
+  store: Store<Schema>;
+  settings: HubSettings;
+  /** The hub's Ed25519 key: signs the access assertions sent to gateways. */
+  signingKey: SigningKey;
+  /** The clock; tests pass a fixed one. */
+  now: () => Date;
+  /** HTTP client for gateway calls (global fetch by default). */
+  fetch: typeof fetch;
+}
+
+export interface HubSettings {
+  /** The assertion issuer, e.g. `hub` or the network's OID. */
+  issuer: string;
+  /** OID root for facility OIDs (`1.2.392.200284`). */
+  oidRoot: string;
+  /** Default prefecture (JIS X 0401), e.g. '33'. */
+  prefecture: string;
+  /** Per-gateway timeout for fan-out queries, ms. */
+  gatewayTimeoutMs: number;
+  /** Session idle timeout and absolute lifetime, seconds. */
+  sessionIdleSeconds: number;
+  sessionAbsoluteSeconds: number;
+  /** Break-the-glass grant lifetime, seconds. */
+  breakGlassSeconds: number;
+  /** Cookies are `Secure` unless this is false (only for plain-HTTP local demos and tests). */
+  secureCookies: boolean;
+  /** Patient matching thresholds and model (defaults in mpi/match.ts). */
+  mpi?: Partial<MpiSettings>;
+}
+
+export const DEFAULT_HUB_SETTINGS: HubSettings = {
+  issuer: 'hie-hub',
+  oidRoot: '1.2.392.200284',
+  prefecture: '33',
+  gatewayTimeoutMs: 2000,
+  sessionIdleSeconds: 30 * 60,
+  sessionAbsoluteSeconds: 12 * 60 * 60,
+  breakGlassSeconds: 24 * 60 * 60,
+  secureCookies: true,
+};
+
+/** The logged-in user, acting for one facility. Set on the request by the auth module. */
+export interface HubPrincipal {
+  userId: string;
+  loginId: string;
+  name: string;
+  profession: Profession;
+  /** The facility the user acts for in this session. */
+  facilityOid: string;
+  /** member | admin of that facility. */
+  facilityRole: 'member' | 'admin';
+  /** Network office staff: profession `office`. May administer the whole network; reads no records by it. */
+  office: boolean;
+  sessionId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Null when the request carries no valid session. */
+    principal: HubPrincipal | null;
+  }
+}
+
+/**
+ * A refusal with a stable code. The error handler (hub/api/errors.ts) answers
+ * `{ "error": { "code", "message", "details"? } }` with the status.
+ */
+export class HubError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HubError';
+  }
+}
+
+export const notAuthenticated = () => new HubError(401, 'not-authenticated', 'log in first');
+
+/** The principal, or 401. */
+export function requirePrincipal(request: FastifyRequest): HubPrincipal {
+  if (!request.principal) throw notAuthenticated();
+  return request.principal;
+}
+
+/** Network office only, else 403 `office-only`. */
+export function requireOffice(request: FastifyRequest): HubPrincipal {
+  const principal = requirePrincipal(request);
+  if (!principal.office) throw new HubError(403, 'office-only', 'only the network office may do this');
+  return principal;
+}
+
+/** A route module: registers its routes on the hub's API instance (prefix `/api/v1`). */
+export type HubRoutes = (app: FastifyInstance, deps: HubDeps) => Promise<void> | void;
+
+/** Sends a CSV file with a BOM (Excel in Japan opens UTF-8 CSV correctly only with one). */
+export function sendCsv(reply: FastifyReply, fileName: string, csv: string): FastifyReply {
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${fileName}"`)
+    .send(`\uFEFF${csv}`);
+}

@@ -1,0 +1,22 @@
+import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '@hie/platform';
+import { authMigration } from './auth.js';
+import { consentMigration } from './consent.js';
+import { directoryMigration } from './directory.js';
+import { mpiMigration } from './mpi.js';
+
+/**
+ * The hub's migration set, for both engines: one migration per module. Names keep the numbers of the
+ * single set that every unit ran before the split (0001 audit, 0003–0006 hub), so existing stores carry on.
+ */
+export const HUB_MIGRATIONS: Migrations = {
+  ...AUDIT_MIGRATIONS,
+  '0003_hub_directory': directoryMigration,
+  '0004_hub_auth': authMigration,
+  '0005_hub_mpi': mpiMigration,
+  '0006_hub_consent': consentMigration,
+};
+
+/** Brings the hub's store up to date; safe at every start. */
+export function migrateHubStore<DB>(store: Store<DB>): Promise<void> {
+  return migrateToLatest(store, HUB_MIGRATIONS);
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ENGINES } from '../testing/store.js';
+import type { HubPrincipal } from '../http.js';
+import { type HubUnderTest, hubUnderTest, seedFacility, seedUser } from '../testing.js';
+import { mpiRoutes } from './routes.js';
+
+const A = '1.2.392.200284.33.1.1310000001';
+const B = '1.2.392.200284.33.1.1310000002';
+const TOKEN_A = 'feed-token-a-0123456789';
+const TOKEN_B = 'feed-token-b-0123456789';
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+const person = {
+  nameKanji: '渡邊 恵子',
+  nameKana: 'ワタナベ ケイコ',
+  birthDate: '1948-02-03',
+  sex: 'F',
+  postcode: '700-0001',
+  address: '岡山県岡山市北区宿１－２－３',
+  phone: '086-111-2222',
+};
+
+describe.each(TEST_ENGINES)('mpi routes on %s', (engine) => {
+  let hub: HubUnderTest;
+  let office: HubPrincipal;
+  let doctor: HubPrincipal;
+  const feed = (token: string | undefined, identities: unknown[]) =>
+    hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/internal/mpi/feed',
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      payload: { identities },
+    });
+
+  beforeAll(async () => {
+    hub = await hubUnderTest(engine, [mpiRoutes]);
+    await seedFacility(hub.store, { oid: A });
+    await seedFacility(hub.store, { oid: B });
+    for (const [oid, token] of [
+      [A, TOKEN_A],
+      [B, TOKEN_B],
+    ] as const) {
+      await hub.store.db
+        .updateTable('hub_facility')
+        .set({ feed_token_hash: sha256(token) })
+        .where('oid', '=', oid)
+        .execute();
+    }
+    office = await seedUser(hub.store, { facilityOid: A, profession: 'office' });
+    doctor = await seedUser(hub.store, { facilityOid: A, profession: 'doctor' });
+  });
+  afterAll(() => hub.dispose());
+
+  it('accepts a feed only with the facility’s own token and records', async () => {
+    expect((await feed(undefined, [{ facilityOid: A, localId: '1', ...person }])).statusCode).toBe(401);
+    expect((await feed('wrong', [{ facilityOid: A, localId: '1', ...person }])).statusCode).toBe(401);
+    const foreign = await feed(TOKEN_B, [{ facilityOid: A, localId: '1', ...person }]);
+    expect([foreign.statusCode, foreign.json().error.code]).toEqual([403, 'wrong-facility']);
+    const bad = await feed(TOKEN_A, [{ facilityOid: A, localId: '1', birthDate: '3 Feb 1948' }]);
+    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'invalid-request']);
+    const ok = await feed(TOKEN_A, [{ facilityOid: A, localId: '1', ...person }]);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().outcomes[0]).toMatchObject({ facilityOid: A, localId: '1', outcome: 'new' });
+    const linked = await feed(TOKEN_B, [{ facilityOid: B, localId: '9', ...person, nameKanji: '渡辺 惠子' }]);
+    expect(linked.json().outcomes[0]).toMatchObject({
+      outcome: 'auto-link',
+      personId: ok.json().outcomes[0].personId,
+    });
+    const audit = await hub.store.db
+      .selectFrom('audit_event')
+      .select(['type', 'facility_oid'])
+      .where('type', '=', 'mpi')
+      .execute();
+    expect(audit.map((a) => a.facility_oid).sort()).toEqual([A, B]);
+  });
+
+  it('lets only the network office review, link, unlink, merge and search', async () => {
+    for (const url of ['/api/v1/admin/mpi/reviews', '/api/v1/admin/mpi/search?kana=ワタナベ']) {
+      const r = await hub.app.inject({ url, headers: hub.as(doctor) });
+      expect([r.statusCode, r.json().error.code]).toEqual([403, 'office-only']);
+    }
+    const doubtful = await feed(TOKEN_B, [
+      { facilityOid: B, localId: '10', nameKana: 'ワタナベ ケイコ', birthDate: '1948-03-02', sex: 'F' },
+    ]);
+    expect(doubtful.json().outcomes[0].outcome).toBe('review');
+    const list = (
+      await hub.app.inject({ url: '/api/v1/admin/mpi/reviews?status=open', headers: hub.as(office) })
+    ).json();
+    expect(list.total).toBe(1);
+    const id = list.reviews[0].id;
+    const detail = (
+      await hub.app.inject({ url: `/api/v1/admin/mpi/reviews/${id}`, headers: hub.as(office) })
+    ).json();
+    expect(detail.record.local_id).toBe('10');
+    expect(detail.explanation.fields.map((f: { field: string }) => f.field)).toContain('birthDate');
+    const decided = await hub.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/mpi/reviews/${id}/decision`,
+      headers: hub.as(office),
+      payload: { decision: 'not-same' },
+    });
+    expect(decided.statusCode).toBe(200);
+    expect(decided.json().review.status).toBe('rejected');
+    const missing = await hub.app.inject({ url: '/api/v1/admin/mpi/reviews/nope', headers: hub.as(office) });
+    expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'not-found']);
+
+    const search = (
+      await hub.app.inject({ url: '/api/v1/admin/mpi/search?kana=わたなべ', headers: hub.as(office) })
+    ).json();
+    expect(search.total).toBe(2);
+    const [main, other] = [...search.persons].sort(
+      (x: { records: unknown[] }, y: { records: unknown[] }) => y.records.length - x.records.length,
+    );
+    const merged = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/mpi/merge',
+      headers: hub.as(office),
+      payload: { fromPersonId: other.personId, intoPersonId: main.personId, reason: '同一人物と確認' },
+    });
+    expect(merged.json().moved).toEqual([{ facilityOid: B, localId: '10' }]);
+    const unlinked = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/mpi/unlink',
+      headers: hub.as(office),
+      payload: { facilityOid: B, localId: '10' },
+    });
+    expect(unlinked.json().fromPersonId).toBe(main.personId);
+    const relinked = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/mpi/link',
+      headers: hub.as(office),
+      payload: { facilityOid: B, localId: '10', personId: main.personId },
+    });
+    expect(relinked.json().toPersonId).toBe(main.personId);
+    const detailPerson = (
+      await hub.app.inject({ url: `/api/v1/admin/mpi/persons/${main.personId}`, headers: hub.as(office) })
+    ).json();
+    expect(detailPerson.records).toHaveLength(3);
+    expect(detailPerson.history.map((h: { action: string }) => h.action)).toEqual(
+      expect.arrayContaining(['create', 'auto-link', 'merge', 'unlink', 'link']),
+    );
+    const unknown = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/mpi/link',
+      headers: hub.as(office),
+      payload: { facilityOid: B, localId: '10', personId: 'no-such-person' },
+    });
+    expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'not-found']);
+    const empty = await hub.app.inject({ url: '/api/v1/admin/mpi/search', headers: hub.as(office) });
+    expect(empty.statusCode).toBe(400);
+  });
+});

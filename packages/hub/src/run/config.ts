@@ -1,0 +1,101 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { type LoadConfigOptions, loadConfig } from '@hie/platform';
+import { OID_PATTERN } from '@hie/contract';
+import { DEFAULT_HUB_SETTINGS, type HubSettings } from '../http.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.coerce.number().int().min(1);
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+/**
+ * The hub process configuration: one JSON file (`--config`), then HIE_* variables, then the command
+ * line. Defaults suit one hub on one machine; production sets `db` to PostgreSQL and runs behind TLS.
+ */
+export const hubConfigSchema = z.object({
+  /** Folder for the default SQLite store and the signing key. */
+  dataDir: z.string().min(1).default('hie-hub-data'),
+  /** `sqlite:PATH` or `postgres://…`; default `sqlite:<dataDir>/hub.db`. */
+  db: z.string().min(1).optional(),
+  dbSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
+    .optional(),
+  host: z.string().min(1).default('0.0.0.0'),
+  port: port.default(8100),
+  /** The hub's Ed25519 signing key (PKCS#8 PEM); default `<dataDir>/keys/hub-signing.key.pem`, created on first run. */
+  signingKey: z.string().min(1).optional(),
+  issuer: z.string().min(1).default(DEFAULT_HUB_SETTINGS.issuer),
+  oidRoot: z.string().regex(OID_PATTERN, 'not an OID').default(DEFAULT_HUB_SETTINGS.oidRoot),
+  prefecture: z
+    .string()
+    .regex(/^\d{2}$/, 'two digits (JIS X 0401)')
+    .default(DEFAULT_HUB_SETTINGS.prefecture),
+  gatewayTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(60_000)
+    .default(DEFAULT_HUB_SETTINGS.gatewayTimeoutMs),
+  sessionIdleSeconds: seconds.default(DEFAULT_HUB_SETTINGS.sessionIdleSeconds),
+  sessionAbsoluteSeconds: seconds.default(DEFAULT_HUB_SETTINGS.sessionAbsoluteSeconds),
+  breakGlassSeconds: seconds.default(DEFAULT_HUB_SETTINGS.breakGlassSeconds),
+  /** Set false only for a plain-HTTP demo on localhost: browsers drop `Secure` cookies over http. */
+  secureCookies: flag.default(true),
+  tls: z.object({ key: z.string().min(1), cert: z.string().min(1) }).optional(),
+  /** The built web app (packages/web/dist), served at `/`. */
+  webRoot: z.string().min(1).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type HubConfigInput = z.input<typeof hubConfigSchema>;
+
+export interface HubConfig extends Omit<z.output<typeof hubConfigSchema>, 'db' | 'signingKey'> {
+  db: string;
+  signingKey: string;
+}
+
+export const HUB_ENV: Record<string, string> = {
+  HIE_DATA_DIR: 'dataDir',
+  HIE_DB: 'db',
+  HIE_DB_SCHEMA: 'dbSchema',
+  DATABASE_URL: 'db',
+  HIE_HOST: 'host',
+  HIE_PORT: 'port',
+  HIE_SIGNING_KEY: 'signingKey',
+  HIE_ISSUER: 'issuer',
+  HIE_OID_ROOT: 'oidRoot',
+  HIE_SECURE_COOKIES: 'secureCookies',
+  HIE_WEB_ROOT: 'webRoot',
+  HIE_LOG_LEVEL: 'logLevel',
+};
+
+export function loadHubConfig(options: LoadConfigOptions = {}): HubConfig {
+  return completeHubConfig(loadConfig(hubConfigSchema, { envKeys: HUB_ENV, ...options }));
+}
+
+export function completeHubConfig(parsed: z.output<typeof hubConfigSchema>): HubConfig {
+  const dataDir = resolve(parsed.dataDir);
+  const db = parsed.db ?? `sqlite:${join(dataDir, 'hub.db')}`;
+  return {
+    ...parsed,
+    dataDir,
+    db: /^(postgres(ql)?:\/\/|sqlite:|:memory:)/.test(db) ? db : `sqlite:${resolve(db)}`,
+    signingKey: resolve(parsed.signingKey ?? join(dataDir, 'keys', 'hub-signing.key.pem')),
+    ...(parsed.webRoot ? { webRoot: resolve(parsed.webRoot) } : {}),
+    ...(parsed.tls ? { tls: { key: resolve(parsed.tls.key), cert: resolve(parsed.tls.cert) } } : {}),
+  };
+}
+
+export function hubSettingsOf(config: HubConfig): HubSettings {
+  return {
+    issuer: config.issuer,
+    oidRoot: config.oidRoot,
+    prefecture: config.prefecture,
+    gatewayTimeoutMs: config.gatewayTimeoutMs,
+    sessionIdleSeconds: config.sessionIdleSeconds,
+    sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
+    breakGlassSeconds: config.breakGlassSeconds,
+    secureCookies: config.secureCookies,
+  };
+}

@@ -1,0 +1,105 @@
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { openStore, type Store } from '@hie/platform';
+import { migrateHubStore } from '../migrations/index.js';
+import type { Schema } from '../store/schema.js';
+import { importSigningKeyPem, loadOrCreateSigningKey, type SigningKey } from '@hie/platform';
+import { buildHubApp } from '../api/build.js';
+import type { HubDeps } from '../http.js';
+import { leanFetch } from '../viewing/lean-fetch.js';
+import { type HubConfig, hubSettingsOf } from './config.js';
+
+export interface RunningHub {
+  readonly app: FastifyInstance;
+  readonly store: Store<Schema>;
+  readonly deps: HubDeps;
+  /** `http(s)://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The hub's signing key: the configured file, or — when it is the default path and does not exist
+ * yet — a new key created there (first run of a demo or a fresh installation).
+ */
+export async function hubSigningKey(path: string): Promise<{ key: SigningKey; created: boolean }> {
+  try {
+    await access(path);
+    return { key: await importSigningKeyPem(await readFile(path, 'utf8')), created: false };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const name = basename(path).replace(/\.key\.pem$/, '');
+  if (`${name}.key.pem` !== basename(path)) {
+    throw new Error(`${path}: no such key file (a new key is only created at a path ending in .key.pem)`);
+  }
+  return loadOrCreateSigningKey(dirname(path), name);
+}
+
+/** Starts the hub: store (opened and migrated), signing key, API, listening. */
+export async function startHub(config: HubConfig, options: { logger?: boolean } = {}): Promise<RunningHub> {
+  if (config.db.startsWith('sqlite:'))
+    await mkdir(dirname(config.db.slice('sqlite:'.length)), { recursive: true });
+  const store = await openStore<Schema>(config.db, config.dbSchema ? { schema: config.dbSchema } : {});
+  try {
+    await migrateHubStore(store);
+    const { key, created } = await hubSigningKey(config.signingKey);
+    const deps: HubDeps = {
+      store,
+      settings: hubSettingsOf(config),
+      signingKey: key,
+      now: () => new Date(),
+      // Keep-alive HTTP client for the gateway fan-out: Node's fetch costs twice the CPU per timeline.
+      fetch: leanFetch(),
+    };
+    const app = await buildHubApp(deps, {
+      logger: options.logger ?? true,
+      ...(config.webRoot ? { webRoot: config.webRoot } : {}),
+    });
+    app.log.level = config.logLevel;
+    if (created)
+      app.log.warn(
+        { key: config.signingKey },
+        'created a new hub signing key: give its .pub.pem to every gateway',
+      );
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    let stopping: Promise<void> | undefined;
+    return {
+      app,
+      store,
+      deps,
+      url: `${config.tls ? 'https' : 'http'}://${shownHost}:${port}`,
+      port,
+      stop() {
+        stopping ??= (async () => {
+          await app.close();
+          await store.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Runs until SIGINT / SIGTERM, then stops gracefully; a second signal exits at once. */
+export async function runHubUntilSignal(config: HubConfig): Promise<void> {
+  const hub = await startHub(config);
+  hub.app.log.info({ url: hub.url, db: hub.store.location }, 'hub running');
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      hub.app.log.info({ signal }, 'signal received');
+      process.once(signal, () => process.exit(130));
+      hub.stop().then(resolve, () => resolve());
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,8 @@
+import type { AuditSchema } from '@hie/platform';
+import type { HubAuthSchema } from './auth-tables.js';
+import type { HubConsentSchema } from './consent-tables.js';
+import type { HubDirectorySchema } from './directory-tables.js';
+import type { HubMpiSchema } from './mpi-tables.js';
+
+/** Every table of the hub's store: its modules' and the audit chain's. */
+export interface Schema extends AuditSchema, HubDirectorySchema, HubAuthSchema, HubMpiSchema, HubConsentSchema {}

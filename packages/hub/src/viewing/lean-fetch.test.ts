@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useSampleProjection } from '@hie/gateway/testing';
+import { type HubUnderTest, hubUnderTest, seedUser } from '../testing.js';
+import { type GatewaySource, queryGateways } from './gateway-client.js';
+import { leanFetch } from './lean-fetch.js';
+import { type RunningGateway, startGateway, startHungServer, stopGateway } from './testing.js';
+
+const rows = useSampleProjection();
+const PATIENT = '0003113659';
+
+// The HTTP client is what is under test here, not a store: one engine is enough.
+describe('leanFetch as the hub’s gateway client', () => {
+  let hub: HubUnderTest;
+  let gateway: RunningGateway;
+  let hung: Awaited<ReturnType<typeof startHungServer>>;
+  const lean = leanFetch();
+
+  beforeAll(async () => {
+    hub = await hubUnderTest('sqlite', [], { settings: { gatewayTimeoutMs: 800 }, fetch: lean });
+    gateway = await startGateway('sqlite', hub.deps, {
+      oid: '1.2.392.200284.33.3311110001',
+      name: '岡山大学病院',
+      rows,
+      categories: ['prescription', 'lab-result'],
+    });
+    hung = await startHungServer();
+  });
+  afterAll(async () => {
+    await Promise.all([stopGateway(gateway), hung.close()]);
+    await hub.dispose();
+  });
+
+  it('answers exactly what global fetch answers, and reports hung and refusing gateways the same way', async () => {
+    const principal = await seedUser(hub.store, {
+      facilityOid: '1.2.392.200284.33.3311610020',
+      profession: 'doctor',
+    });
+    const sources: GatewaySource[] = [
+      {
+        facilityOid: gateway.oid,
+        facilityName: gateway.name,
+        localId: PATIENT,
+        gatewayUrl: gateway.url,
+        categories: ['prescription', 'lab-result'],
+      },
+      {
+        facilityOid: '1.2.3.4',
+        facilityName: '応答なし',
+        localId: 'x',
+        gatewayUrl: hung.url,
+        categories: ['prescription'],
+      },
+      {
+        facilityOid: '1.2.3.5',
+        facilityName: '閉院',
+        localId: 'y',
+        gatewayUrl: 'http://127.0.0.1:1',
+        categories: ['prescription'],
+      },
+    ];
+    const viaLean = await queryGateways(hub.deps, principal, sources, 'TREAT', {}, { pageSize: 60 });
+    const viaFetch = await queryGateways(
+      { ...hub.deps, fetch },
+      principal,
+      sources,
+      'TREAT',
+      {},
+      { pageSize: 60 },
+    );
+    expect(viaLean.entries.map((e) => e.resource)).toEqual(viaFetch.entries.map((e) => e.resource));
+    expect(viaLean.entries.length).toBe(
+      rows.filter((r) => r.patient_id === PATIENT && ['prescription', 'lab-result'].includes(r.category))
+        .length,
+    );
+    expect(viaLean.sources.map((s) => s.status)).toEqual(['ok', 'timeout', 'error']);
+    expect(viaFetch.sources.map((s) => s.status)).toEqual(['ok', 'timeout', 'error']);
+
+    // A refusal keeps its status and OperationOutcome.
+    const refused = await lean(`${gateway.url}/fhir/Patient/${PATIENT}.ADT-00/$everything`, {
+      headers: { authorization: 'Bearer not.a.token' },
+    });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
+  });
+});

@@ -1,0 +1,5 @@
+export { type AppendedEvent, appendAudit } from './chain.js';
+export { AUDIT_MIGRATIONS, GENESIS_HASH } from './migration.js';
+export { type AuditAgent, type AuditPatient, type AuditRecord, canonicalJson, patientKey } from './record.js';
+export { type AuditEventTable, type AuditHeadTable, type AuditSchema, auditStore } from './schema.js';
+export { type AuditProblem, type AuditProblemKind, type AuditVerification, verifyAudit } from './verify.js';

@@ -1,0 +1,2 @@
+// Test support for every package's tests (not built, not published).
+export * from './store/testing.js';

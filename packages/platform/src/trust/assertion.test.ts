@@ -1,0 +1,159 @@
+import { KeyObject, sign } from 'node:crypto';
+import { CompactSign, compactVerify } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AssertionClaims } from '@hie/contract';
+import {
+  type NonceLedger,
+  signAssertion,
+  type VerifyOptions,
+  verifyAssertion,
+} from './assertion.js';
+import { generateSigningKey, type HubKeys, hubKeyFrom, type SigningKey } from './keys.js';
+
+const GATEWAY = '1.2.392.200284.33.3319800011';
+const HUB = 'urn:hie:hub:okayama';
+const NOW = 1_790_000_000;
+
+const claims: AssertionClaims = {
+  issuer: HUB,
+  audience: GATEWAY,
+  userId: 'dr-tanaka',
+  profession: 'doctor',
+  facilityOid: '1.2.392.200284.33.3311610020',
+  patientId: '9999013',
+  purposeOfUse: 'TREAT',
+  categories: ['lab-result', 'prescription'],
+};
+
+/** An in-memory ledger, to test the replay rule apart from the store. */
+const memoryLedger = (): NonceLedger => {
+  const seen = new Set<string>();
+  return {
+    async claim(nonce) {
+      if (seen.has(nonce)) return false;
+      seen.add(nonce);
+      return true;
+    },
+  };
+};
+
+let hub: SigningKey;
+let stranger: SigningKey;
+let keys: HubKeys;
+const options = (extra: Partial<VerifyOptions> = {}): VerifyOptions => ({
+  audience: GATEWAY,
+  now: NOW,
+  ...extra,
+});
+
+beforeAll(async () => {
+  hub = await generateSigningKey();
+  stranger = await generateSigningKey();
+  keys = [hubKeyFrom(hub, HUB)];
+});
+
+const reasonOf = async (token: string | undefined, extra: Partial<VerifyOptions> = {}) => {
+  const result = await verifyAssertion(token, keys, options(extra));
+  return result.ok ? 'ok' : result.reason;
+};
+
+describe('signed access assertions', () => {
+  it('round-trips every claim', async () => {
+    const token = await signAssertion(hub, claims, { now: NOW, nonce: 'nonce-000001' });
+    const result = await verifyAssertion(token, keys, options());
+    expect(result).toEqual({
+      ok: true,
+      assertion: { ...claims, issuedAt: NOW, expiresAt: NOW + 120, nonce: 'nonce-000001' },
+    });
+  });
+
+  it('produces standard JWS that jose itself verifies', async () => {
+    const token = await signAssertion(hub, claims, { now: NOW });
+    const { payload, protectedHeader } = await compactVerify(token, hub.publicKey);
+    expect(protectedHeader).toEqual({ alg: 'EdDSA', typ: 'hie-access+jwt', kid: hub.kid });
+    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ sub: 'dr-tanaka', aud: GATEWAY });
+  });
+
+  it('refuses a missing or malformed token', async () => {
+    expect(await reasonOf(undefined)).toBe('missing');
+    expect(await reasonOf('')).toBe('missing');
+    expect(await reasonOf('not a token')).toBe('malformed');
+    expect(await reasonOf('a.b')).toBe('malformed');
+    const token = await signAssertion(hub, claims, { now: NOW });
+    const [, payload, signature] = token.split('.');
+    expect(await reasonOf(`eyJub3QiOiJqc29uIg.${payload}.${signature}`)).toBe('malformed');
+  });
+
+  it('refuses another algorithm or type, even with a valid signature over it', async () => {
+    const body = new TextEncoder().encode('{}');
+    const wrongType = await new CompactSign(body)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: hub.kid })
+      .sign(hub.privateKey);
+    expect(await reasonOf(wrongType)).toBe('malformed');
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'hie-access+jwt', kid: hub.kid })).toString(
+      'base64url',
+    );
+    expect(await reasonOf(`${header}.${Buffer.from('{}').toString('base64url')}.AAAA`)).toBe('malformed');
+    // A validly signed token that asks for a JWS extension we do not implement.
+    const validClaims = (await signAssertion(hub, claims, { now: NOW })).split('.')[1]!;
+    const critHeader = Buffer.from(
+      JSON.stringify({ alg: 'EdDSA', typ: 'hie-access+jwt', kid: hub.kid, crit: ['urn:x'], 'urn:x': 1 }),
+    ).toString('base64url');
+    const input = `${critHeader}.${validClaims}`;
+    const signature = sign(null, Buffer.from(input), KeyObject.from(hub.privateKey)).toString('base64url');
+    expect(await reasonOf(`${input}.${signature}`)).toBe('malformed');
+  });
+
+  it('refuses a tampered payload and a signature by an untrusted key', async () => {
+    const token = await signAssertion(hub, claims, { now: NOW });
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claimsJson = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const widened = Buffer.from(JSON.stringify({ ...claimsJson, categories: ['diagnosis'] })).toString(
+      'base64url',
+    );
+    expect(await reasonOf(`${header}.${widened}.${signature}`)).toBe('bad-signature');
+    expect(await reasonOf(await signAssertion(stranger, claims, { now: NOW }))).toBe('unknown-key');
+    // A stranger's key that claims the hub's kid: the signature cannot match.
+    const impostor = { ...stranger, kid: hub.kid };
+    expect(await reasonOf(await signAssertion(impostor, claims, { now: NOW }))).toBe('bad-signature');
+  });
+
+  it('refuses an issuer that does not own the key', async () => {
+    expect(await reasonOf(await signAssertion(hub, { ...claims, issuer: 'urn:other' }, { now: NOW }))).toBe(
+      'wrong-issuer',
+    );
+  });
+
+  it('refuses an assertion meant for another gateway', async () => {
+    const token = await signAssertion(
+      hub,
+      { ...claims, audience: '1.2.392.200284.33.3311610020' },
+      { now: NOW },
+    );
+    expect(await reasonOf(token)).toBe('wrong-audience');
+  });
+
+  it('enforces expiry, issue time and the longest lifetime, with a clock skew allowance', async () => {
+    const token = await signAssertion(hub, { ...claims, expiresAt: NOW + 60 }, { now: NOW });
+    expect(await reasonOf(token, { now: NOW + 60 + 29 })).toBe('ok');
+    expect(await reasonOf(token, { now: NOW + 60 + 30 })).toBe('expired');
+    expect(await reasonOf(token, { now: NOW - 29 })).toBe('ok');
+    expect(await reasonOf(token, { now: NOW - 31 })).toBe('not-yet-valid');
+    const longLived = await signAssertion(hub, { ...claims, expiresAt: NOW + 301 }, { now: NOW });
+    expect(await reasonOf(longLived)).toBe('lifetime-too-long');
+    expect(await reasonOf(longLived, { maxLifetimeSeconds: 600 })).toBe('ok');
+  });
+
+  it('refuses a replay, and a failed check does not use up the nonce', async () => {
+    const nonces = memoryLedger();
+    const token = await signAssertion(hub, claims, { now: NOW });
+    expect(await reasonOf(token, { nonces, audience: 'elsewhere' })).toBe('wrong-audience');
+    expect(await reasonOf(token, { nonces })).toBe('ok');
+    expect(await reasonOf(token, { nonces })).toBe('replayed');
+  });
+
+  it('refuses claims of the wrong shape', async () => {
+    const token = await signAssertion(hub, { ...claims, userId: '' }, { now: NOW });
+    expect(await reasonOf(token)).toBe('malformed');
+  });
+});

@@ -1,0 +1,19 @@
+// Signed-assertion trust shared by hub (signs) and gateways (verify): Ed25519 compact JWS. The claims
+// and their checks are the contract's (@hie/contract).
+export { type NonceLedger, signAssertion, type VerifyOptions, verifyAssertion } from './assertion.js';
+export {
+  ASSERTION_ALGORITHM,
+  exportPrivateKeyPem,
+  exportPublicJwk,
+  exportPublicKeyPem,
+  generateSigningKey,
+  type HubKey,
+  type HubKeys,
+  hubKeyFrom,
+  importHubKeyJwk,
+  importHubKeyPem,
+  importSigningKeyPem,
+  keyId,
+  loadOrCreateSigningKey,
+  type SigningKey,
+} from './keys.js';
