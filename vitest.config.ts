@@ -14,7 +14,10 @@ export default defineConfig({
         find: new RegExp(`^@hie/${name}/testing$`),
         replacement: src(`${name}/src/testing.ts`),
       })),
-      ...PACKAGES.map((name) => ({ find: new RegExp(`^@hie/${name}$`), replacement: src(`${name}/src/index.ts`) })),
+      ...PACKAGES.map((name) => ({
+        find: new RegExp(`^@hie/${name}$`),
+        replacement: src(`${name}/src/index.ts`),
+      })),
     ],
   },
   test: {

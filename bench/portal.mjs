@@ -68,7 +68,10 @@ async function main() {
   for (let g = 0; g < GATEWAYS; g++) {
     const file = join(dataDir, `gw${g}-${patients}x${perPatient}.db`);
     if (!existsSync(file))
-      await buildGatewayStore(file, g, patients, perPatient, { openStore, migrateToLatest: migrateGatewayStore });
+      await buildGatewayStore(file, g, patients, perPatient, {
+        openStore,
+        migrateToLatest: migrateGatewayStore,
+      });
   }
   console.log(`gateway stores ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const hubKey = await generateSigningKey();

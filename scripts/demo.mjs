@@ -18,7 +18,10 @@ const hubPort = Number(process.env.DEMO_HUB_PORT ?? 8100);
 const serve = !process.argv.includes('--no-serve');
 const webRoot = join(root, 'packages/web/dist');
 
-if (!existsSync(join(root, 'packages/demo/dist/index.js')) || !existsSync(join(root, 'packages/cli/dist/main.js'))) {
+if (
+  !existsSync(join(root, 'packages/demo/dist/index.js')) ||
+  !existsSync(join(root, 'packages/cli/dist/main.js'))
+) {
   spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 if (serve && !existsSync(join(webRoot, 'index.html')) && existsSync(join(root, 'packages/web/src'))) {

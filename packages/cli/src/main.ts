@@ -7,6 +7,7 @@ import { registerHubCommands } from './commands/hub.js';
 import { registerSsmix2Commands } from './commands/ssmix2.js';
 import { registerTotpCommand } from './commands/totp.js';
 import { EXIT } from './exit.js';
+import { UsageError } from './usage-error.js';
 
 /** Builds the `hie` command tree. Each domain registers its own subcommands. */
 export function buildProgram(): Command {
@@ -52,6 +53,3 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.findings;
   }
 }
-
-/** Thrown by a command for a bad argument or option (exit code 2). */
-export class UsageError extends Error {}

@@ -16,7 +16,10 @@ export type ContractCheck =
  * Whether a peer speaking `theirs` can be understood. A peer that sends no version is taken as the
  * first release of this contract (it predates the header), and is understood.
  */
-export function checkContractVersion(theirs: string | null | undefined, ours = CONTRACT_VERSION): ContractCheck {
+export function checkContractVersion(
+  theirs: string | null | undefined,
+  ours = CONTRACT_VERSION,
+): ContractCheck {
   if (theirs === null || theirs === undefined || theirs === '') return { ok: true, version: null };
   const match = /^(\d+)\.(\d+)$/.exec(theirs.trim());
   if (!match) {

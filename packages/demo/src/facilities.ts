@@ -1,5 +1,4 @@
-import type { FacilityType } from '@hie/contract';
-import type { Profession } from '@hie/contract';
+import type { FacilityType, Profession } from '@hie/contract';
 
 /**
  * The demo network: three disclosing hospitals from the seed's list (real names and institution

@@ -1,4 +1,7 @@
 // The whole network on one machine (npm start, the browser tests, bench/web): hub + gateways + demo data.
+
+// The demo's logins carry TOTP secrets: their current code, for scripts and browser tests.
+export { totpNow } from '@hie/hub';
 export {
   DEMO_FACILITIES,
   DEMO_PASSWORD,
@@ -15,5 +18,3 @@ export {
 } from './network.js';
 export type { DemoSeedResult } from './seed.js';
 export { findShowcase, HBA1C_JLAC10, type Showcase, type ShowcasePatient } from './showcase.js';
-// The demo's logins carry TOTP secrets: their current code, for scripts and browser tests.
-export { totpNow } from '@hie/hub';

@@ -1,7 +1,6 @@
 import { CATEGORIES } from '@hie/contract';
-import { registerConsent } from '@hie/hub';
 import type { HubDeps, HubPrincipal } from '@hie/hub';
-import { setDisclosure } from '@hie/hub';
+import { registerConsent, setDisclosure } from '@hie/hub';
 import { consentPlanFor, DEMO_FACILITIES, DEMO_USERS } from './facilities.js';
 import type { TruthEntry } from './seed.js';
 

@@ -1,8 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { enrolTotp, setPassword } from '@hie/hub';
-import { createFacility, issueFeedToken, updateFacility } from '@hie/hub';
-import { createUser, findUserByLoginId } from '@hie/hub';
 import type { HubDeps } from '@hie/hub';
+import {
+  createFacility,
+  createUser,
+  enrolTotp,
+  findUserByLoginId,
+  issueFeedToken,
+  setPassword,
+  updateFacility,
+} from '@hie/hub';
 import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from './facilities.js';
 import { seedDemoPolicy } from './seed-consents.js';
 

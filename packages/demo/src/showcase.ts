@@ -1,6 +1,6 @@
-import type { Store } from '@hie/platform';
 import type { Schema as GatewaySchema } from '@hie/gateway';
 import type { Schema as HubSchema } from '@hie/hub';
+import type { Store } from '@hie/platform';
 
 /** JLAC10 of HbA1c (NGSP) as the generator writes it. */
 export const HBA1C_JLAC10 = '3D046000001906202';

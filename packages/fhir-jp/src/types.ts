@@ -1,7 +1,6 @@
-import type { Resource } from '@medplum/fhirtypes';
-
 // Disclosure categories are the contract's: every unit and the web app use the same list.
 import type { Category } from '@hie/contract';
+import type { Resource } from '@medplum/fhirtypes';
 
 export { CATEGORIES, type Category } from '@hie/contract';
 

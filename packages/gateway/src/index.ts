@@ -2,6 +2,6 @@
 export * from './api/index.js';
 export { StoreNonceLedger } from './api/nonce-ledger.js';
 export { kanaKey, recordKey, StorageWatcher, type StorageWatcherOptions } from './ingest/index.js';
-export { GATEWAY_MIGRATIONS, migrateGatewayStore } from './store/migrations.js';
 export * from './run/index.js';
+export { GATEWAY_MIGRATIONS, migrateGatewayStore } from './store/migrations.js';
 export type * from './store/schema.js';

@@ -1,9 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Store } from '@hie/platform';
-import type { Schema } from './store/schema.js';
-import type { SigningKey } from '@hie/platform';
 import type { Profession } from '@hie/contract';
+import type { SigningKey, Store } from '@hie/platform';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MpiSettings } from './settings/mpi-settings.js';
+import type { Schema } from './store/schema.js';
 
 /**
  * What every hub route module receives. One object, built once by the hub's app (hub/api/app.ts).

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import type { Engine } from '@hie/platform';
-import { createTestStore, type TestStore } from './testing/store.js';
 import { generateSigningKey } from '@hie/platform';
+import type { FastifyInstance } from 'fastify';
 import { createHubApp } from './api/app.js';
 import { newConsentRow } from './consent/registry.js';
 import {
@@ -13,6 +12,7 @@ import {
   type HubSettings,
 } from './http.js';
 import { recordColumns } from './mpi/records.js';
+import { createTestStore, type TestStore } from './testing/store.js';
 
 /**
  * Test support for hub route modules: a real store (SQLite or PostgreSQL), the real app shell, and a

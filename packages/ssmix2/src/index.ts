@@ -9,13 +9,6 @@ export {
   type Severity,
   statusOf,
 } from './check/findings.js';
-export {
-  type StatusCounts,
-  type ValidateOptions,
-  type ValidationReport,
-  type ValidationSummary,
-  validateStorage,
-} from './check/validate.js';
 export * from './generate/index.js';
 export {
   type ConditionFlag,
@@ -71,16 +64,6 @@ export {
   type TransactionLogRead,
   type TransactionRecord,
 } from './scan/transaction-log.js';
-export {
-  compareWalkOrder,
-  type WalkedFile,
-  type WalkItem,
-  type WalkOptions,
-  type WalkProblem,
-  type WalkSubtree,
-  walkStorage,
-  walkSubtree,
-} from './scan/walk.js';
 export { type StorageWatch, type WatchOptions, watchStorage } from './scan/watch.js';
 export {
   groupByKey,
@@ -102,6 +85,16 @@ export {
   mainDocument,
   parseExtendedDataType,
 } from './storage/extended.js';
+export {
+  compareWalkOrder,
+  type WalkedFile,
+  type WalkItem,
+  type WalkOptions,
+  type WalkProblem,
+  type WalkSubtree,
+  walkStorage,
+  walkSubtree,
+} from './storage/walk.js';
 export {
   type StorageEntry,
   StorageEntryError,
@@ -130,3 +123,10 @@ export {
   SEGMENT_ORDER,
   type SegmentOrderResult,
 } from './types/segment-order.js';
+export {
+  type StatusCounts,
+  type ValidateOptions,
+  type ValidationReport,
+  type ValidationSummary,
+  validateStorage,
+} from './validate/validate.js';

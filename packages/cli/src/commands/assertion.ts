@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { importSigningKeyPem, signAssertion } from '@hie/platform';
 import type { Command } from 'commander';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 
 interface SignFlags {
   key: string;

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestStore, TEST_DATABASE_URL, TEST_ENGINES, type TestStore } from '@hie/hub/testing';
 import { type AuditRecord, appendAudit } from '@hie/platform';
 import { Command, CommanderError } from 'commander';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestStore, TEST_DATABASE_URL, TEST_ENGINES, type TestStore } from '@hie/hub/testing';
 import { EXIT } from '../exit.js';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 import { registerAuditCommands } from './audit.js';
 
 // In-process: the command is registered on a fresh program (main.ts wires it into `hie`), and its exit

@@ -1,9 +1,19 @@
 import { existsSync } from 'node:fs';
-import { type AuditFilter, auditEntry, auditRange, countAuditEvents, eachAuditEvent, lastAuditSeq, loadHubConfig, type Schema, toAuditEvent } from '@hie/hub';
+import {
+  type AuditFilter,
+  auditEntry,
+  auditRange,
+  countAuditEvents,
+  eachAuditEvent,
+  lastAuditSeq,
+  loadHubConfig,
+  type Schema,
+  toAuditEvent,
+} from '@hie/hub';
 import { type AuditVerification, ConfigError, openStore, type Store, verifyAudit } from '@hie/platform';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 import { hubStoreOptions } from './hub.js';
 
 interface StoreFlags {

@@ -1,7 +1,13 @@
-import { type FeedRunResult, type GatewayConfig, IdentityFeeder, rememberedFacility, storedFeedState } from '@hie/gateway';
+import {
+  type FeedRunResult,
+  type GatewayConfig,
+  IdentityFeeder,
+  rememberedFacility,
+  storedFeedState,
+} from '@hie/gateway';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 import { type GatewayFlags, gatewayConfigFrom, openGatewayStore } from './gateway-options.js';
 
 interface FeedFlags extends GatewayFlags {

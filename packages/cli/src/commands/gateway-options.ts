@@ -1,9 +1,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type GatewayConfig, loadGatewayConfig, loadGatewayStoreLocation, migrateGatewayStore, type Schema } from '@hie/gateway';
+import {
+  type GatewayConfig,
+  loadGatewayConfig,
+  loadGatewayStoreLocation,
+  migrateGatewayStore,
+  type Schema,
+} from '@hie/gateway';
 import { ConfigError, openStore, type Store } from '@hie/platform';
 import type { Command } from 'commander';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 import { storageRoots } from './ssmix2-args.js';
 
 /** Options shared by `hie gateway` and `hie gateway reindex` (all optional: the config file may say them). */

@@ -1,9 +1,15 @@
 import { existsSync } from 'node:fs';
-import { type GatewayConfig, type GatewayFacility, GatewayIngest, type IngestReport, rememberedFacility } from '@hie/gateway';
+import {
+  type GatewayConfig,
+  type GatewayFacility,
+  GatewayIngest,
+  type IngestReport,
+  rememberedFacility,
+} from '@hie/gateway';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
-import { UsageError } from '../main.js';
 import { startProgress } from '../progress.js';
+import { UsageError } from '../usage-error.js';
 import {
   type GatewayFlags,
   gatewayConfigFrom,

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { parseHl7 } from '@hie/hl7v2';
 import { type MllpReply, sendMllp } from '@hie/gateway';
+import { parseHl7 } from '@hie/hl7v2';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 import { portOption } from './gateway-options.js';
 import { countOption } from './ssmix2-args.js';
 

@@ -11,7 +11,7 @@ import {
 } from '@hie/hl7v2';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 
 /** `hie hl7 …`: read HL7 v2 messages (JAHIS / SS-MIX2). */
 export function registerHl7Commands(program: Command): void {

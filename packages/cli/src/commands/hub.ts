@@ -1,8 +1,18 @@
-import { createFacility, createUser, type HubConfig, HubError, hubSettingsOf, loadHubConfig, migrateHubStore, runHubUntilSignal, type Schema } from '@hie/hub';
-import { ConfigError, openStore, type Store } from '@hie/platform';
+import {
+  createFacility,
+  createUser,
+  type HubConfig,
+  HubError,
+  hubSettingsOf,
+  loadHubConfig,
+  migrateHubStore,
+  runHubUntilSignal,
+  type Schema,
+} from '@hie/hub';
+import { ConfigError, openStore } from '@hie/platform';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 import { portOption } from './gateway-options.js';
 
 export interface HubFlags {

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 
 /** Storage roots named on the command line: each must be an existing folder (else exit 2). */
 export function storageRoots(dirs: readonly string[]): string[] {

@@ -1,8 +1,8 @@
 import { DEFAULT_END_DATE, GenerateOptionsError, type GenerateSummary, generateStorage } from '@hie/ssmix2';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
-import { UsageError } from '../main.js';
 import { startProgress } from '../progress.js';
+import { UsageError } from '../usage-error.js';
 
 interface GenerateFlags {
   patients: string;

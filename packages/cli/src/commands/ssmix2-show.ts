@@ -3,7 +3,7 @@ import { basename, dirname, resolve, sep } from 'node:path';
 import { checkFile, DATA_TYPES, parseFileName } from '@hie/ssmix2';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 
 /** `hie ssmix2 show FILE [--json]`: one stored file: its name's fields, data type and findings. */
 export function registerShowCommand(ssmix2: Command): void {

@@ -1,7 +1,7 @@
 import { totpNow } from '@hie/hub';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
-import { UsageError } from '../main.js';
+import { UsageError } from '../usage-error.js';
 
 const BASE32 = /^[A-Z2-7]+=*$/;
 

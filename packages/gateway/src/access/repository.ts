@@ -1,6 +1,6 @@
-import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Store } from '@hie/platform';
 import { QueryTemplates } from '@hie/platform';
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Schema } from '../store/schema.js';
 import { type AccessRule, type GatewayAccess, rowAllowed, ruleOf, whereAllowed } from './rule.js';
 

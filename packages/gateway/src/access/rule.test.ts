@@ -1,9 +1,9 @@
+import type { AccessAssertion } from '@hie/contract';
 import { CATEGORIES } from '@hie/contract';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GwResourceTable } from '../store/schema.js';
 import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
-import type { AccessAssertion } from '@hie/contract';
 import { checkDisclosure, DisclosureRegistry } from './disclosure.js';
 import { decideAccess, rowAllowed, ruleOf, whereAllowed } from './rule.js';
 

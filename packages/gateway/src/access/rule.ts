@@ -1,6 +1,6 @@
+import type { AccessAssertion } from '@hie/contract';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Schema } from '../store/schema.js';
-import type { AccessAssertion } from '@hie/contract';
 import type { DisclosureSettings } from './disclosure.js';
 
 /**

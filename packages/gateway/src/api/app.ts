@@ -1,17 +1,16 @@
+import type { HubKeys, Store } from '@hie/platform';
 import { httpsServerOptions, installContractHeader, type MutualTlsOptions } from '@hie/platform';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
-import type { HubKeys } from '@hie/platform';
-import { StoreNonceLedger } from './nonce-ledger.js';
 import { checkDisclosure, DisclosureRegistry, type DisclosureSettings } from '../access/index.js';
 import type { GatewayFacility } from '../ingest/types.js';
+import type { Schema } from '../store/schema.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { AuditQueue } from './audit-queue.js';
 import { auditRefusal } from './audit-record.js';
 import type { GatewayContext } from './context.js';
 import { registerFhirRoutes } from './fhir-routes.js';
 import { GatewayMetrics } from './metrics.js';
+import { StoreNonceLedger } from './nonce-ledger.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { FHIR_JSON, GatewayError, operationOutcome } from './outcome.js';
 

@@ -1,5 +1,5 @@
-import { type AuditRecord, appendAudit } from '@hie/platform';
 import type { Store } from '@hie/platform';
+import { type AuditRecord, appendAudit } from '@hie/platform';
 import type { Schema } from '../store/schema.js';
 
 interface Waiting {

@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import type { AuditRecord } from '@hie/platform';
+import type { FastifyRequest } from 'fastify';
 import type { GatewayContext, RequestAudit } from './context.js';
 import type { GatewayError } from './outcome.js';
 

@@ -1,6 +1,6 @@
 import { CATEGORIES } from '@hie/contract';
-import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '@hie/platform';
+import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../testing/store.js';
 import {
   type BundleJson,

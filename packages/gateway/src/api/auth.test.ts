@@ -1,6 +1,6 @@
+import { generateSigningKey, signAssertion } from '@hie/platform';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../testing/store.js';
-import { generateSigningKey, signAssertion } from '@hie/platform';
 import {
   type BundleJson,
   errorCode,

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { patientResourceId } from '@hie/fhir-jp';
-import type { FastifyRequest } from 'fastify';
 import { verifyAssertion } from '@hie/platform';
+import type { FastifyRequest } from 'fastify';
 import { decideAccess, type GatewayAccess, GatewayRepository } from '../access/index.js';
 import type { GatewayContext, RequestAudit } from './context.js';
 import { GatewayError } from './outcome.js';

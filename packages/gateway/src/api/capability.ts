@@ -3,7 +3,6 @@ import type { GatewayFacility } from '../ingest/types.js';
 
 export { SERVED_TYPES };
 
-
 const searchParams = [
   {
     name: 'patient',

@@ -1,11 +1,9 @@
-import type { FastifyRequest } from 'fastify';
-import type { AuditRecord } from '@hie/platform';
-import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
-import type { HubKeys, NonceLedger } from '@hie/platform';
 import type { AccessAssertion } from '@hie/contract';
+import type { AuditRecord, HubKeys, NonceLedger, Store } from '@hie/platform';
+import type { FastifyRequest } from 'fastify';
 import type { DisclosureRegistry } from '../access/index.js';
 import type { GatewayFacility } from '../ingest/types.js';
+import type { Schema } from '../store/schema.js';
 import type { AuditQueue } from './audit-queue.js';
 import type { GatewayMetrics } from './metrics.js';
 import { GatewayError } from './outcome.js';

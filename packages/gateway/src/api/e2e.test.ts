@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSigningKey, hubKeyFrom, signAssertion } from '@hie/platform';
 import { generateStorage } from '@hie/ssmix2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
-import { generateSigningKey, hubKeyFrom, signAssertion } from '@hie/platform';
 import { GatewayIngest } from '../ingest/index.js';
+import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
 import { buildGatewayApp } from './app.js';
 import type { BundleJson } from './test-kit.js';
 import { TEST_FACILITY } from './testing.js';

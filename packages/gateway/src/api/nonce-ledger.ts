@@ -1,7 +1,6 @@
-import type { Store } from '@hie/platform';
+import type { NonceLedger, Store } from '@hie/platform';
 import { QueryTemplates } from '@hie/platform';
 import type { Schema } from '../store/schema.js';
-import type { NonceLedger } from '@hie/platform';
 
 interface PendingClaim {
   nonce: string;

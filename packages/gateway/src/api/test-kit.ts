@@ -3,21 +3,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AssertionClaims } from '@hie/contract';
+import type { Engine } from '@hie/platform';
+import { generateSigningKey, hubKeyFrom, type SigningKey, signAssertion } from '@hie/platform';
 import { generateStorage } from '@hie/ssmix2';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import type { Engine } from '@hie/platform';
 import type { GwResourceTable } from '../store/schema.js';
 import { createTestStore, type TestStore } from '../testing/store.js';
-import { generateSigningKey, hubKeyFrom, type SigningKey, signAssertion } from '@hie/platform';
-import { type AssertionClaims } from '@hie/contract';
 import { buildGatewayApp, type GatewayAppDeps } from './app.js';
 import { insertProjection, projectionRows, TEST_FACILITY } from './testing.js';
 
 export const HUB = 'urn:hie:hub:test';
-export const NHO_ROOT = fileURLToPath(
-  new URL('../../../../../shared/samples/ssmix2/nho', import.meta.url),
-);
+export const NHO_ROOT = fileURLToPath(new URL('../../../../../shared/samples/ssmix2/nho', import.meta.url));
 export const NHO_PATIENT = '9999013';
 
 /** The NHO samples plus a small generated storage (several patients, every data type), mapped once. */

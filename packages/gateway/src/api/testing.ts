@@ -4,10 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { mapMessage } from '@hie/fhir-jp';
 import { parseHl7 } from '@hie/hl7v2';
-import { parseFileName } from '@hie/ssmix2';
 import type { Store } from '@hie/platform';
-import type { GwResourceTable, Schema } from '../store/schema.js';
+import { parseFileName } from '@hie/ssmix2';
 import type { GatewayFacility } from '../ingest/types.js';
+import type { GwResourceTable, Schema } from '../store/schema.js';
 
 export const TEST_FACILITY: GatewayFacility = {
   institutionCode: '3319800011',

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
 import { GatewayIngest } from '../ingest/index.js';
 import { FACILITY } from '../ingest/testing/fixtures.js';
 import { generatedStorage } from '../ingest/testing/generated.js';
+import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
 import { readCheckpoint } from './checkpoint.js';
 import { type FeederOptions, type FeedLog, IdentityFeeder } from './feeder.js';
 import { type HubStandIn, startHubStandIn, TEST_FEED_TOKEN, writeAdt } from './testing.js';

@@ -4,8 +4,8 @@
 // there and gets redone.
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseFileName, resolveKey, type Ssmix2FileName } from '@hie/ssmix2';
 import type { Engine } from '@hie/platform';
+import { parseFileName, resolveKey, type Ssmix2FileName } from '@hie/ssmix2';
 import type { GwFileTable, GwResourceTable } from '../store/schema.js';
 import { type DecodedFile, decodeFile, type MapFacility, type PatientFields } from './decode.js';
 import { recordKey } from './record-key.js';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { generateStorage, listExtendedStorage } from '@hie/ssmix2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ENGINES } from '../testing/store.js';
 import { type GatewayUnderTest, gatewayUnderTest } from '../api/test-kit.js';
 import { TEST_FACILITY } from '../api/testing.js';
+import { TEST_ENGINES } from '../testing/store.js';
 import { GatewayIngest } from './index.js';
 
 // A generated hospital with discharge summaries, imaging reports and referral letters in extended storage.

@@ -4,8 +4,8 @@
 // pass lists every content folder and writes only what changed.
 import { join } from 'node:path';
 import { type ExtendedDocumentSource, mapExtendedDocument } from '@hie/fhir-jp';
-import { type ExtendedContent, listExtendedStorage, timestampKey } from '@hie/ssmix2';
 import type { Store } from '@hie/platform';
+import { type ExtendedContent, listExtendedStorage, timestampKey } from '@hie/ssmix2';
 import type { GwResourceTable, Schema } from '../store/schema.js';
 import { deleteResources, upsertResources } from './rows.js';
 import type { GatewayFacility } from './types.js';

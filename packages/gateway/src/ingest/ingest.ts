@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { scanStorage } from '@hie/ssmix2';
 import type { Store } from '@hie/platform';
+import { scanStorage } from '@hie/ssmix2';
 import type { Schema } from '../store/schema.js';
 import { applyBatch, type BatchItem, type BatchResult } from './apply.js';
 import type { DecodedFile } from './decode.js';

@@ -1,7 +1,8 @@
 // Bulk statements for both engines: multi-row upserts and keyed deletes in chunks, so a batch of
 // files costs a handful of round trips, never one per row.
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+
 import type { Engine } from '@hie/platform';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { GwFileTable, GwResourceTable, Schema } from '../store/schema.js';
 
 export type Db = Kysely<Schema> | Transaction<Schema>;

@@ -1,16 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '@hie/platform';
+import { facilityOid } from '@hie/contract';
 import {
+  ConfigError,
   exportPrivateKeyPem,
   exportPublicJwk,
   exportPublicKeyPem,
   generateSigningKey,
 } from '@hie/platform';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig, loadGatewayStoreLocation } from './config.js';
-import { facilityOid } from '@hie/contract';
 import { loadHubKeys } from './hub-keys.js';
 
 describe('facilityOid', () => {

@@ -1,8 +1,7 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { CATEGORIES, type Category } from '@hie/contract';
-import { z } from 'zod';
+import { CATEGORIES, type Category, facilityOid, OID_PATTERN } from '@hie/contract';
 import { ConfigError, type LoadConfigOptions, loadConfig } from '@hie/platform';
-import { facilityOid, OID_PATTERN } from '@hie/contract';
+import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const oid = z.string().regex(OID_PATTERN, 'not an OID (dotted integers without leading zeros)');

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportPublicKeyPem, generateSigningKey, type SigningKey, signAssertion } from '@hie/platform';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_DATABASE_URL, TEST_ENGINES } from '../testing/store.js';
-import { exportPublicKeyPem, generateSigningKey, type SigningKey, signAssertion } from '@hie/platform';
 import { sendMllp } from '../inbound/client.js';
 import { readAck, sampleFiles } from '../inbound/testing.js';
+import { TEST_DATABASE_URL, TEST_ENGINES } from '../testing/store.js';
 import { completeGatewayConfig, gatewayConfigSchema } from './config.js';
 import { type RunningGateway, startGateway } from './gateway.js';
 

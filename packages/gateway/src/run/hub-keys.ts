@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { JWK } from 'jose';
 import { type HubKey, importHubKeyJwk, importHubKeyPem } from '@hie/platform';
+import type { JWK } from 'jose';
 
 /** A trust-list entry of the `{ keys: [...] }` file form. */
 interface KeyEntry {

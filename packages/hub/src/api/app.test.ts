@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { TEST_ENGINES } from '../testing/store.js';
 import { HubError, type HubRoutes, requirePrincipal } from '../http.js';
+import { TEST_ENGINES } from '../testing/store.js';
 import { type HubUnderTest, hubUnderTest, seedUser } from '../testing.js';
 
 const probe: HubRoutes = (app) => {

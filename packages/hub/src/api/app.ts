@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
-import { installContractHeader } from '@hie/platform';
 import swagger from '@fastify/swagger';
+import { installContractHeader } from '@hie/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { HubDeps, HubRoutes } from '../http.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ENGINES } from '../testing/store.js';
 import type { HubPrincipal } from '../http.js';
+import { TEST_ENGINES } from '../testing/store.js';
 import {
   type HubUnderTest,
   hubUnderTest,

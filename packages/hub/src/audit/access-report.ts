@@ -1,8 +1,8 @@
-import type { ExpressionBuilder } from 'kysely';
-import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
 import { PROFESSIONS } from '@hie/contract';
+import type { Store } from '@hie/platform';
+import type { ExpressionBuilder } from 'kysely';
 import type { HubPrincipal } from '../http.js';
+import type { Schema } from '../store/schema.js';
 import type { StoredAuditEvent } from './query.js';
 
 /** The events a patient's access report lists: who opened, found, or broke the glass on the records. */

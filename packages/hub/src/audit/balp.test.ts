@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '@hie/platform';
+import { describe, expect, it } from 'vitest';
 import { toAuditEvent } from './balp.js';
 import { fhirErrors } from './testing.js';
 

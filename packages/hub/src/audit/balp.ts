@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { type AuditRecord, canonicalJson } from '@hie/platform';
 import { PROFESSIONS } from '@hie/contract';
+import { type AuditRecord, canonicalJson } from '@hie/platform';
 import type { StoredAuditEvent } from './query.js';
 
 // FHIR R4 AuditEvent in the shape of IHE Basic Audit Log Patterns (BALP): only the elements we emit.

@@ -1,3 +1,4 @@
+export { agentOf, auditHub, HUB_AUDIT_SOURCE, type HubAuditType } from '../audit-record.js';
 export {
   ACCESS_TYPES,
   type AccessKind,
@@ -25,5 +26,4 @@ export {
   type StoredAuditEvent,
   tokyoMonth,
 } from './query.js';
-export { agentOf, auditHub, HUB_AUDIT_SOURCE, type HubAuditType } from '../audit-record.js';
 export { auditRoutes } from './routes.js';

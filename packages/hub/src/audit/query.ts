@@ -1,8 +1,7 @@
-import type { SelectQueryBuilder } from 'kysely';
-import type { AuditRecord } from '@hie/platform';
-import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
 import { tokyoDay } from '@hie/contract';
+import type { AuditRecord, Store } from '@hie/platform';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Schema } from '../store/schema.js';
 
 /** What an auditor filters the hub's audit log by. Every field is optional; all given must match. */
 export interface AuditFilter {

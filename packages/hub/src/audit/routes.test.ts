@@ -1,11 +1,11 @@
+import type { AuditRecord } from '@hie/platform';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditRecord } from '@hie/platform';
-import { TEST_ENGINES } from '../testing/store.js';
+import { agentOf, auditHub, type HubAuditType } from '../audit-record.js';
 import type { HubPrincipal } from '../http.js';
+import { TEST_ENGINES } from '../testing/store.js';
 import { type HubUnderTest, hubUnderTest, seedFacility, seedPerson, seedUser } from '../testing.js';
 import type { FhirAuditBundle, FhirAuditEvent } from './balp.js';
-import { agentOf, auditHub, type HubAuditType } from '../audit-record.js';
 import { auditRoutes } from './routes.js';
 import { fhirErrors } from './testing.js';
 

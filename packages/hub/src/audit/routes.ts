@@ -1,8 +1,9 @@
-import type { FastifyRequest } from 'fastify';
-import { verifyAudit } from '@hie/platform';
 import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
+import { verifyAudit } from '@hie/platform';
+import type { FastifyRequest } from 'fastify';
+import { agentOf, auditHub } from '../audit-record.js';
 import { HubError, type HubRoutes, requireOffice, requirePrincipal } from '../http.js';
+import type { Schema } from '../store/schema.js';
 import { accessReport, accessReportScope } from './access-report.js';
 import { auditBundle, toAuditEvent } from './balp.js';
 import {
@@ -12,7 +13,6 @@ import {
   listAuditEvents,
   type StoredAuditEvent,
 } from './query.js';
-import { agentOf, auditHub } from '../audit-record.js';
 import {
   type AuditFilterQuery,
   accessReportQuery,

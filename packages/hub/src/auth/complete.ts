@@ -1,9 +1,9 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
-import { auditHub } from '../audit-record.js';
 import { isProfession, type Profession } from '@hie/contract';
+import type { Store } from '@hie/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { auditHub } from '../audit-record.js';
 import { type HubDeps, HubError } from '../http.js';
+import type { Schema } from '../store/schema.js';
 import { clearFailures } from './credentials.js';
 import { startSession } from './session.js';
 

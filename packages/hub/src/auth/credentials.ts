@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
 import type { Store } from '@hie/platform';
+import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
 import type { Schema } from '../store/schema.js';
 import { hashPassword, verifyPassword } from './password.js';
 

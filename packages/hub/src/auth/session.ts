@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isProfession } from '@hie/contract';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type HubDeps, HubError, type HubPrincipal, type HubRoutes } from '../http.js';
 import { randomToken, sha256Hex } from './credentials.js';
 

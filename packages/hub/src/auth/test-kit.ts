@@ -1,6 +1,6 @@
+import type { Engine } from '@hie/platform';
 import type { LightMyRequestResponse } from 'fastify';
 import { z } from 'zod';
-import type { Engine } from '@hie/platform';
 import { type HubRoutes, type HubSettings, requirePrincipal } from '../http.js';
 import { type HubUnderTest, hubUnderTest, seedFacility, seedUser } from '../testing.js';
 import { enrolTotp, newTotpSecret, setPassword, totpNow } from './credentials.js';

@@ -3,9 +3,9 @@ import type { Selectable } from 'kysely';
 import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubPrincipal } from '../http.js';
 import { consentDenial, tokyoDay } from '../policy/decide.js';
+import type { HubConsentTable } from '../store/consent-tables.js';
 import { newCardNumber } from './card.js';
 import { type FormMediaType, sniffFormType } from './form.js';
-import type { HubConsentTable } from '../store/consent-tables.js';
 
 /**
  * The consent registry (M5): a patient's consent given at one disclosing facility (施設単位), for its

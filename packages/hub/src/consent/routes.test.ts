@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { CATEGORIES } from '@hie/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ENGINES } from '../testing/store.js';
 import type { HubPrincipal } from '../http.js';
 import { recordsFor } from '../policy/records.js';
+import { TEST_ENGINES } from '../testing/store.js';
 import {
   type HubUnderTest,
   hubUnderTest,

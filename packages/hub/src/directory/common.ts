@@ -1,6 +1,6 @@
+import type { AuditRecord } from '@hie/platform';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
-import type { AuditRecord } from '@hie/platform';
 import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubPrincipal } from '../http.js';
 

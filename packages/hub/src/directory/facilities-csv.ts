@@ -1,7 +1,9 @@
-import type { Selectable } from 'kysely';
+import { FACILITY_TYPES } from '@hie/contract';
 import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
+import type { Selectable } from 'kysely';
 import { type HubDeps, HubError } from '../http.js';
+import type { HubFacilityTable } from '../store/directory-tables.js';
+import type { Schema } from '../store/schema.js';
 import type { DirectoryWarning } from './check-digit.js';
 import { type Actor, type AdminChange, auditAdmin, isUniqueViolation, parseInput } from './common.js';
 import {
@@ -24,8 +26,6 @@ import {
   facilityRowChanges,
   newFacilityRow,
 } from './facilities.js';
-import { FACILITY_TYPES } from '@hie/contract';
-import type { HubFacilityTable } from '../store/directory-tables.js';
 
 type Column =
   | 'oid'

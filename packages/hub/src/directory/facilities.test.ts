@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_ENGINES } from '../testing/store.js';
 import type { HubPrincipal } from '../http.js';
+import { TEST_ENGINES } from '../testing/store.js';
 import { apiCall, type HubUnderTest, hubUnderTest, seedFacility, seedUser } from '../testing.js';
 import { createFacility, getFacility } from './facilities.js';
 import { directoryRoutes } from './routes.js';

@@ -1,10 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
+import {
+  FACILITY_TYPES,
+  type FacilityType,
+  facilityOid,
+  isFacilityType,
+  type LeadingZeroFix,
+  OID_PATTERN,
+} from '@hie/contract';
+import type { Store } from '@hie/platform';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
-import { facilityOid, type LeadingZeroFix, OID_PATTERN } from '@hie/contract';
-import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
 import { type HubDeps, HubError, type HubSettings } from '../http.js';
+import type { HubFacilityTable } from '../store/directory-tables.js';
+import type { Schema } from '../store/schema.js';
 import { checkDigitWarning, type DirectoryWarning } from './check-digit.js';
 import {
   type Actor,
@@ -14,8 +22,6 @@ import {
   isUniqueViolation,
   parseInput,
 } from './common.js';
-import { FACILITY_TYPES, type FacilityType, isFacilityType } from '@hie/contract';
-import type { HubFacilityTable } from '../store/directory-tables.js';
 
 export const FACILITY_STATUSES = {
   active: { ja: '有効', en: 'Active' },

@@ -1,3 +1,4 @@
+import { FACILITY_TYPES, PROFESSIONS } from '@hie/contract';
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -16,8 +17,6 @@ import {
   updateFacility,
 } from './facilities.js';
 import { exportFacilitiesCsv, importFacilitiesCsv } from './facilities-csv.js';
-import { FACILITY_TYPES } from '@hie/contract';
-import { PROFESSIONS } from '@hie/contract';
 import {
   adminScopeOf,
   createUser,

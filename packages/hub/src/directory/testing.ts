@@ -1,5 +1,5 @@
-import type { TestStore } from '../testing/store.js';
 import type { HubPrincipal } from '../http.js';
+import type { TestStore } from '../testing/store.js';
 import type { HubUnderTest } from '../testing.js';
 
 /**

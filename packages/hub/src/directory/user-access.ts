@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { Schema } from '../store/schema.js';
-import { HubError } from '../http.js';
-import type { Actor } from './common.js';
 import { isProfession, PROFESSIONS, type Profession } from '@hie/contract';
+import type { Kysely } from 'kysely';
+import { HubError } from '../http.js';
+import type { Schema } from '../store/schema.js';
+import type { Actor } from './common.js';
 import type { User } from './users.js';
 
 /**

@@ -1,8 +1,10 @@
-import type { Selectable } from 'kysely';
+import { PROFESSIONS } from '@hie/contract';
 import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
+import type { Selectable } from 'kysely';
 import { hashPassword } from '../auth/password.js';
 import { type HubDeps, HubError } from '../http.js';
+import type { HubUserTable } from '../store/directory-tables.js';
+import type { Schema } from '../store/schema.js';
 import {
   type Actor,
   type AdminChange,
@@ -22,8 +24,6 @@ import {
   summarise,
   toCsv,
 } from './csv.js';
-import { PROFESSIONS } from '@hie/contract';
-import type { HubUserTable } from '../store/directory-tables.js';
 import { type AdminScope, adminScopeOf, checkMembershipScope, checkProfession } from './user-access.js';
 import {
   generatePassword,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_ENGINES } from '../testing/store.js';
 import { verifyPassword } from '../auth/password.js';
 import type { HubPrincipal } from '../http.js';
+import { TEST_ENGINES } from '../testing/store.js';
 import { apiCall, type HubUnderTest, hubUnderTest, seedFacility, seedUser } from '../testing.js';
 import { directoryRoutes } from './routes.js';
 import { adminEvents, codeOf, csvPost, encodeShiftJis, KURASHIKI, OFFICE_OID, OKADAI } from './testing.js';

@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { OID_PATTERN, PROFESSIONS, type Profession } from '@hie/contract';
+import type { Store } from '@hie/platform';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
-import { OID_PATTERN } from '@hie/contract';
-import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
 import { hashPassword } from '../auth/password.js';
 import { type HubDeps, HubError } from '../http.js';
+import type { HubUserTable } from '../store/directory-tables.js';
+import type { Schema } from '../store/schema.js';
 import {
   type Actor,
   auditAdmin,
@@ -14,8 +15,6 @@ import {
   isUniqueViolation,
   parseInput,
 } from './common.js';
-import { PROFESSIONS, type Profession } from '@hie/contract';
-import type { HubUserTable } from '../store/directory-tables.js';
 import {
   type AdminScope,
   adminScopeOf,

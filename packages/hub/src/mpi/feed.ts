@@ -1,13 +1,13 @@
-import { FEED_BATCH_LIMIT } from '@hie/contract';
 /**
  * PIX feed: each (facility OID, local id) identity a gateway sends is stored and linked to a person
  * — an existing one (auto-link), a new one, or a new one with a review task naming the likely
  * person. A record belongs to exactly one person at any time (primary key of mpi_record).
  */
 import { randomUUID } from 'node:crypto';
+import { FEED_BATCH_LIMIT } from '@hie/contract';
 import type { Kysely } from 'kysely';
-import type { Schema } from '../store/schema.js';
 import type { HubDeps } from '../http.js';
+import type { Schema } from '../store/schema.js';
 import { loadNameCounts, type NameCounts, saveNameCounts } from './frequency.js';
 import {
   type Comparison,

@@ -3,13 +3,14 @@
  * merge two persons, decide a review. Each moves records in one transaction and writes history;
  * links made here are `manual` and re-feeds never move them.
  */
-import type { Kysely, Selectable } from 'kysely';
+
 import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
+import type { Kysely, Selectable } from 'kysely';
 import { type HubDeps, HubError } from '../http.js';
+import type { MpiHistoryTable, MpiPersonTable } from '../store/mpi-tables.js';
+import type { Schema } from '../store/schema.js';
 import type { MatchExplanation } from './feed.js';
 import { addHistory, insertPerson, type RecordRow, refreshPerson } from './records.js';
-import type { MpiHistoryTable, MpiPersonTable } from '../store/mpi-tables.js';
 
 export interface RecordRef {
   facilityOid: string;

@@ -71,7 +71,6 @@ export function matchKeysOf(feed: Omit<IdentityFeed, 'facilityOid' | 'localId'>)
   };
 }
 
-
 export type { LevelProbability, MatchField, MatchModel, MpiSettings };
 
 /**
@@ -117,7 +116,6 @@ export const DEFAULT_MATCH_MODEL: MatchModel = {
     disagree: { m: 0.3, u: 0.9999 },
   },
 };
-
 
 export const DEFAULT_MPI_SETTINGS: MpiSettings = {
   autoLinkThreshold: 24,

@@ -3,8 +3,9 @@
  * facility's local id. The policy module's filters are compiled into the same SQL, so the total and
  * the pages count only what the user may see, and records the user may not see are not listed.
  */
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+
 import type { Store } from '@hie/platform';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Schema } from '../store/schema.js';
 import { kanaKey, kanjiKey } from './normalize.js';
 

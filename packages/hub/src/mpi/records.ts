@@ -1,10 +1,10 @@
 /** mpi_record rows ↔ feeds and match keys; person display refresh; history rows. */
 import { randomBytes } from 'node:crypto';
 import { CompiledQuery, type Insertable, type Kysely, PostgresAdapter, type Selectable } from 'kysely';
+import type { MpiRecordTable } from '../store/mpi-tables.js';
 import type { Schema } from '../store/schema.js';
 import { type IdentityFeed, type MatchKeys, matchKeysOf } from './match.js';
 import { postcodeKey } from './normalize.js';
-import type { MpiRecordTable } from '../store/mpi-tables.js';
 
 export type RecordRow = Selectable<MpiRecordTable>;
 

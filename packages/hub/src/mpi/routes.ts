@@ -3,8 +3,8 @@
  * review queue, corrections and PDQ. Every change is audited (type 'mpi').
  */
 import { createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { feedBatchSchema } from '@hie/contract';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubRoutes, type HubSettings, requireOffice } from '../http.js';

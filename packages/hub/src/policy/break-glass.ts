@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { agentOf, auditHub } from '../audit-record.js';
 import { isProfession, PROFESSIONS } from '@hie/contract';
+import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubPrincipal } from '../http.js';
 import { kanaKey } from '../mpi/normalize.js';
 import { deny, mayBreakGlass, viewerDenial } from './decide.js';

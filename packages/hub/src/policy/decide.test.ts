@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { PROFESSION_CODES } from '@hie/contract';
+import { describe, expect, it } from 'vitest';
 import { type Decision, decide, type PolicyFacts, tokyoDay } from './decide.js';
 import { CATEGORY_CODES, DEFAULT_PROFESSION_POLICY } from './matrix.js';
 

@@ -1,5 +1,5 @@
-import { tokyoDay } from '@hie/contract';
 import type { Category } from '@hie/contract';
+import { tokyoDay } from '@hie/contract';
 
 /**
  * The hub's one decision (ARCHITECTURE.md invariant 1): may this viewer see this record, and which

@@ -1,5 +1,5 @@
-import { CATEGORIES, type Category } from '@hie/contract';
 import type { Profession } from '@hie/contract';
+import { CATEGORIES, type Category } from '@hie/contract';
 
 /** Every record category, in the order of `CATEGORIES` (the SS-MIX2 data types). */
 export const CATEGORY_CODES = Object.keys(CATEGORIES) as Category[];

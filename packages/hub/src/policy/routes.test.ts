@@ -1,8 +1,8 @@
 import { CATEGORIES } from '@hie/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ENGINES } from '../testing/store.js';
 import type { HubPrincipal } from '../http.js';
 import { mergePersons } from '../mpi/manage.js';
+import { TEST_ENGINES } from '../testing/store.js';
 import {
   apiCall,
   type HubUnderTest,

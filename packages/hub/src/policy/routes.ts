@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { PROFESSION_CODES } from '@hie/contract';
+import { z } from 'zod';
 import { HubError, type HubPrincipal, type HubRoutes, requireOffice, requirePrincipal } from '../http.js';
 import {
   breakGlassSearch,

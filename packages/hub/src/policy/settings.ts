@@ -1,6 +1,6 @@
 import type { Category } from '@hie/contract';
-import { agentOf, auditHub } from '../audit-record.js';
 import { isProfession, PROFESSION_CODES, PROFESSIONS, type Profession } from '@hie/contract';
+import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubPrincipal } from '../http.js';
 import { OFFICE_PROFESSION } from './decide.js';
 import { CATEGORY_CODES, categoryLabel, isCategory } from './matrix.js';

@@ -1,8 +1,8 @@
 import type { Category } from '@hie/contract';
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { HubPrincipal } from '../http.js';
+import type { Schema } from '../store/schema.js';
 import { mayBreakGlass, type Purpose, type ViewerFacts, viewerDenial } from './decide.js';
 import { isCategory } from './matrix.js';
 

@@ -1,7 +1,7 @@
 import type { Category } from '@hie/contract';
 import fc from 'fast-check';
-import type { TestStore } from '../testing/store.js';
 import { newConsentRow } from '../consent/registry.js';
+import type { TestStore } from '../testing/store.js';
 import { type ConsentFacts, type PolicyFacts, tokyoDay } from './decide.js';
 
 /**

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { type LoadConfigOptions, loadConfig } from '@hie/platform';
 import { OID_PATTERN } from '@hie/contract';
+import { type LoadConfigOptions, loadConfig } from '@hie/platform';
+import { z } from 'zod';
 import { DEFAULT_HUB_SETTINGS, type HubSettings } from '../http.js';
 
 const port = z.coerce.number().int().min(0).max(65535);

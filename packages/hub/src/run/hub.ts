@@ -1,12 +1,17 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import {
+  importSigningKeyPem,
+  loadOrCreateSigningKey,
+  openStore,
+  type SigningKey,
+  type Store,
+} from '@hie/platform';
 import type { FastifyInstance } from 'fastify';
-import { openStore, type Store } from '@hie/platform';
-import { migrateHubStore } from '../migrations/index.js';
-import type { Schema } from '../store/schema.js';
-import { importSigningKeyPem, loadOrCreateSigningKey, type SigningKey } from '@hie/platform';
 import { buildHubApp } from '../api/build.js';
 import type { HubDeps } from '../http.js';
+import { migrateHubStore } from '../migrations/index.js';
+import type { Schema } from '../store/schema.js';
 import { leanFetch } from '../viewing/lean-fetch.js';
 import { type HubConfig, hubSettingsOf } from './config.js';
 

@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
+import { FACILITY_TYPE_CODES, FACILITY_TYPES, PROFESSION_CODES, PROFESSIONS } from '@hie/contract';
 import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
+import { sql } from 'kysely';
 import { tokyoDay } from '../audit/query.js';
-import { FACILITY_TYPE_CODES, FACILITY_TYPES } from '@hie/contract';
-import { PROFESSION_CODES, PROFESSIONS } from '@hie/contract';
+import type { Schema } from '../store/schema.js';
 
 /** A label in both languages (Japanese first). */
 export interface Label {

@@ -5,4 +5,9 @@ import type { HubDirectorySchema } from './directory-tables.js';
 import type { HubMpiSchema } from './mpi-tables.js';
 
 /** Every table of the hub's store: its modules' and the audit chain's. */
-export interface Schema extends AuditSchema, HubDirectorySchema, HubAuthSchema, HubMpiSchema, HubConsentSchema {}
+export interface Schema
+  extends AuditSchema,
+    HubDirectorySchema,
+    HubAuthSchema,
+    HubMpiSchema,
+    HubConsentSchema {}

@@ -1,10 +1,10 @@
+import type { Profession } from '@hie/contract';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_ENGINES } from '../testing/store.js';
-import type { Profession } from '@hie/contract';
 import type { HubPrincipal } from '../http.js';
 import { decide, PURPOSES, personVisible } from '../policy/decide.js';
 import { factsOf, type Net, type NetShape, NOW, network, oid, writeNetwork } from '../policy/testing.js';
+import { TEST_ENGINES } from '../testing/store.js';
 import { type HubUnderTest, hubUnderTest } from '../testing.js';
 import { viewingRoutes } from './routes.js';
 

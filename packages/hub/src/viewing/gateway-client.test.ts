@@ -1,8 +1,8 @@
+import { useSampleProjection } from '@hie/gateway/testing';
+import { generateSigningKey, hubKeyFrom } from '@hie/platform';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useSampleProjection } from '@hie/gateway/testing';
 import { TEST_ENGINES } from '../testing/store.js';
-import { generateSigningKey, hubKeyFrom } from '@hie/platform';
 import { type HubUnderTest, hubUnderTest, seedUser } from '../testing.js';
 import { type GatewaySource, queryGateways } from './gateway-client.js';
 import { type MergeStream, mergeNewestFirst, mergeStreams, type SourcedResource } from './merge.js';

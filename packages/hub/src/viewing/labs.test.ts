@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { flagOf, JLAC10_SYSTEM, resultValue, testOf } from '@hie/contract';
+import { describe, expect, it } from 'vitest';
 import { summarizeLabs } from './labs.js';
 import type { SourcedResource } from './merge.js';
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSampleProjection } from '@hie/gateway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubUnderTest, hubUnderTest, seedUser } from '../testing.js';
 import { type GatewaySource, queryGateways } from './gateway-client.js';
 import { leanFetch } from './lean-fetch.js';

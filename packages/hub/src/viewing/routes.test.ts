@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CATEGORIES } from '@hie/contract';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useSampleProjection } from '@hie/gateway/testing';
 import type { GwResourceTable } from '@hie/gateway';
-import { TEST_ENGINES } from '../testing/store.js';
+import { useSampleProjection } from '@hie/gateway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubPrincipal } from '../http.js';
+import { TEST_ENGINES } from '../testing/store.js';
 import {
   type HubUnderTest,
   hubUnderTest,

@@ -1,7 +1,7 @@
+import { SERVED_TYPES } from '@hie/contract';
 import { patientResourceId } from '@hie/fhir-jp';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { SERVED_TYPES } from '@hie/contract';
 import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubPrincipal, type HubRoutes, requirePrincipal } from '../http.js';
 import { getPersonRecords } from '../mpi/manage.js';

@@ -2,15 +2,15 @@
 // on 127.0.0.1 with the hub's key trusted, and a "hung" gateway that accepts connections and never
 // answers. Never imported by production code.
 import { createServer, type Server, type Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { buildGatewayApp } from '@hie/gateway';
 import type { GwResourceTable } from '@hie/gateway';
+import { buildGatewayApp } from '@hie/gateway';
 import { createTestStore, insertProjection, type TestStore } from '@hie/gateway/testing';
 import type { Engine } from '@hie/platform';
 import { hubKeyFrom } from '@hie/platform';
+import type { FastifyInstance } from 'fastify';
 import type { HubDeps } from '../http.js';
-import type { TestStore as HubTestStore } from '../testing/store.js';
 import { defaultPolicyRows } from '../policy/matrix.js';
+import type { TestStore as HubTestStore } from '../testing/store.js';
 
 export interface RunningGateway {
   oid: string;

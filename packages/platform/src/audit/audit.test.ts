@@ -4,7 +4,9 @@ import { createTestStore as createStore, TEST_ENGINES, type TestStore } from '..
 import { AUDIT_MIGRATIONS } from './migration.js';
 import type { AuditSchema } from './schema.js';
 
-const createTestStore = (engine: (typeof TEST_ENGINES)[number]) => createStore<AuditSchema>(engine, AUDIT_MIGRATIONS);
+const createTestStore = (engine: (typeof TEST_ENGINES)[number]) =>
+  createStore<AuditSchema>(engine, AUDIT_MIGRATIONS);
+
 import { appendAudit } from './chain.js';
 import type { AuditRecord } from './record.js';
 import { verifyAudit } from './verify.js';

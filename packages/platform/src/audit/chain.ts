@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/open.js';
-import { type AuditSchema, auditStore } from './schema.js';
 import { type AuditRecord, canonicalJson, patientKey } from './record.js';
+import { type AuditSchema, auditStore } from './schema.js';
 
 /** The hash that links an event to its predecessor; covers every stored column. */
 export function eventHash(prevHash: string, seq: number, recordedAt: string, eventJson: string): string {

@@ -1,8 +1,8 @@
-import { GENESIS_HASH } from './migration.js';
 import type { Store } from '../store/open.js';
-import { type AuditSchema, auditStore } from './schema.js';
 import { eventHash, indexedColumns } from './chain.js';
+import { GENESIS_HASH } from './migration.js';
 import type { AuditRecord } from './record.js';
+import { type AuditSchema, auditStore } from './schema.js';
 
 export type AuditProblemKind =
   /** The row's content no longer matches its hash: it was edited. */

@@ -13,7 +13,9 @@ export function installContractHeader(app: FastifyInstance): void {
 export const contractHeaders = (): Record<string, string> => ({ [CONTRACT_HEADER]: CONTRACT_VERSION });
 
 /** Whether a peer's request or answer speaks a contract this unit understands. */
-export function peerContract(headers: { get(name: string): string | null } | Record<string, unknown>): ContractCheck {
+export function peerContract(
+  headers: { get(name: string): string | null } | Record<string, unknown>,
+): ContractCheck {
   const raw =
     typeof (headers as { get?: unknown }).get === 'function'
       ? (headers as { get(name: string): string | null }).get(CONTRACT_HEADER)

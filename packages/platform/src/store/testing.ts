@@ -57,7 +57,11 @@ export async function createTestStore<DB>(engine: Engine, migrations: Migrations
  * schema at that moment, PostgreSQL answers "schema t_… does not exist" for the other one. That is a
  * race between test tenants only (nothing drops schemas in production): try again.
  */
-async function migrateWhileOthersDrop<DB>(store: Store<DB>, own: string, migrations: Migrations): Promise<void> {
+async function migrateWhileOthersDrop<DB>(
+  store: Store<DB>,
+  own: string,
+  migrations: Migrations,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await migrateToLatest(store, migrations);

@@ -1,13 +1,8 @@
 import { KeyObject, sign } from 'node:crypto';
+import type { AssertionClaims } from '@hie/contract';
 import { CompactSign, compactVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AssertionClaims } from '@hie/contract';
-import {
-  type NonceLedger,
-  signAssertion,
-  type VerifyOptions,
-  verifyAssertion,
-} from './assertion.js';
+import { type NonceLedger, signAssertion, type VerifyOptions, verifyAssertion } from './assertion.js';
 import { generateSigningKey, type HubKeys, hubKeyFrom, type SigningKey } from './keys.js';
 
 const GATEWAY = '1.2.392.200284.33.3319800011';

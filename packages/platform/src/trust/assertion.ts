@@ -3,7 +3,6 @@
  * checks and the failure codes are the contract's (`@hie/contract` assertion.ts).
  */
 import { KeyObject, randomBytes, verify } from 'node:crypto';
-import { CompactSign, type CryptoKey, decodeProtectedHeader } from 'jose';
 import {
   ASSERTION_TYPE,
   type AssertionClaims,
@@ -13,6 +12,7 @@ import {
   checkClaims,
   wireClaimsOf,
 } from '@hie/contract';
+import { CompactSign, type CryptoKey, decodeProtectedHeader } from 'jose';
 import { ASSERTION_ALGORITHM, type HubKeys, type SigningKey } from './keys.js';
 
 /** Remembers used nonces until their assertion would have expired anyway. */
@@ -49,7 +49,6 @@ export async function signAssertion(
     .setProtectedHeader({ alg: ASSERTION_ALGORITHM, typ: ASSERTION_TYPE, kid: key.kid })
     .sign(key.privateKey);
 }
-
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const ACCEPTED_ALGORITHMS = [ASSERTION_ALGORITHM, 'Ed25519'];
@@ -109,7 +108,10 @@ export async function verifyAssertion(
   });
   if (!checked.ok) return checked;
   const skew = options.clockSkewSeconds ?? CLOCK_SKEW_SECONDS;
-  if (options.nonces && !(await options.nonces.claim(checked.assertion.nonce, checked.assertion.expiresAt + skew))) {
+  if (
+    options.nonces &&
+    !(await options.nonces.claim(checked.assertion.nonce, checked.assertion.expiresAt + skew))
+  ) {
     return refuse('replayed', 'the assertion was already used');
   }
   return checked;

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, sep } from 'node:path';
 import { encodeHl7Text, parseHl7 } from '@hie/hl7v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateStorage } from '../check/validate.js';
 import { parseFileName } from '../names/file-name.js';
 import { listFiles } from '../test-support/samples.js';
 import { dataTypeInfo } from '../types/data-types.js';
+import { validateStorage } from '../validate/validate.js';
 import { type GenerateSummary, generateStorage } from './generate.js';
 import { parseTruthLine } from './truth.js';
 

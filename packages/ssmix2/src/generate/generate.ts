@@ -10,10 +10,10 @@ import { encodeHl7Text } from '@hie/hl7v2';
 import { StorageWriter } from '../storage/writer.js';
 import type { Draft } from './clinical/chart.js';
 import { simulatePatient } from './clinical/patient.js';
-import { dayFromYmd, isValidYmd, ymdFromDay } from './clock.js';
 import { ExtendedStorageGenerator, type ExtendedSummary } from './extended/extended.js';
-import { type FacilityPatient, facilityPatients, makeFacility } from './facility.js';
 import { TruthWriter, truthLine } from './truth.js';
+import { dayFromYmd, isValidYmd, ymdFromDay } from './world/clock.js';
+import { type FacilityPatient, facilityPatients, makeFacility } from './world/facility.js';
 
 export interface GenerateOptions {
   /** Patients of this facility. */

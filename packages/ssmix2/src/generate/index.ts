@@ -1,8 +1,5 @@
 // Synthetic SS-MIX2 data (re-exported by the package's index.ts).
 
-// Building blocks of the generator, for benches and other generators (bench/mpi builds a population
-// of identities from them).
-export { dayFromYmd, isValidYmd, ymdFromDay } from './clock.js';
 export { MOBILE_PREFIXES, TOWNS, type Town } from './data/addresses.js';
 export { eraOfBirthYear, GIVEN_NAMES, type NameEra, type NameReading, SURNAMES } from './data/names.js';
 export { EXTENDED_DATA_TYPES, type ExtendedSummary } from './extended/extended.js';
@@ -14,8 +11,11 @@ export {
   type GenerateSummary,
   generateStorage,
 } from './generate.js';
-export { hashUnit, Rng, rngFor } from './random.js';
 export { parseTruthLine, TRUTH_HEADER, type TruthRow } from './truth.js';
+// Building blocks of the generator, for benches and other generators (bench/mpi builds a population
+// of identities from them).
+export { dayFromYmd, isValidYmd, ymdFromDay } from './world/clock.js';
+export { hashUnit, Rng, rngFor } from './world/random.js';
 export {
   birthDateTypos,
   hiragana,
@@ -24,4 +24,4 @@ export {
   longVowelKana,
   oldKanjiVariant,
   voicedKana,
-} from './variants.js';
+} from './world/variants.js';

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { FacilityPatient } from './facility.js';
+import type { FacilityPatient } from './world/facility.js';
 
 export const TRUTH_HEADER =
   'person_id,facility_code,local_patient_id,variations,family_kanji,given_kanji,family_kana,given_kana,birth_date,sex,postcode';

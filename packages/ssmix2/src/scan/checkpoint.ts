@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip, type Gzip } from 'node:zlib';
-import { compareNames } from './walk.js';
+import { compareNames } from '../storage/walk.js';
 
 /**
  * A checkpoint is what a scan saw, compact enough to keep for millions of files: NDJSON, one header

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { type FileNameResult, parseFileName } from '../names/file-name.js';
+import { compareNames, walkStorage } from '../storage/walk.js';
 import {
   CheckpointError,
   type CheckpointFolder,
@@ -9,7 +10,6 @@ import {
   splitFolder,
 } from './checkpoint.js';
 import { statFile } from './read.js';
-import { compareNames, walkStorage } from './walk.js';
 
 export type ChangeKind = 'added' | 'changed' | 'removed';
 

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { WalkSubtree } from '../storage/walk.js';
 import type { ScanItem, ScanOptions } from './scanner.js';
-import type { WalkSubtree } from './walk.js';
 
 export interface SubtreeRequest {
   id: number;

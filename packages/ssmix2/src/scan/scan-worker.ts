@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
+import { walkSubtree } from '../storage/walk.js';
 import type { SubtreeRequest, SubtreeResponse } from './pool.js';
 import { problemItem, type ScanItem, scanOne } from './scanner.js';
-import { walkSubtree } from './walk.js';
 
 // Walks, reads and checks whole subtrees; the main thread keeps the order.
 parentPort?.on('message', (request: SubtreeRequest) => {

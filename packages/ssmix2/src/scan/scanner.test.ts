@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { compareWalkOrder, walkStorage } from '../storage/walk.js';
 import { listFiles, NHO, TWINS } from '../test-support/samples.js';
 import { type ScanItem, scanStorage } from './scanner.js';
-import { compareWalkOrder, walkStorage } from './walk.js';
 
 const collect = async (gen: AsyncGenerator<ScanItem>) => {
   const out: ScanItem[] = [];

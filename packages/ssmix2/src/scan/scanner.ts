@@ -1,8 +1,8 @@
 import { checkFile, type FileCheck } from '../check/check-file.js';
 import { type FileNameResult, parseFileName } from '../names/file-name.js';
+import { type WalkedFile, type WalkProblem, type WalkSubtree, walkStorage } from '../storage/walk.js';
 import { ScanPool } from './pool.js';
 import { readFileFast, statFile } from './read.js';
-import { type WalkedFile, type WalkProblem, type WalkSubtree, walkStorage } from './walk.js';
 
 export interface ScannedFile {
   kind: 'file';

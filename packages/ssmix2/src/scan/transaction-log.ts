@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareNames } from './walk.js';
+import { compareNames } from '../storage/walk.js';
 
 /**
  * Transaction storage (SSMIX2.md §11): `<root>/<YYYY>/TR_YYYYMMDDHHMMSSFFF_nnnnn.DAT`, each record a

@@ -6,7 +6,7 @@ import {
   parseFileName,
 } from '../names/file-name.js';
 import { patientFolders } from '../names/path.js';
-import { walkStorage } from '../scan/walk.js';
+import { walkStorage } from './walk.js';
 
 /**
  * Extended storage (拡張ストレージ, SSMIX2.md §1): the patient levels and care-date folder of

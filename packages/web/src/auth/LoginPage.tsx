@@ -19,7 +19,7 @@ import { ApiError, api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import type { Enrolment, FacilityChoice, LoginResult, LoginStep } from '../api/types';
 import { useI18n } from '../i18n/index';
-import { LanguageSwitch } from '../layout/LanguageSwitch';
+import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { useSession } from './session';
 
 type Step = { kind: 'password' } | { kind: 'code'; pending: string; enrolment: Enrolment | null };

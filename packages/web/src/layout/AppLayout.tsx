@@ -6,8 +6,8 @@ import { ExpiryNotice } from '../auth/ExpiryNotice';
 import { PasswordChange } from '../auth/PasswordChange';
 import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/index';
+import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { Loading } from './Feedback';
-import { LanguageSwitch } from './LanguageSwitch';
 
 interface NavItem {
   to: string;

@@ -1,3 +1,4 @@
+import { CATEGORY_CODES, CATEGORY_LABELS } from '@hie/contract';
 import { Alert, Button, Checkbox, Group, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -7,7 +8,6 @@ import { useDirectoryFacilities } from '../api/hooks';
 import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
-import { CATEGORY_CODES, CATEGORY_LABELS } from '@hie/contract';
 
 /** 開示設定: the categories each disclosing facility shares with the network. */
 export default function DisclosurePage() {

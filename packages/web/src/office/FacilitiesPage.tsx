@@ -1,3 +1,4 @@
+import { checkDigitLooksRight } from '@hie/contract';
 import {
   Alert,
   Badge,
@@ -18,7 +19,6 @@ import { errorMessage } from '../api/errors';
 import { useFacilityTypes } from '../api/hooks';
 import type { DirectoryWarning, Facility } from '../api/types';
 import { useI18n } from '../i18n';
-import { checkDigitLooksRight } from '@hie/contract';
 import { AdminListPage, NameCell, StatusCell, StatusSelect, useAdminList } from './AdminList';
 
 /** 施設管理: the network's facilities, with OIDs and the institution-code check. */

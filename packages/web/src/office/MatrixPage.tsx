@@ -1,3 +1,4 @@
+import { CATEGORY_CODES, CATEGORY_LABELS } from '@hie/contract';
 import { Alert, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -6,7 +7,6 @@ import { errorMessage } from '../api/errors';
 import { useProfessions } from '../api/hooks';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
-import { CATEGORY_CODES, CATEGORY_LABELS } from '@hie/contract';
 
 type Matrix = Record<string, string[]>;
 type Shape = 'matrix' | 'professions' | 'rows' | 'plain';

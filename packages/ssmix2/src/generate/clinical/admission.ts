@@ -5,7 +5,6 @@
  * (ADT-51) and actual discharge (ADT-52).
  */
 
-import { ymdFromDay } from '../clock.js';
 import { WARDS } from '../data/clinic.js';
 import type { Disease } from '../data/diseases.js';
 import { type DrugKey, INJECTION_DRUGS, type InjectionDrug, USAGES } from '../data/drugs.js';
@@ -29,8 +28,9 @@ import {
   type InfusionBag,
   injectionOrder,
 } from '../messages/medication.js';
+import { ymdFromDay } from '../world/clock.js';
+import type { AcuteState } from '../world/lab-values.js';
 import { type Chart, type Moment, NO_ORDER, t12, t14 } from './chart.js';
-import type { AcuteState } from './lab-values.js';
 import { ecg, imaging, labs, prescribe, type Setting } from './orders.js';
 
 export interface Stay {

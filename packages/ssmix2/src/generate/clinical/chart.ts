@@ -3,12 +3,12 @@
  * drafts, not yet encoded), order numbers, attending doctors and the current problem list.
  */
 
-import { stamp12, stamp14, stamp17 } from '../clock.js';
-import type { Facility, FacilityPatient } from '../facility.js';
 import type { PatientContext } from '../messages/common.js';
 import { msh, type StaffMember } from '../messages/hl7.js';
 import type { Problem } from '../messages/problems.js';
-import type { Rng } from '../random.js';
+import { stamp12, stamp14, stamp17 } from '../world/clock.js';
+import type { Facility, FacilityPatient } from '../world/facility.js';
+import type { Rng } from '../world/random.js';
 
 /** "No order" order number for data without an order (SS-MIX2 §2). */
 export const NO_ORDER = '999999999999999';

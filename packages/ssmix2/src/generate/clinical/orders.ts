@@ -4,7 +4,6 @@
  * old file becomes `_2`) or cancelled (`_0`), as in a real order-entry system.
  */
 
-import { ymdFromDay } from '../clock.js';
 import { ECG_FINDINGS, ENDOSCOPY, IMAGING } from '../data/clinic.js';
 import type { Procedure } from '../data/diseases.js';
 import { type DrugKey, ORAL_DRUGS } from '../data/drugs.js';
@@ -25,8 +24,9 @@ import {
 import { labOrder, labResult, type ReportedResult } from '../messages/lab.js';
 import { type PrescribedDrug, prescription } from '../messages/medication.js';
 import { problemList } from '../messages/problems.js';
+import { ymdFromDay } from '../world/clock.js';
+import { type AcuteState, drawValues, reportValue } from '../world/lab-values.js';
 import { type Chart, type Moment, NO_ORDER, t12, t14 } from './chart.js';
-import { type AcuteState, drawValues, reportValue } from './lab-values.js';
 
 export interface Setting {
   readonly dept: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayFromYmd } from '../clock.js';
-import { facilityPatients, makeFacility } from '../facility.js';
+import { dayFromYmd } from '../world/clock.js';
+import { facilityPatients, makeFacility } from '../world/facility.js';
 import { simulatePatient } from './patient.js';
 
 describe('simulatePatient', () => {

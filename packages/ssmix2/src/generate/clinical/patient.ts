@@ -5,16 +5,16 @@
  * list are filed at registration and updated as things change. Returns the drafts in write order.
  */
 
-import { ageOn, dayFromYmd, workday, ymdFromDay } from '../clock.js';
 import { DISEASE_BY_KEY, DISEASES, type Disease } from '../data/diseases.js';
 import type { DrugKey } from '../data/drugs.js';
 import { LAB_PANELS, type LabKey } from '../data/labs.js';
-import type { Facility, FacilityPatient } from '../facility.js';
 import { allergies, attendingDoctor, demographics } from '../messages/adt.js';
-import { hashUnit, type Rng, rngFor } from '../random.js';
+import { ageOn, dayFromYmd, workday, ymdFromDay } from '../world/clock.js';
+import type { Facility, FacilityPatient } from '../world/facility.js';
+import { type AcuteState, NO_ACUTE } from '../world/lab-values.js';
+import { hashUnit, type Rng, rngFor } from '../world/random.js';
 import { hospitalStay } from './admission.js';
 import { Chart, type Draft, NO_ORDER, t14 } from './chart.js';
-import { type AcuteState, NO_ACUTE } from './lab-values.js';
 import { labs, prescribe, procedure, visit, writeProblems } from './orders.js';
 
 export interface SimulationWindow {

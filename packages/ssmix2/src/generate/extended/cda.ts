@@ -5,7 +5,7 @@
  * patient ID under the JP Core namespace of the facility.
  */
 
-import { hashUnit } from '../random.js';
+import { hashUnit } from '../world/random.js';
 
 export type DocumentKind = 'DSUM' | 'REFL' | 'RADR';
 

@@ -3,10 +3,10 @@
  * Japanese date formats, moments on the simulated clock as 17-digit timestamps.
  */
 
-import { ageOn, dayFromYmd, stamp17 } from '../clock.js';
 import { DEPARTMENTS } from '../data/clinic.js';
-import type { Facility, FacilityPatient } from '../facility.js';
-import type { Rng } from '../random.js';
+import { ageOn, dayFromYmd, stamp17 } from '../world/clock.js';
+import type { Facility, FacilityPatient } from '../world/facility.js';
+import type { Rng } from '../world/random.js';
 import type { ClinicalDocumentModel, DocumentKind } from './cda.js';
 import type { ChartFacts, LabReport, ProblemFact, StaffName } from './facts.js';
 

@@ -5,7 +5,7 @@
  */
 
 import type { Draft } from '../clinical/chart.js';
-import { dayFromYmd } from '../clock.js';
+import { dayFromYmd } from '../world/clock.js';
 import type { ClinicalDocumentModel, DocumentSection } from './cda.js';
 import {
   activeOn,

@@ -9,8 +9,8 @@
 
 import { formatExtendedDataType } from '../../storage/extended.js';
 import type { Draft } from '../clinical/chart.js';
-import type { Facility, FacilityPatient } from '../facility.js';
-import { hashUnit, rngFor } from '../random.js';
+import type { Facility, FacilityPatient } from '../world/facility.js';
+import { hashUnit, rngFor } from '../world/random.js';
 import { type ClinicalDocumentModel, type DocumentKind, renderCda } from './cda.js';
 import type { DocumentContext, PlannedDocument } from './common.js';
 import { dischargeSummary } from './discharge.js';

@@ -6,8 +6,8 @@
 
 import type { Draft } from '../clinical/chart.js';
 import { GIVEN_NAMES, SURNAMES } from '../data/names.js';
-import type { Facility } from '../facility.js';
-import { rngFor } from '../random.js';
+import type { Facility } from '../world/facility.js';
+import { rngFor } from '../world/random.js';
 import type { ClinicalDocumentModel, DocumentSection } from './cda.js';
 import {
   activeOn,

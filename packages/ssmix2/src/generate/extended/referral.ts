@@ -5,9 +5,9 @@
  */
 
 import type { Draft } from '../clinical/chart.js';
-import { dayFromYmd, ymdFromDay } from '../clock.js';
 import { KNOWN_FACILITIES } from '../data/clinic.js';
 import { SURNAMES } from '../data/names.js';
+import { dayFromYmd, ymdFromDay } from '../world/clock.js';
 import type { ClinicalDocumentModel, DocumentSection } from './cda.js';
 import {
   activeOn,

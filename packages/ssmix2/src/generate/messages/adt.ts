@@ -5,7 +5,7 @@
  */
 
 import type { Allergen } from '../data/clinic.js';
-import type { Person } from '../population.js';
+import type { Person } from '../world/population.js';
 import { type Bed, type PatientContext, pid, pv1 } from './common.js';
 import { cwe, e, type StaffMember, seg } from './hl7.js';
 

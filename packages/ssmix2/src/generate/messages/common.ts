@@ -4,7 +4,7 @@
  */
 
 import { DEPARTMENTS } from '../data/clinic.js';
-import type { Facility, FacilityPatient } from '../facility.js';
+import type { Facility, FacilityPatient } from '../world/facility.js';
 import { e, type StaffMember, seg, xcn } from './hl7.js';
 
 export interface PatientContext {

@@ -5,6 +5,7 @@
  */
 
 import { escapeHl7 } from '@hie/hl7v2';
+import type { StaffMember } from '../world/facility.js';
 
 export const e = escapeHl7;
 
@@ -20,12 +21,9 @@ export function seg(name: string, fields: Readonly<Record<number, string | undef
   return parts.join('|');
 }
 
+export type { StaffMember };
+
 /** A person in XCN form, `id^family^given^^^^^^^L^^^^^I` (XCN.10 name type, XCN.15 representation). */
-export interface StaffMember {
-  readonly id: string;
-  readonly family: string;
-  readonly given: string;
-}
 
 export function xcn(staff: StaffMember): string {
   return `${e(staff.id)}^${e(staff.family)}^${e(staff.given)}^^^^^^^L^^^^^I`;

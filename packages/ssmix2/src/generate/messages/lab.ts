@@ -3,9 +3,9 @@
  * (OUL^R22: SPM → OBR → ORC → OBX values; ORC comes after OBR). One SPM group per specimen.
  */
 
-import type { LabResult } from '../clinical/lab-values.js';
-import { rangeText } from '../clinical/lab-values.js';
 import { LAB_TESTS, type LabKey, SPECIMENS, specimenOf } from '../data/labs.js';
+import type { LabResult } from '../world/lab-values.js';
+import { rangeText } from '../world/lab-values.js';
 import { type OrcInput, orc, type PatientContext, pid, pv1 } from './common.js';
 import { cwe, e, seg, xcn } from './hl7.js';
 

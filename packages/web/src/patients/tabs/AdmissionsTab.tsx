@@ -1,7 +1,7 @@
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { westernDate } from '../../lib/dates';
-import { type CodeableConcept, conceptText } from '../fhir';
+import { type CodeableConcept, conceptText } from '../../records/fhir';
 import { DataTable, FacilityBadge } from './common';
 
 interface Encounter {

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { westernDate } from '../../lib/dates';
-import { type CodeableConcept, conceptText } from '../fhir';
+import { type CodeableConcept, conceptText } from '../../records/fhir';
 import { DataTable, FacilityBadge } from './common';
 
 type Status = 'active' | 'resolved' | 'inactive';

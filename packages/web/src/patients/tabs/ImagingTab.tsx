@@ -2,7 +2,7 @@ import { Text } from '@mantine/core';
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { westernDate } from '../../lib/dates';
-import { type CodeableConcept, conceptText, observationValue } from '../fhir';
+import { type CodeableConcept, conceptText, observationValue } from '../../records/fhir';
 import { DataTable, FacilityBadge } from './common';
 
 function summary(e: SourcedResource): string {

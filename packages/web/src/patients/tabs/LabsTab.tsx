@@ -24,8 +24,14 @@ import {
   type Quantity,
   referenceRangeText,
   testKey,
-} from '../fhir';
-import { defaultLabTest, type LabSummaryAnswer, type LabTest, type Period, useLabSeries } from '../records';
+} from '../../records/fhir';
+import {
+  defaultLabTest,
+  type LabSummaryAnswer,
+  type LabTest,
+  type Period,
+  useLabSeries,
+} from '../../records/records';
 import { facilityColor } from './common';
 
 interface Cell {

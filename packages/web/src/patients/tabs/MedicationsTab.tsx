@@ -13,7 +13,7 @@ import {
   quantityText,
   RP_GROUP,
   referenceDisplay,
-} from '../fhir';
+} from '../../records/fhir';
 import { FacilityBadge } from './common';
 
 interface Dosage {

@@ -1,7 +1,7 @@
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { westernDate } from '../../lib/dates';
-import { type CodeableConcept, conceptText, referenceDisplay } from '../fhir';
+import { type CodeableConcept, conceptText, referenceDisplay } from '../../records/fhir';
 import { DataTable, FacilityBadge } from './common';
 
 /** Orders (検体・放射線・内視鏡・生理検査、食事): what was asked for, when, by whom. */

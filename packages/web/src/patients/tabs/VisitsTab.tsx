@@ -4,7 +4,7 @@ import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { Loading } from '../../layout/Feedback';
 import { dayOf, warekiDate, westernDate } from '../../lib/dates';
-import { type CodeableConcept, categoryOf, conceptText } from '../fhir';
+import { type CodeableConcept, categoryOf, conceptText } from '../../records/fhir';
 import { DataTable, FacilityBadge, facilityColor } from './common';
 
 const EChart = lazy(() => import('../../charts/EChart'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../check/findings.js';
 import { NHO, NHO_BROKEN, TWINS } from '../test-support/samples.js';
-import type { Finding } from './findings.js';
 import { validateStorage } from './validate.js';
 
 const filesWith = (findings: readonly Finding[], code: string) =>

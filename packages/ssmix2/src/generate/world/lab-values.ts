@@ -6,10 +6,10 @@
  * are qualitative (`-`, ` 1 +`).
  */
 
-import { dayFromYmd } from '../clock.js';
 import { LAB_TESTS, type LabKey, type LabTest } from '../data/labs.js';
-import type { Person } from '../population.js';
-import type { Rng } from '../random.js';
+import { dayFromYmd } from './clock.js';
+import type { Person } from './population.js';
+import type { Rng } from './random.js';
 
 export interface LabResult {
   readonly test: LabTest;

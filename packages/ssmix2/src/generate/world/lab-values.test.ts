@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dayFromYmd } from '../clock.js';
-import { makePerson, type Person } from '../population.js';
-import { rngFor } from '../random.js';
+import { dayFromYmd } from './clock.js';
 import { drawValues, NO_ACUTE, rangeText, reportValue, trueEgfr, trueHba1c } from './lab-values.js';
+import { makePerson, type Person } from './population.js';
+import { rngFor } from './random.js';
 
 function firstWith(disease: string): Person {
   for (let i = 0; i < 5000; i++) {

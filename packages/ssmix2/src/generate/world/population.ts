@@ -4,11 +4,11 @@
  * anchored on a fixed reference day, not on the run's end date, for the same reason.
  */
 
+import { MOBILE_PREFIXES, TOWNS, type Town } from '../data/addresses.js';
+import { ALLERGENS, type Allergen } from '../data/clinic.js';
+import { DISEASES } from '../data/diseases.js';
+import { eraOfBirthYear, GIVEN_NAMES, type NameReading, type Sex, SURNAMES } from '../data/names.js';
 import { dayFromYmd, ymdFromDay } from './clock.js';
-import { MOBILE_PREFIXES, TOWNS, type Town } from './data/addresses.js';
-import { ALLERGENS, type Allergen } from './data/clinic.js';
-import { DISEASES } from './data/diseases.js';
-import { eraOfBirthYear, GIVEN_NAMES, type NameReading, type Sex, SURNAMES } from './data/names.js';
 import { type Rng, rngFor } from './random.js';
 
 /** Ages and disease onsets are computed on this day so that the population does not depend on options. */

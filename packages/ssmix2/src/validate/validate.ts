@@ -1,7 +1,13 @@
+import { checkFolderKeys } from '../check/check-keys.js';
+import {
+  type FileStatus,
+  type Finding,
+  type FindingCode,
+  type Severity,
+  statusOf,
+} from '../check/findings.js';
 import type { Ssmix2FileName } from '../names/file-name.js';
 import { type ScanItem, type ScannedFile, scanStorage } from '../scan/scanner.js';
-import { checkFolderKeys } from './check-keys.js';
-import { type FileStatus, type Finding, type FindingCode, type Severity, statusOf } from './findings.js';
 
 export interface ValidateOptions {
   /** Worker threads for reading and checking (see `ScanOptions.workers`). */

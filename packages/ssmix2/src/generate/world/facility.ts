@@ -4,11 +4,10 @@
  * and keeps its own slightly different copy of their demographics.
  */
 
+import { TOWNS, type Town } from '../data/addresses.js';
+import { DEPARTMENTS, KNOWN_FACILITIES } from '../data/clinic.js';
+import { GIVEN_NAMES, SURNAMES } from '../data/names.js';
 import { isValidYmd } from './clock.js';
-import { TOWNS, type Town } from './data/addresses.js';
-import { DEPARTMENTS, KNOWN_FACILITIES } from './data/clinic.js';
-import { GIVEN_NAMES, SURNAMES } from './data/names.js';
-import type { StaffMember } from './messages/hl7.js';
 import { type Address, makeAddress, makePerson, mobilePhone, type Person, phoneIn } from './population.js';
 import { hashUnit, rngFor } from './random.js';
 import {
@@ -214,4 +213,11 @@ export function* facilityPatients(
       ...applyVariations(seed, facilityCode, person),
     };
   }
+}
+
+/** A member of staff, as messages name them (XCN). */
+export interface StaffMember {
+  readonly id: string;
+  readonly family: string;
+  readonly given: string;
 }

@@ -1,5 +1,5 @@
 import { SegmentedControl } from '@mantine/core';
-import { setLang, useI18n } from '../i18n/index';
+import { setLang, useI18n } from './index';
 
 export function LanguageSwitch() {
   const { t, lang } = useI18n();
