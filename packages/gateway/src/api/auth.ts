@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { patientResourceId } from '@hie/fhir-jp';
-import { verifyAssertion } from '@hie/platform';
+import { peerContract, verifyAssertion } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
 import { decideAccess, type GatewayAccess, GatewayRepository } from '../access/index.js';
 import type { GatewayContext, RequestAudit } from './context.js';
@@ -18,6 +18,9 @@ export async function authenticate(
 ): Promise<GatewayRepository> {
   const state: RequestAudit = { ...audit };
   ctx.requests.set(request, state);
+  // A hub of another contract major would mean something else by the same claims: refused, audited.
+  const contract = peerContract(request.headers);
+  if (!contract.ok) throw new GatewayError('contract-version', contract.message);
   const verified = await verifyAssertion(bearerToken(request), ctx.hubKeys, {
     audience: ctx.facility.oid,
     nonces: ctx.nonces,

@@ -80,6 +80,12 @@ const CATALOG = {
   'bad-parameter': [400, 'invalid', 'パラメータが正しくありません', 'Invalid parameter'],
   'unknown-parameter': [400, 'not-supported', '対応していないパラメータです', 'Unsupported parameter'],
   'bad-request': [400, 'invalid', '要求が正しくありません', 'Bad request'],
+  'contract-version': [
+    409,
+    'not-supported',
+    'ハブと契約（インターフェース）のバージョンが合いません',
+    'The hub speaks another major version of the contract',
+  ],
   unavailable: [503, 'transient', 'データベースに接続できません', 'The database is unreachable'],
   internal: [500, 'exception', '内部エラーが発生しました', 'Internal error'],
 } as const satisfies Record<string, readonly [number, string, string, string]>;

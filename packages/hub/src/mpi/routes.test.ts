@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CONTRACT_HEADER, CONTRACT_VERSION } from '@hie/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubPrincipal } from '../http.js';
 import { TEST_ENGINES } from '../testing/store.js';
@@ -51,6 +52,23 @@ describe.each(TEST_ENGINES)('mpi routes on %s', (engine) => {
     doctor = await seedUser(hub.store, { facilityOid: A, profession: 'doctor' });
   });
   afterAll(() => hub.dispose());
+
+  it('refuses a gateway of another contract major before reading its feed (409), names its own version', async () => {
+    const answer = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/internal/mpi/feed',
+      headers: { authorization: `Bearer ${TOKEN_A}`, [CONTRACT_HEADER]: '2.0' },
+      payload: { identities: [{ facilityOid: A, localId: 'v2', ...person }] },
+    });
+    expect([answer.statusCode, answer.json().error.code]).toEqual([409, 'contract-version']);
+    expect(answer.headers[CONTRACT_HEADER]).toBe(CONTRACT_VERSION);
+    const stored = await hub.store.db
+      .selectFrom('mpi_record')
+      .select('local_id')
+      .where('local_id', '=', 'v2')
+      .execute();
+    expect(stored).toEqual([]);
+  });
 
   it('accepts a feed only with the facility’s own token and records', async () => {
     expect((await feed(undefined, [{ facilityOid: A, localId: '1', ...person }])).statusCode).toBe(401);

@@ -2,8 +2,10 @@
  * Patient index routes: the gateways' identity feed (feed-token auth) and the network office's
  * review queue, corrections and PDQ. Every change is audited (type 'mpi').
  */
+
 import { createHash } from 'node:crypto';
 import { feedBatchSchema } from '@hie/contract';
+import { peerContract } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
@@ -68,6 +70,11 @@ export const mpiRoutes: HubRoutes = (app, deps) => {
         tags,
         summary: 'Feed patient identities from a gateway (PIX feed) / 患者属性の登録',
         body: feedBody,
+      },
+      // A gateway of another contract major would be misread: refused before its body is read.
+      preValidation: async (request) => {
+        const contract = peerContract(request.headers);
+        if (!contract.ok) throw new HubError(409, 'contract-version', contract.message);
       },
     },
     async (request) => {

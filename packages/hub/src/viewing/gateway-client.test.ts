@@ -1,3 +1,4 @@
+import { CONTRACT_HEADER } from '@hie/contract';
 import { useSampleProjection } from '@hie/gateway/testing';
 import { generateSigningKey, hubKeyFrom } from '@hie/platform';
 import fc from 'fast-check';
@@ -149,6 +150,31 @@ describe.each(TEST_ENGINES)('gateway fan-out against real gateways on %s', (engi
     });
     const none = await queryGateways(hub.deps, principal, [source], 'TREAT', { categories: ['endoscopy'] });
     expect(none.sources[0]?.status).toBe('denied');
+  });
+
+  it('reports a gateway of another contract major as an error, and never merges what it answered', async () => {
+    const principal = await seedUser(hub.store, { facilityOid: VIEWER, profession: 'doctor' });
+    // The real gateway A, its answers relabelled as a release two majors on.
+    const newer: typeof fetch = async (input, init) => {
+      const answer = await hub.deps.fetch(input, init);
+      const headers = new Headers(answer.headers);
+      headers.set(CONTRACT_HEADER, '2.0');
+      return new Response(answer.body, { status: answer.status, headers });
+    };
+    const source: GatewaySource = {
+      facilityOid: A.oid,
+      facilityName: A.name,
+      localId: PATIENT,
+      gatewayUrl: a.url,
+      categories: ['prescription'],
+    };
+    const result = await queryGateways({ ...hub.deps, fetch: newer }, principal, [source], 'TREAT');
+    expect(result.sources[0]).toMatchObject({ status: 'error' });
+    expect(result.sources[0]?.message).toContain('2.0');
+    expect(result.entries).toEqual([]);
+    const same = await queryGateways(hub.deps, principal, [source], 'TREAT');
+    expect(same.sources[0]?.status).toBe('ok');
+    expect(same.entries.length).toBeGreaterThan(0);
   });
 
   it('reports a gateway that refuses the assertion as an error with its reason', async () => {

@@ -1,5 +1,5 @@
 import { patientResourceId } from '@hie/fhir-jp';
-import { signAssertion } from '@hie/platform';
+import { contractHeaders, peerContract, signAssertion } from '@hie/platform';
 import type { HubDeps, HubPrincipal } from '../http.js';
 import {
   careDate,
@@ -241,9 +241,20 @@ class SourceCursor implements MergeStream {
           this.categories,
         );
         const response = await this.deps.fetch(url, {
-          headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' },
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/fhir+json',
+            ...contractHeaders(),
+          },
           signal: timeout,
         });
+        const contract = peerContract(response.headers);
+        if (!contract.ok) {
+          // Read to the end (an error path): a cancelled body can leave the connection half-used.
+          await response.arrayBuffer().catch(() => undefined);
+          this.failure = { status: 'error', message: contract.message };
+          break;
+        }
         if (!response.ok) {
           this.failure = { status: 'error', message: await refusalOf(response) };
           break;
@@ -378,9 +389,14 @@ export async function fetchBinary(
   try {
     const token = await assertionFor(deps, principal, source, purpose, categories);
     const response = await deps.fetch(`${fhirRoot(source.gatewayUrl)}/Binary/${encodeURIComponent(id)}`, {
-      headers: { authorization: `Bearer ${token}`, accept: '*/*' },
+      headers: { authorization: `Bearer ${token}`, accept: '*/*', ...contractHeaders() },
       signal: timeout,
     });
+    const contract = peerContract(response.headers);
+    if (!contract.ok) {
+      await response.arrayBuffer().catch(() => undefined);
+      return { ok: false, status: 'error', message: contract.message };
+    }
     if (response.status === 404) {
       await response.body?.cancel();
       return { ok: false, status: 'not-found', message: 'not available' };
