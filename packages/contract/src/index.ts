@@ -4,6 +4,7 @@ export * from './categories.js';
 export * from './dates.js';
 export * from './disclosure.js';
 export * from './facility-oid.js';
+export * from './facility-professions.js';
 export * from './facility-types.js';
 export * from './identity-feed.js';
 export * from './institution-code.js';

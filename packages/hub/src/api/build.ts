@@ -3,6 +3,7 @@ import { auditRoutes } from '../audit/routes.js';
 import { authRoutes } from '../auth/routes.js';
 import { sessionIdentify } from '../auth/session.js';
 import { consentRoutes } from '../consent/routes.js';
+import { credentialAdminRoutes } from '../directory/credential-admin.js';
 import { directoryRoutes } from '../directory/routes.js';
 import type { HubDeps, HubRoutes } from '../http.js';
 import { mpiRoutes } from '../mpi/routes.js';
@@ -15,6 +16,7 @@ import { createHubApp } from './app.js';
 export const HUB_ROUTES: readonly HubRoutes[] = [
   authRoutes,
   directoryRoutes,
+  credentialAdminRoutes,
   mpiRoutes,
   policyRoutes,
   consentRoutes,

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubRoutes, requirePrincipal } from '../http.js';
-import { adminRoutes } from './admin.js';
 import { completeLogin, sessionUser } from './complete.js';
 import { loadSubject, passwordMatches, recordFailure, setPassword } from './credentials.js';
 import { type PasswordTotpOptions, passwordTotp } from './login.js';
@@ -159,14 +158,13 @@ export interface AuthRoutesOptions {
   passwordTotp?: Partial<PasswordTotpOptions>;
 }
 
-/** All auth routes: the login methods, the session routes and the administrators' account actions. */
+/** All auth routes: the login methods and the session routes (administrators' account actions: directory/credential-admin.ts). */
 export function createAuthRoutes(options: AuthRoutesOptions = {}): HubRoutes {
   return async (app, deps) => {
     const methods = options.methods ?? [passwordTotp(options.passwordTotp)];
     const complete: CompleteLogin = (request, reply, who) => completeLogin(deps, request, reply, who);
     for (const method of methods) await method.register(app, deps, complete);
     sessionRoutes(app, deps);
-    adminRoutes(app, deps);
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Engine } from '@hie/platform';
 import type { LightMyRequestResponse } from 'fastify';
 import { z } from 'zod';
+import { credentialAdminRoutes } from '../directory/credential-admin.js';
 import { type HubRoutes, type HubSettings, requirePrincipal } from '../http.js';
 import { type HubUnderTest, hubUnderTest, seedFacility, seedUser } from '../testing.js';
 import { enrolTotp, newTotpSecret, setPassword, totpNow } from './credentials.js';
@@ -36,11 +37,15 @@ export async function authHub(
       this.now = new Date(this.now.getTime() + seconds * 1000);
     },
   };
-  const hub = await hubUnderTest(engine, [createAuthRoutes(options.auth), probeRoutes], {
-    identify: sessionIdentify,
-    now: () => clock.now,
-    ...(options.settings ? { settings: options.settings } : {}),
-  });
+  const hub = await hubUnderTest(
+    engine,
+    [createAuthRoutes(options.auth), credentialAdminRoutes, probeRoutes],
+    {
+      identify: sessionIdentify,
+      now: () => clock.now,
+      ...(options.settings ? { settings: options.settings } : {}),
+    },
+  );
   await seedFacility(hub.store, { oid: FACILITY, name: '岡山大学病院' });
   await seedFacility(hub.store, { oid: OTHER_FACILITY, name: '倉敷中央病院' });
   return { ...hub, clock, browser: (remoteAddress = '127.0.0.1') => new Browser(hub, remoteAddress) };

@@ -1,4 +1,12 @@
-import { isProfession, PROFESSIONS, type Profession } from '@hie/contract';
+import {
+  FACILITY_TYPES,
+  type FacilityType,
+  isFacilityType,
+  isProfession,
+  PROFESSIONS,
+  type Profession,
+  professionFitsFacility,
+} from '@hie/contract';
 import type { Kysely } from 'kysely';
 import { HubError } from '../http.js';
 import type { Schema } from '../store/schema.js';
@@ -37,6 +45,81 @@ export function checkProfession(profession: string, scope: AdminScope): Professi
     throw new HubError(403, 'office-only', 'only the network office may register network office staff');
   }
   return profession;
+}
+
+/**
+ * A profession a facility administrator may register at their facility: one that fits its kind
+ * (a care manager office cannot create a doctor). The network office may register any.
+ */
+export async function checkProfessionForFacility(
+  db: Kysely<Schema>,
+  profession: Profession,
+  scope: AdminScope,
+): Promise<void> {
+  if (scope.office) return;
+  const facility = await db
+    .selectFrom('hub_facility')
+    .select('type')
+    .where('oid', '=', scope.facilityOid)
+    .executeTakeFirst();
+  const type: FacilityType = facility && isFacilityType(facility.type) ? facility.type : 'other';
+  if (!professionFitsFacility(profession, type)) {
+    throw new HubError(
+      403,
+      'profession-not-for-facility',
+      `${FACILITY_TYPES[type].ja}の管理者は${PROFESSIONS[profession].ja}を登録できません（ネットワーク事務局に依頼してください）/ ` +
+        `a ${FACILITY_TYPES[type].en.toLowerCase()} administrator cannot register a ${PROFESSIONS[profession].en.toLowerCase()}: ask the network office`,
+      { profession, facilityType: type },
+    );
+  }
+}
+
+/** A profession is a licensed fact: only the network office changes one. */
+export function checkProfessionChange(scope: AdminScope): void {
+  if (!scope.office) {
+    throw new HubError(
+      403,
+      'office-only',
+      '職種の変更はネットワーク事務局のみが行えます / only the network office changes a profession',
+    );
+  }
+}
+
+/**
+ * Credentials, status and memberships belong to the person, whichever facility they log in for: a
+ * facility administrator may change them only for a user whose every membership is at a facility they
+ * administer themselves. A user shared with another facility is the network office's (or an admin of
+ * every one of those facilities).
+ */
+export async function assertWhollyAdministered(
+  db: Kysely<Schema>,
+  userId: string,
+  scope: AdminScope,
+  actor: Actor,
+): Promise<void> {
+  if (scope.office) return;
+  const [theirs, administered] = await Promise.all([
+    db.selectFrom('hub_membership').select('facility_oid').where('user_id', '=', userId).execute(),
+    actor
+      ? db
+          .selectFrom('hub_membership')
+          .select('facility_oid')
+          .where('user_id', '=', actor.userId)
+          .where('role', '=', 'admin')
+          .execute()
+      : Promise.resolve([]),
+  ]);
+  const mine = new Set(administered.map((m) => m.facility_oid));
+  const elsewhere = theirs.map((m) => m.facility_oid).filter((oid) => !mine.has(oid));
+  if (elsewhere.length > 0) {
+    throw new HubError(
+      403,
+      'shared-user',
+      'この利用者は他の施設にも所属しています。パスワード・状態・所属の変更はネットワーク事務局に依頼してください / ' +
+        'this user also belongs to another facility: only the network office (or an administrator of every one of their facilities) may change their credentials, status or memberships',
+      { facilities: elsewhere },
+    );
+  }
 }
 
 /** A facility administrator may only grant memberships of the facility they administer. */

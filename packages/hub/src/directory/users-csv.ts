@@ -24,7 +24,15 @@ import {
   summarise,
   toCsv,
 } from './csv.js';
-import { type AdminScope, adminScopeOf, checkMembershipScope, checkProfession } from './user-access.js';
+import {
+  type AdminScope,
+  adminScopeOf,
+  assertWhollyAdministered,
+  checkMembershipScope,
+  checkProfession,
+  checkProfessionChange,
+  checkProfessionForFacility,
+} from './user-access.js';
 import {
   generatePassword,
   insertUserRows,
@@ -196,6 +204,7 @@ export async function importUsersCsv(
         const profession = checkProfession(parsed.profession, scope);
         checkMembershipScope(parsed.memberships, scope);
         checkFacilities(parsed.memberships, facilities);
+        await checkProfessionForFacility(db, profession, scope);
         const planned = newUserRows(parsed, profession, '', stamp);
         creates.push({
           line,
@@ -320,6 +329,7 @@ async function planUpdate(
   }
   const patch = parseInput(userPatchSchema, input);
   if (patch.profession !== undefined) checkProfession(patch.profession, scope);
+  if (patch.profession !== undefined && patch.profession !== current.profession) checkProfessionChange(scope);
   const changes = changedFields(current, {
     name: patch.name,
     name_kana: patch.nameKana,
@@ -345,6 +355,8 @@ async function planUpdate(
     const after = parsed.map((m) => `${m.facilityOid}:${m.role}`).sort();
     if (before.join(';') !== after.join(';')) next = parsed;
   }
+  if (Object.keys(changes).length > 0 || next)
+    await assertWhollyAdministered(store.db, current.id, scope, actor);
   return { line, id: current.id, changes, ...(next ? { memberships: next } : {}) };
 }
 

@@ -19,8 +19,11 @@ import {
   type AdminScope,
   adminScopeOf,
   assertFacilitiesExist,
+  assertWhollyAdministered,
   checkMembershipScope,
   checkProfession,
+  checkProfessionChange,
+  checkProfessionForFacility,
   duplicateLoginId,
   userInScope,
   userNotFound,
@@ -285,6 +288,7 @@ export async function createUser(
   const parsed = parseInput(userCreateSchema, input);
   const profession = checkProfession(parsed.profession, scope);
   checkMembershipScope(parsed.memberships, scope);
+  await checkProfessionForFacility(deps.store.db, profession, scope);
   await assertFacilitiesExist(
     deps.store.db,
     parsed.memberships.map((m) => m.facilityOid),
@@ -343,6 +347,7 @@ export async function updateUser(
   const parsed = parseInput(userPatchSchema, patch);
   const { row } = await userForAdmin(deps.store, id, scope);
   if (parsed.profession !== undefined) checkProfession(parsed.profession, scope);
+  if (parsed.profession !== undefined && parsed.profession !== row.profession) checkProfessionChange(scope);
   const changes = changedFields(row, {
     name: parsed.name,
     name_kana: parsed.nameKana,
@@ -357,6 +362,7 @@ export async function updateUser(
     throw new HubError(409, 'self-lockout', 'you cannot change your own profession or suspend yourself');
   }
   if (Object.keys(changes).length > 0) {
+    await assertWhollyAdministered(deps.store.db, id, scope, actor);
     await deps.store.db
       .updateTable('hub_user')
       .set({ ...changes, updated_at: deps.now().toISOString() })
@@ -383,6 +389,7 @@ export async function setMemberships(
   const parsed = parseInput(membershipsBodySchema, { memberships });
   const { user } = await userForAdmin(deps.store, id, scope);
   checkMembershipScope(parsed.memberships, scope);
+  await assertWhollyAdministered(deps.store.db, id, scope, actor);
   if (!scope.office && actor?.userId === id) {
     throw new HubError(409, 'self-lockout', 'ask the network office to change your own memberships');
   }

@@ -67,9 +67,9 @@ async function migrateWhileOthersDrop<DB>(
       await migrateToLatest(store, migrations);
       return;
     } catch (e) {
-      const message = String(e);
-      const otherTenantVanished =
-        /schema "t_[0-9a-f]{12}" does not exist/.test(message) && !message.includes(own);
+      // The error names the store (with its own schema) and the schema that vanished: compare the latter.
+      const vanished = /schema "(t_[0-9a-f]{12})" does not exist/.exec(String(e))?.[1];
+      const otherTenantVanished = vanished !== undefined && vanished !== own;
       if (!otherTenantVanished || attempt >= 5) throw e;
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }

@@ -2,9 +2,10 @@ import { randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
-import { type HubDeps, HubError, type HubPrincipal, requirePrincipal } from '../http.js';
-import { setPassword } from './credentials.js';
-import { revokeSessions } from './session.js';
+import { setPassword } from '../auth/credentials.js';
+import { revokeSessions } from '../auth/session.js';
+import { type HubDeps, HubError, type HubPrincipal, type HubRoutes, requirePrincipal } from '../http.js';
+import { adminScopeOf, assertWhollyAdministered } from './user-access.js';
 
 const tags = ['auth', 'admin'];
 const params = z.object({ id: z.string().min(1).max(128) });
@@ -43,6 +44,8 @@ async function targetUser(
   }
   const user = await query.executeTakeFirst();
   if (!user) throw notFound();
+  // A password or TOTP reset is a takeover of the person at every facility they belong to.
+  await assertWhollyAdministered(deps.store.db, user.id, adminScopeOf(principal), principal);
   return { principal, userId: user.id };
 }
 
@@ -60,7 +63,7 @@ function temporaryPassword(): string {
 }
 
 /** Office and facility administrators: reset password, reset TOTP, unlock, end sessions. */
-export function adminRoutes(app: FastifyInstance, deps: HubDeps): void {
+export const credentialAdminRoutes: HubRoutes = (app: FastifyInstance, deps: HubDeps): void => {
   const audit = (
     request: FastifyRequest,
     principal: HubPrincipal,
@@ -157,4 +160,4 @@ export function adminRoutes(app: FastifyInstance, deps: HubDeps): void {
       return { revokedSessions: revoked };
     },
   );
-}
+};

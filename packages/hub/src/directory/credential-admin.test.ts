@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type AuthHub, authHub, OTHER_FACILITY, PASSWORD, refusal, seedLogin } from '../auth/test-kit.js';
 import { TEST_ENGINES } from '../testing/store.js';
-import { type AuthHub, authHub, OTHER_FACILITY, PASSWORD, refusal, seedLogin } from './test-kit.js';
 
 describe.each(TEST_ENGINES)('account administration on %s', (engine) => {
   let hub: AuthHub;
