@@ -18,7 +18,13 @@ export interface HubFeedTarget {
  * - `unavailable`: 5xx, 429, network error or timeout — retried with backoff.
  */
 export type FeedAnswer =
-  | { kind: 'ok'; status: number; outcomes: Record<string, number> }
+  | {
+      kind: 'ok';
+      status: number;
+      outcomes: Record<string, number>;
+      /** Identities the hub refused on their own (per-record outcome `rejected`), with its reason. */
+      rejected: { localId: string; reason: string }[];
+    }
   | { kind: 'auth' | 'rejected' | 'unavailable'; status: number | null; message: string };
 
 /** Sends one batch. Never throws. */
@@ -46,7 +52,7 @@ export async function postIdentities(
   }
   const text = await response.text().catch(() => '');
   const status = response.status;
-  if (status >= 200 && status < 300) return { kind: 'ok', status, outcomes: countOutcomes(text) };
+  if (status >= 200 && status < 300) return { kind: 'ok', status, ...readOutcomes(text) };
   const message = `${status} ${errorText(text) ?? response.statusText}`.trim();
   if (status === 401 || status === 403) return { kind: 'auth', status, message };
   if (status >= 400 && status < 500 && status !== 408 && status !== 429)
@@ -54,19 +60,34 @@ export async function postIdentities(
   return { kind: 'unavailable', status, message };
 }
 
-/** `{ outcomes: [{outcome:'new'}, …] }` → counts per outcome, for the status; tolerant of any shape. */
-function countOutcomes(text: string): Record<string, number> {
-  const counts: Record<string, number> = {};
+/**
+ * `{ outcomes: [{outcome:'new'}, {outcome:'rejected', localId, reason}, …] }` → counts per outcome, for
+ * the status, and the identities refused on their own; tolerant of any shape.
+ */
+function readOutcomes(text: string): {
+  outcomes: Record<string, number>;
+  rejected: { localId: string; reason: string }[];
+} {
+  const outcomes: Record<string, number> = {};
+  const rejected: { localId: string; reason: string }[] = [];
   try {
-    const body = JSON.parse(text) as { outcomes?: { outcome?: unknown }[] };
+    const body = JSON.parse(text) as {
+      outcomes?: { outcome?: unknown; localId?: unknown; reason?: unknown }[];
+    };
     for (const o of body.outcomes ?? []) {
       const key = typeof o?.outcome === 'string' ? o.outcome : 'other';
-      counts[key] = (counts[key] ?? 0) + 1;
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+      if (key === 'rejected') {
+        rejected.push({
+          localId: typeof o.localId === 'string' ? o.localId : '?',
+          reason: typeof o.reason === 'string' ? o.reason.slice(0, 200) : 'refused',
+        });
+      }
     }
   } catch {
     // A 2xx is an acceptance whatever its body says.
   }
-  return counts;
+  return { outcomes, rejected };
 }
 
 /** The hub's error shape `{error:{code,message}}` → `code: message`. */

@@ -227,6 +227,58 @@ describe.each(TEST_ENGINES)('the identity feed to the hub on %s', (engine) => {
     expect(logged.find((l) => l.level === 'error')).toMatchObject({ obj: { localId: ids[3] } });
   });
 
+  test('identities outside the contract (a 200 KB name) are skipped and named at the gateway; everyone after them flows on', async () => {
+    // Issue 10, finding 3: two ADTs with a 200 KB name, first in feed order, filling a whole batch.
+    await ingest.fullLoad();
+    const ids = (
+      await store.db.selectFrom('gw_patient').select('patient_id').orderBy('patient_id').execute()
+    ).map((r) => r.patient_id);
+    const huge = '漢'.repeat(200_000);
+    await store.db
+      .updateTable('gw_patient')
+      .set({ name_kanji: huge, updated_at: '2000-01-01T00:00:00.000Z' })
+      .where('patient_id', 'in', [ids[0]!, ids[1]!])
+      .execute();
+    const result = await feeder({ batchSize: 2 }).feedOnce();
+    expect(result.failure).toBeUndefined();
+    expect(result.skipped.sort()).toEqual([ids[0], ids[1]].sort());
+    expect(result.sent).toBe(ids.length - 2);
+    expect(
+      hub
+        .accepted()
+        .map((i) => i.localId)
+        .sort(),
+    ).toEqual(ids.slice(2));
+    // Never sent at all, and named with the field and the reason.
+    expect(hub.requests.flatMap((r) => r.identities).some((i) => i.nameKanji === huge)).toBe(false);
+    const named = logged
+      .filter((l) => l.level === 'error')
+      .map((l) => l.obj as { localId: string; field: string });
+    expect(named.map((n) => [n.localId, n.field]).sort()).toEqual(
+      [
+        [ids[0], 'nameKanji'],
+        [ids[1], 'nameKanji'],
+      ].sort(),
+    );
+    expect(await feeder().pending()).toBe(0);
+  });
+
+  test('an identity the hub refuses on its own (per-record outcome) is named and skipped; its batch is taken', async () => {
+    await ingest.fullLoad();
+    const ids = (
+      await store.db.selectFrom('gw_patient').select('patient_id').orderBy('patient_id').execute()
+    ).map((r) => r.patient_id);
+    hub.refuseAlone(ids[2]!);
+    const f = feeder({ batchSize: 4 });
+    const result = await f.feedOnce();
+    expect(result).toMatchObject({ skipped: [ids[2]], sent: ids.length - 1 });
+    expect(hub.requests.every((r) => r.status === 200)).toBe(true);
+    expect(logged.find((l) => l.level === 'error')).toMatchObject({
+      obj: { localId: ids[2], hub: 'nameKanji: too long' },
+    });
+    expect(f.status()).toMatchObject({ skippedTotal: 1, sentTotal: ids.length - 1 });
+  });
+
   test('a full re-feed sends every patient again', async () => {
     await ingest.fullLoad();
     const f = feeder();

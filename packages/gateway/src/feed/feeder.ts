@@ -1,6 +1,7 @@
 // The gateway's patient identity feed to the hub's MPI (PIX feed, internal API for now): new and
 // changed gw_patient rows since the checkpoint, in batches, with retries. It only reads the store
 // and runs beside ingest, so a slow or absent hub never holds up ingest.
+import { feedIdentitySchema } from '@hie/contract';
 import type { Store } from '@hie/platform';
 import type { Schema } from '../store/schema.js';
 import { advanceCheckpoint, nextBatch, pendingCount, readCheckpoint, resetCheckpoint } from './checkpoint.js';
@@ -217,7 +218,14 @@ export class IdentityFeeder {
         const batch = await nextBatch(db, checkpoint.position, this.options.facilityOid, this.batchSize);
         if (!batch.next) break;
         this.state.lastAttemptAt = new Date().toISOString();
-        const sent = await this.send(batch.identities);
+        // What the contract refuses is never sent: it would be refused again at every retry, and a batch
+        // of nothing else would hold back every patient after it.
+        const { valid, invalid } = this.screen(batch.identities);
+        const sent: Sent =
+          valid.length > 0
+            ? await this.send(valid)
+            : { ok: true, accepted: 0, skipped: [], requests: 0, outcomes: {} };
+        if (sent.ok) sent.skipped.unshift(...invalid);
         result.requests += sent.requests;
         if (!sent.ok) {
           if (this.stopped) break; // aborted by stop(): not a failure
@@ -236,6 +244,30 @@ export class IdentityFeeder {
     return result;
   }
 
+  /** Splits a batch into what the hub's contract accepts and the local ids of what it would refuse (logged). */
+  private screen(identities: readonly FeedIdentity[]): { valid: FeedIdentity[]; invalid: string[] } {
+    const valid: FeedIdentity[] = [];
+    const invalid: string[] = [];
+    for (const identity of identities) {
+      const checked = feedIdentitySchema.safeParse(identity);
+      if (checked.success) {
+        valid.push(identity);
+        continue;
+      }
+      const issue = checked.error.issues[0];
+      invalid.push(identity.localId);
+      this.options.log?.error(
+        {
+          localId: identity.localId.slice(0, 64),
+          field: issue?.path.join('.') ?? '?',
+          reason: issue?.message ?? 'invalid',
+        },
+        'this patient identity breaks the feed contract (field too long or malformed); not sent, skipped until the patient changes',
+      );
+    }
+    return { valid, invalid };
+  }
+
   /**
    * Sends a batch. A refused batch (a 4xx other than 401/403) is halved until the refused identities
    * are alone: those are skipped (and logged) as long as the hub took the others; if it took none,
@@ -246,8 +278,22 @@ export class IdentityFeeder {
       signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.timeoutMs)]),
       ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
     });
-    if (answer.kind === 'ok')
-      return { ok: true, accepted: identities.length, skipped: [], requests: 1, outcomes: answer.outcomes };
+    if (answer.kind === 'ok') {
+      for (const refused of answer.rejected) {
+        this.options.log?.error(
+          { localId: refused.localId, hub: refused.reason },
+          'the hub refused this patient identity; skipped until the patient changes',
+        );
+      }
+      const skipped = answer.rejected.map((r) => r.localId);
+      return {
+        ok: true,
+        accepted: identities.length - skipped.length,
+        skipped,
+        requests: 1,
+        outcomes: answer.outcomes,
+      };
+    }
     if (answer.kind !== 'rejected' || identities.length === 1) return { ok: false, answer, requests: 1 };
     const half = Math.ceil(identities.length / 2);
     const parts = [identities.slice(0, half), identities.slice(half)];

@@ -1,7 +1,9 @@
 // Test support: a small HTTP server standing in for the hub's feed endpoint, and a way to write a
 // patient's new ADT-00 into a storage. Not exported from the package.
+
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { feedBatchSchema } from '@hie/contract';
 import { encodeHl7Text } from '@hie/hl7v2';
 import { parseFileName, StorageWriter } from '@hie/ssmix2';
 import Fastify from 'fastify';
@@ -18,8 +20,10 @@ export interface HubStandIn {
   accepted(): FeedIdentity[];
   /** Answer the next requests with these statuses (then 200 again). */
   answerNext(...statuses: number[]): void;
-  /** Answer 400 to every batch holding this local id (as a hub refusing one record would). */
+  /** Answer 400 to every batch holding this local id (as a hub of an earlier release refused one record). */
   refuse(localId: string): void;
+  /** Take every batch, but refuse this local id alone (per-record outcome `rejected`, as the hub does). */
+  refuseAlone(localId: string): void;
   /** Settles once this many identities have been accepted in total. */
   untilAccepted(count: number): Promise<void>;
   close(): Promise<void>;
@@ -30,6 +34,7 @@ export async function startHubStandIn(): Promise<HubStandIn> {
   const requests: HubStandIn['requests'] = [];
   const queued: number[] = [];
   const refused = new Set<string>();
+  const refusedAlone = new Set<string>();
   const waiters: { count: number; resolve: () => void }[] = [];
   const accepted = () => requests.filter((r) => r.status === 200).flatMap((r) => r.identities);
   app.post(FEED_PATH, async (request, reply) => {
@@ -38,6 +43,8 @@ export async function startHubStandIn(): Promise<HubStandIn> {
     if (request.headers.authorization !== `Bearer ${TEST_FEED_TOKEN}`) status = 401;
     else if (queued.length > 0) status = queued.shift()!;
     else if (identities.some((i) => refused.has(i.localId))) status = 400;
+    // Like the real hub: a batch with one identity outside the contract is refused whole.
+    else if (!feedBatchSchema.safeParse({ identities }).success) status = 400;
     requests.push({ status, identities });
     if (status !== 200) {
       const code = status === 401 ? 'unauthorized' : status === 400 ? 'invalid-request' : 'unavailable';
@@ -49,12 +56,21 @@ export async function startHubStandIn(): Promise<HubStandIn> {
       w.resolve();
     }
     return {
-      outcomes: identities.map((i) => ({
-        facilityOid: i.facilityOid,
-        localId: i.localId,
-        personId: `person-${i.localId}`,
-        outcome: 'new',
-      })),
+      outcomes: identities.map((i) =>
+        refusedAlone.has(i.localId)
+          ? {
+              facilityOid: i.facilityOid,
+              localId: i.localId,
+              outcome: 'rejected',
+              reason: 'nameKanji: too long',
+            }
+          : {
+              facilityOid: i.facilityOid,
+              localId: i.localId,
+              personId: `person-${i.localId}`,
+              outcome: 'new',
+            },
+      ),
     };
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -64,6 +80,7 @@ export async function startHubStandIn(): Promise<HubStandIn> {
     accepted,
     answerNext: (...statuses) => queued.push(...statuses),
     refuse: (localId) => refused.add(localId),
+    refuseAlone: (localId) => refusedAlone.add(localId),
     untilAccepted: (count) =>
       accepted().length >= count
         ? Promise.resolve()

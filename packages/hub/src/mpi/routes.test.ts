@@ -76,7 +76,15 @@ describe.each(TEST_ENGINES)('mpi routes on %s', (engine) => {
     const foreign = await feed(TOKEN_B, [{ facilityOid: A, localId: '1', ...person }]);
     expect([foreign.statusCode, foreign.json().error.code]).toEqual([403, 'wrong-facility']);
     const bad = await feed(TOKEN_A, [{ facilityOid: A, localId: '1', birthDate: '3 Feb 1948' }]);
-    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'invalid-request']);
+    expect(bad.statusCode).toBe(200);
+    expect(bad.json().outcomes).toEqual([
+      expect.objectContaining({
+        localId: '1',
+        outcome: 'rejected',
+        reason: expect.stringMatching(/^birthDate/),
+      }),
+    ]);
+    expect((await feed(TOKEN_A, [])).statusCode).toBe(400);
     const ok = await feed(TOKEN_A, [{ facilityOid: A, localId: '1', ...person }]);
     expect(ok.statusCode).toBe(200);
     expect(ok.json().outcomes[0]).toMatchObject({ facilityOid: A, localId: '1', outcome: 'new' });
@@ -90,7 +98,52 @@ describe.each(TEST_ENGINES)('mpi routes on %s', (engine) => {
       .select(['type', 'facility_oid'])
       .where('type', '=', 'mpi')
       .execute();
-    expect(audit.map((a) => a.facility_oid).sort()).toEqual([A, B]);
+    // The refused identity is audited too (its request answered 200 with a per-record outcome).
+    expect(audit.map((a) => a.facility_oid).sort()).toEqual([A, A, B]);
+  });
+
+  it('refuses a bad identity alone, with its reason, and feeds the rest of its batch (a 200 KB name)', async () => {
+    // Issue 10, finding 3: two identities with a 200 KB name used to make the hub refuse the whole batch.
+    const huge = '漢'.repeat(200_000);
+    const answer = await feed(TOKEN_A, [
+      { facilityOid: A, localId: 'huge-1', ...person, nameKanji: huge },
+      {
+        facilityOid: A,
+        localId: 'fine-1',
+        nameKanji: '吉田 花子',
+        nameKana: 'ヨシダ ハナコ',
+        birthDate: '1990-11-30',
+        sex: 'F',
+        postcode: '710-0055',
+        address: '岡山県倉敷市阿知２－１',
+        phone: '086-999-0000',
+      },
+      { facilityOid: A, localId: 'huge-2', ...person, nameKana: huge },
+    ]);
+    expect(answer.statusCode).toBe(200);
+    const outcomes = answer.json().outcomes as { localId: string; outcome: string; reason?: string }[];
+    expect(outcomes.map((o) => [o.localId, o.outcome]).sort()).toEqual(
+      [
+        ['fine-1', 'new'],
+        ['huge-1', 'rejected'],
+        ['huge-2', 'rejected'],
+      ].sort(),
+    );
+    expect(outcomes.find((o) => o.localId === 'huge-1')?.reason).toMatch(/^nameKanji/);
+    expect(outcomes.find((o) => o.localId === 'huge-2')?.reason).toMatch(/^nameKana/);
+    const stored = await hub.store.db
+      .selectFrom('mpi_record')
+      .select('local_id')
+      .where('facility_oid', '=', A)
+      .execute();
+    expect(stored.map((r) => r.local_id)).toContain('fine-1');
+    expect(stored.map((r) => r.local_id)).not.toContain('huge-1');
+    // A foreign identity still refuses the whole request: that is the sender's authority, not content.
+    const foreign = await feed(TOKEN_A, [
+      { facilityOid: A, localId: 'fine-2', ...person },
+      { facilityOid: B, localId: 'x', nameKanji: huge },
+    ]);
+    expect([foreign.statusCode, foreign.json().error.code]).toEqual([403, 'wrong-facility']);
   });
 
   it('lets only the network office review, link, unlink, merge and search', async () => {

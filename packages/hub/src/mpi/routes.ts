@@ -4,13 +4,13 @@
  */
 
 import { createHash } from 'node:crypto';
-import { feedBatchSchema } from '@hie/contract';
+import { FEED_BATCH_LIMIT, type FeedIdentity, feedIdentitySchema } from '@hie/contract';
 import { peerContract } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubRoutes, type HubSettings, requireOffice } from '../http.js';
-import { feedIdentities } from './feed.js';
+import { type FeedOutcome, feedIdentities } from './feed.js';
 import {
   decideReview,
   getPerson,
@@ -29,7 +29,29 @@ export function mpiSettingsOf(settings: HubSettings): MpiSettings {
   return own ? { ...DEFAULT_MPI_SETTINGS, ...own } : DEFAULT_MPI_SETTINGS;
 }
 
-const feedBody = feedBatchSchema;
+/**
+ * The feed's body: each identity is checked on its own (feedIdentitySchema), so one bad identity is
+ * refused alone with its reason and the rest are fed (issue 10, finding 3).
+ */
+const feedBody = z.object({
+  identities: z
+    .array(z.record(z.string(), z.unknown()))
+    .min(1)
+    .max(FEED_BATCH_LIMIT)
+    .describe('FeedIdentity[] (@hie/contract identity-feed.ts), each checked on its own'),
+});
+
+/** An identity the hub refuses, answered in the outcomes with its reason. */
+interface RefusedIdentity {
+  facilityOid: string | null;
+  localId: string | null;
+  index: number;
+  outcome: 'rejected';
+  reason: string;
+}
+
+const shortString = (value: unknown, max: number): string | null =>
+  typeof value === 'string' ? value.slice(0, max) : null;
 const recordRef = z.object({ facilityOid: z.string().min(1), localId: z.string().min(1) });
 const page = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -79,30 +101,55 @@ export const mpiRoutes: HubRoutes = (app, deps) => {
     },
     async (request) => {
       const facilityOid = await feedingFacility(deps, request);
-      const { identities } = request.body as z.infer<typeof feedBody>;
-      const foreign = identities.find((f) => f.facilityOid !== facilityOid);
+      const raw = (request.body as z.infer<typeof feedBody>).identities;
+      // Authority first, for every identity: a sender feeds only its own facility's patients.
+      const foreign = raw.find((f) => typeof f.facilityOid === 'string' && f.facilityOid !== facilityOid);
       if (foreign) {
         throw new HubError(
           403,
           'wrong-facility',
           `a gateway may feed only its own facility's patients (${facilityOid})`,
           {
-            facilityOid: foreign.facilityOid,
-            localId: foreign.localId,
+            facilityOid: shortString(foreign.facilityOid, 128),
+            localId: shortString(foreign.localId, 64),
           },
         );
       }
-      const outcomes = await feedIdentities(deps, identities, `feed:${facilityOid}`, { settings });
+      const identities: FeedIdentity[] = [];
+      const refused: RefusedIdentity[] = [];
+      raw.forEach((candidate, index) => {
+        const checked = feedIdentitySchema.safeParse(candidate);
+        if (checked.success && checked.data.facilityOid === facilityOid) {
+          identities.push(checked.data);
+          return;
+        }
+        const issue = checked.success ? undefined : checked.error.issues[0];
+        refused.push({
+          facilityOid: shortString(candidate.facilityOid, 128),
+          localId: shortString(candidate.localId, 64),
+          index,
+          outcome: 'rejected',
+          reason: issue ? `${issue.path.join('.') || 'identity'}: ${issue.message}` : 'facilityOid: required',
+        });
+      });
+      const fed =
+        identities.length > 0
+          ? await feedIdentities(deps, identities, `feed:${facilityOid}`, { settings })
+          : [];
+      const outcomes: (FeedOutcome | RefusedIdentity)[] = [...fed, ...refused];
       const counts: Record<string, string> = {};
       for (const o of outcomes) counts[o.outcome] = String(Number(counts[o.outcome] ?? 0) + 1);
-      const changed = outcomes.filter((o) => o.outcome !== 'unchanged');
+      const changed = fed.filter((o) => o.outcome !== 'unchanged');
       await auditHub(deps, [
         {
           type: 'mpi',
           action: 'U',
           outcome: '0',
           agent: { userId: `feed:${facilityOid}`, facilityOid },
-          entities: changed.slice(0, 1000).map((o) => `${o.facilityOid}|${o.localId}>${o.personId}`),
+          entities: [
+            ...changed.slice(0, 1000).map((o) => `${o.facilityOid}|${o.localId}>${o.personId}`),
+            ...refused.slice(0, 100).map((o) => `${o.facilityOid ?? '?'}|${o.localId ?? '?'}!rejected`),
+          ],
           detail: { operation: 'feed', records: String(outcomes.length), ...counts },
         },
       ]);
