@@ -24,6 +24,8 @@ export interface GatewayFlags {
   port?: number;
   mllpPort?: number;
   mllp?: boolean;
+  mllpHost?: string;
+  inboundPort?: number;
   facility?: string;
   name?: string;
   hubKey?: string;
@@ -43,6 +45,9 @@ export function gatewayConfigFrom(flags: GatewayFlags): GatewayConfig {
     port: flags.port,
     'mllp.port': flags.mllpPort,
     'mllp.enabled': flags.mllp === false ? false : undefined,
+    'mllp.host': flags.mllpHost,
+    'inbound.http.port': flags.inboundPort,
+    'inbound.http.enabled': flags.inboundPort !== undefined ? true : undefined,
     'facility.institutionCode': flags.facility,
     'facility.name': flags.name,
     'hub.keys': flags.hubKey,

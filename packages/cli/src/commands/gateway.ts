@@ -30,7 +30,9 @@ export function registerGatewayCommands(program: Command): void {
       .command('run', { isDefault: true })
       .description(
         'Run the facility gateway in the foreground: project SS-MIX2 storage to FHIR R4 (JP Core), serve ' +
-          'it to hub-signed requests, take HL7 v2 over MLLP and HTTP (POST /hl7/v2). Stop with Ctrl-C or SIGTERM.',
+          'it to hub-signed requests, take HL7 v2 from authenticated senders: MLLP (loopback unless configured) ' +
+          'and, with --inbound-port, HTTP on its own port (POST /hl7/v2, registered senders only: inbound.senders ' +
+          'in --config). Stop with Ctrl-C or SIGTERM.',
       ),
   ).action(async (flags: GatewayFlags) => {
     const config = gatewayConfigFrom(flags);
@@ -53,6 +55,12 @@ function runOptions(command: Command): Command {
     .option('--port <n>', 'HTTP port of the API (default 8080)', portOption('--port'))
     .option('--mllp-port <n>', 'MLLP port for HL7 v2 (default 2575)', portOption('--mllp-port'))
     .option('--no-mllp', 'do not listen for MLLP')
+    .option('--mllp-host <host>', 'address MLLP listens on (default 127.0.0.1: this host’s own systems only)')
+    .option(
+      '--inbound-port <n>',
+      'HTTP port for HL7 v2 from registered senders (POST /hl7/v2; off by default)',
+      portOption('--inbound-port'),
+    )
     .option('--hub-key <file>', "the hub's public key(s): PEM, JWKS or {keys:[{issuer, jwk|pem}]}")
     .option(
       '--disclose <categories>',

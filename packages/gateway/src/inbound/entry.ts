@@ -31,7 +31,9 @@ export type InboundReason =
   | 'NO_CARE_DATE'
   | 'BAD_ORDER_NO'
   | 'FRAME_TOO_LARGE'
-  | 'STORAGE_FAILED';
+  | 'STORAGE_FAILED'
+  /** The authenticated sender may not send for the facility in MSH-4. */
+  | 'SENDER_NOT_AUTHORISED';
 
 /** What to write: the entry (without its timestamp, given at write time) and whether it deletes its key. */
 export interface FilingPlan {

@@ -1,8 +1,15 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { InboundResult, MessageSink } from './receiver.js';
+import type { InboundSender } from './sender.js';
 
 export interface InboundHttpOptions {
   receiver: MessageSink;
+  /**
+   * The sender of a request (by its bearer token; later its client certificate), or null: answered
+   * 401 and never read. The gateway always passes one; without it (library use, tests) messages carry
+   * no sender and MSH-4 is not checked.
+   */
+  authenticate?: (request: FastifyRequest) => InboundSender | null;
   /** Largest body accepted (default 16 MiB, as for MLLP frames). */
   bodyLimit?: number;
 }
@@ -42,6 +49,14 @@ export const inboundHttpPlugin: FastifyPluginAsync<InboundHttpOptions> = async (
       },
     },
     async (request, reply) => {
+      const sender = options.authenticate ? options.authenticate(request) : undefined;
+      if (sender === null) {
+        request.log.warn({ ip: request.ip }, 'HL7 v2 over HTTP refused: no valid sender credential');
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="hie-inbound"')
+          .send({ code: 'NOT_AUTHENTICATED', message: 'a registered sender credential is required' });
+      }
       const body = request.body;
       if (!(body instanceof Uint8Array) || body.length === 0) {
         return reply.code(415).send({
@@ -50,7 +65,10 @@ export const inboundHttpPlugin: FastifyPluginAsync<InboundHttpOptions> = async (
         });
       }
       const dataType = request.query.dataType;
-      const result = await receiver.receive(body, dataType ? { dataType } : {});
+      const result = await receiver.receive(body, {
+        ...(dataType ? { dataType } : {}),
+        ...(sender ? { sender } : {}),
+      });
       request.log.info(
         { outcome: result.outcome, code: result.code, controlId: result.controlId, path: result.path },
         'HL7 v2 message received over HTTP',
@@ -73,6 +91,7 @@ function statusOf(result: InboundResult): number {
     case 'failed':
       return 503;
     default:
+      if (result.problem?.reason === 'SENDER_NOT_AUTHORISED') return 403;
       return result.problem?.reason === 'UNSUPPORTED_TYPE' ? 422 : 400;
   }
 }

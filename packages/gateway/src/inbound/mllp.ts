@@ -3,6 +3,7 @@ import { frameMllp, MllpDeframer } from '@hie/hl7v2';
 import { encodeAck } from './ack.js';
 import { type InboundLog, silentLog } from './log.js';
 import type { MessageSink } from './receiver.js';
+import type { InboundSender } from './sender.js';
 
 export interface MllpListenerOptions {
   host?: string;
@@ -16,6 +17,12 @@ export interface MllpListenerOptions {
   maxConnections?: number;
   /** Frames queued on one connection before reading pauses (default 64): backpressure for fast senders. */
   maxQueuedFrames?: number;
+  /**
+   * Who is at the other end of a connection (by its address; later by its client certificate). A
+   * connection from nobody known is closed at once. The gateway always passes one; without it
+   * (library use, tests) messages carry no sender and MSH-4 is not checked.
+   */
+  senderOf?: (remoteAddress: string | undefined) => InboundSender | null;
   log?: InboundLog;
 }
 
@@ -44,14 +51,24 @@ export async function startMllpListener(
       socket.destroy();
       return;
     }
-    const connection = new Connection(socket, receiver, options, log);
+    let sender: InboundSender | undefined;
+    if (options.senderOf) {
+      const known = options.senderOf(socket.remoteAddress);
+      if (!known) {
+        log.warn({ remoteAddress: socket.remoteAddress }, 'MLLP connection from an unknown sender refused');
+        socket.destroy();
+        return;
+      }
+      sender = known;
+    }
+    const connection = new Connection(socket, receiver, options, log, sender);
     connections.add(connection);
     socket.once('close', () => connections.delete(connection));
   });
   server.maxConnections = options.maxConnections ?? 256;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
@@ -59,9 +76,9 @@ export async function startMllpListener(
   server.on('error', (e) => log.error({ err: e }, 'MLLP listener error'));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  log.info({ host: options.host ?? '0.0.0.0', port }, 'MLLP listener started');
+  log.info({ host: options.host ?? '127.0.0.1', port }, 'MLLP listener started');
   return {
-    host: options.host ?? '0.0.0.0',
+    host: options.host ?? '127.0.0.1',
     port,
     async close() {
       closing = true;
@@ -84,6 +101,7 @@ class Connection {
     private readonly receiver: MessageSink,
     options: MllpListenerOptions,
     private readonly log: InboundLog,
+    private readonly sender: InboundSender | undefined,
   ) {
     this.deframer = new MllpDeframer({ maxFrameSize: options.maxFrameSize ?? 16 * 1024 * 1024 });
     this.maxQueued = options.maxQueuedFrames ?? 64;
@@ -149,7 +167,7 @@ class Connection {
                 message: 'the MLLP frame exceeds the size limit',
               },
             })
-          : (await this.receiver.receive(frame)).ack;
+          : (await this.receiver.receive(frame, this.sender ? { sender: this.sender } : {})).ack;
       if (ack && !this.socket.destroyed && this.socket.writable) this.socket.write(frameMllp(ack));
     }
   }

@@ -16,6 +16,7 @@ import { classifyMessage, messageTypeKey } from './classify.js';
 import { RecentControlIds } from './dedupe.js';
 import { type InboundProblem, planFiling } from './entry.js';
 import { type InboundLog, silentLog } from './log.js';
+import { type InboundSender, senderProblem } from './sender.js';
 import { jstTimestamp } from './timestamp.js';
 
 export interface InboundOptions {
@@ -39,6 +40,15 @@ export interface InboundOptions {
   now?: () => Date;
 }
 
+/** What the listener knows of a message beside its bytes. */
+export interface InboundHint {
+  /** `?dataType=` of an HTTP sender: which of the data types sharing one MSH-9 it means. */
+  dataType?: string;
+  charset?: Charset;
+  /** The authenticated sender; the gateway's listeners always pass one (library callers may not). */
+  sender?: InboundSender;
+}
+
 /** Whatever takes received messages: the receiver itself, or a wrapper that counts or routes them. */
 export type MessageSink = Pick<InboundReceiver, 'receive'>;
 
@@ -50,6 +60,8 @@ export interface InboundResult {
   outcome: 'stored' | 'deleted' | 'duplicate' | 'rejected' | 'failed';
   /** The file written (stored / deleted, or the earlier file of a duplicate). */
   path?: string;
+  /** PID-3 of the message, when it has one (for the audit). */
+  patientId?: string;
   problem?: InboundProblem;
   controlId?: string;
   dataType?: string;
@@ -93,10 +105,7 @@ export class InboundReceiver {
   }
 
   /** Handles one message (bytes of one frame or one HTTP body). Never throws. */
-  async receive(
-    bytes: Uint8Array,
-    hint: { dataType?: string; charset?: Charset } = {},
-  ): Promise<InboundResult> {
+  async receive(bytes: Uint8Array, hint: InboundHint = {}): Promise<InboundResult> {
     try {
       return await this.handle(bytes, hint);
     } catch (e) {
@@ -109,10 +118,7 @@ export class InboundReceiver {
     }
   }
 
-  private async handle(
-    bytes: Uint8Array,
-    hint: { dataType?: string; charset?: Charset },
-  ): Promise<InboundResult> {
+  private async handle(bytes: Uint8Array, hint: InboundHint): Promise<InboundResult> {
     const parsed = parseHl7(bytes, hint.charset ? { charset: hint.charset } : {});
     if (!parsed.ok) {
       const e = parsed.error;
@@ -129,6 +135,17 @@ export class InboundReceiver {
       return this.refuse(undefined, 'error', problem);
     }
     const message = parsed.message;
+    // The authenticated sender, not the message, says which facility it speaks for.
+    if (hint.sender) {
+      const refused = senderProblem(hint.sender, message);
+      if (refused) {
+        this.log.warn(
+          { sender: hint.sender.id, controlId: message.controlId, msh4: message.get('MSH-4') },
+          'inbound message refused: the sender may not send for its MSH-4',
+        );
+        return this.refuse(message, 'reject', refused);
+      }
+    }
     const type = classifyMessage(message, hint.dataType);
     if (!type) {
       const msh = message.segments[0];
@@ -196,6 +213,7 @@ export class InboundReceiver {
       code,
       outcome: filed.outcome,
       path: filed.path,
+      patientId: plan.entry.patientId,
       controlId: message.controlId,
       dataType: filed.dataType,
       charset: message.charset,
@@ -231,6 +249,8 @@ export class InboundReceiver {
     if (message) {
       result.controlId = message.controlId;
       result.charset = message.charset;
+      const patientId = message.get('PID-3.1');
+      if (patientId) result.patientId = patientId.slice(0, 64);
     }
     return result;
   }

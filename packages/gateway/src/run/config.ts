@@ -46,7 +46,12 @@ export const gatewayConfigSchema = z
     mllp: z
       .object({
         enabled: z.boolean().default(true),
-        host: z.string().min(1).optional(),
+        /**
+         * Plain MLLP has no credential: by default it listens on the loopback interface only, for the
+         * hospital's own systems on this host. Another interface must be set here explicitly, and each
+         * remote system registered as a sender with its addresses (inbound.senders).
+         */
+        host: z.string().min(1).default('127.0.0.1'),
         port: port.default(2575),
         maxFrameBytes: z.coerce
           .number()
@@ -54,7 +59,46 @@ export const gatewayConfigSchema = z
           .min(1024)
           .default(16 * 1024 * 1024),
       })
-      .default({ enabled: true, port: 2575, maxFrameBytes: 16 * 1024 * 1024 }),
+      .default({ enabled: true, host: '127.0.0.1', port: 2575, maxFrameBytes: 16 * 1024 * 1024 }),
+    /** HL7 v2 inbound: its own HTTP listener (never the read API's), and the senders allowed to write. */
+    inbound: z
+      .object({
+        http: z
+          .object({
+            enabled: z.boolean().default(false),
+            host: z.string().min(1).default('127.0.0.1'),
+            port: port.default(2580),
+          })
+          .default({ enabled: false, host: '127.0.0.1', port: 2580 }),
+        /**
+         * MSH-4 values the hospital's own systems on this host use (loopback MLLP), besides the
+         * institution code and the facility OID.
+         */
+        localFacilityIds: z.array(z.string().min(1)).default([]),
+        /**
+         * Systems allowed to send HL7 v2, each for its own facilities (MSH-4: institution code or OID):
+         * over HTTP by the SHA-256 of its bearer token, over plain MLLP by its addresses. The hospital's
+         * own systems on this host (loopback) may send for this facility without registering.
+         */
+        senders: z
+          .array(
+            z.object({
+              id: z.string().min(1).max(64),
+              facilities: z.array(z.string().min(1)).min(1),
+              tokenSha256: z
+                .string()
+                .regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the token, 64 hex digits')
+                .optional(),
+              addresses: z.array(z.string().min(1)).default([]),
+            }),
+          )
+          .default([]),
+      })
+      .default({
+        http: { enabled: false, host: '127.0.0.1', port: 2580 },
+        localFacilityIds: [],
+        senders: [],
+      }),
     hub: z
       .object({
         /** File with the hub's public key(s): an SPKI PEM, a JWKS, or `{keys:[{issuer, jwk|pem}]}`. */
@@ -137,6 +181,7 @@ export const GATEWAY_ENV: Record<string, string> = {
   HIE_HOST: 'host',
   HIE_PORT: 'port',
   HIE_MLLP_PORT: 'mllp.port',
+  HIE_INBOUND_HTTP_PORT: 'inbound.http.port',
   HIE_HUB_KEYS: 'hub.keys',
   HIE_HUB_URL: 'hub.url',
   HIE_HUB_FEED_TOKEN: 'hub.feedToken',

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeHl7Text } from '@hie/hl7v2';
 import { exportPublicKeyPem, generateSigningKey, type SigningKey, signAssertion } from '@hie/platform';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { completeGatewayConfig, gatewayConfigSchema } from './config.js';
 import { type RunningGateway, startGateway } from './gateway.js';
 
 const LAB_PATIENT = '0001000052'; // PID-3 of the NHO OML-11 sample
+const LAB_TOKEN = 'lab-system-token-0123456789abcdef';
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 interface Bundle {
   resourceType: string;
@@ -48,6 +51,12 @@ describe.each(TEST_ENGINES)('the gateway process on %s', (engine) => {
         host: '127.0.0.1',
         port: 0,
         mllp: { port: 0 },
+        inbound: {
+          http: { enabled: true, port: 0 },
+          // The NHO samples name their sending facility 'SEND'.
+          localFacilityIds: ['SEND'],
+          senders: [{ id: 'lab-system', facilities: ['SEND'], tokenSha256: sha256(LAB_TOKEN) }],
+        },
         hub: { keys: keyFile, issuer: 'test-hub' },
         disclosure: { categories: ['lab-result'] },
         ingest: { watch: false, rescanIntervalMs: 0, workers: 0 },
@@ -106,15 +115,25 @@ describe.each(TEST_ENGINES)('the gateway process on %s', (engine) => {
     expect(await (await fetch(`${gw.url}/health/ready`)).json()).toEqual({ status: 'ready', mllp: true });
   });
 
-  it('takes HL7 over HTTP on the API port, and stops cleanly', async () => {
+  it('takes HL7 over HTTP from a registered sender on its own listener, never on the API port, and stops cleanly', async () => {
     const hub = await generateSigningKey();
     const gw = await start(hub);
     const lab = sampleFiles().find((s) => s.dataType === 'OML-11')!;
-    const response = await fetch(`${gw.url}/hl7/v2`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/hl7-v2' },
-      body: lab.bytes,
-    });
+    const inbound = `http://127.0.0.1:${gw.inboundHttpPort}/hl7/v2`;
+    const post = (url: string, body: Uint8Array, token?: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/hl7-v2',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body,
+      });
+    // Issue 10, finding 1: the read API takes no writes at all, and the inbound listener no anonymous ones.
+    expect((await post(`${gw.url}/hl7/v2`, lab.bytes, LAB_TOKEN)).status).toBe(404);
+    expect((await post(inbound, lab.bytes)).status).toBe(401);
+    expect((await post(inbound, lab.bytes, 'a-guessed-token-0123456789')).status).toBe(401);
+    const response = await post(inbound, lab.bytes, LAB_TOKEN);
     expect(response.status).toBe(200);
     expect(readAck(new Uint8Array(await response.arrayBuffer())).code).toBe('AA');
     const r = await search(gw, hub, `/fhir/Observation?patient=${LAB_PATIENT}`);
@@ -122,5 +141,37 @@ describe.each(TEST_ENGINES)('the gateway process on %s', (engine) => {
     await gw.stop();
     gateway = undefined;
     await expect(fetch(`${gw.url}/health`)).rejects.toThrow();
+  });
+
+  it('refuses a message whose MSH-4 claims another hospital, over HTTP and MLLP: AR, nothing filed, audited', async () => {
+    const hub = await generateSigningKey();
+    const gw = await start(hub);
+    const lab = sampleFiles().find((s) => s.dataType === 'OML-11')!;
+    // The same lab result, claiming 倉敷中央病院 as its sending facility.
+    const text = new TextDecoder('iso-2022-jp')
+      .decode(lab.bytes)
+      .replace('|HIS123|SEND|', '|HIS123|3310210012|');
+    const forged = encodeHl7Text(text, 'ISO-2022-JP');
+    const overHttp = await fetch(`http://127.0.0.1:${gw.inboundHttpPort}/hl7/v2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/hl7-v2', authorization: `Bearer ${LAB_TOKEN}` },
+      body: forged,
+    });
+    expect(overHttp.status).toBe(403);
+    const ack = readAck(new Uint8Array(await overHttp.arrayBuffer()));
+    expect([ack.code, ack.errLocation]).toEqual(['AR', 'MSH^1^4']);
+    const [overMllp] = await sendMllp([forged], { host: '127.0.0.1', port: gw.mllpPort! });
+    expect(overMllp?.ok && readAck(overMllp.ack).code).toBe('AR');
+    const r = await search(gw, hub, `/fhir/Observation?patient=${LAB_PATIENT}`);
+    expect(r.body.entry ?? []).toEqual([]);
+    const audited = await gw.store.db
+      .selectFrom('audit_event')
+      .select(['outcome', 'user_id'])
+      .where('type', '=', 'inbound')
+      .execute();
+    expect(audited).toEqual([
+      { outcome: '4', user_id: 'sender:lab-system' },
+      { outcome: '4', user_id: 'sender:local' },
+    ]);
   });
 });

@@ -5,7 +5,6 @@ import { openStore, type Store } from '@hie/platform';
 import type { FastifyInstance } from 'fastify';
 import { buildGatewayApp, type GatewayAppDeps } from '../api/index.js';
 import { IdentityFeeder, renderFeedMetrics } from '../feed/index.js';
-import { inboundHttpPlugin } from '../inbound/http.js';
 import { type MllpListener, startMllpListener } from '../inbound/mllp.js';
 import { InboundReceiver } from '../inbound/receiver.js';
 import { GatewayIngest } from '../ingest/index.js';
@@ -15,6 +14,7 @@ import type { Schema } from '../store/schema.js';
 import type { GatewayConfig } from './config.js';
 import { rememberFacility } from './facility-state.js';
 import { loadHubKeys } from './hub-keys.js';
+import { auditedSink, inboundSenders, startInboundHttp } from './inbound.js';
 import { InboundCounters } from './metrics.js';
 
 /** A running gateway: its parts, where it listens, and how to stop it. */
@@ -31,6 +31,8 @@ export interface RunningGateway {
   readonly port: number;
   /** Undefined when MLLP is disabled. */
   readonly mllpPort: number | undefined;
+  /** The HL7 v2 over HTTP listener's port; undefined unless inbound.http is enabled. */
+  readonly inboundHttpPort: number | undefined;
   /** Settles when the first full load of the storage is done (the API serves meanwhile). */
   readonly loaded: Promise<void>;
   /** Graceful stop: stop taking messages and requests, let ingest finish its batch, close the store. */
@@ -114,7 +116,9 @@ export async function startGateway(
       onStored: (paths) => ingest.notify(paths),
       log: app.log,
     });
-    await app.register(inboundHttpPlugin, { receiver: counters.wrap(receiver, 'http') });
+    // Writes are authenticated per sender and audited; the read API never takes them.
+    const senders = inboundSenders(config);
+    const audited = auditedSink(receiver, store, facility.oid);
     counters.mount(app);
     if (feeder) mountFeedMetrics(app, feeder);
     // Readiness (beside the API's liveness /health): 503 until the first full load of the storage is done.
@@ -125,11 +129,19 @@ export async function startGateway(
     await app.listen({ host: config.host, port: config.port });
     const port = addressPort(app);
 
+    let inboundHttp: Awaited<ReturnType<typeof startInboundHttp>> | undefined;
+    if (config.inbound.http.enabled) {
+      inboundHttp = await startInboundHttp(config, counters.wrap(audited, 'http'), senders, app.log);
+      const listener = inboundHttp.app;
+      opened.push({ close: () => listener.close() });
+    }
+
     let mllp: MllpListener | undefined;
     if (config.mllp.enabled) {
-      mllp = await startMllpListener(counters.wrap(receiver, 'mllp'), {
-        host: config.mllp.host ?? config.host,
+      mllp = await startMllpListener(counters.wrap(audited, 'mllp'), {
+        host: config.mllp.host,
         port: config.mllp.port,
+        senderOf: (address) => senders.byAddress(address),
         maxFrameSize: config.mllp.maxFrameBytes,
         log: app.log,
       });
@@ -162,12 +174,14 @@ export async function startGateway(
       url: `${scheme}://${shownHost}:${port}`,
       port,
       mllpPort: mllp?.port,
+      inboundHttpPort: inboundHttp?.port,
       loaded,
       stop() {
         stopping ??= (async () => {
           app.log.info('stopping the gateway');
           // Inbound first (MLLP, then HTTP with in-flight requests), then the feed, ingest, the store.
           await mllp?.close();
+          await inboundHttp?.app.close();
           await app.close();
           await feeder?.stop();
           await ingest.stop();
