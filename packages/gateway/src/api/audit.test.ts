@@ -104,4 +104,22 @@ describe.each(TEST_ENGINES)('audit of every disclosure on %s', (engine) => {
     expect(text).toMatch(/hie_gateway_request_duration_seconds_bucket\{route="\/fhir\/:type",le="\+Inf"\} 2/);
     expect(text).toContain(`hie_gateway_resources ${rows.length}`);
   });
+
+  it('shows /metrics to this host or the local admin token only, never to a stranger on the network', async () => {
+    // Issue 10: the public /metrics told anyone the facility's patient count.
+    gw = await gatewayUnderTest(engine, rows, { disclosure: { categories: EVERY } });
+    const from = (remoteAddress: string, token?: string) =>
+      gw.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        remoteAddress,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+    const stranger = await from('10.20.30.40');
+    expect(stranger.statusCode).toBe(403);
+    expect(stranger.body).not.toContain('hie_gateway_patients');
+    expect((await from('10.20.30.40', 'a-wrong-token-0123456789')).statusCode).toBe(403);
+    expect((await from('10.20.30.40', 'local-admin-token-for-tests')).statusCode).toBe(200);
+    expect((await from('127.0.0.1')).statusCode).toBe(200);
+  });
 });

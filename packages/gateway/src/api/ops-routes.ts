@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { requireAdmin } from './auth.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './outcome.js';
 
 /** Counting 1 M rows takes a moment: the gauges are refreshed at most this often. */
 const GAUGE_TTL_MS = 15_000;
 
-/** /health and /metrics: no authentication, no patient data. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * /health: open, no patient data. /metrics: from this host (a local Prometheus agent) or with the local
+ * admin token — its counts (patients, resources, traffic) are the facility's business (issue 10).
+ */
 export function registerOpsRoutes(app: FastifyInstance, ctx: GatewayContext): void {
   app.get('/health', async () => {
     try {
@@ -18,7 +24,8 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: GatewayContext): vo
   });
 
   let gauges: { resources: number | null; patients: number | null; at: number } | undefined;
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    if (!LOOPBACK.has(request.ip)) requireAdmin(ctx, request);
     if (!gauges || Date.now() - gauges.at > GAUGE_TTL_MS) {
       gauges = { ...(await countProjection(ctx)), at: Date.now() };
     }

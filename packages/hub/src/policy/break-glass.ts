@@ -101,6 +101,15 @@ export async function breakGlassSearch(
   return found;
 }
 
+/**
+ * A reason a reviewer can read (issue 10: ten `a`s were accepted): at least five different letters
+ * or characters of words (kana, kanji, Latin), not only digits and symbols.
+ */
+export function meaningfulReason(reason: string): boolean {
+  const letters = [...reason.normalize('NFKC')].filter((c) => /\p{L}/u.test(c));
+  return new Set(letters.map((c) => c.toLowerCase())).size >= 5;
+}
+
 export interface BreakGlassGrant {
   id: string;
   personId: string;
@@ -122,6 +131,14 @@ export async function startBreakGlass(
       400,
       'reason-too-short',
       `give the reason in at least ${MIN_REASON_LENGTH} characters / 理由を${MIN_REASON_LENGTH}文字以上で入力してください`,
+    );
+  }
+  if (!meaningfulReason(trimmed)) {
+    throw new HubError(
+      400,
+      'reason-not-meaningful',
+      '理由を具体的に入力してください（同じ文字の繰り返しや記号・数字だけは受け付けません）/ ' +
+        'state the clinical reason: a repeated character, or only digits and symbols, is not a reason',
     );
   }
   await requireGlassBreaker(deps, principal);

@@ -168,6 +168,11 @@ describe.each(TEST_ENGINES)('policy and break-the-glass routes on %s', (engine) 
 
     const short = await call(erDoctor, 'POST', `/patients/${personId}/break-glass`, { reason: '救急搬送' });
     expect([short.statusCode, short.json().error.code]).toEqual([400, 'reason-too-short']);
+    // Issue 10: ten `a`s, or digits and symbols only, are not a reason a reviewer can check.
+    for (const empty of ['aaaaaaaaaa', 'asdfasdfasdf', '1234567890!!', '。。。。。。。。。。']) {
+      const refused = await call(erDoctor, 'POST', `/patients/${personId}/break-glass`, { reason: empty });
+      expect([refused.statusCode, refused.json().error.code], empty).toEqual([400, 'reason-not-meaningful']);
+    }
     const byNurse = await call(erNurse, 'POST', `/patients/${personId}/break-glass`, {
       reason: '意識障害で救急搬送、既往歴確認のため',
     });
