@@ -49,8 +49,10 @@ async function personKeys(store: Store<Schema>, personId: string): Promise<strin
 }
 
 /**
- * May the principal read the report? The network office, or staff of a facility that holds a record
- * of the person (the patient asks at its counter). Null = unknown or not allowed (the same 404).
+ * May the principal read the report? The network office, or an administrator of a facility that holds
+ * a record of the person (the patient asks at its counter; the facility's administrator answers). Not
+ * any member of staff: the report names every viewer network-wide and their break-the-glass reasons
+ * (issue 10, findings 2 and 9). Null = unknown or not allowed (the same 404).
  */
 export async function accessReportScope(
   store: Store<Schema>,
@@ -60,6 +62,7 @@ export async function accessReportScope(
   const keys = await personKeys(store, personId);
   if (!keys) return null;
   if (principal.office) return keys;
+  if (principal.facilityRole !== 'admin') return null;
   const held = await store.db
     .selectFrom('mpi_record')
     .select('local_id')

@@ -22,6 +22,7 @@ describe.each(TEST_ENGINES)('audit routes on %s', (engine) => {
   let doctor: HubPrincipal;
   let pharmacist: HubPrincipal;
   let clerk: HubPrincipal;
+  let counterAdmin: HubPrincipal;
   let person: string;
   let other: string;
   let merged: string;
@@ -49,6 +50,12 @@ describe.each(TEST_ENGINES)('audit routes on %s', (engine) => {
       name: '東山 薬子',
     });
     clerk = await seedUser(hub.store, { facilityOid: HOSPITAL, profession: 'clerk', name: '受付 一郎' });
+    counterAdmin = await seedUser(hub.store, {
+      facilityOid: HOSPITAL,
+      profession: 'clerk',
+      role: 'admin',
+      name: '医事課 管理者',
+    });
     person = await seedPerson(hub.store, [{ facilityOid: HOSPITAL, localId: 'H-001' }]);
     other = await seedPerson(hub.store, [{ facilityOid: PHARMACY, localId: 'P-9' }]);
     // A duplicate of the person, merged into it: its events are the same patient's.
@@ -244,16 +251,20 @@ describe.each(TEST_ENGINES)('audit routes on %s', (engine) => {
     expect([page.total, page.entries.map((e: { seq: number }) => e.seq)]).toEqual([6, [3, 2]]);
   });
 
-  it('lets staff of a facility holding a record read the report; anyone else gets the same 404', async () => {
-    const atCounter = await get(`/patients/${person}/access-report`, clerk);
+  it('lets an administrator of a facility holding a record read the report; anyone else gets the same 404', async () => {
+    const atCounter = await get(`/patients/${person}/access-report`, counterAdmin);
     expect([atCounter.statusCode, atCounter.json().total]).toEqual([200, 6]);
+    // Issue 10: any clerk of the facility could read every viewer and break-the-glass reason network-wide.
+    const anyClerk = await get(`/patients/${person}/access-report`, clerk);
+    expect(anyClerk.statusCode).toBe(404);
     const elsewhere = await get(`/patients/${person}/access-report`, pharmacist);
     const unknown = await get('/patients/no-such-person/access-report', pharmacist);
     expect([elsewhere.statusCode, elsewhere.json()]).toEqual([unknown.statusCode, unknown.json()]);
     expect(elsewhere.statusCode).toBe(404);
     const doctorNoRecord = await get(`/patients/${person}/access-report`, doctor);
     expect(doctorNoRecord.statusCode).toBe(404);
-    const otherReport = (await get(`/patients/${other}/access-report`, pharmacist)).json();
+    expect((await get(`/patients/${other}/access-report`, pharmacist)).statusCode).toBe(404);
+    const otherReport = (await get(`/patients/${other}/access-report`, office)).json();
     expect(otherReport.entries.map((e: { seq: number }) => e.seq)).toEqual([6, 2]);
     expect((await hub.app.inject({ url: `/api/v1/patients/${person}/access-report` })).statusCode).toBe(401);
   });

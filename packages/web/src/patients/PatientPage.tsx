@@ -247,9 +247,10 @@ export default function PatientPage() {
             </>
           )}
         </Group>
-        {/* The report is for the office and the facilities holding a record of the patient (hub rule). */}
+        {/* The report is for the office and the administrators of facilities holding a record (hub rule). */}
         {(session.user.office ||
-          header.data.identifiers.some((r) => r.facilityOid === session.facility.oid)) && (
+          (session.facility.role === 'admin' &&
+            header.data.identifiers.some((r) => r.facilityOid === session.facility.oid))) && (
           <Button component={Link} to={`${path}/access-report`} variant="default" size="xs">
             {t('patient.accessReport')}
           </Button>
