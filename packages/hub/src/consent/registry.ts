@@ -107,6 +107,16 @@ export async function registerConsent(
       'the end date is before the start date / 終了日が開始日より前です',
     );
   }
+  // Scope "all" opens the records to every participating facility: registered by the facility's
+  // consent desk (clerk) or its administrator, who keep the signed form (issue 10, finding 9).
+  if (input.scope === 'all' && principal.profession !== 'clerk' && principal.facilityRole !== 'admin') {
+    throw new HubError(
+      403,
+      'all-scope-needs-clerk',
+      '全参加施設への同意は受付（事務職員）または施設管理者が登録します / ' +
+        "a consent to all participating facilities is registered by the facility's clerk or administrator",
+    );
+  }
   const viewers = [...new Set(input.viewers)].sort();
   if (input.scope === 'all' && viewers.length > 0) {
     throw new HubError(
@@ -414,6 +424,13 @@ export async function putConsentForm(
   fileName: string | null,
 ): Promise<ConsentView> {
   const row = await consentFor(deps, principal, id, 'write');
+  if (row.status === 'withdrawn') {
+    throw new HubError(
+      409,
+      'consent-withdrawn',
+      '撤回された同意には同意書を登録できません / a withdrawn consent takes no form',
+    );
+  }
   if (bytes.length === 0) throw new HubError(400, 'empty-form', 'the form is empty / 同意書が空です');
   const mediaType: FormMediaType | null = sniffFormType(bytes);
   if (!mediaType) {

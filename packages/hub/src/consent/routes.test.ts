@@ -174,6 +174,9 @@ describe.each(TEST_ENGINES)('consent registry on %s', (engine) => {
     });
     const again = await post(clerk, `/consents/${consent.id}/withdraw`, { reason: 'again' });
     expect([again.statusCode, again.json().error.code]).toEqual([409, 'already-withdrawn']);
+    // Issue 10: a signed form could still be uploaded to a withdrawn consent.
+    const late = await putForm(clerk, consent.id, PNG, 'image/png');
+    expect([late.statusCode, late.json().error.code]).toEqual([409, 'consent-withdrawn']);
 
     // Every step audited as consent.
     const audited = await hub.store.db
@@ -203,6 +206,10 @@ describe.each(TEST_ENGINES)('consent registry on %s', (engine) => {
     expect(await codes({ endDate: '2025-05-01' })).toBe('invalid-period');
     expect(await codes({ startDate: '2025-02-30' })).toBe('invalid-date');
     expect(await codes({ startDate: '1 June' })).toBe('invalid-request');
+    // Issue 10: a nurse registered a consent to every facility with no signed form behind it.
+    const nurse = await seedUser(hub.store, { facilityOid: HOSPITAL, profession: 'nurse' });
+    const byNurse = await post(nurse, '/consents', { ...valid, scope: 'all', viewers: [] });
+    expect([byNurse.statusCode, byNurse.json().error.code]).toEqual([403, 'all-scope-needs-clerk']);
     const all = await post(clerk, '/consents', { ...valid, scope: 'all', viewers: [] });
     expect(all.json()).toMatchObject({ scope: 'all', viewers: [] });
     const anonymous = await hub.app.inject({ method: 'POST', url: '/api/v1/consents', payload: valid });
