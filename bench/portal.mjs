@@ -66,7 +66,7 @@ async function main() {
   mkdirSync(dataDir, { recursive: true });
   const t0 = performance.now();
   for (let g = 0; g < GATEWAYS; g++) {
-    const file = join(dataDir, `gw${g}-${patients}x${perPatient}.db`);
+    const file = join(dataDir, `gw${g}-${patients}x${perPatient}-v2.db`);
     if (!existsSync(file))
       await buildGatewayStore(file, g, patients, perPatient, {
         openStore,
@@ -79,7 +79,7 @@ async function main() {
   const children = [];
   const gatewayUrls = [];
   for (let g = 0; g < GATEWAYS; g++) {
-    const source = join(dataDir, `gw${g}-${patients}x${perPatient}.db`);
+    const source = join(dataDir, `gw${g}-${patients}x${perPatient}-v2.db`);
     const runDb = join(dataDir, `run-gw${g}.db`);
     for (const suffix of ['', '-wal', '-shm']) rmSync(runDb + suffix, { force: true });
     copyFileSync(source, runDb);
@@ -538,7 +538,7 @@ async function buildGatewayStore(target, g, patients, perPatient, { openStore, m
       const json = JSON.stringify({
         resourceType: type,
         id,
-        meta: { source: `urn:ssmix2:bench:${g}` },
+        meta: { source: `urn:ssmix2:bench:${g}`, tag: [{ system: 'urn:hie:category', code: category }] },
         status: 'final',
         code: {
           coding: [

@@ -8,6 +8,7 @@ export * from './facility-professions.js';
 export * from './facility-types.js';
 export * from './identity-feed.js';
 export * from './institution-code.js';
+export * from './labels.js';
 export * from './labs.js';
 export * from './professions.js';
 export * from './served-types.js';

@@ -16,7 +16,9 @@ export type HubAuditType =
   | 'mpi'
   | 'policy'
   /** Someone read the audit log itself: a search, an export, a chain check, an access report. */
-  | 'audit';
+  | 'audit'
+  /** A gateway answered outside what it was asked (another category or patient): dropped. */
+  | 'gateway-misbehaviour';
 
 export const agentOf = (principal: HubPrincipal, address?: string): AuditAgent => ({
   userId: principal.userId,

@@ -170,6 +170,9 @@ describe('hie gateway (run)', () => {
         '3319800011',
         '--name',
         '岡山大学病院',
+        // The NHO samples name their sending facility 'SEND'.
+        '--local-facility-ids',
+        'SEND',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

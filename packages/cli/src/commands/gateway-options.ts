@@ -25,6 +25,7 @@ export interface GatewayFlags {
   mllpPort?: number;
   mllp?: boolean;
   mllpHost?: string;
+  localFacilityIds?: string[];
   inboundPort?: number;
   facility?: string;
   name?: string;
@@ -46,6 +47,7 @@ export function gatewayConfigFrom(flags: GatewayFlags): GatewayConfig {
     'mllp.port': flags.mllpPort,
     'mllp.enabled': flags.mllp === false ? false : undefined,
     'mllp.host': flags.mllpHost,
+    'inbound.localFacilityIds': flags.localFacilityIds,
     'inbound.http.port': flags.inboundPort,
     'inbound.http.enabled': flags.inboundPort !== undefined ? true : undefined,
     'facility.institutionCode': flags.facility,

@@ -57,6 +57,11 @@ function runOptions(command: Command): Command {
     .option('--no-mllp', 'do not listen for MLLP')
     .option('--mllp-host <host>', 'address MLLP listens on (default 127.0.0.1: this host’s own systems only)')
     .option(
+      '--local-facility-ids <ids>',
+      'MSH-4 values the hospital’s own systems use, comma-separated (besides the institution code and OID)',
+      list,
+    )
+    .option(
       '--inbound-port <n>',
       'HTTP port for HL7 v2 from registered senders (POST /hl7/v2; off by default)',
       portOption('--inbound-port'),

@@ -1,7 +1,9 @@
 // Test support: fills a store's projection straight from SS-MIX2 files (mapMessage → gw_resource /
 // gw_patient rows), without the ingest pipeline, so the API's tests stand on their own.
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { withCategoryTag } from '@hie/contract';
 import { mapMessage } from '@hie/fhir-jp';
 import { parseHl7 } from '@hie/hl7v2';
 import type { Store } from '@hie/platform';
@@ -37,7 +39,7 @@ export function projectionRows(root: string, facility: GatewayFacility = TEST_FA
         file_path: path,
         version_id: 1,
         last_updated: '2026-11-01T00:00:00.000Z',
-        json: JSON.stringify(resource),
+        json: JSON.stringify(withCategoryTag(resource, index.category)),
       });
     }
   }

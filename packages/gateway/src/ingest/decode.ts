@@ -1,8 +1,10 @@
 // Reading one source file into what the store needs: identity (size, mtime, sha256, MSH-10) and the
 // rows of its FHIR projection, or a typed error with a position. Pure apart from the read; runs in
 // worker threads, so everything it returns is plain data.
+
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { withCategoryTag } from '@hie/contract';
 import { mapMessage } from '@hie/fhir-jp';
 import { type Hl7Error, parseHl7 } from '@hie/hl7v2';
 import { parseFileName, type Ssmix2FileName } from '@hie/ssmix2';
@@ -94,7 +96,8 @@ export function decodeFile(path: string, fileName: string, facility: MapFacility
         category: ix.category,
         date: ix.date ?? null,
         code: ix.code ?? null,
-        json: JSON.stringify(e.resource),
+        // Labelled with its category: the hub checks what it gets back against what it asked for.
+        json: JSON.stringify(withCategoryTag(e.resource, ix.category)),
       });
       if (e.resource.resourceType === 'Patient') patient = patientRowOf(e.resource as PatientLike);
     }

@@ -2,7 +2,9 @@
 // The bytes stay where the hospital wrote them; Binary rows carry the file's path and the API serves
 // the file itself. Documents are few next to standardized messages (a handful per admission), so each
 // pass lists every content folder and writes only what changed.
+
 import { join } from 'node:path';
+import { withCategoryTag } from '@hie/contract';
 import { type ExtendedDocumentSource, mapExtendedDocument } from '@hie/fhir-jp';
 import type { Store } from '@hie/platform';
 import { type ExtendedContent, listExtendedStorage, timestampKey } from '@hie/ssmix2';
@@ -81,7 +83,7 @@ export function documentRows(key: string, content: ExtendedContent, facility: Ga
         (content.mainDocument ? join(content.path, content.mainDocument.file) : content.path),
       version_id: 1,
       last_updated: now,
-      json: JSON.stringify(e.resource),
+      json: JSON.stringify(withCategoryTag(e.resource, e.index.category)),
     }),
   );
 }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Store } from '@hie/platform';
 import { scanStorage } from '@hie/ssmix2';
+import { markProjectionVersion, PROJECTION_VERSION, projectionVersion } from '../store/projection-version.js';
 import type { Schema } from '../store/schema.js';
 import { applyBatch, type BatchItem, type BatchResult } from './apply.js';
 import type { DecodedFile } from './decode.js';
@@ -70,7 +71,16 @@ export class GatewayIngest {
   }
 
   async start(): Promise<void> {
-    await this.fullLoad();
+    if ((await projectionVersion(this.store.db)) < PROJECTION_VERSION) {
+      // Projected by an older release (e.g. without category tags): rebuilt once from storage.
+      this.options.onEvent?.({
+        kind: 'error',
+        message: 'the projection is of an older release: rebuilding it from storage',
+      });
+      await this.reindex();
+    } else {
+      await this.fullLoad();
+    }
     if (this.options.watch ?? true) {
       this.watcher = new StorageWatcher(
         this.options.roots,
@@ -138,7 +148,9 @@ export class GatewayIngest {
         }
       }),
     );
-    return this.fullLoad();
+    const report = await this.fullLoad();
+    await markProjectionVersion(this.store.db);
+    return report;
   }
 
   private async pass(): Promise<IngestReport> {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { categoryTagOf } from '@hie/contract';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
 import { GatewayIngest, gatewayStatus } from './index.js';
@@ -21,6 +22,56 @@ describe.each(TEST_ENGINES)('ingest of the shared samples on %s', (engine) => {
       await ingest.stop();
     }
   };
+
+  test('every projected resource carries its category as a tag, for the hub to check (issue 10, finding 8)', async () => {
+    await load('nho');
+    const rows = await store.db.selectFrom('gw_resource').select(['category', 'json']).execute();
+    expect(rows.length).toBeGreaterThan(50);
+    for (const row of rows)
+      expect(categoryTagOf(JSON.parse(row.json)), row.json.slice(0, 80)).toBe(row.category);
+  });
+
+  test('a store projected by an older release (no tags) is rebuilt once at start, then left alone', async () => {
+    await load('nho');
+    // As release 1 left it: untagged resources, projection version 1.
+    for (const row of await store.db
+      .selectFrom('gw_resource')
+      .select(['resource_type', 'id', 'json'])
+      .execute()) {
+      const resource = JSON.parse(row.json);
+      resource.meta.tag = undefined;
+      await store.db
+        .updateTable('gw_resource')
+        .set({ json: JSON.stringify(resource) })
+        .where('resource_type', '=', row.resource_type)
+        .where('id', '=', row.id)
+        .execute();
+    }
+    await store.db
+      .updateTable('gw_state')
+      .set({ value: '1' })
+      .where('name', '=', 'projection-version')
+      .execute();
+    const ingest = new GatewayIngest(store, {
+      roots: [join(SAMPLES, 'nho')],
+      facility: FACILITY,
+      watch: false,
+      rescanIntervalMs: 0,
+    });
+    try {
+      await ingest.start();
+    } finally {
+      await ingest.stop();
+    }
+    const rows = await store.db.selectFrom('gw_resource').select(['category', 'json']).execute();
+    expect(rows.every((r) => categoryTagOf(JSON.parse(r.json)) === r.category)).toBe(true);
+    const version = await store.db
+      .selectFrom('gw_state')
+      .select('value')
+      .where('name', '=', 'projection-version')
+      .executeTakeFirst();
+    expect(version?.value).toBe('2');
+  });
 
   test('nho: every file projected, counted per category; the patient is searchable by kana', async () => {
     const report = await load('nho');

@@ -1,6 +1,7 @@
 import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '@hie/platform';
 import type { Kysely, Migration } from 'kysely';
 import { gatewayFeedMigration } from './feed-migration.js';
+import { projectionVersionMigration } from './projection-version.js';
 
 /** The gateway's projection: files, resources, patients, errors, small state, assertion nonces. */
 const gatewayMigration: Migration = {
@@ -109,6 +110,7 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   ...AUDIT_MIGRATIONS,
   '0002_gateway': gatewayMigration,
   '0007_gateway_feed': gatewayFeedMigration,
+  '0008_gateway_projection_version': projectionVersionMigration,
 };
 
 /** Brings a gateway's store up to date; safe at every start. */

@@ -1,4 +1,4 @@
-import { CONTRACT_HEADER } from '@hie/contract';
+import { CATEGORY_TAG_SYSTEM, CONTRACT_HEADER, categoryTagOf } from '@hie/contract';
 import { useSampleProjection } from '@hie/gateway/testing';
 import { generateSigningKey, hubKeyFrom } from '@hie/platform';
 import fc from 'fast-check';
@@ -150,6 +150,54 @@ describe.each(TEST_ENGINES)('gateway fan-out against real gateways on %s', (engi
     });
     const none = await queryGateways(hub.deps, principal, [source], 'TREAT', { categories: ['endoscopy'] });
     expect(none.sources[0]?.status).toBe('denied');
+  });
+
+  it('drops and audits what a gateway answers outside the request (another category or patient, unlabelled); reports it', async () => {
+    // Issue 10, finding 8: a third-party gateway that ignores the assertion. Here: gateway A's real
+    // answer, with a diagnosis, another patient's prescription and an unlabelled resource slipped in.
+    const principal = await seedUser(hub.store, { facilityOid: VIEWER, profession: 'pharmacist' });
+    const slipping: typeof fetch = async (input, init) => {
+      const answer = await hub.deps.fetch(input, init);
+      const bundle = (await answer.json()) as { entry?: { resource: Record<string, unknown> }[] };
+      const first = bundle.entry?.[0]?.resource;
+      if (first) {
+        const tagged = (category: string) => ({ tag: [{ system: CATEGORY_TAG_SYSTEM, code: category }] });
+        bundle.entry?.push(
+          { resource: { ...first, id: 'slipped-diagnosis', meta: tagged('diagnosis') } },
+          {
+            resource: {
+              ...first,
+              id: 'slipped-other',
+              subject: { reference: 'Patient/someone-else.ADT-00' },
+            },
+          },
+          { resource: { ...first, id: 'slipped-unlabelled', meta: {} } },
+        );
+      }
+      return new Response(JSON.stringify(bundle), { status: answer.status, headers: answer.headers });
+    };
+    const source: GatewaySource = {
+      facilityOid: A.oid,
+      facilityName: A.name,
+      localId: PATIENT,
+      gatewayUrl: a.url,
+      categories: ['prescription'],
+    };
+    const result = await queryGateways({ ...hub.deps, fetch: slipping }, principal, [source], 'TREAT');
+    const ids = result.entries.map((e) => e.resource.id);
+    expect(ids.length).toBe(expected(PATIENT, ['prescription']).length);
+    expect(ids.filter((id) => id.startsWith('slipped-'))).toEqual([]);
+    expect(result.entries.every((e) => categoryTagOf(e.resource) === 'prescription')).toBe(true);
+    expect(result.sources[0]).toMatchObject({ status: 'error' });
+    expect(result.sources[0]?.message).toMatch(/3 resource\(s\) dropped/);
+    const audited = await hub.store.db
+      .selectFrom('audit_event')
+      .select(['outcome', 'user_id', 'event_json'])
+      .where('type', '=', 'gateway-misbehaviour')
+      .execute();
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({ outcome: '8', user_id: principal.userId });
+    expect(audited[0]?.event_json).toContain('slipped-other');
   });
 
   it('reports a gateway of another contract major as an error, and never merges what it answered', async () => {

@@ -1,5 +1,7 @@
+import { categoryTagOf, patientReferenceOf } from '@hie/contract';
 import { patientResourceId } from '@hie/fhir-jp';
 import { contractHeaders, peerContract, signAssertion } from '@hie/platform';
+import { agentOf, auditHub } from '../audit-record.js';
 import type { HubDeps, HubPrincipal } from '../http.js';
 import {
   careDate,
@@ -268,6 +270,12 @@ class SourceCursor implements MergeStream {
         for (const entry of bundle.entry ?? []) {
           const resource = entry?.resource;
           if (this.entries.length >= this.perSource || !isResource(resource)) continue;
+          // Defence in depth: only what was asked for — its categories, this patient — is passed on.
+          const outside = this.outsideRequest(resource);
+          if (outside) {
+            this.dropped.push(`${resource.resourceType}/${resource.id}: ${outside}`);
+            continue;
+          }
           this.entries.push({
             facilityOid: this.source.facilityOid,
             facilityName: this.source.facilityName,
@@ -285,6 +293,45 @@ class SourceCursor implements MergeStream {
     }
     this.waitedMs += performance.now() - started;
     this.ms = Math.round(this.waitedMs);
+    await this.reportDropped();
+  }
+
+  /** Resources the gateway returned outside the request, dropped and not yet audited. */
+  private readonly dropped: string[] = [];
+  private droppedTotal = 0;
+
+  /** Why a resource is outside this request (another category or patient, or unlabelled), else null. */
+  private outsideRequest(resource: { resourceType: string; id: string }): string | null {
+    const category = categoryTagOf(resource);
+    if (category === null) return 'no category label';
+    if (!this.categories.includes(category)) return `category ${category} was not asked for`;
+    const patient = patientReferenceOf(resource);
+    if (patient === null) return resource.resourceType === 'Binary' ? null : 'names no patient';
+    return patient === `Patient/${patientResourceId(this.source.localId)}`
+      ? null
+      : `another patient (${patient})`;
+  }
+
+  /** Audits what was dropped and marks the gateway as misbehaving in its status. */
+  private async reportDropped(): Promise<void> {
+    if (this.dropped.length === 0) return;
+    const dropped = this.dropped.splice(0);
+    this.droppedTotal += dropped.length;
+    this.failure ??= {
+      status: 'error',
+      message: `ゲートウェイが要求外のデータを返したため破棄しました / the gateway answered outside the request: ${this.droppedTotal} resource(s) dropped`,
+    };
+    await auditHub(this.deps, [
+      {
+        type: 'gateway-misbehaviour',
+        action: 'R',
+        outcome: '8',
+        outcomeDescription: dropped[0] ?? 'outside the request',
+        agent: agentOf(this.principal),
+        entities: dropped.slice(0, 100),
+        detail: { gateway: this.source.facilityOid, dropped: String(dropped.length) },
+      },
+    ]).catch(() => undefined);
   }
 
   more(count: number): Promise<void> {

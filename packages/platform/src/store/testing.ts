@@ -54,7 +54,8 @@ export async function createTestStore<DB>(engine: Engine, migrations: Migrations
 
 /**
  * Kysely's migrator looks through the catalog of every schema; when a parallel test drops its own
- * schema at that moment, PostgreSQL answers "schema t_… does not exist" for the other one. That is a
+ * schema at that moment, PostgreSQL answers "schema t_… does not exist" (or "relation t_….kysely_migration
+ * does not exist") for the other one. That is a
  * race between test tenants only (nothing drops schemas in production): try again.
  */
 async function migrateWhileOthersDrop<DB>(
@@ -68,7 +69,9 @@ async function migrateWhileOthersDrop<DB>(
       return;
     } catch (e) {
       // The error names the store (with its own schema) and the schema that vanished: compare the latter.
-      const vanished = /schema "(t_[0-9a-f]{12})" does not exist/.exec(String(e))?.[1];
+      const vanished = /(?:schema "|relation ")(t_[0-9a-f]{12})(?:"|\.)[^]*does not exist/.exec(
+        String(e),
+      )?.[1];
       const otherTenantVanished = vanished !== undefined && vanished !== own;
       if (!otherTenantVanished || attempt >= 5) throw e;
       await new Promise((r) => setTimeout(r, 50 * attempt));
