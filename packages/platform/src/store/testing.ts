@@ -69,7 +69,7 @@ async function migrateWhileOthersDrop<DB>(
       return;
     } catch (e) {
       // The error names the store (with its own schema) and the schema that vanished: compare the latter.
-      const vanished = /(?:schema "|relation ")(t_[0-9a-f]{12})(?:"|\.)[^]*does not exist/.exec(
+      const vanished = /(?:schema "|relation ")(t_[0-9a-f]{12})(?:"|\.)[\s\S]*does not exist/.exec(
         String(e),
       )?.[1];
       const otherTenantVanished = vanished !== undefined && vanished !== own;
