@@ -233,6 +233,15 @@ describe.each(TEST_ENGINES)('policy and break-the-glass routes on %s', (engine) 
         },
       ],
     });
+    // Reading the list (patients and reasons) is audited (issue 10, finding 9).
+    const listReads = await hub.store.db
+      .selectFrom('audit_event')
+      .select(['user_id', 'event_json'])
+      .where('type', '=', 'break-glass')
+      .where('action', '=', 'R')
+      .execute();
+    expect(listReads.map((r) => r.user_id)).toEqual([office.userId]);
+    expect(listReads[0]?.event_json).toContain(`BreakGlass/${grant.json().id}`);
     const reviewed = await call(office, 'POST', `/admin/break-glass/${grant.json().id}/review`, {
       note: '救急搬送を確認、妥当',
     });

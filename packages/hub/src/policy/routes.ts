@@ -1,5 +1,6 @@
 import { PROFESSION_CODES } from '@hie/contract';
 import { z } from 'zod';
+import { agentOf, auditHub } from '../audit-record.js';
 import { HubError, type HubPrincipal, type HubRoutes, requireOffice, requirePrincipal } from '../http.js';
 import {
   breakGlassSearch,
@@ -173,11 +174,25 @@ export const policyRoutes: HubRoutes = (app, deps) => {
       },
     },
     async (request) => {
-      requireOffice(request);
-      return listBreakGlass(
-        deps,
-        request.query as { status: 'open' | 'reviewed' | 'all'; limit: number; offset: number },
-      );
+      const principal = requireOffice(request);
+      const filter = request.query as { status: 'open' | 'reviewed' | 'all'; limit: number; offset: number };
+      const list = await listBreakGlass(deps, filter);
+      // The list names patients and reasons: reading it is audited like any disclosure (issue 10).
+      await auditHub(deps, [
+        {
+          type: 'break-glass',
+          action: 'R',
+          outcome: '0',
+          agent: agentOf(principal, request.ip),
+          entities: list.entries.map((e) => `BreakGlass/${e.id}`),
+          detail: {
+            operation: 'break-glass-list',
+            status: filter.status,
+            shown: String(list.entries.length),
+          },
+        },
+      ]);
+      return list;
     },
   );
 
