@@ -24,6 +24,15 @@ describe.each(TEST_ENGINES)('gateway fan-out against real gateways on %s', (engi
   let hung: Awaited<ReturnType<typeof startHungServer>>;
   const timeoutMs = 1500;
 
+  /** Gateway A as a source of the patient's prescriptions. */
+  const prescriptionsAtA = (): GatewaySource => ({
+    facilityOid: A.oid,
+    facilityName: A.name,
+    localId: PATIENT,
+    gatewayUrl: a.url,
+    categories: ['prescription'],
+  });
+
   beforeAll(async () => {
     hub = await hubUnderTest(engine, [], { settings: { gatewayTimeoutMs: timeoutMs } });
     a = await startGateway(engine, hub.deps, { ...A, rows, categories: EVERYTHING });
@@ -176,13 +185,7 @@ describe.each(TEST_ENGINES)('gateway fan-out against real gateways on %s', (engi
       }
       return new Response(JSON.stringify(bundle), { status: answer.status, headers: answer.headers });
     };
-    const source: GatewaySource = {
-      facilityOid: A.oid,
-      facilityName: A.name,
-      localId: PATIENT,
-      gatewayUrl: a.url,
-      categories: ['prescription'],
-    };
+    const source = prescriptionsAtA();
     const result = await queryGateways({ ...hub.deps, fetch: slipping }, principal, [source], 'TREAT');
     const ids = result.entries.map((e) => e.resource.id);
     expect(ids.length).toBe(expected(PATIENT, ['prescription']).length);
@@ -209,13 +212,7 @@ describe.each(TEST_ENGINES)('gateway fan-out against real gateways on %s', (engi
       headers.set(CONTRACT_HEADER, '2.0');
       return new Response(answer.body, { status: answer.status, headers });
     };
-    const source: GatewaySource = {
-      facilityOid: A.oid,
-      facilityName: A.name,
-      localId: PATIENT,
-      gatewayUrl: a.url,
-      categories: ['prescription'],
-    };
+    const source = prescriptionsAtA();
     const result = await queryGateways({ ...hub.deps, fetch: newer }, principal, [source], 'TREAT');
     expect(result.sources[0]).toMatchObject({ status: 'error' });
     expect(result.sources[0]?.message).toContain('2.0');
