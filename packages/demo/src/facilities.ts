@@ -242,6 +242,14 @@ export const DEMO_USERS: readonly DemoUserSpec[] = [
     note: 'medical social worker',
   },
   {
+    loginId: 'orc.clerk',
+    name: '赤十 和子',
+    nameKana: 'セキジュウ カズコ',
+    profession: 'clerk',
+    facility: 'orc',
+    note: 'registers consents at 岡山赤十字病院',
+  },
+  {
     loginId: 'dentist',
     name: '歯科 明',
     nameKana: 'シカ アキラ',

@@ -24,8 +24,10 @@ export async function seedDemoConsents(
   const clerks = new Map<string, HubPrincipal>();
   for (const f of DEMO_FACILITIES.filter((x) => x.discloses)) {
     const spec =
+      // Consents are registered at the hospital's counter (a clerk), as the hub requires for scope "all".
       DEMO_USERS.find((u) => u.facility === f.key && u.profession === 'clerk') ??
-      DEMO_USERS.find((u) => u.facility === f.key)!;
+      DEMO_USERS.find((u) => u.facility === f.key && u.role === 'admin');
+    if (!spec) throw new Error(`demo: ${f.name} has no clerk or administrator to register consents`);
     const user = await deps.store.db
       .selectFrom('hub_user')
       .select(['id', 'name', 'login_id'])
