@@ -450,4 +450,21 @@ describe.each(TEST_ENGINES)('viewing routes against real gateways on %s', (engin
     // A pharmacist cannot break the glass, whatever the request says.
     expect((await get(`/patients/${hidden}?purpose=ETREAT`, pharmacist)).statusCode).toBe(404);
   });
+
+  it('keeps one user to a budget of viewing requests in flight: the rest get 429 at once, others are unaffected', async () => {
+    // Issue 10, finding 9: one user pulled 100 parallel 500-entry timelines. Each of these waits for
+    // the hung gateway, so they are all in flight together.
+    const started = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => get(`/patients/${person}/visits`, doctor)),
+    );
+    const statuses = answers.map((a) => a.statusCode).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(6);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+    expect(answers.find((a) => a.statusCode === 429)?.json().error.code).toBe('too-many-requests');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // The budget is given back: the same user is served again, and another user was never limited.
+    expect((await get(`/patients/${person}/visits`, doctor)).statusCode).toBe(200);
+    expect((await get(`/patients/${person}/visits`, pharmacist)).statusCode).toBe(200);
+  });
 });
