@@ -229,6 +229,22 @@ describe.each(TEST_ENGINES)('login on %s', (engine) => {
     expect((await hub.browser('10.0.0.3').login(user, hub.clock.now)).statusCode).toBe(200);
   });
 
+  it('never lets failures from a facility’s shared address lock out a user with the right password', async () => {
+    // Issue 10, finding 9: anyone behind a facility's NAT could lock the whole facility out for 10 minutes.
+    hub = await authHub(engine, { auth: { passwordTotp: { perIp: { max: 3, windowSeconds: 600 } } } });
+    const user = await seedLogin(hub);
+    const nat = '203.0.113.7';
+    const wrong = (loginId: string) =>
+      hub.browser(nat).send('POST', '/auth/login', { loginId, password: 'wrong password 1' });
+    for (const id of ['x1', 'x2', 'x3']) expect((await wrong(id)).statusCode).toBe(401);
+    const flooded = await wrong('x4');
+    expect(refusal(flooded)).toEqual([429, 'rate-limited']);
+    expect(Number(flooded.headers['retry-after'])).toBeGreaterThan(0);
+    // The attacker's next failures keep answering 429; the colleague with the right password gets in.
+    expect(refusal(await wrong('x5'))).toEqual([429, 'rate-limited']);
+    expect((await hub.browser(nat).login(user, hub.clock.now)).statusCode).toBe(200);
+  });
+
   it('asks users of several facilities to choose one, and acts for the chosen one', async () => {
     hub = await authHub(engine);
     const user = await seedLogin(hub);

@@ -19,15 +19,20 @@ import {
   totpUri,
 } from './credentials.js';
 import type { LoginMethod } from './methods.js';
-import { AttemptCounter, type RateLimit } from './rate-limit.js';
+import { AttemptCounter, type RateDecision, type RateLimit } from './rate-limit.js';
 
 export const PASSWORD_TOTP = 'password-totp';
 
 export interface PasswordTotpOptions {
   /** The issuer shown in authenticator apps (otpauth URI). */
   totpIssuer: string;
-  /** Login attempts (password and code steps together) per client IP. */
+  /**
+   * Failed login attempts per client IP. Past it, a failing attempt answers 429; a right password is
+   * never refused by it, so an attacker behind a facility's NAT cannot lock the facility out (issue 10).
+   */
   perIp: RateLimit;
+  /** Every login attempt per client IP (password and code steps): a ceiling on the hashing work. */
+  perIpCeiling: RateLimit;
   /** Login attempts per login id, whoever sends them. */
   perLoginId: RateLimit;
   /** Lifetime of the token between the password and the code step. */
@@ -37,6 +42,7 @@ export interface PasswordTotpOptions {
 export const DEFAULT_PASSWORD_TOTP_OPTIONS: PasswordTotpOptions = {
   totpIssuer: '晴れやかネット',
   perIp: { max: 30, windowSeconds: 10 * 60 },
+  perIpCeiling: { max: 600, windowSeconds: 10 * 60 },
   perLoginId: { max: 10, windowSeconds: 10 * 60 },
   pendingSeconds: 5 * 60,
 };
@@ -104,7 +110,8 @@ export function passwordTotp(options: Partial<PasswordTotpOptions> = {}): LoginM
     id: PASSWORD_TOTP,
     label: { ja: 'ID・パスワード＋ワンタイムコード', en: 'ID, password and one-time code' },
     register(app, deps, complete) {
-      const perIp = new AttemptCounter(settings.perIp);
+      const perIpFailures = new AttemptCounter(settings.perIp);
+      const perIpCeiling = new AttemptCounter(settings.perIpCeiling);
       const perLoginId = new AttemptCounter(settings.perLoginId);
 
       /** 429 when either counter is exhausted; the first refusal of a window is audited. */
@@ -116,8 +123,22 @@ export function passwordTotp(options: Partial<PasswordTotpOptions> = {}): LoginM
         const now = deps.now();
         const loginId = keys.loginId ?? null;
         const decisions = [];
-        if (keys.ip) decisions.push(perIp.hit(`ip:${request.ip}`, now));
+        if (keys.ip) decisions.push(perIpCeiling.hit(`ip:${request.ip}`, now));
         if (loginId !== null) decisions.push(perLoginId.hit(loginId, now));
+        await refuseIfExhausted(request, reply, decisions, loginId);
+      };
+
+      /** A failed attempt: counted per IP; past the budget, this failure answers 429 instead of 401. */
+      const failedFrom = async (request: FastifyRequest, reply: FastifyReply, loginId: string | null) => {
+        await refuseIfExhausted(request, reply, [perIpFailures.hit(`ip:${request.ip}`, deps.now())], loginId);
+      };
+
+      const refuseIfExhausted = async (
+        request: FastifyRequest,
+        reply: FastifyReply,
+        decisions: readonly RateDecision[],
+        loginId: string | null,
+      ) => {
         const refused = decisions.filter((d) => !d.allowed);
         if (refused.length === 0) return;
         const retryAfter = Math.max(...refused.map((d) => (d.allowed ? 0 : d.retryAfterSeconds)));
@@ -187,9 +208,10 @@ export function passwordTotp(options: Partial<PasswordTotpOptions> = {}): LoginM
           if (!matches) {
             const reason = subject.user ? 'bad-password' : 'unknown-login-id';
             await auditRefusal(deps, request, 'password', { reason, subject });
-            if (await recordFailure(deps.store, subject, now)) {
-              throw lockedError(reply, new Date(now.getTime() + LOCK_SECONDS * 1000), now);
-            }
+            // The account's failures count first (its lockout holds whatever the address).
+            const locked = await recordFailure(deps.store, subject, now);
+            await failedFrom(request, reply, loginId);
+            if (locked) throw lockedError(reply, new Date(now.getTime() + LOCK_SECONDS * 1000), now);
             throw invalidCredentials();
           }
           const user = subject.user!;
