@@ -1,8 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestStore, TEST_DATABASE_URL, TEST_ENGINES, type TestStore } from '@hie/hub/testing';
-import { type AuditRecord, appendAudit } from '@hie/platform';
+import {
+  type AuditRecord,
+  anchorAudit,
+  appendAudit,
+  exportPrivateKeyPem,
+  FileWitness,
+  generateSigningKey,
+} from '@hie/platform';
 import { Command, CommanderError } from 'commander';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -69,6 +76,34 @@ describe.each(TEST_ENGINES)('hie audit on %s', (engine) => {
     const r = await hie('audit', 'verify', ...where);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^audit chain intact: 5 events/);
+  });
+
+  it('checks the chain against the signed anchors: the newest events deleted and the head re-hashed, exit 1', async () => {
+    // Issue 10, finding 7: deleting the newest events and fixing the head made verify exit 0.
+    await withEvents(6);
+    const dir = mkdtempSync(join(tmpdir(), 'hie-anchors-'));
+    try {
+      const keyFile = join(dir, 'hub-signing.key.pem');
+      const key = await generateSigningKey();
+      writeFileSync(keyFile, await exportPrivateKeyPem(key));
+      const anchors = join(dir, 'audit-anchors.jsonl');
+      await new FileWitness(anchors).write(await anchorAudit(store, key, 'hub'));
+      const args = ['audit', 'verify', ...where, '--anchors', anchors, '--anchor-key', keyFile];
+      expect((await hie(...args)).code).toBe(0);
+      await store.db.deleteFrom('audit_event').where('seq', '>', 4).execute();
+      const last = await store.db
+        .selectFrom('audit_event')
+        .select(['seq', 'hash'])
+        .where('seq', '=', 4)
+        .executeTakeFirstOrThrow();
+      await store.db.updateTable('audit_head').set({ seq: 4, hash: last.hash }).where('id', '=', 1).execute();
+      expect((await hie('audit', 'verify', ...where)).code).toBe(0); // the chain alone is fooled
+      const r = await hie(...args);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/seq 6 anchor-mismatch/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 naming an edited row and a deleted row', async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   type AuditFilter,
   auditEntry,
@@ -10,7 +10,18 @@ import {
   type Schema,
   toAuditEvent,
 } from '@hie/hub';
-import { type AuditVerification, ConfigError, openStore, type Store, verifyAudit } from '@hie/platform';
+import {
+  type AuditVerification,
+  ConfigError,
+  FileWitness,
+  hubKeyFrom,
+  importHubKeyPem,
+  importSigningKeyPem,
+  openStore,
+  type Store,
+  type VerifyAuditOptions,
+  verifyAudit,
+} from '@hie/platform';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../usage-error.js';
@@ -25,6 +36,8 @@ interface StoreFlags {
 
 interface VerifyFlags extends StoreFlags {
   json?: boolean;
+  anchors?: string;
+  anchorKey?: string;
 }
 
 interface ExportFlags extends StoreFlags {
@@ -41,7 +54,16 @@ interface ExportFlags extends StoreFlags {
  * does not exist is a usage error (exit 2), not an empty log.
  */
 async function openHubStore(flags: StoreFlags): Promise<Store<Schema>> {
-  let config: { db: string; dbSchema?: string };
+  return openStore<Schema>(...storeArgs(hubConfigOf(flags)));
+}
+
+function hubConfigOf(flags: StoreFlags): {
+  db: string;
+  dbSchema?: string;
+  auditAnchors: string;
+  signingKey: string;
+} {
+  let config: { db: string; dbSchema?: string; auditAnchors: string; signingKey: string };
   try {
     config = loadHubConfig({
       ...(flags.config ? { file: flags.config } : {}),
@@ -55,7 +77,35 @@ async function openHubStore(flags: StoreFlags): Promise<Store<Schema>> {
     const path = config.db.slice('sqlite:'.length);
     if (!existsSync(path)) throw new UsageError(`${path}: no hub store there (give --db or --data-dir)`);
   }
-  return openStore<Schema>(config.db, config.dbSchema ? { schema: config.dbSchema } : {});
+  return config;
+}
+
+const storeArgs = (config: { db: string; dbSchema?: string }): [string, { schema?: string }] => [
+  config.db,
+  config.dbSchema ? { schema: config.dbSchema } : {},
+];
+
+/**
+ * The anchors to check the chain against (the witness file the hub writes, or --anchors) and the key
+ * that signs them (the hub's signing key, or --anchor-key with its public key). No witness file: none.
+ */
+async function anchorsOf(
+  flags: VerifyFlags,
+  config: { auditAnchors: string; signingKey: string },
+): Promise<VerifyAuditOptions> {
+  const file = flags.anchors ?? config.auditAnchors;
+  if (!existsSync(file)) {
+    if (flags.anchors) throw new UsageError(`${file}: no anchor file there`);
+    return {};
+  }
+  const keyFile = flags.anchorKey ?? config.signingKey;
+  if (!existsSync(keyFile))
+    throw new UsageError(`${keyFile}: the key that signs the anchors is needed (--anchor-key)`);
+  const pem = readFileSync(keyFile, 'utf8');
+  const key = pem.includes('PRIVATE KEY')
+    ? hubKeyFrom(await importSigningKeyPem(pem), 'hub')
+    : await importHubKeyPem(pem, 'hub');
+  return { anchors: await new FileWitness(file).read(), anchorKeys: [key] };
 }
 
 function storeOptions(command: Command): Command {
@@ -110,15 +160,22 @@ export function registerAuditCommands(program: Command): Command {
     audit
       .command('verify')
       .description(
-        'Re-compute the hash chain. Exit 0 when intact; exit 1 naming each edited, deleted, re-linked or truncated event.',
+        'Re-compute the hash chain and check it against the signed anchors kept outside the store. Exit 0 when intact; exit 1 naming each edited, deleted, re-linked, re-numbered or truncated event.',
       ),
   )
     .option('--json', 'print the result as one JSON object {ok, events, problems[{seq, kind, message}]}')
+    .option(
+      '--anchors <file>',
+      "the signed heads witnessed outside the store (default: the hub's audit-anchors.jsonl)",
+    )
+    .option('--anchor-key <pem>', "the key that signs the anchors (default: the hub's signing key)")
     .action(async (flags: VerifyFlags) => {
-      const store = await openHubStore(flags);
+      const config = hubConfigOf(flags);
+      const anchors = await anchorsOf(flags, config);
+      const store = await openStore<Schema>(...storeArgs(config));
       let result: AuditVerification;
       try {
-        result = await verifyAudit(store);
+        result = await verifyAudit(store, anchors);
       } finally {
         await store.close();
       }

@@ -25,6 +25,13 @@ export const hubConfigSchema = z.object({
   port: port.default(8100),
   /** The hub's Ed25519 signing key (PKCS#8 PEM); default `<dataDir>/keys/hub-signing.key.pem`, created on first run. */
   signingKey: z.string().min(1).optional(),
+  /**
+   * The witness of the audit chain outside the store: signed heads (anchors) appended to this file,
+   * which the operator keeps apart from the database; default `<dataDir>/audit-anchors.jsonl`.
+   */
+  auditAnchors: z.string().min(1).optional(),
+  /** Anchor the audit chain this often when it moved (and at shutdown). */
+  auditAnchorSeconds: z.coerce.number().int().min(1).max(86_400).default(300),
   issuer: z.string().min(1).default(DEFAULT_HUB_SETTINGS.issuer),
   oidRoot: z.string().regex(OID_PATTERN, 'not an OID').default(DEFAULT_HUB_SETTINGS.oidRoot),
   prefecture: z
@@ -50,7 +57,9 @@ export const hubConfigSchema = z.object({
 
 export type HubConfigInput = z.input<typeof hubConfigSchema>;
 
-export interface HubConfig extends Omit<z.output<typeof hubConfigSchema>, 'db' | 'signingKey'> {
+export interface HubConfig
+  extends Omit<z.output<typeof hubConfigSchema>, 'db' | 'signingKey' | 'auditAnchors'> {
+  auditAnchors: string;
   db: string;
   signingKey: string;
 }
@@ -82,6 +91,7 @@ export function completeHubConfig(parsed: z.output<typeof hubConfigSchema>): Hub
     dataDir,
     db: /^(postgres(ql)?:\/\/|sqlite:|:memory:)/.test(db) ? db : `sqlite:${resolve(db)}`,
     signingKey: resolve(parsed.signingKey ?? join(dataDir, 'keys', 'hub-signing.key.pem')),
+    auditAnchors: resolve(parsed.auditAnchors ?? join(dataDir, 'audit-anchors.jsonl')),
     ...(parsed.webRoot ? { webRoot: resolve(parsed.webRoot) } : {}),
     ...(parsed.tls ? { tls: { key: resolve(parsed.tls.key), cert: resolve(parsed.tls.cert) } } : {}),
   };

@@ -1,14 +1,17 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {
+  FileWitness,
   importSigningKeyPem,
   loadOrCreateSigningKey,
   openStore,
   type SigningKey,
   type Store,
+  startAuditAnchoring,
 } from '@hie/platform';
 import type { FastifyInstance } from 'fastify';
 import { buildHubApp } from '../api/build.js';
+import { HUB_AUDIT_SOURCE } from '../audit-record.js';
 import type { HubDeps } from '../http.js';
 import { migrateHubStore } from '../migrations/index.js';
 import type { Schema } from '../store/schema.js';
@@ -69,6 +72,14 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
         { key: config.signingKey },
         'created a new hub signing key: give its .pub.pem to every gateway',
       );
+    // The audit chain's head, signed with the hub's key and written outside the store (invariant 9).
+    const anchoring = startAuditAnchoring(store, {
+      key,
+      unit: HUB_AUDIT_SOURCE,
+      witness: new FileWitness(config.auditAnchors),
+      intervalMs: config.auditAnchorSeconds * 1000,
+      onError: (e) => app.log.error({ err: e }, 'the audit chain could not be anchored'),
+    });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
@@ -83,6 +94,7 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
       stop() {
         stopping ??= (async () => {
           await app.close();
+          await anchoring.stop();
           await store.close();
         })();
         return stopping;

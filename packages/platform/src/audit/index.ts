@@ -1,5 +1,20 @@
+export {
+  type AuditAnchor,
+  type AuditAnchoring,
+  anchorAudit,
+  anchorSignedBy,
+  auditHead,
+  FileWitness,
+  startAuditAnchoring,
+} from './anchor.js';
 export { type AppendedEvent, appendAudit } from './chain.js';
 export { AUDIT_MIGRATIONS, GENESIS_HASH } from './migration.js';
 export { type AuditAgent, type AuditPatient, type AuditRecord, canonicalJson, patientKey } from './record.js';
 export { type AuditEventTable, type AuditHeadTable, type AuditSchema, auditStore } from './schema.js';
-export { type AuditProblem, type AuditProblemKind, type AuditVerification, verifyAudit } from './verify.js';
+export {
+  type AuditProblem,
+  type AuditProblemKind,
+  type AuditVerification,
+  type VerifyAuditOptions,
+  verifyAudit,
+} from './verify.js';

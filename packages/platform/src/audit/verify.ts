@@ -1,4 +1,6 @@
 import type { Store } from '../store/open.js';
+import type { HubKey } from '../trust/keys.js';
+import { type AuditAnchor, anchorSignedBy } from './anchor.js';
 import { eventHash, indexedColumns } from './chain.js';
 import { GENESIS_HASH } from './migration.js';
 import type { AuditRecord } from './record.js';
@@ -14,7 +16,11 @@ export type AuditProblemKind =
   /** The indexed columns disagree with the hashed JSON. */
   | 'index-mismatch'
   /** The newest events were deleted (the head remembers more than the table holds). */
-  | 'truncated';
+  | 'truncated'
+  /** An anchor signed outside the store names an event the chain no longer has as it was. */
+  | 'anchor-mismatch'
+  /** An anchor whose signature does not verify: it proves nothing, and someone forged or damaged it. */
+  | 'anchor-forged';
 
 export interface AuditProblem {
   seq: number;
@@ -26,14 +32,25 @@ export interface AuditVerification {
   ok: boolean;
   events: number;
   problems: AuditProblem[];
+  /** Anchors checked (0 when none were given). */
+  anchors?: number;
 }
 
 /** Re-computes the whole chain, in pages, and names every edited, deleted or re-linked event. */
+export interface VerifyAuditOptions {
+  pageSize?: number;
+  /** Anchors from the witness outside the store, and the keys that sign them. */
+  anchors?: readonly AuditAnchor[];
+  anchorKeys?: readonly HubKey[];
+}
+
 export async function verifyAudit<DB extends AuditSchema>(
   unitStore: Store<DB>,
-  pageSize = 5000,
+  options: VerifyAuditOptions = {},
 ): Promise<AuditVerification> {
+  const pageSize = options.pageSize ?? 5000;
   const store = auditStore(unitStore);
+  const { anchored, problems: anchorProblems } = signedAnchors(options);
   const problems: AuditProblem[] = [];
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
@@ -81,6 +98,16 @@ export async function verifyAudit<DB extends AuditSchema>(
           });
         }
       }
+      for (const anchor of anchored.get(seq) ?? []) {
+        if (anchor.hash !== row.hash) {
+          problems.push({
+            seq,
+            kind: 'anchor-mismatch',
+            message: `event ${seq} is not the one anchored at ${anchor.at}: the chain was rewritten or re-numbered`,
+          });
+        }
+      }
+      anchored.delete(seq);
       prevHash = row.hash;
       expectedSeq = seq + 1;
       after = seq;
@@ -101,5 +128,40 @@ export async function verifyAudit<DB extends AuditSchema>(
   } else if (head && head.hash !== prevHash && headSeq === expectedSeq - 1) {
     problems.push({ seq: headSeq, kind: 'edited', message: `the newest event ${headSeq} was replaced` });
   }
-  return { ok: problems.length === 0, events, problems };
+  for (const [seq, anchors] of anchored) {
+    if (seq === 0) continue;
+    problems.push({
+      seq,
+      kind: 'anchor-mismatch',
+      message: `event ${seq}, anchored at ${anchors[0]?.at}, is gone: events were deleted (and the chain re-hashed)`,
+    });
+  }
+  problems.push(...anchorProblems);
+  return {
+    ok: problems.length === 0,
+    events,
+    problems,
+    ...(options.anchors ? { anchors: options.anchors.length } : {}),
+  };
+}
+
+/** Anchors by seq, those whose signature verifies; a forged one is a problem of its own. */
+function signedAnchors(options: VerifyAuditOptions): {
+  anchored: Map<number, AuditAnchor[]>;
+  problems: AuditProblem[];
+} {
+  const anchored = new Map<number, AuditAnchor[]>();
+  const problems: AuditProblem[] = [];
+  for (const anchor of options.anchors ?? []) {
+    if (!anchorSignedBy(anchor, options.anchorKeys ?? [])) {
+      problems.push({
+        seq: Number(anchor.seq) || 0,
+        kind: 'anchor-forged',
+        message: `the anchor of ${anchor.at} is not signed by a trusted key`,
+      });
+      continue;
+    }
+    anchored.set(anchor.seq, [...(anchored.get(anchor.seq) ?? []), anchor]);
+  }
+  return { anchored, problems };
 }
