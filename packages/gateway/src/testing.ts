@@ -1,4 +1,5 @@
 // Test support for the gateway's tests, and for peers' tests that run a real gateway (not built).
 export * from './api/test-kit.js';
 export * from './api/testing.js';
+export * from './testing/certificates.js';
 export * from './testing/store.js';

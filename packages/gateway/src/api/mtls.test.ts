@@ -1,61 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestCertificates, type TestCertificates } from '../testing/certificates.js';
 import { TEST_ENGINES } from '../testing/store.js';
 import { type GatewayUnderTest, gatewayUnderTest } from './test-kit.js';
 
-/** Certificates made for the test with the openssl CLI: a CA, the gateway, a hub client, a rogue client. */
-let dir: string;
-const pem = (name: string) => readFileSync(join(dir, name));
-function issue(name: string, subject: string, ca: string | null, ext?: string): void {
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const keyArgs = [
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-  ];
-  if (ca === null) {
-    openssl('req', '-x509', ...keyArgs, '-out', `${name}.crt`, '-subj', subject, '-days', '1');
-    return;
-  }
-  openssl('req', ...keyArgs, '-out', `${name}.csr`, '-subj', subject);
-  const extArgs = ext ? ['-extfile', `${name}.ext`] : [];
-  if (ext) writeFileSync(join(dir, `${name}.ext`), ext);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}.crt`,
-    '-CAkey',
-    `${ca}.key`,
-    '-CAcreateserial',
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '1',
-    ...extArgs,
-  );
-}
-
+let certs: TestCertificates;
+const pem = (name: string) => certs.pem(name);
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hie-mtls-'));
-  issue('ca', '/CN=HIE test network CA', null);
-  issue('gateway', '/CN=localhost', 'ca', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  issue('hub', '/CN=hub.hie.test', 'ca');
-  issue('rogue-ca', '/CN=rogue CA', null);
-  issue('rogue', '/CN=hub.hie.test', 'rogue-ca');
+  certs = makeTestCertificates();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => certs.dispose());
 
 function get(port: number, client: { key: Buffer; cert: Buffer } | null): Promise<number> {
   return new Promise((resolve, reject) => {

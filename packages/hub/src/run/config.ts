@@ -50,6 +50,13 @@ export const hubConfigSchema = z.object({
   /** Set false only for a plain-HTTP demo on localhost: browsers drop `Secure` cookies over http. */
   secureCookies: flag.default(true),
   tls: z.object({ key: z.string().min(1), cert: z.string().min(1) }).optional(),
+  /**
+   * The hub's client certificate (from the network CA) for gateways that require mutual TLS, and the
+   * CA that issues the gateways' server certificates: PEM file paths.
+   */
+  gatewayTls: z
+    .object({ cert: z.string().min(1), key: z.string().min(1), ca: z.string().min(1).optional() })
+    .optional(),
   /** The built web app (packages/web/dist), served at `/`. */
   webRoot: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -60,7 +60,17 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
       signingKey: key,
       now: () => new Date(),
       // Keep-alive HTTP client for the gateway fan-out: Node's fetch costs twice the CPU per timeline.
-      fetch: leanFetch(),
+      fetch: leanFetch(
+        config.gatewayTls
+          ? {
+              tls: {
+                cert: await readFile(config.gatewayTls.cert),
+                key: await readFile(config.gatewayTls.key),
+                ...(config.gatewayTls.ca ? { ca: await readFile(config.gatewayTls.ca) } : {}),
+              },
+            }
+          : {},
+      ),
     };
     const app = await buildHubApp(deps, {
       logger: options.logger ?? true,

@@ -1,4 +1,4 @@
-import { useSampleProjection } from '@hie/gateway/testing';
+import { makeTestCertificates, type TestCertificates, useSampleProjection } from '@hie/gateway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubUnderTest, hubUnderTest, seedUser } from '../testing.js';
 import { type GatewaySource, queryGateways } from './gateway-client.js';
@@ -81,5 +81,54 @@ describe('leanFetch as the hub’s gateway client', () => {
     });
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
+  });
+});
+
+describe('the hub’s client certificate for a gateway that requires mutual TLS', () => {
+  // Issue 10, finding 9: the hub had no client certificate, so such a gateway could not be reached.
+  let hub: HubUnderTest;
+  let certs: TestCertificates;
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    certs = makeTestCertificates();
+    hub = await hubUnderTest('sqlite', [], { settings: { gatewayTimeoutMs: 2000 } });
+    gateway = await startGateway(
+      'sqlite',
+      hub.deps,
+      { oid: '1.2.392.200284.33.3311110001', name: '岡山大学病院', rows, categories: ['prescription'] },
+      { key: certs.pem('gateway.key'), cert: certs.pem('gateway.crt'), ca: certs.pem('ca.crt') },
+    );
+  });
+  afterAll(async () => {
+    await stopGateway(gateway);
+    await hub.dispose();
+    certs.dispose();
+  });
+
+  it('reaches it with the network CA’s client certificate; one from another CA is refused', async () => {
+    const principal = await seedUser(hub.store, {
+      facilityOid: '1.2.392.200284.33.3311610020',
+      profession: 'doctor',
+    });
+    const source: GatewaySource = {
+      facilityOid: gateway.oid,
+      facilityName: gateway.name,
+      localId: PATIENT,
+      gatewayUrl: gateway.url,
+      categories: ['prescription'],
+    };
+    const ca = certs.pem('ca.crt');
+    const ask = (fetcher: typeof fetch) =>
+      queryGateways({ ...hub.deps, fetch: fetcher }, principal, [source], 'TREAT');
+    const withCert = await ask(
+      leanFetch({ tls: { cert: certs.pem('hub.crt'), key: certs.pem('hub.key'), ca } }),
+    );
+    expect(withCert.sources[0]?.status).toBe('ok');
+    expect(withCert.entries.length).toBeGreaterThan(0);
+    const rogue = await ask(
+      leanFetch({ tls: { cert: certs.pem('rogue.crt'), key: certs.pem('rogue.key'), ca } }),
+    );
+    expect(rogue.sources[0]?.status).toBe('error');
+    expect(rogue.entries).toEqual([]);
   });
 });

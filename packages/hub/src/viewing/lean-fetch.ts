@@ -8,12 +8,29 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
  * one Buffer and hands back a standard `Response`. Only what the gateway client uses is supported:
  * method (GET/HEAD), headers, signal. Bodies larger than `maxBytes` are refused.
  */
-export function leanFetch(options: { maxSocketsPerHost?: number; maxBytes?: number } = {}): typeof fetch {
+/** The hub's client certificate for gateways that require mutual TLS, and the CA(s) it trusts for them. */
+export interface GatewayClientTls {
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** CA(s) of the gateways' server certificates (default: the system's). */
+  ca?: string | Buffer | (string | Buffer)[];
+}
+
+export function leanFetch(
+  options: { maxSocketsPerHost?: number; maxBytes?: number; tls?: GatewayClientTls } = {},
+): typeof fetch {
   const maxSockets = options.maxSocketsPerHost ?? 128;
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const agents = {
     'http:': new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
+    'https:': new HttpsAgent({
+      keepAlive: true,
+      maxSockets,
+      maxFreeSockets: maxSockets,
+      ...(options.tls
+        ? { cert: options.tls.cert, key: options.tls.key, ...(options.tls.ca ? { ca: options.tls.ca } : {}) }
+        : {}),
+    }),
   };
   const lean = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);

@@ -3,7 +3,7 @@
 // answers. Never imported by production code.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { GwResourceTable } from '@hie/gateway';
-import { buildGatewayApp } from '@hie/gateway';
+import { buildGatewayApp, type MutualTlsOptions } from '@hie/gateway';
 import { createTestStore, insertProjection, type TestStore } from '@hie/gateway/testing';
 import type { Engine } from '@hie/platform';
 import { hubKeyFrom } from '@hie/platform';
@@ -28,6 +28,7 @@ export async function startGateway(
   engine: Engine,
   deps: HubDeps,
   gateway: { oid: string; name: string; rows: readonly GwResourceTable[]; categories: readonly string[] },
+  tls?: MutualTlsOptions,
 ): Promise<RunningGateway> {
   const store = await createTestStore(engine);
   await insertProjection(store, gateway.rows);
@@ -37,11 +38,13 @@ export async function startGateway(
     hubKeys: [hubKeyFrom(deps.signingKey, deps.settings.issuer)],
     disclosure: { categories: [...gateway.categories] },
     storageRoots: [],
+    ...(tls ? { tls } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { oid: gateway.oid, name: gateway.name, url: `http://127.0.0.1:${port}`, store, app };
+  const scheme = tls ? 'https://localhost' : 'http://127.0.0.1';
+  return { oid: gateway.oid, name: gateway.name, url: `${scheme}:${port}`, store, app };
 }
 
 export async function stopGateway(gateway: RunningGateway): Promise<void> {
