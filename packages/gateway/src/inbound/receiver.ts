@@ -10,6 +10,7 @@ import {
   type StorageEntry,
   StorageWriter,
   storageKey,
+  WHOLE_RECORD_TYPES,
 } from '@hie/ssmix2';
 import { ackCodeFor, encodeAck, type Verdict } from './ack.js';
 import { classifyMessage, messageTypeKey } from './classify.js';
@@ -32,12 +33,28 @@ export interface InboundOptions {
   maxRemembered?: number;
   /** fsync the file and its folder before acknowledging (default true: an ACK means stored). */
   fsync?: boolean;
+  /**
+   * May this sender file this record (storage key)? The gateway passes one that lets a sender update or
+   * cancel only what it filed itself; null = yes.
+   */
+  authorise?: (sender: InboundSender, recordKey: string) => Promise<InboundProblem | null>;
   /** MSH-3 / MSH-4 of our ACKs (default: the message's MSH-5 / MSH-6). */
   application?: string;
   facility?: string;
   log?: InboundLog;
   /** Clock (tests). */
   now?: () => Date;
+}
+
+/** The record a message files into: SS-MIX2's storage key, a patient's whole list for whole-record types. */
+export function inboundRecordKey(entry: {
+  patientId: string;
+  careDate: string;
+  dataType: string;
+  orderNo: string;
+}): string {
+  const whole = WHOLE_RECORD_TYPES.has(entry.dataType);
+  return `${entry.patientId}_${entry.careDate}_${entry.dataType}_${whole ? '*' : entry.orderNo}`;
 }
 
 /** What the listener knows of a message beside its bytes. */
@@ -163,6 +180,10 @@ export class InboundReceiver {
     }
     const planned = planFiling(message, type, bytes);
     if (!planned.ok) return this.refuse(message, 'error', planned.problem);
+    if (hint.sender && this.options.authorise) {
+      const refused = await this.options.authorise(hint.sender, inboundRecordKey(planned.plan.entry));
+      if (refused) return this.refuse(message, 'reject', refused);
+    }
 
     const key = duplicateKey(message);
     const seen = key ? this.recent.lookup(key, this.now().getTime()) : undefined;

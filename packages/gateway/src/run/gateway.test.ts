@@ -174,4 +174,30 @@ describe.each(TEST_ENGINES)('the gateway process on %s', (engine) => {
       { outcome: '4', user_id: 'sender:local' },
     ]);
   });
+
+  it('lets a sender update or cancel only what it filed: another sender’s update of the record is refused', async () => {
+    const hub = await generateSigningKey();
+    const gw = await start(hub);
+    const lab = sampleFiles().find((s) => s.dataType === 'OML-11')!;
+    const text = new TextDecoder('iso-2022-jp').decode(lab.bytes);
+    // The same record again, as a later message (another MSH-10, so not a duplicate).
+    const update = (controlId: string) =>
+      encodeHl7Text(text.replace('|20111220131032|P|2.5', `|${controlId}|P|2.5`), 'ISO-2022-JP');
+    const filed = await fetch(`http://127.0.0.1:${gw.inboundHttpPort}/hl7/v2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/hl7-v2', authorization: `Bearer ${LAB_TOKEN}` },
+      body: lab.bytes,
+    });
+    expect(filed.status).toBe(200);
+    // The hospital's own system on this host may send for the facility, but this record is the lab's.
+    const [other] = await sendMllp([update('LOCAL-1')], { host: '127.0.0.1', port: gw.mllpPort! });
+    const otherAck = other?.ok ? readAck(other.ack) : undefined;
+    expect([otherAck?.code, otherAck?.errLocation]).toEqual(['AR', '^^']);
+    const again = await fetch(`http://127.0.0.1:${gw.inboundHttpPort}/hl7/v2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/hl7-v2', authorization: `Bearer ${LAB_TOKEN}` },
+      body: update('LAB-2'),
+    });
+    expect(readAck(new Uint8Array(await again.arrayBuffer())).code).toBe('AA');
+  });
 });

@@ -14,7 +14,7 @@ import type { Schema } from '../store/schema.js';
 import type { GatewayConfig } from './config.js';
 import { rememberFacility } from './facility-state.js';
 import { loadHubKeys } from './hub-keys.js';
-import { auditedSink, inboundSenders, startInboundHttp } from './inbound.js';
+import { auditedSink, inboundSenders, senderOwnership, startInboundHttp } from './inbound.js';
 import { InboundCounters } from './metrics.js';
 
 /** A running gateway: its parts, where it listens, and how to stop it. */
@@ -113,6 +113,7 @@ export async function startGateway(
     const counters = new InboundCounters();
     const receiver = new InboundReceiver({
       storageRoot: config.storage.inbound,
+      authorise: senderOwnership(store),
       onStored: (paths) => ingest.notify(paths),
       log: app.log,
     });

@@ -1,6 +1,7 @@
 import type { AuditRecord, Store } from '@hie/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AuditQueue } from '../api/audit-queue.js';
+import type { InboundProblem } from '../inbound/entry.js';
 import { inboundHttpPlugin } from '../inbound/http.js';
 import type { InboundResult, MessageSink } from '../inbound/receiver.js';
 import { type InboundSender, type SenderCredential, senderByToken } from '../inbound/sender.js';
@@ -43,6 +44,33 @@ export function inboundSenders(config: GatewayConfig): InboundSenders {
       return address !== undefined && LOOPBACK.has(address) ? local : null;
     },
     byToken: (token) => senderByToken(credentials, token),
+  };
+}
+
+/**
+ * A sender may update or cancel only what it filed itself: the first sender to file a record owns it;
+ * another sender's message for the same record is refused (AR), whatever its MSH-4 says.
+ */
+export function senderOwnership(
+  store: Store<Schema>,
+): (sender: InboundSender, recordKey: string) => Promise<InboundProblem | null> {
+  return async (sender, recordKey) => {
+    await store.db
+      .insertInto('gw_inbound_owner')
+      .values({ record_key: recordKey, sender_id: sender.id, filed_at: new Date().toISOString() })
+      .onConflict((oc) => oc.column('record_key').doNothing())
+      .execute();
+    const owner = await store.db
+      .selectFrom('gw_inbound_owner')
+      .select('sender_id')
+      .where('record_key', '=', recordKey)
+      .executeTakeFirst();
+    if (!owner || owner.sender_id === sender.id) return null;
+    return {
+      hl7Code: '207',
+      reason: 'SENDER_NOT_AUTHORISED',
+      message: `record ${recordKey} was filed by another sender: only '${owner.sender_id}' may update or cancel it`,
+    };
   };
 }
 

@@ -1,6 +1,7 @@
 import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '@hie/platform';
 import type { Kysely, Migration } from 'kysely';
 import { gatewayFeedMigration } from './feed-migration.js';
+import { inboundOwnerMigration } from './inbound-owner.js';
 import { projectionVersionMigration } from './projection-version.js';
 
 /** The gateway's projection: files, resources, patients, errors, small state, assertion nonces. */
@@ -111,6 +112,7 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   '0002_gateway': gatewayMigration,
   '0007_gateway_feed': gatewayFeedMigration,
   '0008_gateway_projection_version': projectionVersionMigration,
+  '0009_gateway_inbound_owner': inboundOwnerMigration,
 };
 
 /** Brings a gateway's store up to date; safe at every start. */

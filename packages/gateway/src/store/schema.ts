@@ -71,7 +71,14 @@ export interface GwNonceTable {
   expires_at: number | string;
 }
 
+export interface GwInboundOwnerTable {
+  record_key: string;
+  sender_id: string;
+  filed_at: string;
+}
+
 export interface GatewaySchema {
+  gw_inbound_owner: GwInboundOwnerTable;
   gw_file: GwFileTable;
   gw_resource: GwResourceTable;
   gw_patient: GwPatientTable;
