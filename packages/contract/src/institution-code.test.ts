@@ -6,7 +6,7 @@ import { checkDigitLooksRight } from './institution-code.js';
 /** Real Okayama and Hiroshima institution codes (HPKI-OID.md §3, [H14]). */
 const SAMPLE = fileURLToPath(
   new URL(
-    '../../../../shared/samples/ihe/jp-oid/okayama_hiroshima_institution_codes_sample.tsv',
+    '../../../fixtures/samples/ihe/jp-oid/okayama_hiroshima_institution_codes_sample.tsv',
     import.meta.url,
   ),
 );

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates src/segments/table.ts from the SS-MIX2 reference table (nhoHQ/SSMIX2DataTestingTool,
 // include/HL7_SEGMENT.json, Apache-2.0) plus the few segments it lacks (NTE, DG1, MSA, ERR).
-// Usage: node packages/hl7v2/scripts/gen-segment-table.mjs ../shared/samples/ssmix2/reference/HL7_SEGMENT.json
+// Usage: node packages/hl7v2/scripts/gen-segment-table.mjs fixtures/samples/ssmix2/reference/HL7_SEGMENT.json
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const source = JSON.parse(readFileSync(process.argv[2], 'utf8'));

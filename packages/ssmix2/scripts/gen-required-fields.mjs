@@ -5,7 +5,7 @@
 // Run once when the reference table changes: node packages/ssmix2/scripts/gen-required-fields.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const source = new URL('../../../../shared/samples/ssmix2/reference/HL7_SEGMENT.json', import.meta.url);
+const source = new URL('../../../fixtures/samples/ssmix2/reference/HL7_SEGMENT.json', import.meta.url);
 const target = new URL('../src/types/required-fields.generated.ts', import.meta.url);
 const table = JSON.parse(readFileSync(source, 'utf8'));
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Runs the built CLI (`npm test` builds first). Asynchronously: the MLLP listener lives in this process.
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const samples = fileURLToPath(new URL('../../../../../shared/samples/ssmix2/', import.meta.url));
+const samples = fileURLToPath(new URL('../../../../fixtures/samples/ssmix2/', import.meta.url));
 const bin = join(repo, 'packages/cli/bin/hie.js');
 
 function hie(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 // Spawns the built CLI (npm test builds first).
 const BIN = fileURLToPath(new URL('../../bin/hie.js', import.meta.url));
-const SAMPLES = fileURLToPath(new URL('../../../../../shared/samples/ssmix2/', import.meta.url));
+const SAMPLES = fileURLToPath(new URL('../../../../fixtures/samples/ssmix2/', import.meta.url));
 const OMP01 = `${SAMPLES}nho/999/901/9999013/20110701/OMP-01/9999013_20110701_OMP-01_000000011000185_20110701224603984_01_1`;
 const OML11 = `${SAMPLES}nho/999/901/9999013/20111220/OML-11/9999013_20111220_OML-11_000000011000354_20111220103059000_01_1`;
 const BROKEN = `${SAMPLES}nho-broken/000/000/0000001/20000401/ADT-31/9999013_20110630_OMP-11_123456789012345_20110701113813225_01_1`;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Runs the built CLI (`npm test` builds first).
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const samples = fileURLToPath(new URL('../../../../../shared/samples/ssmix2/', import.meta.url));
+const samples = fileURLToPath(new URL('../../../../fixtures/samples/ssmix2/', import.meta.url));
 const hie = (...args: string[]) => {
   const r = spawnSync(process.execPath, [join(repo, 'packages/cli/bin/hie.js'), ...args], {
     encoding: 'utf8',

@@ -7,7 +7,7 @@ import { parseFileName, type Ssmix2FileName } from '@hie/ssmix2';
 import { type MappingResult, type MappingSource, mapMessage } from '../index.js';
 import { assertValid } from './fhir-schema.js';
 
-export const SAMPLES = fileURLToPath(new URL('../../../../../shared/samples/', import.meta.url));
+export const SAMPLES = fileURLToPath(new URL('../../../../fixtures/samples/', import.meta.url));
 export const FACILITY = { institutionCode: '1311234567', name: '登呂病院' };
 
 export interface Sample {

@@ -15,7 +15,7 @@ import { buildGatewayApp, type GatewayAppDeps } from './app.js';
 import { insertProjection, projectionRows, TEST_FACILITY } from './testing.js';
 
 export const HUB = 'urn:hie:hub:test';
-export const NHO_ROOT = fileURLToPath(new URL('../../../../../shared/samples/ssmix2/nho', import.meta.url));
+export const NHO_ROOT = fileURLToPath(new URL('../../../../fixtures/samples/ssmix2/nho', import.meta.url));
 export const NHO_PATIENT = '9999013';
 
 /** The NHO samples plus a small generated storage (several patients, every data type), mapped once. */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseHl7 } from '@hie/hl7v2';
 
 /** The valid NHO sample root (tests only). */
-export const NHO_ROOT = fileURLToPath(new URL('../../../../../shared/samples/ssmix2/nho', import.meta.url));
+export const NHO_ROOT = fileURLToPath(new URL('../../../../fixtures/samples/ssmix2/nho', import.meta.url));
 
 export interface SampleFile {
   /** Path relative to the sample root. */

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SAMPLES = fileURLToPath(new URL('../../../../../shared/samples/', import.meta.url));
+export const SAMPLES = fileURLToPath(new URL('../../../../fixtures/samples/', import.meta.url));
 
 /** Every regular file under a folder of the samples, sorted, as paths relative to SAMPLES. */
 export function sampleFiles(folder: string): string[] {

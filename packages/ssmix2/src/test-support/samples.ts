@@ -2,8 +2,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The shared samples folder beside the repository (`../shared/samples`). */
-export const SAMPLES = fileURLToPath(new URL('../../../../../shared/samples/', import.meta.url));
+/** The shared samples folder beside the repository (`fixtures/samples`). */
+export const SAMPLES = fileURLToPath(new URL('../../../../fixtures/samples/', import.meta.url));
 export const NHO = join(SAMPLES, 'ssmix2/nho');
 export const NHO_BROKEN = join(SAMPLES, 'ssmix2/nho-broken');
 export const TWINS = join(SAMPLES, 'ssmix2/synthetic-ssmixtwins/standard_root');
