@@ -25,6 +25,21 @@ export interface AccessAssertion {
   issuedAt: number;
   /** `jti`: unique per assertion, so a replay is recognised. */
   nonce: string;
+  /** The one request this assertion is good for (a captured assertion cannot be used on another). */
+  operation: BoundOperation;
+}
+
+/**
+ * The request an assertion is bound to: method, the path below the gateway's FHIR root
+ * (`/Patient/…/$everything`, `/Observation`, `/Binary/…`), and a digest of its query (see
+ * operation.ts). Like DPoP's `htm`/`htu` (RFC 9449), but relative to the FHIR root, so a gateway
+ * behind a proxy that mounts it under a prefix still recognises its own requests.
+ */
+export interface BoundOperation {
+  method: string;
+  path: string;
+  /** base64url SHA-256 of the canonical query (canonicalQuery in operation.ts). */
+  queryDigest: string;
 }
 
 export type AssertionClaims = Omit<AccessAssertion, 'issuedAt' | 'nonce' | 'expiresAt'> & {
@@ -43,6 +58,7 @@ export type AssertionFailure =
   | 'not-yet-valid'
   | 'lifetime-too-long'
   | 'wrong-audience'
+  | 'wrong-operation'
   | 'replayed';
 
 export type AssertionVerification =
@@ -69,6 +85,10 @@ export const wireClaimsSchema = z.object({
   patient_id: z.string().min(1),
   purpose_of_use: z.string().min(1),
   categories: z.array(z.string()),
+  /** The bound request's method, path below the FHIR root, and query digest. */
+  htm: z.string().min(1).max(16),
+  htp: z.string().min(1).max(2048),
+  htq: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url SHA-256 digest'),
 });
 export type WireClaims = z.infer<typeof wireClaimsSchema>;
 
@@ -86,6 +106,9 @@ export function wireClaimsOf(claims: AssertionClaims, issuedAt: number, nonce: s
     patient_id: claims.patientId,
     purpose_of_use: claims.purposeOfUse,
     categories: claims.categories,
+    htm: claims.operation.method,
+    htp: claims.operation.path,
+    htq: claims.operation.queryDigest,
   };
 }
 
@@ -101,6 +124,11 @@ export interface ClaimCheckOptions {
   maxLifetimeSeconds?: number;
   /** Tolerated clock difference between hub and gateway. */
   clockSkewSeconds?: number;
+  /**
+   * The request being served: the assertion must name exactly this one. Only offline tools that
+   * inspect an assertion leave it out.
+   */
+  operation?: BoundOperation;
 }
 
 const refuse = (reason: AssertionFailure, message: string): AssertionVerification => ({
@@ -110,7 +138,7 @@ const refuse = (reason: AssertionFailure, message: string): AssertionVerificatio
 });
 
 /**
- * Checks a signed payload's claims, in this order: form, issuer, audience, times. The signature is
+ * Checks a signed payload's claims, in this order: form, issuer, audience, times, operation. The signature is
  * checked before (by the platform), the nonce after (so a token failing here cannot use one up).
  */
 export function checkClaims(payload: unknown, options: ClaimCheckOptions): AssertionVerification {
@@ -134,6 +162,13 @@ export function checkClaims(payload: unknown, options: ClaimCheckOptions): Asser
   if (c.exp - c.iat > maxLifetime) {
     return refuse('lifetime-too-long', `the assertion lives ${c.exp - c.iat} s (at most ${maxLifetime} s)`);
   }
+  const bound = { method: c.htm, path: c.htp, queryDigest: c.htq };
+  if (options.operation && !sameOperation(bound, options.operation)) {
+    return refuse(
+      'wrong-operation',
+      `the assertion was issued for ${bound.method} ${bound.path} with another query, not for ${options.operation.method} ${options.operation.path}`,
+    );
+  }
   return {
     ok: true,
     assertion: {
@@ -148,6 +183,10 @@ export function checkClaims(payload: unknown, options: ClaimCheckOptions): Asser
       expiresAt: c.exp,
       issuedAt: c.iat,
       nonce: c.jti,
+      operation: bound,
     },
   };
 }
+
+const sameOperation = (a: BoundOperation, b: BoundOperation) =>
+  a.method === b.method && a.path === b.path && a.queryDigest === b.queryDigest;

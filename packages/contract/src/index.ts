@@ -10,6 +10,7 @@ export * from './identity-feed.js';
 export * from './institution-code.js';
 export * from './labels.js';
 export * from './labs.js';
+export * from './operation.js';
 export * from './professions.js';
 export * from './served-types.js';
 export * from './version.js';

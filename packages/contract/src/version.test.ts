@@ -21,4 +21,9 @@ describe('contract version', () => {
     expect(checkContractVersion('1', '1.0').ok).toBe(false);
     expect(checkContractVersion('v1.0', '1.0').ok).toBe(false);
   });
+
+  it('is at major 2 (request-bound assertions): a gateway of major 1 is refused', () => {
+    expect(CONTRACT_VERSION.split('.')[0]).toBe('2');
+    expect(checkContractVersion('1.0').ok).toBe(false);
+  });
 });

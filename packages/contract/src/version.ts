@@ -4,7 +4,14 @@
  * step changes a meaning, so peers of different majors refuse each other with a clear message
  * instead of misreading. Sent by every unit in the `x-hie-contract` header of its calls and answers.
  */
-export const CONTRACT_VERSION = '1.0';
+export const CONTRACT_VERSION = '2.0';
+
+/**
+ * Why each major step was taken. 2: access assertions name the one request they are good for
+ * (`htm`/`htp`/`htq`, issue 10 finding 6); a gateway of major 1 would accept them on any request.
+ */
+export const CONTRACT_MAJORS = { 1: 'first release', 2: 'request-bound assertions' } as const;
+
 
 export const CONTRACT_HEADER = 'x-hie-contract';
 
@@ -13,8 +20,9 @@ export type ContractCheck =
   | { ok: false; version: string; message: string };
 
 /**
- * Whether a peer speaking `theirs` can be understood. A peer that sends no version is taken as the
- * first release of this contract (it predates the header), and is understood.
+ * Whether a peer speaking `theirs` can be understood. A peer that sends no version (a tool such as
+ * curl, or a third-party unit that predates the header) is understood: what it may do is bounded by
+ * the assertion it presents, whose claims are checked whatever the header says.
  */
 export function checkContractVersion(
   theirs: string | null | undefined,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { importSigningKeyPem, signAssertion } from '@hie/platform';
+import { pathBelowRoot } from '@hie/contract';
+import { importSigningKeyPem, operationOf, signAssertion } from '@hie/platform';
 import type { Command } from 'commander';
 import { UsageError } from '../usage-error.js';
 
@@ -14,6 +15,8 @@ interface SignFlags {
   purpose: string;
   category: string[];
   lifetime: string;
+  method: string;
+  request: string;
 }
 
 /**
@@ -30,6 +33,11 @@ export function registerAssertionCommands(program: Command): void {
     .requiredOption('--key <file>', "the hub's private signing key (PKCS#8 PEM)")
     .requiredOption('--gateway <oid>', "the gateway's facility OID (audience)")
     .requiredOption('--patient <id>', 'the patient id at that gateway')
+    .requiredOption(
+      '--request <path>',
+      'the one request it is good for, path and query as you will send it (/fhir/Observation?patient=…)',
+    )
+    .option('--method <verb>', 'HTTP method of that request', 'GET')
     .option('--issuer <name>', 'issuer name the gateway trusts', 'hie-hub')
     .option('--user <id>', 'user id', 'demo-user')
     .option('--profession <code>', 'profession (doctor, pharmacist, nurse, …)', 'doctor')
@@ -43,6 +51,9 @@ export function registerAssertionCommands(program: Command): void {
         throw new UsageError('--lifetime must be a whole number of seconds from 1 to 300');
       }
       if (flags.category.length === 0) throw new UsageError('give at least one --category');
+      if (!flags.request.startsWith('/fhir/')) {
+        throw new UsageError("--request is the gateway path and query, starting with '/fhir/'");
+      }
       let pem: string;
       try {
         pem = await readFile(flags.key, 'utf8');
@@ -62,10 +73,17 @@ export function registerAssertionCommands(program: Command): void {
           patientId: flags.patient,
           purposeOfUse: flags.purpose,
           categories: flags.category,
+          operation: requestOperation(flags.method, flags.request),
           expiresAt: now + lifetime,
         },
         { now },
       );
       process.stdout.write(`${token}\n`);
     });
+}
+
+function requestOperation(method: string, request: string) {
+  const q = request.indexOf('?');
+  const path = q < 0 ? request : request.slice(0, q);
+  return operationOf(method, pathBelowRoot(path, '/fhir') ?? path, q < 0 ? '' : request.slice(q));
 }

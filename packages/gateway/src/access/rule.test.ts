@@ -20,6 +20,7 @@ const assertion = (categories: string[], purposeOfUse = 'TREAT'): AccessAssertio
   issuedAt: 0,
   expiresAt: 60,
   nonce: 'n-00000001',
+  operation: { method: 'GET', path: '/Patient/P1/$everything', queryDigest: 'x'.repeat(43) },
 });
 
 describe('the access decision', () => {

@@ -33,19 +33,19 @@ describe.each(TEST_ENGINES)('audit of every disclosure on %s', (engine) => {
 
   it('writes one verifiable record per request, naming what was returned and what was refused', async () => {
     gw = await gatewayUnderTest(engine, rows, { disclosure: { categories: ['lab-result', 'prescription'] } });
-    const token = () => gw.sign({ categories: EVERY, purposeOfUse: 'ETREAT' });
+    const claims = { categories: EVERY, purposeOfUse: 'ETREAT' };
     const search = (
-      await gw.get(`/fhir/Observation?patient=${PATIENT}&_count=3`, await token())
+      await gw.get(`/fhir/Observation?patient=${PATIENT}&_count=3`, claims)
     ).json() as BundleJson;
     const readable = rows.find((r) => r.patient_id === NHO_PATIENT && r.category === 'prescription')!;
-    expect((await gw.get(`/fhir/${readable.resource_type}/${readable.id}`, await token())).status).toBe(200);
+    expect((await gw.get(`/fhir/${readable.resource_type}/${readable.id}`, claims)).status).toBe(200);
     const hidden = rows.find((r) => r.patient_id === NHO_PATIENT && r.category === 'diagnosis')!;
-    expect((await gw.get(`/fhir/${hidden.resource_type}/${hidden.id}`, await token())).status).toBe(404);
+    expect((await gw.get(`/fhir/${hidden.resource_type}/${hidden.id}`, claims)).status).toBe(404);
     const everything = (
-      await gw.get(`/fhir/${PATIENT}/$everything?_count=4`, await token())
+      await gw.get(`/fhir/${PATIENT}/$everything?_count=4`, claims)
     ).json() as BundleJson;
     expect((await gw.get('/fhir/Observation', 'forged.token.value')).status).toBe(401);
-    expect((await gw.get('/fhir/Observation?patient=other', await token())).status).toBe(403);
+    expect((await gw.get('/fhir/Observation?patient=other', claims)).status).toBe(403);
     await gw.get('/fhir/metadata');
     await gw.get('/health');
 
@@ -84,19 +84,16 @@ describe.each(TEST_ENGINES)('audit of every disclosure on %s', (engine) => {
 
   it('keeps one linear chain when many requests finish at once', async () => {
     gw = await gatewayUnderTest(engine, rows, { disclosure: { categories: EVERY } });
-    const tokens = await Promise.all(Array.from({ length: 40 }, () => gw.sign({ categories: EVERY })));
-    const statuses = await Promise.all(
-      tokens.map(
-        async (t, i) => (await gw.get(`/fhir/${PATIENT}/$everything?_count=${(i % 5) + 1}`, t)).status,
-      ),
-    );
+    const urls = Array.from({ length: 40 }, (_, i) => `/fhir/${PATIENT}/$everything?_count=${(i % 5) + 1}`);
+    const tokens = await Promise.all(urls.map((request) => gw.sign({ categories: EVERY }, { request })));
+    const statuses = await Promise.all(tokens.map(async (t, i) => (await gw.get(urls[i]!, t)).status));
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(await verifyAudit(gw.store)).toMatchObject({ ok: true, events: 40 });
   });
 
   it('counts requests and latency by route in /metrics', async () => {
     gw = await gatewayUnderTest(engine, rows, { disclosure: { categories: EVERY } });
-    await gw.get(`/fhir/Observation?patient=${PATIENT}`, await gw.sign({ categories: EVERY }));
+    await gw.get(`/fhir/Observation?patient=${PATIENT}`, { categories: EVERY });
     await gw.get(`/fhir/Observation?patient=${PATIENT}`);
     const text = (await gw.get('/metrics')).body;
     expect(text).toContain('hie_gateway_requests_total{method="GET",route="/fhir/:type",status="200"} 1');

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { patientResourceId } from '@hie/fhir-jp';
-import { peerContract, verifyAssertion } from '@hie/platform';
+import { pathBelowRoot } from '@hie/contract';
+import { operationOf, peerContract, verifyAssertion } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
 import { decideAccess, type GatewayAccess, GatewayRepository } from '../access/index.js';
 import type { GatewayContext, RequestAudit } from './context.js';
@@ -24,6 +25,7 @@ export async function authenticate(
   const verified = await verifyAssertion(bearerToken(request), ctx.hubKeys, {
     audience: ctx.facility.oid,
     nonces: ctx.nonces,
+    operation: requestOperation(request),
     ...ctx.assertionLimits,
     ...(ctx.now ? { now: ctx.now() } : {}),
   });
@@ -33,6 +35,17 @@ export async function authenticate(
   const decision = decideAccess(verified.assertion, settings);
   if (!decision.ok) throw new GatewayError(decision.reason, decision.message);
   return new GatewayRepository(ctx.store, decision.access);
+}
+
+/** The FHIR API's root path at this gateway: assertions name paths below it. */
+export const FHIR_ROOT = '/fhir';
+
+/** The operation this request is, as the hub binds an assertion to it (operationOf). */
+export function requestOperation(request: FastifyRequest) {
+  const url = request.url;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  return operationOf(request.method, pathBelowRoot(path, FHIR_ROOT) ?? path, q < 0 ? '' : url.slice(q));
 }
 
 /**

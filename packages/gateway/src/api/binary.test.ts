@@ -68,7 +68,7 @@ describe.each(TEST_ENGINES)('Binary on %s', (engine) => {
       disclosure: { categories: ['document'] },
       storageRoots: [root],
     });
-    const token = () => gw.sign({ categories: ['document'] });
+    const token = (request = '/fhir/Binary/doc1') => gw.sign({ categories: ['document'] }, { request });
     const raw = await gw.app.inject({
       url: '/fhir/Binary/doc1',
       headers: { authorization: `Bearer ${await token()}` },
@@ -85,7 +85,7 @@ describe.each(TEST_ENGINES)('Binary on %s', (engine) => {
       contentType: 'application/pdf',
       data: PDF.toString('base64'),
     });
-    const memo = await gw.get('/fhir/Binary/memo1', await token());
+    const memo = await gw.get('/fhir/Binary/memo1', { categories: ['document'] });
     expect(memo.body).toBe('メモ');
     const audit = await gw.store.db.selectFrom('audit_event').select('event_json').orderBy('seq').execute();
     expect(JSON.parse(audit[0]!.event_json).entities).toEqual(['DocumentReference/doc1', 'Binary/doc1']);
@@ -97,10 +97,10 @@ describe.each(TEST_ENGINES)('Binary on %s', (engine) => {
       storageRoots: [root],
     });
     for (const id of ['nothing', 'doc2', 'doc3']) {
-      const r = await gw.get(`/fhir/Binary/${id}`, await gw.sign({ categories: ['document'] }));
+      const r = await gw.get(`/fhir/Binary/${id}`, { categories: ['document'] });
       expect([r.status, errorCode(r.json())], id).toEqual([404, 'not-found']);
     }
-    const notGranted = await gw.get('/fhir/Binary/doc1', await gw.sign({ categories: ['lab-result'] }));
+    const notGranted = await gw.get('/fhir/Binary/doc1', { categories: ['lab-result'] });
     expect(notGranted.status).toBe(404);
   });
 });

@@ -30,13 +30,15 @@ describe('gateway and the contract version', () => {
         method: 'GET',
         url: SEARCH,
         headers: {
-          authorization: `Bearer ${await gw.sign({ categories: ['lab-result'] })}`,
+          authorization: `Bearer ${await gw.sign({ categories: ['lab-result'] }, { request: SEARCH })}`,
           [CONTRACT_HEADER]: version,
         },
       });
-    const newer = await ask('2.0');
+    const older = await ask('1.0');
+    expect([older.statusCode, errorCode(older.json())]).toEqual([409, 'contract-version']);
+    const newer = await ask('3.0');
     expect([newer.statusCode, errorCode(newer.json())]).toEqual([409, 'contract-version']);
-    expect(JSON.stringify(newer.json())).toContain('2.0');
+    expect(JSON.stringify(newer.json())).toContain('3.0');
     const same = await ask(`${CONTRACT_VERSION.split('.')[0]}.99`);
     expect(same.statusCode).toBe(200);
   });

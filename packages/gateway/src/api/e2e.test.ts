@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayIngest } from '../ingest/index.js';
 import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
 import { buildGatewayApp } from './app.js';
-import type { BundleJson } from './test-kit.js';
+import { type BundleJson, operationOfRequest } from './test-kit.js';
 import { TEST_FACILITY } from './testing.js';
 
 describe.each(TEST_ENGINES)('storage → ingest → signed FHIR read, on %s', (engine) => {
@@ -66,6 +66,7 @@ describe.each(TEST_ENGINES)('storage → ingest → signed FHIR read, on %s', (e
       patientId: patient.patient_id,
       purposeOfUse: 'TREAT',
       categories: [...allowed, 'diagnosis'],
+      operation: operationOfRequest(`/fhir/Patient/${patient.patient_id}.ADT-00/$everything?_count=200`),
     });
     const response = await app.inject({
       url: `/fhir/Patient/${patient.patient_id}.ADT-00/$everything?_count=200`,

@@ -39,6 +39,12 @@ const CATALOG = {
     'このゲートウェイ宛てのアサーションではありません',
     'The assertion is meant for another gateway',
   ],
+  'wrong-operation': [
+    401,
+    'security',
+    'このアサーションは別の要求のために発行されています',
+    'The assertion was issued for another request (method, path or query)',
+  ],
   replayed: [
     401,
     'security',

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AssertionClaims } from '@hie/contract';
+import { type AssertionClaims, pathBelowRoot } from '@hie/contract';
 import type { Engine } from '@hie/platform';
-import { generateSigningKey, hubKeyFrom, type SigningKey, signAssertion } from '@hie/platform';
+import { generateSigningKey, hubKeyFrom, operationOf, type SigningKey, signAssertion } from '@hie/platform';
 import { generateStorage } from '@hie/ssmix2';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
@@ -37,9 +37,31 @@ export interface GatewayUnderTest {
   app: FastifyInstance;
   hub: SigningKey;
   /** A fresh assertion for the patient (and anything else overridden). */
-  sign(overrides?: Partial<AssertionClaims>, options?: { now?: number; nonce?: string }): Promise<string>;
-  get(url: string, token?: string): Promise<{ status: number; json: () => unknown; body: string }>;
+  /**
+   * An assertion as the hub signs it, bound to `request` (the path and query it will be sent on,
+   * `/fhir/…`); without one it is bound to `/fhir/metadata`, which takes none.
+   */
+  sign(overrides?: Partial<AssertionClaims>, options?: SignOptions): Promise<string>;
+  /** GET `url` with a token, or with an assertion of these claims signed for exactly this request. */
+  get(
+    url: string,
+    auth?: string | Partial<AssertionClaims>,
+  ): Promise<{ status: number; json: () => unknown; body: string }>;
   dispose(): Promise<void>;
+}
+
+export interface SignOptions {
+  now?: number;
+  nonce?: string;
+  /** The request the assertion is for: path and query as sent (`/fhir/Observation?patient=…`). */
+  request?: string;
+}
+
+/** The bound operation of a request path and query as sent to the gateway. */
+export function operationOfRequest(request: string, method = 'GET') {
+  const q = request.indexOf('?');
+  const path = q < 0 ? request : request.slice(0, q);
+  return operationOf(method, pathBelowRoot(path, '/fhir') ?? path, q < 0 ? '' : request.slice(q));
 }
 
 export async function gatewayUnderTest(
@@ -59,7 +81,7 @@ export async function gatewayUnderTest(
     adminToken: 'local-admin-token-for-tests',
     ...deps,
   });
-  const base: AssertionClaims = {
+  const base: Omit<AssertionClaims, 'operation'> = {
     issuer: HUB,
     audience: TEST_FACILITY.oid,
     userId: 'dr-sato',
@@ -69,12 +91,17 @@ export async function gatewayUnderTest(
     purposeOfUse: 'TREAT',
     categories: [],
   };
+  const sign = (overrides: Partial<AssertionClaims> = {}, options: SignOptions = {}) => {
+    const { request = '/fhir/metadata', ...signing } = options;
+    return signAssertion(hub, { ...base, operation: operationOfRequest(request), ...overrides }, signing);
+  };
   return {
     store,
     app,
     hub,
-    sign: (overrides = {}, options = {}) => signAssertion(hub, { ...base, ...overrides }, options),
-    async get(url, token) {
+    sign,
+    async get(url, auth) {
+      const token = typeof auth === 'object' ? await sign(auth, { request: url }) : auth;
       const response = await app.inject({
         method: 'GET',
         url,

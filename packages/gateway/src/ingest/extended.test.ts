@@ -63,8 +63,10 @@ describe.each(TEST_ENGINES)('extended storage documents on %s', (engine) => {
 
     const doc = current[0]!;
     const patient = doc.name.ok ? doc.name.value.patientId : '';
-    const token = await gut.sign({ patientId: patient, categories: ['document'] });
-    const search = await gut.get(`/fhir/DocumentReference?patient=${patient}&_count=100`, token);
+    const search = await gut.get(`/fhir/DocumentReference?patient=${patient}&_count=100`, {
+      patientId: patient,
+      categories: ['document'],
+    });
     expect(search.status).toBe(200);
     const bundle = search.json() as {
       total: number;
@@ -85,7 +87,7 @@ describe.each(TEST_ENGINES)('extended storage documents on %s', (engine) => {
       method: 'GET',
       url: `/fhir/${pdf.attachment.url}`,
       headers: {
-        authorization: `Bearer ${await gut.sign({ patientId: patient, categories: ['document'] })}`,
+        authorization: `Bearer ${await gut.sign({ patientId: patient, categories: ['document'] }, { request: `/fhir/${pdf.attachment.url}` })}`,
       },
     });
     expect(binary.statusCode).toBe(200);
@@ -96,12 +98,12 @@ describe.each(TEST_ENGINES)('extended storage documents on %s', (engine) => {
     // Without the document category in the assertion: nothing, not even the count.
     const lab = await gut.get(
       `/fhir/DocumentReference?patient=${patient}`,
-      await gut.sign({ patientId: patient, categories: ['lab-result'] }),
+      { patientId: patient, categories: ['lab-result'] },
     );
     expect((lab.json() as { total: number }).total).toBe(0);
     const denied = await gut.get(
       `/fhir/${pdf.attachment.url}`,
-      await gut.sign({ patientId: patient, categories: ['lab-result'] }),
+      { patientId: patient, categories: ['lab-result'] },
     );
     expect(denied.status).toBe(404);
   });

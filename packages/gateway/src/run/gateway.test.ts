@@ -7,6 +7,7 @@ import { exportPublicKeyPem, generateSigningKey, type SigningKey, signAssertion 
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendMllp } from '../inbound/client.js';
+import { operationOfRequest } from '../api/test-kit.js';
 import { readAck, sampleFiles } from '../inbound/testing.js';
 import { TEST_DATABASE_URL, TEST_ENGINES } from '../testing/store.js';
 import { completeGatewayConfig, gatewayConfigSchema } from './config.js';
@@ -77,6 +78,7 @@ describe.each(TEST_ENGINES)('the gateway process on %s', (engine) => {
       patientId: LAB_PATIENT,
       purposeOfUse: 'TREAT',
       categories: ['lab-result'],
+      operation: operationOfRequest(url),
     });
     const response = await fetch(`${gw.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
     return { status: response.status, body: (await response.json()) as Bundle };

@@ -57,7 +57,7 @@ describe.each(TEST_ENGINES)('mpi routes on %s', (engine) => {
     const answer = await hub.app.inject({
       method: 'POST',
       url: '/api/v1/internal/mpi/feed',
-      headers: { authorization: `Bearer ${TOKEN_A}`, [CONTRACT_HEADER]: '2.0' },
+      headers: { authorization: `Bearer ${TOKEN_A}`, [CONTRACT_HEADER]: '3.0' },
       payload: { identities: [{ facilityOid: A, localId: 'v2', ...person }] },
     });
     expect([answer.statusCode, answer.json().error.code]).toEqual([409, 'contract-version']);

@@ -209,13 +209,13 @@ describe.each(TEST_ENGINES)('gateway fan-out against real gateways on %s', (engi
     const newer: typeof fetch = async (input, init) => {
       const answer = await hub.deps.fetch(input, init);
       const headers = new Headers(answer.headers);
-      headers.set(CONTRACT_HEADER, '2.0');
+      headers.set(CONTRACT_HEADER, '3.0');
       return new Response(answer.body, { status: answer.status, headers });
     };
     const source = prescriptionsAtA();
     const result = await queryGateways({ ...hub.deps, fetch: newer }, principal, [source], 'TREAT');
     expect(result.sources[0]).toMatchObject({ status: 'error' });
-    expect(result.sources[0]?.message).toContain('2.0');
+    expect(result.sources[0]?.message).toContain('3.0');
     expect(result.entries).toEqual([]);
     const same = await queryGateways(hub.deps, principal, [source], 'TREAT');
     expect(same.sources[0]?.status).toBe('ok');

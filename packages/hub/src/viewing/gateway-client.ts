@@ -1,6 +1,6 @@
-import { categoryTagOf, patientReferenceOf } from '@hie/contract';
+import { categoryTagOf, pathBelowRoot, patientReferenceOf } from '@hie/contract';
 import { patientResourceId } from '@hie/fhir-jp';
-import { contractHeaders, peerContract, signAssertion } from '@hie/platform';
+import { contractHeaders, operationOf, peerContract, signAssertion } from '@hie/platform';
 import { agentOf, auditHub } from '../audit-record.js';
 import type { HubDeps, HubPrincipal } from '../http.js';
 import {
@@ -95,14 +95,19 @@ export function fhirRoot(gatewayUrl: string): string {
   return base.endsWith('/fhir') ? base : `${base}/fhir`;
 }
 
-/** A fresh assertion (its own nonce) for one request to one gateway about one local patient. */
+/**
+ * A fresh assertion (its own nonce) for one request to one gateway about one local patient, bound to
+ * that request (`url`, below the source's FHIR root): the gateway refuses it on any other.
+ */
 export function assertionFor(
   deps: HubDeps,
   principal: HubPrincipal,
-  source: GatewaySource,
+  source: GatewaySource & { gatewayUrl: string },
   purpose: ViewPurpose,
   categories: readonly string[],
+  url: URL,
 ): Promise<string> {
+  const root = new URL(fhirRoot(source.gatewayUrl)).pathname;
   const now = Math.floor(deps.now().getTime() / 1000);
   return signAssertion(
     deps.signingKey,
@@ -115,6 +120,7 @@ export function assertionFor(
       patientId: source.localId,
       purposeOfUse: purpose,
       categories: [...categories],
+      operation: operationOf('GET', pathBelowRoot(url.pathname, root) ?? url.pathname, url.search),
     },
     { now },
   );
@@ -173,6 +179,7 @@ class SourceCursor implements MergeStream {
   private waitedMs = 0;
   private readonly categories: string[];
   private readonly base: string | undefined;
+  private readonly gatewayUrl: string;
   private url: string | undefined;
   private total: number | undefined;
   private failure: { status: 'timeout' | 'error' | 'denied'; message: string } | undefined;
@@ -188,6 +195,7 @@ class SourceCursor implements MergeStream {
     private readonly pageSize = GATEWAY_MAX_PAGE,
   ) {
     this.categories = askedCategories(source, query.categories);
+    this.gatewayUrl = source.gatewayUrl ?? '';
     if (this.categories.length === 0) {
       this.failure = {
         status: 'denied',
@@ -238,9 +246,10 @@ class SourceCursor implements MergeStream {
         const token = await assertionFor(
           this.deps,
           this.principal,
-          this.source,
+          { ...this.source, gatewayUrl: this.gatewayUrl },
           this.purpose,
           this.categories,
+          url,
         );
         const response = await this.deps.fetch(url, {
           headers: {
@@ -434,8 +443,16 @@ export async function fetchBinary(
   }
   const timeout = AbortSignal.timeout(deps.settings.gatewayTimeoutMs);
   try {
-    const token = await assertionFor(deps, principal, source, purpose, categories);
-    const response = await deps.fetch(`${fhirRoot(source.gatewayUrl)}/Binary/${encodeURIComponent(id)}`, {
+    const url = new URL(`${fhirRoot(source.gatewayUrl)}/Binary/${encodeURIComponent(id)}`);
+    const token = await assertionFor(
+      deps,
+      principal,
+      { ...source, gatewayUrl: source.gatewayUrl },
+      purpose,
+      categories,
+      url,
+    );
+    const response = await deps.fetch(url, {
       headers: { authorization: `Bearer ${token}`, accept: '*/*', ...contractHeaders() },
       signal: timeout,
     });

@@ -2,7 +2,13 @@ import { KeyObject, sign } from 'node:crypto';
 import type { AssertionClaims } from '@hie/contract';
 import { CompactSign, compactVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type NonceLedger, signAssertion, type VerifyOptions, verifyAssertion } from './assertion.js';
+import {
+  type NonceLedger,
+  operationOf,
+  signAssertion,
+  type VerifyOptions,
+  verifyAssertion,
+} from './assertion.js';
 import { generateSigningKey, type HubKeys, hubKeyFrom, type SigningKey } from './keys.js';
 
 const GATEWAY = '1.2.392.200284.33.3319800011';
@@ -18,6 +24,7 @@ const claims: AssertionClaims = {
   patientId: '9999013',
   purposeOfUse: 'TREAT',
   categories: ['lab-result', 'prescription'],
+  operation: operationOf('GET', '/Observation', '?patient=Patient%2Fp1&_count=200'),
 };
 
 /** An in-memory ledger, to test the replay rule apart from the store. */
@@ -145,6 +152,48 @@ describe('signed access assertions', () => {
     expect(await reasonOf(token, { nonces, audience: 'elsewhere' })).toBe('wrong-audience');
     expect(await reasonOf(token, { nonces })).toBe('ok');
     expect(await reasonOf(token, { nonces })).toBe('replayed');
+  });
+
+  it('is good for the one request it names: another path, method or query is refused, before the nonce', async () => {
+    const nonces = memoryLedger();
+    const token = await signAssertion(hub, claims, { now: NOW });
+    const other = (method: string, path: string, search: string) =>
+      reasonOf(token, { nonces, operation: operationOf(method, path, search) });
+    expect(await other('GET', '/Patient/p1/$everything', '')).toBe('wrong-operation');
+    expect(await other('GET', '/Observation', '?patient=Patient%2Fp2&_count=200')).toBe('wrong-operation');
+    expect(await other('GET', '/Observation', '?patient=Patient%2Fp1&_count=200&_offset=200')).toBe(
+      'wrong-operation',
+    );
+    expect(await other('POST', '/Observation', '?patient=Patient%2Fp1&_count=200')).toBe('wrong-operation');
+    // The same query in another order and encoding is the same request.
+    expect(await other('GET', '/Observation', '?_count=200&patient=Patient/p1')).toBe('ok');
+    expect(await other('GET', '/Observation', '?_count=200&patient=Patient/p1')).toBe('replayed');
+  });
+
+  it('canonicalises the query alike on both sides, and keeps what changes the answer apart', () => {
+    const digest = (search: string) => operationOf('GET', '/x', search).queryDigest;
+    expect(digest('?a=1&b=2')).toBe(digest('b=2&a=1'));
+    expect(digest('?date=ge2020&date=le2021')).toBe(digest('?date=le2021&date=ge2020'));
+    expect(digest('?code=a%2Cb')).toBe(digest('?code=a,b'));
+    expect(digest('?q=a+b')).toBe(digest('?q=a%20b'));
+    expect(digest('?code=a,b')).not.toBe(digest('?code=a&code=b'));
+    expect(digest('?a=1')).not.toBe(digest('?a=1&a=1'));
+    expect(digest('')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('refuses claims without a bound operation', async () => {
+    const token = await signAssertion(hub, claims, { now: NOW });
+    const unbound = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    delete unbound.htm;
+    delete unbound.htp;
+    delete unbound.htq;
+    const resigned = await new CompactSign(new TextEncoder().encode(JSON.stringify(unbound)))
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'hie-access+jwt', kid: hub.kid })
+      .sign(hub.privateKey);
+    expect(await reasonOf(resigned)).toBe('malformed');
   });
 
   it('refuses claims of the wrong shape', async () => {

@@ -2,13 +2,15 @@
  * Signing and verifying the hub's access assertions: compact JWS, EdDSA (Ed25519). The claims, their
  * checks and the failure codes are the contract's (`@hie/contract` assertion.ts).
  */
-import { KeyObject, randomBytes, verify } from 'node:crypto';
+import { createHash, KeyObject, randomBytes, verify } from 'node:crypto';
 import {
   ASSERTION_TYPE,
   type AssertionClaims,
   type AssertionFailure,
   type AssertionVerification,
+  type BoundOperation,
   CLOCK_SKEW_SECONDS,
+  canonicalQuery,
   checkClaims,
   wireClaimsOf,
 } from '@hie/contract';
@@ -32,6 +34,21 @@ export interface VerifyOptions {
   clockSkewSeconds?: number;
   /** Without one, replays are not detected (only for tools that verify offline). */
   nonces?: NonceLedger;
+  /** The request being served (operationOf): an assertion issued for another one is refused. */
+  operation?: BoundOperation;
+}
+
+/**
+ * The operation an assertion is bound to: the method, the path below the FHIR root (decoded), and the
+ * SHA-256 of the canonical query — computed alike by the hub from the URL it calls and by the gateway
+ * from the URL it receives.
+ */
+export function operationOf(method: string, pathBelowRoot: string, search: string): BoundOperation {
+  return {
+    method: method.toUpperCase(),
+    path: pathBelowRoot,
+    queryDigest: createHash('sha256').update(canonicalQuery(search), 'utf8').digest('base64url'),
+  };
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -61,7 +78,7 @@ const refuse = (reason: AssertionFailure, message: string): AssertionVerificatio
 
 /**
  * Checks, in this order: form, algorithm and type, key, signature, claims, issuer, audience, times,
- * and last the nonce — so a token that fails any other check cannot use up a nonce.
+ * the bound operation, and last the nonce — so a token that fails any other check cannot use up a nonce.
  */
 export async function verifyAssertion(
   token: string | undefined,
@@ -105,6 +122,7 @@ export async function verifyAssertion(
     now,
     ...(options.maxLifetimeSeconds !== undefined ? { maxLifetimeSeconds: options.maxLifetimeSeconds } : {}),
     ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
+    ...(options.operation ? { operation: options.operation } : {}),
   });
   if (!checked.ok) return checked;
   const skew = options.clockSkewSeconds ?? CLOCK_SKEW_SECONDS;

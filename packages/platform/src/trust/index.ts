@@ -1,6 +1,12 @@
 // Signed-assertion trust shared by hub (signs) and gateways (verify): Ed25519 compact JWS. The claims
 // and their checks are the contract's (@hie/contract).
-export { type NonceLedger, signAssertion, type VerifyOptions, verifyAssertion } from './assertion.js';
+export {
+  type NonceLedger,
+  operationOf,
+  signAssertion,
+  type VerifyOptions,
+  verifyAssertion,
+} from './assertion.js';
 export {
   ASSERTION_ALGORITHM,
   exportPrivateKeyPem,

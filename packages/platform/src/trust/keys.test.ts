@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signAssertion, verifyAssertion } from './assertion.js';
+import { operationOf, signAssertion, verifyAssertion } from './assertion.js';
 import {
   exportPrivateKeyPem,
   exportPublicJwk,
@@ -23,6 +23,7 @@ const claims = {
   patientId: 'P1',
   purposeOfUse: 'TREAT',
   categories: [],
+  operation: operationOf('GET', '/Patient/P1', ''),
 };
 
 let dir: string | undefined;
