@@ -12,7 +12,6 @@ export const CONTRACT_VERSION = '2.0';
  */
 export const CONTRACT_MAJORS = { 1: 'first release', 2: 'request-bound assertions' } as const;
 
-
 export const CONTRACT_HEADER = 'x-hie-contract';
 
 export type ContractCheck =

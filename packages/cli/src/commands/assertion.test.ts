@@ -54,7 +54,16 @@ describe('hie assertion sign', () => {
   });
 
   it('refuses a missing category, a long lifetime and an unreadable key with exit 2', () => {
-    const base = ['assertion', 'sign', '--gateway', '1.2.3', '--patient', '1', '--request', '/fhir/Patient/1'];
+    const base = [
+      'assertion',
+      'sign',
+      '--gateway',
+      '1.2.3',
+      '--patient',
+      '1',
+      '--request',
+      '/fhir/Patient/1',
+    ];
     expect(hie([...base, '--key', '/nonexistent.pem', '--category', 'diagnosis']).status).toBe(2);
     expect(hie([...base, '--key', '/nonexistent.pem']).stderr).toContain('--category');
     expect(hie([...base, '--key', 'x', '--category', 'diagnosis', '--lifetime', '3600']).status).toBe(2);

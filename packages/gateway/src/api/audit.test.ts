@@ -41,9 +41,7 @@ describe.each(TEST_ENGINES)('audit of every disclosure on %s', (engine) => {
     expect((await gw.get(`/fhir/${readable.resource_type}/${readable.id}`, claims)).status).toBe(200);
     const hidden = rows.find((r) => r.patient_id === NHO_PATIENT && r.category === 'diagnosis')!;
     expect((await gw.get(`/fhir/${hidden.resource_type}/${hidden.id}`, claims)).status).toBe(404);
-    const everything = (
-      await gw.get(`/fhir/${PATIENT}/$everything?_count=4`, claims)
-    ).json() as BundleJson;
+    const everything = (await gw.get(`/fhir/${PATIENT}/$everything?_count=4`, claims)).json() as BundleJson;
     expect((await gw.get('/fhir/Observation', 'forged.token.value')).status).toBe(401);
     expect((await gw.get('/fhir/Observation?patient=other', claims)).status).toBe(403);
     await gw.get('/fhir/metadata');

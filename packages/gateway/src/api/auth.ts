@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { patientResourceId } from '@hie/fhir-jp';
 import { pathBelowRoot } from '@hie/contract';
+import { patientResourceId } from '@hie/fhir-jp';
 import { operationOf, peerContract, verifyAssertion } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
 import { decideAccess, type GatewayAccess, GatewayRepository } from '../access/index.js';

@@ -80,8 +80,7 @@ describe.each(TEST_ENGINES)('disclosure settings on %s', (engine) => {
 
   it('filters by date and code within what is allowed', async () => {
     gw = await gatewayUnderTest(engine, rows, { disclosure: { categories: EVERY } });
-    const ask = async (url: string) =>
-      (await gw.get(url, { categories: EVERY })).json() as BundleJson;
+    const ask = async (url: string) => (await gw.get(url, { categories: EVERY })).json() as BundleJson;
     const inDecember = rows.filter(
       (r) => r.patient_id === NHO_PATIENT && r.date !== null && r.date >= '2011-12' && r.date < '2011-12~',
     );

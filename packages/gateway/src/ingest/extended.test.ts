@@ -96,15 +96,15 @@ describe.each(TEST_ENGINES)('extended storage documents on %s', (engine) => {
     expect(folder).toBeDefined();
 
     // Without the document category in the assertion: nothing, not even the count.
-    const lab = await gut.get(
-      `/fhir/DocumentReference?patient=${patient}`,
-      { patientId: patient, categories: ['lab-result'] },
-    );
+    const lab = await gut.get(`/fhir/DocumentReference?patient=${patient}`, {
+      patientId: patient,
+      categories: ['lab-result'],
+    });
     expect((lab.json() as { total: number }).total).toBe(0);
-    const denied = await gut.get(
-      `/fhir/${pdf.attachment.url}`,
-      { patientId: patient, categories: ['lab-result'] },
-    );
+    const denied = await gut.get(`/fhir/${pdf.attachment.url}`, {
+      patientId: patient,
+      categories: ['lab-result'],
+    });
     expect(denied.status).toBe(404);
   });
 
