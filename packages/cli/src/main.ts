@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAssertionCommands } from './commands/assertion.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerCaCommands } from './commands/ca.js';
 import { registerGatewayCommands } from './commands/gateway.js';
 import { registerHl7Commands } from './commands/hl7.js';
 import { registerHubCommands } from './commands/hub.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerGatewayCommands(program);
   registerAssertionCommands(program);
   registerAuditCommands(program);
+  registerCaCommands(program);
   registerHubCommands(program);
   registerTotpCommand(program);
   return program;

@@ -112,6 +112,7 @@ export async function seedFacility(
     views?: boolean;
     status?: string;
     gatewayUrl?: string | null;
+    gatewayTlsPin?: string | null;
     code?: string | null;
   },
 ): Promise<void> {
@@ -127,6 +128,7 @@ export async function seedFacility(
       discloses: values.discloses === false ? 0 : 1,
       views: values.views === false ? 0 : 1,
       gateway_url: values.gatewayUrl ?? null,
+      gateway_tls_pin: values.gatewayTlsPin ?? null,
       address: null,
       phone: null,
       feed_token_hash: null,

@@ -161,7 +161,9 @@ export async function importFacilitiesCsv(
       }
       if (current) {
         const { oid: _oid, ...patch } = input;
-        const result = facilityRowChanges(current, parseInput(facilityPatchSchema, patch));
+        const result = facilityRowChanges(current, parseInput(facilityPatchSchema, patch), {
+          byPerson: options.actor !== undefined,
+        });
         warnings.push(...result.warnings.map((w) => ({ ...w, line })));
         const changed = Object.keys(result.changes).length > 0;
         if (changed) updates.push({ oid, changes: { ...result.changes, updated_at: stamp } });

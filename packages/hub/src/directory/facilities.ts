@@ -43,6 +43,8 @@ export interface Facility {
   discloses: boolean;
   views: boolean;
   gatewayUrl: string | null;
+  /** The gateway's pinned TLS key (`sha256/<base64 SPKI digest>`), or null (CA check only). */
+  gatewayTlsPin: string | null;
   address: string | null;
   phone: string | null;
   status: FacilityStatus;
@@ -80,10 +82,17 @@ const editableFields = {
   status: z.enum(STATUS_CODES).optional(),
 };
 
+/** `sha256/` and the base64 SHA-256 of a certificate's SubjectPublicKeyInfo (`hie tls pin`). */
+export const tlsPinSchema = z
+  .string()
+  .regex(/^sha256\/[A-Za-z0-9+/]{43}=$/, 'sha256/<base64 SHA-256 of the SubjectPublicKeyInfo> (hie tls pin)');
+
 export const facilityCreateSchema = z.strictObject({
   /** Explicit OID; by default derived from the code (facilityOidFor). */
   oid: z.string().max(200).regex(OID_PATTERN, 'an OID such as 1.2.392.200284.33.3319800011').optional(),
   ...editableFields,
+  /** Only at registration: later it changes with the gateway URL, by two people (gateway-change.ts). */
+  gatewayTlsPin: tlsPinSchema.nullable().optional(),
 });
 export type FacilityInput = z.input<typeof facilityCreateSchema>;
 
@@ -125,6 +134,7 @@ export function toFacility(row: Selectable<HubFacilityTable>): Facility {
     discloses: row.discloses === 1,
     views: row.views === 1,
     gatewayUrl: row.gateway_url,
+    gatewayTlsPin: row.gateway_tls_pin,
     address: row.address,
     phone: row.phone,
     status: row.status as FacilityStatus,
@@ -231,6 +241,7 @@ export function newFacilityRow(
     discloses: input.discloses ? 1 : 0,
     views: input.views === false ? 0 : 1,
     gateway_url: input.gatewayUrl ?? null,
+    gateway_tls_pin: input.gatewayTlsPin ?? null,
     address: input.address ?? null,
     phone: input.phone ?? null,
     feed_token_hash: null,
@@ -241,10 +252,16 @@ export function newFacilityRow(
   return { row, warnings: [checkDigitWarning(code)].filter((w) => w !== null) };
 }
 
-/** The column changes a validated patch makes (undefined = keep), with its warnings. */
+/**
+ * The column changes a validated patch makes (undefined = keep), with its warnings. A person may not
+ * change a gateway URL once set (409 `two-person-change`): that redirects every assertion for the
+ * facility's patients, so it is proposed and confirmed by two (gateway-change.ts). Only the system
+ * (demo seeding, a tool with the store) passes `byPerson: false`.
+ */
 export function facilityRowChanges(
   current: Selectable<HubFacilityTable>,
   patch: z.output<typeof facilityPatchSchema>,
+  options: { byPerson: boolean } = { byPerson: true },
 ): { changes: Partial<Selectable<HubFacilityTable>>; warnings: DirectoryWarning[] } {
   if (patch.type !== undefined && !isFacilityType(patch.type)) throw unknownType(patch.type);
   const code = patch.code === undefined ? current.code : patch.code;
@@ -267,6 +284,10 @@ export function facilityRowChanges(
     status: patch.status,
   };
   const changes = changedFields(current, next);
+  // The first URL of a facility that had none is a registration, like at creation; moving one is not.
+  if (options.byPerson && 'gateway_url' in changes && current.gateway_url !== null) {
+    throw twoPersonChange(current.oid);
+  }
   const warning = 'code' in changes ? checkDigitWarning(changes.code) : null;
   return { changes, warnings: warning ? [warning] : [] };
 }
@@ -346,7 +367,7 @@ export async function updateFacility(
     .where('oid', '=', oid)
     .executeTakeFirst();
   if (!current) throw facilityNotFound();
-  const { changes, warnings } = facilityRowChanges(current, parsed);
+  const { changes, warnings } = facilityRowChanges(current, parsed, { byPerson: actor !== undefined });
   if (Object.keys(changes).length === 0) return { facility: toFacility(current), warnings };
   await assertFacilityUnique(deps.store.db, { code: changes.code }, oid);
   const updated = { ...current, ...changes, updated_at: deps.now().toISOString() };
@@ -382,6 +403,13 @@ export async function issueFeedToken(
   ]);
   return { facilityOid: oid, token };
 }
+
+const twoPersonChange = (oid: string) =>
+  new HubError(
+    409,
+    'two-person-change',
+    `a gateway URL changes only by proposal and confirmation: POST /api/v1/admin/facilities/${oid}/gateway-changes / ゲートウェイURLの変更は提案と承認（2名）で行います`,
+  );
 
 export const facilityNotFound = () =>
   new HubError(404, 'not-found', 'no such facility / 施設が見つかりません');

@@ -17,6 +17,13 @@ export {
   updateFacility,
 } from './facilities.js';
 export { exportFacilitiesCsv, importFacilitiesCsv } from './facilities-csv.js';
+export {
+  confirmGatewayChange,
+  type GatewayChange,
+  listGatewayChanges,
+  proposeGatewayChange,
+  rejectGatewayChange,
+} from './gateway-change.js';
 export { directoryRoutes } from './routes.js';
 export {
   type AdminScope,

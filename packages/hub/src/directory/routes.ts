@@ -18,6 +18,13 @@ import {
 } from './facilities.js';
 import { exportFacilitiesCsv, importFacilitiesCsv } from './facilities-csv.js';
 import {
+  confirmGatewayChange,
+  gatewayChangeSchema,
+  listGatewayChanges,
+  proposeGatewayChange,
+  rejectGatewayChange,
+} from './gateway-change.js';
+import {
   adminScopeOf,
   createUser,
   getUser,
@@ -161,6 +168,58 @@ export const directoryRoutes: HubRoutes = async (parent, deps) => {
         return updateFacility(deps, request.params.oid, request.body, actor);
       },
     );
+
+    // ── The facility's gateway: URL and pinned TLS key, changed by two people ──────────────────
+    app.get(
+      '/admin/facilities/:oid/gateway-changes',
+      {
+        schema: {
+          tags: ADMIN,
+          summary: 'Proposed gateway changes (office, or that facility’s administrator)',
+          params: oidParams,
+        },
+      },
+      async (request) => ({
+        changes: await listGatewayChanges(deps, request.params.oid, requirePrincipal(request)),
+      }),
+    );
+
+    app.post(
+      '/admin/facilities/:oid/gateway-changes',
+      {
+        schema: {
+          tags: ADMIN,
+          summary:
+            'Propose a new gateway URL and TLS pin (office or the facility’s administrator); the other side confirms',
+          params: oidParams,
+          body: gatewayChangeSchema,
+        },
+      },
+      async (request, reply) => {
+        reply.status(201);
+        return proposeGatewayChange(deps, request.params.oid, request.body, requirePrincipal(request));
+      },
+    );
+
+    for (const [verb, decide] of [
+      ['confirm', confirmGatewayChange],
+      ['reject', rejectGatewayChange],
+    ] as const) {
+      app.post(
+        `/admin/facilities/:oid/gateway-changes/:id/${verb}`,
+        {
+          schema: {
+            tags: ADMIN,
+            summary:
+              verb === 'confirm'
+                ? 'Confirm and apply a proposed gateway change (the other side than the proposer)'
+                : 'Reject (other side) or withdraw (proposer’s side) a proposed gateway change',
+            params: oidParams.extend(idParams.shape),
+          },
+        },
+        async (request) => decide(deps, request.params.oid, request.params.id, requirePrincipal(request)),
+      );
+    }
 
     app.post(
       '/admin/facilities/:oid/feed-token',

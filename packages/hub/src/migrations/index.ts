@@ -2,6 +2,7 @@ import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '
 import { authMigration } from './auth.js';
 import { consentMigration } from './consent.js';
 import { directoryMigration } from './directory.js';
+import { gatewayChangeMigration } from './gateway-change.js';
 import { mpiMigration } from './mpi.js';
 
 /**
@@ -14,6 +15,8 @@ export const HUB_MIGRATIONS: Migrations = {
   '0004_hub_auth': authMigration,
   '0005_hub_mpi': mpiMigration,
   '0006_hub_consent': consentMigration,
+  // 0007–0009 are the gateway's.
+  '0010_hub_gateway_change': gatewayChangeMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

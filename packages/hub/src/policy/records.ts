@@ -18,6 +18,8 @@ export interface VisibleRecord {
   facilityName: string;
   localId: string;
   gatewayUrl: string | null;
+  /** The gateway's pinned TLS key (`sha256/…`), when the directory pins one. */
+  gatewayTlsPin?: string;
   /** The categories to sign into the gateway assertion. */
   categories: Category[];
   basis: 'consent' | 'break-glass';
@@ -64,7 +66,7 @@ export async function recordsFor(
       ? []
       : db
           .selectFrom('hub_facility')
-          .select(['oid', 'name', 'status', 'discloses', 'gateway_url'])
+          .select(['oid', 'name', 'status', 'discloses', 'gateway_url', 'gateway_tls_pin'])
           .where('oid', 'in', oids)
           .execute(),
     oids.length === 0
@@ -147,6 +149,7 @@ export async function recordsFor(
         facilityName: facility?.name ?? row.facility_oid,
         localId: row.local_id,
         gatewayUrl: facility?.gateway_url ?? null,
+        ...(facility?.gateway_tls_pin ? { gatewayTlsPin: facility.gateway_tls_pin } : {}),
         categories: decision.categories,
         basis: decision.basis,
         ...(decision.breakGlassId ? { breakGlassId: decision.breakGlassId } : {}),

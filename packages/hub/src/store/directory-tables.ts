@@ -18,6 +18,11 @@ export interface HubFacilityTable {
   gateway_url: string | null;
   address: string | null;
   phone: string | null;
+  /**
+   * The gateway's pinned TLS identity: `sha256/<base64>` of its certificate's SubjectPublicKeyInfo;
+   * the hub refuses a gateway that presents another key. Null = not pinned (CA check only).
+   */
+  gateway_tls_pin: string | null;
   /** SHA-256 (hex) of the token the facility's gateway uses to feed patient identities; null = none. */
   feed_token_hash: string | null;
   /** active | suspended | withdrawn */
@@ -49,8 +54,30 @@ export interface HubMembershipTable {
   created_at: string;
 }
 
+/**
+ * A proposed change of a facility's gateway URL or pinned TLS identity: one side proposes (the network
+ * office or the facility's administrator), the other confirms; only then is it applied.
+ */
+export interface HubGatewayChangeTable {
+  id: string;
+  facility_oid: string;
+  gateway_url: string | null;
+  tls_pin: string | null;
+  /** User id of the proposer. */
+  proposed_by: string;
+  /** office | facility */
+  proposed_side: string;
+  proposed_at: string;
+  expires_at: string;
+  /** pending | applied | rejected | withdrawn | superseded | expired */
+  status: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
 export interface HubDirectorySchema {
   hub_facility: HubFacilityTable;
+  hub_gateway_change: HubGatewayChangeTable;
   hub_user: HubUserTable;
   hub_membership: HubMembershipTable;
 }

@@ -3,6 +3,7 @@ import { patientResourceId } from '@hie/fhir-jp';
 import { contractHeaders, operationOf, peerContract, signAssertion } from '@hie/platform';
 import { agentOf, auditHub } from '../audit-record.js';
 import type { HubDeps, HubPrincipal } from '../http.js';
+import { fetchPinsTls, type PinnedRequestInit } from './lean-fetch.js';
 import {
   careDate,
   type FhirResource,
@@ -21,6 +22,8 @@ export interface GatewaySource {
   localId: string;
   /** The gateway's base URL (with or without `/fhir`); null = the facility runs no gateway. */
   gatewayUrl: string | null;
+  /** The gateway's pinned TLS key (`sha256/…`); the connection is refused if it presents another. */
+  gatewayTlsPin?: string;
   /** The categories the policy allows for this record. */
   categories: readonly string[];
 }
@@ -83,6 +86,12 @@ export interface FanOutOptions {
    */
   capPerSource?: number;
 }
+
+const PIN_UNCHECKED =
+  'ゲートウェイのTLS鍵を確認できないため接続しません / the gateway’s TLS key is pinned and this client cannot check it';
+
+/** The request option that makes leanFetch check the gateway's pinned key. */
+const pinOf = (source: GatewaySource) => (source.gatewayTlsPin ? { tlsPin: source.gatewayTlsPin } : {});
 
 /** Most resources taken from one gateway for one view. */
 export const MAX_PER_SOURCE = 1000;
@@ -206,6 +215,8 @@ class SourceCursor implements MergeStream {
         status: 'error',
         message: 'ゲートウェイ未登録 / the facility has no gateway registered',
       };
+    } else if (source.gatewayTlsPin && !fetchPinsTls(deps.fetch)) {
+      this.failure = { status: 'error', message: PIN_UNCHECKED };
     } else if (query.resourceType !== undefined) {
       // A known type: the gateway's search, narrowed by code and date there (its index), not here.
       this.base = `${fhirRoot(source.gatewayUrl)}/${encodeURIComponent(query.resourceType)}`;
@@ -258,7 +269,8 @@ class SourceCursor implements MergeStream {
             ...contractHeaders(),
           },
           signal: timeout,
-        });
+          ...pinOf(this.source),
+        } as PinnedRequestInit);
         const contract = peerContract(response.headers);
         if (!contract.ok) {
           // Read to the end (an error path): a cancelled body can leave the connection half-used.
@@ -414,7 +426,10 @@ export async function refusalOf(response: Response): Promise<string> {
 
 function describe(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const message = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const message =
+    cause?.code === 'ERR_TLS_PIN_MISMATCH'
+      ? `${cause.code}: ${cause.message}`
+      : (cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
   return `接続できません / unreachable: ${message}`.slice(0, MAX_MESSAGE);
 }
 
@@ -441,6 +456,9 @@ export async function fetchBinary(
   if (!source.gatewayUrl || categories.length === 0) {
     return { ok: false, status: 'not-found', message: 'not available' };
   }
+  if (source.gatewayTlsPin && !fetchPinsTls(deps.fetch)) {
+    return { ok: false, status: 'error', message: PIN_UNCHECKED };
+  }
   const timeout = AbortSignal.timeout(deps.settings.gatewayTimeoutMs);
   try {
     const url = new URL(`${fhirRoot(source.gatewayUrl)}/Binary/${encodeURIComponent(id)}`);
@@ -455,7 +473,8 @@ export async function fetchBinary(
     const response = await deps.fetch(url, {
       headers: { authorization: `Bearer ${token}`, accept: '*/*', ...contractHeaders() },
       signal: timeout,
-    });
+      ...pinOf(source),
+    } as PinnedRequestInit);
     const contract = peerContract(response.headers);
     if (!contract.ok) {
       await response.arrayBuffer().catch(() => undefined);

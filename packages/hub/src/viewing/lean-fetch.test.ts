@@ -1,4 +1,7 @@
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { makeTestCertificates, type TestCertificates, useSampleProjection } from '@hie/gateway/testing';
+import { certificatePin } from '@hie/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubUnderTest, hubUnderTest, seedUser } from '../testing.js';
 import { type GatewaySource, queryGateways } from './gateway-client.js';
@@ -130,5 +133,66 @@ describe('the hub’s client certificate for a gateway that requires mutual TLS'
     );
     expect(rogue.sources[0]?.status).toBe('error');
     expect(rogue.entries).toEqual([]);
+  });
+
+  it('pins the gateway’s TLS key: another key fails the handshake before the assertion is sent (issue 10, finding 6)', async () => {
+    const principal = await seedUser(hub.store, {
+      facilityOid: '1.2.392.200284.33.3311610020',
+      profession: 'doctor',
+    });
+    const pinOf = (file: string) => certificatePin(certs.pem(file));
+    const tls = { cert: certs.pem('hub.crt'), key: certs.pem('hub.key'), ca: certs.pem('ca.crt') };
+    const source = (pin: string): GatewaySource => ({
+      facilityOid: gateway.oid,
+      facilityName: gateway.name,
+      localId: PATIENT,
+      gatewayUrl: gateway.url,
+      gatewayTlsPin: pin,
+      categories: ['prescription'],
+    });
+    const ask = (pin: string, fetcher: typeof fetch = leanFetch({ tls })) =>
+      queryGateways({ ...hub.deps, fetch: fetcher }, principal, [source(pin)], 'TREAT');
+
+    const pinned = await ask(pinOf('gateway.crt'));
+    expect(pinned.sources[0]?.status).toBe('ok');
+    expect(pinned.entries.length).toBeGreaterThan(0);
+
+    // Another key — here a certificate of the same network CA, as a redirected listener would hold.
+    const other = await ask(pinOf('hub.crt'));
+    expect(other.sources[0]).toMatchObject({ status: 'error' });
+    expect(other.sources[0]?.message).toContain('ERR_TLS_PIN_MISMATCH');
+    expect(other.entries).toEqual([]);
+
+    // A client that cannot check pins refuses to call a pinned gateway at all.
+    const unchecked = await ask(pinOf('gateway.crt'), fetch);
+    expect(unchecked.sources[0]).toMatchObject({ status: 'error' });
+    expect(unchecked.sources[0]?.message).toContain('pinned');
+  });
+
+  it('writes nothing to a listener whose key is not the pinned one', async () => {
+    let requests = 0;
+    const listener = createServer(
+      { key: certs.pem('gateway.key'), cert: certs.pem('gateway.crt') },
+      (_q, r) => {
+        requests += 1;
+        r.end('{}');
+      },
+    );
+    await new Promise<void>((done) => listener.listen(0, '127.0.0.1', done));
+    const url = `https://localhost:${(listener.address() as AddressInfo).port}/fhir/metadata`;
+    const lean = leanFetch({
+      tls: { cert: certs.pem('hub.crt'), key: certs.pem('hub.key'), ca: certs.pem('ca.crt') },
+    });
+    const wrongPin = `sha256/${'B'.repeat(43)}=`;
+    await expect(lean(url, { tlsPin: wrongPin } as RequestInit)).rejects.toMatchObject({
+      cause: { code: 'ERR_TLS_PIN_MISMATCH' },
+    });
+    await expect(lean(url.replace('https:', 'http:'), { tlsPin: wrongPin } as RequestInit)).rejects.toThrow(
+      'https only',
+    );
+    expect(requests).toBe(0);
+    expect((await lean(url)).status).toBe(200);
+    expect(requests).toBe(1);
+    await new Promise((done) => listener.close(done));
   });
 });

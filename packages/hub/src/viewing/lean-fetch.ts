@@ -1,5 +1,23 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import { certificatePin } from '@hie/platform';
+
+/**
+ * A request option of this fetch (not of the standard one): the gateway's pinned TLS key,
+ * `sha256/<base64 SHA-256 of the certificate's SubjectPublicKeyInfo>`. The connection is refused in
+ * the handshake — before the request and its assertion are written — when the key differs.
+ */
+export interface PinnedRequestInit extends RequestInit {
+  tlsPin?: string;
+}
+
+/** Marks a fetch that honours `tlsPin`; a pinned request through any other fetch is refused by the caller. */
+export const PINS_TLS = Symbol.for('hie.fetch.pinsTls');
+
+/** Whether `fetch` checks `tlsPin` (leanFetch does; the global fetch does not). */
+export const fetchPinsTls = (fetch: typeof globalThis.fetch): boolean =>
+  (fetch as unknown as Record<symbol, unknown>)[PINS_TLS] === true;
 
 /**
  * A `fetch` for the hub's gateway calls (GET, small bodies, many in parallel) over node:http with
@@ -21,22 +39,39 @@ export function leanFetch(
 ): typeof fetch {
   const maxSockets = options.maxSocketsPerHost ?? 128;
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
-  const agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
-    'https:': new HttpsAgent({
+  const httpsAgent = (pin?: string) =>
+    new HttpsAgent({
       keepAlive: true,
       maxSockets,
       maxFreeSockets: maxSockets,
       ...(options.tls
         ? { cert: options.tls.cert, key: options.tls.key, ...(options.tls.ca ? { ca: options.tls.ca } : {}) }
         : {}),
-    }),
+      ...(pin ? { checkServerIdentity: pinnedIdentity(pin) } : {}),
+    });
+  const agents = {
+    'http:': new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
+    'https:': httpsAgent(),
   };
-  const lean = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+  // One agent per pin: a kept-alive connection is reused only by requests that pinned the same key.
+  const pinnedAgents = new Map<string, HttpsAgent>();
+  const agentFor = (protocol: 'http:' | 'https:', pin: string | undefined) => {
+    if (!pin || protocol === 'http:') return agents[protocol];
+    let agent = pinnedAgents.get(pin);
+    if (!agent) {
+      agent = httpsAgent(pin);
+      pinnedAgents.set(pin, agent);
+    }
+    return agent;
+  };
+  const lean = (input: string | URL | Request, init: PinnedRequestInit = {}): Promise<Response> => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     const signal = init.signal ?? undefined;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       return Promise.reject(new TypeError(`unsupported protocol ${url.protocol}`));
+    }
+    if (init.tlsPin && url.protocol !== 'https:') {
+      return Promise.reject(new TypeError('a pinned gateway is reached over https only'));
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
     const headers = new Headers(init.headers);
@@ -46,7 +81,7 @@ export function leanFetch(
         url,
         {
           method: init.method ?? 'GET',
-          agent: agents[url.protocol as 'http:' | 'https:'],
+          agent: agentFor(url.protocol as 'http:' | 'https:', init.tlsPin),
           headers: Object.fromEntries(headers.entries()),
         },
         (res: IncomingMessage) => {
@@ -92,5 +127,21 @@ export function leanFetch(
       req.end();
     });
   };
+  Object.defineProperty(lean, PINS_TLS, { value: true });
   return lean as typeof fetch;
+}
+
+/** The CA and host name checks, then the pin: any other key fails the handshake. */
+function pinnedIdentity(pin: string) {
+  return (host: string, cert: PeerCertificate): Error | undefined => {
+    const error = checkServerIdentity(host, cert);
+    if (error) return error;
+    const presented = cert.raw ? certificatePin(cert.raw) : 'none';
+    if (presented !== pin) {
+      return Object.assign(new Error(`the gateway presented TLS key ${presented}, pinned ${pin}`), {
+        code: 'ERR_TLS_PIN_MISMATCH',
+      });
+    }
+    return undefined;
+  };
 }

@@ -1,3 +1,3 @@
 export { underBase } from './base-url.js';
 export { contractHeaders, installContractHeader, peerContract } from './contract-header.js';
-export { httpsServerOptions, type MutualTlsOptions } from './tls.js';
+export { certificatePin, httpsServerOptions, type MutualTlsOptions, spkiPin } from './tls.js';

@@ -1,3 +1,5 @@
+import { createHash, X509Certificate } from 'node:crypto';
+
 /** Serve over HTTPS; with `ca`, clients must present a certificate issued by it (mutual TLS). */
 export interface MutualTlsOptions {
   key: string | Buffer;
@@ -18,4 +20,17 @@ export function httpsServerOptions(tls: MutualTlsOptions) {
     requestCert: requireClientCert,
     rejectUnauthorized: requireClientCert,
   };
+}
+
+/**
+ * The pin of a TLS key: `sha256/` and the base64 SHA-256 of the certificate's SubjectPublicKeyInfo
+ * (as HPKP's pin-sha256). A re-issued certificate for the same key keeps its pin; a new key does not.
+ */
+export function spkiPin(publicKeyDer: Buffer): string {
+  return `sha256/${createHash('sha256').update(publicKeyDer).digest('base64')}`;
+}
+
+/** The pin of a certificate (DER or PEM). */
+export function certificatePin(certificate: Buffer | string): string {
+  return spkiPin(new X509Certificate(certificate).publicKey.export({ type: 'spki', format: 'der' }));
 }
