@@ -180,6 +180,56 @@ describe.each(TEST_ENGINES)('patient index on %s', (engine) => {
     });
   });
 
+  it('undoes a wrong automatic link with the records it brought, and keeps it undone on every later feed (issue 10, finding 2)', async () => {
+    // The attack: a sender at facility B files an identity copied from a real patient at A; the
+    // index links it automatically, so B's (injected) records join the real person's chart.
+    const real = {
+      facilityOid: A,
+      localId: 'real-1',
+      nameKanji: '小林 美咲',
+      nameKana: 'コバヤシ ミサキ',
+      birthDate: '1972-09-30',
+      sex: 'F' as const,
+      postcode: '710-8602',
+      address: '岡山県倉敷市美和１－１－１',
+      phone: '086-422-0210',
+    };
+    const forged = { ...real, facilityOid: B, localId: 'forged-1' };
+    await feedIdentities(deps(), [real], 'gateway-A');
+    const [linked] = await feedIdentities(deps(), [forged], 'gateway-B');
+    const person = await personOf(A, 'real-1');
+    expect([linked?.outcome, linked?.personId]).toEqual(['auto-link', person]);
+    const chartRecords = async (personId: string) =>
+      (
+        await store.db
+          .selectFrom('mpi_record')
+          .select(['facility_oid', 'local_id'])
+          .where('person_id', '=', personId)
+          .execute()
+      )
+        .map((r) => `${r.facility_oid}|${r.local_id}`)
+        .sort();
+    // recordsFor (the chart, the list, the access report) reads exactly these records of the person.
+    expect(await chartRecords(person)).toEqual([`${A}|real-1`, `${B}|forged-1`]);
+
+    const undone = await unlinkRecord(
+      deps(),
+      { facilityOid: B, localId: 'forged-1', reason: 'forged identity from sender B' },
+      'office-1',
+    );
+    expect(undone.fromPersonId).toBe(person);
+    expect(await chartRecords(person)).toEqual([`${A}|real-1`]);
+    const separated = await personOf(B, 'forged-1');
+    expect(separated).not.toBe(person);
+
+    // The same sender feeds it again, unchanged and changed: the manual separation stands.
+    const [again] = await feedIdentities(deps(), [forged], 'gateway-B');
+    expect(again?.personId).toBe(separated);
+    const [changed] = await feedIdentities(deps(), [{ ...forged, phone: '086-000-0000' }], 'gateway-B');
+    expect([changed?.outcome, changed?.personId]).toEqual(['updated', separated]);
+    expect(await chartRecords(person)).toEqual([`${A}|real-1`]);
+  });
+
   it('finds persons by kana or kanji prefix, birth date, sex and local id, with exact totals and pages', async () => {
     const byKana = await searchPersons(store, { kana: 'たかはし' }, { limit: 1, offset: 0 });
     expect(byKana.total).toBeGreaterThanOrEqual(2);
