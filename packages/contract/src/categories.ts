@@ -5,6 +5,12 @@
  */
 export const CATEGORY_LABELS = {
   demographics: { ja: '患者基本情報', en: 'Patient demographics' },
+  /**
+   * The body measurements and blood type a patient-information message carries (ADT-00 OBX): clinical
+   * facts, kept apart from who the patient is so a profession can identify a patient without seeing
+   * them (issue 10: least identity data).
+   */
+  'body-measurement': { ja: '身長・体重・血液型', en: 'Height, weight and blood type' },
   allergy: { ja: 'アレルギー', en: 'Allergies' },
   diagnosis: { ja: '病名', en: 'Diagnoses' },
   prescription: { ja: '処方', en: 'Prescriptions' },

@@ -57,6 +57,14 @@ describe('ADT-00 → Patient', () => {
     );
   });
 
+  it('files height, weight and blood type as body-measurement, apart from who the patient is (issue 10)', () => {
+    const categories = (type: string) =>
+      r.entries.filter((e) => e.resource.resourceType === type).map((e) => e.index.category);
+    expect(categories('Patient')).toEqual(['demographics']);
+    expect(categories('Observation').length).toBeGreaterThanOrEqual(3);
+    expect(new Set(categories('Observation'))).toEqual(new Set(['body-measurement']));
+  });
+
   it('raises no warnings on this well-formed file', () => {
     expect(r.warnings).toEqual([]);
   });

@@ -1,5 +1,6 @@
 // ADT-00 (ADT^A08) → JP_Patient; its AL1 → AllergyIntolerance, OBX (height, weight, blood type) →
-// Observation. Names: XPN.8 'I' kanji → IDE, 'P' kana → SYL (iso21090-EN-representation).
+// Observation of category body-measurement (not demographics: they are clinical, not identification).
+// Names: XPN.8 'I' kanji → IDE, 'P' kana → SYL (iso21090-EN-representation).
 import { type Address as Hl7Address, type PersonName, readPid, type Telecom } from '@hie/hl7v2';
 import type { Address, ContactPoint, HumanName, Patient } from '@medplum/fhirtypes';
 import { allergyFromAl1 } from './allergy.js';
@@ -108,7 +109,7 @@ export function mapDemographics(ctx: MappingContext): void {
   for (const al1 of ctx.message.segmentsNamed('AL1')) allergyFromAl1(ctx, al1);
   for (const obx of ctx.message.segmentsNamed('OBX')) {
     observationFromObx(ctx, obx, {
-      category: 'demographics',
+      category: 'body-measurement',
       profile: 'JP_Observation_Common',
       observationCategory: 'exam',
     });

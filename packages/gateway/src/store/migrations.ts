@@ -1,5 +1,6 @@
 import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '@hie/platform';
 import type { Kysely, Migration } from 'kysely';
+import { bodyMeasurementDisclosure } from './body-measurement.js';
 import { gatewayFeedMigration } from './feed-migration.js';
 import { inboundOwnerMigration } from './inbound-owner.js';
 import { projectionVersionMigration } from './projection-version.js';
@@ -113,6 +114,7 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   '0007_gateway_feed': gatewayFeedMigration,
   '0008_gateway_projection_version': projectionVersionMigration,
   '0009_gateway_inbound_owner': inboundOwnerMigration,
+  '0011_gateway_body_measurement': bodyMeasurementDisclosure,
 };
 
 /** Brings a gateway's store up to date; safe at every start. */

@@ -3,10 +3,11 @@ import type { Schema } from './schema.js';
 
 /**
  * What the stored projection looks like. 1: resources as fhir-jp maps them; 2: each resource also
- * carries its category tag (@hie/contract labels.ts), which the hub checks. A store projected by an
- * older release is rebuilt from storage at the next start (GatewayIngest.start).
+ * carries its category tag (@hie/contract labels.ts), which the hub checks; 3: height, weight and blood
+ * type are category `body-measurement`, no longer `demographics`. A store projected by an older release
+ * is rebuilt from storage at the next start (GatewayIngest.start).
  */
-export const PROJECTION_VERSION = 2;
+export const PROJECTION_VERSION = 3;
 const STATE_NAME = 'projection-version';
 
 /** A new store is projected by this release; one that already holds resources is of version 1. */

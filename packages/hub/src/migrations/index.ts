@@ -1,5 +1,6 @@
 import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '@hie/platform';
 import { authMigration } from './auth.js';
+import { bodyMeasurementMigration } from './body-measurement.js';
 import { consentMigration } from './consent.js';
 import { directoryMigration } from './directory.js';
 import { gatewayChangeMigration } from './gateway-change.js';
@@ -17,6 +18,7 @@ export const HUB_MIGRATIONS: Migrations = {
   '0006_hub_consent': consentMigration,
   // 0007–0009 are the gateway's.
   '0010_hub_gateway_change': gatewayChangeMigration,
+  '0012_hub_body_measurement': bodyMeasurementMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

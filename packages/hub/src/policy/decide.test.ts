@@ -192,8 +192,8 @@ describe('the default matrix', () => {
   });
 
   it('gives doctors everything, pharmacists what the issue says, clerks and the office nothing', () => {
-    expect(DEFAULT_PROFESSION_POLICY.doctor).toHaveLength(21);
-    expect(DEFAULT_PROFESSION_POLICY.dentist).toHaveLength(21);
+    expect(DEFAULT_PROFESSION_POLICY.doctor).toHaveLength(22);
+    expect(DEFAULT_PROFESSION_POLICY.dentist).toHaveLength(22);
     expect([...DEFAULT_PROFESSION_POLICY.pharmacist].sort()).toEqual(
       ['allergy', 'demographics', 'diagnosis', 'injection', 'prescription'].sort(),
     );
@@ -201,5 +201,22 @@ describe('the default matrix', () => {
     expect(DEFAULT_PROFESSION_POLICY.office).toEqual([]);
     expect(DEFAULT_PROFESSION_POLICY.nurse).toContain('lab-result');
     expect(DEFAULT_PROFESSION_POLICY.helper).not.toContain('lab-result');
+  });
+
+  it('shows height, weight and blood type to clinicians, not to pharmacists or care staff (issue 10)', () => {
+    for (const p of ['doctor', 'dentist', 'nurse', 'midwife', 'dietitian', 'therapist'] as const) {
+      expect(DEFAULT_PROFESSION_POLICY[p], p).toContain('body-measurement');
+    }
+    for (const p of [
+      'pharmacist',
+      'care-manager',
+      'care-worker',
+      'helper',
+      'social-worker',
+      'clerk',
+    ] as const) {
+      expect(DEFAULT_PROFESSION_POLICY[p], p).not.toContain('body-measurement');
+      if (p !== 'clerk') expect(DEFAULT_PROFESSION_POLICY[p], p).toContain('demographics');
+    }
   });
 });

@@ -8,6 +8,7 @@ export const isCategory = (value: string): value is Category => Object.hasOwn(CA
 /** English labels for the categories (the Japanese ones are `CATEGORIES`). */
 export const CATEGORY_LABELS_EN: Readonly<Record<Category, string>> = {
   demographics: 'Patient demographics',
+  'body-measurement': 'Height, weight and blood type',
   allergy: 'Allergies',
   diagnosis: 'Diagnoses',
   prescription: 'Prescriptions',
@@ -59,9 +60,12 @@ const CARE: readonly Category[] = [
  *   (the results are what matter for continuing care; orders are the ordering physician's workflow).
  * - pharmacist: diagnoses, allergies, prescriptions and injections (the issue's default), plus
  *   demographics — the pharmacist must confirm the patient's identity, age and sex against the
- *   prescription (本人確認, dose checks) and demographics carry no clinical content. Laboratory results
+ *   prescription (本人確認, dose checks) and demographics carry no clinical content. Height, weight and
+ *   blood type (`body-measurement`) are clinical and not part of identification: not by default (the
+ *   office adds them where a region doses by weight at the pharmacy). Laboratory results
  *   (renal function for dosing) are a sensible addition the office can make; not the default.
- * - technicians, therapists, dietitians, social workers: their own field plus what keeps the patient safe.
+ * - technicians, therapists, dietitians, social workers: their own field plus what keeps the patient safe;
+ *   height, weight and blood type for the technicians, therapists and dietitians (dose, nutrition).
  * - care manager, care worker, home helper: identity, allergies, diagnoses, medication, admissions and
  *   discharges (care planning and 服薬介助); the care manager also sees outpatient visits and transfers.
  * - clerk: nothing. Clerks register consents and run reception; that needs no clinical record, and
@@ -77,6 +81,7 @@ export const DEFAULT_PROFESSION_POLICY: Readonly<Record<Profession, readonly Cat
   pharmacist: ['demographics', 'allergy', 'diagnosis', 'prescription', 'injection'],
   'lab-technician': [
     'demographics',
+    'body-measurement',
     'allergy',
     'diagnosis',
     'lab-order',
@@ -87,6 +92,7 @@ export const DEFAULT_PROFESSION_POLICY: Readonly<Record<Profession, readonly Cat
   ],
   'radiology-technician': [
     'demographics',
+    'body-measurement',
     'allergy',
     'diagnosis',
     'radiology-order',
@@ -96,6 +102,7 @@ export const DEFAULT_PROFESSION_POLICY: Readonly<Record<Profession, readonly Cat
   ],
   therapist: [
     'demographics',
+    'body-measurement',
     'allergy',
     'diagnosis',
     'prescription',
@@ -108,6 +115,7 @@ export const DEFAULT_PROFESSION_POLICY: Readonly<Record<Profession, readonly Cat
   ],
   dietitian: [
     'demographics',
+    'body-measurement',
     'allergy',
     'diagnosis',
     'prescription',

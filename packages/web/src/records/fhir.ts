@@ -41,6 +41,7 @@ export type Tab = (typeof TABS)[number];
 /** Disclosure category (fhir-jp CATEGORIES) → the tab that shows it. Demographics/allergy: the header. */
 export const CATEGORY_TAB: Readonly<Record<string, Tab | null>> = {
   demographics: null,
+  'body-measurement': null,
   allergy: null,
   diagnosis: 'diagnoses',
   prescription: 'medications',
