@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { frameMllp, MllpDeframer } from '@hie/hl7v2';
 
 export interface MllpSendOptions {
@@ -6,6 +7,19 @@ export interface MllpSendOptions {
   port: number;
   /** How long to wait for each ACK (default 30 s). */
   timeoutMs?: number;
+  /** MLLP over TLS: the gateway's certificate is verified against `ca`; `cert` + `key` are ours. */
+  tls?: MllpClientTls;
+}
+
+/** PEM contents (not paths) for MLLP over TLS. */
+export interface MllpClientTls {
+  /** CA(s) the gateway's certificate must chain to (default: Node's public roots). */
+  ca?: string | Buffer | (string | Buffer)[];
+  /** Our client certificate and its key, registered to a sender at the gateway. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** The name the gateway's certificate must carry, when `host` is not it (SNI and identity check). */
+  servername?: string;
 }
 
 /** The answer to one sent message: its ACK frame, or why there was none. */
@@ -34,12 +48,17 @@ export class MllpClient {
     socket.on('error', () => undefined);
   }
 
+  /** Connects (over TLS with `options.tls`: resolves once the handshake is done and the gateway verified). */
   static connect(options: MllpSendOptions): Promise<MllpClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: options.host, port: options.port }, () => {
+      const connected = () => {
         socket.off('error', reject);
         resolve(new MllpClient(socket));
-      });
+      };
+      const target = { host: options.host, port: options.port };
+      const socket: Socket = options.tls
+        ? connectTls({ ...target, ...options.tls }, connected)
+        : connect(target, connected);
       socket.once('error', reject);
     });
   }

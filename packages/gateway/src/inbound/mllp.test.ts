@@ -1,9 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import { frameMllp, parseHl7 } from '@hie/hl7v2';
+import { connect } from 'node:tls';
+import { frameMllp, MllpDeframer, parseHl7 } from '@hie/hl7v2';
 import { parseFileName, validateStorage } from '@hie/ssmix2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestCertificates } from '../testing/certificates.js';
 import { MllpClient, sendMllp } from './client.js';
 import { type MllpListener, startMllpListener } from './mllp.js';
 import { InboundReceiver } from './receiver.js';
@@ -151,6 +153,47 @@ describe('MLLP listener', () => {
     expect(reply.ok && readAck(reply.ack).code).toBe('AR');
     expect((await client.nextAck(5000)).ok).toBe(false);
     await client.close();
+  });
+
+  it('speaks the same MLLP over TLS: split frames, a half-closed sender gets every ACK in order, named by its verified certificate', async () => {
+    const certs = makeTestCertificates();
+    try {
+      await listener.close();
+      const named: unknown[] = [];
+      listener = await startMllpListener(receiver, {
+        host: '127.0.0.1',
+        port: 0,
+        tls: { key: certs.pem('gateway.key'), cert: certs.pem('gateway.crt'), ca: certs.pem('ca.crt') },
+        senderOf: (peer) => {
+          named.push(peer.certificate?.subject?.CN);
+          return { id: 'hub', facilities: ['SEND'] };
+        },
+      });
+      const samples = sampleFiles().slice(0, 5);
+      const bytes = Buffer.concat(samples.map((s) => frameMllp(s.bytes)));
+      const acks = await new Promise<string[]>((resolve, reject) => {
+        const client = { cert: certs.pem('hub.crt'), key: certs.pem('hub.key') };
+        const socket = connect(
+          { ...target(), ...client, ca: certs.pem('ca.crt'), servername: 'localhost' },
+          () => {
+            for (let i = 0; i < bytes.length; i += 97) socket.write(bytes.subarray(i, i + 97));
+            socket.end();
+          },
+        );
+        const deframer = new MllpDeframer();
+        const received: string[] = [];
+        socket.on('data', (chunk: Buffer) => {
+          for (const e of deframer.push(chunk)) if (e.type === 'frame') received.push(readAck(e.frame).code);
+        });
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+      });
+      expect(acks).toEqual(samples.map(() => 'AA'));
+      expect(named).toEqual(['hub.hie.test']);
+      expect(storedFiles(root)).toHaveLength(5);
+    } finally {
+      certs.dispose();
+    }
   });
 
   it('serves many connections at once', async () => {

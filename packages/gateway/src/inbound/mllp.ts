@@ -1,5 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { frameMllp, MllpDeframer } from '@hie/hl7v2';
+import { httpsServerOptions, type MutualTlsOptions } from '@hie/platform';
 import { encodeAck } from './ack.js';
 import { type InboundLog, silentLog } from './log.js';
 import type { MessageSink } from './receiver.js';
@@ -18,12 +20,27 @@ export interface MllpListenerOptions {
   /** Frames queued on one connection before reading pauses (default 64): backpressure for fast senders. */
   maxQueuedFrames?: number;
   /**
-   * Who is at the other end of a connection (by its address; later by its client certificate). A
-   * connection from nobody known is closed at once. The gateway always passes one; without it
-   * (library use, tests) messages carry no sender and MSH-4 is not checked.
+   * MLLP over TLS: the server's key and certificate, and the CA whose client certificates it requires
+   * (`@hie/platform` httpsServerOptions: requestCert + rejectUnauthorized). A client without a valid
+   * certificate is refused in the handshake.
    */
-  senderOf?: (remoteAddress: string | undefined) => InboundSender | null;
+  tls?: MutualTlsOptions;
+  /**
+   * Who is at the other end of a connection (by its address, or over TLS by its verified client
+   * certificate). A connection from nobody known is closed at once. The gateway always passes one;
+   * without it (library use, tests) messages carry no sender and MSH-4 is not checked.
+   */
+  senderOf?: (peer: MllpPeer) => InboundSender | null;
+  /** Told of each connection `senderOf` refused (the gateway audits it). */
+  onRefused?: (peer: MllpPeer) => void;
   log?: InboundLog;
+}
+
+/** What the listener knows of the other end of a connection before any message. */
+export interface MllpPeer {
+  remoteAddress: string | undefined;
+  /** Over TLS: the client certificate, present only when the handshake verified it against the CA. */
+  certificate?: PeerCertificate;
 }
 
 export interface MllpListener {
@@ -34,9 +51,10 @@ export interface MllpListener {
 }
 
 /**
- * MLLP over TCP: frames may arrive split anywhere or several to a chunk. Each connection handles its
- * frames one after the other and answers each in order (senders wait for the ACK of one message
- * before the next: that is what keeps a patient's updates in order).
+ * MLLP over TCP, or over TLS with client certificates (`tls`): frames may arrive split anywhere or
+ * several to a chunk. Each connection handles its frames one after the other and answers each in
+ * order (senders wait for the ACK of one message before the next: that is what keeps a patient's
+ * updates in order). A TLS socket is a stream like a TCP one: the same connection code serves both.
  */
 export async function startMllpListener(
   receiver: MessageSink,
@@ -45,18 +63,26 @@ export async function startMllpListener(
   const log = options.log ?? silentLog;
   const connections = new Set<Connection>();
   let closing = false;
-  // Half-open: a sender may send its frames and shut its side; the ACKs still have to reach it.
-  const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
+  const accept = (socket: Socket, peer: MllpPeer) => {
     if (closing) {
       socket.destroy();
       return;
     }
     let sender: InboundSender | undefined;
     if (options.senderOf) {
-      const known = options.senderOf(socket.remoteAddress);
+      const known = options.senderOf(peer);
       if (!known) {
-        log.warn({ remoteAddress: socket.remoteAddress }, 'MLLP connection from an unknown sender refused');
+        log.warn(
+          {
+            remoteAddress: peer.remoteAddress,
+            ...(peer.certificate
+              ? { certificate: peer.certificate.fingerprint256, subject: peer.certificate.subject?.CN }
+              : {}),
+          },
+          'MLLP connection from an unknown sender refused',
+        );
         socket.destroy();
+        options.onRefused?.(peer);
         return;
       }
       sender = known;
@@ -64,7 +90,20 @@ export async function startMllpListener(
     const connection = new Connection(socket, receiver, options, log, sender);
     connections.add(connection);
     socket.once('close', () => connections.delete(connection));
-  });
+  };
+  // Half-open: a sender may send its frames and shut its side; the ACKs still have to reach it.
+  const server: Server = options.tls
+    ? createTlsServer({ ...httpsServerOptions(options.tls), allowHalfOpen: true }, (socket) =>
+        accept(socket, { remoteAddress: socket.remoteAddress, ...verifiedCertificate(socket) }),
+      )
+    : createServer({ allowHalfOpen: true }, (socket) =>
+        accept(socket, { remoteAddress: socket.remoteAddress }),
+      );
+  if (options.tls) {
+    server.on('tlsClientError', (e: Error, socket: TLSSocket) =>
+      log.warn({ err: e, remoteAddress: socket.remoteAddress }, 'MLLP/TLS handshake refused'),
+    );
+  }
   server.maxConnections = options.maxConnections ?? 256;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -76,7 +115,10 @@ export async function startMllpListener(
   server.on('error', (e) => log.error({ err: e }, 'MLLP listener error'));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  log.info({ host: options.host ?? '127.0.0.1', port }, 'MLLP listener started');
+  log.info(
+    { host: options.host ?? '127.0.0.1', port, tls: options.tls !== undefined },
+    'MLLP listener started',
+  );
   return {
     host: options.host ?? '127.0.0.1',
     port,
@@ -87,6 +129,13 @@ export async function startMllpListener(
       await stopped;
     },
   };
+}
+
+/** The client certificate, only when the handshake verified it against the CA (never merely presented). */
+function verifiedCertificate(socket: TLSSocket): { certificate?: PeerCertificate } {
+  if (!socket.authorized) return {};
+  const certificate = socket.getPeerCertificate();
+  return certificate?.raw ? { certificate } : {};
 }
 
 class Connection {

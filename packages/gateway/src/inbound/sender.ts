@@ -31,6 +31,32 @@ export function senderProblem(sender: InboundSender, message: Hl7Message): Inbou
   };
 }
 
+/**
+ * The SHA-256 fingerprint of a certificate (its DER bytes), lower-case hex: how a sender's client
+ * certificate is registered. The fingerprint, not the subject: the network CA may issue another
+ * certificate with the same CN to another system, but never one with the same fingerprint.
+ */
+export function certificateFingerprint(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex');
+}
+
+/** A configured fingerprint as openssl prints it (`AB:CD:…`) or as plain hex → lower-case hex. */
+export function normaliseFingerprint(value: string): string {
+  return value.replaceAll(':', '').toLowerCase();
+}
+
+/**
+ * The sender whose registered certificate this is (a peer certificate the TLS handshake already
+ * verified against the network CA), or null: unregistered, or no certificate at all.
+ */
+export function senderByCertificate(
+  byFingerprint: ReadonlyMap<string, InboundSender>,
+  certificate: { raw?: Uint8Array } | null | undefined,
+): InboundSender | null {
+  if (!certificate?.raw || certificate.raw.length === 0) return null;
+  return byFingerprint.get(certificateFingerprint(certificate.raw)) ?? null;
+}
+
 /** A sender credential as configured: the SHA-256 of its token (the token itself is never stored). */
 export interface SenderCredential {
   sender: InboundSender;

@@ -110,6 +110,46 @@ describe('loadGatewayConfig', () => {
     ).toThrow(/hub\.url: .*\n.*hub\.feedToken: at least 16/s);
   });
 
+  it('takes MLLP/TLS files as absolute paths and sender certificates by fingerprint; one certificate names one sender', () => {
+    const base = { 'facility.institutionCode': '3319800011', 'facility.name': 'x' };
+    const hex = 'ab'.repeat(32);
+    const openssl = hex.toUpperCase().match(/../g)!.join(':');
+    const config = loadGatewayConfig({
+      env: {},
+      overrides: {
+        ...base,
+        'mllp.tls': { key: 'gw.key', cert: 'gw.crt', ca: 'network-ca.crt' },
+        'inbound.senders': [{ id: 'lab', facilities: ['LAB'], certificates: [openssl] }],
+      },
+    });
+    expect(config.mllp.tls).toEqual({
+      host: '0.0.0.0',
+      port: 2576,
+      key: join(process.cwd(), 'gw.key'),
+      cert: join(process.cwd(), 'gw.crt'),
+      ca: join(process.cwd(), 'network-ca.crt'),
+    });
+    expect(config.inbound.senders[0]?.certificates).toEqual([hex]);
+    expect(loadGatewayConfig({ env: {}, overrides: base }).mllp.tls).toBeUndefined();
+    expect(() =>
+      loadGatewayConfig({ env: {}, overrides: { ...base, 'mllp.tls': { key: 'k', cert: 'c' } } }),
+    ).toThrow(/mllp\.tls\.ca/);
+    expect(() =>
+      loadGatewayConfig({
+        env: {},
+        overrides: {
+          ...base,
+          'inbound.senders': [
+            { id: 'lab', facilities: ['LAB'], certificates: [hex] },
+            { id: 'clinic', facilities: ['CLINIC'], certificates: ['cn=clinic', openssl] },
+          ],
+        },
+      }),
+    ).toThrow(
+      /certificates\.0: a SHA-256 certificate fingerprint.*\n.*certificates\.1: this certificate is registered to sender 'lab' too/s,
+    );
+  });
+
   it('finds the store without a facility (for status)', () => {
     expect(loadGatewayStoreLocation({ env: {}, overrides: { dataDir: '/var/hie' } })).toEqual({
       url: 'sqlite:/var/hie/gateway.db',

@@ -2,10 +2,12 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CATEGORIES, type Category, facilityOid, OID_PATTERN } from '@hie/contract';
 import { ConfigError, type LoadConfigOptions, loadConfig } from '@hie/platform';
 import { z } from 'zod';
+import { normaliseFingerprint } from '../inbound/sender.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const oid = z.string().regex(OID_PATTERN, 'not an OID (dotted integers without leading zeros)');
 const category = z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]]);
+const FINGERPRINT = /^[0-9A-Fa-f]{2}(:?[0-9A-Fa-f]{2}){31}$/;
 
 /**
  * The gateway process configuration. One JSON file (`--config`), then HIE_* variables, then the
@@ -58,6 +60,23 @@ export const gatewayConfigSchema = z
           .int()
           .min(1024)
           .default(16 * 1024 * 1024),
+        /**
+         * MLLP over TLS for remote systems, on its own port (files, as for the API's TLS). Every client
+         * must present a certificate issued by `ca` (checked in the handshake) whose fingerprint is
+         * registered to a sender (inbound.senders[].certificates); any other connection is closed.
+         * It listens on every interface by default: nobody reaches a message without such a certificate.
+         * Independent of `enabled`, which is the plain listener's switch.
+         */
+        tls: z
+          .object({
+            host: z.string().min(1).default('0.0.0.0'),
+            port: port.default(2576),
+            key: z.string().min(1),
+            cert: z.string().min(1),
+            /** The CA (bundle) that issues the senders' client certificates: the network CA. */
+            ca: z.string().min(1),
+          })
+          .optional(),
       })
       .default({ enabled: true, host: '127.0.0.1', port: 2575, maxFrameBytes: 16 * 1024 * 1024 }),
     /** HL7 v2 inbound: its own HTTP listener (never the read API's), and the senders allowed to write. */
@@ -77,8 +96,9 @@ export const gatewayConfigSchema = z
         localFacilityIds: z.array(z.string().min(1)).default([]),
         /**
          * Systems allowed to send HL7 v2, each for its own facilities (MSH-4: institution code or OID):
-         * over HTTP by the SHA-256 of its bearer token, over plain MLLP by its addresses. The hospital's
-         * own systems on this host (loopback) may send for this facility without registering.
+         * over HTTP by the SHA-256 of its bearer token, over MLLP/TLS by the SHA-256 fingerprints of its
+         * client certificates, over plain MLLP by its addresses. The hospital's own systems on this host
+         * (loopback) may send for this facility without registering.
          */
         senders: z
           .array(
@@ -90,6 +110,20 @@ export const gatewayConfigSchema = z
                 .regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the token, 64 hex digits')
                 .optional(),
               addresses: z.array(z.string().min(1)).default([]),
+              /**
+               * SHA-256 fingerprints of the sender's client certificates (several while one is rolled
+               * over), as `openssl x509 -noout -fingerprint -sha256` prints them; colons and case are
+               * ignored. The fingerprint, not the subject: another certificate from the same CA cannot
+               * have it.
+               */
+              certificates: z
+                .array(
+                  z
+                    .string()
+                    .regex(FINGERPRINT, 'a SHA-256 certificate fingerprint: 64 hex digits, colons allowed')
+                    .transform(normaliseFingerprint),
+                )
+                .default([]),
             }),
           )
           .default([]),
@@ -150,6 +184,20 @@ export const gatewayConfigSchema = z
         message: 'the patient feed needs both hub.url and hub.feedToken (HIE_HUB_URL, HIE_HUB_FEED_TOKEN)',
       });
     }
+    const fingerprints = new Map<string, string>();
+    c.inbound.senders.forEach((sender, i) => {
+      sender.certificates.forEach((fingerprint, j) => {
+        const other = fingerprints.get(fingerprint);
+        if (other !== undefined && other !== sender.id) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['inbound', 'senders', i, 'certificates', j],
+            message: `this certificate is registered to sender '${other}' too: one certificate, one sender`,
+          });
+        }
+        fingerprints.set(fingerprint, sender.id);
+      });
+    });
     if (c.tls?.requireClientCert && !c.tls.ca) {
       ctx.addIssue({
         code: 'custom',
@@ -223,17 +271,17 @@ export function completeGatewayConfig(parsed: z.output<typeof gatewayConfigSchem
     storage: { roots, extended, inbound },
     db: /^(postgres(ql)?:\/\/|sqlite:|:memory:)/.test(db) ? db : `sqlite:${resolve(db)}`,
     hub: { ...parsed.hub, ...(parsed.hub.keys ? { keys: resolve(parsed.hub.keys) } : {}) },
-    ...(parsed.tls
-      ? {
-          tls: {
-            ...parsed.tls,
-            key: resolve(parsed.tls.key),
-            cert: resolve(parsed.tls.cert),
-            ...(parsed.tls.ca ? { ca: resolve(parsed.tls.ca) } : {}),
-          },
-        }
-      : {}),
+    mllp: {
+      ...parsed.mllp,
+      ...(parsed.mllp.tls ? { tls: { ...parsed.mllp.tls, ...tlsFiles(parsed.mllp.tls) } } : {}),
+    },
+    ...(parsed.tls ? { tls: { ...parsed.tls, ...tlsFiles(parsed.tls) } } : {}),
   };
+}
+
+/** A TLS setting's key, certificate and CA paths, made absolute. */
+function tlsFiles(tls: { key: string; cert: string; ca?: string | undefined }) {
+  return { key: resolve(tls.key), cert: resolve(tls.cert), ...(tls.ca ? { ca: resolve(tls.ca) } : {}) };
 }
 
 function inside(path: string, folder: string): boolean {

@@ -1,88 +1,42 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { encodeHl7Text } from '@hie/hl7v2';
-import { exportPublicKeyPem, generateSigningKey, type SigningKey, signAssertion } from '@hie/platform';
-import pg from 'pg';
+import { generateSigningKey, type SigningKey } from '@hie/platform';
 import { afterEach, describe, expect, it } from 'vitest';
-import { operationOfRequest } from '../api/test-kit.js';
 import { sendMllp } from '../inbound/client.js';
 import { readAck, sampleFiles } from '../inbound/testing.js';
-import { TEST_DATABASE_URL, TEST_ENGINES } from '../testing/store.js';
-import { completeGatewayConfig, gatewayConfigSchema } from './config.js';
-import { type RunningGateway, startGateway } from './gateway.js';
+import { TEST_ENGINES } from '../testing/store.js';
+import type { RunningGateway } from './gateway.js';
+import {
+  type SearchBundle as Bundle,
+  LAB_PATIENT,
+  signedSearch,
+  startTestGateway,
+  type TestGateway,
+} from './testing.js';
 
-const LAB_PATIENT = '0001000052'; // PID-3 of the NHO OML-11 sample
 const LAB_TOKEN = 'lab-system-token-0123456789abcdef';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-interface Bundle {
-  resourceType: string;
-  entry?: { resource: { resourceType: string; code?: { coding?: { code?: string }[] } } }[];
-}
-
 describe.each(TEST_ENGINES)('the gateway process on %s', (engine) => {
-  let dir: string;
-  let gateway: RunningGateway | undefined;
-  let schema: string | undefined;
+  let running: TestGateway | undefined;
   afterEach(async () => {
-    await gateway?.stop();
-    gateway = undefined;
-    rmSync(dir, { recursive: true, force: true });
-    if (schema) {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-      schema = undefined;
-    }
+    await running?.dispose();
+    running = undefined;
   });
 
   async function start(hub: SigningKey): Promise<RunningGateway> {
-    dir = mkdtempSync(join(tmpdir(), 'hie-gateway-'));
-    const keyFile = join(dir, 'hub.pub.pem');
-    writeFileSync(keyFile, await exportPublicKeyPem(hub.publicKey));
-    if (engine === 'postgres') schema = `t_${randomBytes(6).toString('hex')}`;
-    const config = completeGatewayConfig(
-      gatewayConfigSchema.parse({
-        facility: { institutionCode: '3319800011', name: '岡山大学病院' },
-        dataDir: dir,
-        ...(engine === 'postgres' ? { db: TEST_DATABASE_URL, dbSchema: schema } : {}),
-        host: '127.0.0.1',
-        port: 0,
-        mllp: { port: 0 },
-        inbound: {
-          http: { enabled: true, port: 0 },
-          // The NHO samples name their sending facility 'SEND'.
-          localFacilityIds: ['SEND'],
-          senders: [{ id: 'lab-system', facilities: ['SEND'], tokenSha256: sha256(LAB_TOKEN) }],
-        },
-        hub: { keys: keyFile, issuer: 'test-hub' },
-        disclosure: { categories: ['lab-result'] },
-        ingest: { watch: false, rescanIntervalMs: 0, workers: 0 },
-        logLevel: 'silent',
-      }),
-    );
-    gateway = await startGateway(config, { waitForLoad: true, logger: false });
-    return gateway;
+    running = await startTestGateway(engine, hub, {
+      inbound: {
+        http: { enabled: true, port: 0 },
+        // The NHO samples name their sending facility 'SEND'.
+        localFacilityIds: ['SEND'],
+        senders: [{ id: 'lab-system', facilities: ['SEND'], tokenSha256: sha256(LAB_TOKEN) }],
+      },
+    });
+    return running.gateway;
   }
 
-  const search = async (gw: RunningGateway, hub: SigningKey, url: string) => {
-    const token = await signAssertion(hub, {
-      issuer: 'test-hub',
-      audience: gw.facility.oid,
-      userId: 'doctor-1',
-      profession: 'doctor',
-      facilityOid: '1.2.392.200284.33.3311610020',
-      patientId: LAB_PATIENT,
-      purposeOfUse: 'TREAT',
-      categories: ['lab-result'],
-      operation: operationOfRequest(url),
-    });
-    const response = await fetch(`${gw.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
-    return { status: response.status, body: (await response.json()) as Bundle };
-  };
+  const search = signedSearch;
 
   it('makes a lab result sent over MLLP visible to a signed FHIR search within 2 s', async () => {
     const hub = await generateSigningKey();
@@ -141,7 +95,6 @@ describe.each(TEST_ENGINES)('the gateway process on %s', (engine) => {
     const r = await search(gw, hub, `/fhir/Observation?patient=${LAB_PATIENT}`);
     expect(r.body.entry?.length).toBeGreaterThan(0);
     await gw.stop();
-    gateway = undefined;
     await expect(fetch(`${gw.url}/health`)).rejects.toThrow();
   });
 

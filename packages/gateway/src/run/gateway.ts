@@ -1,11 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { HubKey } from '@hie/platform';
 import { openStore, type Store } from '@hie/platform';
 import type { FastifyInstance } from 'fastify';
 import { buildGatewayApp, type GatewayAppDeps } from '../api/index.js';
 import { IdentityFeeder, renderFeedMetrics } from '../feed/index.js';
-import { type MllpListener, startMllpListener } from '../inbound/mllp.js';
 import { InboundReceiver } from '../inbound/receiver.js';
 import { GatewayIngest } from '../ingest/index.js';
 import type { GatewayFacility, IngestReport } from '../ingest/types.js';
@@ -14,8 +13,9 @@ import type { Schema } from '../store/schema.js';
 import type { GatewayConfig } from './config.js';
 import { rememberFacility } from './facility-state.js';
 import { loadHubKeys } from './hub-keys.js';
-import { auditedSink, inboundSenders, senderOwnership, startInboundHttp } from './inbound.js';
+import { senderOwnership, startInboundListeners } from './inbound.js';
 import { InboundCounters } from './metrics.js';
+import { readTlsFiles } from './tls-files.js';
 
 /** A running gateway: its parts, where it listens, and how to stop it. */
 export interface RunningGateway {
@@ -29,8 +29,10 @@ export interface RunningGateway {
   /** `http(s)://host:port` of the API. */
   readonly url: string;
   readonly port: number;
-  /** Undefined when MLLP is disabled. */
+  /** Plain MLLP; undefined when mllp.enabled is false. */
   readonly mllpPort: number | undefined;
+  /** MLLP over TLS with client certificates; undefined unless mllp.tls is configured. */
+  readonly mllpTlsPort: number | undefined;
   /** The HL7 v2 over HTTP listener's port; undefined unless inbound.http is enabled. */
   readonly inboundHttpPort: number | undefined;
   /** Settles when the first full load of the storage is done (the API serves meanwhile). */
@@ -48,8 +50,9 @@ export interface StartOptions {
 
 /**
  * Starts the facility gateway: store (opened and migrated), ingest of the hospital's storage and of
- * the gateway's own inbound storage, the API (FHIR, admin, /health, /metrics) with the HL7 HTTP
- * endpoint mounted, and the MLLP listener. Received messages are ingested the moment they are filed.
+ * the gateway's own inbound storage, the API (FHIR, admin, /health, /metrics), and the HL7 v2 inbound
+ * listeners (plain MLLP, MLLP/TLS, HTTP), each on its own port. Received messages are ingested the
+ * moment they are filed.
  */
 export async function startGateway(
   config: GatewayConfig,
@@ -117,9 +120,6 @@ export async function startGateway(
       onStored: (paths) => ingest.notify(paths),
       log: app.log,
     });
-    // Writes are authenticated per sender and audited; the read API never takes them.
-    const senders = inboundSenders(config);
-    const audited = auditedSink(receiver, store, facility.oid);
     counters.mount(app);
     if (feeder) mountFeedMetrics(app, feeder);
     // Readiness (beside the API's liveness /health): 503 until the first full load of the storage is done.
@@ -130,25 +130,9 @@ export async function startGateway(
     await app.listen({ host: config.host, port: config.port });
     const port = addressPort(app);
 
-    let inboundHttp: Awaited<ReturnType<typeof startInboundHttp>> | undefined;
-    if (config.inbound.http.enabled) {
-      inboundHttp = await startInboundHttp(config, counters.wrap(audited, 'http'), senders, app.log);
-      const listener = inboundHttp.app;
-      opened.push({ close: () => listener.close() });
-    }
-
-    let mllp: MllpListener | undefined;
-    if (config.mllp.enabled) {
-      mllp = await startMllpListener(counters.wrap(audited, 'mllp'), {
-        host: config.mllp.host,
-        port: config.mllp.port,
-        senderOf: (address) => senders.byAddress(address),
-        maxFrameSize: config.mllp.maxFrameBytes,
-        log: app.log,
-      });
-      const listener = mllp;
-      opened.push({ close: () => listener.close() });
-    }
+    // Writes are authenticated per sender and audited, on their own listeners: the read API never takes them.
+    const inbound = await startInboundListeners(config, { receiver, store, counters, log: app.log });
+    opened.push(inbound);
 
     feeder?.start();
     const loaded = ingest.start().then(
@@ -174,15 +158,15 @@ export async function startGateway(
       facility,
       url: `${scheme}://${shownHost}:${port}`,
       port,
-      mllpPort: mllp?.port,
-      inboundHttpPort: inboundHttp?.port,
+      mllpPort: inbound.mllpPort,
+      mllpTlsPort: inbound.mllpTlsPort,
+      inboundHttpPort: inbound.httpPort,
       loaded,
       stop() {
         stopping ??= (async () => {
           app.log.info('stopping the gateway');
-          // Inbound first (MLLP, then HTTP with in-flight requests), then the feed, ingest, the store.
-          await mllp?.close();
-          await inboundHttp?.app.close();
+          // Inbound first (MLLP, MLLP/TLS, then HTTP with in-flight requests), then the feed, ingest, the store.
+          await inbound.close();
           await app.close();
           await feeder?.stop();
           await ingest.stop();
@@ -254,14 +238,7 @@ async function appDeps(
   };
   if (config.adminToken) deps.adminToken = config.adminToken;
   if (config.baseUrl) deps.baseUrl = config.baseUrl;
-  if (config.tls) {
-    deps.tls = {
-      key: await readFile(config.tls.key),
-      cert: await readFile(config.tls.cert),
-      requireClientCert: config.tls.requireClientCert,
-      ...(config.tls.ca ? { ca: await readFile(config.tls.ca) } : {}),
-    };
-  }
+  if (config.tls) deps.tls = await readTlsFiles(config.tls, config.tls.requireClientCert);
   return deps;
 }
 
@@ -280,6 +257,7 @@ export async function runGatewayUntilSignal(config: GatewayConfig): Promise<void
     {
       api: gateway.url,
       mllpPort: gateway.mllpPort,
+      mllpTlsPort: gateway.mllpTlsPort,
       facility: gateway.facility.oid,
       db: gateway.store.location,
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { InboundResult, MessageSink } from '../inbound/receiver.js';
 
-type Transport = 'mllp' | 'http';
+type Transport = 'mllp' | 'mllp-tls' | 'http';
 
 /**
  * Received HL7 messages by transport and outcome, appended to the API's /metrics in Prometheus text
