@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { OID_PATTERN } from '@hie/contract';
-import { type LoadConfigOptions, loadConfig } from '@hie/platform';
+import { auditSyslogSchema, type LoadConfigOptions, loadConfig } from '@hie/platform';
 import { z } from 'zod';
 import { DEFAULT_HUB_SETTINGS, type HubSettings } from '../http.js';
 
@@ -30,6 +30,11 @@ export const hubConfigSchema = z.object({
    * which the operator keeps apart from the database; default `<dataDir>/audit-anchors.jsonl`.
    */
   auditAnchors: z.string().min(1).optional(),
+  /**
+   * A second witness of the anchors, apart from this host: a syslog collector (RFC 5424 over TCP, or
+   * TLS per RFC 5425 with `tls.ca`), e.g. rsyslog or an ATNA audit record repository.
+   */
+  auditSyslog: auditSyslogSchema.optional(),
   /** Anchor the audit chain this often when it moved (and at shutdown). */
   auditAnchorSeconds: z.coerce.number().int().min(1).max(86_400).default(300),
   issuer: z.string().min(1).default(DEFAULT_HUB_SETTINGS.issuer),

@@ -1,7 +1,7 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import {
-  FileWitness,
+  auditWitnessesOf,
   importSigningKeyPem,
   loadOrCreateSigningKey,
   openStore,
@@ -86,7 +86,7 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
     const anchoring = startAuditAnchoring(store, {
       key,
       unit: HUB_AUDIT_SOURCE,
-      witness: new FileWitness(config.auditAnchors),
+      witnesses: await auditWitnessesOf(config),
       intervalMs: config.auditAnchorSeconds * 1000,
       onError: (e) => app.log.error({ err: e }, 'the audit chain could not be anchored'),
     });

@@ -140,7 +140,7 @@ describe.each(TEST_ENGINES)('anchored audit chain on %s', (engine) => {
     dir = mkdtempSync(join(tmpdir(), 'hie-anchor-'));
     const key = await generateSigningKey();
     const witness = new FileWitness(join(dir, 'audit-anchors.jsonl'));
-    const anchoring = startAuditAnchoring(store, { key, unit: 'hub', witness, intervalMs: 50 });
+    const anchoring = startAuditAnchoring(store, { key, unit: 'hub', witnesses: [witness], intervalMs: 50 });
     await appendAudit(store, [view('u1', 1), view('u2', 2)]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await appendAudit(store, [view('u1', 3)]);

@@ -71,8 +71,13 @@ export function anchorSignedBy(anchor: AuditAnchor, keys: readonly HubKey[]): bo
   }
 }
 
+/** Somewhere outside the store that keeps every anchor written to it. */
+export interface AuditWitness {
+  write(anchor: AuditAnchor): Promise<void>;
+}
+
 /** A witness outside the store: a JSON-lines file the operator keeps (and may ship elsewhere). */
-export class FileWitness {
+export class FileWitness implements AuditWitness {
   constructor(readonly path: string) {}
 
   async write(anchor: AuditAnchor): Promise<void> {
@@ -86,7 +91,10 @@ export class FileWitness {
     }
   }
 
-  /** Every anchor in the file (a torn last line is skipped). */
+  /**
+   * Every anchor in the file (a torn last line is skipped). Also reads a syslog collector's file: each
+   * line's JSON from its first `{` (SyslogWitness messages end with the anchor).
+   */
   async read(): Promise<AuditAnchor[]> {
     let text: string;
     try {
@@ -98,8 +106,11 @@ export class FileWitness {
       .split('\n')
       .filter((line) => line.trim() !== '')
       .flatMap((line) => {
+        const start = line.indexOf('{');
+        if (start < 0) return [];
         try {
-          return [JSON.parse(line) as AuditAnchor];
+          const anchor = JSON.parse(line.slice(start)) as AuditAnchor;
+          return typeof anchor.seq === 'number' && typeof anchor.signature === 'string' ? [anchor] : [];
         } catch {
           return [];
         }
@@ -119,7 +130,8 @@ export function startAuditAnchoring<DB extends AuditSchema>(
   options: {
     key: SigningKey;
     unit: string;
-    witness: FileWitness;
+    /** Each anchor goes to every witness; one that fails (a collector down) does not stop the others. */
+    witnesses: readonly AuditWitness[];
     intervalMs?: number;
     onError?: (e: unknown) => void;
   },
@@ -132,7 +144,14 @@ export function startAuditAnchoring<DB extends AuditSchema>(
       const head = await auditHead(store);
       if (last && last.seq === head.seq && last.hash === head.hash) return last;
       const anchor = await anchorAudit(store, options.key, options.unit);
-      await options.witness.write(anchor);
+      const results = await Promise.allSettled(options.witnesses.map((w) => w.write(anchor)));
+      const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      // Written nowhere: the caller hears of it, and the next tick tries again.
+      if (failed.length === results.length && results.length > 0) {
+        throw new AggregateError(failed, 'the audit anchor could not be written to any witness');
+      }
+      // Written somewhere: this head is witnessed; the witnesses that failed are reported.
+      for (const reason of failed) options.onError?.(reason);
       last = anchor;
       return anchor;
     });

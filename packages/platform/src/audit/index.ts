@@ -1,6 +1,7 @@
 export {
   type AuditAnchor,
   type AuditAnchoring,
+  type AuditWitness,
   anchorAudit,
   anchorSignedBy,
   auditHead,
@@ -11,6 +12,7 @@ export { type AppendedEvent, appendAudit } from './chain.js';
 export { AUDIT_MIGRATIONS, GENESIS_HASH } from './migration.js';
 export { type AuditAgent, type AuditPatient, type AuditRecord, canonicalJson, patientKey } from './record.js';
 export { type AuditEventTable, type AuditHeadTable, type AuditSchema, auditStore } from './schema.js';
+export { type SyslogTarget, SyslogWitness, syslogAnchorMessage } from './syslog-witness.js';
 export {
   type AuditProblem,
   type AuditProblemKind,
@@ -18,3 +20,4 @@ export {
   type VerifyAuditOptions,
   verifyAudit,
 } from './verify.js';
+export { type AuditSyslogConfig, auditSyslogSchema, auditWitnessesOf } from './witnesses.js';
