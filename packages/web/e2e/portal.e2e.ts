@@ -269,6 +269,38 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
     await screen(office, '16-office-break-glass');
   });
 
+  it('9. a gateway move proposed by the office waits for the hospital’s administrator, who rejects it', async () => {
+    const ouh = network.gateways.find((g) => g.facility.key === 'ouh')!;
+    const before = await network.hub.store.db
+      .selectFrom('hub_facility')
+      .select('gateway_url')
+      .where('oid', '=', ouh.oid)
+      .executeTakeFirstOrThrow();
+    const office = await session('office');
+    await office.goto('/office/disclosure');
+    await office.getByLabel('施設を選択').first().click();
+    await office.getByRole('option', { name: ouh.facility.name }).click();
+    await office.getByRole('heading', { name: 'ゲートウェイ接続（2名で変更）' }).waitFor();
+    await office.getByRole('textbox', { name: 'ゲートウェイURL' }).fill('https://listener.example.jp:8443');
+    await office.getByRole('button', { name: '変更を提案' }).click();
+    await office.getByText('承認待ち').first().waitFor();
+    await settled(office);
+    await screen(office, '22-gateway-change-proposed');
+
+    const admin = await session('ouh.doctor');
+    await admin.goto('/office/disclosure');
+    await admin.getByRole('button', { name: '承認して反映' }).waitFor();
+    await screen(admin, '23-gateway-change-to-confirm');
+    await admin.getByRole('button', { name: '却下' }).click();
+    await admin.getByText('却下').first().waitFor();
+    const after = await network.hub.store.db
+      .selectFrom('hub_facility')
+      .select('gateway_url')
+      .where('oid', '=', ouh.oid)
+      .executeTakeFirstOrThrow();
+    expect(after.gateway_url).toBe(before.gateway_url);
+  });
+
   it('office screens render (screenshots and accessibility)', async () => {
     const office = await session('office');
     for (const [path, name] of [

@@ -60,12 +60,28 @@ export interface Facility {
   discloses: boolean;
   views: boolean;
   gatewayUrl: string | null;
+  gatewayTlsPin: string | null;
   address: string | null;
   phone: string | null;
   status: 'active' | 'suspended' | 'withdrawn';
   hasFeedToken: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A proposed change of a facility's gateway URL and TLS pin (two-person rule). */
+export interface GatewayChange {
+  id: string;
+  facilityOid: string;
+  gatewayUrl: string | null;
+  tlsPin: string | null;
+  proposedBy: string;
+  proposedSide: 'office' | 'facility';
+  proposedAt: string;
+  expiresAt: string;
+  status: 'pending' | 'applied' | 'rejected' | 'withdrawn' | 'superseded' | 'expired';
+  decidedBy: string | null;
+  decidedAt: string | null;
 }
 
 export interface DirectoryFacility {

@@ -8,6 +8,7 @@ import { useDirectoryFacilities } from '../api/hooks';
 import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
+import { GatewayConnection } from './GatewayConnection';
 
 /** 開示設定: the categories each disclosing facility shares with the network. */
 export default function DisclosurePage() {
@@ -34,6 +35,7 @@ export default function DisclosurePage() {
         onChange={setOid}
       />
       {oid && <DisclosureEditor key={oid} oid={oid} />}
+      {oid && <GatewayConnection key={`gw-${oid}`} oid={oid} />}
     </Stack>
   );
 }

@@ -129,7 +129,8 @@ function FacilityForm({ facility, onDone }: { facility: Facility | null; onDone:
       type: form.type,
       discloses: form.discloses,
       views: form.views,
-      gatewayUrl: form.gatewayUrl || null,
+      // A gateway URL once set changes only by proposal and confirmation (GatewayConnection).
+      ...(facility?.gatewayUrl ? {} : { gatewayUrl: form.gatewayUrl || null }),
       address: form.address || null,
       phone: form.phone || null,
       status: form.status,
@@ -223,6 +224,8 @@ function FacilityForm({ facility, onDone }: { facility: Facility | null; onDone:
             label={t('office.gatewayUrl')}
             value={form.gatewayUrl}
             onChange={(e) => set({ gatewayUrl: e.currentTarget.value })}
+            disabled={Boolean(facility?.gatewayUrl)}
+            description={facility?.gatewayUrl ? t('office.gatewayUrlLocked') : undefined}
           />
           <TextInput
             label={t('office.phone')}
