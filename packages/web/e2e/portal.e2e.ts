@@ -3,93 +3,15 @@
  * network, generated data), with screenshots of every main screen at 1280×800, 1024×768 and
  * 768×1024 and an axe-core check (0 serious/critical) on each. See README.md in this folder.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AxeViolation,
-  checkScreen,
-  chromiumMissing,
-  launch,
-  login,
-  logout,
-  newContext,
-  SCREENSHOTS,
-  settled,
-} from './browser';
-import {
-  type DemoLogin,
-  type DemoNetwork,
-  type Person,
-  type ScenarioPatients,
-  scenarioPatients,
-  startNetwork,
-} from './network';
-
-const skipReason = chromiumMissing();
-if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
-
-let network: DemoNetwork;
-let patients: ScenarioPatients;
-let browser: Browser;
-let dir: string;
-const contexts: BrowserContext[] = [];
-/** One logged-in page per user for the whole run (the hub refuses a TOTP code twice). */
-const sessions = new Map<string, Page>();
-const a11y: Record<string, AxeViolation[]> = {};
-
-const user = (loginId: string): DemoLogin => {
-  const found = network.logins.find((l) => l.loginId === loginId);
-  if (!found) throw new Error(`no demo user ${loginId}`);
-  return found;
-};
-
-async function freshPage(): Promise<Page> {
-  const context = await newContext(browser, network.hubUrl);
-  contexts.push(context);
-  return context.newPage();
-}
-
-async function session(loginId: string): Promise<Page> {
-  const open = sessions.get(loginId);
-  if (open) return open;
-  const page = await freshPage();
-  await login(page, user(loginId));
-  sessions.set(loginId, page);
-  return page;
-}
-
-async function screen(page: Page, name: string) {
-  a11y[name] = await checkScreen(page, name);
-}
-
-const patientUrl = (p: Person) => `/patients/${encodeURIComponent(p.personId)}`;
-/** What a receptionist types: the reading and the birth date. */
-const searchText = (p: Person) => `${p.nameKana} ${p.birthDate.replaceAll('-', '/')}`;
-
-async function search(page: Page, text: string) {
-  await page.goto('/patients');
-  await page.getByRole('textbox', { name: '患者検索' }).fill(text);
-  await page.getByRole('button', { name: '検索', exact: true }).click();
-  await settled(page);
-}
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { login, logout, settled } from './browser';
+import { patientUrl, search, searchText, skipReason, useHarness } from './harness';
+import type { Person } from './network';
 
 describe.skipIf(skipReason !== null)('portal in the browser', () => {
-  beforeAll(async () => {
-    dir = process.env.E2E_DEMO_DIR ?? (await mkdtemp(join(tmpdir(), 'hie-e2e-')));
-    network = await startNetwork(dir, Number(process.env.E2E_PATIENTS ?? 30));
-    patients = await scenarioPatients(network);
-    browser = await launch();
-  });
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await network?.stop();
-    if (!process.env.E2E_DEMO_DIR && dir) await rm(dir, { recursive: true, force: true });
-  });
+  const h = useHarness();
+  const { session, screen, user, freshPage } = h;
 
   it('1. logs in with password and TOTP, and out', async () => {
     const page = await freshPage();
@@ -107,7 +29,7 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
 
   it('2. a clinic doctor finds a consented patient and opens the HbA1c chart', async () => {
     const page = await session('clinic.doctor');
-    const patient = patients.consented;
+    const patient = h.patients.consented;
     await search(page, searchText(patient));
     await screen(page, '03-patient-search');
     await page.getByRole('link', { name: patient.nameKanji }).click();
@@ -132,7 +54,7 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
 
   it('3. a pharmacist sees only diagnoses, allergies and prescriptions', async () => {
     const page = await session('pharmacist');
-    await page.goto(patientUrl(patients.consented));
+    await page.goto(patientUrl(h.patients.consented));
     await page.getByTestId('patient-name').waitFor();
     await page.getByRole('tab').first().waitFor();
     await settled(page);
@@ -152,7 +74,7 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
 
   it('4. a user of a non-consented facility cannot find the patient, nor open it by URL', async () => {
     const page = await session('clinic.doctor');
-    const patient = patients.unconsented;
+    const patient = h.patients.unconsented;
     await search(page, searchText(patient));
     await page.getByText(/該当する患者さんはいません/).waitFor();
     await page.goto(patientUrl(patient));
@@ -162,7 +84,7 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
   });
 
   it('5. consent registered, then withdrawn, changes what the clinic sees', async () => {
-    const patient = patients.unconsented;
+    const patient = h.patients.unconsented;
     const hospital = patient.localIds.ouh ? 'ouh' : 'kch';
     const localId = patient.localIds[hospital]!;
     const clerk = await session(`${hospital}.clerk`);
@@ -199,9 +121,9 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
   });
 
   it('6. the office links two records from the review queue', async () => {
-    const patient = patients.consented;
-    const token = network.seed.feedTokens.get('ouh');
-    const oid = network.seed.oids.get('ouh');
+    const patient = h.patients.consented;
+    const token = h.network.seed.feedTokens.get('ouh');
+    const oid = h.network.seed.oids.get('ouh');
     if (!token || !oid) throw new Error('no feed token for ouh');
     // The same person registered again at 岡山大学病院 under a new id, the name written a little
     // differently and no address: the index should ask a person to decide.
@@ -213,7 +135,7 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
     ];
     const outcomes: string[] = [];
     for (const [i, variant] of variants.entries()) {
-      const response = await fetch(`${network.hubUrl}/api/v1/internal/mpi/feed`, {
+      const response = await fetch(`${h.network.hubUrl}/api/v1/internal/mpi/feed`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ identities: [{ facilityOid: oid, localId: `E2E-REVIEW-${i}`, ...variant }] }),
@@ -236,7 +158,7 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
 
   it('7. the "who viewed" report lists the views just made', async () => {
     const office = await session('office');
-    await office.goto(`${patientUrl(patients.consented)}/access-report`);
+    await office.goto(`${patientUrl(h.patients.consented)}/access-report`);
     await office.getByRole('table').waitFor();
     await office
       .getByRole('cell', { name: user('clinic.doctor').name })
@@ -252,7 +174,7 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
   it('8. break-the-glass with a reason shows a banner and appears in the office review list', async () => {
     const reason = '救急搬送、意識障害のため既往歴と処方の確認が必要（E2E）';
     const doctor = await session('er.doctor');
-    await doctor.goto(patientUrl(patients.unconsented2));
+    await doctor.goto(patientUrl(h.patients.unconsented2));
     await doctor.getByTestId('not-visible').waitFor();
     await doctor.getByRole('button', { name: '緊急時アクセス' }).click();
     await doctor.getByRole('textbox', { name: '理由' }).fill(reason);
@@ -270,8 +192,8 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
   });
 
   it('9. a gateway move proposed by the office waits for the hospital’s administrator, who rejects it', async () => {
-    const ouh = network.gateways.find((g) => g.facility.key === 'ouh')!;
-    const before = await network.hub.store.db
+    const ouh = h.network.gateways.find((g) => g.facility.key === 'ouh')!;
+    const before = await h.network.hub.store.db
       .selectFrom('hub_facility')
       .select('gateway_url')
       .where('oid', '=', ouh.oid)
@@ -293,7 +215,7 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
     await screen(admin, '23-gateway-change-to-confirm');
     await admin.getByRole('button', { name: '却下' }).click();
     await admin.getByText('却下').first().waitFor();
-    const after = await network.hub.store.db
+    const after = await h.network.hub.store.db
       .selectFrom('hub_facility')
       .select('gateway_url')
       .where('oid', '=', ouh.oid)
@@ -318,9 +240,6 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
   });
 
   it('every main screen has no serious or critical axe violation', async () => {
-    await writeFile(join(SCREENSHOTS, 'axe.json'), `${JSON.stringify(a11y, null, 2)}\n`);
-    const failing = Object.fromEntries(Object.entries(a11y).filter(([, v]) => v.length > 0));
-    expect(failing).toEqual({});
-    expect(Object.keys(a11y).length).toBeGreaterThanOrEqual(20);
+    await h.expectAccessible('portal', 22);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import {
   type AuditFilter,
   auditEntry,
@@ -10,21 +10,11 @@ import {
   type Schema,
   toAuditEvent,
 } from '@hie/hub';
-import {
-  type AuditVerification,
-  ConfigError,
-  FileWitness,
-  hubKeyFrom,
-  importHubKeyPem,
-  importSigningKeyPem,
-  openStore,
-  type Store,
-  type VerifyAuditOptions,
-  verifyAudit,
-} from '@hie/platform';
+import { ConfigError, openStore, type Store } from '@hie/platform';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../usage-error.js';
+import { anchorsOf, reportVerification, type VerifyFlags, verifyOptions } from './audit-verify.js';
 import { hubStoreOptions } from './hub.js';
 
 interface StoreFlags {
@@ -32,12 +22,6 @@ interface StoreFlags {
   dataDir?: string;
   db?: string;
   dbSchema?: string;
-}
-
-interface VerifyFlags extends StoreFlags {
-  json?: boolean;
-  anchors?: string;
-  anchorKey?: string;
 }
 
 interface ExportFlags extends StoreFlags {
@@ -85,44 +69,11 @@ const storeArgs = (config: { db: string; dbSchema?: string }): [string, { schema
   config.dbSchema ? { schema: config.dbSchema } : {},
 ];
 
-/**
- * The anchors to check the chain against (the witness file the hub writes, or --anchors) and the key
- * that signs them (the hub's signing key, or --anchor-key with its public key). No witness file: none.
- */
-async function anchorsOf(
-  flags: VerifyFlags,
-  config: { auditAnchors: string; signingKey: string },
-): Promise<VerifyAuditOptions> {
-  const file = flags.anchors ?? config.auditAnchors;
-  if (!existsSync(file)) {
-    if (flags.anchors) throw new UsageError(`${file}: no anchor file there`);
-    return {};
-  }
-  const keyFile = flags.anchorKey ?? config.signingKey;
-  if (!existsSync(keyFile))
-    throw new UsageError(`${keyFile}: the key that signs the anchors is needed (--anchor-key)`);
-  const pem = readFileSync(keyFile, 'utf8');
-  const key = pem.includes('PRIVATE KEY')
-    ? hubKeyFrom(await importSigningKeyPem(pem), 'hub')
-    : await importHubKeyPem(pem, 'hub');
-  return { anchors: await new FileWitness(file).read(), anchorKeys: [key] };
-}
-
 function storeOptions(command: Command): Command {
   return hubStoreOptions(command).option(
     '--db-schema <name>',
     'PostgreSQL schema the hub lives in (default public; or $HIE_DB_SCHEMA)',
   );
-}
-
-/** The report of `hie audit verify`: one line per problem, naming the event (seq) and what happened. */
-export function formatVerification(result: AuditVerification, location: string): string {
-  if (result.ok) return `audit chain intact: ${result.events} events (${location})\n`;
-  const lines = [
-    `audit chain BROKEN: ${result.problems.length} problem(s) in ${result.events} events (${location})`,
-    ...result.problems.map((p) => `  seq ${p.seq} ${p.kind}: ${p.message}`),
-  ];
-  return `${lines.join('\n')}\n`;
 }
 
 /** Writes and waits for the pipe when it is full, so a large export streams in bounded memory. */
@@ -156,34 +107,20 @@ export function registerAuditCommands(program: Command): Command {
       "The hub's audit log (append-only, hash-chained): verify it, export it (FHIR R4 AuditEvent, IHE BALP)",
     );
 
-  storeOptions(
-    audit
-      .command('verify')
-      .description(
-        'Re-compute the hash chain and check it against the signed anchors kept outside the store. Exit 0 when intact; exit 1 naming each edited, deleted, re-linked, re-numbered or truncated event.',
-      ),
-  )
-    .option('--json', 'print the result as one JSON object {ok, events, problems[{seq, kind, message}]}')
-    .option(
-      '--anchors <file>',
-      "the signed heads witnessed outside the store (default: the hub's audit-anchors.jsonl)",
-    )
-    .option('--anchor-key <pem>', "the key that signs the anchors (default: the hub's signing key)")
-    .action(async (flags: VerifyFlags) => {
-      const config = hubConfigOf(flags);
-      const anchors = await anchorsOf(flags, config);
-      const store = await openStore<Schema>(...storeArgs(config));
-      let result: AuditVerification;
-      try {
-        result = await verifyAudit(store, anchors);
-      } finally {
-        await store.close();
-      }
-      process.stdout.write(
-        flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatVerification(result, store.location),
-      );
-      process.exitCode = result.ok ? EXIT.ok : EXIT.findings;
-    });
+  verifyOptions(
+    storeOptions(
+      audit
+        .command('verify')
+        .description(
+          "Re-compute the hash chain and check it against the signed anchors kept outside the store. Exit 0 when intact; exit 1 naming each edited, deleted, re-linked, re-numbered or truncated event. (A gateway's chain: hie gateway audit-verify.)",
+        ),
+    ),
+    { anchors: "the hub's audit-anchors.jsonl", key: "the hub's signing key" },
+  ).action(async (flags: StoreFlags & VerifyFlags) => {
+    const config = hubConfigOf(flags);
+    const anchors = await anchorsOf(flags, { anchors: config.auditAnchors, key: config.signingKey });
+    await reportVerification(await openStore<Schema>(...storeArgs(config)), anchors, flags);
+  });
 
   storeOptions(
     audit

@@ -1,9 +1,18 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InboundReceiver, type MllpListener, startMllpListener } from '@hie/gateway';
+import {
+  makeTestCertificates,
+  mllpTlsOn,
+  startTestGateway,
+  type TestCertificates,
+  type TestGateway,
+} from '@hie/gateway/testing';
+import { generateSigningKey } from '@hie/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Runs the built CLI (`npm test` builds first). Asynchronously: the MLLP listener lives in this process.
@@ -68,6 +77,78 @@ describe('hie gateway send', () => {
       2,
     );
     expect((await hie('gateway', 'send', bad)).code).toBe(2);
+  });
+});
+
+describe('hie gateway send over TLS', () => {
+  // A real gateway with MLLP over TLS: 'lab-system' registered by its certificate's fingerprint,
+  // 'clinic' holding a certificate of the same network CA that no sender registered.
+  let certs: TestCertificates;
+  let running: TestGateway;
+  let tlsPort: number;
+  beforeAll(async () => {
+    certs = makeTestCertificates({ clients: ['lab-system', 'clinic'] });
+    const fingerprint = new X509Certificate(certs.pem('lab-system.crt')).fingerprint256;
+    running = await startTestGateway('sqlite', await generateSigningKey(), {
+      mllp: { port: 0, tls: mllpTlsOn(certs) },
+      // The NHO samples name their sending facility 'SEND'.
+      inbound: { senders: [{ id: 'lab-system', facilities: ['SEND'], certificates: [fingerprint] }] },
+    });
+    tlsPort = running.gateway.mllpTlsPort!;
+  });
+  afterAll(async () => {
+    await running?.dispose();
+    certs?.dispose();
+  });
+
+  const lab = () => filesUnder(join(samples, 'nho')).find((f) => f.includes('/OML-11/'))!;
+  /** `hie gateway send <lab result> --port <the TLS port> …`. */
+  const sendLab = (...options: string[]) =>
+    hie('gateway', 'send', lab(), '--port', String(tlsPort), ...options);
+  /** As this client of the network CA, trusting `ca` for the gateway's certificate. */
+  const as = (client: string, ca = 'ca.crt') => [
+    '--tls-ca',
+    certs.path(ca),
+    '--tls-cert',
+    certs.path(`${client}.crt`),
+    '--tls-key',
+    certs.path(`${client}.key`),
+  ];
+
+  it('sends with the registered client certificate: AA, filed and audited as that sender', async () => {
+    const r = await sendLab(...as('lab-system'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\t').slice(0, 2)).toEqual([lab(), 'AA']);
+    const audited = await running.gateway.store.db
+      .selectFrom('audit_event')
+      .select(['outcome', 'user_id'])
+      .where('type', '=', 'inbound')
+      .execute();
+    expect(audited).toEqual([{ outcome: '0', user_id: 'sender:lab-system' }]);
+    // The gateway's certificate names localhost too: --servername when --host is not that name.
+    expect((await sendLab(...as('lab-system'), '--servername', 'localhost')).code).toBe(0);
+  });
+
+  it('exits 1 when the gateway refuses: a certificate no sender registered, or plain MLLP on the TLS port', async () => {
+    const clinic = await sendLab(...as('clinic'));
+    expect(clinic.code).toBe(1);
+    expect(clinic.stdout).toMatch(/\tNO ACK\t/);
+    expect((await sendLab('--timeout', '5000')).code).toBe(1);
+    // A gateway certificate that does not chain to --tls-ca: not reached at all.
+    const stranger = await sendLab(...as('lab-system', 'rogue-ca.crt'));
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toMatch(/cannot reach 127\.0\.0\.1:\d+ over TLS/);
+  });
+
+  it('exits 2 for a certificate without its key, a file that is not there, or --servername without TLS', async () => {
+    const noKey = await sendLab('--tls-cert', certs.path('lab-system.crt'));
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('--tls-cert and --tls-key go together');
+    const missing = await sendLab('--tls-ca', certs.path('none.crt'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read that file');
+    expect((await sendLab('--servername', 'localhost')).code).toBe(2);
   });
 });
 
@@ -203,6 +284,13 @@ describe('hie gateway (run)', () => {
     expect(await exited).toBe(0);
     child = undefined;
     expect(log).toContain('stopping the gateway');
+    expect(log).toContain('created a new audit signing key for this gateway');
+
+    // Its audit chain was anchored at the stop with its own key: the auditor's check finds it intact.
+    const verified = await hie('gateway', 'audit-verify', '--data-dir', dir);
+    expect(verified.stderr).toBe('');
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/^audit chain intact: 1 events, 1 anchor \(/);
 
     // The store remembers its facility and holds the received message beside the hospital's files.
     const status = await hie('gateway', 'status', '--data-dir', dir, '--json');

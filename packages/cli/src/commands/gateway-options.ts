@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   type GatewayConfig,
+  type GatewayStoreLocation,
   loadGatewayConfig,
   loadGatewayStoreLocation,
   migrateGatewayStore,
@@ -63,25 +64,37 @@ export function gatewayConfigFrom(flags: GatewayFlags): GatewayConfig {
   }
 }
 
-/**
- * Opens the gateway's store: --db, else the config file / HIE_DB, else the default SQLite file under
- * the data folder. For `status` a SQLite file that does not exist is a usage error (exit 2), not an
- * empty gateway; `reindex` may create it.
- */
-export async function openGatewayStore(
-  flags: { db?: string; config?: string; dataDir?: string },
-  options: { create?: boolean } = {},
-): Promise<Store<Schema>> {
-  let location: { url: string; schema?: string };
+/** Where a tool finds the gateway's store: --db / --db-schema, else the config file / HIE_DB, else the data folder. */
+export interface StoreFlags {
+  db?: string;
+  dbSchema?: string;
+  config?: string;
+  dataDir?: string;
+}
+
+/** The gateway's store and its audit files, from the flags, the config file and HIE_* (bad → exit 2). */
+export function gatewayStoreLocation(flags: StoreFlags): GatewayStoreLocation {
   try {
-    location = loadGatewayStoreLocation({
+    return loadGatewayStoreLocation({
       ...(flags.config ? { file: flags.config } : {}),
-      overrides: { db: flags.db, dataDir: flags.dataDir },
+      overrides: { db: flags.db, dbSchema: flags.dbSchema, dataDir: flags.dataDir },
     });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/**
+ * Opens the gateway's store, migrated unless `asIs` (an auditor's check changes nothing). For `status`
+ * and `audit-verify` a SQLite file that does not exist is a usage error (exit 2), not an empty gateway;
+ * `reindex` may create it.
+ */
+export async function openGatewayStore(
+  flags: StoreFlags,
+  options: { create?: boolean; asIs?: boolean; location?: GatewayStoreLocation } = {},
+): Promise<Store<Schema>> {
+  const location = options.location ?? gatewayStoreLocation(flags);
   if (!/^postgres(ql)?:\/\//.test(location.url)) {
     const path = location.url.slice('sqlite:'.length);
     if (options.create) mkdirSync(dirname(path), { recursive: true });
@@ -89,7 +102,7 @@ export async function openGatewayStore(
       throw new UsageError(`${path}: no gateway store there (give --db or --config)`);
   }
   const store = await openStore<Schema>(location.url, location.schema ? { schema: location.schema } : {});
-  await migrateGatewayStore(store);
+  if (!options.asIs) await migrateGatewayStore(store);
   return store;
 }
 

@@ -1,6 +1,7 @@
 import { runGatewayUntilSignal } from '@hie/gateway';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
+import { registerGatewayAuditCommand } from './gateway-audit.js';
 import { registerGatewayFeedCommand } from './gateway-feed.js';
 import {
   type GatewayFlags,
@@ -14,14 +15,15 @@ import { registerGatewaySendCommand } from './gateway-send.js';
 import { registerGatewayStatusCommand } from './gateway-status.js';
 
 /**
- * `hie gateway …`: run the facility gateway in the foreground; `status`, `reindex`, `send` beside it.
+ * `hie gateway …`: run the facility gateway in the foreground; `status`, `reindex`, `send`, `feed` and
+ * `audit-verify` beside it.
  */
 export function registerGatewayCommands(program: Command): void {
   const gateway = program
     .command('gateway')
     .description(
       'The facility gateway: run it (the default: `hie gateway --storage DIR …`, options in `hie gateway run --help`), ' +
-        'see its status, rebuild it, send it HL7 v2',
+        'see its status, rebuild it, send it HL7 v2, verify its audit chain',
     );
   // `hie gateway --storage DIR …` runs the gateway: `run` is the default subcommand, so the options of
   // `status`, `reindex` and `send` (which share names such as --db) stay their own.
@@ -43,6 +45,7 @@ export function registerGatewayCommands(program: Command): void {
   registerReindexCommand(gateway);
   registerGatewaySendCommand(gateway);
   registerGatewayFeedCommand(gateway);
+  registerGatewayAuditCommand(gateway);
 }
 
 function runOptions(command: Command): Command {

@@ -196,6 +196,31 @@ describe('MLLP listener', () => {
     }
   });
 
+  it('lets go at once of a client that refuses its certificate mid-handshake: close() does not wait for it', async () => {
+    // Found by `hie gateway send --tls-ca <another CA>`: the client gave up in the handshake and shut its
+    // side, and the half-open TLS socket held the listener's close (the gateway's stop) for 120 s.
+    const certs = makeTestCertificates();
+    try {
+      await listener.close();
+      listener = await startMllpListener(receiver, {
+        host: '127.0.0.1',
+        port: 0,
+        tls: { key: certs.pem('gateway.key'), cert: certs.pem('gateway.crt'), ca: certs.pem('ca.crt') },
+        senderOf: () => ({ id: 'hub', facilities: ['SEND'] }),
+      });
+      const refused = await sendMllp([sampleFiles()[0]!.bytes], {
+        ...target(),
+        tls: { ca: certs.pem('rogue-ca.crt'), cert: certs.pem('hub.crt'), key: certs.pem('hub.key') },
+      }).catch((e: Error) => e.message);
+      expect(refused).toMatch(/certificate/);
+      const started = Date.now();
+      await listener.close();
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      certs.dispose();
+    }
+  });
+
   it('serves many connections at once', async () => {
     const samples = sampleFiles();
     const results = await Promise.all(samples.map((s) => sendMllp([s.bytes], target())));

@@ -91,11 +91,15 @@ export async function startMllpListener(
     connections.add(connection);
     socket.once('close', () => connections.delete(connection));
   };
-  // Half-open: a sender may send its frames and shut its side; the ACKs still have to reach it.
+  // Half-open: a sender may send its frames and shut its side; the ACKs still have to reach it. Over TLS
+  // only once the handshake is done: a client that gives up in the handshake (it refused our certificate)
+  // and shuts its side would otherwise hold its socket open until the handshake timeout (120 s), and
+  // keep `close()`, hence the gateway's stop, waiting that long.
   const server: Server = options.tls
-    ? createTlsServer({ ...httpsServerOptions(options.tls), allowHalfOpen: true }, (socket) =>
-        accept(socket, { remoteAddress: socket.remoteAddress, ...verifiedCertificate(socket) }),
-      )
+    ? createTlsServer(httpsServerOptions(options.tls), (socket) => {
+        socket.allowHalfOpen = true;
+        accept(socket, { remoteAddress: socket.remoteAddress, ...verifiedCertificate(socket) });
+      })
     : createServer({ allowHalfOpen: true }, (socket) =>
         accept(socket, { remoteAddress: socket.remoteAddress }),
       );

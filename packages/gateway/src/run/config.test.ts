@@ -150,14 +150,44 @@ describe('loadGatewayConfig', () => {
     );
   });
 
-  it('finds the store without a facility (for status)', () => {
+  it('finds the store and its audit anchors and key without a facility (for status, audit-verify)', () => {
     expect(loadGatewayStoreLocation({ env: {}, overrides: { dataDir: '/var/hie' } })).toEqual({
       url: 'sqlite:/var/hie/gateway.db',
+      audit: {
+        anchors: '/var/hie/audit-anchors.jsonl',
+        anchorSeconds: 300,
+        key: '/var/hie/keys/gateway-audit.key.pem',
+      },
     });
-    expect(loadGatewayStoreLocation({ env: { HIE_DB: 'postgres://h/db', HIE_DB_SCHEMA: 'gw1' } })).toEqual({
+    expect(
+      loadGatewayStoreLocation({
+        env: { HIE_DB: 'postgres://h/db', HIE_DB_SCHEMA: 'gw1' },
+        overrides: { audit: { anchors: '/srv/witness/gw1.jsonl', key: '/etc/hie/gw1-audit.key.pem' } },
+      }),
+    ).toMatchObject({
       url: 'postgres://h/db',
       schema: 'gw1',
+      audit: { anchors: '/srv/witness/gw1.jsonl', key: '/etc/hie/gw1-audit.key.pem' },
     });
+  });
+
+  it('anchors the audit chain by default under the data folder; a syslog witness is checked like the hub’s', () => {
+    const base = { 'facility.institutionCode': '3319800011', 'facility.name': 'x', dataDir: join(dir, 'd') };
+    expect(loadGatewayConfig({ env: {}, overrides: base }).audit).toEqual({
+      anchors: join(dir, 'd', 'audit-anchors.jsonl'),
+      anchorSeconds: 300,
+      key: join(dir, 'd', 'keys', 'gateway-audit.key.pem'),
+    });
+    const syslog = { host: 'audit.example.jp', tls: { ca: '/etc/hie/ca.crt' } };
+    expect(
+      loadGatewayConfig({ env: {}, overrides: { ...base, audit: { anchorSeconds: '60', syslog } } }).audit,
+    ).toMatchObject({ anchorSeconds: 60, syslog: { host: 'audit.example.jp', port: 6514 } });
+    expect(() =>
+      loadGatewayConfig({
+        env: {},
+        overrides: { ...base, audit: { anchorSeconds: 0, syslog: { port: 1 } } },
+      }),
+    ).toThrow(/audit\.anchorSeconds.*\n.*audit\.syslog\.host/s);
   });
 });
 

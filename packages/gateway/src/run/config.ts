@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CATEGORIES, type Category, facilityOid, OID_PATTERN } from '@hie/contract';
-import { ConfigError, type LoadConfigOptions, loadConfig } from '@hie/platform';
+import { auditSyslogSchema, ConfigError, type LoadConfigOptions, loadConfig } from '@hie/platform';
 import { z } from 'zod';
 import { normaliseFingerprint } from '../inbound/sender.js';
 
@@ -8,6 +8,21 @@ const port = z.coerce.number().int().min(0).max(65535);
 const oid = z.string().regex(OID_PATTERN, 'not an OID (dotted integers without leading zeros)');
 const category = z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]]);
 const FINGERPRINT = /^[0-9A-Fa-f]{2}(:?[0-9A-Fa-f]{2}){31}$/;
+
+const auditSettingsSchema = z.object({
+  /** The anchor file, kept apart from the store (and its backups); default `<dataDir>/audit-anchors.jsonl`. */
+  anchors: z.string().min(1).optional(),
+  /** Anchor the chain this often when it moved (and at stop). */
+  anchorSeconds: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * The gateway's own Ed25519 key that signs the anchors (PKCS#8 PEM; never the hub's): default
+   * `<dataDir>/keys/gateway-audit.key.pem`. A path ending in `.key.pem` that does not exist yet is
+   * created at first start, with its public `.pub.pem` beside it.
+   */
+  key: z.string().min(1).optional(),
+  /** A syslog collector (TCP, or TLS per RFC 5425 with `tls.ca`) that also receives every anchor. */
+  syslog: auditSyslogSchema.optional(),
+});
 
 /**
  * The gateway process configuration. One JSON file (`--config`), then HIE_* variables, then the
@@ -165,6 +180,12 @@ export const gatewayConfigSchema = z
         workers: z.coerce.number().int().min(0).optional(),
       })
       .default({}),
+    /**
+     * The gateway's own audit chain, anchored outside its store (as the hub's): its head signed with the
+     * gateway's audit key every `anchorSeconds` when it moved, and at stop, and written to `anchors` (and
+     * to `syslog` if configured). `hie gateway audit-verify` checks the chain against them.
+     */
+    audit: auditSettingsSchema.default({ anchorSeconds: 300 }),
     /** Local admin token for /admin/* (≥ 16 characters); without one the admin API is off. Prefer HIE_ADMIN_TOKEN. */
     adminToken: z.string().min(16, 'at least 16 characters').optional(),
     /** Public base URL for links in FHIR bundles (`https://gw.example.jp`). */
@@ -211,10 +232,17 @@ export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 
 /** The configuration with every default filled in and every path absolute. */
 export interface GatewayConfig
-  extends Omit<z.output<typeof gatewayConfigSchema>, 'storage' | 'db' | 'facility'> {
+  extends Omit<z.output<typeof gatewayConfigSchema>, 'storage' | 'db' | 'facility' | 'audit'> {
   facility: z.output<typeof gatewayConfigSchema>['facility'] & { oid: string };
   storage: { roots: string[]; extended: string[]; inbound: string };
   db: string;
+  audit: GatewayAuditSettings;
+}
+
+/** Where the gateway's audit anchors go and the key that signs them, paths absolute. */
+export interface GatewayAuditSettings extends Omit<z.output<typeof auditSettingsSchema>, 'anchors' | 'key'> {
+  anchors: string;
+  key: string;
 }
 
 /** Environment variables the gateway reads (below the command line, above the file). */
@@ -276,6 +304,16 @@ export function completeGatewayConfig(parsed: z.output<typeof gatewayConfigSchem
       ...(parsed.mllp.tls ? { tls: { ...parsed.mllp.tls, ...tlsFiles(parsed.mllp.tls) } } : {}),
     },
     ...(parsed.tls ? { tls: { ...parsed.tls, ...tlsFiles(parsed.tls) } } : {}),
+    audit: auditSettingsOf(dataDir, parsed.audit),
+  };
+}
+
+/** The audit settings with the default anchor file and key under the data folder, paths absolute. */
+function auditSettingsOf(dataDir: string, audit: z.output<typeof auditSettingsSchema>): GatewayAuditSettings {
+  return {
+    ...audit,
+    anchors: resolve(audit.anchors ?? join(dataDir, 'audit-anchors.jsonl')),
+    key: resolve(audit.key ?? join(dataDir, 'keys', 'gateway-audit.key.pem')),
   };
 }
 
@@ -293,18 +331,28 @@ const storeOnlySchema = z.object({
   dataDir: z.string().min(1).default('hie-gateway-data'),
   db: z.string().min(1).optional(),
   dbSchema: z.string().optional(),
+  audit: auditSettingsSchema.default({ anchorSeconds: 300 }),
 });
 
+/** A gateway's store, and its audit anchors and their key, as an auditor's tool finds them. */
+export interface GatewayStoreLocation {
+  url: string;
+  schema?: string;
+  audit: GatewayAuditSettings;
+}
+
 /**
- * Where the gateway's store is, for tools that need only that (`hie gateway status`): the same
- * sources and defaults as the full configuration, without requiring the facility.
+ * Where the gateway's store is, for tools that need only that (`hie gateway status`, `audit-verify`):
+ * the same sources and defaults as the full configuration, without requiring the facility.
  */
-export function loadGatewayStoreLocation(options: LoadConfigOptions = {}): { url: string; schema?: string } {
+export function loadGatewayStoreLocation(options: LoadConfigOptions = {}): GatewayStoreLocation {
   const envKeys = Object.fromEntries(
     Object.entries(GATEWAY_ENV).filter(([, key]) => key in storeOnlySchema.shape),
   );
   const parsed = loadConfig(storeOnlySchema, { envKeys, ...options });
-  const db = parsed.db ?? `sqlite:${join(resolve(parsed.dataDir), 'gateway.db')}`;
+  const dataDir = resolve(parsed.dataDir);
+  const db = parsed.db ?? `sqlite:${join(dataDir, 'gateway.db')}`;
   const url = /^(postgres(ql)?:\/\/|sqlite:|:memory:)/.test(db) ? db : `sqlite:${resolve(db)}`;
-  return parsed.dbSchema ? { url, schema: parsed.dbSchema } : { url };
+  const audit = auditSettingsOf(dataDir, parsed.audit);
+  return parsed.dbSchema ? { url, schema: parsed.dbSchema, audit } : { url, audit };
 }

@@ -10,6 +10,7 @@ import { GatewayIngest } from '../ingest/index.js';
 import type { GatewayFacility, IngestReport } from '../ingest/types.js';
 import { migrateGatewayStore } from '../store/migrations.js';
 import type { Schema } from '../store/schema.js';
+import { startGatewayAuditAnchoring } from './audit-anchoring.js';
 import type { GatewayConfig } from './config.js';
 import { rememberFacility } from './facility-state.js';
 import { loadHubKeys } from './hub-keys.js';
@@ -92,6 +93,9 @@ export async function startGateway(
     }
     if (hubKeys.length === 0)
       app.log.warn('no hub key configured (hub.keys): every FHIR request will be refused');
+    // The audit chain's head, signed with the gateway's own key and written outside the store (invariant 9).
+    const anchoring = await startGatewayAuditAnchoring(store, config.audit, facility.oid, app.log);
+    opened.push({ close: () => anchoring.stop() });
 
     const feeder = startFeeder(config, store, app);
     const ingest = new GatewayIngest(store, {
@@ -165,11 +169,13 @@ export async function startGateway(
       stop() {
         stopping ??= (async () => {
           app.log.info('stopping the gateway');
-          // Inbound first (MLLP, MLLP/TLS, then HTTP with in-flight requests), then the feed, ingest, the store.
+          // Inbound first (MLLP, MLLP/TLS, then HTTP with in-flight requests), then the feed, ingest, a
+          // last anchor of the audit chain (every answer's event is written by now), the store.
           await inbound.close();
           await app.close();
           await feeder?.stop();
           await ingest.stop();
+          await anchoring.stop();
           await store.close();
         })();
         return stopping;
@@ -260,6 +266,7 @@ export async function runGatewayUntilSignal(config: GatewayConfig): Promise<void
       mllpTlsPort: gateway.mllpTlsPort,
       facility: gateway.facility.oid,
       db: gateway.store.location,
+      auditAnchors: config.audit.anchors,
     },
     'gateway running',
   );

@@ -20,8 +20,10 @@ export {
 export {
   completeGatewayConfig,
   GATEWAY_ENV,
+  type GatewayAuditSettings,
   type GatewayConfig,
   type GatewayConfigInput,
+  type GatewayStoreLocation,
   gatewayConfigSchema,
   loadGatewayConfig,
   loadGatewayStoreLocation,

@@ -8,7 +8,12 @@ import pg from 'pg';
 import { operationOfRequest } from '../api/test-kit.js';
 import type { TestCertificates } from '../testing/certificates.js';
 import { TEST_DATABASE_URL } from '../testing/store.js';
-import { completeGatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from './config.js';
+import {
+  completeGatewayConfig,
+  type GatewayConfig,
+  type GatewayConfigInput,
+  gatewayConfigSchema,
+} from './config.js';
 import { type RunningGateway, startGateway } from './gateway.js';
 
 /** The facility the test gateways stand for (岡山大学病院) and the patient of the NHO OML-11 sample. */
@@ -17,6 +22,8 @@ export const LAB_PATIENT = '0001000052';
 
 export interface TestGateway {
   readonly gateway: RunningGateway;
+  /** What it was started with (its data folder, store, audit files). */
+  readonly config: GatewayConfig;
   /** Stops the gateway (again is fine) and removes its data folder and schema. */
   dispose(): Promise<void>;
 }
@@ -66,6 +73,7 @@ export async function startTestGateway(
   }
   return {
     gateway,
+    config,
     async dispose() {
       await gateway.stop();
       await removeAll();

@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Code,
-  Group,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Code, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
@@ -98,13 +86,8 @@ export function GatewayConnection({ oid }: { oid: string }) {
                         component="span"
                         size="xs"
                         fw={700}
-                        c="white"
-                        bg={
-                          c.status === 'pending' ? 'orange.9' : c.status === 'applied' ? 'teal.9' : 'gray.7'
-                        }
-                        px={8}
-                        py={3}
-                        style={{ borderRadius: 12, whiteSpace: 'nowrap' }}
+                        c={c.status === 'pending' ? 'red.9' : c.status === 'applied' ? 'teal.9' : 'gray.7'}
+                        style={{ whiteSpace: 'nowrap' }}
                       >
                         {t(`office.gatewayStatus_${c.status}`)}
                       </Text>
@@ -113,7 +96,7 @@ export function GatewayConnection({ oid }: { oid: string }) {
                       <Code>{c.gatewayUrl ?? t('office.gatewayNone')}</Code>
                       {c.status === 'pending' &&
                         hostOf(c.gatewayUrl) !== hostOf(facility.data.gatewayUrl) && (
-                          <Text size="xs" c="orange.9" fw={700}>
+                          <Text size="xs" c="red.9" fw={700}>
                             {t('office.gatewayNewHost')}
                           </Text>
                         )}
