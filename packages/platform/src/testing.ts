@@ -1,3 +1,4 @@
 // Test support for every package's tests (not built, not published).
-export * from './store/testing.js';
+
 export * from './http/test-certificates.js';
+export * from './store/testing.js';

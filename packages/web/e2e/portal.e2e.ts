@@ -3,11 +3,9 @@
  * network, generated data), with screenshots of every main screen at 1280×800, 1024×768 and
  * 768×1024 and an axe-core check (0 serious/critical) on each. See README.md in this folder.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { login, logout, settled } from './browser';
 import { patientUrl, search, searchText, skipReason, useHarness } from './harness';
-import type { Person } from './network';
 
 describe.skipIf(skipReason !== null)('portal in the browser', () => {
   const h = useHarness();
