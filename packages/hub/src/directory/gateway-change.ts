@@ -140,16 +140,13 @@ export async function listGatewayChanges(
  * Confirms a pending proposal and applies it: only a person of the other side than the proposer (so
  * never the proposer), before it expires. The facility row and the proposal change in one transaction.
  */
-export async function confirmGatewayChange(
+export function confirmGatewayChange(
   deps: Deps,
   facilityOid: string,
   id: string,
   principal: HubPrincipal,
 ): Promise<GatewayChange> {
-  const side = sideOf(principal, facilityOid);
-  const stamp = deps.now().toISOString();
-  const applied = await deps.store.db.transaction().execute(async (trx) => {
-    const row = await pendingChange(trx, facilityOid, id, stamp);
+  return decideChange(deps, facilityOid, id, principal, async (trx, row, side, stamp) => {
     if (row.proposed_by === principal.userId || row.proposed_side === side) {
       throw new HubError(
         403,
@@ -162,42 +159,49 @@ export async function confirmGatewayChange(
       .set({ gateway_url: row.gateway_url, gateway_tls_pin: row.tls_pin, updated_at: stamp })
       .where('oid', '=', facilityOid)
       .execute();
-    const done = { ...row, status: 'applied', decided_by: principal.userId, decided_at: stamp };
-    await trx
-      .updateTable('hub_gateway_change')
-      .set({ status: 'applied', decided_by: principal.userId, decided_at: stamp })
-      .where('id', '=', id)
-      .execute();
-    return done;
+    return 'applied';
   });
-  await auditAdmin(deps, principal, [
-    {
-      action: 'U',
-      operation: 'facility-gateway-confirm',
-      entity: `Organization/${facilityOid}`,
-      changes: {
-        id,
-        gatewayUrl: applied.gateway_url,
-        tlsPin: applied.tls_pin,
-        proposedBy: applied.proposed_by,
-      },
-    },
-  ]);
-  return toChange(applied);
 }
 
 /** Turns a pending proposal down: the other side rejects it, the proposer's side withdraws it. */
-export async function rejectGatewayChange(
+export function rejectGatewayChange(
   deps: Deps,
   facilityOid: string,
   id: string,
   principal: HubPrincipal,
 ): Promise<GatewayChange> {
+  return decideChange(deps, facilityOid, id, principal, async (_trx, row, side) =>
+    row.proposed_side === side ? 'withdrawn' : 'rejected',
+  );
+}
+
+const DECISION_OPERATIONS = {
+  applied: 'facility-gateway-confirm',
+  rejected: 'facility-gateway-reject',
+  withdrawn: 'facility-gateway-withdraw',
+} as const;
+
+/**
+ * One decision on a pending proposal, in one transaction: `decide` checks it and does what the
+ * decision needs, and names the new status; the proposal is marked with it and the decision audited.
+ */
+async function decideChange(
+  deps: Deps,
+  facilityOid: string,
+  id: string,
+  principal: HubPrincipal,
+  decide: (
+    trx: Kysely<Schema>,
+    row: Selectable<HubGatewayChangeTable>,
+    side: ChangeSide,
+    stamp: string,
+  ) => Promise<keyof typeof DECISION_OPERATIONS>,
+): Promise<GatewayChange> {
   const side = sideOf(principal, facilityOid);
   const stamp = deps.now().toISOString();
   const decided = await deps.store.db.transaction().execute(async (trx) => {
     const row = await pendingChange(trx, facilityOid, id, stamp);
-    const status = row.proposed_side === side ? 'withdrawn' : 'rejected';
+    const status = await decide(trx, row, side, stamp);
     await trx
       .updateTable('hub_gateway_change')
       .set({ status, decided_by: principal.userId, decided_at: stamp })
@@ -208,9 +212,14 @@ export async function rejectGatewayChange(
   await auditAdmin(deps, principal, [
     {
       action: 'U',
-      operation: `facility-gateway-${decided.status === 'withdrawn' ? 'withdraw' : 'reject'}`,
+      operation: DECISION_OPERATIONS[decided.status],
       entity: `Organization/${facilityOid}`,
-      changes: { id },
+      changes: {
+        id,
+        gatewayUrl: decided.gateway_url,
+        tlsPin: decided.tls_pin,
+        proposedBy: decided.proposed_by,
+      },
     },
   ]);
   return toChange(decided);
