@@ -54,14 +54,6 @@ const network = await demo.startDemoNetwork({
 
 const pad = (s, n) =>
   s + ' '.repeat(Math.max(0, n - [...s].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)));
-const { consentedEverywhere: shown, consentedNowhere: hidden } = network.showcase;
-const wareki = (ymd) =>
-  new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
-    era: 'long',
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-  }).format(new Date(`${ymd}T00:00:00+09:00`));
 console.log(`
 Hub (portal and API):  ${network.hubUrl}/      OpenAPI: ${network.hubUrl}/api/v1/openapi.json
 Gateways (FHIR R4 JP Core, hub-signed assertions only):
@@ -70,15 +62,8 @@ ${network.gateways.map(({ facility, gateway, oid }) => `  ${pad(facility.name, 1
 Logins — password for all: ${demo.DEMO_PASSWORD}   one-time code: npx hie totp <TOTP secret>
 ${network.logins.map((l) => `  ${l.loginId.padEnd(16)} ${pad(l.facilityName, 28)} TOTP ${l.totpSecret}  ${l.note}`).join('\n')}
 (The secrets are saved in ${relative(root, join(out, 'hub', 'demo-logins.json'))}; add one to an authenticator app, or use npx hie totp.)
-${
-  shown
-    ? `\nTry: log in as clinic.doctor and search ${shown.nameKana} (${shown.nameKanji}, ${wareki(shown.birthDate)}生):\n     seen at ${shown.facilities} hospitals, consented everywhere, ${shown.hba1cResults} HbA1c results — open 検査結果.\n     ${network.hubUrl}/patients/${shown.personId}?tab=labs`
-    : ''
-}${
-  hidden
-    ? `\n     ${hidden.nameKana} (${hidden.nameKanji}) gave no consent: outside their ${hidden.facilities} hospital(s) nobody can find them.`
-    : ''
-}
+
+${demo.tryHint(network.showcase, network.hubUrl)}
 
 Ctrl-C stops everything.`);
 

@@ -30,7 +30,26 @@ export const CATEGORY_LABELS = {
   leave: { ja: '外出・外泊', en: 'Leave and overnight stays' },
   transfer: { ja: '転科・転棟', en: 'Transfers' },
   discharge: { ja: '退院', en: 'Discharges' },
-  document: { ja: '文書', en: 'Documents' },
+  /**
+   * Documents of extended storage, one category per kind the seed's hospitals disclose separately
+   * (issue 11), so a facility can disclose one kind and withhold another and a profession can be
+   * given the kinds that fit it. fhir-jp `documentCategory` decides the kind of a document.
+   */
+  'document-physician-note': { ja: '医師記録（2号用紙）', en: 'Physician notes' },
+  'document-nursing-note': { ja: '看護記録', en: 'Nursing notes' },
+  'document-nursing-summary': { ja: '看護サマリ', en: 'Nursing summaries' },
+  'document-discharge-summary': { ja: '退院時サマリ', en: 'Discharge summaries' },
+  'document-flowsheet': { ja: '経過表', en: 'Flowsheets' },
+  'document-operative-note': { ja: '手術記録', en: 'Operative notes' },
+  'document-pathology-report': { ja: '病理レポート', en: 'Pathology reports' },
+  'document-radiology-report': { ja: '読影レポート', en: 'Radiology reports' },
+  'document-medication-guidance': { ja: '服薬指導', en: 'Medication guidance' },
+  'document-referral': { ja: '診療情報提供書', en: 'Referral letters' },
+  /**
+   * Any other document (the catch-all). Before the kinds above existed every document was `document`;
+   * the upgrades (hub 0013, gateway 0014) give whoever had it every kind, so nothing changes meaning.
+   */
+  document: { ja: 'その他文書', en: 'Other documents' },
 } as const;
 
 export type Category = keyof typeof CATEGORY_LABELS;
@@ -46,3 +65,14 @@ export const CATEGORIES = Object.fromEntries(CATEGORY_CODES.map((c) => [c, CATEG
 };
 
 export const categoryLabel = (category: Category): { ja: string; en: string } => CATEGORY_LABELS[category];
+
+/** The document categories: every kind, then the catch-all `document`. */
+export const DOCUMENT_CATEGORIES = CATEGORY_CODES.filter(
+  (c) => c === 'document' || c.startsWith('document-'),
+) as readonly Category[];
+
+/** The document kinds (every document category but the catch-all). */
+export const DOCUMENT_KINDS = DOCUMENT_CATEGORIES.filter((c) => c !== 'document');
+
+export const isDocumentCategory = (value: string): boolean =>
+  (DOCUMENT_CATEGORIES as readonly string[]).includes(value);

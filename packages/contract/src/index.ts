@@ -8,6 +8,8 @@ export * from './facility-professions.js';
 export * from './facility-types.js';
 export * from './identity-feed.js';
 export * from './institution-code.js';
+export * from './lab-panels.js';
+export * from './lab-units.js';
 export * from './labels.js';
 export * from './labs.js';
 export * from './operation.js';

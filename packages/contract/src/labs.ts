@@ -3,8 +3,17 @@
  * one, else the NFKC name), their value and their abnormal flag. The hub's lab summary and the web
  * app's lab table group and flag alike because both use these.
  */
+import type { LabPanel } from './lab-panels.js';
+
 /** JLAC10 (17 digits): the code that names the same laboratory test at every facility. */
 export const JLAC10_SYSTEM = 'http://medis.or.jp/CodeSystem/master-JLAC10-17digits';
+
+/**
+ * The value text the source sent (OBX-5 as written: `10.20`, `<0.03`), on `valueQuantity` beside the
+ * number, which cannot keep trailing zeros (FHIR's standard originalText extension; fhir-jp writes it
+ * whenever the number alone would not show the text).
+ */
+export const ORIGINAL_TEXT_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/originalText';
 
 /** The categories of the lab view: 検体検査 and 細菌検査 results. */
 export const LAB_CATEGORIES = ['lab-result', 'bacteriology'] as const;
@@ -18,6 +27,7 @@ interface Quantity {
   value?: unknown;
   unit?: unknown;
   comparator?: unknown;
+  extension?: { url?: unknown; valueString?: unknown }[];
 }
 export interface ObservationLike {
   code?: { coding?: Coding[]; text?: unknown };
@@ -40,7 +50,13 @@ export interface LabTest {
    */
   codes: string[];
   name: string;
+  /** The unit as sent (UCUM or local); `clinicalUnit` gives the one to show. */
   unit: string;
+  /**
+   * The panel of the lab view (血算, 生化学 …) the test is listed under: `labPanelOf(jlac10)`
+   * (lab-panels.ts). The hub's summary always sends it.
+   */
+  panel?: LabPanel;
   /** Results in the period, and how many of them are plain numbers (chartable). */
   count: number;
   numeric: number;
@@ -56,6 +72,8 @@ export interface LabTest {
     facilityName: string;
     id: string;
   };
+  /** The result before the latest (any facility), for a trend arrow; null when there is only one. */
+  previous: LabTest['latest'] | null;
 }
 
 const text = (value: unknown): string | undefined =>
@@ -84,12 +102,16 @@ export function testOf(resource: ObservationLike): {
   };
 }
 
-/** The value as shown, and as a number when it is a plain quantity (no comparator). */
+/**
+ * The value as shown — the text the source sent, so `10.20` stays `10.20` — and as a number when it
+ * is a plain quantity (no comparator).
+ */
 export function resultValue(resource: ObservationLike): { text: string; number: number | null } {
   const q = resource.valueQuantity;
   if (q && typeof q.value === 'number') {
     const comparator = text(q.comparator) ?? '';
-    return { text: `${comparator}${q.value}`, number: comparator ? null : q.value };
+    const sent = text(q.extension?.find((x) => x?.url === ORIGINAL_TEXT_EXTENSION)?.valueString);
+    return { text: sent ?? `${comparator}${q.value}`, number: comparator ? null : q.value };
   }
   const s = text(resource.valueString);
   if (s !== undefined) return { text: s, number: null };

@@ -4,7 +4,7 @@
  * step changes a meaning, so peers of different majors refuse each other with a clear message
  * instead of misreading. Sent by every unit in the `x-hie-contract` header of its calls and answers.
  */
-export const CONTRACT_VERSION = '2.0';
+export const CONTRACT_VERSION = '2.1';
 
 /**
  * Why each major step was taken. 2: access assertions name the one request they are good for

@@ -2,6 +2,7 @@
 
 // The demo's logins carry TOTP secrets: their current code, for scripts and browser tests.
 export { totpNow } from '@hie/hub';
+export { japaneseBirthDate, tryHint } from './banner.js';
 export {
   DEMO_FACILITIES,
   DEMO_PASSWORD,

@@ -118,7 +118,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
           dataDir: join(options.dir, code, 'gateway'),
           host,
           port: gatewayPorts.get(f.key) ?? 0,
-          mllp: anyPort ? { enabled: false } : { port: f.mllpPort, host },
+          // Always listening (HL7 v2 in is part of what the demo shows): on a free port when every port is free.
+          mllp: { port: anyPort ? 0 : f.mllpPort, host },
           hub: {
             keys: join(options.dir, 'keys', 'hub-signing.pub.pem'),
             issuer: hub.deps.settings.issuer,

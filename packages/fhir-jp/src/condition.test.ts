@@ -18,6 +18,18 @@ describe('PPR-01 → Condition', () => {
     expect(c?.verificationStatus?.coding?.[0]?.code).toBe('confirmed');
     expect(c?.extension?.[0]?.valueCodeableConcept?.coding?.[0]?.code).toBe('N');
   });
+  it('keeps the diagnosis class and PRB-18 主診断 (JHSD0007) as categories', () => {
+    expect(c?.category?.slice(1)).toEqual([
+      {
+        coding: [{ system: 'urn:ssmix2:codesystem:JHSD0004', code: 'O', display: '外来時' }],
+        text: '外来時',
+      },
+      {
+        coding: [{ system: 'urn:ssmix2:codesystem:JHSD0007', code: '1', display: '主診断' }],
+        text: '主診断',
+      },
+    ]);
+  });
 });
 
 describe('ADT-61 → AllergyIntolerance', () => {

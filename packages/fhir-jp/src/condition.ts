@@ -72,6 +72,8 @@ export function mapConditions(ctx: MappingContext): void {
       extension.push(...modifiers(ctx, zpr, 3, `${EXT}JP_Condition_DiseasePostfixModifier`));
     }
     const diagnosisClass = icd?.alternateCode ? ctx.concept(prb, 10) : undefined;
+    // PRB-18: 主診断 / 副診断 (JHSD0007), kept as a category so a viewer can mark the main diagnosis (主病名).
+    const rank = ctx.concept(prb, 18);
     const condition: Condition & { id: string } = {
       resourceType: 'Condition',
       id: ctx.idFor(prb),
@@ -99,6 +101,7 @@ export function mapConditions(ctx: MappingContext): void {
               },
             ]
           : []),
+        ...(rank?.coding?.length ? [rank] : []),
       ],
       code,
       subject: ctx.patientRef,

@@ -37,6 +37,7 @@ describe('mapExtendedDocument', () => {
       subject: { reference: 'Patient/0003314961.ADT-00' },
       date: '2024-02-20T10:30:00+09:00',
       type: { text: '退院時サマリ' },
+      context: { period: { start: '2024-02-20' }, practiceSetting: { text: '内科' } },
       content: [
         {
           attachment: {
@@ -48,7 +49,13 @@ describe('mapExtendedDocument', () => {
         { attachment: { contentType: 'image/jpeg', title: 'scan-1.jpg', url: `Binary/${jpg?.index.id}` } },
       ],
     });
-    expect(doc?.index).toMatchObject({ category: 'document', patientId: '0003314961', date: '2024-02-20' });
+    expect(doc?.index).toMatchObject({
+      category: 'document-discharge-summary',
+      patientId: '0003314961',
+      date: '2024-02-20',
+    });
+    // The files share their document's kind: withholding the kind withholds the bytes.
+    expect(entries.map((e) => e.index.category)).toEqual(Array(3).fill('document-discharge-summary'));
     expect(files.map((f) => f.file)).toEqual(['summary.pdf', 'scan-1.jpg']);
     for (const e of entries) expect(e.resource.id).toMatch(ID_PATTERN);
   });

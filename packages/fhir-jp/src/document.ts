@@ -4,9 +4,10 @@
 // gateway serves the file itself when a Binary is read.
 import { type ExtendedDataType, formatFileName } from '@hie/ssmix2';
 import type { Attachment, Binary, CodeableConcept, DocumentReference } from '@medplum/fhirtypes';
-import { concept } from './codes.js';
+import { concept, department } from './codes.js';
 import type { Facility } from './context.js';
 import { toFhirDate, toFhirInstant } from './datetime.js';
+import { documentCategory } from './document-kind.js';
 import { escapeIdPart, fit, ID_PATTERN, patientResourceId } from './ids.js';
 import type { MappedResource } from './types.js';
 
@@ -77,6 +78,11 @@ export function mapExtendedDocument(src: ExtendedDocumentSource, facility: Facil
   const careDate = /^\d{8}$/.test(src.careDate) ? toFhirDate(src.careDate) : undefined;
   const date = careDate ?? written;
   const type: CodeableConcept = documentType(src.dataType, facility);
+  // The document's kind is its disclosure category; its files (Binary) share it, so withholding a
+  // kind withholds its bytes too.
+  const category = documentCategory(src.dataType);
+  // The department that wrote it (診療科, the content folder's department code).
+  const practiceSetting = department(src.department);
   const content = binaries.map((b): { attachment: Attachment } => ({
     attachment: {
       contentType: contentTypeOf(b.file),
@@ -103,7 +109,14 @@ export function mapExtendedDocument(src: ExtendedDocumentSource, facility: Facil
       ? { description: src.dataType.localName || src.dataType.standardName }
       : {}),
     content: content.length > 0 ? content : [{ attachment: { title: '(no file)' } }],
-    ...(careDate ? { context: { period: { start: careDate } } } : {}),
+    ...(careDate || practiceSetting
+      ? {
+          context: {
+            ...(careDate ? { period: { start: careDate } } : {}),
+            ...(practiceSetting ? { practiceSetting } : {}),
+          },
+        }
+      : {}),
   };
   const entries: MappedResource[] = [
     {
@@ -112,7 +125,7 @@ export function mapExtendedDocument(src: ExtendedDocumentSource, facility: Facil
         resourceType: 'DocumentReference',
         id,
         patientId: src.patientId,
-        category: 'document',
+        category,
         ...(date ? { date } : {}),
         ...(type.coding?.[0]?.code ? { code: type.coding[0].code } : {}),
       },
@@ -132,7 +145,7 @@ export function mapExtendedDocument(src: ExtendedDocumentSource, facility: Facil
         resourceType: 'Binary',
         id: b.binaryId,
         patientId: src.patientId,
-        category: 'document',
+        category,
         ...(date ? { date } : {}),
       },
     });

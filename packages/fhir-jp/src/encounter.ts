@@ -1,5 +1,9 @@
 // ADT-12/21/22/31/32/41/42/51/52 → JP_Encounter (one per message, from PV1). Class from PV1-2,
-// department from PV1-10 (table 0069), location PV1-3, attending PV1-7, admitting PV1-17.
+// department from PV1-10 (table 0069), location PV1-3 (prior PV1-6) as ward, room and bed,
+// attending PV1-7, admitting PV1-17, visit number PV1-19. Period: the stay's admission (PV1-44; the
+// expected one, PV2-8, of a planned admission) and discharge (PV1-45, PV2-9 when planned) — never
+// the date of a leave or transfer, which go to the location's period (ADT-41/42) and the status
+// history (ADT-31/32) as well as the entry's index date.
 import { clinician, type Hl7Segment, location } from '@hie/hl7v2';
 import type { Encounter, EncounterLocation, EncounterParticipant } from '@medplum/fhirtypes';
 import { department } from './codes.js';
@@ -31,10 +35,49 @@ const CLASS: Readonly<Record<string, { code: string; display: string }>> = {
   E: { code: 'EMER', display: 'emergency' },
 };
 
-function place(seg: Hl7Segment, field: number): string | undefined {
+const PHYSICAL_TYPE = 'http://terminology.hl7.org/CodeSystem/location-physical-type';
+const LEVELS = [
+  ['pointOfCare', 'wa', 'Ward'],
+  ['room', 'ro', 'Room'],
+  ['bed', 'bd', 'Bed'],
+] as const;
+
+/**
+ * PV1-3 / PV1-6 as Encounter.location entries. A ward place (PL-6 `N`, or any place with a room or
+ * bed) gives one entry per level — ward, room, bed — typed by location-physical-type, so a viewer can
+ * write 32病棟 302号室 1床 and tell a change of ward (転棟) from a change of room; the display is the
+ * code as sent (SS-MIX2 sends no ward names), or PL-9's description for the ward when there is one.
+ * Any other place (an outpatient clinic `105^^^^^C`) is one entry with its code.
+ */
+function places(
+  seg: Hl7Segment,
+  field: number,
+  status: EncounterLocation['status'],
+  period: EncounterLocation['period'] | undefined,
+): EncounterLocation[] {
   const l = location((i, j) => (i === 0 ? seg.get(field) : seg.get(field, 1, i, j)));
-  if (!l) return undefined;
-  return [l.pointOfCare, l.room, l.bed].filter(Boolean).join('-') || undefined;
+  if (!l) return [];
+  const ward = l.type === 'N' || l.room !== undefined || l.bed !== undefined;
+  if (!ward)
+    return l.pointOfCare
+      ? [{ location: { display: l.pointOfCare }, status, ...(period ? { period } : {}) }]
+      : [];
+  const description = seg.get(field, 1, 9);
+  const out: EncounterLocation[] = [];
+  for (const [part, code, display] of LEVELS) {
+    const value = l[part];
+    if (!value) continue;
+    out.push({
+      location: {
+        display: part === 'pointOfCare' && description ? description : value,
+        identifier: { value },
+      },
+      status,
+      ...(period ? { period } : {}),
+      physicalType: { coding: [{ system: PHYSICAL_TYPE, code, display }] },
+    });
+  }
+  return out;
 }
 
 function participants(seg: Hl7Segment, field: number, type: string, display: string): EncounterParticipant[] {
@@ -89,19 +132,36 @@ export function mapEncounter(ctx: MappingContext): void {
           : type === 'ADT-51'
             ? (expectedDischarge ?? occurred)
             : occurred;
-  const start = type === 'ADT-21' ? expectedAdmit : (admit ?? (type === 'ADT-52' ? undefined : eventDate));
+  // The stay's admission: a leave, transfer or discharge message without PV1-44 has none to tell.
+  const start =
+    type === 'ADT-21'
+      ? (expectedAdmit ?? admit)
+      : type === 'ADT-12' || type === 'ADT-22'
+        ? (admit ?? eventDate)
+        : admit;
   const end = type === 'ADT-52' ? discharge : type === 'ADT-51' ? expectedDischarge : undefined;
   // PV1-10, else the file name's department (ADT-22 of some senders leaves PV1-10 empty).
   const dept = text(pv1, 10) ?? ctx.fileName.department;
-  const current = place(pv1, 3);
-  const prior = place(pv1, 6);
-  const locations: EncounterLocation[] = [];
-  if (current)
-    locations.push({
-      location: { display: current },
-      status: rule.status === 'planned' ? 'planned' : 'active',
-    });
-  if (prior) locations.push({ location: { display: prior }, status: 'completed' });
+  // A transfer's time is when the patient entered the new place and left the old one; a leave's, when
+  // the patient went out (ADT-31) or came back (ADT-32). The period is the stay's, so these times are
+  // written where FHIR keeps them: the location's period and the status history.
+  const moved = type === 'ADT-41' || type === 'ADT-42' ? eventDate : undefined;
+  const locations = [
+    ...places(
+      pv1,
+      3,
+      rule.status === 'planned' || type === 'ADT-41' ? 'planned' : 'active',
+      moved ? { start: moved } : undefined,
+    ),
+    ...places(
+      pv1,
+      6,
+      type === 'ADT-41' ? 'active' : 'completed',
+      moved && type === 'ADT-42' ? { end: moved } : undefined,
+    ),
+  ];
+  const leave = type === 'ADT-31' ? { start: eventDate } : type === 'ADT-32' ? { end: eventDate } : undefined;
+  const visitNumber = text(pv1, 19);
   const people = [...participants(pv1, 7, 'ATND', 'attender'), ...participants(pv1, 17, 'ADM', 'admitter')];
   const disposition = text(pv1, 36);
   const serviceType = department(dept);
@@ -109,10 +169,21 @@ export function mapEncounter(ctx: MappingContext): void {
     resourceType: 'Encounter',
     id: ctx.idFor(pv1),
     ...ctx.meta('JP_Encounter'),
+    ...(visitNumber
+      ? {
+          identifier: [
+            {
+              type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'VN' }] },
+              value: visitNumber,
+            },
+          ],
+        }
+      : {}),
     status: rule.status,
     class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', ...cls },
     type: [{ text: rule.label }],
     ...(serviceType ? { serviceType } : {}),
+    ...(leave && eventDate ? { statusHistory: [{ status: 'onleave', period: leave }] } : {}),
     subject: ctx.patientRef,
     ...(people.length ? { participant: people } : {}),
     ...(start || end ? { period: { ...(start ? { start } : {}), ...(end ? { end } : {}) } } : {}),

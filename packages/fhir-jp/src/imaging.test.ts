@@ -26,6 +26,17 @@ describe('OMG-11 (OMI^Z23 with IPC) → ImagingStudy + DiagnosticReport', () => 
     expect(reports[2]?.code.coding?.[0]?.display).toBe('胎児.経皮的超音波検査');
     expect(r.entries.every((e) => e.index.category === 'radiology')).toBe(true);
   });
+  it("gives a performed study no conclusion: its OBX are the order's clinical information, not a finding", () => {
+    const endoscopy = mapNho('OMG-12').resources.filter(
+      (x): x is DiagnosticReport => x.resourceType === 'DiagnosticReport',
+    );
+    // 臨床病名「胃潰瘍の疑い」 is why the study was ordered; shown as a conclusion it would read as the result.
+    expect(endoscopy.map((d) => d.conclusion)).toEqual(endoscopy.map(() => undefined));
+    const details = mapNho('OMG-12').resources.filter(
+      (x): x is Observation => x.resourceType === 'Observation',
+    );
+    expect(details.find((o) => o.code.text === '臨床病名')?.valueString).toBe('胃潰瘍の疑い');
+  });
 });
 
 describe('OMG-13 (ORU^R01) → physiology DiagnosticReport + Observations', () => {

@@ -1,6 +1,8 @@
 // OMG-11/12 (OMI^Z23, radiology / endoscopy performed) → ImagingStudy (IPC: study instance UID,
 // accession) + DiagnosticReport per OBR + Observation per OBX; OMG-13 (ORU^R01 physiology result)
-// → DiagnosticReport + Observations.
+// → DiagnosticReport + Observations. Only a result (ORU) has a conclusion: the OBX of a performed
+// study are the order's clinical information (体重, 臨床病名, 検査理由) and what was done (実施医師,
+// times, drugs) — never the finding, which comes as a 読影レポート document.
 import type { Hl7Segment } from '@hie/hl7v2';
 import type { DiagnosticReport, ImagingStudy, Observation, Reference } from '@medplum/fhirtypes';
 import { SYSTEMS } from './codes.js';
@@ -87,6 +89,7 @@ function report(
   category: Category,
   studies: Reference<ImagingStudy>[],
   profile: string,
+  isResult: boolean,
 ): void {
   const cancelled = g.orc ? text(g.orc, 1) === 'CA' : false;
   const effective = toFhirDateTime(text(g.obr, 7)) ?? toFhirDateTime(text(g.obr, 22));
@@ -104,7 +107,7 @@ function report(
   const code = ctx.concept(g.obr, 4);
   const issued = toFhirInstant(text(g.obr, 22));
   const placer = (g.orc ? text(g.orc, 2) : undefined) ?? text(g.obr, 2);
-  const conclusion = g.obxs
+  const conclusion = (isResult ? g.obxs : [])
     .filter((o) => text(o, 2) === 'TX' || text(o, 2) === 'FT')
     .map((o) => o.get(5))
     .filter((t): t is string => !!t)
@@ -149,11 +152,12 @@ export function mapImaging(ctx: MappingContext): void {
       category,
       refs,
       category === 'endoscopy' ? 'JP_DiagnosticReport_Endoscopy' : 'JP_DiagnosticReport_Radiology',
+      false,
     );
   }
 }
 
 /** ORU^R01 (OMG-13): physiology results such as ECG measurements. */
 export function mapPhysiology(ctx: MappingContext): void {
-  for (const g of examGroups(ctx)) report(ctx, g, 'physiology', [], 'JP_DiagnosticReport_Common');
+  for (const g of examGroups(ctx)) report(ctx, g, 'physiology', [], 'JP_DiagnosticReport_Common', true);
 }

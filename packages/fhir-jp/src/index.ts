@@ -10,6 +10,7 @@ export {
   type MappedDocument,
   mapExtendedDocument,
 } from './document.js';
+export { type DocumentCategory, documentCategory } from './document-kind.js';
 export { escapeIdPart, ID_PATTERN, keyPrefix, patientResourceId, resourceId } from './ids.js';
 export { CANCEL_EVENTS, mapMessage } from './map-message.js';
 export {

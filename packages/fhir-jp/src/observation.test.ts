@@ -67,3 +67,38 @@ describe('OBX value mapping', () => {
     for (const res of r.resources) expect(v.validate(res), res.id).toEqual([]);
   });
 });
+
+describe('numeric values keep the precision the laboratory sent', () => {
+  const name = parseFileName('P-01_20240105_OML-11_000000000000002_20240105113018000_01_1');
+  const parsed = parseHl7(
+    [
+      'MSH|^~\\&|HIS|SEND|GW|RCV|20240105113018||OUL^R22^OUL_R22|1|P|2.5||||||~ISO IR87||ISO 2022-1994',
+      'PID|0001||P-01||山田^花子^^^^^L^I||19800101|F',
+      'SPM|1|S1||023^血清^JC10|||||||||||||202401050930',
+      'OBR|1|000000000000002||E002^生化学^99O03|||202401050930',
+      'OBX|1|NM|3D046000001906202^HbA1c^JC10||10.20|%^%^ISO+|4.9-6.0|H|||F',
+      'OBX|2|NM|3C015000002327101^クレアチニン^JC10||0.80|mg/dL^mg/dL^ISO+|0.65-1.07||||F',
+      'OBX|3|NM|3D010000002227101^グルコース^JC10||142|mg/dL^mg/dL^ISO+|73-109|H|||F',
+    ].join('\r'),
+  );
+  if (!name.ok || !parsed.ok) throw new Error('bad fixture');
+  const r = mapMessage(parsed.message, { fileName: name.value, facility: FACILITY });
+  const obs = r.resources.filter((x): x is Observation => x.resourceType === 'Observation');
+
+  it('writes the number and, where the number would drop a zero, the text as sent', () => {
+    expect(obs[0]?.valueQuantity).toEqual({
+      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/originalText', valueString: '10.20' }],
+      value: 10.2,
+      unit: '%',
+      system: 'http://unitsofmeasure.org',
+      code: '%',
+    });
+    expect(obs[1]?.valueQuantity?.extension?.[0]?.valueString).toBe('0.80');
+    // 142 reads the same as a number: nothing to add.
+    expect(obs[2]?.valueQuantity).not.toHaveProperty('extension');
+  });
+  it('produces schema-valid resources', () => {
+    const v = sharedValidator();
+    for (const res of r.resources) expect(v.validate(res), res.id).toEqual([]);
+  });
+});

@@ -1,7 +1,9 @@
 // OBX → Observation (lab results, physiology, ADT-00 body measurements, endoscopy details).
-// OBX-2 NM → valueQuantity; ST/TX/FT → valueString (comparator values such as `>100` → valueQuantity
+// OBX-2 NM → valueQuantity, with the text as sent (originalText) when the number alone would not show
+// it (`10.20`, `+5`); ST/TX/FT → valueString (comparator values such as `>100` → valueQuantity
 // with comparator, the text kept as originalText); CWE/CE → valueCodeableConcept; TS/DT →
 // valueDateTime. OBX-7 → referenceRange, OBX-8 → interpretation, OBX-14 → effectiveDateTime.
+import { ORIGINAL_TEXT_EXTENSION } from '@hie/contract';
 import { clinician, type Hl7Segment } from '@hie/hl7v2';
 import type {
   CodeableConcept,
@@ -17,8 +19,6 @@ import { SYSTEMS, systemUri } from './codes.js';
 import { cwe, decimal, type MappingContext, text } from './context.js';
 import { toFhirDateTime } from './datetime.js';
 import type { Category } from './types.js';
-
-const ORIGINAL_TEXT = 'http://hl7.org/fhir/StructureDefinition/originalText';
 
 const STATUS: Readonly<Record<string, Observation['status']>> = {
   F: 'final',
@@ -136,7 +136,13 @@ function value(ctx: MappingContext, obx: Hl7Segment, valueType: string | undefin
   switch (valueType) {
     case 'NM': {
       const n = decimal(raw);
-      if (n !== undefined) return { valueQuantity: { value: n, ...unit } };
+      if (n !== undefined) {
+        // A JSON number loses the precision the laboratory reported (10.20 → 10.2): keep the text.
+        const sent = raw.trim();
+        const original =
+          String(n) === sent ? {} : { extension: [{ url: ORIGINAL_TEXT_EXTENSION, valueString: sent }] };
+        return { valueQuantity: { ...original, value: n, ...unit } };
+      }
       const c = COMPARATOR.exec(raw.trim());
       if (c) return comparatorValue(raw.trim(), c, unit);
       ctx.warn('BAD_NUMBER', `OBX-5 '${raw}' is not a number (OBX-2 NM): kept as valueString`, obx, 5);
@@ -183,7 +189,7 @@ function comparatorValue(
   const comparator = COMPARATORS[c[1]!];
   return {
     valueQuantity: {
-      extension: [{ url: ORIGINAL_TEXT, valueString: original }],
+      extension: [{ url: ORIGINAL_TEXT_EXTENSION, valueString: original }],
       value: Number(c[2]),
       ...(comparator ? { comparator } : {}),
       ...unit,

@@ -14,7 +14,8 @@ export type { DemoLogin, DemoNetwork };
 /** JLAC10 of HbA1c (NGSP), as the generator writes it (packages/ssmix2/src/generate/data/labs.ts). */
 export const HBA1C_JLAC10 = '3D046000001906202';
 
-export const WEB_ROOT = fileURLToPath(new URL('../dist', import.meta.url));
+/** The built web app the hub serves; E2E_WEB_ROOT: a build of one's own (others rebuild dist/ meanwhile). */
+export const WEB_ROOT = process.env.E2E_WEB_ROOT ?? fileURLToPath(new URL('../dist', import.meta.url));
 
 export async function startNetwork(dir: string, patients = 30): Promise<DemoNetwork> {
   if (!existsSync(`${WEB_ROOT}/index.html`))

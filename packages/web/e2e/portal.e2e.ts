@@ -32,7 +32,9 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
     await screen(page, '03-patient-search');
     await page.getByRole('link', { name: patient.nameKanji }).click();
     await page.getByTestId('patient-name').waitFor();
-    await page.getByTestId('tab-visits').waitFor();
+    // The record opens on the summary (概要, summary.e2e.ts); the visit list is one click away.
+    await page.getByTestId('tab-visits').click();
+    await page.getByRole('tabpanel').waitFor();
     await screen(page, '04-patient-visits');
     await page.getByTestId('tab-labs').click();
     await page.getByTestId('lab-test-3D046000001906202').first().click();
@@ -61,7 +63,8 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
     expect(tabs).toContain('tab-diagnoses');
     expect(tabs).toContain('tab-medications');
-    for (const tab of tabs) expect(['tab-diagnoses', 'tab-medications']).toContain(tab);
+    // The summary shows what of it the pharmacist may see (problems, allergies, medications).
+    for (const tab of tabs) expect(['tab-summary', 'tab-diagnoses', 'tab-medications']).toContain(tab);
     // No hint of what is hidden: no lab, visit or document words anywhere on the screen.
     const text = (await page.locator('main').textContent()) ?? '';
     for (const word of ['検査', '受診歴', '文書', '画像', '入退院', 'オーダ'])

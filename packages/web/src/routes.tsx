@@ -27,7 +27,14 @@ const StatsPage = lazy(() => import('./office/StatsPage'));
 function Home() {
   const { state } = useSession();
   if (state.status !== 'active') return null;
-  return <Navigate to={state.session.user.office ? '/office/facilities' : '/patients'} replace />;
+  const { user, abilities } = state.session;
+  // The first screen is one the user can act on: a clerk lands at the consent desk.
+  const home = user.office
+    ? '/office/facilities'
+    : abilities && !abilities.viewRecords && abilities.registerConsents
+      ? '/consents'
+      : '/patients';
+  return <Navigate to={home} replace />;
 }
 
 function NotFound() {

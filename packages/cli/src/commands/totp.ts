@@ -21,8 +21,16 @@ export function registerTotpCommand(program: Command): void {
       if (!BASE32.test(clean)) throw new UsageError(`'${secret}' is not a Base32 secret`);
       const now = new Date();
       const left = 30 - (Math.floor(now.getTime() / 1000) % 30);
-      process.stdout.write(`${totpNow(clean, now)}\n`);
-      process.stderr.write(`(valid for ${left} more second${left === 1 ? '' : 's'})\n`);
+      let code: string;
+      try {
+        code = totpNow(clean, now);
+      } catch (error) {
+        // Too short a secret (under 128 bits) is a mistyped one, not a crash.
+        throw new UsageError(`'${secret}' is not a usable TOTP secret: ${(error as Error).message}`);
+      }
+      // The code alone on stdout (for scripts: CODE=$(npx hie totp S)); the note on its own line on stderr.
+      process.stdout.write(`${code}\n`);
+      process.stderr.write(`valid for ${left} more second${left === 1 ? '' : 's'}\n`);
       process.exitCode = EXIT.ok;
     });
 }

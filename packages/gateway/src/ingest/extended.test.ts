@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { DOCUMENT_CATEGORIES } from '@hie/contract';
+import { documentCategory } from '@hie/fhir-jp';
 import { generateStorage, listExtendedStorage } from '@hie/ssmix2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayUnderTest, gatewayUnderTest } from '../api/test-kit.js';
@@ -52,7 +54,7 @@ describe.each(TEST_ENGINES)('extended storage documents on %s', (engine) => {
 
   it('projects one DocumentReference per current document and serves its files only to allowed requests', async () => {
     gut = await gatewayUnderTest(engine, [], {
-      disclosure: { categories: ['document'] },
+      disclosure: { categories: [...DOCUMENT_CATEGORIES] },
       storageRoots: [std, ext],
     });
     ingest = new GatewayIngest(gut.store, { roots: [std], extendedRoots: [ext], facility: TEST_FACILITY });
@@ -65,7 +67,7 @@ describe.each(TEST_ENGINES)('extended storage documents on %s', (engine) => {
     const patient = doc.name.ok ? doc.name.value.patientId : '';
     const search = await gut.get(`/fhir/DocumentReference?patient=${patient}&_count=100`, {
       patientId: patient,
-      categories: ['document'],
+      categories: [...DOCUMENT_CATEGORIES],
     });
     expect(search.status).toBe(200);
     const bundle = search.json() as {
@@ -87,7 +89,7 @@ describe.each(TEST_ENGINES)('extended storage documents on %s', (engine) => {
       method: 'GET',
       url: `/fhir/${pdf.attachment.url}`,
       headers: {
-        authorization: `Bearer ${await gut.sign({ patientId: patient, categories: ['document'] }, { request: `/fhir/${pdf.attachment.url}` })}`,
+        authorization: `Bearer ${await gut.sign({ patientId: patient, categories: [...DOCUMENT_CATEGORIES] }, { request: `/fhir/${pdf.attachment.url}` })}`,
       },
     });
     expect(binary.statusCode).toBe(200);
@@ -108,9 +110,58 @@ describe.each(TEST_ENGINES)('extended storage documents on %s', (engine) => {
     expect(denied.status).toBe(404);
   });
 
+  it('serves each kind of document only to an assertion for that kind (退院時サマリ, 読影レポート, 診療情報提供書)', async () => {
+    gut = await gatewayUnderTest(engine, [], {
+      disclosure: { categories: [...DOCUMENT_CATEGORIES] },
+      storageRoots: [std, ext],
+    });
+    ingest = new GatewayIngest(gut.store, { roots: [std], extendedRoots: [ext], facility: TEST_FACILITY });
+    await ingest.fullLoad();
+    const current = await currentFolders();
+    const kindOf = (f: (typeof current)[number]) => documentCategory(f.dataType);
+    const kinds = [...new Set(current.map(kindOf))].sort();
+    expect(kinds).toEqual(['document-discharge-summary', 'document-radiology-report', 'document-referral']);
+    const rows = await gut.store.db
+      .selectFrom('gw_resource')
+      .select(['resource_type', 'category'])
+      .where('record_key', 'like', 'ext|%')
+      .execute();
+    expect(rows.some((r) => r.category === 'document')).toBe(false);
+    for (const kind of kinds) {
+      const folder = current.find((f) => kindOf(f) === kind)!;
+      const patient = folder.name.ok ? folder.name.value.patientId : '';
+      const asked = async (categories: string[]) =>
+        (
+          await gut.get(`/fhir/DocumentReference?patient=${patient}&_count=100`, {
+            patientId: patient,
+            categories,
+          })
+        ).json() as {
+          total: number;
+          entry?: { resource: { id: string; content: { attachment: { url: string } }[] } }[];
+        };
+      const own = await asked([kind]);
+      const ofKind = current.filter(
+        (f) => f.name.ok && f.name.value.patientId === patient && kindOf(f) === kind,
+      );
+      expect(own.total, kind).toBe(ofKind.length);
+      // Every other kind (and the catch-all) together: none of this kind, and not its files.
+      const others = DOCUMENT_CATEGORIES.filter((c) => c !== kind);
+      const rest = await asked(others);
+      const ownIds = new Set((own.entry ?? []).map((e) => e.resource.id));
+      expect(
+        (rest.entry ?? []).some((e) => ownIds.has(e.resource.id)),
+        kind,
+      ).toBe(false);
+      const file = own.entry?.[0]?.resource.content[0]?.attachment.url ?? '';
+      expect((await gut.get(`/fhir/${file}`, { patientId: patient, categories: others })).status).toBe(404);
+      expect((await gut.get(`/fhir/${file}`, { patientId: patient, categories: [kind] })).status).toBe(200);
+    }
+  });
+
   it('follows an amended document and a deleted one, and a second pass writes nothing', async () => {
     gut = await gatewayUnderTest(engine, [], {
-      disclosure: { categories: ['document'] },
+      disclosure: { categories: [...DOCUMENT_CATEGORIES] },
       storageRoots: [ext],
     });
     ingest = new GatewayIngest(gut.store, { roots: [std], extendedRoots: [ext], facility: TEST_FACILITY });

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, sql } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { rewriteStoredDisclosure } from './stored-disclosure.js';
 
 /**
  * Height, weight and blood type became a category of their own (`body-measurement`); a facility whose
@@ -6,21 +7,10 @@ import { type Kysely, type Migration, sql } from 'kysely';
  */
 export const bodyMeasurementDisclosure: Migration = {
   async up(db: Kysely<unknown>) {
-    const row = await sql<{ value: string }>`SELECT value FROM gw_state WHERE name = 'disclosure'`.execute(
-      db,
+    await rewriteStoredDisclosure(db, (categories) =>
+      categories.includes('demographics') && !categories.includes('body-measurement')
+        ? [...categories, 'body-measurement']
+        : undefined,
     );
-    const stored = row.rows[0]?.value;
-    if (stored === undefined) return;
-    let parsed: { categories?: unknown };
-    try {
-      parsed = JSON.parse(stored) as { categories?: unknown };
-    } catch {
-      return;
-    }
-    const categories = parsed.categories;
-    if (!Array.isArray(categories) || !categories.includes('demographics')) return;
-    if (categories.includes('body-measurement')) return;
-    const value = JSON.stringify({ ...parsed, categories: [...categories, 'body-measurement'] });
-    await sql`UPDATE gw_state SET value = ${value} WHERE name = 'disclosure'`.execute(db);
   },
 };

@@ -1,6 +1,7 @@
 import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '@hie/platform';
 import type { Kysely, Migration } from 'kysely';
 import { bodyMeasurementDisclosure } from './body-measurement.js';
+import { documentKindsDisclosure } from './document-kinds.js';
 import { gatewayFeedMigration } from './feed-migration.js';
 import { inboundOwnerMigration } from './inbound-owner.js';
 import { projectionVersionMigration } from './projection-version.js';
@@ -115,6 +116,8 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   '0008_gateway_projection_version': projectionVersionMigration,
   '0009_gateway_inbound_owner': inboundOwnerMigration,
   '0011_gateway_body_measurement': bodyMeasurementDisclosure,
+  // 0012 and 0013 are the hub's.
+  '0014_gateway_document_kinds': documentKindsDisclosure,
 };
 
 /** Brings a gateway's store up to date; safe at every start. */

@@ -4,10 +4,17 @@ import type { Schema } from './schema.js';
 /**
  * What the stored projection looks like. 1: resources as fhir-jp maps them; 2: each resource also
  * carries its category tag (@hie/contract labels.ts), which the hub checks; 3: height, weight and blood
- * type are category `body-measurement`, no longer `demographics`. A store projected by an older release
- * is rebuilt from storage at the next start (GatewayIngest.start).
+ * type are category `body-measurement`, no longer `demographics`; 4: a numeric result keeps the text the
+ * laboratory sent (OBX-5 `10.20`) in valueQuantity's originalText extension when the number alone loses
+ * it; and (same release) an extended-storage document and its files carry the category of its kind
+ * (`document-discharge-summary` …, fhir-jp document-kind.ts), no longer all `document`; and an
+ * Encounter's location is ward, room and bed (location-physical-type), its period the stay's admission
+ * (not a leave's or transfer's time), and a performed study's report has no conclusion (its OBX are
+ * order information, not the finding); and a Condition keeps PRB-18 (主診断/副診断) as a category.
+ * A store projected by an older release is rebuilt from storage at the next start
+ * (GatewayIngest.start).
  */
-export const PROJECTION_VERSION = 3;
+export const PROJECTION_VERSION = 4;
 const STATE_NAME = 'projection-version';
 
 /** A new store is projected by this release; one that already holds resources is of version 1. */

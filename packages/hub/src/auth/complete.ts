@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { auditHub } from '../audit-record.js';
 import { type HubDeps, HubError } from '../http.js';
 import type { Schema } from '../store/schema.js';
+import { type SessionAbilities, sessionAbilities } from './abilities.js';
 import { clearFailures } from './credentials.js';
 import { startSession } from './session.js';
 
@@ -39,6 +40,8 @@ export interface SessionUser {
 export interface LoginResult {
   user: SessionUser;
   facility: FacilityChoice;
+  /** What the screens may offer this user here (abilities.ts). */
+  abilities: SessionAbilities;
   csrfToken: string;
   idleExpiresAt: string;
   expiresAt: string;
@@ -115,5 +118,6 @@ export async function completeLogin(
       detail: { method: who.method },
     },
   ]);
-  return { user, facility, ...session };
+  const abilities = await sessionAbilities(deps, { userId: user.id, facilityOid: facility.oid });
+  return { user, facility, abilities, ...session };
 }

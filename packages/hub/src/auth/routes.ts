@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubRoutes, requirePrincipal } from '../http.js';
+import { sessionAbilities } from './abilities.js';
 import { completeLogin, sessionUser } from './complete.js';
 import { loadSubject, passwordMatches, recordFailure, setPassword } from './credentials.js';
 import { type PasswordTotpOptions, passwordTotp } from './login.js';
@@ -36,6 +37,7 @@ function sessionRoutes(app: FastifyInstance, deps: HubDeps): void {
       return {
         user,
         facility: session.facility,
+        abilities: await sessionAbilities(deps, { userId: user.id, facilityOid: session.facility.oid }),
         csrfToken: session.csrfToken,
         idleExpiresAt: session.idleExpiresAt,
         expiresAt: session.expiresAt,

@@ -9,6 +9,7 @@ import {
   FORM_MAX_BYTES,
   type FormMediaType,
 } from './form.js';
+import { type LocalPatientQuery, searchLocalPatients } from './local-search.js';
 import {
   consentFor,
   getConsentForm,
@@ -84,6 +85,26 @@ export const consentRoutes: HubRoutes = async (app, deps) => {
         const principal = requirePrincipal(request);
         const { localId } = request.query as { localId: string };
         return lookupLocalPatient(deps, principal, localId, request.ip);
+      },
+    );
+
+    scoped.get(
+      '/consents/patients',
+      {
+        schema: {
+          tags: TAGS,
+          summary:
+            "Find patients of your facility by name (kana or kanji, prefix) and/or birth date — your facility's patients only (受付の患者検索)",
+          querystring: z.object({
+            kana: z.string().trim().min(1).max(100).optional(),
+            kanji: z.string().trim().min(1).max(100).optional(),
+            birthDate: day.optional(),
+          }),
+        },
+      },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        return searchLocalPatients(deps, principal, request.query as LocalPatientQuery, request.ip);
       },
     );
 

@@ -3,6 +3,7 @@ import { authMigration } from './auth.js';
 import { bodyMeasurementMigration } from './body-measurement.js';
 import { consentMigration } from './consent.js';
 import { directoryMigration } from './directory.js';
+import { documentKindsMigration } from './document-kinds.js';
 import { gatewayChangeMigration } from './gateway-change.js';
 import { mpiMigration } from './mpi.js';
 
@@ -19,6 +20,8 @@ export const HUB_MIGRATIONS: Migrations = {
   // 0007–0009 are the gateway's.
   '0010_hub_gateway_change': gatewayChangeMigration,
   '0012_hub_body_measurement': bodyMeasurementMigration,
+  // 0011 and 0014 are the gateway's.
+  '0013_hub_document_kinds': documentKindsMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

@@ -1,4 +1,4 @@
-import { PROFESSION_CODES } from '@hie/contract';
+import { DOCUMENT_CATEGORIES, PROFESSION_CODES } from '@hie/contract';
 import { describe, expect, it } from 'vitest';
 import { type Decision, decide, type PolicyFacts, tokyoDay } from './decide.js';
 import { CATEGORY_CODES, DEFAULT_PROFESSION_POLICY } from './matrix.js';
@@ -192,15 +192,38 @@ describe('the default matrix', () => {
   });
 
   it('gives doctors everything, pharmacists what the issue says, clerks and the office nothing', () => {
-    expect(DEFAULT_PROFESSION_POLICY.doctor).toHaveLength(22);
-    expect(DEFAULT_PROFESSION_POLICY.dentist).toHaveLength(22);
+    expect(DEFAULT_PROFESSION_POLICY.doctor).toEqual(CATEGORY_CODES);
+    expect(DEFAULT_PROFESSION_POLICY.dentist).toEqual(CATEGORY_CODES);
     expect([...DEFAULT_PROFESSION_POLICY.pharmacist].sort()).toEqual(
       ['allergy', 'demographics', 'diagnosis', 'injection', 'prescription'].sort(),
     );
     expect(DEFAULT_PROFESSION_POLICY.clerk).toEqual([]);
     expect(DEFAULT_PROFESSION_POLICY.office).toEqual([]);
     expect(DEFAULT_PROFESSION_POLICY.nurse).toContain('lab-result');
+    // MISSION M6: pharmacies see diagnoses and prescriptions, no document of any kind by default.
+    for (const kind of DOCUMENT_CATEGORIES) expect(DEFAULT_PROFESSION_POLICY.pharmacist).not.toContain(kind);
     expect(DEFAULT_PROFESSION_POLICY.helper).not.toContain('lab-result');
+  });
+
+  it('gives each profession the document kinds of its work, and physician notes to physicians and nurses only', () => {
+    for (const p of ['doctor', 'dentist', 'nurse', 'public-health-nurse', 'midwife'] as const) {
+      for (const kind of DOCUMENT_CATEGORIES) expect(DEFAULT_PROFESSION_POLICY[p], p).toContain(kind);
+    }
+    expect(DEFAULT_PROFESSION_POLICY['radiology-technician']).toContain('document-radiology-report');
+    expect(DEFAULT_PROFESSION_POLICY['lab-technician']).toContain('document-pathology-report');
+    for (const p of ['care-manager', 'care-worker', 'helper'] as const) {
+      expect(DEFAULT_PROFESSION_POLICY[p], p).toContain('document-nursing-summary');
+    }
+    for (const p of PROFESSION_CODES) {
+      if (['doctor', 'dentist', 'nurse', 'public-health-nurse', 'midwife'].includes(p)) continue;
+      for (const kind of [
+        'document-physician-note',
+        'document-nursing-note',
+        'document-flowsheet',
+      ] as const) {
+        expect(DEFAULT_PROFESSION_POLICY[p], `${p} ${kind}`).not.toContain(kind);
+      }
+    }
   });
 
   it('shows height, weight and blood type to clinicians, not to pharmacists or care staff (issue 10)', () => {

@@ -1,47 +1,23 @@
 import type { Profession } from '@hie/contract';
-import { CATEGORIES, type Category } from '@hie/contract';
+import { CATEGORIES, CATEGORY_LABELS, type Category } from '@hie/contract';
 
 /** Every record category, in the order of `CATEGORIES` (the SS-MIX2 data types). */
 export const CATEGORY_CODES = Object.keys(CATEGORIES) as Category[];
 export const isCategory = (value: string): value is Category => Object.hasOwn(CATEGORIES, value);
 
-/** English labels for the categories (the Japanese ones are `CATEGORIES`). */
-export const CATEGORY_LABELS_EN: Readonly<Record<Category, string>> = {
-  demographics: 'Patient demographics',
-  'body-measurement': 'Height, weight and blood type',
-  allergy: 'Allergies',
-  diagnosis: 'Diagnoses',
-  prescription: 'Prescriptions',
-  injection: 'Injections',
-  'lab-order': 'Laboratory orders',
-  'lab-result': 'Laboratory results',
-  bacteriology: 'Bacteriology results',
-  'radiology-order': 'Radiology orders',
-  radiology: 'Radiology results and images',
-  'endoscopy-order': 'Endoscopy orders',
-  endoscopy: 'Endoscopy results and images',
-  'physiology-order': 'Physiology test orders',
-  physiology: 'Physiology test results',
-  diet: 'Diet orders',
-  'outpatient-visit': 'Outpatient visits',
-  admission: 'Admissions',
-  leave: 'Leave and overnight stays',
-  transfer: 'Transfers',
-  discharge: 'Discharges',
-  document: 'Documents',
-};
-
-export const categoryLabel = (category: Category) => ({
-  ja: CATEGORIES[category],
-  en: CATEGORY_LABELS_EN[category],
-});
+/** Japanese and English label of a category (the contract's). */
+export const categoryLabel = (category: Category) => CATEGORY_LABELS[category];
 
 const ORDERS: readonly Category[] = ['lab-order', 'radiology-order', 'endoscopy-order', 'physiology-order'];
 
 /** Everything a nurse needs to continue care: all results and the course of care, not the order entries. */
 const NURSING: readonly Category[] = CATEGORY_CODES.filter((c) => !ORDERS.includes(c));
 
-/** Care staff: who the patient is, what to avoid, what they have and take, and when they were in hospital. */
+/**
+ * Care staff: who the patient is, what to avoid, what they have and take, when they were in hospital,
+ * and the nursing summary (看護サマリ: the ward's handover of care needs and ADL at discharge, written
+ * for whoever cares for the patient next).
+ */
 const CARE: readonly Category[] = [
   'demographics',
   'allergy',
@@ -49,6 +25,7 @@ const CARE: readonly Category[] = [
   'prescription',
   'admission',
   'discharge',
+  'document-nursing-summary',
 ];
 
 /**
@@ -68,6 +45,15 @@ const CARE: readonly Category[] = [
  *   height, weight and blood type for the technicians, therapists and dietitians (dose, nutrition).
  * - care manager, care worker, home helper: identity, allergies, diagnoses, medication, admissions and
  *   discharges (care planning and 服薬介助); the care manager also sees outpatient visits and transfers.
+ * - documents, by kind (issue 11): doctors, dentists and nurses every kind and the catch-all (その他文書);
+ *   technicians the reports of their own field (病理レポート, 読影レポート); therapists the documents of a
+ *   stay that plan rehabilitation (退院時サマリ, 看護サマリ, 手術記録, 診療情報提供書) and the catch-all,
+ *   where rehabilitation plans land (before kinds existed they saw every document); dietitians, social
+ *   workers and care managers the discharge and nursing summaries (nutrition, discharge planning, care
+ *   planning); care workers and helpers the nursing summary (CARE). Pharmacists none: MISSION M6 limits
+ *   pharmacies to diagnoses and prescriptions; 服薬指導 and 退院時サマリ (薬薬連携, discharge medication)
+ *   are what an office would add for them. Physician notes, nursing notes and flowsheets stay with
+ *   doctors, dentists and nurses.
  * - clerk: nothing. Clerks register consents and run reception; that needs no clinical record, and
  *   they are not bound by a profession's statutory duty of confidentiality.
  * - office: nothing (and `decide` refuses the office whatever the matrix says).
@@ -89,6 +75,7 @@ export const DEFAULT_PROFESSION_POLICY: Readonly<Record<Profession, readonly Cat
     'bacteriology',
     'physiology-order',
     'physiology',
+    'document-pathology-report',
   ],
   'radiology-technician': [
     'demographics',
@@ -99,6 +86,7 @@ export const DEFAULT_PROFESSION_POLICY: Readonly<Record<Profession, readonly Cat
     'radiology',
     'endoscopy-order',
     'endoscopy',
+    'document-radiology-report',
   ],
   therapist: [
     'demographics',
@@ -111,6 +99,10 @@ export const DEFAULT_PROFESSION_POLICY: Readonly<Record<Profession, readonly Cat
     'admission',
     'transfer',
     'discharge',
+    'document-discharge-summary',
+    'document-nursing-summary',
+    'document-operative-note',
+    'document-referral',
     'document',
   ],
   dietitian: [
@@ -123,6 +115,8 @@ export const DEFAULT_PROFESSION_POLICY: Readonly<Record<Profession, readonly Cat
     'diet',
     'admission',
     'discharge',
+    'document-discharge-summary',
+    'document-nursing-summary',
   ],
   'social-worker': [
     'demographics',
@@ -132,8 +126,10 @@ export const DEFAULT_PROFESSION_POLICY: Readonly<Record<Profession, readonly Cat
     'leave',
     'transfer',
     'discharge',
+    'document-discharge-summary',
+    'document-nursing-summary',
   ],
-  'care-manager': [...CARE, 'outpatient-visit', 'transfer'],
+  'care-manager': [...CARE, 'outpatient-visit', 'transfer', 'document-discharge-summary'],
   'care-worker': CARE,
   helper: CARE,
   clerk: [],

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { HubError } from '../http.js';
 
 /** Viewing requests one user may have in flight at once (each fans out to every visible gateway). */
@@ -11,8 +11,7 @@ export const DEFAULT_VIEWING_CONCURRENCY = 6;
  */
 export function installViewingBudget(app: FastifyInstance, limit = DEFAULT_VIEWING_CONCURRENCY): void {
   const inFlight = new Map<string, number>();
-  const counted = new WeakSet<FastifyRequest>();
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', async (request, reply) => {
     const userId = request.principal?.userId;
     if (!userId) return; // the handler answers 401
     const now = inFlight.get(userId) ?? 0;
@@ -24,14 +23,16 @@ export function installViewingBudget(app: FastifyInstance, limit = DEFAULT_VIEWI
       );
     }
     inFlight.set(userId, now + 1);
-    counted.add(request);
-  });
-  app.addHook('onResponse', async (request) => {
-    if (!counted.has(request)) return;
-    const userId = request.principal?.userId;
-    if (!userId) return;
-    const left = (inFlight.get(userId) ?? 1) - 1;
-    if (left <= 0) inFlight.delete(userId);
-    else inFlight.set(userId, left);
+    // Given back once the answer is sent or the browser went away (a tab switch aborts the lists in
+    // flight). Fastify runs no onResponse for a request aborted before its handler: counting on it
+    // left the slot taken for good, and after a few quick tab switches every view answered 429.
+    let given = false;
+    reply.raw.once('close', () => {
+      if (given) return;
+      given = true;
+      const left = (inFlight.get(userId) ?? 1) - 1;
+      if (left <= 0) inFlight.delete(userId);
+      else inFlight.set(userId, left);
+    });
   });
 }

@@ -60,6 +60,8 @@ describe('lab summary', () => {
       numeric: 2,
       facilities: ['A', 'B'],
       latest: { id: 'b2', value: '7.9', number: 7.9, flag: 'H', facilityOid: 'B', date: '2025-03-01' },
+      // The result before it, from another facility: the trend crosses facilities.
+      previous: { id: 'a2', value: '6.5', number: 6.5, flag: null, facilityOid: 'A', date: '2025-02-01' },
     });
     expect(tests[1]).toMatchObject({
       jlac10: null,
@@ -67,6 +69,7 @@ describe('lab summary', () => {
       count: 1,
       numeric: 0,
       latest: { value: '(+)' },
+      previous: null,
     });
   });
 

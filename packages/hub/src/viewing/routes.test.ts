@@ -205,6 +205,14 @@ describe.each(TEST_ENGINES)('viewing routes against real gateways on %s', (engin
         .map((i: { id: string }) => i.id)
         .sort(),
     ).toEqual(allergies.sort());
+    // Each line names its allergen's codes (the viewer merges the same allergen across facilities).
+    for (const row of expected(rows, AT_A, ['allergy'])) {
+      const coding = (JSON.parse(row.json).code?.coding ?? []) as { system?: string; code?: string }[];
+      const item = header.allergies.items.find((i: { id: string }) => i.id === row.id);
+      expect(item?.codes).toEqual(
+        coding.filter((c) => c.code).map((c) => ({ system: c.system ?? null, code: c.code })),
+      );
+    }
     expect(statusOf(header.allergies.sources, H.oid)).toBe('timeout');
     expect(statusOf(header.allergies.sources, A.oid)).toBe('ok');
   });
@@ -373,6 +381,7 @@ describe.each(TEST_ENGINES)('viewing routes against real gateways on %s', (engin
       count: number;
       facilities: string[];
       latest: { id: string; date: string; facilityOid: string };
+      previous: { id: string; date: string; facilityOid: string } | null;
     }[];
     expect(tests.reduce((n, t) => n + t.count, 0)).toBe(labRows.length);
     const a1c = tests.find((t) => t.jlac10 === HBA1C);
@@ -383,12 +392,22 @@ describe.each(TEST_ENGINES)('viewing routes against real gateways on %s', (engin
       expect(test.count).toBe(own.length);
       const newest = own.reduce((x, y) => ((y.date ?? '') > (x.date ?? '') ? y : x));
       expect(test.latest.date?.slice(0, 19)).toBe(newest.date?.slice(0, 19));
+      // The previous result: the newest of the others (a trend needs two), across facilities.
+      const others = own.filter((r) => r.id !== test.latest.id);
+      const before = others.reduce<GwResourceTable | null>(
+        (x, y) => (x === null || (y.date ?? '') > (x.date ?? '') ? y : x),
+        null,
+      );
+      expect(test.previous?.date?.slice(0, 19) ?? null).toBe(before?.date?.slice(0, 19) ?? null);
     }
     expect(statusOf(body.sources, H.oid)).toBe('timeout');
     expect(body.complete).toBe(false);
     const audit = (await audits('view')).find((e) => e.detail?.view === 'lab-summary');
     expect(audit?.entities?.sort()).toEqual(
-      tests.map((t) => `${t.latest.facilityOid}/Observation/${t.latest.id}`).sort(),
+      tests
+        .flatMap((t) => [t.latest, ...(t.previous ? [t.previous] : [])])
+        .map((r) => `${r.facilityOid}/Observation/${r.id}`)
+        .sort(),
     );
     // A period with no results, and a profession without lab results: no tests.
     const empty = (

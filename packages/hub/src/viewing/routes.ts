@@ -375,7 +375,7 @@ export const viewingRoutes: HubRoutes = async (parent, deps) => {
           { capPerSource: LAB_SUMMARY_MAX_PER_SOURCE },
         );
         const tests = summarizeLabs(result.entries);
-        // What is shown: each test's latest result (the counts show no result).
+        // What is shown: each test's latest result and the one before it (the counts show no result).
         await auditView(
           deps,
           principal,
@@ -384,7 +384,10 @@ export const viewingRoutes: HubRoutes = async (parent, deps) => {
           chosen,
           access,
           'lab-summary',
-          tests.map((t) => entityOf(t.latest.facilityOid, 'Observation', t.latest.id)),
+          tests.flatMap((t) => [
+            entityOf(t.latest.facilityOid, 'Observation', t.latest.id),
+            ...(t.previous ? [entityOf(t.previous.facilityOid, 'Observation', t.previous.id)] : []),
+          ]),
           { sources: sourcesDetail(result) },
         );
         return {

@@ -92,7 +92,7 @@ export function allergyOut(entry: SourcedResource) {
   const allergy = entry.resource as FhirResource & {
     clinicalStatus?: { coding?: { code?: string }[] };
     verificationStatus?: { coding?: { code?: string }[] };
-    code?: { text?: string; coding?: { display?: string }[] };
+    code?: { text?: string; coding?: { system?: string; code?: string; display?: string }[] };
     category?: string[];
     criticality?: string;
     reaction?: { manifestation?: { text?: string }[]; severity?: string }[];
@@ -106,6 +106,10 @@ export function allergyOut(entry: SourcedResource) {
     facilityName: entry.facilityName,
     id: allergy.id,
     text: allergy.code?.text ?? allergy.code?.coding?.[0]?.display ?? '不明',
+    // The allergen's codes, so a viewer can tell two facilities' lines are the same allergen.
+    codes: (allergy.code?.coding ?? [])
+      .filter((c) => c.code)
+      .map((c) => ({ system: c.system ?? null, code: c.code ?? '' })),
     category: allergy.category ?? [],
     criticality: allergy.criticality ?? null,
     reactions: (allergy.reaction ?? [])

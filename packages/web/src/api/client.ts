@@ -80,22 +80,48 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     }
   }
   if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let response: Response;
-  try {
-    response = await fetch(`${API_BASE}${path}${queryString(options.query)}`, {
-      method,
-      headers,
-      body: body ?? null,
-      credentials: 'same-origin',
-      signal: options.signal ?? null,
-    });
-  } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    throw new ApiError(0, 'network', 'network error');
+  for (let attempt = 0; ; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(`${API_BASE}${path}${queryString(options.query)}`, {
+        method,
+        headers,
+        body: body ?? null,
+        credentials: 'same-origin',
+        signal: options.signal ?? null,
+      });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new ApiError(0, 'network', 'network error');
+    }
+    if (!response.ok) {
+      const error = await toApiError(response, path);
+      // The hub lets a user have a few viewing requests in flight (hub/viewing/budget.ts); a screen
+      // that asks for more (every tab's list at once, a long period year by year) waits its turn
+      // instead of showing a list with a part missing.
+      if (error.code === 'too-many-requests' && method === 'GET' && attempt < BUSY_RETRIES) {
+        await busyWait(attempt, options.signal);
+        continue;
+      }
+      throw error;
+    }
+    if (!path.startsWith('/auth/')) onActivity?.();
+    return response;
   }
-  if (!response.ok) throw await toApiError(response, path);
-  if (!path.startsWith('/auth/')) onActivity?.();
-  return response;
+}
+
+/** Tries of a GET the hub refused for too many requests in flight (about 15 s in all). */
+const BUSY_RETRIES = 8;
+
+function busyWait(attempt: number, signal: AbortSignal | undefined): Promise<void> {
+  const ms = Math.min(4000, 150 * 2 ** attempt) * (0.5 + Math.random() / 2);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
 }
 
 async function toApiError(response: Response, path: string): Promise<ApiError> {

@@ -29,6 +29,8 @@ export interface SessionUser {
 export interface LoginResult {
   user: SessionUser;
   facility: FacilityChoice;
+  /** What the menu may offer here (hub auth/abilities.ts); absent from an older hub: offer everything. */
+  abilities?: { viewRecords: boolean; registerConsents: boolean };
   csrfToken: string;
   idleExpiresAt: string;
   expiresAt: string;
@@ -162,6 +164,8 @@ export interface AllergyBannerItem {
   criticality: string | null;
   reactions?: string[];
   date?: string | null;
+  /** The allergen's codes (hub/viewing/views.ts allergyOut): the same allergen across facilities. */
+  codes?: { system: string | null; code: string }[];
 }
 
 /** GET /patients/:personId (hub/viewing/routes.ts). */

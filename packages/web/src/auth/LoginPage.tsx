@@ -40,7 +40,7 @@ export function LoginPage() {
 
   if (state.status === 'active') {
     const from = (location.state as { from?: string } | null)?.from;
-    return <Navigate to={from ?? (state.session.user.office ? '/office' : '/patients')} replace />;
+    return <Navigate to={from ?? '/'} replace />;
   }
 
   const submitPassword = async (event: FormEvent) => {

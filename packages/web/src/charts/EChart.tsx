@@ -68,6 +68,9 @@ export default function EChart({
     // echarts' own ARIA text reads out raw timestamps; the container's label names the chart and
     // the same values are in the table beside it.
     chart.current?.setOption({ aria: { enabled: false }, animation: false, ...option }, true);
+    // How many series echarts holds (tests: one line per lab test, whatever the facilities).
+    const drawn = (chart.current?.getOption() as { series?: unknown[] } | undefined)?.series?.length ?? 0;
+    ref.current?.setAttribute('data-series', String(drawn));
     ref.current?.setAttribute('data-rendered', 'true');
   }, [option]);
 

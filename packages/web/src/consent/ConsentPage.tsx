@@ -23,9 +23,11 @@ import { useDirectoryFacilities, useFacilityName } from '../api/hooks';
 import type { Consent } from '../api/types';
 import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
+import { DateField } from '../layout/DateField';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { ageOn, dateWithWareki, todayInJapan, westernDate, westernDateTime } from '../lib/dates';
 import { LOOKUP_TEXT, type LocalPatient, patientAtFacility, viewerOids } from './api';
+import { LocalPatientSearch } from './LocalPatientSearch';
 
 /**
  * 同意登録: staff of the disclosing facility type the patient's local id, see whose it is (name, birth
@@ -37,6 +39,7 @@ export default function ConsentPage() {
   const session = useActiveSession();
   const [params, setParams] = useSearchParams();
   const localId = params.get('localId')?.trim() ?? '';
+  const nameSearch = params.get('name')?.trim() ?? '';
   const [typed, setTyped] = useState(localId);
   const lookup = useQuery({
     queryKey: ['consents', 'patient', localId],
@@ -71,6 +74,17 @@ export default function ConsentPage() {
           <Button type="submit">{t('consent.find')}</Button>
         </Group>
       </form>
+      {localId === '' && (
+        <LocalPatientSearch
+          key={nameSearch}
+          text={nameSearch}
+          onSearch={(text) => setParams({ name: text })}
+          onChoose={(id) => {
+            setTyped(id);
+            setParams({ localId: id });
+          }}
+        />
+      )}
       {localId !== '' &&
         (lookup.isPending ? (
           <Loading />
@@ -391,19 +405,8 @@ function RegisterForm({ patient }: { patient: LocalPatient }) {
           />
         )}
         <Group grow>
-          <TextInput
-            type="date"
-            label={t('consent.start')}
-            required
-            value={startDate}
-            onChange={(e) => setStartDate(e.currentTarget.value)}
-          />
-          <TextInput
-            type="date"
-            label={t('consent.end')}
-            value={endDate}
-            onChange={(e) => setEndDate(e.currentTarget.value)}
-          />
+          <DateField label={t('consent.start')} required value={startDate} onChange={setStartDate} />
+          <DateField label={t('consent.end')} value={endDate} onChange={setEndDate} />
         </Group>
         <Textarea label={t('consent.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
         <Group justify="flex-end">

@@ -1,14 +1,13 @@
 import { Anchor, Box, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { api } from '../api/client';
 import { useFacilityName } from '../api/hooks';
-import type { PatientList } from '../api/types';
 import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
+import { PrintHeader } from '../layout/Print';
 import { dateWithWareki, warekiDate, westernDate } from '../lib/dates';
-import { getConsent, viewerOids } from './api';
+import { getConsent, patientAtFacility, viewerOids } from './api';
 import { QrCode } from './QrCode';
 
 /** The consent form (A4) or the patient card (card size), ready for the browser's print dialog. */
@@ -18,21 +17,31 @@ export default function ConsentPrintPage() {
   const session = useActiveSession();
   const name = useFacilityName();
   const consent = useQuery({ queryKey: ['consent', id], queryFn: () => getConsent(id) });
+  // Whose consent: the facility's own register (the counter's lookup), which a clerk may read — the
+  // patient search would show a clerk no one. Printed without a name is not a consent form.
+  const localId = consent.data?.localId ?? '';
   const person = useQuery({
-    queryKey: ['patients', 'local', consent.data?.localId],
-    queryFn: () => api<PatientList>('/patients', { query: { localId: consent.data?.localId, limit: 1 } }),
-    enabled: !!consent.data,
+    queryKey: ['consents', 'patient', localId],
+    queryFn: () => patientAtFacility(localId),
+    enabled: localId !== '',
     retry: false,
   });
-  if (consent.isPending) return <Loading />;
+  if (consent.isPending || (localId !== '' && person.isPending)) return <Loading />;
   if (consent.isError) return <ErrorAlert error={consent.error} />;
   const c = consent.data;
-  const p = person.data?.persons[0];
+  const p = person.data?.patient;
   const facility = c.facilityName ?? name(c.facilityOid) ?? session.facility.name;
   const viewers = viewerOids(c);
 
   return (
     <Stack gap="md">
+      {/* The form's sheets say who printed it and when; the card is cut out and carries only itself. */}
+      {kind !== 'card' && (
+        <PrintHeader
+          title={t('consent.formTitle')}
+          patient={p ? { kanji: p.nameKanji, kana: p.nameKana, birthDate: p.birthDate } : null}
+        />
+      )}
       <Group justify="space-between" className="no-print">
         <Anchor component={Link} to={`/consents?localId=${encodeURIComponent(c.localId)}`}>
           {t('app.back')}
@@ -61,7 +70,16 @@ export default function ConsentPrintPage() {
             <Text fw={700} size="md">
               {p?.nameKanji ?? ''}
             </Text>
-            <Text size="xs">{p?.birthDate ? dateWithWareki(p.birthDate, lang) : ''}</Text>
+            {p?.birthDate && (
+              <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
+                {t('counter.born', { date: westernDate(p.birthDate) })}
+                {lang === 'ja' && (
+                  <Text span size="10px">
+                    （{warekiDate(p.birthDate)}）
+                  </Text>
+                )}
+              </Text>
+            )}
             <Text size="xs" mt={4}>
               {t('consent.cardNumber')}
             </Text>

@@ -19,6 +19,13 @@ export interface LocalPatient {
 export const patientAtFacility = (localId: string) =>
   api<{ patient: LocalPatient; consents: Consent[] }>('/consents/patient', { query: { localId } });
 
+/**
+ * GET /consents/patients: the patients of the user's own facility whose name (kana or kanji, prefix)
+ * and/or birth date match — the hub never lists another facility's patient here.
+ */
+export const searchLocalPatients = (query: { kana?: string; kanji?: string; birthDate?: string }) =>
+  api<{ total: number; patients: LocalPatient[] }>('/consents/patients', { query });
+
 export const getConsent = (id: string) =>
   api<Consent | { consent: Consent }>(`/consents/${encodeURIComponent(id)}`).then((r) =>
     'consent' in r ? r.consent : r,

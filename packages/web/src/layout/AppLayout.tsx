@@ -26,6 +26,9 @@ export function AppLayout() {
     return <Navigate to="/login" replace state={{ from: `${location.pathname}${location.search}` }} />;
 
   const { user, facility } = state.session;
+  const can = state.session.abilities ?? { viewRecords: true, registerConsents: true };
+  // Only what the hub lets this user do here: a clerk's search would never find anyone, and a
+  // facility without patients in the index cannot register a consent.
   const items: NavItem[] = user.office
     ? [
         { to: '/office/facilities', label: t('nav.facilities') },
@@ -37,8 +40,8 @@ export function AppLayout() {
         { to: '/office/stats', label: t('nav.stats') },
       ]
     : [
-        { to: '/patients', label: t('nav.patients') },
-        { to: '/consents', label: t('nav.consents') },
+        ...(can.viewRecords ? [{ to: '/patients', label: t('nav.patients') }] : []),
+        ...(can.registerConsents ? [{ to: '/consents', label: t('nav.consents') }] : []),
         ...(facility.role === 'admin' ? [{ to: '/office/users', label: t('nav.users') }] : []),
       ];
 

@@ -1,4 +1,4 @@
-import { CATEGORY_CODES, CATEGORY_LABELS } from '@hie/contract';
+import { CATEGORY_CODES, CATEGORY_LABELS, DOCUMENT_CATEGORIES, isDocumentCategory } from '@hie/contract';
 import { Alert, Button, Checkbox, Group, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -81,7 +81,16 @@ function DisclosureEditor({ oid }: { oid: string }) {
         label={t('office.category')}
       >
         <SimpleGrid cols={{ base: 2, md: 3 }} mt="xs">
-          {CATEGORY_CODES.map((c) => (
+          {CATEGORY_CODES.filter((c) => !isDocumentCategory(c)).map((c) => (
+            <Checkbox key={c} value={c} label={CATEGORY_LABELS[c][lang]} />
+          ))}
+        </SimpleGrid>
+        {/* Each kind of document is disclosed on its own (issue 11). */}
+        <Text size="sm" fw={500} mt="md">
+          {t('documentsTab.disclosureKinds')}
+        </Text>
+        <SimpleGrid cols={{ base: 2, md: 3 }} mt="xs">
+          {DOCUMENT_CATEGORIES.map((c) => (
             <Checkbox key={c} value={c} label={CATEGORY_LABELS[c][lang]} />
           ))}
         </SimpleGrid>

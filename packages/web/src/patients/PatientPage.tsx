@@ -9,19 +9,27 @@ import {
   Stack,
   Tabs,
   Text,
-  TextInput,
 } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api/client';
 import type { PatientHeader, SourcedResource } from '../api/types';
 import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
+import { DateField } from '../layout/DateField';
 import { ErrorAlert, Loading } from '../layout/Feedback';
+import { PrintHeader } from '../layout/Print';
 import { yearsAgo } from '../lib/dates';
 import { TABS, type Tab } from '../records/fhir';
-import { type TabData, useLabSummary, usePatientRecords, worstSources } from '../records/records';
+import {
+  allowedTabs,
+  SUMMARY_TABS,
+  type TabData,
+  useLabSummary,
+  usePatientRecords,
+  worstSources,
+} from '../records/records';
 import { BreakGlassDialog, rememberedGrant } from './BreakGlass';
 import { PatientHeaderCard } from './PatientHeader';
 import { labsTab } from './preload';
@@ -32,6 +40,7 @@ import { DocumentsTab } from './tabs/DocumentsTab';
 import { ImagingTab } from './tabs/ImagingTab';
 import { MedicationsTab } from './tabs/MedicationsTab';
 import { OrdersTab } from './tabs/OrdersTab';
+import { SummaryTab } from './tabs/SummaryTab';
 import { VisitsTab } from './tabs/VisitsTab';
 
 // The lab tab carries the chart library: its own chunk, loaded when the tab may be shown (or before the
@@ -75,13 +84,36 @@ export default function PatientPage() {
   const [labsDrawn, setLabsDrawn] = useState(false);
   const onLabsDrawn = useCallback(() => setLabsDrawn(true), []);
   const [labsOpened, setLabsOpened] = useState(labsFirst);
-  const labSummary = useLabSummary(personId, range, labsOpened);
+  // 概要 (the first tab) for whoever may see one of its sections (a pharmacist: problems, allergies,
+  // medications). When it is the screen shown, its lists and the lab test list go first, the others
+  // once it is drawn.
+  const labsAllowed = categories.includes('lab-result') || categories.includes('bacteriology');
+  const categoryTabs = allowedTabs(categories);
+  const summaryAllowed =
+    labsAllowed ||
+    categories.includes('allergy') ||
+    categories.includes('prescription') ||
+    categoryTabs.has('documents') ||
+    SUMMARY_TABS.some((tab) => categoryTabs.has(tab));
+  const summaryFirst = summaryAllowed && (requested === null || requested === 'summary');
+  const [summaryDrawn, setSummaryDrawn] = useState(false);
+  const onSummaryDrawn = useCallback(() => setSummaryDrawn(true), []);
+  const labSummary = useLabSummary(personId, range, labsOpened || (summaryFirst && labsAllowed));
   const primaryDone = labsFirst
     ? labsDrawn ||
       labSummary.isError ||
       (labSummary.isSuccess && !labSummary.data.tests.some((test) => test.numeric > 0))
-    : undefined;
-  const records = usePatientRecords(personId, categories, range, header.isSuccess, requested, primaryDone);
+    : summaryFirst && header.isSuccess
+      ? summaryDrawn
+      : undefined;
+  const records = usePatientRecords(
+    personId,
+    categories,
+    range,
+    header.isSuccess,
+    summaryFirst ? 'summary' : requested,
+    primaryDone,
+  );
   // The chart code loads while the results do, not after them.
   const mayShowLabs = categories.includes('lab-result') || categories.includes('bacteriology');
   useEffect(() => {
@@ -100,6 +132,7 @@ export default function PatientPage() {
     ...[...byTab.values()].filter((d) => d.tab !== 'admissions').flatMap((d) => d.shown),
   ];
   const tabs = TABS.filter((tab) => {
+    if (tab === 'summary') return summaryAllowed;
     // 受診歴 only where visits are a category the user may see (a pharmacist gets no visit list).
     if (tab === 'visits') return records.visitsAllowed && (records.visitsPending || visitEntries.length > 0);
     const data = byTab.get(tab);
@@ -109,6 +142,12 @@ export default function PatientPage() {
   useEffect(() => {
     if (activeTab === 'labs') setLabsOpened(true);
   }, [activeTab]);
+  // A tab switch shows the new tab at once, with a loading state until its content is drawn: the
+  // URL change is a router transition, during which React would keep the old tab's data on screen.
+  // The pick holds until the URL has caught up (or moved on: the browser's back button).
+  const [picked, setPicked] = useState<{ tab: Tab; over: Tab | null } | null>(null);
+  const shownTab = picked?.over === requested && tabs.includes(picked.tab) ? picked.tab : activeTab;
+  const drawnTab = useDeferredValue(shownTab);
   const anyPending = records.visitsPending || records.tabs.some((d) => d.pending);
 
   if (header.isPending) return <Loading />;
@@ -143,21 +182,55 @@ export default function PatientPage() {
 
   const selectTab = (tab: string | null) => {
     const next = new URLSearchParams(params);
+    if (tab) setPicked({ tab: tab as Tab, over: requested });
     if (tab) next.set('tab', tab);
     setParams(next, { replace: true });
   };
 
   const panel = (tab: Tab) => {
-    if (tab === 'visits') {
-      return records.visitsPending && visitEntries.length === 0 ? (
-        <Loading />
-      ) : (
-        <VisitsTab entries={visitEntries} />
+    if (tab === 'summary') {
+      const section = (of: Tab) => {
+        const data = byTab.get(of);
+        return data && { ...data, entries: data.shown };
+      };
+      return (
+        <SummaryTab
+          personId={personId}
+          header={header.data}
+          period={range}
+          diagnoses={section('diagnoses')}
+          admissions={section('admissions')}
+          medications={section('medications')}
+          medicationsAllowed={categories.includes('prescription')}
+          documentCategories={categoryTabs.get('documents') ?? null}
+          labs={
+            labsAllowed
+              ? {
+                  tests: labSummary.data?.tests,
+                  pending: labSummary.isPending,
+                  error: labSummary.error,
+                  refetch: () => void labSummary.refetch(),
+                }
+              : undefined
+          }
+          hiddenFacilities={hiddenFacilities}
+          onDrawn={onSummaryDrawn}
+          onOpenTab={selectTab}
+        />
       );
+    }
+    if (tab === 'visits') {
+      // Without the visit list every day would read 受付記録なし: wait for it, or say it failed.
+      if (records.visitsPending) return <Loading />;
+      if (records.visitsError)
+        return <ErrorAlert error={records.visitsError} onRetry={records.refetchVisits} />;
+      return <VisitsTab entries={visitEntries} />;
     }
     const data = byTab.get(tab);
     // The lab tab draws its chart from its own small queries while its full list is still coming.
     if (!data || (data.pending && tab !== 'labs')) return <Loading />;
+    // A study's row joins its order (the orders list): drawn once both are in, so rows never jump.
+    if (tab === 'imaging' && byTab.get('orders')?.pending) return <Loading />;
     if (data.error) return <ErrorAlert error={data.error} onRetry={data.refetch} />;
     return (
       <Stack gap="xs">
@@ -177,9 +250,16 @@ export default function PatientPage() {
   const tabBody = (tab: Tab, entries: SourcedResource[], pending: boolean) => {
     switch (tab) {
       case 'diagnoses':
-        return <DiagnosesTab entries={entries} />;
+        return <DiagnosesTab entries={entries} period={range} />;
       case 'medications':
-        return <MedicationsTab entries={entries} />;
+        return (
+          <MedicationsTab
+            personId={personId}
+            period={range}
+            entries={entries}
+            hiddenFacilities={hiddenFacilities}
+          />
+        );
       case 'labs':
         return (
           <Suspense fallback={<Loading />}>
@@ -196,7 +276,7 @@ export default function PatientPage() {
           </Suspense>
         );
       case 'imaging':
-        return <ImagingTab entries={entries} />;
+        return <ImagingTab entries={entries} orders={byTab.get('orders')?.shown} />;
       case 'documents':
         return <DocumentsTab personId={personId} entries={entries} />;
       case 'orders':
@@ -214,6 +294,14 @@ export default function PatientPage() {
         </Alert>
       )}
       <PatientHeaderCard header={header.data} />
+      <PrintHeader
+        title={shownTab ? t(`tabs.${shownTab}`) : t('app.name')}
+        patient={{
+          kanji: header.data.name.kanji,
+          kana: header.data.name.kana,
+          birthDate: header.data.birthDate,
+        }}
+      />
       <Group justify="space-between" className="no-print">
         <Group gap="sm" wrap="wrap" align="flex-end" role="group" aria-label={t('patient.filters')}>
           <SegmentedControl
@@ -230,31 +318,24 @@ export default function PatientPage() {
           />
           {period === 'custom' && (
             <>
-              <TextInput
-                type="date"
-                label={t('patient.from')}
-                value={from}
-                onChange={(e) => setFrom(e.currentTarget.value)}
-                size="xs"
-              />
-              <TextInput
-                type="date"
-                label={t('patient.to')}
-                value={to}
-                onChange={(e) => setTo(e.currentTarget.value)}
-                size="xs"
-              />
+              <DateField label={t('patient.from')} value={from} onChange={setFrom} size="xs" w={130} />
+              <DateField label={t('patient.to')} value={to} onChange={setTo} size="xs" w={130} />
             </>
           )}
         </Group>
-        {/* The report is for the office and the administrators of facilities holding a record (hub rule). */}
-        {(session.user.office ||
-          (session.facility.role === 'admin' &&
-            header.data.identifiers.some((r) => r.facilityOid === session.facility.oid))) && (
-          <Button component={Link} to={`${path}/access-report`} variant="default" size="xs">
-            {t('patient.accessReport')}
+        <Group gap="xs">
+          <Button variant="default" size="xs" onClick={() => window.print()}>
+            {t('app.print')}
           </Button>
-        )}
+          {/* The report is for the office and the administrators of facilities holding a record (hub rule). */}
+          {(session.user.office ||
+            (session.facility.role === 'admin' &&
+              header.data.identifiers.some((r) => r.facilityOid === session.facility.oid))) && (
+            <Button component={Link} to={`${path}/access-report`} variant="default" size="xs">
+              {t('patient.accessReport')}
+            </Button>
+          )}
+        </Group>
       </Group>
       {facilities.length > 1 && (
         <Group gap="xs" className="no-print" role="group" aria-label={t('patient.facility')}>
@@ -280,7 +361,7 @@ export default function PatientPage() {
           <Alert color="gray">{t('patient.nothing')}</Alert>
         )
       ) : (
-        <Tabs value={activeTab} onChange={selectTab} keepMounted={false}>
+        <Tabs value={shownTab} onChange={selectTab} keepMounted={false}>
           <Tabs.List>
             {tabs.map((tab) => (
               <Tabs.Tab key={tab} value={tab} data-testid={`tab-${tab}`}>
@@ -290,7 +371,7 @@ export default function PatientPage() {
           </Tabs.List>
           {tabs.map((tab) => (
             <Tabs.Panel key={tab} value={tab} pt="md">
-              {panel(tab)}
+              {tab === drawnTab ? panel(tab) : <Loading />}
             </Tabs.Panel>
           ))}
         </Tabs>

@@ -2,7 +2,7 @@
  * Reading the FHIR R4 JP Core resources the gateways produce (packages/fhir-jp) for display: which
  * record category a resource belongs to, and the few fields each screen shows.
  */
-import { flagOf, type ObservationLike, resultValue, testOf } from '@hie/contract';
+import { categoryTagOf, flagOf, type ObservationLike, resultValue, testOf } from '@hie/contract';
 import type { FhirResource, SourcedResource } from '../api/types';
 
 export interface Coding {
@@ -25,8 +25,9 @@ const JP = 'http://jpfhir.jp/fhir/core/StructureDefinition/';
 export const RP_GROUP = 'urn:oid:1.2.392.100495.20.3.81';
 export const ORDER_IN_RP = 'urn:oid:1.2.392.100495.20.3.82';
 
-/** The tabs of the record screen, in display order. */
+/** The tabs of the record screen, in display order: the summary (概要, drawn from the others) first. */
 export const TABS = [
+  'summary',
   'visits',
   'diagnoses',
   'medications',
@@ -61,6 +62,17 @@ export const CATEGORY_TAB: Readonly<Record<string, Tab | null>> = {
   leave: 'admissions',
   transfer: 'admissions',
   discharge: 'admissions',
+  // Every document kind, and the catch-all (その他文書): the documents tab.
+  'document-physician-note': 'documents',
+  'document-nursing-note': 'documents',
+  'document-nursing-summary': 'documents',
+  'document-discharge-summary': 'documents',
+  'document-flowsheet': 'documents',
+  'document-operative-note': 'documents',
+  'document-pathology-report': 'documents',
+  'document-radiology-report': 'documents',
+  'document-medication-guidance': 'documents',
+  'document-referral': 'documents',
   document: 'documents',
 };
 
@@ -93,6 +105,9 @@ const ORDER_TEXT: Readonly<Record<string, string>> = {
 export function categoryOf(entry: SourcedResource): string | null {
   if (entry.category) return entry.category;
   const r = entry.resource;
+  // The gateway tags every resource with its category (the hub checks it): the document's kind.
+  const tagged = categoryTagOf(r);
+  if (tagged && Object.hasOwn(CATEGORY_TAB, tagged)) return tagged;
   const p = profiles(r);
   switch (r.resourceType) {
     case 'Patient':

@@ -155,11 +155,25 @@ const TAB_FILTER: Partial<Record<Tab, RecordFilter>> = {
 };
 
 /**
+ * Lists fetched whatever the period, filtered on screen: the diagnoses (a small list), because an
+ * active diagnosis is shown whatever the period — a diabetes since 2012 is a problem today.
+ */
+const ALL_TIME: ReadonlySet<Tab> = new Set<Tab>(['diagnoses']);
+const periodOfTab = (tab: Tab, period: Period): Period => (ALL_TIME.has(tab) ? {} : period);
+
+/**
+ * The tab lists the summary (概要) draws from: they go first when it is the screen shown. (Its current
+ * medications and newest documents are smaller queries of its own; those tabs' lists wait.)
+ */
+export const SUMMARY_TABS: readonly Tab[] = ['diagnoses', 'admissions'];
+
+/**
  * One parallel query per allowed tab (each its own categories), and the visit list.
  *
  * Order: the tab asked for by the link (`first`) goes first, the others once its first page is in —
  * or, when the caller says when the first screen is drawn (`primaryDone`), only then (the lab tab
- * draws its chart from its own small queries and passes `primaryDone` once the chart is on screen).
+ * draws its chart from its own small queries and passes `primaryDone` once the chart is on screen;
+ * the summary's lists go first together and it passes `primaryDone` once it is drawn).
  */
 export function usePatientRecords(
   personId: string,
@@ -177,19 +191,25 @@ export function usePatientRecords(
     'records',
     tab,
     allowedTabs(categories).get(tab) ?? [],
-    period.from ?? '',
-    period.to ?? '',
+    periodOfTab(tab, period).from ?? '',
+    periodOfTab(tab, period).to ?? '',
   ];
-  const firstRelevant = first !== null && first !== 'visits' && tabs.some(([tab]) => tab === first);
-  const firstState = firstRelevant && first ? queryClient.getQueryState(firstKey(first)) : undefined;
+  const summaryFirst = first === 'summary' && tabs.some(([tab]) => SUMMARY_TABS.includes(tab));
+  const leads = (tab: Tab) => (summaryFirst ? SUMMARY_TABS.includes(tab) : tab === first);
+  const firstRelevant =
+    summaryFirst || (first !== null && first !== 'visits' && tabs.some(([tab]) => tab === first));
+  const firstState =
+    firstRelevant && first && !summaryFirst ? queryClient.getQueryState(firstKey(first)) : undefined;
   // One process serves the hub and, in a small network, the gateways too: the list on screen goes first.
   const others =
     primaryDone ??
     (!firstRelevant ||
+      summaryFirst ||
       (firstState !== undefined && (firstState.data !== undefined || firstState.status === 'error')));
   const results = useQueries({
     queries: tabs.map(([tab, cats]) => {
-      const queryKey = ['patient', personId, 'records', tab, cats, period.from ?? '', period.to ?? ''];
+      const range = periodOfTab(tab, period);
+      const queryKey = ['patient', personId, 'records', tab, cats, range.from ?? '', range.to ?? ''];
       return {
         queryKey,
         // The newest page is shown while the rest arrives (data set, query still fetching).
@@ -197,11 +217,11 @@ export function usePatientRecords(
           fetchRecords(
             personId,
             cats,
-            period,
+            range,
             (partial) => queryClient.setQueryData(queryKey, partial),
             TAB_FILTER[tab],
           ),
-        enabled: enabled && ((tab === first && primaryDone === undefined) || others),
+        enabled: enabled && ((leads(tab) && (primaryDone === undefined || summaryFirst)) || others),
       };
     }),
   });
@@ -234,6 +254,9 @@ export function usePatientRecords(
     visits: visits.data?.visits ?? [],
     visitsAllowed,
     visitsPending: visitsAllowed && visits.isPending,
+    /** The visit list failed: the 受診歴 tab says so rather than listing the other records alone. */
+    visitsError: visits.error,
+    refetchVisits: () => void visits.refetch(),
     sources,
   };
 }

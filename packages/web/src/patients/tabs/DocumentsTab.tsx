@@ -1,33 +1,39 @@
-import { Alert, Button, Group, Modal, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { CATEGORY_LABELS, type Category } from '@hie/contract';
+import { Accordion, Alert, Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { useEffect, useMemo, useState } from 'react';
 import { apiBlob, saveBlob } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
+import type { Messages } from '../../i18n/ja';
 import { Loading } from '../../layout/Feedback';
 import { westernDate } from '../../lib/dates';
-import { type CodeableConcept, conceptText } from '../../records/fhir';
-import { DataTable, FacilityBadge } from './common';
+import { type CdaResult, decodeXml, readCda } from '../../records/cda';
+import { type DocumentFile, type DocumentRow, documentGroups, type FileRole } from '../../records/documents';
+import { CdaDocument, CdaUnreadable } from './CdaDocument';
+import { FacilityBadge } from './common';
 
-interface Attachment {
-  contentType?: string;
-  url?: string;
-  title?: string;
-}
+type DocumentCategoryKey = keyof Messages['documentsTab']['kinds'];
 
 interface Opened {
   facilityOid: string;
-  binaryId: string;
   title: string;
-  contentType: string;
+  facilityName: string;
+  file: DocumentFile;
 }
 
-const attachmentsOf = (e: SourcedResource): Attachment[] =>
-  ((e.resource.content as { attachment?: Attachment }[] | undefined) ?? [])
-    .map((c) => c.attachment ?? {})
-    .filter((a) => a.url?.startsWith('Binary/'));
+const ROLE_LABEL: Record<FileRole, 'cda' | 'pdf' | 'image' | 'file'> = {
+  cda: 'cda',
+  pdf: 'pdf',
+  image: 'image',
+  other: 'file',
+};
 
-/** Reports and documents; PDFs and images open inline through the hub's binary route. */
+/**
+ * Documents of every facility, grouped by kind (退院時サマリ, 読影レポート, 診療情報提供書 …; each its
+ * own disclosure category), newest first. A CDA document opens as readable text, a PDF in the
+ * browser's viewer, an image inline; anything else is saved.
+ */
 export function DocumentsTab({
   personId,
   entries,
@@ -35,67 +41,106 @@ export function DocumentsTab({
   personId: string;
   entries: readonly SourcedResource[];
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [opened, setOpened] = useState<Opened | null>(null);
-  const rows = entries.filter(
-    (e) => e.resource.resourceType === 'DocumentReference' && e.resource.status !== 'entered-in-error',
-  );
+  const groups = useMemo(() => documentGroups(entries), [entries]);
+  const [open, setOpen] = useState<string[] | null>(null);
+  if (groups.length === 0) return <Text c="dimmed">{t('app.none')}</Text>;
+  const kindLabel = (kind: string) => CATEGORY_LABELS[kind as Category]?.[lang] ?? kind;
+  /** Titled by kind and date; a document of no known kind by what its facility calls it. */
+  const titleOf = (row: DocumentRow) =>
+    t('documentsTab.titleOf', {
+      kind:
+        row.kind === 'document' && row.typeText
+          ? row.typeText
+          : t(`documentsTab.kinds.${row.kind as DocumentCategoryKey}`),
+      date: westernDate(row.date),
+    });
   return (
     <>
-      <DataTable
-        caption={t('tabs.documents')}
-        rows={rows}
-        rowKey={(e) => `${e.facilityOid}/${e.resource.id}`}
-        columns={[
-          { key: 'date', header: t('patient.date'), cell: (e) => westernDate(e.date) },
-          {
-            key: 'title',
-            header: t('docs.title'),
-            cell: (e) =>
-              (e.resource.description as string | undefined) ??
-              conceptText(e.resource.type as CodeableConcept),
-          },
-          {
-            key: 'type',
-            header: t('docs.type'),
-            cell: (e) => conceptText((e.resource.category as CodeableConcept[] | undefined)?.[0]),
-          },
-          {
-            key: 'files',
-            header: t('docs.open'),
-            cell: (e) => (
-              <Group gap={4}>
-                {attachmentsOf(e).map((a) => (
-                  <Button
-                    key={a.url}
-                    size="compact-xs"
-                    variant="light"
-                    onClick={() =>
-                      setOpened({
-                        facilityOid: e.facilityOid,
-                        binaryId: a.url!.slice('Binary/'.length),
-                        title: a.title ?? (e.resource.description as string | undefined) ?? a.url!,
-                        contentType: a.contentType ?? 'application/octet-stream',
-                      })
-                    }
-                  >
-                    {a.title ?? t('docs.open')}
-                  </Button>
-                ))}
+      <Accordion
+        multiple
+        value={open ?? groups.map((g) => g.kind)}
+        onChange={setOpen}
+        variant="separated"
+        chevronPosition="left"
+        aria-label={t('documentsTab.caption')}
+      >
+        {groups.map((g) => (
+          <Accordion.Item key={g.kind} value={g.kind} data-testid={`doc-group-${g.kind}`}>
+            <Accordion.Control>
+              <Group gap="xs">
+                <Text fw={700}>{kindLabel(g.kind)}</Text>
+                <Badge variant="light" color="gray" radius="sm" tt="none">
+                  {t('documentsTab.count', { count: g.rows.length })}
+                </Badge>
               </Group>
-            ),
-          },
-          {
-            key: 'facility',
-            header: t('patient.source'),
-            cell: (e) => <FacilityBadge oid={e.facilityOid} name={e.facilityName} />,
-          },
-        ]}
-      />
+            </Accordion.Control>
+            <Accordion.Panel>
+              <Table.ScrollContainer minWidth={560}>
+                <Table striped verticalSpacing="xs" highlightOnHover>
+                  <caption className="visually-hidden">{kindLabel(g.kind)}</caption>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('documentsTab.document')}</Table.Th>
+                      <Table.Th>{t('documentsTab.department')}</Table.Th>
+                      <Table.Th>{t('documentsTab.facility')}</Table.Th>
+                      <Table.Th>{t('documentsTab.files')}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {g.rows.map((row) => {
+                      const title = titleOf(row);
+                      return (
+                        <Table.Tr key={row.key} data-testid="doc-row">
+                          <Table.Td>
+                            <Text size="sm" fw={500} data-testid="doc-title">
+                              {title}
+                            </Text>
+                          </Table.Td>
+                          <Table.Td>{row.department ?? '—'}</Table.Td>
+                          <Table.Td>
+                            <FacilityBadge oid={row.facilityOid} name={row.facilityName} />
+                          </Table.Td>
+                          <Table.Td>
+                            <Group gap={4} wrap="nowrap">
+                              {row.files.map((file) => {
+                                const what = t(`documentsTab.${ROLE_LABEL[file.role]}`);
+                                return (
+                                  <Button
+                                    key={file.binaryId}
+                                    size="compact-xs"
+                                    variant={file.role === 'cda' ? 'filled' : 'light'}
+                                    aria-label={t('documentsTab.openLabel', { title, what })}
+                                    onClick={() =>
+                                      setOpened({
+                                        facilityOid: row.facilityOid,
+                                        title,
+                                        facilityName: row.facilityName,
+                                        file,
+                                      })
+                                    }
+                                  >
+                                    {what}
+                                  </Button>
+                                );
+                              })}
+                            </Group>
+                          </Table.Td>
+                        </Table.Tr>
+                      );
+                    })}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </Accordion.Panel>
+          </Accordion.Item>
+        ))}
+      </Accordion>
       <Modal
         opened={opened !== null}
         onClose={() => setOpened(null)}
-        title={opened?.title ?? t('docs.viewer')}
+        title={opened ? `${opened.title}　${opened.facilityName}` : t('docs.viewer')}
         size="90%"
       >
         {opened && <DocumentViewer personId={personId} doc={opened} />}
@@ -104,22 +149,34 @@ export function DocumentsTab({
   );
 }
 
+type Loaded =
+  | { kind: 'cda'; result: CdaResult; blob: Blob }
+  | { kind: 'url'; url: string; type: string; blob: Blob };
+
 function DocumentViewer({ personId, doc }: { personId: string; doc: Opened }) {
   const { t, lang } = useI18n();
-  const [blob, setBlob] = useState<{ url: string; type: string; blob: Blob } | null>(null);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let url: string | null = null;
     let cancelled = false;
+    setLoaded(null);
+    setError(null);
     apiBlob(
-      `/patients/${encodeURIComponent(personId)}/binary/${encodeURIComponent(doc.facilityOid)}/${encodeURIComponent(doc.binaryId)}`,
+      `/patients/${encodeURIComponent(personId)}/binary/${encodeURIComponent(doc.facilityOid)}/${encodeURIComponent(doc.file.binaryId)}`,
     )
-      .then((b) => {
+      .then(async (b) => {
         if (cancelled) return;
-        const type = b.type || doc.contentType;
-        const typed = b.type ? b : new Blob([b], { type });
+        // The hub sends XML as a download (never rendered by the browser): read here, as data.
+        if (doc.file.role === 'cda') {
+          const result = readCda(decodeXml(new Uint8Array(await b.arrayBuffer())));
+          if (!cancelled) setLoaded({ kind: 'cda', result, blob: b });
+          return;
+        }
+        const type = b.type && b.type !== 'application/octet-stream' ? b.type : doc.file.contentType;
+        const typed = b.type === type ? b : new Blob([b], { type });
         url = URL.createObjectURL(typed);
-        setBlob({ url, type, blob: typed });
+        setLoaded({ kind: 'url', url, type, blob: typed });
       })
       .catch((e) => !cancelled && setError(e));
     return () => {
@@ -128,32 +185,49 @@ function DocumentViewer({ personId, doc }: { personId: string; doc: Opened }) {
     };
   }, [personId, doc]);
   if (error) return <Alert color="red">{errorMessage(error, lang)}</Alert>;
-  if (!blob) return <Loading />;
+  if (!loaded) return <Loading />;
   const download = (
-    <Button size="xs" variant="default" onClick={() => saveBlob(blob.blob, doc.title)}>
+    <Button
+      size="xs"
+      variant="default"
+      w="fit-content"
+      onClick={() => saveBlob(loaded.blob, doc.file.fileName || doc.title)}
+    >
       {t('docs.download')}
     </Button>
   );
-  if (blob.type.includes('pdf')) {
+  if (loaded.kind === 'cda') {
     return (
-      <>
-        <iframe src={blob.url} title={doc.title} style={{ width: '100%', height: '75vh', border: 0 }} />
+      <Stack gap="sm">
+        {loaded.result.ok ? (
+          <CdaDocument view={loaded.result.view} />
+        ) : (
+          <CdaUnreadable reason={loaded.result.reason} />
+        )}
         {download}
-      </>
+      </Stack>
     );
   }
-  if (blob.type.startsWith('image/')) {
+  if (loaded.type.includes('pdf')) {
     return (
-      <>
-        <img src={blob.url} alt={doc.title} style={{ maxWidth: '100%' }} />
+      <Stack gap="sm">
+        <iframe src={loaded.url} title={doc.title} style={{ width: '100%', height: '75vh', border: 0 }} />
         {download}
-      </>
+      </Stack>
+    );
+  }
+  if (doc.file.role === 'image') {
+    return (
+      <Stack gap="sm">
+        <img src={loaded.url} alt={doc.title} style={{ maxWidth: '100%' }} />
+        {download}
+      </Stack>
     );
   }
   return (
-    <>
-      <Text mb="sm">{t('docs.noPreview')}</Text>
+    <Stack gap="sm">
+      <Text>{t('docs.noPreview')}</Text>
       {download}
-    </>
+    </Stack>
   );
 }

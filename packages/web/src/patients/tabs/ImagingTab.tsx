@@ -1,59 +1,155 @@
-import { Text } from '@mantine/core';
+import { Badge, Group, Stack, Text } from '@mantine/core';
+import { useMemo } from 'react';
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
-import { westernDate } from '../../lib/dates';
-import { type CodeableConcept, conceptText, observationValue } from '../../records/fhir';
+import { todayInJapan, westernDate } from '../../lib/dates';
+import { type Measurement, MODALITY_NAMES, type Study, studiesOf } from '../../records/studies';
 import { DataTable, FacilityBadge } from './common';
 
-function summary(e: SourcedResource): string {
-  const r = e.resource;
-  if (r.resourceType === 'DiagnosticReport')
-    return (r.conclusion as string | undefined) ?? conceptText(r.code as CodeableConcept);
-  if (r.resourceType === 'ImagingStudy') {
-    const series = (r.series as { modality?: { code?: string }; description?: string }[] | undefined) ?? [];
-    return (
-      [r.description as string | undefined, ...series.map((s) => s.modality?.code)]
-        .filter(Boolean)
-        .join(' / ') || '—'
-    );
-  }
-  if (r.resourceType === 'Observation') return observationValue(r).text;
-  return '—';
-}
+const KIND_COLOR = { radiology: 'indigo', endoscopy: 'grape', physiology: 'teal' } as const;
 
-/** Radiology, endoscopy and physiology results: reports, studies and their findings. */
-export function ImagingTab({ entries }: { entries: readonly SourcedResource[] }) {
-  const { t } = useI18n();
+const valueText = (m: Measurement) => `${m.value}${m.unit ? ` ${m.unit}` : ''}`;
+
+/**
+ * 画像・生理検査: one row per study (records/studies.ts) — the study, its reports and their
+ * observations merged — with what was done, where on the body, the result (an ECG's finding and
+ * measurements, with units) and the order's information, never presented as a finding.
+ */
+export function ImagingTab({
+  entries,
+  orders = [],
+}: {
+  entries: readonly SourcedResource[];
+  /** The orders tab's entries, when the user may see them: the order of each study joins its row. */
+  orders?: readonly SourcedResource[];
+}) {
+  const { t, lang } = useI18n();
+  const studies = useMemo(() => studiesOf([...entries, ...orders]), [entries, orders]);
   return (
     <DataTable
-      caption={t('tabs.imaging')}
-      rows={entries}
-      rowKey={(e) => `${e.facilityOid}/${e.resource.resourceType}/${e.resource.id}`}
+      caption={t('episodes.studiesCaption')}
+      rows={studies}
+      rowKey={(s) => s.key}
+      testId={() => 'study'}
+      minWidth={680}
       columns={[
-        { key: 'date', header: t('patient.date'), cell: (e) => westernDate(e.date) },
         {
-          key: 'name',
-          header: t('orders.item'),
-          cell: (e) =>
-            conceptText(
-              (e.resource.code as CodeableConcept | undefined) ?? { text: e.resource.resourceType },
-            ),
-        },
-        {
-          key: 'summary',
-          header: t('docs.title'),
-          cell: (e) => (
-            <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-              {summary(e)}
+          key: 'date',
+          header: t('patient.date'),
+          cell: (s) => (
+            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+              {westernDate(s.date)}
             </Text>
           ),
         },
         {
+          key: 'kind',
+          header: t('episodes.kind'),
+          cell: (s) => (
+            <Stack gap={2} align="flex-start">
+              <Badge
+                size="sm"
+                variant="light"
+                tt="none"
+                color={KIND_COLOR[s.kind]}
+                styles={{ label: { color: 'var(--mantine-color-dark-7)' } }}
+                data-testid="study-kind"
+              >
+                {t(`episodes.${s.kind}`)}
+              </Badge>
+              {s.modality && (
+                <Text size="xs" c="dimmed" data-testid="study-modality" style={{ whiteSpace: 'nowrap' }}>
+                  {MODALITY_NAMES[s.modality]?.[lang] ?? s.modality}
+                  {MODALITY_NAMES[s.modality] && MODALITY_NAMES[s.modality]?.[lang] !== s.modality
+                    ? ` (${s.modality})`
+                    : ''}
+                </Text>
+              )}
+            </Stack>
+          ),
+        },
+        {
+          key: 'procedure',
+          header: t('episodes.procedure'),
+          cell: (s) => <Procedure study={s} />,
+        },
+        {
+          key: 'result',
+          header: t('episodes.result'),
+          cell: (s) => <Result study={s} />,
+        },
+        {
           key: 'facility',
           header: t('patient.source'),
-          cell: (e) => <FacilityBadge oid={e.facilityOid} name={e.facilityName} />,
+          cell: (s) => <FacilityBadge oid={s.facilityOid} name={s.facilityName} />,
         },
       ]}
     />
+  );
+}
+
+function Procedure({ study }: { study: Study }) {
+  const { t } = useI18n();
+  return (
+    <Stack gap={2}>
+      <Text size="sm" fw={500}>
+        {study.procedure}
+        {study.preliminary && (
+          <Badge ml={6} size="xs" color="orange" variant="outline" tt="none">
+            {t('episodes.preliminary')}
+          </Badge>
+        )}
+      </Text>
+      {(study.bodySites.length > 0 || study.details.length > 0) && (
+        <Text size="xs" data-testid="study-site">
+          {study.bodySites.length > 0 && `${t('episodes.bodySite')}: ${study.bodySites.join('・')}`}
+          {study.bodySites.length > 0 && study.details.length > 0 && '　'}
+          {study.details.join('・')}
+        </Text>
+      )}
+      {study.ordered && (
+        <Text size="xs" c="dimmed" data-testid="study-order">
+          {t('episodes.ordered', { date: westernDate(study.ordered) })}
+          {study.requester ? `　${study.requester}` : ''}
+        </Text>
+      )}
+      {study.information.length > 0 && (
+        <Text size="xs" c="dimmed" data-testid="study-information">
+          {t('episodes.information')}: {study.information.map((m) => `${m.label} ${valueText(m)}`).join('、')}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function Result({ study }: { study: Study }) {
+  const { t } = useI18n();
+  if (!study.performed) {
+    const ahead = (study.date ?? '').slice(0, 10) > todayInJapan();
+    return (
+      <Badge size="sm" variant="outline" color="gray" tt="none" data-testid="study-not-performed">
+        {ahead ? t('episodes.scheduled') : t('episodes.notPerformed')}
+      </Badge>
+    );
+  }
+  if (study.findings.length === 0 && study.measurements.length === 0)
+    return <Text size="sm">{t('episodes.noResult')}</Text>;
+  return (
+    <Stack gap={2} data-testid="study-result">
+      {study.findings.map((f) => (
+        <Text key={f} size="sm" fw={500} style={{ whiteSpace: 'pre-wrap' }}>
+          {f}
+        </Text>
+      ))}
+      {study.measurements.length > 0 && (
+        <Group gap={8} data-testid="study-measurements">
+          {study.measurements.map((m) => (
+            <Text key={m.label} size="xs" style={{ whiteSpace: 'nowrap' }}>
+              {m.label} <b>{valueText(m)}</b>
+            </Text>
+          ))}
+        </Group>
+      )}
+    </Stack>
   );
 }

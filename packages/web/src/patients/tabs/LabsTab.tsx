@@ -1,11 +1,12 @@
+import { clinicalUnit, compareLabTests, LAB_PANEL_ORDER, type LabPanel, labPanelOf } from '@hie/contract';
 import {
   Button,
   Group,
   Loader,
   Paper,
   SegmentedControl,
+  Select,
   Stack,
-  Table,
   Text,
   Title,
   UnstyledButton,
@@ -13,18 +14,13 @@ import {
 import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import type { SourcedResource } from '../../api/types';
-import EChart, { type ChartOption } from '../../charts/EChart';
+import EChart from '../../charts/EChart';
+import { type FacilityMarker, facilityMarkers, labChartOption, labSeries } from '../../charts/lab-chart';
 import { useI18n } from '../../i18n';
 import { Loading } from '../../layout/Feedback';
 import { dayOf, westernDate } from '../../lib/dates';
-import {
-  abnormalFlag,
-  type Flag,
-  observationValue,
-  type Quantity,
-  referenceRangeText,
-  testKey,
-} from '../../records/fhir';
+import type { Flag } from '../../records/fhir';
+import { type LabCell, type LabRow, labSheet } from '../../records/lab-table';
 import {
   defaultLabTest,
   type LabSummaryAnswer,
@@ -33,129 +29,16 @@ import {
   useLabSeries,
 } from '../../records/records';
 import { facilityColor } from './common';
-
-interface Cell {
-  text: string;
-  number: number | null;
-  flag: Flag;
-  unit: string;
-  range: string;
-}
-
-interface Column {
-  key: string;
-  day: string;
-  facilityOid: string;
-  facilityName: string;
-}
-
-interface TestRow {
-  key: string;
-  name: string;
-  unit: string;
-  range: string;
-  cells: Map<string, Cell>;
-  numeric: number;
-}
-
-const MANTINE_HEX: Record<string, string> = {
-  teal: '#0c8599',
-  indigo: '#3b5bdb',
-  grape: '#9c36b5',
-  orange: '#e8590c',
-  cyan: '#1098ad',
-  pink: '#c2255c',
-  lime: '#5c940d',
-  violet: '#6741d9',
-  yellow: '#e67700',
-  blue: '#1971c2',
-};
-
-/** Date × test table: one column per (day, facility), one row per test (JLAC10 across facilities). */
-function labTable(entries: readonly SourcedResource[]) {
-  const columns = new Map<string, Column>();
-  const rows = new Map<string, TestRow>();
-  for (const e of entries) {
-    if (e.resource.resourceType !== 'Observation') continue;
-    const day = dayOf((e.resource.effectiveDateTime as string | undefined) ?? e.date);
-    if (!day) continue;
-    const colKey = `${day}|${e.facilityOid}`;
-    if (!columns.has(colKey))
-      columns.set(colKey, { key: colKey, day, facilityOid: e.facilityOid, facilityName: e.facilityName });
-    const { key, name } = testKey(e.resource);
-    const value = observationValue(e.resource);
-    const unit = (e.resource.valueQuantity as Quantity | undefined)?.unit ?? '';
-    let row = rows.get(key);
-    if (!row) {
-      row = { key, name, unit, range: referenceRangeText(e.resource), cells: new Map(), numeric: 0 };
-      rows.set(key, row);
-    }
-    if (!row.cells.has(colKey)) {
-      row.cells.set(colKey, {
-        text: value.text,
-        number: value.number,
-        flag: abnormalFlag(e.resource),
-        unit,
-        range: referenceRangeText(e.resource),
-      });
-      if (value.number !== null) row.numeric += 1;
-    }
-  }
-  const cols = [...columns.values()].sort(
-    (a, b) => b.day.localeCompare(a.day) || a.facilityName.localeCompare(b.facilityName),
-  );
-  return { columns: cols, rows: [...rows.values()].sort((a, b) => a.name.localeCompare(b.name, 'ja')) };
-}
+import './labs.css';
 
 const flagClass = (flag: Flag) =>
-  flag === 'H' ? 'abnormal-high' : flag === 'L' ? 'abnormal-low' : flag === 'A' ? 'abnormal-high' : undefined;
+  flag === 'H' || flag === 'A' ? 'abnormal-high' : flag === 'L' ? 'abnormal-low' : undefined;
 
-/** The chart's series: one test's numeric results, per facility, oldest first. */
-function chartOption(
-  results: readonly SourcedResource[],
-  key: string,
-  unit: string,
-): { option: ChartOption; points: number } | null {
-  const byFacility = new Map<string, { name: string; points: [string, number, Flag][] }>();
-  let points = 0;
-  for (const e of results) {
-    if (e.resource.resourceType !== 'Observation' || testKey(e.resource).key !== key) continue;
-    const day = dayOf((e.resource.effectiveDateTime as string | undefined) ?? e.date);
-    const value = observationValue(e.resource);
-    if (!day || value.number === null) continue;
-    const series = byFacility.get(e.facilityOid) ?? { name: e.facilityName, points: [] };
-    series.points.push([day, value.number, abnormalFlag(e.resource)]);
-    byFacility.set(e.facilityOid, series);
-    points += 1;
-  }
-  if (points === 0) return null;
-  return {
-    points,
-    option: {
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { left: 48, right: 24, top: 40, bottom: 56 },
-      xAxis: { type: 'time' },
-      yAxis: { type: 'value', name: unit, scale: true },
-      dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
-      series: [...byFacility.entries()].map(([oid, s]) => ({
-        name: s.name,
-        type: 'line',
-        symbolSize: 7,
-        color: MANTINE_HEX[facilityColor(oid)],
-        data: s.points
-          .sort((a, b) => a[0].localeCompare(b[0]))
-          .map(([day, value, flag]) => ({
-            value: [day, value],
-            itemStyle: flag === 'H' ? { color: '#b3261e' } : flag === 'L' ? { color: '#0b4f9c' } : undefined,
-          })),
-      })),
-    },
-  };
-}
+const testId = (key: string) => `lab-test-${key.replace(/^(jlac|name):/, '')}`;
 
 /**
- * 検体検査結果: the date × test table with abnormal flags, and a line chart per test across facilities.
+ * 検体検査結果: the result sheet (tests grouped by panel in clinical order, days newest first, the
+ * values as the laboratory sent them) and the chart of one test across every facility.
  *
  * The chart comes first and from small answers: the test list of the period (`summary`, asked for with
  * the patient header) chooses the test, and only that test's results are fetched for it (one code over
@@ -183,12 +66,14 @@ export default function LabsTab({
   onDrawn?: () => void;
 }) {
   const { t } = useI18n();
-  const { columns, rows } = useMemo(() => labTable(entries), [entries]);
+  const sheet = useMemo(() => labSheet(entries), [entries]);
+  const rows = useMemo(() => sheet.groups.flatMap((g) => g.rows), [sheet]);
   const [chosen, setChosen] = useState<string | null>(null);
+  const [overlayKey, setOverlayKey] = useState<string | null>(null);
   const [view, setView] = useState<'table' | 'chart'>('table');
   // One layout at a time (a five-year table is thousands of cells): side by side from 1200 px.
   const wide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
-  const tests = summary?.tests ?? [];
+  const tests = useMemo(() => summary?.tests ?? [], [summary]);
   const selectedKey = chosen ?? defaultLabTest(tests)?.key ?? (summary ? null : defaultLabTest(rows)?.key);
   const test = tests.find((x) => x.key === selectedKey);
   const row = rows.find((r) => r.key === selectedKey);
@@ -196,11 +81,45 @@ export default function LabsTab({
   // Results of the chosen test alone; without codes (a test named only locally) the full list serves.
   const series = useLabSeries(personId, test, period);
   const results = test && test.codes.length > 0 ? series.data?.entries : entriesPending ? undefined : entries;
+  const overlayTest = tests.find((x) => x.key === overlayKey);
+  const overlaySeries = useLabSeries(personId, overlayTest, period);
+  const overlayResults =
+    overlayTest && overlayTest.codes.length > 0
+      ? overlaySeries.data?.entries
+      : overlayKey
+        ? entries
+        : undefined;
+
+  // Every facility of the period gets one marker (shape and colour) for the table and the chart alike.
+  const markers = useMemo(() => {
+    const names = new Map<string, string>();
+    for (const x of tests) names.set(x.latest.facilityOid, x.latest.facilityName);
+    for (const f of sheet.facilities) names.set(f.oid, f.name);
+    for (const e of results ?? []) names.set(e.facilityOid, e.facilityName);
+    for (const x of tests) for (const oid of x.facilities) if (!names.has(oid)) names.set(oid, oid);
+    const ordered = [...names].map(([oid, n]) => ({ oid, name: n })).sort((a, b) => (a.oid < b.oid ? -1 : 1));
+    return facilityMarkers(ordered, facilityColor);
+  }, [tests, sheet, results]);
+
   const chart = useMemo(() => {
     if (!selectedKey || !results) return null;
-    const shown = results.filter((e) => !hiddenFacilities.includes(e.facilityOid));
-    return chartOption(shown, selectedKey, test?.unit || row?.unit || '');
-  }, [results, selectedKey, hiddenFacilities, test, row]);
+    const visible = (list: readonly SourcedResource[]) =>
+      list.filter((e) => !hiddenFacilities.includes(e.facilityOid));
+    const main = labSeries(visible(results), selectedKey);
+    if (!main) return null;
+    const overlay = overlayKey && overlayResults ? labSeries(visible(overlayResults), overlayKey) : null;
+    const option = labChartOption({
+      main,
+      overlay,
+      markers,
+      labels: {
+        range: t('labs.rangeBand'),
+        flag: (flag) => (flag === 'H' ? t('labs.high') : flag === 'L' ? t('labs.low') : t('labs.abnormal')),
+      },
+    });
+    const shown = new Set(main.points.map((p) => p.facilityOid));
+    return { option, points: main.points.length, facilities: markers.filter((m) => shown.has(m.oid)) };
+  }, [results, selectedKey, overlayKey, overlayResults, hiddenFacilities, markers, t]);
   const waiting = summaryPending || (!!test && test.codes.length > 0 && series.isPending);
 
   // The frame after the chart is drawn (or once there is nothing to draw), let the page go on.
@@ -215,20 +134,47 @@ export default function LabsTab({
     return <Text c="dimmed">{t('app.none')}</Text>;
   }
 
+  // The second test of the chart: any other test with numbers, by panel.
+  const overlayChoices = LAB_PANEL_ORDER.map((panel) => ({
+    group: t(`labs.panels.${panel}`),
+    items: (tests.length > 0 ? tests : rows)
+      .filter((x) => x.key !== selectedKey && x.numeric > 0 && panelOf(x) === panel)
+      .map((x) => ({ value: x.key, label: x.name })),
+  })).filter((g) => g.items.length > 0);
+
   const chartPanel = (
     <Paper withBorder p="sm" radius="md" data-testid="lab-chart-panel">
-      <Title order={3} size="h5" mb="xs">
-        {name ? t('labs.chartOf', { test: name }) : t('labs.chart')}
-      </Title>
+      <Group justify="space-between" align="flex-end" mb="xs" wrap="wrap" gap="xs">
+        <Title order={3} size="h5">
+          {name ? t('labs.chartOf', { test: name }) : t('labs.chart')}
+        </Title>
+        {overlayChoices.length > 0 && (
+          <Select
+            size="xs"
+            w={200}
+            label={t('labs.overlay')}
+            placeholder={t('labs.overlayNone')}
+            data={overlayChoices}
+            value={overlayKey}
+            onChange={setOverlayKey}
+            clearable
+            searchable
+            data-testid="lab-overlay"
+          />
+        )}
+      </Group>
       {chart ? (
-        <EChart
-          option={chart.option}
-          height={300}
-          label={t('labs.chartOf', { test: name })}
-          testId="lab-chart"
-          points={chart.points}
-        />
-      ) : waiting || (selectedKey && !results) ? (
+        <>
+          <EChart
+            option={chart.option}
+            height={300}
+            label={t('labs.chartOf', { test: name })}
+            testId="lab-chart"
+            points={chart.points}
+          />
+          {chart.facilities.length > 0 && <MarkerLegend markers={chart.facilities} />}
+        </>
+      ) : waiting || (selectedKey && !results) || (overlayKey && !overlayResults) ? (
         <Loading />
       ) : (
         <Text c="dimmed">{t('labs.noNumeric')}</Text>
@@ -238,13 +184,21 @@ export default function LabsTab({
 
   const select = (key: string) => {
     setChosen(key);
+    if (overlayKey === key) setOverlayKey(null);
     if (!wide) setView('chart');
   };
   const table =
     entriesPending && rows.length === 0 ? (
       <TestList tests={tests} selected={selectedKey ?? null} onSelect={select} pending />
     ) : (
-      <LabTable columns={columns} rows={rows} selected={selectedKey ?? null} onSelect={select} />
+      <LabSheetTable
+        days={sheet.days}
+        dayFacilities={sheet.dayFacilities}
+        groups={sheet.groups}
+        markers={sheet.facilities.length > 1 ? markers : []}
+        selected={selectedKey ?? null}
+        onSelect={select}
+      />
     );
 
   return (
@@ -265,8 +219,9 @@ export default function LabsTab({
       </Group>
       {wide ? (
         <Group align="flex-start" gap="md" wrap="nowrap">
-          <div style={{ flex: '1 1 55%', minWidth: 0 }}>{table}</div>
-          <div style={{ flex: '1 1 45%', minWidth: 0, position: 'sticky', top: 70 }}>{chartPanel}</div>
+          <div style={{ flex: '62 1 0', minWidth: 0 }}>{table}</div>
+          {/* Not sticky: the sheet scrolls in its own frame, and the patient's header holds the top. */}
+          <div style={{ flex: '38 1 0', minWidth: 0 }}>{chartPanel}</div>
         </Group>
       ) : view === 'table' ? (
         table
@@ -274,6 +229,25 @@ export default function LabsTab({
         chartPanel
       )}
     </Stack>
+  );
+}
+
+/** The panel from the JLAC10 code (the same table as the hub's order, whatever the hub answered). */
+const panelOf = (x: { jlac10: string | null }): LabPanel => labPanelOf(x.jlac10).panel;
+
+function MarkerLegend({ markers }: { markers: readonly FacilityMarker[] }) {
+  const { t } = useI18n();
+  return (
+    <Group gap="md" mt={4} role="list" aria-label={t('labs.facilityMarks')} data-testid="lab-facility-legend">
+      {markers.map((m) => (
+        <Text key={m.oid} size="xs" role="listitem">
+          <span aria-hidden style={{ color: m.color, marginRight: 4 }}>
+            {m.glyph}
+          </span>
+          {m.name}
+        </Text>
+      ))}
+    </Group>
   );
 }
 
@@ -290,6 +264,7 @@ function TestList({
   pending: boolean;
 }) {
   const { t } = useI18n();
+  const sorted = [...tests].sort(compareLabTests);
   return (
     <Stack gap="xs">
       {pending && (
@@ -300,154 +275,272 @@ function TestList({
           </Text>
         </Group>
       )}
-      {tests.length > 0 && (
-        <Table withColumnBorders verticalSpacing={4} horizontalSpacing="xs" fz="sm" data-testid="lab-tests">
-          <caption className="visually-hidden">{t('tabs.labs')}</caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('labs.test')}</Table.Th>
-              <Table.Th scope="col">{t('labs.unit')}</Table.Th>
-              <Table.Th scope="col">{t('tabs.labs')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {tests.map((test) => (
-              <Table.Tr key={test.key} bg={test.key === selected ? 'var(--mantine-color-teal-0)' : undefined}>
-                <Table.Th scope="row" style={{ whiteSpace: 'nowrap' }}>
-                  {test.numeric > 0 ? (
-                    <UnstyledButton
-                      onClick={() => onSelect(test.key)}
-                      aria-pressed={test.key === selected}
-                      style={{ textDecoration: 'underline', fontWeight: 600, fontSize: 'inherit' }}
-                      data-testid={`lab-test-${test.key.replace(/^(jlac|name):/, '')}`}
-                    >
-                      {test.name}
-                    </UnstyledButton>
-                  ) : (
-                    test.name
-                  )}
-                </Table.Th>
-                <Table.Td>{test.unit}</Table.Td>
-                <Table.Td
-                  className={flagClass(test.latest.flag)}
-                  style={{ textAlign: 'right', whiteSpace: 'nowrap' }}
-                >
-                  {test.latest.value}
-                  {test.latest.flag ? ` ${test.latest.flag}` : ''}
-                  <Text span size="xs" c="dimmed" ml={6}>
-                    {westernDate(dayOf(test.latest.date) ?? '')}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+      {sorted.length > 0 && (
+        <div className="lab-scroll">
+          <table className="lab-table" data-testid="lab-tests">
+            <caption className="visually-hidden">{t('tabs.labs')}</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="lab-name">
+                  {t('labs.test')}
+                </th>
+                <th scope="col" className="lab-unit">
+                  {t('labs.unit')}
+                </th>
+                <th scope="col">{t('tabs.labs')}</th>
+              </tr>
+            </thead>
+            {LAB_PANEL_ORDER.map((panel) => {
+              const list = sorted.filter((x) => panelOf(x) === panel);
+              if (list.length === 0) return null;
+              return (
+                <tbody key={panel}>
+                  <tr className="lab-group">
+                    <th colSpan={3} scope="rowgroup">
+                      <span className="lab-group-label">{t(`labs.panels.${panel}`)}</span>
+                    </th>
+                  </tr>
+                  {list.map((test) => (
+                    <tr key={test.key} className={test.key === selected ? 'lab-selected' : undefined}>
+                      <th scope="row" className="lab-name">
+                        <TestName
+                          name={test.name}
+                          testKey={test.key}
+                          chartable={test.numeric > 0}
+                          selected={test.key === selected}
+                          onSelect={onSelect}
+                        />
+                      </th>
+                      <td className="lab-unit">
+                        <UnitText unit={test.unit} />
+                      </td>
+                      <td className={`lab-value ${flagClass(test.latest.flag) ?? ''}`}>
+                        {test.latest.value}
+                        {test.latest.flag ? ` ${test.latest.flag}` : ''}
+                        <Text span size="xs" c="dimmed" ml={6}>
+                          {westernDate(dayOf(test.latest.date) ?? '')}
+                        </Text>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              );
+            })}
+          </table>
+        </div>
       )}
     </Stack>
   );
 }
 
-function LabTable({
-  columns,
-  rows,
+function TestName({
+  name,
+  testKey,
+  chartable,
   selected,
   onSelect,
 }: {
-  columns: readonly Column[];
-  rows: readonly TestRow[];
+  name: string;
+  testKey: string;
+  chartable: boolean;
+  selected: boolean;
+  onSelect: (key: string) => void;
+}) {
+  if (!chartable) return <>{name}</>;
+  return (
+    <UnstyledButton
+      onClick={() => onSelect(testKey)}
+      aria-pressed={selected}
+      className="lab-test-button"
+      data-testid={testId(testKey)}
+    >
+      {name}
+    </UnstyledButton>
+  );
+}
+
+/** The unit as clinicians write it; the unit as sent in the tooltip when they differ. */
+function UnitText({ unit }: { unit: string }) {
+  const { t } = useI18n();
+  const shown = clinicalUnit(unit);
+  if (shown === unit) return <>{unit}</>;
+  return <span title={t('labs.sentUnit', { unit })}>{shown}</span>;
+}
+
+function LabSheetTable({
+  days,
+  dayFacilities,
+  groups,
+  markers,
+  selected,
+  onSelect,
+}: {
+  days: readonly string[];
+  dayFacilities: ReadonlyMap<string, readonly string[]>;
+  groups: readonly { panel: LabPanel; rows: LabRow[] }[];
+  /**
+   * Facility markers when results come from more than one facility: under each day's date, and in a
+   * cell only when that day mixes facilities.
+   */
+  markers: readonly FacilityMarker[];
   selected: string | null;
   onSelect: (key: string) => void;
 }) {
   const { t } = useI18n();
   const [all, setAll] = useState(false);
-  const shown = all ? columns : columns.slice(0, COLUMNS);
+  const shown = all ? days : days.slice(0, COLUMNS);
+  const byOid = new Map(markers.map((m) => [m.oid, m]));
+  const flagText = (flag: Flag) =>
+    flag === 'H' ? t('labs.high') : flag === 'L' ? t('labs.low') : t('labs.abnormal');
   return (
     <Stack gap="xs">
-      <Table.ScrollContainer minWidth={400} maxHeight={560}>
-        <Table
-          withColumnBorders
-          verticalSpacing={4}
-          horizontalSpacing="xs"
-          stickyHeader
-          fz="sm"
-          data-testid="lab-table"
-        >
+      {markers.length > 0 && <MarkerLegend markers={markers} />}
+      <section className="lab-scroll" aria-label={t('tabs.labs')} data-testid="lab-table-scroll">
+        <table className="lab-table" data-testid="lab-table">
           <caption className="visually-hidden">{t('tabs.labs')}</caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th className="sticky-col" scope="col">
+          <thead>
+            <tr>
+              <th scope="col" className="lab-name">
                 {t('labs.test')}
-              </Table.Th>
-              <Table.Th scope="col">{t('labs.unit')}</Table.Th>
-              <Table.Th scope="col">{t('labs.range')}</Table.Th>
-              {shown.map((c) => (
-                <Table.Th key={c.key} scope="col" style={{ whiteSpace: 'nowrap' }}>
-                  {westernDate(c.day)}
-                  <Text size="xs" c="dimmed" fw={400} lineClamp={1} maw={110}>
-                    {c.facilityName}
-                  </Text>
-                </Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((row) => (
-              <Table.Tr key={row.key} bg={row.key === selected ? 'var(--mantine-color-teal-0)' : undefined}>
-                <Table.Th scope="row" className="sticky-col" style={{ whiteSpace: 'nowrap' }}>
-                  {row.numeric > 0 ? (
-                    <UnstyledButton
-                      onClick={() => onSelect(row.key)}
-                      aria-pressed={row.key === selected}
-                      style={{ textDecoration: 'underline', fontWeight: 600, fontSize: 'inherit' }}
-                      data-testid={`lab-test-${row.key.replace(/^(jlac|name):/, '')}`}
-                    >
-                      {row.name}
-                    </UnstyledButton>
-                  ) : (
-                    row.name
-                  )}
-                </Table.Th>
-                <Table.Td>{row.unit}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{row.range}</Table.Td>
-                {shown.map((c) => {
-                  const cell = row.cells.get(c.key);
-                  if (!cell) return <Table.Td key={c.key} />;
-                  return (
-                    <Table.Td
-                      key={c.key}
-                      className={flagClass(cell.flag)}
-                      style={{ textAlign: 'right', whiteSpace: 'nowrap' }}
-                    >
-                      {cell.text}
-                      {cell.flag && (
-                        <span>
-                          {' '}
-                          {cell.flag}
-                          <span className="visually-hidden">
-                            {cell.flag === 'H'
-                              ? t('labs.high')
-                              : cell.flag === 'L'
-                                ? t('labs.low')
-                                : t('labs.abnormal')}
+              </th>
+              <th scope="col" className="lab-unit">
+                {t('labs.unit')}
+              </th>
+              <th scope="col" className="lab-range">
+                {t('labs.range')}
+              </th>
+              {shown.map((day) => {
+                const from = (dayFacilities.get(day) ?? []).flatMap((oid) => byOid.get(oid) ?? []);
+                return (
+                  <th
+                    key={day}
+                    scope="col"
+                    className="lab-day"
+                    data-day={day}
+                    title={from.map((m) => m.name).join('、')}
+                  >
+                    <span className="lab-year">{day.slice(0, 4)}</span>
+                    <span className="visually-hidden">/</span>
+                    {day.slice(5).replace('-', '/')}
+                    {from.length > 0 && (
+                      <span className="lab-day-marks">
+                        {from.map((m) => (
+                          <span key={m.oid} aria-hidden style={{ color: m.color }}>
+                            {m.glyph}
                           </span>
-                        </span>
-                      )}
-                    </Table.Td>
-                  );
-                })}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {columns.length > shown.length && (
+                        ))}
+                        <span className="visually-hidden">（{from.map((m) => m.name).join('、')}）</span>
+                      </span>
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          {groups.map((group) => (
+            <tbody key={group.panel} data-panel={group.panel}>
+              <tr className="lab-group">
+                <th colSpan={3 + shown.length} scope="rowgroup" data-testid="lab-group">
+                  <span className="lab-group-label">{t(`labs.panels.${group.panel}`)}</span>
+                </th>
+              </tr>
+              {group.rows.map((row) => (
+                <tr
+                  key={row.key}
+                  className={row.key === selected ? 'lab-selected' : undefined}
+                  data-testid={`lab-row-${row.key.replace(/^(jlac|name):/, '')}`}
+                >
+                  <th scope="row" className="lab-name">
+                    <TestName
+                      name={row.name}
+                      testKey={row.key}
+                      chartable={row.numeric > 0}
+                      selected={row.key === selected}
+                      onSelect={onSelect}
+                    />
+                  </th>
+                  <td className="lab-unit">
+                    <UnitText unit={row.unit} />
+                  </td>
+                  <td className="lab-range">{row.range}</td>
+                  {shown.map((day) => (
+                    <Cell
+                      key={day}
+                      cells={row.cells.get(day)}
+                      row={row}
+                      byOid={(dayFacilities.get(day)?.length ?? 0) > 1 ? byOid : NO_MARKERS}
+                      flagText={flagText}
+                    />
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          ))}
+        </table>
+      </section>
+      {days.length > shown.length && (
         <Button variant="default" size="xs" w="fit-content" onClick={() => setAll(true)}>
-          {t('labs.olderColumns', { count: columns.length - shown.length })}
+          {t('labs.olderColumns', { count: days.length - shown.length })}
         </Button>
       )}
     </Stack>
   );
 }
+
+/** One day of one test: every result of the day, each with its facility's marker and flag. */
+function Cell({
+  cells,
+  row,
+  byOid,
+  flagText,
+}: {
+  cells: readonly LabCell[] | undefined;
+  row: LabRow;
+  byOid: ReadonlyMap<string, FacilityMarker>;
+  flagText: (flag: Flag) => string;
+}) {
+  const { t } = useI18n();
+  if (!cells) return <td className="lab-value" />;
+  const flagged = cells.find((c) => c.flag)?.flag ?? null;
+  return (
+    <td className={`lab-value ${flagged === 'L' ? 'lab-low-cell' : flagged ? 'lab-high-cell' : ''}`}>
+      {cells.map((cell, i) => {
+        const marker = byOid.get(cell.facilityOid);
+        // What differs from the row (another facility's range or unit) is shown, never dropped.
+        const otherUnit = cell.unit && cell.unit !== row.unit ? cell.shownUnit || cell.unit : '';
+        const tip = [
+          cell.facilityName,
+          cell.range ? t('labs.rangeOf', { range: cell.range }) : '',
+          cell.unit && cell.shownUnit !== cell.unit ? t('labs.sentUnit', { unit: cell.unit }) : '',
+        ]
+          .filter(Boolean)
+          .join(' · ');
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a day's results have no id of their own here
+          <div key={i} title={tip} className={flagClass(cell.flag)} data-value={cell.text}>
+            {marker && (
+              <span aria-hidden className="lab-marker" style={{ color: marker.color }}>
+                {marker.glyph}
+              </span>
+            )}
+            {cell.text}
+            {otherUnit && <span className="lab-other-unit"> {otherUnit}</span>}
+            {cell.flag && (
+              <span>
+                {' '}
+                {cell.flag}
+                <span className="visually-hidden">{flagText(cell.flag)}</span>
+              </span>
+            )}
+            {marker && <span className="visually-hidden">（{cell.facilityName}）</span>}
+          </div>
+        );
+      })}
+    </td>
+  );
+}
+
+const NO_MARKERS: ReadonlyMap<string, FacilityMarker> = new Map();
 
 /** Date columns drawn at first (newest); the chart always uses every result. */
 const COLUMNS = 40;

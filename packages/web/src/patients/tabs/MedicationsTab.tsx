@@ -1,216 +1,120 @@
-import { Badge, Group, Paper, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Group, SegmentedControl, Stack } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
-import { dayOf, westernDate } from '../../lib/dates';
-import {
-  type CodeableConcept,
-  categoryOf,
-  conceptText,
-  identifierValue,
-  ORDER_IN_RP,
-  type Quantity,
-  quantityText,
-  RP_GROUP,
-  referenceDisplay,
-} from '../../records/fhir';
-import { FacilityBadge } from './common';
+import { ErrorAlert, Loading } from '../../layout/Feedback';
+import { todayInJapan } from '../../lib/dates';
+import { categoryOf } from '../../records/fhir';
+import { drugTimeline } from '../../records/medication-timeline';
+import { addDays, medicationOverview, prescriptionPeriods } from '../../records/medications';
+import { fetchRecords, type Period } from '../../records/records';
+import { CurrentMedications } from './MedicationsCurrent';
+import { MedicationsHistory } from './MedicationsHistory';
+import { MedicationsTimeline } from './MedicationsTimeline';
 
-interface Dosage {
-  text?: string;
-  timing?: { code?: CodeableConcept; repeat?: { boundsDuration?: Quantity } };
-  route?: CodeableConcept;
-  doseAndRate?: {
-    doseQuantity?: Quantity;
-    rateQuantity?: Quantity;
-    rateRatio?: { numerator?: Quantity; denominator?: Quantity };
-  }[];
-  additionalInstruction?: CodeableConcept[];
-}
+type View = 'current' | 'drugs' | 'history';
+type Kind = 'prescription' | 'injection';
 
-interface Line {
-  entry: SourcedResource;
-  drug: string;
-  dose: string;
-  daily: string;
-  usage: string;
-  days: string;
-  quantity: string;
-  route: string;
-  stopped: boolean;
-  order: number;
-}
+/** How far back the current list looks: longer than any supply (≤ 90 days in practice) plus the grace. */
+const LOOKBACK_DAYS = 365;
 
-interface Rp {
-  number: string;
-  lines: Line[];
-}
-
-interface Prescription {
-  key: string;
-  day: string | null;
-  facilityOid: string;
-  facilityName: string;
-  requester: string;
-  rps: Rp[];
-}
-
-function lineOf(entry: SourcedResource): Line {
-  const r = entry.resource;
-  const dosage = (r.dosageInstruction as Dosage[] | undefined)?.[0] ?? {};
-  const rate = dosage.doseAndRate?.[0];
-  const drug = (r.medicationCodeableConcept as CodeableConcept | undefined)
-    ? conceptText(r.medicationCodeableConcept as CodeableConcept)
-    : referenceDisplay(r.medicationReference) || '—';
-  const supply =
-    (r.dispenseRequest as { quantity?: Quantity; expectedSupplyDuration?: Quantity } | undefined) ?? {};
-  const days = supply.expectedSupplyDuration ?? dosage.timing?.repeat?.boundsDuration;
-  return {
-    entry,
-    drug,
-    dose: quantityText(rate?.doseQuantity),
-    daily: rate?.rateRatio?.numerator
-      ? quantityText(rate.rateRatio.numerator)
-      : rate?.rateQuantity
-        ? quantityText(rate.rateQuantity)
-        : '',
-    usage: [
-      dosage.timing?.code ? conceptText(dosage.timing.code) : dosage.text,
-      ...(dosage.additionalInstruction ?? []).map((c) => conceptText(c)),
-    ]
-      .filter(Boolean)
-      .join(' '),
-    days: days ? quantityText(days) : '',
-    quantity: quantityText(supply.quantity),
-    route: dosage.route ? conceptText(dosage.route) : '',
-    stopped: r.status === 'stopped' || r.status === 'cancelled',
-    order: Number(identifierValue(r, ORDER_IN_RP) ?? '0'),
-  };
-}
-
-/** Groups requests into prescriptions (date × facility × order number) and Rp groups. */
-function prescriptions(entries: readonly SourcedResource[]): Prescription[] {
-  const byKey = new Map<string, Prescription>();
-  for (const e of entries) {
-    if (e.resource.resourceType !== 'MedicationRequest') continue;
-    const day = dayOf((e.resource.authoredOn as string | undefined) ?? e.date);
-    const group = (e.resource.groupIdentifier as { value?: string } | undefined)?.value ?? '';
-    const key = `${day}|${e.facilityOid}|${group}`;
-    let p = byKey.get(key);
-    if (!p) {
-      p = {
-        key,
-        day,
-        facilityOid: e.facilityOid,
-        facilityName: e.facilityName,
-        requester: referenceDisplay(e.resource.requester),
-        rps: [],
-      };
-      byKey.set(key, p);
-    }
-    const number = identifierValue(e.resource, RP_GROUP) ?? String(p.rps.length + 1);
-    let rp = p.rps.find((x) => x.number === number);
-    if (!rp) {
-      rp = { number, lines: [] };
-      p.rps.push(rp);
-    }
-    rp.lines.push(lineOf(e));
-  }
-  const list = [...byKey.values()];
-  for (const p of list) {
-    p.rps.sort((a, b) => Number(a.number) - Number(b.number) || a.number.localeCompare(b.number));
-    for (const rp of p.rps) rp.lines.sort((a, b) => a.order - b.order);
-  }
-  return list.sort((a, b) => String(b.day).localeCompare(String(a.day)));
-}
-
-/** 処方・注射: by date, each prescription with its Rp groups, doses, usage and days. */
-export function MedicationsTab({ entries }: { entries: readonly SourcedResource[] }) {
+/**
+ * 処方・注射: 現在の処方 (one row per drug across facilities, 重複投薬 warning), 薬剤別 (supply periods
+ * per drug and facility) and 処方歴 (the prescriptions with their Rp groups). Injections keep their
+ * own switch in 薬剤別 and 処方歴.
+ */
+export function MedicationsTab({
+  personId,
+  period,
+  entries,
+  hiddenFacilities,
+}: {
+  personId: string;
+  period: Period;
+  entries: readonly SourcedResource[];
+  hiddenFacilities: readonly string[];
+}) {
   const { t } = useI18n();
+  const today = todayInJapan();
+  const lookbackFrom = addDays(today, -LOOKBACK_DAYS);
+  // The current list needs the last year up to today, whatever the period on screen.
+  const periodCovers = (!period.from || period.from <= lookbackFrom) && (!period.to || period.to >= today);
+  const recent = useQuery({
+    queryKey: ['patient', personId, 'medications', 'current', lookbackFrom],
+    queryFn: () => fetchRecords(personId, ['prescription'], { from: lookbackFrom }),
+    enabled: !periodCovers,
+  });
+  const currentSource = useMemo(
+    () =>
+      periodCovers
+        ? entries
+        : (recent.data?.entries ?? []).filter((e) => !hiddenFacilities.includes(e.facilityOid)),
+    [periodCovers, entries, recent.data, hiddenFacilities],
+  );
+  const overview = useMemo(() => medicationOverview(currentSource, today), [currentSource, today]);
+
   const kinds = useMemo(() => {
     const k = new Set(entries.map((e) => categoryOf(e)));
     return (['prescription', 'injection'] as const).filter((x) => k.has(x));
   }, [entries]);
-  const [kind, setKind] = useState<'prescription' | 'injection'>(kinds[0] ?? 'prescription');
-  const shown = useMemo(
-    () => prescriptions(entries.filter((e) => categoryOf(e) === (kinds.includes(kind) ? kind : kinds[0]))),
-    [entries, kind, kinds],
+  const [view, setView] = useState<View>(
+    kinds.includes('prescription') || kinds.length === 0 ? 'current' : 'history',
   );
-  const injection = kind === 'injection';
+  const [chosenKind, setKind] = useState<Kind>(kinds[0] ?? 'prescription');
+  const kind = kinds.includes(chosenKind) ? chosenKind : (kinds[0] ?? 'prescription');
+  const ofKind = useMemo(() => entries.filter((e) => categoryOf(e) === kind), [entries, kind]);
+  const timeline = useMemo(() => {
+    if (view !== 'drugs') return null;
+    const periods = prescriptionPeriods(ofKind);
+    // The window runs to today, or on to the end of a supply still running.
+    const running = periods
+      .filter((p) => p.start && p.assumedEnd && p.start <= today && p.status === 'active')
+      .reduce((max, p) => [max, p.assumedEnd!].sort()[1]!, today); // the later day (ISO days)
+    return drugTimeline(periods, { from: period.from ?? null, to: period.to ?? running }, today);
+  }, [view, ofKind, period.from, period.to, today]);
+
+  const views: { value: View; label: string }[] = [
+    ...(kinds.includes('prescription')
+      ? [{ value: 'current' as const, label: t('medications.current') }]
+      : []),
+    { value: 'drugs', label: t('medications.byDrug') },
+    { value: 'history', label: t('medications.history') },
+  ];
   return (
     <Stack gap="md">
-      {kinds.length > 1 && (
+      <Group gap="sm" wrap="wrap">
         <SegmentedControl
-          w="fit-content"
-          value={kind}
-          onChange={(v) => setKind(v === 'injection' ? 'injection' : 'prescription')}
-          data={kinds.map((k) => ({ value: k, label: t(`meds.${k}`) }))}
+          aria-label={t('medications.views')}
+          data-testid="meds-view"
+          value={view}
+          onChange={(v) => setView(v as View)}
+          data={views}
         />
-      )}
-      {shown.map((p) => (
-        <Paper key={p.key} withBorder p="sm" radius="md" component="article">
-          <Group justify="space-between" mb="xs">
-            <Group gap="sm">
-              <Title order={3} size="h5">
-                {westernDate(p.day)}
-              </Title>
-              <FacilityBadge oid={p.facilityOid} name={p.facilityName} />
-            </Group>
-            {p.requester && (
-              <Text size="xs" c="dimmed">
-                {t('meds.requester')}: {p.requester}
-              </Text>
-            )}
-          </Group>
-          <Table.ScrollContainer minWidth={600}>
-            <Table verticalSpacing={4} withRowBorders={false}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={56}>Rp</Table.Th>
-                  <Table.Th>{t('meds.drug')}</Table.Th>
-                  <Table.Th>{injection ? t('meds.quantity') : t('meds.dose')}</Table.Th>
-                  <Table.Th>{t('meds.usage')}</Table.Th>
-                  <Table.Th>{injection ? t('meds.route') : t('meds.days')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {p.rps.flatMap((rp) =>
-                  rp.lines.map((line, i) => (
-                    <Table.Tr
-                      key={`${rp.number}-${line.entry.resource.id}`}
-                      style={i === 0 ? { borderTop: '1px solid var(--mantine-color-gray-3)' } : undefined}
-                    >
-                      <Table.Td fw={700}>{i === 0 ? t('meds.rp', { n: rp.number }) : ''}</Table.Td>
-                      <Table.Td>
-                        <Group gap={6}>
-                          <span style={line.stopped ? { textDecoration: 'line-through' } : undefined}>
-                            {line.drug}
-                          </span>
-                          {line.stopped && (
-                            <Badge size="xs" color="gray">
-                              {t('meds.stopped')}
-                            </Badge>
-                          )}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>
-                        {injection ? line.quantity || line.dose : line.dose}
-                        {line.daily && (
-                          <Text size="xs" c="dimmed">
-                            {t('meds.daily')} {line.daily}
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td>{i === 0 || line.usage !== rp.lines[0]?.usage ? line.usage : ''}</Table.Td>
-                      <Table.Td>{injection ? line.route : i === 0 ? line.days : ''}</Table.Td>
-                    </Table.Tr>
-                  )),
-                )}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-      ))}
+        {view !== 'current' && kinds.length > 1 && (
+          <SegmentedControl
+            aria-label={t('medications.kind')}
+            value={kind}
+            onChange={(v) => setKind(v === 'injection' ? 'injection' : 'prescription')}
+            data={kinds.map((k) => ({ value: k, label: t(`meds.${k}`) }))}
+          />
+        )}
+      </Group>
+      {view === 'current' &&
+        (!periodCovers && recent.isPending ? (
+          <Loading />
+        ) : !periodCovers && recent.isError ? (
+          <ErrorAlert error={recent.error} onRetry={() => void recent.refetch()} />
+        ) : (
+          <CurrentMedications
+            medications={overview.current}
+            duplicates={overview.duplicates}
+            today={today}
+            recentOnly={!periodCovers}
+          />
+        ))}
+      {view === 'drugs' && timeline && <MedicationsTimeline timeline={timeline} today={today} />}
+      {view === 'history' && <MedicationsHistory entries={ofKind} injection={kind === 'injection'} />}
     </Stack>
   );
 }

@@ -1,119 +1,68 @@
-import { Badge, Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Badge, Group, SegmentedControl, Stack, Text, Tooltip } from '@mantine/core';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { Loading } from '../../layout/Feedback';
-import { dayOf, warekiDate, westernDate } from '../../lib/dates';
-import { type CodeableConcept, categoryOf, conceptText } from '../../records/fhir';
+import { todayInJapan, warekiDate, westernDate } from '../../lib/dates';
+import { type VisitRow, visitsOf } from '../../records/stays';
 import { DataTable, FacilityBadge, facilityColor } from './common';
+import { lengthText, spanText } from './stayText';
 
 const EChart = lazy(() => import('../../charts/EChart'));
 
-/** Categories that mean "the patient was there", and their short names on the list. */
+/** What was recorded during a visit or stay, by category: short names for the badges. */
 const CATEGORY_SHORT: Readonly<Record<string, { ja: string; en: string }>> = {
-  'outpatient-visit': { ja: '外来', en: 'Outpatient' },
-  admission: { ja: '入院', en: 'Admission' },
-  discharge: { ja: '退院', en: 'Discharge' },
-  transfer: { ja: '転科・転棟', en: 'Transfer' },
-  leave: { ja: '外出・外泊', en: 'Leave' },
   diagnosis: { ja: '病名', en: 'Diagnosis' },
   prescription: { ja: '処方', en: 'Prescription' },
   injection: { ja: '注射', en: 'Injection' },
   'lab-result': { ja: '検査', en: 'Labs' },
   bacteriology: { ja: '細菌', en: 'Bacteriology' },
-  radiology: { ja: '放射線', en: 'Radiology' },
+  radiology: { ja: '画像', en: 'Imaging' },
   endoscopy: { ja: '内視鏡', en: 'Endoscopy' },
   physiology: { ja: '生理', en: 'Physiology' },
   document: { ja: '文書', en: 'Document' },
+  order: { ja: 'オーダ', en: 'Order' },
+  diet: { ja: '食事', en: 'Diet' },
 };
 
-interface Visit {
-  key: string;
-  day: string;
-  facilityOid: string;
-  facilityName: string;
-  kinds: string[];
-  departments: string[];
-  inpatient: boolean;
-}
+/** The badge a record category gets: the orders (検体・放射線・内視鏡・生理) are one kind here. */
+const badgeOf = (category: string): string | null => {
+  const kind = category.endsWith('-order') ? 'order' : category;
+  return kind in CATEGORY_SHORT ? kind : null;
+};
 
-/** 受診歴一覧: one line per (day, facility) where anything was recorded, with what was done. */
-function visitsOf(entries: readonly SourcedResource[]): Visit[] {
-  const map = new Map<string, Visit>();
-  for (const e of entries) {
-    const day = dayOf(e.date);
-    const category = categoryOf(e);
-    if (!day || !category || !(category in CATEGORY_SHORT)) continue;
-    const key = `${day}|${e.facilityOid}`;
-    let v = map.get(key);
-    if (!v) {
-      v = {
-        key,
-        day,
-        facilityOid: e.facilityOid,
-        facilityName: e.facilityName,
-        kinds: [],
-        departments: [],
-        inpatient: false,
-      };
-      map.set(key, v);
-    }
-    if (!v.kinds.includes(category)) v.kinds.push(category);
-    if (category === 'admission' || category === 'discharge') v.inpatient = true;
-    if (e.resource.resourceType === 'Encounter') {
-      const dept = conceptText(e.resource.serviceType as CodeableConcept | undefined);
-      if (dept !== '—' && !v.departments.includes(dept)) v.departments.push(dept);
-    }
-  }
-  return [...map.values()].sort(
-    (a, b) => b.day.localeCompare(a.day) || a.facilityName.localeCompare(b.facilityName),
-  );
-}
+const KIND_COLOR = { outpatient: '#0c8599', stay: '#b3261e', records: '#868e96' } as const;
 
+type T = ReturnType<typeof useI18n>['t'];
+type Lang = ReturnType<typeof useI18n>['lang'];
+const shortOf = (lang: Lang, kind: string) => CATEGORY_SHORT[kind]?.[lang] ?? kind;
+/** The row's kinds as badges: each once, in first-seen order, unknown categories left out. */
+const badgesOf = (v: VisitRow) => [...new Set(v.kinds.map(badgeOf).filter((k): k is string => k !== null))];
+const kindLabelOf = (t: T, v: VisitRow) =>
+  v.kind === 'outpatient'
+    ? t('episodes.outpatient')
+    : v.kind === 'stay'
+      ? t('episodes.stay')
+      : t('episodes.recordsOnly');
+
+/**
+ * 受診歴: outpatient visits (one row per facility and day, from the outpatient receptions), one row
+ * per hospital stay, and days with records but no reception (records/stays.ts `visitsOf`). Inpatient
+ * days are part of their stay, never outpatient visits. `entries`: the visit list's Encounters and the
+ * other tabs' records (what was done at each visit).
+ */
 export function VisitsTab({ entries }: { entries: readonly SourcedResource[] }) {
   const { t, lang } = useI18n();
   const [view, setView] = useState<'list' | 'timeline'>('list');
-  const visits = useMemo(() => visitsOf(entries), [entries]);
-  const facilities = useMemo(
-    () => [...new Map(visits.map((v) => [v.facilityOid, v.facilityName])).entries()],
-    [visits],
-  );
-
-  const option = useMemo(
-    () => ({
-      tooltip: {
-        trigger: 'item',
-        formatter: (p: { data: { value: [string, string]; kinds: string } }) =>
-          `${westernDate(p.data.value[0])}<br/>${p.data.value[1]}<br/>${p.data.kinds}`,
-      },
-      grid: { left: 150, right: 24, top: 16, bottom: 56 },
-      xAxis: { type: 'time' },
-      yAxis: {
-        type: 'category',
-        data: facilities.map(([, name]) => name),
-        axisLabel: { width: 140, overflow: 'truncate' },
-      },
-      dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
-      series: [
-        {
-          type: 'scatter',
-          symbolSize: (_value: [string, string], p: { data: { inpatient: boolean } }) =>
-            p.data.inpatient ? 16 : 10,
-          data: visits.map((v) => ({
-            value: [v.day, v.facilityName],
-            kinds: v.kinds.map((k) => CATEGORY_SHORT[k]?.[lang] ?? k).join('・'),
-            inpatient: v.inpatient,
-            itemStyle: { color: v.inpatient ? '#b3261e' : '#0c8599' },
-          })),
-        },
-      ],
-    }),
-    [visits, facilities, lang],
-  );
+  const today = todayInJapan();
+  const rows = useMemo(() => visitsOf(entries, today), [entries, today]);
+  const short = (kind: string) => shortOf(lang, kind);
+  const kindLabel = (v: VisitRow) => kindLabelOf(t, v);
 
   return (
     <Stack gap="md">
       <SegmentedControl
+        className="no-print"
         w="fit-content"
         value={view}
         onChange={(v) => setView(v === 'timeline' ? 'timeline' : 'list')}
@@ -124,22 +73,64 @@ export function VisitsTab({ entries }: { entries: readonly SourcedResource[] }) 
       />
       {view === 'list' ? (
         <DataTable
-          caption={t('tabs.visits')}
-          rows={visits}
+          caption={t('episodes.visitsCaption')}
+          rows={rows}
           rowKey={(v) => v.key}
+          testId={(v) => `visit-${v.kind}`}
           columns={[
             {
               key: 'day',
-              header: t('patient.date'),
+              header: t('episodes.date'),
+              cell: (v) =>
+                v.kind === 'stay' ? (
+                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {spanText(t, v.day, v.endDay)}
+                  </Text>
+                ) : (
+                  <>
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {westernDate(v.day)}
+                    </Text>
+                    {lang === 'ja' && (
+                      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                        {warekiDate(v.day)}
+                      </Text>
+                    )}
+                  </>
+                ),
+            },
+            {
+              key: 'kind',
+              header: t('episodes.kind'),
               cell: (v) => (
-                <>
-                  {westernDate(v.day)}
-                  {lang === 'ja' && (
-                    <Text size="xs" c="dimmed">
-                      {warekiDate(v.day)}
+                <Stack gap={2} align="flex-start">
+                  <Tooltip label={t('episodes.recordsOnlyHint')} disabled={v.kind !== 'records'} withArrow>
+                    <Badge
+                      size="sm"
+                      tt="none"
+                      variant={v.kind === 'records' ? 'outline' : 'light'}
+                      color={v.kind === 'stay' ? 'red' : v.kind === 'outpatient' ? 'cyan' : 'gray'}
+                      styles={{
+                        label: {
+                          color:
+                            v.kind === 'stay'
+                              ? 'var(--mantine-color-red-9)'
+                              : v.kind === 'outpatient'
+                                ? 'var(--mantine-color-cyan-9)'
+                                : 'var(--mantine-color-dark-6)',
+                        },
+                      }}
+                    >
+                      {kindLabel(v)}
+                    </Badge>
+                  </Tooltip>
+                  {v.kind === 'stay' && v.stay && (
+                    <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
+                      {v.stay.status === 'admitted' ? `${t('episodes.inHospital')} ` : ''}
+                      {lengthText(t, v.stay, today)}
                     </Text>
                   )}
-                </>
+                </Stack>
               ),
             },
             {
@@ -147,37 +138,137 @@ export function VisitsTab({ entries }: { entries: readonly SourcedResource[] }) 
               header: t('patient.source'),
               cell: (v) => <FacilityBadge oid={v.facilityOid} name={v.facilityName} />,
             },
-            { key: 'dept', header: t('visits.department'), cell: (v) => v.departments.join('、') || '—' },
             {
-              key: 'kinds',
-              header: t('visits.kind'),
-              cell: (v) => (
-                <Group gap={4}>
-                  {v.kinds.map((k) => (
-                    <Badge
-                      key={k}
-                      size="sm"
-                      variant={k === 'admission' ? 'filled' : 'light'}
-                      color={k === 'admission' ? 'red' : facilityColor(v.facilityOid)}
-                      tt="none"
-                    >
-                      {CATEGORY_SHORT[k]?.[lang] ?? k}
-                    </Badge>
-                  ))}
-                </Group>
-              ),
+              key: 'dept',
+              header: t('episodes.department'),
+              cell: (v) => (v.kind === 'stay' ? v.departments.join(' → ') : v.departments.join('、')) || '—',
+            },
+            {
+              key: 'records',
+              header: t('episodes.records'),
+              cell: (v) =>
+                badgesOf(v).length === 0 ? (
+                  '—'
+                ) : (
+                  <Group gap={4}>
+                    {badgesOf(v).map((k) => (
+                      <Badge
+                        key={k}
+                        size="sm"
+                        variant="light"
+                        color={facilityColor(v.facilityOid)}
+                        tt="none"
+                        styles={{ label: { color: 'var(--mantine-color-dark-7)' } }}
+                      >
+                        {short(k)}
+                      </Badge>
+                    ))}
+                  </Group>
+                ),
             },
           ]}
         />
       ) : (
-        <Suspense fallback={<Loading />}>
-          <EChart
-            option={option}
-            height={Math.max(200, 70 + facilities.length * 60)}
-            label={t('visits.timeline')}
-          />
-        </Suspense>
+        <Timeline rows={rows} />
       )}
+    </Stack>
+  );
+}
+
+function Timeline({ rows }: { rows: readonly VisitRow[] }) {
+  const { t, lang } = useI18n();
+  const today = todayInJapan();
+  const facilities = useMemo(
+    () => [...new Map(rows.map((v) => [v.facilityOid, v.facilityName])).values()],
+    [rows],
+  );
+  const option = useMemo(() => {
+    const tip = (v: VisitRow) =>
+      [
+        v.kind === 'stay' ? spanText(t, v.day, v.endDay) : westernDate(v.day),
+        `${v.facilityName}　${kindLabelOf(t, v)}${v.stay ? `　${lengthText(t, v.stay, today)}` : ''}`,
+        v.departments.join('、'),
+        badgesOf(v)
+          .map((k) => shortOf(lang, k))
+          .join('・'),
+      ]
+        .filter(Boolean)
+        .join('<br/>');
+    const dots = (kind: 'outpatient' | 'records') => ({
+      type: 'scatter',
+      name: kind,
+      symbolSize: kind === 'outpatient' ? 10 : 8,
+      data: rows
+        .filter((v) => v.kind === kind)
+        .map((v) => ({
+          value: [v.day, v.facilityName],
+          tip: tip(v),
+          itemStyle:
+            kind === 'outpatient'
+              ? { color: KIND_COLOR.outpatient }
+              : { color: '#fff', borderColor: KIND_COLOR.records, borderWidth: 1.5 },
+        })),
+    });
+    // A stay is a bar from admission to discharge (or today): a two-point line, thick.
+    const stays = rows
+      .filter((v) => v.kind === 'stay')
+      .map((v) => ({
+        type: 'line',
+        name: 'stay',
+        symbol: 'rect',
+        symbolSize: [3, 16],
+        lineStyle: { width: 12, color: KIND_COLOR.stay, cap: 'butt' },
+        itemStyle: { color: KIND_COLOR.stay },
+        data: [
+          { value: [v.day, v.facilityName], tip: tip(v) },
+          { value: [v.endDay ?? today, v.facilityName], tip: tip(v) },
+        ],
+        z: 3,
+      }));
+    return {
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { data: { tip: string } }) => p.data.tip,
+      },
+      grid: { left: 150, right: 24, top: 16, bottom: 56 },
+      xAxis: {
+        type: 'time',
+        // Numeric dates: echarts' own labels would be English month names.
+        axisLabel: {
+          formatter: { year: '{yyyy}', month: '{yyyy}/{MM}', day: '{MM}/{dd}' },
+          hideOverlap: true,
+        },
+      },
+      yAxis: { type: 'category', data: facilities, axisLabel: { width: 140, overflow: 'truncate' } },
+      dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
+      series: [dots('records'), dots('outpatient'), ...stays],
+    };
+  }, [rows, facilities, lang, t, today]);
+
+  return (
+    <Stack gap={4}>
+      <Suspense fallback={<Loading />}>
+        <EChart
+          option={option}
+          height={Math.max(200, 70 + facilities.length * 60)}
+          label={t('visits.timeline')}
+          testId="visits-timeline"
+          points={rows.length}
+        />
+      </Suspense>
+      <Group gap="md" aria-hidden>
+        {(
+          [
+            ['●', KIND_COLOR.outpatient, t('episodes.outpatient')],
+            ['▬', KIND_COLOR.stay, t('episodes.stay')],
+            ['○', KIND_COLOR.records, t('episodes.recordsOnly')],
+          ] as const
+        ).map(([glyph, color, label]) => (
+          <Text key={label} size="xs">
+            <span style={{ color }}>{glyph}</span> {label}
+          </Text>
+        ))}
+      </Group>
     </Stack>
   );
 }

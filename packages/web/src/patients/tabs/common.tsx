@@ -1,6 +1,7 @@
 import { Badge, Button, Stack, Table, Text } from '@mantine/core';
-import { type ReactNode, useState } from 'react';
+import { Fragment, type ReactNode, useState } from 'react';
 import { useI18n } from '../../i18n';
+import { usePrinting } from '../../layout/Print';
 
 const COLORS = [
   'teal',
@@ -29,6 +30,8 @@ export function FacilityBadge({ oid, name }: { oid: string; name: string }) {
       color={facilityColor(oid)}
       tt="none"
       radius="sm"
+      // The whole name, never cut to 岡山赤… by a narrow column.
+      miw="max-content"
       styles={{ label: { color: 'var(--mantine-color-dark-7)' } }}
     >
       {name}
@@ -51,6 +54,8 @@ export function DataTable<T>({
   caption,
   minWidth = 640,
   pageSize = 50,
+  detail,
+  testId,
 }: {
   rows: readonly T[];
   columns: readonly Column<T>[];
@@ -59,15 +64,22 @@ export function DataTable<T>({
   minWidth?: number;
   /** Rows shown at first; "show more" adds as many again (five years of visits are hundreds). */
   pageSize?: number;
+  /** What is nested under a row (a stay's transfers and leaves), on a line of its own below it. */
+  detail?: (row: T) => ReactNode;
+  /** data-testid of each row (the detail line gets `<id>-detail`). */
+  testId?: (row: T) => string;
 }) {
   const { t } = useI18n();
-  const [shown, setShown] = useState(pageSize);
+  const [more, setMore] = useState(pageSize);
+  // Paper gets every row, not the first page of the screen.
+  const shown = usePrinting() ? rows.length : more;
   if (rows.length === 0) return <Text c="dimmed">{t('app.none')}</Text>;
   const rest = rows.length - shown;
   return (
     <Stack gap="xs">
       <Table.ScrollContainer minWidth={minWidth}>
-        <Table striped verticalSpacing="xs" highlightOnHover>
+        {/* Nested lines belong to the row above them: no stripes to tell them apart, no line between. */}
+        <Table striped={!detail} verticalSpacing="xs" highlightOnHover={!detail}>
           <caption className="visually-hidden">{caption}</caption>
           <Table.Thead>
             <Table.Tr>
@@ -79,18 +91,33 @@ export function DataTable<T>({
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {rows.slice(0, shown).map((row) => (
-              <Table.Tr key={rowKey(row)}>
-                {columns.map((c) => (
-                  <Table.Td key={c.key}>{c.cell(row)}</Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
+            {rows.slice(0, shown).map((row) => {
+              const nested = detail?.(row);
+              const id = testId?.(row);
+              return (
+                <Fragment key={rowKey(row)}>
+                  <Table.Tr data-testid={id}>
+                    {columns.map((c) => (
+                      <Table.Td key={c.key} style={nested ? { borderBottom: 'none' } : undefined}>
+                        {c.cell(row)}
+                      </Table.Td>
+                    ))}
+                  </Table.Tr>
+                  {nested ? (
+                    <Table.Tr data-testid={id ? `${id}-detail` : undefined}>
+                      <Table.Td colSpan={columns.length} pt={0}>
+                        {nested}
+                      </Table.Td>
+                    </Table.Tr>
+                  ) : null}
+                </Fragment>
+              );
+            })}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
       {rest > 0 && (
-        <Button variant="default" size="xs" w="fit-content" onClick={() => setShown((n) => n + pageSize)}>
+        <Button variant="default" size="xs" w="fit-content" onClick={() => setMore((n) => n + pageSize)}>
           {t('app.showMore', { count: rest })}
         </Button>
       )}

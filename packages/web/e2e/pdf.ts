@@ -1,0 +1,46 @@
+/**
+ * What a printout says: a page printed to PDF by Chromium (`page.pdf`, the print media and the
+ * page's own @page rules) read back as text by poppler's pdftotext, one PDF page at a time.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+
+/** Why PDFs cannot be read here, or null. In CI a missing pdftotext fails (`.ci/run` installs poppler-utils). */
+export function pdfToolsMissing(): string | null {
+  const found = spawnSync('pdftotext', ['-v'], { encoding: 'utf8' });
+  if (!found.error) return null;
+  const why = 'pdftotext not found (apt-get install poppler-utils)';
+  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`CI: ${why}`);
+  return why;
+}
+
+export interface PrintedPdf {
+  bytes: Buffer;
+  /** The text of each page, in layout order (pdftotext -layout). */
+  pages: string[];
+}
+
+/** Prints the page as the browser would (A4, the page's CSS) and reads every page's text. */
+export async function printToPdf(page: Page): Promise<PrintedPdf> {
+  // Background graphics off, as a browser's print dialog starts: the page's own colours must hold.
+  const bytes = await page.pdf({ preferCSSPageSize: true, printBackground: false });
+  const dir = await mkdtemp(join(tmpdir(), 'hie-pdf-'));
+  try {
+    const file = join(dir, 'print.pdf');
+    await writeFile(file, bytes);
+    const run = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (run.status !== 0) throw new Error(`pdftotext failed: ${run.stderr}`);
+    // pdftotext ends every page with a form feed.
+    const pages = run.stdout.split('\f');
+    if (pages.at(-1)?.trim() === '') pages.pop();
+    return { bytes, pages };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,74 @@
+import { useEffect, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { useSession } from '../auth/session';
+import { useI18n } from '../i18n';
+import { westernDate, westernDateTime } from '../lib/dates';
+import { printPageCss } from '../lib/print';
+
+/** Whose paper this is, as the running header names the patient. */
+export interface PrintedPatient {
+  kanji: string | null;
+  kana: string | null;
+  birthDate: string | null;
+}
+
+/**
+ * Puts the running header and footer on every printed page while the screen is shown: title,
+ * patient, facility, who prints and when (the time is taken again as the print starts).
+ */
+export function PrintHeader({ title, patient }: { title: string; patient?: PrintedPatient | null }) {
+  const { t } = useI18n();
+  const { state } = useSession();
+  const session = state.status === 'active' ? state.session : null;
+  const who = patient
+    ? [
+        patient.kanji ?? '',
+        patient.kana ? `（${patient.kana}）` : '',
+        patient.birthDate ? ` ${t('counter.born', { date: westernDate(patient.birthDate) })}` : '',
+      ].join('')
+    : '';
+  const facility = session?.facility.name ?? '';
+  const user = session?.user.name ?? '';
+  const pageLabel = t('counter.pageSuffix');
+
+  useEffect(() => {
+    const style = document.createElement('style');
+    style.dataset.print = 'page-header';
+    const write = () => {
+      const at = westernDateTime(new Date().toISOString());
+      style.textContent = printPageCss({
+        patient: who,
+        printedBy: t('counter.printedBy', { facility, user, at }),
+        title,
+        pageLabel,
+      });
+    };
+    write();
+    document.head.append(style);
+    window.addEventListener('beforeprint', write);
+    return () => {
+      window.removeEventListener('beforeprint', write);
+      style.remove();
+    };
+  }, [who, title, facility, user, pageLabel, t]);
+  return null;
+}
+
+/**
+ * True while the page is being printed (between `beforeprint` and `afterprint`, rendered at once):
+ * lists that show their first rows on screen print all of them.
+ */
+export function usePrinting(): boolean {
+  const [printing, setPrinting] = useState(false);
+  useEffect(() => {
+    const before = () => flushSync(() => setPrinting(true));
+    const after = () => setPrinting(false);
+    window.addEventListener('beforeprint', before);
+    window.addEventListener('afterprint', after);
+    return () => {
+      window.removeEventListener('beforeprint', before);
+      window.removeEventListener('afterprint', after);
+    };
+  }, []);
+  return printing;
+}
