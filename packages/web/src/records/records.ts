@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import type { RecordsAnswer, SourcedResource, SourceStatus, VisitsAnswer } from '../api/types';
 import { todayInJapan } from '../lib/dates';
 import { CATEGORY_TAB, type Tab } from './fhir';
+import { addDays } from './medications';
 
 /** Largest page the hub gives, and its largest offset (hub/viewing MAX_PER_SOURCE). */
 const PAGE = 500;
@@ -319,4 +320,21 @@ export function worstSources(all: readonly SourceStatus[]): SourceStatus[] {
     } else if (s.truncated) seen.truncated = true;
   }
   return [...byOid.values()];
+}
+
+/** Days of prescriptions the current-medication list reads, whatever the period on screen. */
+export const CURRENT_MEDICATIONS_LOOKBACK_DAYS = 365;
+
+/**
+ * The last year of prescriptions up to today: what the current-medication list needs. One query
+ * (one cache entry) for the summary and the medications tab.
+ */
+export function useRecentPrescriptions(personId: string, enabled: boolean) {
+  const from = addDays(todayInJapan(), -CURRENT_MEDICATIONS_LOOKBACK_DAYS);
+  const query = useQuery({
+    queryKey: ['patient', personId, 'medications', 'current', from],
+    queryFn: () => fetchRecords(personId, ['prescription'], { from }),
+    enabled,
+  });
+  return { from, query };
 }

@@ -455,6 +455,21 @@ export interface VisitRow {
   stay: Stay | null;
 }
 
+/** A one-day row (an outpatient visit, or records with neither reception nor stay) of `e`'s facility. */
+function dayRow(key: string, kind: 'outpatient' | 'records', day: string, e: SourcedResource): VisitRow {
+  return {
+    key,
+    kind,
+    day,
+    endDay: null,
+    facilityOid: e.facilityOid,
+    facilityName: e.facilityName,
+    departments: [],
+    kinds: [],
+    stay: null,
+  };
+}
+
 /** A record's category for the visit list: the document kinds are one kind there. */
 function recordKind(e: SourcedResource): string | null {
   const category = categoryOf(e);
@@ -480,17 +495,7 @@ export function visitsOf(entries: readonly SourcedResource[], today: string = to
     const key = `visit|${e.facilityOid}|${day}`;
     let row = outpatient.get(key);
     if (!row) {
-      row = {
-        key,
-        kind: 'outpatient',
-        day,
-        endDay: null,
-        facilityOid: e.facilityOid,
-        facilityName: e.facilityName,
-        departments: [],
-        kinds: [],
-        stay: null,
-      };
+      row = dayRow(key, 'outpatient', day, e);
       outpatient.set(key, row);
       rows.set(key, row);
     }
@@ -542,17 +547,7 @@ export function visitsOf(entries: readonly SourcedResource[], today: string = to
     const key = `records|${e.facilityOid}|${day}`;
     let alone = rows.get(key);
     if (!alone) {
-      alone = {
-        key,
-        kind: 'records',
-        day,
-        endDay: null,
-        facilityOid: e.facilityOid,
-        facilityName: e.facilityName,
-        departments: [],
-        kinds: [],
-        stay: null,
-      };
+      alone = dayRow(key, 'records', day, e);
       rows.set(key, alone);
     }
     if (!alone.kinds.includes(kind)) alone.kinds.push(kind);

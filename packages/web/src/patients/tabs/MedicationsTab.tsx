@@ -1,5 +1,4 @@
 import { Group, SegmentedControl, Stack } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
@@ -8,7 +7,11 @@ import { todayInJapan } from '../../lib/dates';
 import { categoryOf } from '../../records/fhir';
 import { drugTimeline } from '../../records/medication-timeline';
 import { addDays, medicationOverview, prescriptionPeriods } from '../../records/medications';
-import { fetchRecords, type Period } from '../../records/records';
+import {
+  CURRENT_MEDICATIONS_LOOKBACK_DAYS,
+  type Period,
+  useRecentPrescriptions,
+} from '../../records/records';
 import { CurrentMedications } from './MedicationsCurrent';
 import { MedicationsHistory } from './MedicationsHistory';
 import { MedicationsTimeline } from './MedicationsTimeline';
@@ -17,7 +20,6 @@ type View = 'current' | 'drugs' | 'history';
 type Kind = 'prescription' | 'injection';
 
 /** How far back the current list looks: longer than any supply (≤ 90 days in practice) plus the grace. */
-const LOOKBACK_DAYS = 365;
 
 /**
  * 処方・注射: 現在の処方 (one row per drug across facilities, 重複投薬 warning), 薬剤別 (supply periods
@@ -37,14 +39,10 @@ export function MedicationsTab({
 }) {
   const { t } = useI18n();
   const today = todayInJapan();
-  const lookbackFrom = addDays(today, -LOOKBACK_DAYS);
+  const lookbackFrom = addDays(today, -CURRENT_MEDICATIONS_LOOKBACK_DAYS);
   // The current list needs the last year up to today, whatever the period on screen.
   const periodCovers = (!period.from || period.from <= lookbackFrom) && (!period.to || period.to >= today);
-  const recent = useQuery({
-    queryKey: ['patient', personId, 'medications', 'current', lookbackFrom],
-    queryFn: () => fetchRecords(personId, ['prescription'], { from: lookbackFrom }),
-    enabled: !periodCovers,
-  });
+  const recent = useRecentPrescriptions(personId, !periodCovers).query;
   const currentSource = useMemo(
     () =>
       periodCovers

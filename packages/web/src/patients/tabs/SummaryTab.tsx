@@ -12,7 +12,11 @@ import { mergeDiagnoses } from '../../records/diagnoses';
 import { type CodeableConcept, conceptText, type Tab } from '../../records/fhir';
 import { type KeyLab, keyLabs, type Trend } from '../../records/key-labs';
 import { addDays, currentMedications, GRACE_DAYS } from '../../records/medications';
-import { fetchRecords, type Period } from '../../records/records';
+import {
+  CURRENT_MEDICATIONS_LOOKBACK_DAYS,
+  type Period,
+  useRecentPrescriptions,
+} from '../../records/records';
 import { stayLength, staysOf } from '../../records/stays';
 import { FacilityBadge } from './common';
 import { DiagnosisFlags, StatusBadge } from './DiagnosesTab';
@@ -34,7 +38,6 @@ export interface SummaryLabs {
 }
 
 /** How far back the current medications look (as the medications tab: its query is shared). */
-const LOOKBACK_DAYS = 365;
 /** The longest supply of one prescription in practice (days). */
 const MAX_SUPPLY_DAYS = 90;
 const RECENT_STAYS = 3;
@@ -189,12 +192,7 @@ function useSummaryQueries(
   medicationsAllowed: boolean,
   documentCategories: readonly string[] | null,
 ) {
-  const lookbackFrom = addDays(todayInJapan(), -LOOKBACK_DAYS);
-  const meds = useQuery({
-    queryKey: ['patient', personId, 'medications', 'current', lookbackFrom],
-    queryFn: () => fetchRecords(personId, ['prescription'], { from: lookbackFrom }),
-    enabled: medicationsAllowed,
-  });
+  const meds = useRecentPrescriptions(personId, medicationsAllowed).query;
   const documents = useQuery({
     queryKey: [
       'patient',
@@ -265,7 +263,7 @@ export function SummaryTab({
   const diagnosisEntries = diagnoses?.entries;
   // The current list is drawn from the last year; once the medications tab's longer list is in, from it,
   // so a drug taken for years shows when its course began, not the year's first refill.
-  const lookbackFrom = addDays(today, -LOOKBACK_DAYS);
+  const lookbackFrom = addDays(today, -CURRENT_MEDICATIONS_LOOKBACK_DAYS);
   const longer =
     medications &&
     !medications.pending &&
