@@ -20,7 +20,10 @@ export interface ShowcasePatient {
 }
 
 export interface Showcase {
-  /** Seen at the most hospitals, consented to all facilities everywhere, with the most HbA1c results: a diabetes follow-up. */
+  /**
+   * Seen at the most hospitals, consented to all facilities everywhere, with HbA1c from the most
+   * hospitals and then the most results: a diabetes follow-up the network merges.
+   */
   consentedEverywhere: ShowcasePatient | null;
   /** Seen at several hospitals and consented nowhere: nobody outside those hospitals may find them. */
   consentedNowhere: ShowcasePatient | null;
@@ -37,6 +40,8 @@ interface PersonTally {
   consentedAll: number;
   consentedAny: number;
   hba1c: number;
+  /** Hospitals with HbA1c results. */
+  hba1cSites: number;
 }
 
 /** Picks the patients `npm start` suggests, from the running network's own stores. */
@@ -77,12 +82,15 @@ export async function findShowcase(
       consentedAll: 0,
       consentedAny: 0,
       hba1c: 0,
+      hba1cSites: 0,
     };
     p.records.push({ nameKanji: r.name_kanji, nameKana: r.name_kana, birthDate: r.birth_date, sex: r.sex });
     p.facilities += 1;
     if (consents.get(key) === 'all') p.consentedAll += 1;
     if (consents.has(key)) p.consentedAny += 1;
-    p.hba1c += hba1c.get(key) ?? 0;
+    const results = hba1c.get(key) ?? 0;
+    p.hba1c += results;
+    if (results > 0) p.hba1cSites += 1;
     persons.set(r.person_id, p);
   }
   const best = (
@@ -107,7 +115,7 @@ export async function findShowcase(
   return {
     consentedEverywhere: best(
       (p) => p.consentedAll === p.facilities,
-      (x, y) => y.facilities - x.facilities || y.hba1c - x.hba1c,
+      (x, y) => y.facilities - x.facilities || y.hba1cSites - x.hba1cSites || y.hba1c - x.hba1c,
     ),
     consentedNowhere: best(
       (p) => p.consentedAny === 0,

@@ -1,15 +1,39 @@
 import { DOCUMENT_CATEGORIES, DOCUMENT_KINDS } from '@hie/contract';
 import { EXTENDED_DATA_TYPES, parseExtendedDataType } from '@hie/ssmix2';
 import { describe, expect, it } from 'vitest';
-import { documentCategory } from './document-kind.js';
+import { type DocumentCategory, documentCategory } from './document-kind.js';
 
 const folder = (name: string) => documentCategory(parseExtendedDataType(name));
 
 describe('documentCategory: the disclosure category of an extended-storage document', () => {
   it('gives each folder the generator writes its own kind', () => {
-    expect(folder(EXTENDED_DATA_TYPES.DSUM)).toBe('document-discharge-summary');
-    expect(folder(EXTENDED_DATA_TYPES.REFL)).toBe('document-referral');
-    expect(folder(EXTENDED_DATA_TYPES.RADR)).toBe('document-radiology-report');
+    const expected: Record<keyof typeof EXTENDED_DATA_TYPES, DocumentCategory> = {
+      DSUM: 'document-discharge-summary',
+      NSUM: 'document-nursing-summary',
+      OPRN: 'document-operative-note',
+      PATR: 'document-pathology-report',
+      MEDG: 'document-medication-guidance',
+      REFL: 'document-referral',
+      RADR: 'document-radiology-report',
+    };
+    expect(Object.keys(EXTENDED_DATA_TYPES).sort()).toEqual(Object.keys(expected).sort());
+    for (const [code, kind] of Object.entries(expected)) {
+      const t = parseExtendedDataType(EXTENDED_DATA_TYPES[code as keyof typeof expected]);
+      expect(documentCategory(t), code).toBe(kind);
+      // The same kind from the folder's LOINC code alone (where it has one), and from the local code
+      // alone: neither depends on the words of the names.
+      if (t.standardCode !== '') {
+        expect(t.standardSystem, code).toBe('LN');
+        expect(documentCategory({ ...t, localName: '文書', standardName: '' }), code).toBe(kind);
+      }
+      const bare = { ...t, localName: '文書', standardCode: '', standardName: '', standardSystem: '' };
+      expect(documentCategory(bare), code).toBe(kind);
+    }
+    // 服薬指導記録 has no LOINC document code; all the others carry theirs.
+    expect(parseExtendedDataType(EXTENDED_DATA_TYPES.MEDG).standardCode).toBe('');
+    expect(parseExtendedDataType(EXTENDED_DATA_TYPES.NSUM).standardCode).toBe('34745-0');
+    expect(parseExtendedDataType(EXTENDED_DATA_TYPES.OPRN).standardCode).toBe('11504-8');
+    expect(parseExtendedDataType(EXTENDED_DATA_TYPES.PATR).standardCode).toBe('11526-1');
   });
 
   it('reads every kind the seed discloses separately from the names hospitals give their folders', () => {

@@ -29,6 +29,10 @@ const BY_LOCAL_CODE: Readonly<Record<string, DocumentCategory>> = {
   DSUM: 'document-discharge-summary',
   REFL: 'document-referral',
   RADR: 'document-radiology-report',
+  NSUM: 'document-nursing-summary',
+  OPRN: 'document-operative-note',
+  PATR: 'document-pathology-report',
+  MEDG: 'document-medication-guidance',
 };
 
 /**

@@ -3,7 +3,8 @@
 // The bytes stay in the hospital's storage: Binary resources carry only the content type, and the
 // gateway serves the file itself when a Binary is read.
 import { type ExtendedDataType, formatFileName } from '@hie/ssmix2';
-import type { Attachment, Binary, CodeableConcept, DocumentReference } from '@medplum/fhirtypes';
+import type { Attachment, Binary, CodeableConcept, DocumentReference, Reference } from '@medplum/fhirtypes';
+import type { CdaHeader, CdaId } from './cda-header.js';
 import { concept, department } from './codes.js';
 import type { Facility } from './context.js';
 import { toFhirDate, toFhirInstant } from './datetime.js';
@@ -26,6 +27,8 @@ export interface ExtendedDocumentSource {
   /** The main document, then the attachments: file names inside the content folder. */
   mainDocument: string | undefined;
   attachments: readonly string[];
+  /** The main document's CDA header, when it is one (`readCdaHeader`): what the document is about. */
+  header?: CdaHeader | null;
 }
 
 export interface MappedDocument {
@@ -83,6 +86,7 @@ export function mapExtendedDocument(src: ExtendedDocumentSource, facility: Facil
   const category = documentCategory(src.dataType);
   // The department that wrote it (診療科, the content folder's department code).
   const practiceSetting = department(src.department);
+  const related = relatedOf(src.header);
   const content = binaries.map((b): { attachment: Attachment } => ({
     attachment: {
       contentType: contentTypeOf(b.file),
@@ -109,11 +113,12 @@ export function mapExtendedDocument(src: ExtendedDocumentSource, facility: Facil
       ? { description: src.dataType.localName || src.dataType.standardName }
       : {}),
     content: content.length > 0 ? content : [{ attachment: { title: '(no file)' } }],
-    ...(careDate || practiceSetting
+    ...(careDate || practiceSetting || related.length > 0
       ? {
           context: {
             ...(careDate ? { period: { start: careDate } } : {}),
             ...(practiceSetting ? { practiceSetting } : {}),
+            ...(related.length > 0 ? { related } : {}),
           },
         }
       : {}),
@@ -171,4 +176,30 @@ function documentType(t: ExtendedDocumentSource['dataType'], facility: Facility)
   }
   const text = t.localName || t.standardName || t.folder;
   return codings.length > 0 ? { coding: codings, text } : { text };
+}
+
+/**
+ * What the document is about, as references by identifier: a Study Instance UID (a service event's
+ * id given as a root alone, an OID) as `urn:dicom:uid` the way ImagingStudy.identifier writes it;
+ * an accession or order number under its assigning authority's OID.
+ */
+function relatedOf(header: CdaHeader | null | undefined): Reference[] {
+  if (!header) return [];
+  const seen = new Set<string>();
+  const out: Reference[] = [];
+  const add = (id: CdaId, kind: 'order' | 'event') => {
+    const identifier =
+      id.extension === undefined
+        ? kind === 'event' && /^[0-2](\.(0|[1-9]\d*))+$/.test(id.root)
+          ? { system: 'urn:dicom:uid', value: `urn:oid:${id.root}` }
+          : { system: 'urn:ietf:rfc:3986', value: `urn:oid:${id.root}` }
+        : { system: `urn:oid:${id.root}`, value: id.extension };
+    const key = `${identifier.system}|${identifier.value}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ identifier });
+  };
+  for (const id of header.orders) add(id, 'order');
+  for (const id of header.serviceEvents) add(id, 'event');
+  return out;
 }

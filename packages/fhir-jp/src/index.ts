@@ -1,5 +1,6 @@
 // @hie/fhir-jp: SS-MIX2 (HL7 v2.5, JAHIS) → FHIR R4 JP Core. This file is the package's whole public face.
 
+export { CDA_HEADER_MAX_BYTES, type CdaHeader, type CdaId, readCdaHeader } from './cda-header.js';
 export { concept, DEPARTMENTS, department, SYSTEMS, systemUri } from './codes.js';
 export { type Facility, type MappingSource, patientIdSystem } from './context.js';
 export { toFhirDate, toFhirDateTime, toFhirInstant } from './datetime.js';

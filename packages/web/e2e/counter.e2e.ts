@@ -5,27 +5,13 @@
  * the loading state of a tab switch, and Japanese date fields. Printouts are checked as PDF
  * (Chromium's print to PDF, read back with pdftotext).
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { settled } from './browser';
 import { patientUrl, skipReason, useHarness } from './harness';
 import type { Person } from './network';
-import { type PrintedPdf, pdfToolsMissing, printToPdf } from './pdf';
-
-const pdfSkip = skipReason ? null : pdfToolsMissing();
-if (pdfSkip) console.warn(`[e2e] printouts not read back: ${pdfSkip}`);
+import { printed } from './pdf';
 
 const slashed = (day: string) => day.replaceAll('-', '/');
-
-/** Keeps a printout for a person to look at (E2E_PDF_DIR), and gives its text. */
-async function printed(page: Page, name: string): Promise<PrintedPdf | null> {
-  if (pdfSkip) return null;
-  const pdf = await printToPdf(page);
-  if (process.env.E2E_PDF_DIR) await writeFile(join(process.env.E2E_PDF_DIR, `${name}.pdf`), pdf.bytes);
-  return pdf;
-}
 
 describe.skipIf(skipReason !== null)('consent counter, printing and screen state', () => {
   const h = useHarness();

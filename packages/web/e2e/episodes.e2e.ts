@@ -35,6 +35,8 @@ interface Expected {
   notPerformed: number;
   ecgs: number;
   weights: number;
+  /** 読影レポート whose header names a study in view (its accession number or UID). */
+  linkedReports: number;
 }
 
 const nextDay = (day: string) => {
@@ -59,9 +61,10 @@ async function expectedFromStores(h: ReturnType<typeof useHarness>): Promise<Exp
     notPerformed: 0,
     ecgs: 0,
     weights: 0,
+    linkedReports: 0,
   };
   for (const { gateway, facility } of h.network.gateways) {
-    const localId = h.patients.consented.localIds[facility.key];
+    const localId = h.patients.inpatient.localIds[facility.key];
     if (!localId) continue;
     const rows: Row[] = await gateway.store.db
       .selectFrom('gw_resource')
@@ -121,6 +124,27 @@ async function expectedFromStores(h: ReturnType<typeof useHarness>): Promise<Exp
         out.weights++;
     }
     out.notPerformed += [...ordered].filter((o) => !done.has(o)).length;
+    // Reports whose header names a study in view (the documents' own period is the same).
+    const studyIds = new Set<string>();
+    for (const r of rows)
+      if (r.resource_type === 'ImagingStudy')
+        for (const id of (JSON.parse(r.json) as { identifier?: { value?: string }[] }).identifier ?? [])
+          if (id.value) studyIds.add(id.value.replace(/^urn:oid:/, ''));
+    const reports = await gateway.store.db
+      .selectFrom('gw_resource')
+      .select(['json'])
+      .where('patient_id', '=', localId)
+      .where('resource_type', '=', 'DocumentReference')
+      .where('category', '=', 'document-radiology-report')
+      .where('date', '>=', FROM)
+      .execute();
+    for (const { json } of reports) {
+      const related =
+        (JSON.parse(json) as { context?: { related?: { identifier?: { value?: string } }[] } }).context
+          ?.related ?? [];
+      if (related.some((x) => studyIds.has((x.identifier?.value ?? '').replace(/^urn:oid:/, ''))))
+        out.linkedReports++;
+    }
     for (const [key, stay] of discharges) {
       out.stays.set(key, stay);
       const discharged = stay.discharged;
@@ -178,7 +202,7 @@ describe.skipIf(skipReason !== null)('入退院・受診歴・画像 (episodes)'
     );
     expect(expected.stays.size, 'the consented patient has been in hospital').toBeGreaterThan(0);
     const page = await h.session('clinic.doctor');
-    await openTab(page, patientUrl(h.patients.consented), 'admissions');
+    await openTab(page, patientUrl(h.patients.inpatient), 'admissions');
     await showAll(page);
     const rows = await page.getByTestId('stay').evaluateAll((els) =>
       els.map((el) => ({
@@ -214,7 +238,7 @@ describe.skipIf(skipReason !== null)('入退院・受診歴・画像 (episodes)'
 
   it('受診歴: outpatient visits are outpatient receptions; no inpatient day is listed as an outpatient visit', async () => {
     const page = await h.session('clinic.doctor');
-    await openTab(page, patientUrl(h.patients.consented), 'visits');
+    await openTab(page, patientUrl(h.patients.inpatient), 'visits');
     await page
       .getByTestId(/^visit-/)
       .first()
@@ -245,7 +269,7 @@ describe.skipIf(skipReason !== null)('入退院・受診歴・画像 (episodes)'
   it('画像・生理検査: one row per study, Japanese labels, measurements with their units', async () => {
     expect(expected.studies, 'the consented patient has studies').toBeGreaterThan(0);
     const page = await h.session('clinic.doctor');
-    await openTab(page, patientUrl(h.patients.consented), 'imaging');
+    await openTab(page, patientUrl(h.patients.inpatient), 'imaging');
     await showAll(page);
     const rows = await page.getByTestId('study').count();
     expect(rows).toBe(expected.studies + expected.notPerformed);
@@ -267,6 +291,20 @@ describe.skipIf(skipReason !== null)('入退院・受診歴・画像 (episodes)'
       const info = await page.getByTestId('study-information').allTextContents();
       expect(info.some((i) => /体重 \d+(\.\d+)? kg/.test(i))).toBe(true);
     }
+    // Each 読影レポート that names its study stands on that study's row, and opens as text there.
+    const reports = page.getByTestId('study-report').filter({ hasText: '読影レポート' });
+    expect(
+      expected.linkedReports,
+      'the consented patient has reports that name their studies',
+    ).toBeGreaterThan(0);
+    expect(await reports.count()).toBe(expected.linkedReports);
+    await reports.first().getByRole('button', { name: /本文/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('所見', { exact: true }).first().waitFor();
+    expect(await dialog.textContent()).toMatch(/診断/);
+    await h.screen(page, 'episodes-06-imaging-report');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
     await showPanel(page);
     await h.screen(page, 'episodes-04-imaging');
     // The English switch: the same rows, English labels.
@@ -280,6 +318,6 @@ describe.skipIf(skipReason !== null)('入退院・受診歴・画像 (episodes)'
   });
 
   it('has no serious accessibility violation on its screens', async () => {
-    await h.expectAccessible('episodes', 5);
+    await h.expectAccessible('episodes', 6);
   });
 });

@@ -3,11 +3,11 @@
  * `beforeAll` starts them and its `afterAll` stops them. Each file (portal, summary, labs, …) gets
  * its own network (fileParallelism is off: one at a time), so files stay independent.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import {
   type AxeViolation,
   checkScreen,
@@ -18,6 +18,7 @@ import {
   SCREENSHOTS,
   settled,
 } from './browser';
+import { DEFAULT_PATIENTS } from './global-setup';
 import {
   type DemoLogin,
   type DemoNetwork,
@@ -69,7 +70,9 @@ export function useHarness(): Harness {
   beforeAll(async () => {
     if (skipReason) return;
     dir = process.env.E2E_DEMO_DIR ?? (await mkdtemp(join(tmpdir(), 'hie-e2e-')));
-    network = await startNetwork(dir, Number(process.env.E2E_PATIENTS ?? 30));
+    const storage = inject('e2eStorage');
+    if (storage) await cp(storage, dir, { recursive: true });
+    network = await startNetwork(dir, Number(process.env.E2E_PATIENTS ?? DEFAULT_PATIENTS));
     patients = await scenarioPatients(network);
     browser = await launch();
   });

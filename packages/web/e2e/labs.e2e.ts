@@ -1,8 +1,9 @@
 /**
  * 検査結果 (issue 11, labs): the clinic doctor opens the consented patient's lab results — the result
  * sheet grouped by panel in clinical order, values with the precision the laboratory sent, units as
- * clinicians write them, at least five days visible at 1280×800 — and the HbA1c chart: one series
- * across every hospital, a second test on its own axis. Screenshots at three sizes, axe 0 serious.
+ * clinicians write them, at least five days visible at 1280×800, printed a few dates per table — and
+ * the chart of the test most hospitals measured (HbA1c when it is followed at two): one series across
+ * every hospital, a second test on its own axis. Screenshots at three sizes, axe 0 serious.
  *
  * What the screen should show is read from the gateways' own stores (the text each laboratory sent),
  * not from the web app's code.
@@ -12,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { settled } from './browser';
 import { patientUrl, skipReason, useHarness } from './harness';
 import { HBA1C_JLAC10 } from './network';
+import { printed } from './pdf';
 
 const CREATININE = '3C015000002327101';
 const WBC = '2A990000001930952';
@@ -96,11 +98,15 @@ describe.skipIf(skipReason !== null)('lab results in the browser', () => {
     for (const v of hba1c) if (!v.startsWith('>')) expect(sent.texts).toContain(v);
 
     // Units as clinicians write them; the unit as sent in the tooltip.
+    // (A blood count is drawn for everyone; platelets and eGFR where the patient's panels had them.)
     const unit = (jlac10: string) => page.locator(`[data-testid="lab-row-${jlac10}"] .lab-unit`);
     expect(await unit(WBC).textContent()).toBe('千/μL');
-    expect(await unit(PLT).textContent()).toBe('万/μL');
-    expect(await unit(EGFR).textContent()).toBe('mL/分/1.73m²');
     expect(await unit(WBC).locator('span').getAttribute('title')).toContain('10*3/uL');
+    for (const [code, shown] of [
+      [PLT, '万/μL'],
+      [EGFR, 'mL/分/1.73m²'],
+    ] as const)
+      if ((await unit(code).count()) > 0) expect(await unit(code).textContent()).toBe(shown);
 
     // H and L are visible and coloured (contrast is checked by axe below).
     const high = page.locator('[data-testid="lab-table"] .abnormal-high').first();
@@ -125,15 +131,79 @@ describe.skipIf(skipReason !== null)('lab results in the browser', () => {
     expect(days).toEqual([...days].sort().reverse());
   });
 
-  it('charts HbA1c as one series across every hospital, and overlays a second test', async () => {
+  it('prints every date the sheet shows: a few dates per table, the test columns repeated, none cut at the edge', async () => {
     const page = await h.session('clinic.doctor');
     await page.setViewportSize({ width: 1280, height: 800 });
-    const sent = await sentTexts(HBA1C_JLAC10);
-    expect(sent.facilities.size).toBeGreaterThanOrEqual(2);
-    await page.getByTestId(`lab-test-${HBA1C_JLAC10}`).first().click();
+    await page.goto(`${patientUrl(h.patients.consented)}?tab=labs`);
+    await page.locator('[data-testid="lab-table"]').waitFor();
+    await settled(page);
+    const days = await page
+      .locator('thead .lab-day')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-day') ?? ''));
+    expect(days.length).toBeGreaterThan(8);
+    const pdf = await printed(page, 'labs-sheet');
+    if (!pdf) return;
+    const text = pdf.pages.join('\n');
+    // One part per eight dates, each headed by its range (oldest 〜 newest).
+    const parts = text.match(/\d{4}\/\d{2}\/\d{2}\s*〜\s*\d{4}\/\d{2}\/\d{2}\s*の結果/g) ?? [];
+    expect(parts).toHaveLength(Math.ceil(days.length / 8));
+    // Every date's column made it onto paper (a cut table loses the right-hand dates).
+    const body = text.replace(/\d{4}\/\d{2}\/\d{2}\s*〜\s*\d{4}\/\d{2}\/\d{2}\s*の結果/g, '');
+    const needed = new Map<string, number>();
+    for (const d of days)
+      needed.set(d.slice(5).replace('-', '/'), (needed.get(d.slice(5).replace('-', '/')) ?? 0) + 1);
+    for (const [md, n] of needed) expect(body.split(md).length - 1, md).toBeGreaterThanOrEqual(n);
+    // The test names stand beside every part.
+    expect(body.split('HbA1c').length - 1).toBeGreaterThanOrEqual(parts.length);
+    expect(text).not.toContain('さらに過去の結果を表示');
+  });
+
+  /**
+   * The consented patient's test with results from the most hospitals: HbA1c when it is among them
+   * (a diabetes followed at two places), else the most results (a blood count of every admission).
+   */
+  async function sharedTest(): Promise<{ code: string; facilities: number }> {
+    const at = new Map<string, { facilities: Set<string>; results: number }>();
+    for (const { gateway, facility, oid } of h.network.gateways) {
+      const localId = h.patients.consented.localIds[facility.key];
+      if (!localId) continue;
+      const rows = await gateway.store.db
+        .selectFrom('gw_resource')
+        .select(['code', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('patient_id', '=', localId)
+        .where('resource_type', '=', 'Observation')
+        .where('category', '=', 'lab-result')
+        .groupBy('code')
+        .execute();
+      for (const r of rows) {
+        if (!r.code) continue;
+        const t = at.get(r.code) ?? { facilities: new Set<string>(), results: 0 };
+        t.facilities.add(oid);
+        t.results += Number(r.n);
+        at.set(r.code, t);
+      }
+    }
+    const [code, t] =
+      [...at].sort(
+        ([a, x], [b, y]) =>
+          y.facilities.size - x.facilities.size ||
+          Number(b === HBA1C_JLAC10) - Number(a === HBA1C_JLAC10) ||
+          y.results - x.results,
+      )[0] ?? [];
+    return { code: code ?? '', facilities: t?.facilities.size ?? 0 };
+  }
+
+  it('charts a test as one series across every hospital, and overlays a second test', async () => {
+    const page = await h.session('clinic.doctor');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const shared = await sharedTest();
+    expect(shared.facilities).toBeGreaterThanOrEqual(2);
+    const button = page.getByTestId(`lab-test-${shared.code}`).first();
+    const name = ((await button.textContent()) ?? '').trim();
+    await button.click();
     const chart = page.locator('[data-testid="lab-chart"][data-rendered="true"]').first();
     await chart.waitFor();
-    expect(await chart.getAttribute('aria-label')).toMatch(/HbA1c/);
+    expect(await chart.getAttribute('aria-label')).toContain(name);
     expect(await chart.getAttribute('data-series')).toBe('1');
     expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
     // Every hospital of the series is in the legend, each with its own marker.
@@ -142,12 +212,12 @@ describe.skipIf(skipReason !== null)('lab results in the browser', () => {
       .getByTestId('lab-facility-legend')
       .getByRole('listitem')
       .allTextContents();
-    expect(legend.length).toBeGreaterThanOrEqual(2);
+    expect(legend.length).toBe(shared.facilities);
     expect(new Set(legend.map((l) => l.slice(0, 1))).size).toBe(legend.length);
 
     // A second test on its own axis: still one line per test.
     await page.getByTestId('lab-overlay').click();
-    await page.getByRole('option', { name: 'グルコース' }).click();
+    await page.getByRole('option').filter({ hasNotText: name }).first().click();
     await expect.poll(() => chart.getAttribute('data-series'), { timeout: 20_000 }).toBe('2');
     await settled(page);
     await h.screen(page, 'labs-02-chart-overlay');

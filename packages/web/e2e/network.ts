@@ -47,8 +47,16 @@ export interface Person {
 }
 
 export interface ScenarioPatients {
-  /** Records at the most hospitals, each consented for every facility, most HbA1c results. */
+  /**
+   * Records at the most hospitals, each consented for every facility; of those, HbA1c from the most
+   * hospitals (a diabetes followed at two places), then the most results.
+   */
   consented: Person;
+  /**
+   * Consented for every facility everywhere, admitted at least once and with 読影レポート: of those,
+   * the most stays and reports (the episodes scenario).
+   */
+  inpatient: Person;
   /** No consent at any hospital, with a record at 岡山大学病院 or 倉敷中央病院 (whose clerks log in). */
   unconsented: Person;
   /** Another person with no consent anywhere (for break-the-glass). */
@@ -60,7 +68,28 @@ export async function scenarioPatients(network: DemoNetwork): Promise<ScenarioPa
   const db = network.hub.store.db;
   const keyOf = new Map(network.gateways.map((g) => [g.oid, g.facility.key]));
   const hba1c = new Map<string, number>();
+  const episodes = new Map<string, { stays: number; reports: number }>();
   for (const { gateway, oid } of network.gateways) {
+    for (const r of await gateway.store.db
+      .selectFrom('gw_resource')
+      .select(['patient_id', 'resource_type', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('resource_type', '=', 'Encounter'), eb('code', '=', 'ADT-22')]),
+          eb.and([
+            eb('resource_type', '=', 'DocumentReference'),
+            eb('category', '=', 'document-radiology-report'),
+          ]),
+        ]),
+      )
+      .groupBy(['patient_id', 'resource_type'])
+      .execute()) {
+      const key = `${oid}|${r.patient_id}`;
+      const e = episodes.get(key) ?? { stays: 0, reports: 0 };
+      if (r.resource_type === 'Encounter') e.stays += Number(r.n);
+      else e.reports += Number(r.n);
+      episodes.set(key, e);
+    }
     const rows = await gateway.store.db
       .selectFrom('gw_resource')
       .select(['patient_id', (eb) => eb.fn.countAll<string | number>().as('n')])
@@ -82,7 +111,13 @@ export async function scenarioPatients(network: DemoNetwork): Promise<ScenarioPa
     .execute();
   const scopeOf = new Map(consents.map((c) => [`${c.facility_oid}|${c.local_id}`, c.scope]));
 
-  const persons = new Map<string, Person & { scopes: (string | undefined)[] }>();
+  type Tally = Person & {
+    scopes: (string | undefined)[];
+    hba1cSites: number;
+    stays: number;
+    reports: number;
+  };
+  const persons = new Map<string, Tally>();
   for (const r of records) {
     const key = keyOf.get(r.facility_oid);
     if (!key) continue;
@@ -95,24 +130,40 @@ export async function scenarioPatients(network: DemoNetwork): Promise<ScenarioPa
         birthDate: r.birth_date ?? '',
         localIds: {},
         hba1c: 0,
+        hba1cSites: 0,
+        stays: 0,
+        reports: 0,
         scopes: [],
       };
       persons.set(r.person_id, p);
     }
     p.localIds[key] = r.local_id;
-    p.hba1c += hba1c.get(`${r.facility_oid}|${r.local_id}`) ?? 0;
+    const results = hba1c.get(`${r.facility_oid}|${r.local_id}`) ?? 0;
+    p.hba1c += results;
+    if (results > 0) p.hba1cSites += 1;
+    const e = episodes.get(`${r.facility_oid}|${r.local_id}`);
+    p.stays += e?.stays ?? 0;
+    p.reports += e?.reports ?? 0;
     p.scopes.push(scopeOf.get(`${r.facility_oid}|${r.local_id}`));
   }
   const all = [...persons.values()].filter((p) => p.nameKana && p.birthDate);
   const sites = (p: Person) => Object.keys(p.localIds).length;
   const consented = all
     .filter((p) => p.scopes.every((s) => s === 'all') && p.hba1c > 0)
-    .sort((a, b) => sites(b) - sites(a) || b.hba1c - a.hba1c)[0];
+    .sort((a, b) => sites(b) - sites(a) || b.hba1cSites - a.hba1cSites || b.hba1c - a.hba1c)[0];
+  const inpatient = all
+    .filter((p) => p.scopes.every((s) => s === 'all') && p.stays > 0 && p.reports > 0)
+    .sort((a, b) => b.stays + b.reports - (a.stays + a.reports))[0];
   const unconsented = all.filter((p) => p.scopes.every((s) => s === undefined));
   const first = unconsented.find((p) => p.localIds.ouh || p.localIds.kch);
   const second = unconsented.find((p) => p !== first);
-  if (!consented || !first || !second)
+  if (!consented || !inpatient || !first || !second)
     throw new Error('the demo network has too few patients for the scenarios (E2E_PATIENTS)');
-  const strip = ({ scopes: _, ...p }: Person & { scopes: unknown }): Person => p;
-  return { consented: strip(consented), unconsented: strip(first), unconsented2: strip(second) };
+  const strip = ({ scopes: _s, hba1cSites: _h, stays: _t, reports: _r, ...p }: Tally): Person => p;
+  return {
+    consented: strip(consented),
+    inpatient: strip(inpatient),
+    unconsented: strip(first),
+    unconsented2: strip(second),
+  };
 }

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { skipReason } from './harness';
 
 /** Why PDFs cannot be read here, or null. In CI a missing pdftotext fails (`.ci/run` installs poppler-utils). */
 export function pdfToolsMissing(): string | null {
@@ -26,7 +27,11 @@ export interface PrintedPdf {
 /** Prints the page as the browser would (A4, the page's CSS) and reads every page's text. */
 export async function printToPdf(page: Page): Promise<PrintedPdf> {
   // Background graphics off, as a browser's print dialog starts: the page's own colours must hold.
+  // As a browser's print dialog does: `beforeprint` before the pages are laid out (lists that show a
+  // page of rows print them all), `afterprint` after.
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   const bytes = await page.pdf({ preferCSSPageSize: true, printBackground: false });
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
   const dir = await mkdtemp(join(tmpdir(), 'hie-pdf-'));
   try {
     const file = join(dir, 'print.pdf');
@@ -43,4 +48,21 @@ export async function printToPdf(page: Page): Promise<PrintedPdf> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+let tools: { checked: boolean; missing: string | null } = { checked: false, missing: null };
+
+/**
+ * Keeps a printout for a person to look at (E2E_PDF_DIR), and gives its text; null where PDFs
+ * cannot be read here (never in CI).
+ */
+export async function printed(page: Page, name: string): Promise<PrintedPdf | null> {
+  if (!tools.checked) {
+    tools = { checked: true, missing: skipReason ? null : pdfToolsMissing() };
+    if (tools.missing) console.warn(`[e2e] printouts not read back: ${tools.missing}`);
+  }
+  if (tools.missing) return null;
+  const pdf = await printToPdf(page);
+  if (process.env.E2E_PDF_DIR) await writeFile(join(process.env.E2E_PDF_DIR, `${name}.pdf`), pdf.bytes);
+  return pdf;
 }

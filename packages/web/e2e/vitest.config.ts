@@ -9,6 +9,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('../../..', import.meta.url)),
   test: {
     include: ['packages/web/e2e/**/*.e2e.ts'],
+    globalSetup: ['packages/web/e2e/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',

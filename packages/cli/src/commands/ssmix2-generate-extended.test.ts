@@ -19,7 +19,7 @@ const generate = (out: string, ...more: string[]) =>
     'ssmix2',
     'generate',
     '--patients',
-    '6',
+    '20',
     '--facility',
     '3310210012',
     '--years',
@@ -46,6 +46,7 @@ describe('hie ssmix2 generate --extended', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`extended storage: \\d+ documents \\(\\d+ files\\) in ${ext}`));
     expect(r.stdout).toMatch(/DSUM\s+\d+\s+退院時サマリ/);
+    expect(r.stdout).toMatch(/NSUM\s+\d+\s+看護サマリ/);
     expect((await readdir(ext)).length).toBeGreaterThan(0);
   });
 

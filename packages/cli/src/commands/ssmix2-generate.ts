@@ -1,4 +1,10 @@
-import { DEFAULT_END_DATE, GenerateOptionsError, type GenerateSummary, generateStorage } from '@hie/ssmix2';
+import {
+  DEFAULT_END_DATE,
+  EXTENDED_DATA_TYPES,
+  GenerateOptionsError,
+  type GenerateSummary,
+  generateStorage,
+} from '@hie/ssmix2';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { startProgress } from '../progress.js';
@@ -84,11 +90,10 @@ export function formatSummary(s: GenerateSummary, out: string, seconds: number):
   for (const [type, n] of Object.entries(s.byDataType))
     lines.push(`${type.padEnd(10)} ${String(n).padStart(8)}`);
   if (s.extended) {
-    const names: Record<string, string> = {
-      DSUM: '退院時サマリ',
-      REFL: '診療情報提供書',
-      RADR: '読影レポート',
-    };
+    // The folder's local name (`NSUM^看護サマリ^99ZL01^34745-0^…`) says what each kind is.
+    const names: Record<string, string> = Object.fromEntries(
+      Object.entries(EXTENDED_DATA_TYPES).map(([kind, folder]) => [kind, folder.split('^')[1] ?? '']),
+    );
     lines.push(
       '',
       `extended storage: ${s.extended.folders} documents (${s.extended.files} files) in ${s.extended.root}`,

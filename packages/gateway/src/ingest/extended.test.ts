@@ -10,7 +10,8 @@ import { TEST_FACILITY } from '../api/testing.js';
 import { TEST_ENGINES } from '../testing/store.js';
 import { GatewayIngest } from './index.js';
 
-// A generated hospital with discharge summaries, imaging reports and referral letters in extended storage.
+// A generated hospital with discharge and nursing summaries, medication guidance records, imaging
+// reports and referral letters in extended storage.
 let dir: string;
 let std: string;
 let ext: string;
@@ -110,7 +111,7 @@ describe.each(TEST_ENGINES)('extended storage documents on %s', (engine) => {
     expect(denied.status).toBe(404);
   });
 
-  it('serves each kind of document only to an assertion for that kind (退院時サマリ, 読影レポート, 診療情報提供書)', async () => {
+  it('serves each kind of document only to an assertion for that kind (退院時サマリ, 看護サマリ, 服薬指導記録, 読影レポート, 診療情報提供書)', async () => {
     gut = await gatewayUnderTest(engine, [], {
       disclosure: { categories: [...DOCUMENT_CATEGORIES] },
       storageRoots: [std, ext],
@@ -120,7 +121,13 @@ describe.each(TEST_ENGINES)('extended storage documents on %s', (engine) => {
     const current = await currentFolders();
     const kindOf = (f: (typeof current)[number]) => documentCategory(f.dataType);
     const kinds = [...new Set(current.map(kindOf))].sort();
-    expect(kinds).toEqual(['document-discharge-summary', 'document-radiology-report', 'document-referral']);
+    expect(kinds).toEqual([
+      'document-discharge-summary',
+      'document-medication-guidance',
+      'document-nursing-summary',
+      'document-radiology-report',
+      'document-referral',
+    ]);
     const rows = await gut.store.db
       .selectFrom('gw_resource')
       .select(['resource_type', 'category'])

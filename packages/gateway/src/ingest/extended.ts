@@ -3,9 +3,17 @@
 // the file itself. Documents are few next to standardized messages (a handful per admission), so each
 // pass lists every content folder and writes only what changed.
 
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withCategoryTag } from '@hie/contract';
-import { type ExtendedDocumentSource, mapExtendedDocument } from '@hie/fhir-jp';
+import {
+  CDA_HEADER_MAX_BYTES,
+  type CdaHeader,
+  contentTypeOf,
+  type ExtendedDocumentSource,
+  mapExtendedDocument,
+  readCdaHeader,
+} from '@hie/fhir-jp';
 import type { Store } from '@hie/platform';
 import { type ExtendedContent, listExtendedStorage, timestampKey } from '@hie/ssmix2';
 import type { GwResourceTable, Schema } from '../store/schema.js';
@@ -52,7 +60,13 @@ export async function currentDocuments(
 }
 
 /** Rows of the projection for one content folder (empty when its newest flag says deleted). */
-export function documentRows(key: string, content: ExtendedContent, facility: GatewayFacility, now: string) {
+export function documentRows(
+  key: string,
+  content: ExtendedContent,
+  facility: GatewayFacility,
+  now: string,
+  header: CdaHeader | null = null,
+) {
   if (!content.name.ok || content.name.value.flag === '0') return [];
   const n = content.name.value;
   const source: ExtendedDocumentSource = {
@@ -65,6 +79,7 @@ export function documentRows(key: string, content: ExtendedContent, facility: Ga
     flag: n.flag,
     mainDocument: content.mainDocument?.file,
     attachments: content.attachments,
+    header,
   };
   const mapped = mapExtendedDocument(source, facility);
   const fileOf = new Map(mapped.files.map((f) => [f.binaryId, join(content.path, f.file)]));
@@ -101,7 +116,8 @@ export async function syncExtendedStorage(
   const now = new Date().toISOString();
   const wanted = new Map<string, GwResourceTable>();
   for (const [key, content] of newest) {
-    for (const row of documentRows(key, content, facility, now))
+    const header = await cdaHeaderOf(content);
+    for (const row of documentRows(key, content, facility, now, header))
       wanted.set(`${row.resource_type}/${row.id}`, row);
   }
   return store.db.transaction().execute(async (trx) => {
@@ -125,4 +141,33 @@ export async function syncExtendedStorage(
     const documents = [...wanted.values()].filter((r) => r.resource_type === 'DocumentReference').length;
     return { folders, documents, resourcesPut: changed.length, resourcesDeleted: gone.length, problems };
   });
+}
+
+/**
+ * Headers already read, by main document path with its size and modification time: each pass lists
+ * every folder, and a document's header is read once, not once per pass.
+ */
+const headers = new Map<string, CdaHeader | null>();
+const HEADER_CACHE_LIMIT = 200_000;
+
+/** The CDA header of a content folder's main document (null for a PDF, an image, a document too big). */
+export async function cdaHeaderOf(content: ExtendedContent): Promise<CdaHeader | null> {
+  const main = content.mainDocument?.file;
+  if (!main || !content.name.ok || content.name.value.flag === '0') return null;
+  if (!contentTypeOf(main).endsWith('/xml')) return null;
+  const path = join(content.path, main);
+  try {
+    const s = await stat(path);
+    if (s.size > CDA_HEADER_MAX_BYTES) return null;
+    const key = `${path}|${s.size}|${s.mtimeMs}`;
+    const held = headers.get(key);
+    if (held !== undefined) return held;
+    const header = readCdaHeader(new TextDecoder('utf-8').decode(await readFile(path)));
+    if (headers.size >= HEADER_CACHE_LIMIT) headers.clear();
+    headers.set(key, header);
+    return header;
+  } catch {
+    // A file that vanished or cannot be read: the document is listed without what it is about.
+    return null;
+  }
 }

@@ -273,6 +273,7 @@ export const en: Messages = {
     chooseTest: 'Test to chart',
     noNumeric: 'No numeric results to chart.',
     legendHigh: 'H = high, L = low (by each facility’s reference range)',
+    printedDays: 'Results {{from}} – {{to}}',
     olderColumns: 'Show older results ({{count}} more dates)',
     rangeBand: 'Reference range',
     overlay: 'Overlay',
@@ -415,6 +416,8 @@ export const en: Messages = {
     notPerformed: 'Not performed (no record)',
     scheduled: 'Scheduled',
     noResult: '—',
+    reportsLabel: 'Reports',
+    noReport: 'No report (not written yet, or not disclosed)',
   },
   breakGlass: {
     button: 'Emergency access',

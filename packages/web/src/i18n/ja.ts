@@ -271,6 +271,7 @@ export const ja = {
     chooseTest: 'グラフにする項目',
     noNumeric: 'グラフにできる数値の結果がありません。',
     legendHigh: 'H = 高値、L = 低値（施設の基準値による）',
+    printedDays: '{{from}} 〜 {{to}} の結果',
     olderColumns: 'さらに過去の結果を表示（{{count}} 回分）',
     rangeBand: '基準範囲',
     overlay: '重ねて表示',
@@ -415,6 +416,8 @@ export const ja = {
     notPerformed: '実施の記録なし',
     scheduled: '予定',
     noResult: '—',
+    reportsLabel: 'レポート',
+    noReport: 'レポートなし（まだ書かれていないか、開示されていません）',
   },
   breakGlass: {
     button: '緊急時アクセス',

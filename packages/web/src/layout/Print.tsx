@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import { flushSync } from 'react-dom';
 import { useSession } from '../auth/session';
 import { useI18n } from '../i18n';
@@ -56,19 +56,35 @@ export function PrintHeader({ title, patient }: { title: string; patient?: Print
 
 /**
  * True while the page is being printed (between `beforeprint` and `afterprint`, rendered at once):
- * lists that show their first rows on screen print all of them.
+ * lists that show their first rows on screen print all of them. One flag for the whole page, so a
+ * component mounted meanwhile (a list whose data arrived) prints too. Nothing re-renders when the
+ * print media itself starts: a page changed while Chromium lays out its pages is cut short.
  */
 export function usePrinting(): boolean {
-  const [printing, setPrinting] = useState(false);
-  useEffect(() => {
-    const before = () => flushSync(() => setPrinting(true));
-    const after = () => setPrinting(false);
-    window.addEventListener('beforeprint', before);
-    window.addEventListener('afterprint', after);
-    return () => {
-      window.removeEventListener('beforeprint', before);
-      window.removeEventListener('afterprint', after);
-    };
-  }, []);
-  return printing;
+  return useSyncExternalStore(subscribePrinting, () => printing);
+}
+
+let printing = false;
+const listeners = new Set<() => void>();
+const setPrinting = (value: boolean) => {
+  if (value === printing) return;
+  printing = value;
+  for (const l of listeners) l();
+};
+const onBefore = () => flushSync(() => setPrinting(true));
+const onAfter = () => setPrinting(false);
+
+function subscribePrinting(listener: () => void): () => void {
+  if (listeners.size === 0) {
+    window.addEventListener('beforeprint', onBefore);
+    window.addEventListener('afterprint', onAfter);
+  }
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) {
+      window.removeEventListener('beforeprint', onBefore);
+      window.removeEventListener('afterprint', onAfter);
+    }
+  };
 }

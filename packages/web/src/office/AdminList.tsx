@@ -135,7 +135,12 @@ export function NameCell({
 }) {
   return (
     <Table.Td>
-      <UnstyledButton onClick={onClick} fw={600} style={{ textDecoration: 'underline' }}>
+      <UnstyledButton
+        onClick={onClick}
+        fw={600}
+        className="print-text"
+        style={{ textDecoration: 'underline' }}
+      >
         {name}
       </UnstyledButton>
       {nameKana && (

@@ -86,6 +86,7 @@ export default function ReviewsPage() {
                     background: r.id === current ? 'var(--mantine-color-teal-0)' : undefined,
                   }}
                   data-testid="review-item"
+                  className="print-text"
                 >
                   <Text size="sm" fw={600}>
                     {name(r.facilityOid)} {r.localId}

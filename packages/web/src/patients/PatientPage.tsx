@@ -276,7 +276,14 @@ export default function PatientPage() {
           </Suspense>
         );
       case 'imaging':
-        return <ImagingTab entries={entries} orders={byTab.get('orders')?.shown} />;
+        return (
+          <ImagingTab
+            personId={personId}
+            entries={entries}
+            orders={byTab.get('orders')?.shown}
+            documents={byTab.get('documents')?.shown}
+          />
+        );
       case 'documents':
         return <DocumentsTab personId={personId} entries={entries} />;
       case 'orders':

@@ -30,6 +30,11 @@ export interface DocumentRow {
   /** 診療科 that wrote it. */
   department: string | null;
   files: DocumentFile[];
+  /**
+   * What the document is about, as its header names it (context.related): accession and order numbers,
+   * Study Instance UIDs (without `urn:oid:`).
+   */
+  related: string[];
 }
 
 export interface DocumentGroup {
@@ -75,7 +80,13 @@ function filesOf(entry: SourcedResource): DocumentFile[] {
 function rowOf(entry: SourcedResource): DocumentRow {
   const r = entry.resource;
   const category = categoryOf(entry) ?? 'document';
-  const context = r.context as { period?: { start?: string }; practiceSetting?: CodeableConcept } | undefined;
+  const context = r.context as
+    | {
+        period?: { start?: string };
+        practiceSetting?: CodeableConcept;
+        related?: { identifier?: { value?: string } }[];
+      }
+    | undefined;
   const department = context?.practiceSetting ? conceptText(context.practiceSetting) : null;
   return {
     key: `${entry.facilityOid}/${r.id}`,
@@ -86,16 +97,23 @@ function rowOf(entry: SourcedResource): DocumentRow {
     date: context?.period?.start ?? entry.date ?? (r.date as string | undefined) ?? null,
     department: department && department !== '—' ? department : null,
     files: filesOf(entry),
+    related: (context?.related ?? []).flatMap((x) =>
+      x.identifier?.value ? [x.identifier.value.replace(/^urn:oid:/, '')] : [],
+    ),
   };
 }
 
-/** The current documents, grouped by kind (contract order), newest first within each kind. */
-export function documentGroups(entries: readonly SourcedResource[]): DocumentGroup[] {
-  const rows = entries
+/** The current documents (not entered in error), as rows. */
+export const documentRows = (entries: readonly SourcedResource[]): DocumentRow[] =>
+  entries
     .filter(
       (e) => e.resource.resourceType === 'DocumentReference' && e.resource.status !== 'entered-in-error',
     )
     .map(rowOf);
+
+/** The current documents, grouped by kind (contract order), newest first within each kind. */
+export function documentGroups(entries: readonly SourcedResource[]): DocumentGroup[] {
+  const rows = documentRows(entries);
   return DOCUMENT_CATEGORIES.map((kind) => ({
     kind,
     rows: rows

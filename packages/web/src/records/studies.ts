@@ -61,6 +61,8 @@ export interface Study {
   details: string[];
   modality: string | null;
   accession: string | null;
+  /** Study Instance UID (without `urn:oid:`). */
+  studyUid: string | null;
   orderNumbers: string[];
   preliminary: boolean;
   /** What a result says (an ECG's 所見). */
@@ -312,6 +314,7 @@ function studyOf(key: string, ms: { entry: SourcedResource; kind: StudyKind }[])
     details,
     modality,
     accession: identifiers.find((i) => i.type?.coding?.some((c) => c.code === 'ACSN'))?.value ?? null,
+    studyUid: identifiers.find((i) => i.system === 'urn:dicom:uid')?.value?.replace(/^urn:oid:/, '') ?? null,
     orderNumbers,
     preliminary: reports.some((r) => r.status === 'preliminary'),
     findings,

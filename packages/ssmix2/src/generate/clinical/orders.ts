@@ -89,7 +89,9 @@ export function prescribe(
   const drugs = rpGroups([...new Set(drugKeys)], days);
   if (drugs.length === 0) return undefined;
   const orderNo = chart.nextOrderNo();
-  const o = orcFor(chart, s, orderNo, when);
+  // 院外 or 院内 is decided per order (the doctor's choice, the patient's wish, a drug not stocked outside).
+  const outOfHouse = s.patientClass === 'O' && chart.rng.chance(chart.facility.practice.outOfHouseShare);
+  const o = { ...orcFor(chart, s, orderNo, when), outOfHouse };
   const start = ymd(when);
   const written = chart.after(when, chart.rng.int(2, 20));
   chart.file(
@@ -378,7 +380,8 @@ export function procedure(chart: Chart, s: Setting, when: Moment, p: Procedure, 
 /** PPR-01: the whole current problem list (the previous file of the key becomes `_2`). */
 export function writeProblems(chart: Chart, when: Moment): void {
   if (chart.problems.length === 0) return;
-  const dept = chart.problems[0]?.disease.dept ?? '-';
+  // Filed under the department of the main diagnosis (a comorbidity followed elsewhere can come first).
+  const dept = (chart.problems.find((p) => p.main) ?? chart.problems[0])?.disease.dept ?? '-';
   chart.file(
     'write',
     'PPR-01',

@@ -1,8 +1,10 @@
 /**
- * One patient's years at one facility. Chronic diseases the facility manages bring regular visits
- * (with prescriptions for the visit interval, lab panels every few visits, yearly ECGs or X-rays);
- * acute problems bring a visit, sometimes an admission; demographics, allergies and the problem
- * list are filed at registration and updated as things change. Returns the drafts in write order.
+ * One patient's years at one facility. Chronic diseases the facility manages (`care.ts`: mostly at
+ * one home facility per person) bring regular visits (with prescriptions for the visit interval, lab
+ * panels every few visits as the facility's cadence allows, yearly ECGs or X-rays); chronic diseases
+ * followed elsewhere may still sit on the problem list; acute problems bring a visit, sometimes an
+ * admission; demographics, allergies and the problem list are filed at registration and updated as
+ * things change. Returns the drafts in write order.
  */
 
 import { DISEASE_BY_KEY, DISEASES, type Disease } from '../data/diseases.js';
@@ -14,6 +16,7 @@ import type { Facility, FacilityPatient } from '../world/facility.js';
 import { type AcuteState, NO_ACUTE } from '../world/lab-values.js';
 import { hashUnit, type Rng, rngFor } from '../world/random.js';
 import { hospitalStay } from './admission.js';
+import { careRole } from './care.js';
 import { Chart, type Draft, NO_ORDER, t14 } from './chart.js';
 import { labs, prescribe, procedure, visit, writeProblems } from './orders.js';
 
@@ -67,11 +70,17 @@ type Event =
 
 const order = { stay: 0, acute: 1, visit: 2 } as const;
 
-/** Admissions booked in advance (surgery, catheterisation, diabetes or CKD education stays). */
 /** Patients of a hospital are admitted more often than the disease table's rough rates suggest. */
 const ADMISSION_FACTOR = 2;
 
-const PLANNED_ADMISSIONS = new Set(['cataract', 'kneeOa', 'angina', 'dm2', 'ckd']);
+/** Admissions booked in advance (surgery, catheterisation, diabetes or CKD education stays). */
+export const PLANNED_ADMISSIONS: ReadonlySet<string> = new Set([
+  'cataract',
+  'kneeOa',
+  'angina',
+  'dm2',
+  'ckd',
+]);
 
 export function simulatePatient(
   seed: number,
@@ -86,9 +95,11 @@ export function simulatePatient(
   const rng = rngFor(seed, 'chart', facility.code, person.index);
   const chart = new Chart(facility, fp, rng);
   const years = (w.endDay - w.startDay + 1) / 365.25;
-  const managed = person.conditions.filter(
-    (c) => c.onsetDay <= w.endDay && hashUnit(seed, 'manages', facility.code, person.index, c.disease) < 0.75,
-  );
+  const current = person.conditions.filter((c) => c.onsetDay <= w.endDay);
+  const roles = current.map((c) => careRole(seed, facility.code, person, c.disease));
+  const managed = current.filter((_, i) => roles[i] === 'manages');
+  /** Followed elsewhere, known here: on the problem list, no visits, drugs or labs of its own. */
+  const comorbid = current.filter((_, i) => roles[i] === 'knows');
   const events: Event[] = [];
 
   // Regular visits, one schedule per department.
@@ -225,13 +236,15 @@ export function simulatePatient(
     day: number,
     inpatient: boolean,
     resolvedDay?: number,
+    comorbidity = false,
   ) => {
     const p = {
       disease,
       instanceId: `${fp.localId}${String(++problemSeq).padStart(3, '0')}`,
       onset: ymdFromDay(onsetDay),
       recorded: ymdFromDay(day),
-      main: chart.problems.length === 0,
+      // The main diagnosis is the first problem treated here, never one followed elsewhere.
+      main: !comorbidity && !chart.problems.some((q) => q.main),
       inpatient,
     };
     chart.problems.push(p);
@@ -246,6 +259,19 @@ export function simulatePatient(
       known.add(c.disease);
     }
   }
+  /** Comorbidities the patient reports (お薬手帳, a referral letter) once they have begun. */
+  const noteComorbidities = (day: number, recorded: (onsetDay: number) => number): boolean => {
+    let added = false;
+    for (const c of comorbid) {
+      const d = DISEASE_BY_KEY.get(c.disease);
+      if (!d || known.has(c.disease) || c.onsetDay > day) continue;
+      addProblem(d, c.onsetDay, recorded(c.onsetDay), false, undefined, true);
+      known.add(c.disease);
+      added = true;
+    }
+    return added;
+  };
+  noteComorbidities(regDay, (onset) => Math.max(onset, Math.min(regDay, w.startDay)));
   writeProblems(chart, chart.after(reception, 6));
 
   const flushResolutions = (upTo: number) => {
@@ -263,6 +289,13 @@ export function simulatePatient(
   let busyUntil = -1;
   const visitDays = new Set<number>();
   const visitCount = new Map<string, number>();
+  /** Visit number (per department) at which each condition's panel was last drawn. */
+  const panelDrawn = new Map<string, number>();
+  const labEvery = facility.practice.labEveryVisits;
+  // Diabetic diet in hospital whether the diabetes is treated here or only known from elsewhere.
+  const knownDiabetic = (day: number) =>
+    managed.some((c) => c.disease === 'dm2' && c.onsetDay <= day) ||
+    (known.has('dm2') && comorbid.some((c) => c.disease === 'dm2'));
   const drugsOf = (keys: readonly string[], day: number): DrugKey[] =>
     managed
       .filter((c) => keys.includes(c.disease) && c.onsetDay <= day)
@@ -290,7 +323,7 @@ export function simulatePatient(
         planned: ev.planned,
         acute: ACUTE[ev.disease.key] ?? NO_ACUTE,
         homeDrugs,
-        diabetic: managed.some((c) => c.disease === 'dm2' && c.onsetDay <= ev.day),
+        diabetic: knownDiabetic(ev.day),
         registeredDay: regDay,
       });
       continue;
@@ -312,14 +345,22 @@ export function simulatePatient(
         if (d) addProblem(d, managed.find((c) => c.disease === k)?.onsetDay ?? day, day, false);
         known.add(k);
       }
-      if (fresh.length > 0) writeProblems(chart, chart.after(when, 15));
+      if (noteComorbidities(day, () => day) || fresh.length > 0) writeProblems(chart, chart.after(when, 15));
       const n = (visitCount.get(ev.dept) ?? 0) + 1;
       visitCount.set(ev.dept, n);
+      // Blood is taken at every `labEvery`-th visit; then each panel that is due (its own spacing
+      // in visits since it was last drawn) is drawn.
+      const labVisit = (n - 1) % labEvery === 0;
       const tests: LabKey[] = [];
       for (const k of active) {
         const d = DISEASE_BY_KEY.get(k);
-        for (const p of d?.panels ?? [])
-          if ((n - 1) % p.everyVisits === 0) tests.push(...LAB_PANELS[p.panel].tests);
+        for (const p of labVisit ? (d?.panels ?? []) : []) {
+          const key = `${k}|${p.panel}`;
+          const last = panelDrawn.get(key);
+          if (last !== undefined && n - last < p.everyVisits) continue;
+          panelDrawn.set(key, n);
+          tests.push(...LAB_PANELS[p.panel].tests);
+        }
         for (const p of d?.procedures ?? []) {
           if (rng.chance((p.perYear * ev.interval) / 365))
             procedure(chart, setting, chart.after(when, 20), p.procedure, d?.name ?? '');
@@ -342,6 +383,7 @@ export function simulatePatient(
     const admitted = rng.chance(d.admissionRate);
     const [lo, hi] = d.intervalDays;
     const days = rng.int(lo, hi);
+    noteComorbidities(day, () => day);
     addProblem(d, day - rng.int(0, 3), day, admitted, day + days + (admitted ? 10 : 0));
     writeProblems(chart, chart.after(when, 15));
     const acute = ACUTE[d.key] ?? NO_ACUTE;
@@ -361,7 +403,7 @@ export function simulatePatient(
           managed.map((c) => c.disease),
           day,
         ),
-        diabetic: managed.some((c) => c.disease === 'dm2' && c.onsetDay <= day),
+        diabetic: knownDiabetic(day),
         registeredDay: regDay,
       });
     } else {

@@ -193,13 +193,52 @@ export const ECG_FINDINGS: readonly string[] = [
   '上室性期外収縮',
 ];
 
+/** How a hospital works, where the generator lets facilities differ. */
+export interface Practice {
+  /** Share of outpatient prescriptions issued as 院外処方 (RXE-21 `OHO`); the rest are 院内 (`OHI`). */
+  readonly outOfHouseShare: number;
+  /** Lab panels are drawn at every n-th regular visit of a department (1: every visit). */
+  readonly labEveryVisits: number;
+}
+
+/** A facility code the tables do not know: most Japanese hospitals issue about 80 % 院外処方. */
+export const DEFAULT_PRACTICE: Practice = { outOfHouseShare: 0.8, labEveryVisits: 1 };
+
 /**
  * Some real facility codes (public lists, `shared/samples/ihe/jp-oid`) with their names and the
- * town they stand in, so ORC-21/22 name and place them plausibly.
+ * town they stand in, so ORC-21/22 name and place them plausibly. The practice figures are
+ * ILLUSTRATIVE: they make the hospitals' records differ (院外 share, how dense a lab series is), not
+ * what these hospitals really do.
  */
-export const KNOWN_FACILITIES: Readonly<Record<string, { name: string; city: string; town: string }>> = {
-  '3310210012': { name: '倉敷中央病院', city: '倉敷市', town: '美和' },
-  '3318800061': { name: '岡山赤十字病院', city: '岡山市北区', town: '西古松' },
-  '3319800011': { name: '岡山大学病院', city: '岡山市北区', town: '鹿田町' },
-  '3410124378': { name: '広島市立広島市民病院', city: '広島市中区', town: '基町' },
+export const KNOWN_FACILITIES: Readonly<
+  Record<string, { name: string; city: string; town: string } & Practice>
+> = {
+  '3310210012': {
+    name: '倉敷中央病院',
+    city: '倉敷市',
+    town: '美和',
+    outOfHouseShare: 0.9,
+    labEveryVisits: 1,
+  },
+  '3318800061': {
+    name: '岡山赤十字病院',
+    city: '岡山市北区',
+    town: '西古松',
+    outOfHouseShare: 0.8,
+    labEveryVisits: 3,
+  },
+  '3319800011': {
+    name: '岡山大学病院',
+    city: '岡山市北区',
+    town: '鹿田町',
+    outOfHouseShare: 0.7,
+    labEveryVisits: 2,
+  },
+  '3410124378': {
+    name: '広島市立広島市民病院',
+    city: '広島市中区',
+    town: '基町',
+    outOfHouseShare: 0.85,
+    labEveryVisits: 1,
+  },
 };

@@ -7,7 +7,11 @@
 
 import { hashUnit } from '../world/random.js';
 
-export type DocumentKind = 'DSUM' | 'REFL' | 'RADR';
+/**
+ * 退院時サマリ, 診療情報提供書, 読影レポート, 看護サマリ, 手術記録, 病理レポート, 服薬指導記録 (the local
+ * codes of their data-type folders).
+ */
+export type DocumentKind = 'DSUM' | 'REFL' | 'RADR' | 'NSUM' | 'OPRN' | 'PATR' | 'MEDG';
 
 export interface DocumentSection {
   /** LOINC section code, when there is a usual one. */
@@ -30,7 +34,8 @@ export interface ClinicalDocumentModel {
   readonly specificKey: string;
   readonly version: number;
   readonly title: string;
-  readonly loinc: { readonly code: string; readonly name: string };
+  /** LOINC document code; without one the document is coded by its local kind (服薬指導記録). */
+  readonly loinc?: { readonly code: string; readonly name: string };
   /** When the document was written, `YYYYMMDDHHMMSS`. */
   readonly effectiveTime: string;
   readonly facility: {
@@ -51,7 +56,12 @@ export interface ClinicalDocumentModel {
     readonly postcode: string;
     readonly address: string;
   };
-  readonly author: DocumentPerson & { readonly deptCode: string; readonly deptName: string };
+  readonly author: DocumentPerson & {
+    readonly deptCode: string;
+    readonly deptName: string;
+    /** Profession when not the doctor (看護師, 薬剤師, 病理医 …). */
+    readonly role?: string;
+  };
   /** The stay or visit the document is about, `YYYYMMDD[HHMM]`. */
   readonly encounter?: { readonly start: string; readonly end?: string };
   /** Referral letters: who receives them. */
@@ -60,6 +70,12 @@ export interface ClinicalDocumentModel {
     readonly department: string;
     readonly doctor: string;
   };
+  /**
+   * A report's study (DICOM PS3.20 §9.6): the accession number and the placer order number it
+   * fulfils (`inFulfillmentOf/order/id`), and the Study Instance UID it documents
+   * (`documentationOf/serviceEvent/id`, the UID as the root alone).
+   */
+  readonly study?: { readonly accession: string; readonly orderNo: string; readonly studyUid?: string };
   readonly sections: readonly DocumentSection[];
 }
 
@@ -88,7 +104,19 @@ export function documentRoot(facilityCode: string): string {
   return `2.25.${n.toString()}`;
 }
 
+/** Accession numbers (IPC-1) of a facility: the assigning authority under its document root. */
+export const accessionRoot = (facilityCode: string) => `${documentRoot(facilityCode)}.4`;
+/** Placer order numbers (ORC-2) of a facility. */
+export const orderRoot = (facilityCode: string) => `${documentRoot(facilityCode)}.5`;
+
 const LOINC = '2.16.840.1.113883.6.1';
+
+/** Document type: the LOINC code, else the folder's local code under the facility's document root. */
+function documentCode(d: ClinicalDocumentModel): string {
+  if (d.loinc)
+    return `<code code="${d.loinc.code}" codeSystem="${LOINC}" codeSystemName="LOINC" displayName="${xml(d.loinc.name)}"/>`;
+  return `<code code="${d.kind}" codeSystem="${documentRoot(d.facility.code)}.1" codeSystemName="99ZL01" displayName="${xml(d.title)}"/>`;
+}
 
 function sectionXml(s: DocumentSection): string {
   const body: string[] = [];
@@ -129,6 +157,19 @@ export function renderCda(d: ClinicalDocumentModel): string {
         '</effectiveTime></encompassingEncounter></componentOf>',
       ].join('')
     : '';
+  const study = d.study
+    ? [
+        '<inFulfillmentOf><order>',
+        d.study.accession
+          ? `<id root="${accessionRoot(f.code)}" extension="${xml(d.study.accession)}"/>`
+          : '',
+        d.study.orderNo ? `<id root="${orderRoot(f.code)}" extension="${xml(d.study.orderNo)}"/>` : '',
+        '</order></inFulfillmentOf>',
+        d.study.studyUid
+          ? `<documentationOf><serviceEvent classCode="ACT"><id root="${xml(d.study.studyUid)}"/></serviceEvent></documentationOf>`
+          : '',
+      ].join('')
+    : '';
   const recipient = d.recipient
     ? [
         '<informationRecipient><intendedRecipient><informationRecipient><name>',
@@ -144,7 +185,7 @@ export function renderCda(d: ClinicalDocumentModel): string {
     '<realmCode code="JP"/>',
     '<typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/>',
     `<id root="${documentRoot(f.code)}" extension="${xml(`${d.specificKey}.${d.version}`)}"/>`,
-    `<code code="${d.loinc.code}" codeSystem="${LOINC}" codeSystemName="LOINC" displayName="${xml(d.loinc.name)}"/>`,
+    documentCode(d),
     `<title>${xml(d.title)}</title>`,
     `<effectiveTime value="${d.effectiveTime}+0900"/>`,
     '<confidentialityCode code="N" codeSystem="2.16.840.1.113883.5.25"/>',
@@ -169,6 +210,7 @@ export function renderCda(d: ClinicalDocumentModel): string {
     '</assignedAuthor></author>',
     `<custodian><assignedCustodian><representedCustodianOrganization>${org}</representedCustodianOrganization></assignedCustodian></custodian>`,
     recipient,
+    study,
     encounter,
     '<component><structuredBody>',
     ...d.sections.map(sectionXml),

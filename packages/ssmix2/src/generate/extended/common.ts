@@ -4,9 +4,10 @@
  */
 
 import { DEPARTMENTS } from '../data/clinic.js';
+import { GIVEN_NAMES, SURNAMES } from '../data/names.js';
 import { ageOn, dayFromYmd, stamp17 } from '../world/clock.js';
 import type { Facility, FacilityPatient } from '../world/facility.js';
-import type { Rng } from '../world/random.js';
+import { type Rng, rngFor } from '../world/random.js';
 import type { ClinicalDocumentModel, DocumentKind } from './cda.js';
 import type { ChartFacts, LabReport, ProblemFact, StaffName } from './facts.js';
 
@@ -31,6 +32,28 @@ export interface PlannedDocument {
 
 export const deptName = (code: string): string => DEPARTMENTS[code] ?? '内科';
 
+/**
+ * Staff the standardized storage never names (pharmacists, pathologists): `count` of them per
+ * facility, from a stream of their own, IDs `<prefix>0001…`.
+ */
+export function houseStaff(
+  seed: number,
+  facility: Facility,
+  role: string,
+  prefix: string,
+  count: number,
+): StaffName[] {
+  const rng = rngFor(seed, 'extended-staff', facility.code, role);
+  return Array.from({ length: count }, (_, i) => {
+    const sex = rng.chance(0.5) ? 'M' : 'F';
+    return {
+      id: `${prefix}${String(i + 1).padStart(4, '0')}`,
+      family: rng.weighted(SURNAMES, (n) => n.weight).kanji,
+      given: rng.weighted(GIVEN_NAMES[sex]['1970s'], (n) => n.weight).kanji,
+    };
+  });
+}
+
 /** `2026年3月5日` from `YYYYMMDD…`. */
 export function jaDate(ymd: string): string {
   return `${Number(ymd.slice(0, 4))}年${Number(ymd.slice(4, 6))}月${Number(ymd.slice(6, 8))}日`;
@@ -52,7 +75,7 @@ export function header(
   kind: DocumentKind,
   specificKey: string,
   written: string,
-  author: StaffName,
+  author: StaffName & { readonly role?: string },
   dept: string,
 ): Pick<
   ClinicalDocumentModel,

@@ -1,14 +1,13 @@
 /**
  * 退院時サマリ for a discharge (ADT-52): diagnoses from the problem list current at discharge, the
- * stay's drips, diets, labs, ECG and imaging from the same chart, the last oral prescription as the
- * discharge prescription. Narrative sentences are templates per disease (illustrative wording).
+ * stay's drips, diets, labs, ECG and imaging from the same chart, the operation if there was one,
+ * the last oral prescription as the discharge prescription. Narrative sentences are templates per
+ * disease (illustrative wording).
  */
 
-import type { Draft } from '../clinical/chart.js';
 import { dayFromYmd } from '../world/clock.js';
 import type { ClinicalDocumentModel, DocumentSection } from './cda.js';
 import {
-  activeOn,
   ageText,
   type DocumentContext,
   deptName,
@@ -20,7 +19,8 @@ import {
   type PlannedDocument,
   problemText,
 } from './common.js';
-import { type ProblemFact, staffOf } from './facts.js';
+import type { SurgeryPlan } from './operative.js';
+import type { StayFacts } from './stay.js';
 
 /** Why the patient came in, per disease key (illustrative). */
 const REASONS: Readonly<Record<string, string>> = {
@@ -50,37 +50,17 @@ const SECTION = {
   plan: '18776-5',
 } as const;
 
-/** The diagnosis the stay was for: an inpatient problem recorded during it, else one of the stay's department. */
-function mainDiagnosis(problems: readonly ProblemFact[], admit: string, discharge: string, dept: string) {
-  return (
-    problems.find((p) => p.inpatient && p.recorded >= admit && p.recorded <= discharge) ??
-    problems.find((p) => p.disease?.dept === dept && p.disease.admissionRate > 0) ??
-    problems.find((p) => p.disease?.dept === dept) ??
-    problems.find((p) => p.main) ??
-    problems[0]
-  );
-}
-
 export function dischargeSummary(
   ctx: DocumentContext,
-  adt52: Draft,
+  stay: StayFacts,
   specificKey: string,
+  surgery: SurgeryPlan | undefined,
 ): PlannedDocument | undefined {
   const { facts, rng } = ctx;
-  const m = facts.message(adt52);
-  if (!m) return undefined;
-  const admitTime = m.get('PV1-44') ?? '';
-  const admit = admitTime.slice(0, 8);
-  const discharge = adt52.careDate;
-  if (!/^\d{8}$/.test(admit)) return undefined;
-  const dept = adt52.department;
-  const doctor = staffOf(m, 'PV1-7');
+  const { admitTime, admit, discharge, dept, doctor, main, days, planned } = stay;
+  const m = stay.message;
   const written = momentOn(rng, discharge, rng.int(0, 6), 13 * 60, 18 * 60);
-  const problems = activeOn(facts.problemsAt(adt52.timestamp), admit);
-  const main = mainDiagnosis(problems, admit, discharge, dept);
-  const others = problems.filter((p) => p !== main);
-  const days = dayFromYmd(discharge) - dayFromYmd(admit) + 1;
-  const planned = facts.drafts('ADT-21').some((d) => d.careDate === admit);
+  const others = stay.problems.filter((p) => p !== main);
   const labs = facts.labs(admit, discharge);
   const drips = facts.drips(admit, discharge).filter((d) => d.name !== '');
   const diets = [...new Set(facts.diets(admit, discharge))];
@@ -91,15 +71,25 @@ export function dischargeSummary(
   const moved = facts.count('ADT-42', admit, discharge) > 0;
   const leave = facts.count('ADT-31', admit, discharge) > 0;
   const mainName = main?.name ?? `${deptName(dept)}疾患`;
-  const key = main?.disease?.key ?? '';
+  const key = stay.diseaseKey;
 
   const course: string[] = [
     `${jaDate(admitTime)}、${planned ? '予定' : '緊急'}入院。${
       drips.length > 0
         ? `入院後、${drips.map((d) => `${d.name}（${d.days}日間）`).join('、')}の点滴を行った。`
-        : '入院後、安静と内服加療を継続した。'
+        : surgery
+          ? '入院後、術前の検査と評価を行った。'
+          : '入院後、安静と内服加療を継続した。'
     }`,
   ];
+  if (surgery)
+    course.push(
+      `第${dayFromYmd(surgery.day) - dayFromYmd(admit) + 1}病日（${jaDate(surgery.day)}）、${surgery.side ? `${surgery.side}・` : ''}${surgery.name}を施行した（手術記録参照）。術後経過は良好であった。`,
+    );
+  else if (key === 'angina' && planned)
+    course.push(
+      '冠動脈造影検査を施行し、経皮的冠動脈形成術の適応となる有意狭窄は認めず、内服加療の継続とした。',
+    );
   if (diets.length > 0)
     course.push(
       `食事は${diets[0]}で開始し${diets.length > 1 ? `、経過に応じて${diets[diets.length - 1]}へ変更した` : '、摂取は良好であった'}。`,

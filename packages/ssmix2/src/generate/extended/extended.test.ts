@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { mapExtendedDocument } from '@hie/fhir-jp';
+import { mapExtendedDocument, readCdaHeader } from '@hie/fhir-jp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtendedContent, type ExtendedProblem, listExtendedStorage } from '../../storage/extended.js';
 import { listFiles } from '../../test-support/samples.js';
@@ -203,6 +203,27 @@ describe('generateStorage with extendedOut (20 patients, 2 years, seed 9: 5 disc
       const pid = c.patientId;
       const folder = join(out, pid.slice(0, 3), pid.slice(3, 6), pid, c.careDate, 'ADT-52');
       expect(existsSync(folder)).toBe(true);
+    }
+  });
+
+  it("names its study in a 読影レポート's header: the accession number, order number and UID of the OMG-11 it reads", () => {
+    const radr = contents().filter((c) => c.dataType.localCode === 'RADR');
+    expect(radr.length).toBeGreaterThan(0);
+    for (const c of radr) {
+      const header = readCdaHeader(readFileSync(join(c.path, 'main_document.xml'), 'utf8'));
+      const [accession, order] = header?.orders ?? [];
+      const uid = header?.serviceEvents[0]?.root;
+      expect(accession?.extension && order?.extension && uid).toBeTruthy();
+      // The performed study (OMG-11) of that care date with this accession number and UID.
+      const pid = c.patientId;
+      const folder = join(out, pid.slice(0, 3), pid.slice(3, 6), pid, c.careDate, 'OMG-11');
+      const studies = listFiles(folder).map((f) => {
+        const segments = readFileSync(join(folder, f), 'latin1').split('\r');
+        const ipc = segments.find((x) => x.startsWith('IPC|'))?.split('|') ?? [];
+        const orc = segments.find((x) => x.startsWith('ORC|'))?.split('|') ?? [];
+        return { accession: ipc[1], uid: ipc[3], order: orc[2] };
+      });
+      expect(studies).toContainEqual({ accession: accession?.extension, uid, order: order?.extension });
     }
   });
 

@@ -34,6 +34,13 @@ export interface DrugLine {
   readonly usage: string;
 }
 
+export interface AllergyFact {
+  /** IAM-2: DA 薬剤, FA 食物, LA 花粉, EA 環境. */
+  readonly type: string;
+  readonly name: string;
+  readonly reaction: string;
+}
+
 export interface ProblemFact {
   readonly name: string;
   readonly icd10: string;
@@ -144,6 +151,19 @@ export class ChartFacts {
         disease: DISEASES.find((x) => x.medisKey === medis),
       };
     });
+  }
+
+  /** The allergy list current at a moment (the newest ADT-61 written before `timestamp`). */
+  allergiesAt(timestamp: string): AllergyFact[] {
+    const list = this.drafts('ADT-61').filter((d) => d.timestamp <= timestamp);
+    const latest = list[list.length - 1];
+    const m = latest && this.message(latest);
+    if (!m) return [];
+    return m.segmentsNamed('IAM').map((iam) => ({
+      type: iam.get(2, 1, 1) ?? '',
+      name: iam.get(3, 1, 2) ?? '',
+      reaction: iam.get(5) ?? '',
+    }));
   }
 
   /** Findings text of physiology results (ECG, OMG-13) in a date range. */

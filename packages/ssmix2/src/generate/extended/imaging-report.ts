@@ -146,6 +146,7 @@ export function imagingReport(
     title: '読影レポート',
     loinc: { code: '18748-4', name: 'Diagnostic imaging study' },
     encounter: { start: omg11.careDate },
+    study: { accession, orderNo: omg11.orderNo, studyUid },
     sections,
   };
   // A few reports are addended after a comparison with earlier studies.

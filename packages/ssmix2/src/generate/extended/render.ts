@@ -3,11 +3,22 @@
  * next to the CDA, for readers without a CDA stylesheet).
  */
 
-import type { ClinicalDocumentModel } from './cda.js';
+import type { ClinicalDocumentModel, DocumentKind } from './cda.js';
 import { jaDate } from './common.js';
 import { type PdfLine, renderPdf } from './pdf.js';
 
 const heading = (text: string): PdfLine => ({ text: `【${text}】`, size: 12, spaceBefore: 8 });
+
+/** What the encounter dates of each kind are. */
+const ENCOUNTER_LABEL: Readonly<Record<DocumentKind, string>> = {
+  DSUM: '入院期間',
+  NSUM: '入院期間',
+  MEDG: '入院期間',
+  OPRN: '手術日',
+  PATR: '採取日',
+  RADR: '受診日',
+  REFL: '受診日',
+};
 
 export function documentLines(d: ClinicalDocumentModel): PdfLine[] {
   const p = d.patient;
@@ -27,9 +38,11 @@ export function documentLines(d: ClinicalDocumentModel): PdfLine[] {
   lines.push({ text: `住所：〒${p.postcode}　${p.address}` });
   if (d.encounter)
     lines.push({
-      text: `${d.kind === 'DSUM' ? '入院期間' : '受診日'}：${jaDate(d.encounter.start)}${d.encounter.end ? ` ～ ${jaDate(d.encounter.end)}` : ''}`,
+      text: `${ENCOUNTER_LABEL[d.kind]}：${jaDate(d.encounter.start)}${d.encounter.end ? ` ～ ${jaDate(d.encounter.end)}` : ''}`,
     });
-  lines.push({ text: `記載者：${d.author.deptName}　${d.author.family}　${d.author.given}` });
+  lines.push({
+    text: `記載者：${d.author.deptName}　${d.author.role ? `${d.author.role}　` : ''}${d.author.family}　${d.author.given}`,
+  });
   lines.push({ text: `医療機関：${d.facility.name}（${d.facility.code}）` });
   lines.push({ text: `〒${d.facility.postcode}　${d.facility.address}　電話 ${d.facility.phone}` });
   for (const s of d.sections) {

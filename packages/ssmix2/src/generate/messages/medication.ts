@@ -18,11 +18,22 @@ export interface PrescribedDrug {
 
 export interface OrderInput extends Omit<OrcInput, 'group' | 'withFacility'> {
   readonly bed?: Bed;
+  /** Outpatient orders: 院外処方 (a community pharmacy dispenses) rather than 院内. */
+  readonly outOfHouse?: boolean;
 }
 
 const unitCwe = (u: readonly [string, string]) => cwe(u[0], u[1], 'MR9P');
 
-/** OMP-01: an outpatient (OHP/OHI) or inpatient (IHP) prescription. */
+/**
+ * RXE-21 (MERIT-9 処方オーダ表7): the setting, and for outpatients who dispenses — 院外処方 `OHO`
+ * (most hospital prescriptions, filled at a community pharmacy) or 院内処方 `OHI`.
+ */
+function dispensing(o: OrderInput): string {
+  if (o.patientClass === 'I') return 'IHP^入院処方^MR9P';
+  return o.outOfHouse ? 'OHP^外来処方^MR9P~OHO^院外処方^MR9P' : 'OHP^外来処方^MR9P~OHI^院内処方^MR9P';
+}
+
+/** OMP-01: an outpatient (OHP with OHO/OHI) or inpatient (IHP) prescription. */
 export function prescription(
   ctx: PatientContext,
   o: OrderInput,
@@ -33,7 +44,7 @@ export function prescription(
     pid(ctx, true),
     pv1({ patientClass: o.patientClass, dept: o.dept, doctor: o.doctor, bed: o.bed }),
   ];
-  const dispensing = o.patientClass === 'I' ? 'IHP^入院処方^MR9P' : 'OHP^外来処方^MR9P~OHI^院内処方^MR9P';
+  const rxe21 = dispensing(o);
   drugs.forEach((p, i) => {
     const usage = USAGES[p.drug.usage];
     const daily = p.dose * usage.timesPerDay;
@@ -48,7 +59,7 @@ export function prescription(
         11: unitCwe(p.drug.unit),
         15: `${o.orderNo.slice(-8)}${String(i + 1).padStart(2, '0')}`,
         19: `${daily}^${p.drug.unit[0]}&${p.drug.unit[1]}&MR9P`,
-        21: dispensing,
+        21: rxe21,
       }),
     );
     out.push(seg('TQ1', { 1: '1', 3: `${usage.code}&${usage.text}&JAMISDP01`, 6: `${p.days}^d`, 7: start }));

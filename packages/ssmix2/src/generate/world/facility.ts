@@ -5,7 +5,7 @@
  */
 
 import { TOWNS, type Town } from '../data/addresses.js';
-import { DEPARTMENTS, KNOWN_FACILITIES } from '../data/clinic.js';
+import { DEFAULT_PRACTICE, DEPARTMENTS, KNOWN_FACILITIES, type Practice } from '../data/clinic.js';
 import { GIVEN_NAMES, SURNAMES } from '../data/names.js';
 import { isValidYmd } from './clock.js';
 import { type Address, makeAddress, makePerson, mobilePhone, type Person, phoneIn } from './population.js';
@@ -28,6 +28,8 @@ export interface Facility {
   readonly doctors: Readonly<Record<string, readonly StaffMember[]>>;
   readonly nurses: readonly StaffMember[];
   readonly clerks: readonly StaffMember[];
+  /** House habits: 院外処方 share, lab cadence. */
+  readonly practice: Practice;
 }
 
 const HOSPITAL_SUFFIXES = ['中央病院', '総合病院', '記念病院', '協立病院', '医療センター', '市民病院'];
@@ -62,6 +64,9 @@ export function makeFacility(seed: number, code: string): Facility {
     doctors,
     nurses: Array.from({ length: 12 }, (_, i) => staff('N', i + 1)),
     clerks: Array.from({ length: 4 }, (_, i) => staff('C', i + 1)),
+    practice: known
+      ? { outOfHouseShare: known.outOfHouseShare, labEveryVisits: known.labEveryVisits }
+      : DEFAULT_PRACTICE,
   };
 }
 
@@ -92,10 +97,19 @@ export interface FacilityPatient {
 }
 
 /** Share of a prefecture's population a facility sees: mostly its own prefecture, a few from next door. */
-function inclusionProbability(facilityCode: string, person: Person): number {
+export function inclusionProbability(facilityCode: string, person: Person): number {
   const facilityPref = facilityCode.slice(0, 2);
   if (facilityPref !== '33' && facilityPref !== '34') return 0.3;
   return person.address.town.prefectureCode === facilityPref ? 0.4 : 0.06;
+}
+
+/**
+ * Whether the person is on the facility's books at all (before `facilityPatients` cuts the list at
+ * the requested count). One rule for who a facility sees and for where a person's chronic care can
+ * be (`clinical/care.ts`), so the two never disagree.
+ */
+export function seesPerson(seed: number, facilityCode: string, person: Person): boolean {
+  return hashUnit(seed, 'member', facilityCode, person.index) < inclusionProbability(facilityCode, person);
 }
 
 function applyVariations(
@@ -203,7 +217,7 @@ export function* facilityPatients(
   for (let index = 0; ordinal < count; index++) {
     const person = makePerson(seed, index);
     if (person.birthDate > bornBy) continue;
-    if (hashUnit(seed, 'member', facilityCode, index) >= inclusionProbability(facilityCode, person)) continue;
+    if (!seesPerson(seed, facilityCode, person)) continue;
     ordinal++;
     nextId += idRng.int(1, 7);
     yield {

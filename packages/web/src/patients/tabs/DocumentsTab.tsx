@@ -1,33 +1,15 @@
 import { CATEGORY_LABELS, type Category } from '@hie/contract';
-import { Accordion, Alert, Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
-import { apiBlob, saveBlob } from '../../api/client';
-import { errorMessage } from '../../api/errors';
+import { Accordion, Badge, Group, Table, Text } from '@mantine/core';
+import { useMemo, useState } from 'react';
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
 import type { Messages } from '../../i18n/ja';
-import { Loading } from '../../layout/Feedback';
 import { westernDate } from '../../lib/dates';
-import { type CdaResult, decodeXml, readCda } from '../../records/cda';
-import { type DocumentFile, type DocumentRow, documentGroups, type FileRole } from '../../records/documents';
-import { CdaDocument, CdaUnreadable } from './CdaDocument';
+import { type DocumentRow, documentGroups } from '../../records/documents';
 import { FacilityBadge } from './common';
+import { DocumentFileButtons, DocumentModal, type Opened } from './DocumentViewer';
 
 type DocumentCategoryKey = keyof Messages['documentsTab']['kinds'];
-
-interface Opened {
-  facilityOid: string;
-  title: string;
-  facilityName: string;
-  file: DocumentFile;
-}
-
-const ROLE_LABEL: Record<FileRole, 'cda' | 'pdf' | 'image' | 'file'> = {
-  cda: 'cda',
-  pdf: 'pdf',
-  image: 'image',
-  other: 'file',
-};
 
 /**
  * Documents of every facility, grouped by kind (退院時サマリ, 読影レポート, 診療情報提供書 …; each its
@@ -103,29 +85,7 @@ export function DocumentsTab({
                             <FacilityBadge oid={row.facilityOid} name={row.facilityName} />
                           </Table.Td>
                           <Table.Td>
-                            <Group gap={4} wrap="nowrap">
-                              {row.files.map((file) => {
-                                const what = t(`documentsTab.${ROLE_LABEL[file.role]}`);
-                                return (
-                                  <Button
-                                    key={file.binaryId}
-                                    size="compact-xs"
-                                    variant={file.role === 'cda' ? 'filled' : 'light'}
-                                    aria-label={t('documentsTab.openLabel', { title, what })}
-                                    onClick={() =>
-                                      setOpened({
-                                        facilityOid: row.facilityOid,
-                                        title,
-                                        facilityName: row.facilityName,
-                                        file,
-                                      })
-                                    }
-                                  >
-                                    {what}
-                                  </Button>
-                                );
-                              })}
-                            </Group>
+                            <DocumentFileButtons row={row} title={title} onOpen={setOpened} />
                           </Table.Td>
                         </Table.Tr>
                       );
@@ -137,97 +97,7 @@ export function DocumentsTab({
           </Accordion.Item>
         ))}
       </Accordion>
-      <Modal
-        opened={opened !== null}
-        onClose={() => setOpened(null)}
-        title={opened ? `${opened.title}　${opened.facilityName}` : t('docs.viewer')}
-        size="90%"
-      >
-        {opened && <DocumentViewer personId={personId} doc={opened} />}
-      </Modal>
+      <DocumentModal personId={personId} opened={opened} onClose={() => setOpened(null)} />
     </>
-  );
-}
-
-type Loaded =
-  | { kind: 'cda'; result: CdaResult; blob: Blob }
-  | { kind: 'url'; url: string; type: string; blob: Blob };
-
-function DocumentViewer({ personId, doc }: { personId: string; doc: Opened }) {
-  const { t, lang } = useI18n();
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    let url: string | null = null;
-    let cancelled = false;
-    setLoaded(null);
-    setError(null);
-    apiBlob(
-      `/patients/${encodeURIComponent(personId)}/binary/${encodeURIComponent(doc.facilityOid)}/${encodeURIComponent(doc.file.binaryId)}`,
-    )
-      .then(async (b) => {
-        if (cancelled) return;
-        // The hub sends XML as a download (never rendered by the browser): read here, as data.
-        if (doc.file.role === 'cda') {
-          const result = readCda(decodeXml(new Uint8Array(await b.arrayBuffer())));
-          if (!cancelled) setLoaded({ kind: 'cda', result, blob: b });
-          return;
-        }
-        const type = b.type && b.type !== 'application/octet-stream' ? b.type : doc.file.contentType;
-        const typed = b.type === type ? b : new Blob([b], { type });
-        url = URL.createObjectURL(typed);
-        setLoaded({ kind: 'url', url, type, blob: typed });
-      })
-      .catch((e) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-      if (url) URL.revokeObjectURL(url);
-    };
-  }, [personId, doc]);
-  if (error) return <Alert color="red">{errorMessage(error, lang)}</Alert>;
-  if (!loaded) return <Loading />;
-  const download = (
-    <Button
-      size="xs"
-      variant="default"
-      w="fit-content"
-      onClick={() => saveBlob(loaded.blob, doc.file.fileName || doc.title)}
-    >
-      {t('docs.download')}
-    </Button>
-  );
-  if (loaded.kind === 'cda') {
-    return (
-      <Stack gap="sm">
-        {loaded.result.ok ? (
-          <CdaDocument view={loaded.result.view} />
-        ) : (
-          <CdaUnreadable reason={loaded.result.reason} />
-        )}
-        {download}
-      </Stack>
-    );
-  }
-  if (loaded.type.includes('pdf')) {
-    return (
-      <Stack gap="sm">
-        <iframe src={loaded.url} title={doc.title} style={{ width: '100%', height: '75vh', border: 0 }} />
-        {download}
-      </Stack>
-    );
-  }
-  if (doc.file.role === 'image') {
-    return (
-      <Stack gap="sm">
-        <img src={loaded.url} alt={doc.title} style={{ maxWidth: '100%' }} />
-        {download}
-      </Stack>
-    );
-  }
-  return (
-    <Stack gap="sm">
-      <Text>{t('docs.noPreview')}</Text>
-      {download}
-    </Stack>
   );
 }

@@ -1,10 +1,16 @@
 import { Badge, Group, Stack, Text } from '@mantine/core';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
+import type { Messages } from '../../i18n/ja';
 import { todayInJapan, westernDate } from '../../lib/dates';
+import { type DocumentRow, documentRows } from '../../records/documents';
 import { type Measurement, MODALITY_NAMES, type Study, studiesOf } from '../../records/studies';
+import { studyReports } from '../../records/study-reports';
 import { DataTable, FacilityBadge } from './common';
+import { DocumentFileButtons, DocumentModal, type Opened } from './DocumentViewer';
+
+type DocumentKindKey = keyof Messages['documentsTab']['kinds'];
 
 const KIND_COLOR = { radiology: 'indigo', endoscopy: 'grape', physiology: 'teal' } as const;
 
@@ -16,75 +22,114 @@ const valueText = (m: Measurement) => `${m.value}${m.unit ? ` ${m.unit}` : ''}`;
  * measurements, with units) and the order's information, never presented as a finding.
  */
 export function ImagingTab({
+  personId,
   entries,
   orders = [],
+  documents = [],
 }: {
+  personId: string;
   entries: readonly SourcedResource[];
   /** The orders tab's entries, when the user may see them: the order of each study joins its row. */
   orders?: readonly SourcedResource[];
+  /** The documents tab's entries, when the user may see them: a study's reports join its row. */
+  documents?: readonly SourcedResource[];
 }) {
   const { t, lang } = useI18n();
   const studies = useMemo(() => studiesOf([...entries, ...orders]), [entries, orders]);
+  const reports = useMemo(() => studyReports(studies, documentRows(documents)), [studies, documents]);
+  const [opened, setOpened] = useState<Opened | null>(null);
   return (
-    <DataTable
-      caption={t('episodes.studiesCaption')}
-      rows={studies}
-      rowKey={(s) => s.key}
-      testId={() => 'study'}
-      minWidth={680}
-      columns={[
-        {
-          key: 'date',
-          header: t('patient.date'),
-          cell: (s) => (
-            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-              {westernDate(s.date)}
+    <>
+      <DataTable
+        caption={t('episodes.studiesCaption')}
+        rows={studies}
+        rowKey={(s) => s.key}
+        testId={() => 'study'}
+        minWidth={680}
+        columns={[
+          {
+            key: 'date',
+            header: t('patient.date'),
+            cell: (s) => (
+              <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                {westernDate(s.date)}
+              </Text>
+            ),
+          },
+          {
+            key: 'kind',
+            header: t('episodes.kind'),
+            cell: (s) => (
+              <Stack gap={2} align="flex-start">
+                <Badge
+                  size="sm"
+                  variant="light"
+                  tt="none"
+                  color={KIND_COLOR[s.kind]}
+                  styles={{ label: { color: 'var(--mantine-color-dark-7)' } }}
+                  data-testid="study-kind"
+                >
+                  {t(`episodes.${s.kind}`)}
+                </Badge>
+                {s.modality && (
+                  <Text size="xs" c="dimmed" data-testid="study-modality" style={{ whiteSpace: 'nowrap' }}>
+                    {MODALITY_NAMES[s.modality]?.[lang] ?? s.modality}
+                    {MODALITY_NAMES[s.modality] && MODALITY_NAMES[s.modality]?.[lang] !== s.modality
+                      ? ` (${s.modality})`
+                      : ''}
+                  </Text>
+                )}
+              </Stack>
+            ),
+          },
+          {
+            key: 'procedure',
+            header: t('episodes.procedure'),
+            cell: (s) => <Procedure study={s} />,
+          },
+          {
+            key: 'result',
+            header: t('episodes.result'),
+            cell: (s) => (
+              <Stack gap={4}>
+                <Result study={s} hasReport={(reports.get(s.key)?.length ?? 0) > 0} />
+                <Reports reports={reports.get(s.key) ?? []} onOpen={setOpened} />
+              </Stack>
+            ),
+          },
+          {
+            key: 'facility',
+            header: t('patient.source'),
+            cell: (s) => <FacilityBadge oid={s.facilityOid} name={s.facilityName} />,
+          },
+        ]}
+      />
+      <DocumentModal personId={personId} opened={opened} onClose={() => setOpened(null)} />
+    </>
+  );
+}
+
+/** The study's reports (読影レポート, 病理レポート), each openable where it stands. */
+function Reports({ reports, onOpen }: { reports: readonly DocumentRow[]; onOpen: (o: Opened) => void }) {
+  const { t } = useI18n();
+  if (reports.length === 0) return null;
+  return (
+    <Stack gap={2} data-testid="study-reports">
+      {reports.map((r) => {
+        const title = t('documentsTab.titleOf', {
+          kind: t(`documentsTab.kinds.${r.kind as DocumentKindKey}`),
+          date: westernDate(r.date),
+        });
+        return (
+          <Group key={r.key} gap={6} wrap="nowrap" data-testid="study-report">
+            <Text size="xs" fw={600} style={{ whiteSpace: 'nowrap' }}>
+              {title}
             </Text>
-          ),
-        },
-        {
-          key: 'kind',
-          header: t('episodes.kind'),
-          cell: (s) => (
-            <Stack gap={2} align="flex-start">
-              <Badge
-                size="sm"
-                variant="light"
-                tt="none"
-                color={KIND_COLOR[s.kind]}
-                styles={{ label: { color: 'var(--mantine-color-dark-7)' } }}
-                data-testid="study-kind"
-              >
-                {t(`episodes.${s.kind}`)}
-              </Badge>
-              {s.modality && (
-                <Text size="xs" c="dimmed" data-testid="study-modality" style={{ whiteSpace: 'nowrap' }}>
-                  {MODALITY_NAMES[s.modality]?.[lang] ?? s.modality}
-                  {MODALITY_NAMES[s.modality] && MODALITY_NAMES[s.modality]?.[lang] !== s.modality
-                    ? ` (${s.modality})`
-                    : ''}
-                </Text>
-              )}
-            </Stack>
-          ),
-        },
-        {
-          key: 'procedure',
-          header: t('episodes.procedure'),
-          cell: (s) => <Procedure study={s} />,
-        },
-        {
-          key: 'result',
-          header: t('episodes.result'),
-          cell: (s) => <Result study={s} />,
-        },
-        {
-          key: 'facility',
-          header: t('patient.source'),
-          cell: (s) => <FacilityBadge oid={s.facilityOid} name={s.facilityName} />,
-        },
-      ]}
-    />
+            <DocumentFileButtons row={r} title={title} onOpen={onOpen} />
+          </Group>
+        );
+      })}
+    </Stack>
   );
 }
 
@@ -122,7 +167,7 @@ function Procedure({ study }: { study: Study }) {
   );
 }
 
-function Result({ study }: { study: Study }) {
+function Result({ study, hasReport }: { study: Study; hasReport: boolean }) {
   const { t } = useI18n();
   if (!study.performed) {
     const ahead = (study.date ?? '').slice(0, 10) > todayInJapan();
@@ -132,8 +177,17 @@ function Result({ study }: { study: Study }) {
       </Badge>
     );
   }
-  if (study.findings.length === 0 && study.measurements.length === 0)
-    return <Text size="sm">{t('episodes.noResult')}</Text>;
+  if (study.findings.length === 0 && study.measurements.length === 0) {
+    if (hasReport) return null;
+    // A radiology or endoscopy study's findings are in its report: say there is none in view.
+    return study.kind === 'physiology' ? (
+      <Text size="sm">{t('episodes.noResult')}</Text>
+    ) : (
+      <Text size="xs" c="dimmed" data-testid="study-no-report">
+        {t('episodes.noReport')}
+      </Text>
+    );
+  }
   return (
     <Stack gap={2} data-testid="study-result">
       {study.findings.map((f) => (

@@ -12,12 +12,13 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SourcedResource } from '../../api/types';
 import EChart from '../../charts/EChart';
 import { type FacilityMarker, facilityMarkers, labChartOption, labSeries } from '../../charts/lab-chart';
 import { useI18n } from '../../i18n';
 import { Loading } from '../../layout/Feedback';
+import { usePrinting } from '../../layout/Print';
 import { dayOf, westernDate } from '../../lib/dates';
 import type { Flag } from '../../records/fhir';
 import { type LabCell, type LabRow, labSheet } from '../../records/lab-table';
@@ -72,7 +73,13 @@ export default function LabsTab({
   const [overlayKey, setOverlayKey] = useState<string | null>(null);
   const [view, setView] = useState<'table' | 'chart'>('table');
   // One layout at a time (a five-year table is thousands of cells): side by side from 1200 px.
-  const wide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
+  const printing = usePrinting();
+  // The screen's layout, kept while printing: the page's narrower print width must not re-render the
+  // tab in the middle of printing (Chromium then stops after the first page).
+  const screenWide = useMediaQuery('(min-width: 75em)', true, { getInitialValueInEffect: false });
+  const wideOnScreen = useRef(screenWide);
+  if (!printing) wideOnScreen.current = screenWide;
+  const wide = wideOnScreen.current;
   const tests = useMemo(() => summary?.tests ?? [], [summary]);
   const selectedKey = chosen ?? defaultLabTest(tests)?.key ?? (summary ? null : defaultLabTest(rows)?.key);
   const test = tests.find((x) => x.key === selectedKey);
@@ -217,7 +224,10 @@ export default function LabsTab({
           {t('labs.legendHigh')}
         </Text>
       </Group>
-      {wide ? (
+      {printing ? (
+        // On paper the sheet, whatever the screen showed (the chart is printed from its own view).
+        table
+      ) : wide ? (
         <Group align="flex-start" gap="md" wrap="nowrap">
           <div style={{ flex: '62 1 0', minWidth: 0 }}>{table}</div>
           {/* Not sticky: the sheet scrolls in its own frame, and the patient's header holds the top. */}
@@ -302,18 +312,7 @@ function TestList({
                   </tr>
                   {list.map((test) => (
                     <tr key={test.key} className={test.key === selected ? 'lab-selected' : undefined}>
-                      <th scope="row" className="lab-name">
-                        <TestName
-                          name={test.name}
-                          testKey={test.key}
-                          chartable={test.numeric > 0}
-                          selected={test.key === selected}
-                          onSelect={onSelect}
-                        />
-                      </th>
-                      <td className="lab-unit">
-                        <UnitText unit={test.unit} />
-                      </td>
+                      <TestCells test={test} selected={selected} onSelect={onSelect} />
                       <td className={`lab-value ${flagClass(test.latest.flag) ?? ''}`}>
                         {test.latest.value}
                         {test.latest.flag ? ` ${test.latest.flag}` : ''}
@@ -330,6 +329,34 @@ function TestList({
         </div>
       )}
     </Stack>
+  );
+}
+
+/** A test's name (a button that charts it, when it has numbers) and its unit: the sheet's first columns. */
+function TestCells({
+  test,
+  selected,
+  onSelect,
+}: {
+  test: { key: string; name: string; unit: string; numeric: number };
+  selected: string | null;
+  onSelect: (key: string) => void;
+}) {
+  return (
+    <>
+      <th scope="row" className="lab-name">
+        <TestName
+          name={test.name}
+          testKey={test.key}
+          chartable={test.numeric > 0}
+          selected={test.key === selected}
+          onSelect={onSelect}
+        />
+      </th>
+      <td className="lab-unit">
+        <UnitText unit={test.unit} />
+      </td>
+    </>
   );
 }
 
@@ -351,7 +378,7 @@ function TestName({
     <UnstyledButton
       onClick={() => onSelect(testKey)}
       aria-pressed={selected}
-      className="lab-test-button"
+      className="lab-test-button print-text"
       data-testid={testId(testKey)}
     >
       {name}
@@ -367,15 +394,7 @@ function UnitText({ unit }: { unit: string }) {
   return <span title={t('labs.sentUnit', { unit })}>{shown}</span>;
 }
 
-function LabSheetTable({
-  days,
-  dayFacilities,
-  groups,
-  markers,
-  selected,
-  onSelect,
-}: {
-  days: readonly string[];
+interface SheetProps {
   dayFacilities: ReadonlyMap<string, readonly string[]>;
   groups: readonly { panel: LabPanel; rows: LabRow[] }[];
   /**
@@ -385,105 +404,130 @@ function LabSheetTable({
   markers: readonly FacilityMarker[];
   selected: string | null;
   onSelect: (key: string) => void;
-}) {
+}
+
+function LabSheetTable({ days, ...sheet }: SheetProps & { days: readonly string[] }) {
   const { t } = useI18n();
+  const printing = usePrinting();
   const [all, setAll] = useState(false);
   const shown = all ? days : days.slice(0, COLUMNS);
-  const byOid = new Map(markers.map((m) => [m.oid, m]));
-  const flagText = (flag: Flag) =>
-    flag === 'H' ? t('labs.high') : flag === 'L' ? t('labs.low') : t('labs.abnormal');
   return (
     <Stack gap="xs">
-      {markers.length > 0 && <MarkerLegend markers={markers} />}
-      <section className="lab-scroll" aria-label={t('tabs.labs')} data-testid="lab-table-scroll">
-        <table className="lab-table" data-testid="lab-table">
-          <caption className="visually-hidden">{t('tabs.labs')}</caption>
-          <thead>
-            <tr>
-              <th scope="col" className="lab-name">
-                {t('labs.test')}
-              </th>
-              <th scope="col" className="lab-unit">
-                {t('labs.unit')}
-              </th>
-              <th scope="col" className="lab-range">
-                {t('labs.range')}
-              </th>
-              {shown.map((day) => {
-                const from = (dayFacilities.get(day) ?? []).flatMap((oid) => byOid.get(oid) ?? []);
-                return (
-                  <th
-                    key={day}
-                    scope="col"
-                    className="lab-day"
-                    data-day={day}
-                    title={from.map((m) => m.name).join('、')}
-                  >
-                    <span className="lab-year">{day.slice(0, 4)}</span>
-                    <span className="visually-hidden">/</span>
-                    {day.slice(5).replace('-', '/')}
-                    {from.length > 0 && (
-                      <span className="lab-day-marks">
-                        {from.map((m) => (
-                          <span key={m.oid} aria-hidden style={{ color: m.color }}>
-                            {m.glyph}
-                          </span>
-                        ))}
-                        <span className="visually-hidden">（{from.map((m) => m.name).join('、')}）</span>
-                      </span>
-                    )}
-                  </th>
-                );
+      {sheet.markers.length > 0 && <MarkerLegend markers={sheet.markers} />}
+      {printing ? (
+        // On paper the test, unit and range columns repeat beside each few days: an A4 page holds
+        // PRINT_COLUMNS dates, and a wider table would be cut at the right edge.
+        chunk(shown, PRINT_COLUMNS).map((part) => (
+          <section key={part[0]} className="lab-print-part" aria-label={t('tabs.labs')}>
+            <Text size="sm" fw={600}>
+              {t('labs.printedDays', {
+                from: westernDate(part.at(-1) ?? ''),
+                to: westernDate(part[0] ?? ''),
               })}
-            </tr>
-          </thead>
-          {groups.map((group) => (
-            <tbody key={group.panel} data-panel={group.panel}>
-              <tr className="lab-group">
-                <th colSpan={3 + shown.length} scope="rowgroup" data-testid="lab-group">
-                  <span className="lab-group-label">{t(`labs.panels.${group.panel}`)}</span>
-                </th>
-              </tr>
-              {group.rows.map((row) => (
-                <tr
-                  key={row.key}
-                  className={row.key === selected ? 'lab-selected' : undefined}
-                  data-testid={`lab-row-${row.key.replace(/^(jlac|name):/, '')}`}
-                >
-                  <th scope="row" className="lab-name">
-                    <TestName
-                      name={row.name}
-                      testKey={row.key}
-                      chartable={row.numeric > 0}
-                      selected={row.key === selected}
-                      onSelect={onSelect}
-                    />
-                  </th>
-                  <td className="lab-unit">
-                    <UnitText unit={row.unit} />
-                  </td>
-                  <td className="lab-range">{row.range}</td>
-                  {shown.map((day) => (
-                    <Cell
-                      key={day}
-                      cells={row.cells.get(day)}
-                      row={row}
-                      byOid={(dayFacilities.get(day)?.length ?? 0) > 1 ? byOid : NO_MARKERS}
-                      flagText={flagText}
-                    />
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          ))}
-        </table>
-      </section>
+            </Text>
+            <LabGrid days={part} {...sheet} />
+          </section>
+        ))
+      ) : (
+        <section className="lab-scroll" aria-label={t('tabs.labs')} data-testid="lab-table-scroll">
+          <LabGrid days={shown} {...sheet} />
+        </section>
+      )}
       {days.length > shown.length && (
-        <Button variant="default" size="xs" w="fit-content" onClick={() => setAll(true)}>
+        <Button variant="default" size="xs" w="fit-content" className="no-print" onClick={() => setAll(true)}>
           {t('labs.olderColumns', { count: days.length - shown.length })}
         </Button>
       )}
     </Stack>
+  );
+}
+
+const chunk = <T,>(list: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
+
+function LabGrid({
+  days,
+  dayFacilities,
+  groups,
+  markers,
+  selected,
+  onSelect,
+}: SheetProps & { days: readonly string[] }) {
+  const { t } = useI18n();
+  const byOid = new Map(markers.map((m) => [m.oid, m]));
+  const flagText = (flag: Flag) =>
+    flag === 'H' ? t('labs.high') : flag === 'L' ? t('labs.low') : t('labs.abnormal');
+  return (
+    <table className="lab-table" data-testid="lab-table">
+      <caption className="visually-hidden">{t('tabs.labs')}</caption>
+      <thead>
+        <tr>
+          <th scope="col" className="lab-name">
+            {t('labs.test')}
+          </th>
+          <th scope="col" className="lab-unit">
+            {t('labs.unit')}
+          </th>
+          <th scope="col" className="lab-range">
+            {t('labs.range')}
+          </th>
+          {days.map((day) => {
+            const from = (dayFacilities.get(day) ?? []).flatMap((oid) => byOid.get(oid) ?? []);
+            return (
+              <th
+                key={day}
+                scope="col"
+                className="lab-day"
+                data-day={day}
+                title={from.map((m) => m.name).join('、')}
+              >
+                <span className="lab-year">{day.slice(0, 4)}</span>
+                <span className="visually-hidden">/</span>
+                {day.slice(5).replace('-', '/')}
+                {from.length > 0 && (
+                  <span className="lab-day-marks">
+                    {from.map((m) => (
+                      <span key={m.oid} aria-hidden style={{ color: m.color }}>
+                        {m.glyph}
+                      </span>
+                    ))}
+                    <span className="visually-hidden">（{from.map((m) => m.name).join('、')}）</span>
+                  </span>
+                )}
+              </th>
+            );
+          })}
+        </tr>
+      </thead>
+      {groups.map((group) => (
+        <tbody key={group.panel} data-panel={group.panel}>
+          <tr className="lab-group">
+            <th colSpan={3 + days.length} scope="rowgroup" data-testid="lab-group">
+              <span className="lab-group-label">{t(`labs.panels.${group.panel}`)}</span>
+            </th>
+          </tr>
+          {group.rows.map((row) => (
+            <tr
+              key={row.key}
+              className={row.key === selected ? 'lab-selected' : undefined}
+              data-testid={`lab-row-${row.key.replace(/^(jlac|name):/, '')}`}
+            >
+              <TestCells test={row} selected={selected} onSelect={onSelect} />
+              <td className="lab-range">{row.range}</td>
+              {days.map((day) => (
+                <Cell
+                  key={day}
+                  cells={row.cells.get(day)}
+                  row={row}
+                  byOid={(dayFacilities.get(day)?.length ?? 0) > 1 ? byOid : NO_MARKERS}
+                  flagText={flagText}
+                />
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      ))}
+    </table>
   );
 }
 
@@ -544,3 +588,5 @@ const NO_MARKERS: ReadonlyMap<string, FacilityMarker> = new Map();
 
 /** Date columns drawn at first (newest); the chart always uses every result. */
 const COLUMNS = 40;
+/** Date columns beside the test, unit and range columns on one A4 portrait page. */
+const PRINT_COLUMNS = 8;
