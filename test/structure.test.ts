@@ -18,15 +18,16 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // libraries: usable on their own
   hl7v2: [],
   ssmix2: ['hl7v2'],
+  dicom: [],
   contract: [],
   'fhir-jp': ['hl7v2', 'ssmix2', 'contract'],
   // what every unit runs on
   platform: ['contract'],
   // deployable units: never one another
-  gateway: ['contract', 'platform', 'hl7v2', 'ssmix2', 'fhir-jp'],
+  gateway: ['contract', 'platform', 'hl7v2', 'ssmix2', 'fhir-jp', 'dicom'],
   hub: ['contract', 'platform', 'hl7v2', 'ssmix2', 'fhir-jp'],
   // apps: compose units
-  demo: ['contract', 'platform', 'gateway', 'hub', 'hl7v2', 'ssmix2', 'fhir-jp'],
+  demo: ['contract', 'platform', 'gateway', 'hub', 'hl7v2', 'ssmix2', 'fhir-jp', 'dicom'],
   cli: ['contract', 'platform', 'gateway', 'hub', 'hl7v2', 'ssmix2', 'fhir-jp'],
   web: ['contract'],
 };

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { CATEGORIES, type Category } from '@hie/contract';
 import { completeGatewayConfig, gatewayConfigSchema, type RunningGateway, startGateway } from '@hie/gateway';
 import { completeHubConfig, hubConfigSchema, newTotpSecret, type RunningHub, startHub } from '@hie/hub';
-import { generateStorage } from '@hie/ssmix2';
+import { DEFAULT_END_DATE, generateStorage } from '@hie/ssmix2';
 import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from './facilities.js';
+import { generateDemoImages } from './images.js';
 import { type DemoSeedResult, seedDemoHub } from './seed.js';
 import { seedDemoConsents } from './seed-consents.js';
 import { findShowcase, type Showcase } from './showcase.js';
@@ -114,6 +115,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
           storage: {
             roots: [join(options.dir, code, 'standard')],
             extended: [join(options.dir, code, 'extended')],
+            dicom: [join(options.dir, code, 'dicom')],
           },
           dataDir: join(options.dir, code, 'gateway'),
           host,
@@ -204,6 +206,21 @@ export async function generateDemoStorage(
       truthFile,
       extendedOut: join(options.dir, code, 'extended'),
     });
+  }
+  // Images of the last year's studies (the hospital's DICOM export), for each hospital that has none yet.
+  for (const f of hospitals) {
+    const code = f.code!;
+    const out = join(options.dir, code, 'dicom');
+    if (existsSync(out) && readdirSync(out).length > 0) continue;
+    const images = generateDemoImages({
+      standard: join(options.dir, code, 'standard'),
+      out,
+      seed: seedNumber,
+      since: `${Number(DEFAULT_END_DATE.slice(0, 4)) - 1}${DEFAULT_END_DATE.slice(4)}`,
+    });
+    say(
+      `${f.name} (${code}): ${images.studies} imaging studies as DICOM (${images.files} files, ${Math.round(images.bytes / 1e6)} MB)`,
+    );
   }
 }
 

@@ -13,6 +13,7 @@ export {
 } from './document.js';
 export { type DocumentCategory, documentCategory } from './document-kind.js';
 export { escapeIdPart, ID_PATTERN, keyPrefix, patientResourceId, resourceId } from './ids.js';
+export { type DicomStudySource, dicomStudyCategory, dicomStudyId, mapDicomStudy } from './imaging-dicom.js';
 export { CANCEL_EVENTS, mapMessage } from './map-message.js';
 export {
   CATEGORIES,

@@ -1,6 +1,7 @@
 // The facility gateway: what the CLI, the demo network and the benchmarks start and call.
 export * from './api/index.js';
 export { StoreNonceLedger } from './api/nonce-ledger.js';
+export { type DicomIndexReport, syncDicomStorage } from './ingest/dicom-index.js';
 export { kanaKey, recordKey, StorageWatcher, type StorageWatcherOptions } from './ingest/index.js';
 export * from './run/index.js';
 export { GATEWAY_MIGRATIONS, migrateGatewayStore } from './store/migrations.js';

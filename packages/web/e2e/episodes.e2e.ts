@@ -37,6 +37,8 @@ interface Expected {
   weights: number;
   /** 読影レポート whose header names a study in view (its accession number or UID). */
   linkedReports: number;
+  /** Studies whose images the hospital's DICOM export holds (an ImagingStudy with series). */
+  withImages: number;
 }
 
 const nextDay = (day: string) => {
@@ -62,6 +64,7 @@ async function expectedFromStores(h: ReturnType<typeof useHarness>): Promise<Exp
     ecgs: 0,
     weights: 0,
     linkedReports: 0,
+    withImages: 0,
   };
   for (const { gateway, facility } of h.network.gateways) {
     const localId = h.patients.inpatient.localIds[facility.key];
@@ -86,6 +89,7 @@ async function expectedFromStores(h: ReturnType<typeof useHarness>): Promise<Exp
       .where('date', '>=', FROM)
       .execute();
     const discharges = new Map<string, { discharged: string | null; happened: boolean }>();
+    const studyUids = new Set<string>();
     const ordered = new Set<string>();
     const done = new Set<string>();
     for (const r of rows) {
@@ -115,7 +119,15 @@ async function expectedFromStores(h: ReturnType<typeof useHarness>): Promise<Exp
         for (const b of json.basedOn ?? []) if (b.identifier?.value) done.add(b.identifier.value);
       if (r.resource_type === 'DiagnosticReport')
         for (const id of json.identifier ?? []) if (id.value) done.add(id.value);
-      if (r.resource_type === 'ImagingStudy') out.studies++;
+      // One row per study: the order's ImagingStudy and the images' (DICOM) share the Study UID.
+      if (r.resource_type === 'ImagingStudy') {
+        const uid = (
+          JSON.parse(r.json) as { identifier?: { system?: string; value?: string }[] }
+        ).identifier?.find((i) => i.system === 'urn:dicom:uid')?.value;
+        if (!uid || !studyUids.has(uid)) out.studies++;
+        if (Array.isArray((JSON.parse(r.json) as { series?: unknown }).series)) out.withImages++;
+        if (uid) studyUids.add(uid);
+      }
       if (r.resource_type === 'DiagnosticReport' && r.category === 'physiology') {
         out.studies++;
         out.ecgs++;
@@ -274,6 +286,8 @@ describe.skipIf(skipReason !== null)('入退院・受診歴・画像 (episodes)'
     const rows = await page.getByTestId('study').count();
     expect(rows).toBe(expected.studies + expected.notPerformed);
     expect(await page.getByTestId('study-not-performed').count()).toBe(expected.notPerformed);
+    // A study whose images the hospital exported says how many (one row still, with its order).
+    expect(await page.getByTestId('study-images').count()).toBe(expected.withImages);
     // The order of each study joined its row: when it was ordered.
     expect(await page.getByTestId('study-order').count()).toBeGreaterThan(0);
     const kinds = await page.getByTestId('study-kind').allTextContents();

@@ -18,6 +18,7 @@ export interface GatewayFlags {
   config?: string;
   storage?: string[];
   extended?: string[];
+  dicom?: string[];
   inbound?: string;
   dataDir?: string;
   db?: string;
@@ -40,6 +41,7 @@ export function gatewayConfigFrom(flags: GatewayFlags): GatewayConfig {
   const overrides: Record<string, unknown> = {
     'storage.roots': flags.storage,
     'storage.extended': flags.extended,
+    'storage.dicom': flags.dicom,
     'storage.inbound': flags.inbound,
     dataDir: flags.dataDir,
     db: flags.db,
@@ -139,6 +141,7 @@ export function storeAndFacilityOptions(command: Command): Command {
       "the hospital's extended storage root (documents), read only (repeatable)",
       collect,
     )
+    .option('--dicom <dir>', 'a folder of DICOM files the hospital exports, read only (repeatable)', collect)
     .option(
       '--data-dir <dir>',
       'folder for the default SQLite store and inbound storage (default hie-gateway-data)',

@@ -44,6 +44,7 @@ export function formatStatus(s: GatewayStatus, location: string): string {
   const lines = [
     `gateway store ${location}`,
     `${s.files.total} files (${counts(s.files.byStatus)}), ${s.resources.total} resources, ${s.patients} patients`,
+    ...(s.dicom.instances > 0 ? [`DICOM: ${s.dicom.studies} studies, ${s.dicom.instances} instances`] : []),
     `last ingest ${s.lastIngestAt ?? 'never'}; newest file ${s.newestFileAt ?? '-'}; lag ${
       s.lagMs === null ? '-' : `${(s.lagMs / 1000).toFixed(1)} s`
     }`,

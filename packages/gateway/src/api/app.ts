@@ -8,6 +8,7 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { AuditQueue } from './audit-queue.js';
 import { auditRefusal } from './audit-record.js';
 import type { GatewayContext } from './context.js';
+import { registerDicomwebRoutes } from './dicomweb-routes.js';
 import { registerFhirRoutes } from './fhir-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { StoreNonceLedger } from './nonce-ledger.js';
@@ -67,7 +68,10 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
   // Callback-style hooks: an async hook costs a promise and its microtask turns on every request.
   app.addHook('onSend', (request, reply, payload, done) => {
     // Patient data must not linger in shared caches or browser history.
-    if (request.url.startsWith('/fhir/') && !request.url.startsWith('/fhir/metadata')) {
+    if (
+      request.url.startsWith('/dicomweb/') ||
+      (request.url.startsWith('/fhir/') && !request.url.startsWith('/fhir/metadata'))
+    ) {
       reply.header('cache-control', 'no-store');
     }
     done(null, payload);
@@ -100,6 +104,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
   });
 
   registerFhirRoutes(app, ctx);
+  registerDicomwebRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerOpsRoutes(app, ctx);
   return app;

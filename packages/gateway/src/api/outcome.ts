@@ -86,6 +86,18 @@ const CATALOG = {
   'bad-parameter': [400, 'invalid', 'パラメータが正しくありません', 'Invalid parameter'],
   'unknown-parameter': [400, 'not-supported', '対応していないパラメータです', 'Unsupported parameter'],
   'bad-request': [400, 'invalid', '要求が正しくありません', 'Bad request'],
+  'not-acceptable': [
+    406,
+    'not-supported',
+    'その形式では返せません',
+    'The requested media type cannot be returned',
+  ],
+  'unsupported-transfer-syntax': [
+    415,
+    'not-supported',
+    'この画像の転送構文には対応していません',
+    'The image is stored in a transfer syntax that is not served',
+  ],
   'contract-version': [
     409,
     'not-supported',

@@ -80,3 +80,18 @@ function storageFiles(root: string): string[] {
   walk(root);
   return out.sort();
 }
+
+/** A bare Patient row of the projection: a patient the gateway knows (DICOM files are matched to it). */
+export const patientRowOf = (patientId: string): GwResourceTable => ({
+  resource_type: 'Patient',
+  id: `${patientId}.ADT-00`,
+  patient_id: patientId,
+  category: 'demographics',
+  date: null,
+  code: null,
+  record_key: `${patientId}.-.ADT-00.`,
+  file_path: '',
+  version_id: 1,
+  last_updated: '2026-10-01T00:00:00Z',
+  json: JSON.stringify({ resourceType: 'Patient', id: `${patientId}.ADT-00` }),
+});

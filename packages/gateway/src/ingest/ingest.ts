@@ -7,6 +7,7 @@ import type { Schema } from '../store/schema.js';
 import { applyBatch, type BatchItem, type BatchResult } from './apply.js';
 import type { DecodedFile } from './decode.js';
 import { DecodePool } from './decode-pool.js';
+import { syncDicomStorage } from './dicom-index.js';
 import { syncExtendedStorage } from './extended.js';
 import { chunks } from './rows.js';
 import type { IngestOptions, IngestReport } from './types.js';
@@ -196,6 +197,15 @@ export class GatewayIngest {
       report.resourcesPut += docs.resourcesPut;
       report.resourcesDeleted += docs.resourcesDeleted;
       for (const problem of docs.problems) this.emitError(new Error(problem));
+    }
+    const dicomRoots = this.options.dicomRoots ?? [];
+    if (dicomRoots.length > 0) {
+      const images = await this.enqueue(() =>
+        syncDicomStorage(this.store, dicomRoots, this.options.facility),
+      );
+      report.dicomInstances = images.instances;
+      for (const [code, n] of Object.entries(images.problems))
+        this.emitError(new Error(`DICOM: ${n} file(s) not indexed: ${code} (hie gateway status lists them)`));
     }
     report.ms = Date.now() - started;
     this.options.onEvent?.({ kind: 'scan-done', report });

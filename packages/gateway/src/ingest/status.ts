@@ -8,39 +8,47 @@ const toCounts = (rows: { k: string | null; n: number | string | bigint }[]) =>
 /** What `hie gateway status` and the API show: counts, ingest lag and the error list. */
 export async function gatewayStatus(store: Store<Schema>): Promise<GatewayStatus> {
   const db = store.db;
-  const [byStatus, byDataType, byCategory, byType, patients, last, newest, errors] = await Promise.all([
-    db
-      .selectFrom('gw_file')
-      .select(['status as k', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('status')
-      .execute(),
-    db
-      .selectFrom('gw_file')
-      .select(['data_type as k', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('status', 'in', ['current', 'deleted'])
-      .groupBy('data_type')
-      .execute(),
-    db
-      .selectFrom('gw_resource')
-      .select(['category as k', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('category')
-      .execute(),
-    db
-      .selectFrom('gw_resource')
-      .select(['resource_type as k', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('resource_type')
-      .execute(),
-    db
-      .selectFrom('gw_patient')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
-    db.selectFrom('gw_state').select('value').where('name', '=', 'last_ingest_at').executeTakeFirst(),
-    db
-      .selectFrom('gw_file')
-      .select((eb) => eb.fn.max('mtime_ms').as('m'))
-      .executeTakeFirst(),
-    db.selectFrom('gw_error').selectAll().orderBy('path').execute(),
-  ]);
+  const [byStatus, byDataType, byCategory, byType, patients, last, newest, errors, images] =
+    await Promise.all([
+      db
+        .selectFrom('gw_file')
+        .select(['status as k', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute(),
+      db
+        .selectFrom('gw_file')
+        .select(['data_type as k', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', 'in', ['current', 'deleted'])
+        .groupBy('data_type')
+        .execute(),
+      db
+        .selectFrom('gw_resource')
+        .select(['category as k', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('category')
+        .execute(),
+      db
+        .selectFrom('gw_resource')
+        .select(['resource_type as k', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('resource_type')
+        .execute(),
+      db
+        .selectFrom('gw_patient')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+      db.selectFrom('gw_state').select('value').where('name', '=', 'last_ingest_at').executeTakeFirst(),
+      db
+        .selectFrom('gw_file')
+        .select((eb) => eb.fn.max('mtime_ms').as('m'))
+        .executeTakeFirst(),
+      db.selectFrom('gw_error').selectAll().orderBy('path').execute(),
+      db
+        .selectFrom('gw_dicom_instance')
+        .select([
+          (eb) => eb.fn.countAll<number>().as('instances'),
+          (eb) => eb.fn.count<number>('study_uid').distinct().as('studies'),
+        ])
+        .executeTakeFirst(),
+    ]);
   const statusCounts = toCounts(byStatus);
   const categoryCounts = toCounts(byCategory);
   const lastIngestAt = last?.value ?? null;
@@ -57,6 +65,7 @@ export async function gatewayStatus(store: Store<Schema>): Promise<GatewayStatus
       byType: toCounts(byType),
     },
     patients: Number(patients.n),
+    dicom: { studies: Number(images?.studies ?? 0), instances: Number(images?.instances ?? 0) },
     lastIngestAt,
     newestFileAt: newestMs === null ? null : new Date(newestMs).toISOString(),
     lagMs:

@@ -14,6 +14,8 @@ export interface IngestOptions {
   roots: string[];
   /** Extended storage roots (documents: CDA, PDF, images); read only too. */
   extendedRoots?: string[];
+  /** Folders of DICOM files (read only): indexed after each full pass (imaging/dicom-index.ts). */
+  dicomRoots?: string[];
   facility: GatewayFacility;
   /** Full rescan period while started (the safety net under the watcher). Default 60 s; 0 = none. */
   rescanIntervalMs?: number;
@@ -50,6 +52,8 @@ export interface IngestReport {
   removed: number;
   /** Current extended-storage documents after the pass (full passes only). */
   documents?: number;
+  /** DICOM instances indexed after the pass (full passes with DICOM roots only). */
+  dicomInstances?: number;
   ms: number;
 }
 
@@ -68,6 +72,8 @@ export interface GatewayStatus {
   files: { total: number; byStatus: Record<string, number>; byDataType: Record<string, number> };
   resources: { total: number; byCategory: Partial<Record<Category, number>>; byType: Record<string, number> };
   patients: number;
+  /** DICOM indexed from `storage.dicom` (studies per patient UID, instances). */
+  dicom: { studies: number; instances: number };
   /** ISO time of the last committed ingest batch; null before the first. */
   lastIngestAt: string | null;
   /** Newest source file mtime (ISO); null when nothing was ingested. */

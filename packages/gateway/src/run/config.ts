@@ -45,10 +45,12 @@ export const gatewayConfigSchema = z
         roots: z.array(z.string().min(1)).default([]),
         /** The hospital's extended storage roots (documents): only ever read. */
         extended: z.array(z.string().min(1)).default([]),
+        /** Folders of DICOM files the hospital exports (or its PACS writes): only ever read. */
+        dicom: z.array(z.string().min(1)).default([]),
         /** Where received HL7 messages are filed (owned by the gateway); default `<dataDir>/inbound`. */
         inbound: z.string().min(1).optional(),
       })
-      .default({ roots: [], extended: [] }),
+      .default({ roots: [], extended: [], dicom: [] }),
     /** Folder for the default SQLite store and the inbound storage. */
     dataDir: z.string().min(1).default('hie-gateway-data'),
     /** `sqlite:PATH` or `postgres://…`; default `sqlite:<dataDir>/gateway.db`. */
@@ -234,7 +236,7 @@ export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 export interface GatewayConfig
   extends Omit<z.output<typeof gatewayConfigSchema>, 'storage' | 'db' | 'facility' | 'audit'> {
   facility: z.output<typeof gatewayConfigSchema>['facility'] & { oid: string };
-  storage: { roots: string[]; extended: string[]; inbound: string };
+  storage: { roots: string[]; extended: string[]; dicom: string[]; inbound: string };
   db: string;
   audit: GatewayAuditSettings;
 }
@@ -283,9 +285,10 @@ export function completeGatewayConfig(parsed: z.output<typeof gatewayConfigSchem
   const db = parsed.db ?? `sqlite:${join(dataDir, 'gateway.db')}`;
   const roots = parsed.storage.roots.map((r) => resolve(r));
   const extended = parsed.storage.extended.map((r) => resolve(r));
+  const dicom = parsed.storage.dicom.map((r) => resolve(r));
   const inbound = resolve(parsed.storage.inbound ?? join(dataDir, 'inbound'));
   // The gateway never writes into the hospital's storage, so its own tree must lie outside it.
-  const overlap = [...roots, ...extended].find((r) => inside(inbound, r) || inside(r, inbound));
+  const overlap = [...roots, ...extended, ...dicom].find((r) => inside(inbound, r) || inside(r, inbound));
   if (overlap) {
     throw new ConfigError(
       [`storage.inbound: ${inbound} overlaps the hospital storage root ${overlap}`],
@@ -296,7 +299,7 @@ export function completeGatewayConfig(parsed: z.output<typeof gatewayConfigSchem
     ...parsed,
     dataDir,
     facility: { ...parsed.facility, oid: oidValue },
-    storage: { roots, extended, inbound },
+    storage: { roots, extended, dicom, inbound },
     db: /^(postgres(ql)?:\/\/|sqlite:|:memory:)/.test(db) ? db : `sqlite:${resolve(db)}`,
     hub: { ...parsed.hub, ...(parsed.hub.keys ? { keys: resolve(parsed.hub.keys) } : {}) },
     mllp: {

@@ -78,6 +78,7 @@ export async function startGateway(
     const hubKeys: HubKey[] = config.hub.keys ? await loadHubKeys(config.hub.keys, config.hub.issuer) : [];
     const roots = [...config.storage.roots, config.storage.inbound];
     const extendedRoots = config.storage.extended;
+    const dicomRoots = config.storage.dicom;
     // Binary reads serve document files, which live in the extended storage roots.
     const servedRoots = [...roots, ...extendedRoots];
     const app = await buildGatewayApp(
@@ -101,6 +102,7 @@ export async function startGateway(
     const ingest = new GatewayIngest(store, {
       roots,
       extendedRoots,
+      dicomRoots,
       facility,
       ...(config.ingest.rescanIntervalMs !== undefined
         ? { rescanIntervalMs: config.ingest.rescanIntervalMs }

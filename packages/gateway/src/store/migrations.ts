@@ -1,6 +1,7 @@
 import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '@hie/platform';
 import type { Kysely, Migration } from 'kysely';
 import { bodyMeasurementDisclosure } from './body-measurement.js';
+import { dicomMigration } from './dicom-migration.js';
 import { documentKindsDisclosure } from './document-kinds.js';
 import { gatewayFeedMigration } from './feed-migration.js';
 import { inboundOwnerMigration } from './inbound-owner.js';
@@ -118,6 +119,7 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   '0011_gateway_body_measurement': bodyMeasurementDisclosure,
   // 0012 and 0013 are the hub's.
   '0014_gateway_document_kinds': documentKindsDisclosure,
+  '0015_gateway_dicom': dicomMigration,
 };
 
 /** Brings a gateway's store up to date; safe at every start. */

@@ -77,7 +77,28 @@ export interface GwInboundOwnerTable {
   filed_at: string;
 }
 
+export interface GwDicomInstanceTable {
+  patient_id: string;
+  study_uid: string;
+  series_uid: string;
+  sop_uid: string;
+  sop_class_uid: string;
+  modality: string;
+  series_number: number | null;
+  instance_number: number | null;
+  frames: number;
+  transfer_syntax: string;
+  pixel_offset: number | string | null;
+  pixel_length: number | string | null;
+  file_path: string;
+  size: number | string;
+  mtime_ms: number;
+  json: string;
+  indexed_at: string;
+}
+
 export interface GatewaySchema {
+  gw_dicom_instance: GwDicomInstanceTable;
   gw_inbound_owner: GwInboundOwnerTable;
   gw_file: GwFileTable;
   gw_resource: GwResourceTable;

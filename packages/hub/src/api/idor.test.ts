@@ -41,6 +41,7 @@ function requestFor(method: string, path: string, ids: Ids): Call {
     .replace('{personId}', ids.person)
     .replace('{oid}', A)
     .replace('{facilityOid}', A)
+    .replace('{*}', 'studies')
     .replace(
       '{id}',
       path.startsWith('/admin/users/')
@@ -202,7 +203,10 @@ describe.each(TEST_ENGINES)('no route discloses or changes what is not the calle
       if (path.startsWith('/admin/')) return office;
       if (path.startsWith('/consents/')) return clerkA;
       if (path === '/patients/{personId}/access-report') return clerkA;
-      if (path.startsWith('/patients/{personId}/binary')) return null; // no gateway in this network
+      // No gateway in this network: documents and images are tested against real gateways
+      // (viewing/routes.test.ts, viewing/dicomweb.test.ts).
+      if (path.startsWith('/patients/{personId}/binary')) return null;
+      if (path.startsWith('/patients/{personId}/dicomweb')) return null;
       if (path.startsWith('/patients/')) return doctorB;
       return null;
     };

@@ -510,3 +510,94 @@ export async function fetchBinary(
     return { ok: false, status: 'error', message: describe(error) };
   }
 }
+
+/** The gateway's DICOMweb root: beside its FHIR root (`<server>/dicomweb`). */
+export function dicomwebRoot(gatewayUrl: string): string {
+  return `${fhirRoot(gatewayUrl).replace(/\/fhir$/, '')}/dicomweb`;
+}
+
+/** A DICOMweb answer from a gateway, its body not read yet (the caller streams it), or why not. */
+export type DicomwebAnswer =
+  | { ok: true; response: Response }
+  | {
+      ok: false;
+      status: 'not-found' | 'timeout' | 'error' | 'refused';
+      httpStatus?: number;
+      message: string;
+    };
+
+/**
+ * GET `<gateway>/dicomweb/<path>` for one patient's images, with an assertion for the imaging
+ * categories the policy grants, bound to this exact request (path below the server root, query).
+ * The time limit covers the gateway's first answer; the body then streams as it comes.
+ */
+export async function openDicomweb(
+  deps: HubDeps,
+  principal: HubPrincipal,
+  source: GatewaySource,
+  purpose: ViewPurpose,
+  path: string,
+  search: string,
+  accept: string,
+): Promise<DicomwebAnswer> {
+  const categories = askedCategories(source, ['radiology', 'endoscopy']);
+  if (!source.gatewayUrl || categories.length === 0)
+    return { ok: false, status: 'not-found', message: 'not available' };
+  if (source.gatewayTlsPin && !fetchPinsTls(deps.fetch))
+    return { ok: false, status: 'error', message: PIN_UNCHECKED };
+  const url = new URL(`${dicomwebRoot(source.gatewayUrl)}/${path}${search}`);
+  const server = new URL(dicomwebRoot(source.gatewayUrl)).pathname.replace(/\/dicomweb$/, '');
+  const now = Math.floor(deps.now().getTime() / 1000);
+  const token = await signAssertion(
+    deps.signingKey,
+    {
+      issuer: deps.settings.issuer,
+      audience: source.facilityOid,
+      userId: principal.userId,
+      profession: principal.profession,
+      facilityOid: principal.facilityOid,
+      patientId: source.localId,
+      purposeOfUse: purpose,
+      categories,
+      // Below the gateway's server root (`/dicomweb/…`), as the gateway sees the path.
+      operation: operationOf('GET', pathBelowRoot(url.pathname, server || '/') ?? url.pathname, url.search),
+    },
+    { now },
+  );
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), deps.settings.gatewayTimeoutMs);
+  try {
+    const response = await deps.fetch(url, {
+      headers: { authorization: `Bearer ${token}`, accept, ...contractHeaders() },
+      signal: controller.signal,
+      ...pinOf(source),
+    } as PinnedRequestInit);
+    clearTimeout(timer);
+    const contract = peerContract(response.headers);
+    if (!contract.ok) {
+      await response.body?.cancel();
+      return { ok: false, status: 'error', message: contract.message };
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return { ok: false, status: 'not-found', message: 'not available' };
+    }
+    if (!response.ok)
+      return {
+        ok: false,
+        status: response.status < 500 ? 'refused' : 'error',
+        httpStatus: response.status,
+        message: await refusalOf(response),
+      };
+    return { ok: true, response };
+  } catch (error) {
+    clearTimeout(timer);
+    if (controller.signal.aborted)
+      return {
+        ok: false,
+        status: 'timeout',
+        message: `no answer within ${deps.settings.gatewayTimeoutMs} ms`,
+      };
+    return { ok: false, status: 'error', message: describe(error) };
+  }
+}

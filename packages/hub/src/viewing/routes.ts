@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { SERVED_TYPES } from '@hie/contract';
 import { patientResourceId } from '@hie/fhir-jp';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +12,7 @@ import { isCategory } from '../policy/matrix.js';
 import type { RecordsForPerson } from '../policy/records.js';
 import { loadViewer, personFilter, recordFilter } from '../policy/sql.js';
 import { installViewingBudget } from './budget.js';
-import { fetchBinary, MAX_PER_SOURCE } from './gateway-client.js';
+import { fetchBinary, MAX_PER_SOURCE, openDicomweb } from './gateway-client.js';
 import { LAB_CATEGORIES, LAB_SUMMARY_MAX_PER_SOURCE, summarizeLabs } from './labs.js';
 import { cardHolder, facilityNames } from './lookups.js';
 import {
@@ -439,8 +440,117 @@ export const viewingRoutes: HubRoutes = async (parent, deps) => {
         );
       },
     );
+
+    // DICOMweb of one facility's images of the person (issue 12): the same policy as every view
+    // (consent × profession × disclosure → the imaging categories), an assertion per request, audited
+    // here and at the gateway; frames stream through, never whole studies in memory.
+    const dicomwebParams = personParams.extend({
+      facilityOid: z.string().min(1).max(64),
+      '*': z.string().regex(DICOMWEB_PATH, 'a DICOMweb path (studies/…)'),
+    });
+    app.get(
+      '/patients/:personId/dicomweb/:facilityOid/*',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'DICOMweb (QIDO-RS, WADO-RS frames and metadata, rendered) of the person at one facility',
+          params: dicomwebParams,
+          querystring: dicomwebQuery,
+        },
+      },
+      async (request, reply) => {
+        const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
+        const params = request.params as z.infer<typeof dicomwebParams>;
+        const { purpose: _hubOnly, ...forward } = request.query as z.infer<typeof dicomwebQuery>;
+        const search = new URLSearchParams(
+          Object.entries(forward).flatMap(([k, v]): [string, string][] =>
+            v === undefined ? [] : [[k, String(v)]],
+          ),
+        ).toString();
+        const path = params['*'];
+        const accept = request.headers.accept ?? '*/*';
+        for (const source of access.records.filter((r) => r.facilityOid === params.facilityOid)) {
+          const answer = await openDicomweb(
+            deps,
+            principal,
+            source,
+            chosen,
+            path,
+            search ? `?${search}` : '',
+            accept,
+          );
+          if (!answer.ok) {
+            if (answer.status === 'not-found') continue;
+            if (answer.status === 'timeout') throw new HubError(504, 'gateway-timeout', answer.message);
+            if (
+              answer.status === 'refused' &&
+              answer.httpStatus &&
+              [400, 406, 415].includes(answer.httpStatus)
+            )
+              throw new HubError(answer.httpStatus, 'gateway-refused', answer.message);
+            throw new HubError(502, 'gateway-error', answer.message);
+          }
+          const study = /^studies\/([0-9.]+)/.exec(path)?.[1];
+          await auditView(
+            deps,
+            principal,
+            request.ip,
+            personId,
+            chosen,
+            access,
+            'dicomweb',
+            study ? [entityOf(params.facilityOid, 'ImagingStudy', study)] : [],
+            { dicomweb: path.slice(0, 300) },
+          );
+          const type = answer.response.headers.get('content-type') ?? 'application/octet-stream';
+          reply
+            .type(
+              DICOMWEB_TYPES.some((t) => type.toLowerCase().startsWith(t))
+                ? type
+                : 'application/octet-stream',
+            )
+            .header('x-content-type-options', 'nosniff')
+            .header('content-security-policy', "sandbox; default-src 'none'")
+            .header('cache-control', 'private, no-store');
+          const length = answer.response.headers.get('content-length');
+          if (length) reply.header('content-length', length);
+          return reply.send(answer.response.body ? Readable.fromWeb(answer.response.body as never) : '');
+        }
+        throw new HubError(404, 'not-found', '画像が見つかりません / no such images (or not visible to you)');
+      },
+    );
   });
 };
+
+/** The DICOMweb paths the hub passes on (QIDO-RS, WADO-RS metadata and frames, rendered, thumbnail). */
+const U = '[0-9]+(?:\\.[0-9]+)*';
+const DICOMWEB_PATH = new RegExp(
+  `^studies(?:/${U}(?:/metadata|/series(?:/${U}(?:/metadata|/instances(?:/${U}(?:/rendered|/thumbnail|/frames/[0-9]{1,5}(?:,[0-9]{1,5}){0,199}(?:/rendered)?))?)?)?)?)?$`,
+);
+/** What a DICOMweb answer may be; anything else goes out as a download. */
+const DICOMWEB_TYPES = ['application/dicom+json', 'multipart/related', 'image/png', 'image/jpeg'];
+const dicomwebQuery = z.object({
+  purpose,
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  offset: z.coerce.number().int().min(0).max(100_000).optional(),
+  StudyInstanceUID: z
+    .string()
+    .regex(/^[0-9.]{1,64}$/)
+    .optional(),
+  AccessionNumber: z.string().min(1).max(16).optional(),
+  ModalitiesInStudy: z
+    .string()
+    .regex(/^[A-Z]{2,4}$/)
+    .optional(),
+  window: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?,\d+(\.\d+)?(,[A-Z]+)?$/)
+    .optional(),
+  viewport: z
+    .string()
+    .regex(/^\d{1,4}(,\d{1,4})?$/)
+    .optional(),
+});
 
 /** Shown inline only for types a browser renders safely; anything else is a download. */
 const INLINE_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'text/plain'];

@@ -416,7 +416,7 @@ export const en: Messages = {
     notPerformed: 'Not performed (no record)',
     scheduled: 'Scheduled',
     noResult: '—',
-    reportsLabel: 'Reports',
+    images: 'Images: {{series}} series, {{instances}} images',
     noReport: 'No report (not written yet, or not disclosed)',
   },
   breakGlass: {

@@ -416,7 +416,7 @@ export const ja = {
     notPerformed: '実施の記録なし',
     scheduled: '予定',
     noResult: '—',
-    reportsLabel: 'レポート',
+    images: '画像 {{series}}シリーズ・{{instances}}枚',
     noReport: 'レポートなし（まだ書かれていないか、開示されていません）',
   },
   breakGlass: {

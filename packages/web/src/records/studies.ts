@@ -63,6 +63,8 @@ export interface Study {
   accession: string | null;
   /** Study Instance UID (without `urn:oid:`). */
   studyUid: string | null;
+  /** Series and images the hospital's image store holds for the study (its DICOM ImagingStudy), else null. */
+  images: { series: number; instances: number } | null;
   orderNumbers: string[];
   preliminary: boolean;
   /** What a result says (an ECG's 所見). */
@@ -218,6 +220,8 @@ function studyOf(key: string, ms: { entry: SourcedResource; kind: StudyKind }[])
   const first = ms[0]!;
   const resources = ms.map((m) => m.entry.resource);
   const imaging = resources.find((r) => r.resourceType === 'ImagingStudy');
+  // The images' ImagingStudy (from the DICOM files) lists its series; the order's has none.
+  const stored = resources.find((r) => r.resourceType === 'ImagingStudy' && Array.isArray(r.series));
   // In order-number order: the parent order, then its children as the order listed them.
   const orderOf = (r: (typeof resources)[number]) =>
     (r.identifier as Identifier[] | undefined)?.[0]?.value ?? r.id;
@@ -252,7 +256,9 @@ function studyOf(key: string, ms: { entry: SourcedResource; kind: StudyKind }[])
     push(procedures, p.procedure);
   }
   // The parent's name first; an endoscopy's parent names none (検査.上部.-.-.-.-): its child's does.
-  const procedure = procedures[0] ?? '—';
+  const procedure =
+    procedures[0] ??
+    (typeof stored?.description === 'string' && stored.description ? stored.description : '—');
 
   const findings: string[] = [];
   for (const r of reports) {
@@ -315,6 +321,9 @@ function studyOf(key: string, ms: { entry: SourcedResource; kind: StudyKind }[])
     modality,
     accession: identifiers.find((i) => i.type?.coding?.some((c) => c.code === 'ACSN'))?.value ?? null,
     studyUid: identifiers.find((i) => i.system === 'urn:dicom:uid')?.value?.replace(/^urn:oid:/, '') ?? null,
+    images: stored
+      ? { series: Number(stored.numberOfSeries ?? 0), instances: Number(stored.numberOfInstances ?? 0) }
+      : null,
     orderNumbers,
     preliminary: reports.some((r) => r.status === 'preliminary'),
     findings,

@@ -15,6 +15,7 @@ const study = (key: string, over: Partial<Study> = {}): Study => ({
   modality: 'CR',
   accession: null,
   studyUid: null,
+  images: null,
   orderNumbers: [],
   preliminary: false,
   findings: [],

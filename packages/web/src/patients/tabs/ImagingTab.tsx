@@ -152,6 +152,11 @@ function Procedure({ study }: { study: Study }) {
           {study.details.join('・')}
         </Text>
       )}
+      {study.images && (
+        <Text size="xs" data-testid="study-images">
+          {t('episodes.images', { series: study.images.series, instances: study.images.instances })}
+        </Text>
+      )}
       {study.ordered && (
         <Text size="xs" c="dimmed" data-testid="study-order">
           {t('episodes.ordered', { date: westernDate(study.ordered) })}
