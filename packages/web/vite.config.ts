@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -7,6 +8,10 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    // Cornerstone3D pulls xmlbuilder2 (Node-only) for mesh readers the viewer never uses (src/images/xmlbuilder2-stub.ts).
+    alias: { xmlbuilder2: fileURLToPath(new URL('./src/images/xmlbuilder2-stub.ts', import.meta.url)) },
+  },
   server: {
     port: 5173,
     proxy: { '/api': { target: process.env.HUB_URL ?? 'http://127.0.0.1:8100', changeOrigin: false } },
@@ -15,6 +20,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     reportCompressedSize: true,
-    chunkSizeWarningLimit: 900,
+    // The image viewer's engine (Cornerstone3D, about 1 MB gzip) is a lazy chunk of its own; the first
+    // page's JavaScript is measured by bench/web (≤ 500 KB gzip).
+    chunkSizeWarningLimit: 3800,
   },
 });

@@ -14,6 +14,7 @@ preloadFor(window.location);
 const PatientListPage = lazy(() => import('./patients/PatientListPage'));
 const PatientPage = patientPage.Component;
 const AccessReportPage = lazy(() => import('./patients/AccessReportPage'));
+const ImageViewerPage = lazy(() => import('./images/ImageViewerPage'));
 const ConsentPage = lazy(() => import('./consent/ConsentPage'));
 const ConsentPrintPage = lazy(() => import('./consent/ConsentPrintPage'));
 const FacilitiesPage = lazy(() => import('./office/FacilitiesPage'));
@@ -53,6 +54,7 @@ export const router = createBrowserRouter([
       { path: 'patients', element: screen(<PatientListPage />) },
       { path: 'patients/:personId', element: screen(<PatientPage />) },
       { path: 'patients/:personId/access-report', element: screen(<AccessReportPage />) },
+      { path: 'patients/:personId/images', element: screen(<ImageViewerPage />) },
       { path: 'consents', element: screen(<ConsentPage />) },
       { path: 'consents/:id/print/:kind', element: screen(<ConsentPrintPage />) },
       { path: 'office', element: <Navigate to="/office/facilities" replace /> },

@@ -58,12 +58,14 @@ export interface RequestOptions {
   /** JSON body (objects) or a raw body (text/csv, a file). */
   body?: unknown;
   contentType?: string;
+  /** What to ask for (default JSON): DICOM JSON, a multipart frame, an image. */
+  accept?: string;
   signal?: AbortSignal;
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
   let body: BodyInit | undefined;
   if (options.body !== undefined) {
     if (
@@ -157,6 +159,15 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 export async function apiBlob(path: string, options: RequestOptions = {}): Promise<Blob> {
   const response = await send(path, options);
   return response.blob();
+}
+
+/** A binary answer as bytes with its content type (a multipart DICOM frame). */
+export async function apiBytes(
+  path: string,
+  options: RequestOptions = {},
+): Promise<{ body: ArrayBuffer; contentType: string }> {
+  const response = await send(path, options);
+  return { body: await response.arrayBuffer(), contentType: response.headers.get('content-type') ?? '' };
 }
 
 /** Saves a Blob as a file through a temporary link. */

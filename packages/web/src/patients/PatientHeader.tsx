@@ -4,8 +4,11 @@ import { useI18n } from '../i18n';
 import { ageOn, dateWithWareki } from '../lib/dates';
 import { allergyFacilities, mergeAllergies } from '../records/allergies';
 
-/** Who the patient is: names, age, sex, ids per facility, and the allergy banner. */
-export function PatientHeaderCard({ header }: { header: Header }) {
+/**
+ * Who the patient is: names, age, sex, ids per facility, and the allergy banner. `compact` (the image
+ * viewer): the identity line alone, with the allergy count, so the images get the screen.
+ */
+export function PatientHeaderCard({ header, compact = false }: { header: Header; compact?: boolean }) {
   const { t, lang } = useI18n();
   const age = header.age ?? (header.birthDate ? ageOn(header.birthDate) : null);
   const allergies = header.allergies;
@@ -50,65 +53,67 @@ export function PatientHeaderCard({ header }: { header: Header }) {
           )}
         </Group>
       </Paper>
-      <Paper withBorder p="md" radius="md" component="section" aria-label={t('patient.facilityIds')}>
-        <Stack gap="xs">
-          {header.identifiers.length > 0 && (
-            <Group gap="xs" role="list" aria-label={t('patient.facilityIds')}>
-              <Text size="xs" c="dimmed">
-                {t('patient.facilityIds')}:
-              </Text>
-              {header.identifiers.map((r) => (
-                <Badge
-                  role="listitem"
-                  key={`${r.facilityOid}/${r.localId}`}
-                  variant="outline"
-                  color={r.basis === 'break-glass' ? 'red' : 'gray'}
-                  tt="none"
-                  radius="sm"
-                  styles={{ label: { color: 'var(--mantine-color-dark-7)' } }}
+      {!compact && (
+        <Paper withBorder p="md" radius="md" component="section" aria-label={t('patient.facilityIds')}>
+          <Stack gap="xs">
+            {header.identifiers.length > 0 && (
+              <Group gap="xs" role="list" aria-label={t('patient.facilityIds')}>
+                <Text size="xs" c="dimmed">
+                  {t('patient.facilityIds')}:
+                </Text>
+                {header.identifiers.map((r) => (
+                  <Badge
+                    role="listitem"
+                    key={`${r.facilityOid}/${r.localId}`}
+                    variant="outline"
+                    color={r.basis === 'break-glass' ? 'red' : 'gray'}
+                    tt="none"
+                    radius="sm"
+                    styles={{ label: { color: 'var(--mantine-color-dark-7)' } }}
+                  >
+                    {r.facilityName} {r.localId}
+                  </Badge>
+                ))}
+              </Group>
+            )}
+            {allergies.allowed &&
+              (allergies.items.length > 0 ? (
+                <Alert
+                  color="red"
+                  variant="filled"
+                  title={t('patient.allergies')}
+                  role="note"
+                  data-testid="allergy-banner"
                 >
-                  {r.facilityName} {r.localId}
-                </Badge>
+                  <Group gap="md">
+                    {allergyRows.map((a) => (
+                      <Text
+                        key={a.key}
+                        size="sm"
+                        fw={a.criticality === 'high' ? 700 : 500}
+                        data-testid="allergy-item"
+                      >
+                        {a.name}
+                        {a.reactions.length > 0 && `：${a.reactions.join('、')}`}
+                        <span>
+                          （
+                          {allergyFacilities(a)
+                            .map((f) => f.name)
+                            .join('、')}
+                          ）
+                        </span>
+                      </Text>
+                    ))}
+                  </Group>
+                </Alert>
+              ) : (
+                <Text size="sm" c="dimmed" data-testid="allergy-none">
+                  {t('patient.allergies')}: {t('patient.noKnownAllergy')}
+                </Text>
               ))}
-            </Group>
-          )}
-          {allergies.allowed &&
-            (allergies.items.length > 0 ? (
-              <Alert
-                color="red"
-                variant="filled"
-                title={t('patient.allergies')}
-                role="note"
-                data-testid="allergy-banner"
-              >
-                <Group gap="md">
-                  {allergyRows.map((a) => (
-                    <Text
-                      key={a.key}
-                      size="sm"
-                      fw={a.criticality === 'high' ? 700 : 500}
-                      data-testid="allergy-item"
-                    >
-                      {a.name}
-                      {a.reactions.length > 0 && `：${a.reactions.join('、')}`}
-                      <span>
-                        （
-                        {allergyFacilities(a)
-                          .map((f) => f.name)
-                          .join('、')}
-                        ）
-                      </span>
-                    </Text>
-                  ))}
-                </Group>
-              </Alert>
-            ) : (
-              <Text size="sm" c="dimmed" data-testid="allergy-none">
-                {t('patient.allergies')}: {t('patient.noKnownAllergy')}
-              </Text>
-            ))}
-        </Stack>
-      </Paper>
+          </Stack>
+        </Paper>
+      )}
     </>
   );
 }

@@ -1,8 +1,10 @@
-import { Badge, Group, Stack, Text } from '@mantine/core';
-import { useMemo, useState } from 'react';
+import { Badge, Button, Group, Stack, Text } from '@mantine/core';
+import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import type { SourcedResource } from '../../api/types';
 import { useI18n } from '../../i18n';
 import type { Messages } from '../../i18n/ja';
+import { studyParam } from '../../images/dicomweb';
 import { todayInJapan, westernDate } from '../../lib/dates';
 import { type DocumentRow, documentRows } from '../../records/documents';
 import { type Measurement, MODALITY_NAMES, type Study, studiesOf } from '../../records/studies';
@@ -38,6 +40,14 @@ export function ImagingTab({
   const studies = useMemo(() => studiesOf([...entries, ...orders]), [entries, orders]);
   const reports = useMemo(() => studyReports(studies, documentRows(documents)), [studies, documents]);
   const [opened, setOpened] = useState<Opened | null>(null);
+  const hasImages = studies.some((s) => s.images !== null);
+  // A study with images is on screen: the viewer's code (its engine is a large chunk) loads meanwhile,
+  // so that a click shows the first image without waiting for it.
+  useEffect(() => {
+    if (!hasImages) return;
+    void import('../../images/ImageViewerPage');
+    void import('../../images/cornerstone');
+  }, [hasImages]);
   return (
     <>
       <DataTable
@@ -85,7 +95,7 @@ export function ImagingTab({
           {
             key: 'procedure',
             header: t('episodes.procedure'),
-            cell: (s) => <Procedure study={s} />,
+            cell: (s) => <Procedure study={s} personId={personId} />,
           },
           {
             key: 'result',
@@ -133,7 +143,13 @@ function Reports({ reports, onOpen }: { reports: readonly DocumentRow[]; onOpen:
   );
 }
 
-function Procedure({ study }: { study: Study }) {
+/** The viewer's address for a study with images (the viewer page loads its own engine on open). */
+const viewerLink = (personId: string, study: Study) =>
+  `/patients/${encodeURIComponent(personId)}/images?study=${encodeURIComponent(
+    studyParam({ facilityOid: study.facilityOid, studyUid: study.studyUid ?? '' }),
+  )}`;
+
+function Procedure({ study, personId }: { study: Study; personId: string }) {
   const { t } = useI18n();
   return (
     <Stack gap={2}>
@@ -153,9 +169,27 @@ function Procedure({ study }: { study: Study }) {
         </Text>
       )}
       {study.images && (
-        <Text size="xs" data-testid="study-images">
-          {t('episodes.images', { series: study.images.series, instances: study.images.instances })}
-        </Text>
+        <Group gap={8} wrap="nowrap">
+          <Text size="xs" data-testid="study-images">
+            {t('episodes.images', { series: study.images.series, instances: study.images.instances })}
+          </Text>
+          {study.studyUid && (
+            <Button
+              component={Link}
+              to={viewerLink(personId, study)}
+              size="compact-xs"
+              variant="light"
+              className="no-print"
+              data-testid="study-view-images"
+              aria-label={t('viewer.viewImagesLabel', {
+                procedure: study.procedure,
+                date: westernDate(study.date),
+              })}
+            >
+              {t('viewer.viewImages')}
+            </Button>
+          )}
+        </Group>
       )}
       {study.ordered && (
         <Text size="xs" c="dimmed" data-testid="study-order">
