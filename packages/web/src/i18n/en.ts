@@ -651,6 +651,7 @@ export const en: Messages = {
     compare: 'Compare with',
     compareNone: 'No comparison',
     compareHint: 'Shows another study of the patient side by side',
+    measurements: 'Measurements',
     report: 'Report',
     noReport: 'No report of this study that you may see.',
     keys: 'Wheel or ↑↓ scrolls, PageUp/PageDown by 10, Home/End first/last; right-drag zooms, middle-drag pans; touch: one finger uses the chosen tool, two fingers pinch to zoom and pan',

@@ -650,6 +650,7 @@ export const ja = {
     compare: '比較する検査',
     compareNone: '比較しない',
     compareHint: '同じ患者の別の検査と並べて表示します',
+    measurements: '計測',
     report: 'レポート',
     noReport: 'この検査のレポートは閲覧できる範囲にありません。',
     keys: '操作：マウスホイール・↑↓キーでページ送り、PageUp/PageDownで10枚、Home/Endで先頭/末尾；右ドラッグで拡大、中ボタンで移動；タッチは1本指で選んだ操作、2本指で拡大・移動',

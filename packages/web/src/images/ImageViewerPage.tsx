@@ -9,7 +9,7 @@ import { ErrorAlert, Loading } from '../layout/Feedback';
 import { westernDate } from '../lib/dates';
 import { PatientHeaderCard } from '../patients/PatientHeader';
 import { MODALITY_NAMES, type Study } from '../records/studies';
-import type { ImageEngine, PrimaryTool, ViewportState } from './cornerstone';
+import type { ImageEngine, Measurement, PrimaryTool, ViewportState } from './cornerstone';
 import {
   CT_PRESETS,
   type CtPreset,
@@ -82,7 +82,9 @@ export default function ImageViewerPage() {
   const [states, setStates] = useState<Record<string, { state: ViewportState; series: SeriesMeta | null }>>(
     {},
   );
+  const [measurements, setMeasurements] = useState<Measurement[]>([]);
   useEffect(() => engine?.setPrimary(tool), [engine, tool]);
+  useEffect(() => engine?.onMeasurements(setMeasurements), [engine]);
   const onState = useCallback(
     (slot: string, state: ViewportState, series: SeriesMeta | null) =>
       setStates((all) => ({ ...all, [slot]: { state, series } })),
@@ -226,6 +228,19 @@ export default function ImageViewerPage() {
               label={label}
             />
           </div>
+          {measurements.length > 0 && (
+            <Group gap="md" data-testid="measurements" aria-label={t('viewer.measurements')}>
+              <Text size="sm" fw={600}>
+                {t('viewer.measurements')}
+              </Text>
+              {measurements.map((m) => (
+                <Text key={m.id} size="sm" data-testid="measurement">
+                  {t(`viewer.tool.${m.tool}`)} {m.value.toFixed(1)}
+                  {m.unit === 'mm' || m.unit === '°' ? ` ${m.unit}` : ` ${m.unit} (px)`}
+                </Text>
+              ))}
+            </Group>
+          )}
           <Text size="xs" c="dimmed" className="viewer-keys">
             {t('viewer.keys')}
           </Text>

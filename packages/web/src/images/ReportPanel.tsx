@@ -30,7 +30,7 @@ export function ReportPanel({
   const { t } = useI18n();
   return (
     <Paper withBorder p="sm" className="viewer-report" data-testid="viewer-report">
-      <Stack gap="sm">
+      <Stack gap="sm" className="viewer-report-list">
         {studies.map((study) => (
           <StudyReports
             key={study.key}

@@ -11,6 +11,7 @@ import {
   cache,
   init as coreInit,
   Enums,
+  eventTarget,
   imageLoader,
   metaData,
   RenderingEngine,
@@ -170,6 +171,13 @@ function toImage(imageId: string, entry: Registered, pixels: Pixels): Types.IIma
       scalingParameters: { modality: entry.modality, rescaleSlope: 1, rescaleIntercept: 0 },
     },
   } as unknown as Types.IImage;
+}
+
+export interface Measurement {
+  id: string;
+  tool: 'length' | 'angle';
+  value: number;
+  unit: string;
 }
 
 export interface ViewportState {
@@ -388,24 +396,42 @@ export class ImageEngine {
     this.viewport(viewportId)?.render();
   }
 
-  /** The measurements on screen as text (length in mm, angle in degrees), for the page's list. */
-  measurements(): { tool: 'length' | 'angle'; value: number; unit: string }[] {
-    const out: { tool: 'length' | 'angle'; value: number; unit: string }[] = [];
+  /** The measurements on screen (length in mm, angle in degrees), for the page's list. */
+  measurements(): Measurement[] {
+    const out: Measurement[] = [];
     for (const one of annotation.state.getAllAnnotations()) {
+      if (!registered.has(one.metadata?.referencedImageId ?? '')) continue;
       const stats = Object.values(
         (one.data as { cachedStats?: Record<string, Record<string, unknown>> }).cachedStats ?? {},
       )[0];
       if (!stats) continue;
       if (one.metadata?.toolName === LengthTool.toolName && typeof stats.length === 'number')
-        out.push({ tool: 'length', value: stats.length, unit: String(stats.unit ?? 'mm') });
+        out.push({
+          id: one.annotationUID ?? '',
+          tool: 'length',
+          value: stats.length,
+          unit: String(stats.unit ?? 'mm'),
+        });
       if (one.metadata?.toolName === AngleTool.toolName && typeof stats.angle === 'number')
-        out.push({ tool: 'angle', value: stats.angle, unit: '°' });
+        out.push({ id: one.annotationUID ?? '', tool: 'angle', value: stats.angle, unit: '°' });
     }
     return out;
   }
 
+  /** Calls back with the measurements whenever one is drawn, changed or removed; returns the unsubscribe. */
+  onMeasurements(callback: (all: Measurement[]) => void): () => void {
+    const { Events } = ToolEnums;
+    const events = [Events.ANNOTATION_COMPLETED, Events.ANNOTATION_MODIFIED, Events.ANNOTATION_REMOVED];
+    const listener = () => callback(this.measurements());
+    for (const e of events) eventTarget.addEventListener(e, listener);
+    return () => {
+      for (const e of events) eventTarget.removeEventListener(e, listener);
+    };
+  }
+
+  /** The layout changed (a comparison opened, the window turned): each image fits its viewport again. */
   resize(): void {
-    this.engine.resize(true, true);
+    this.engine.resize(true, false);
   }
 
   hide(viewportId: string): void {

@@ -1,0 +1,256 @@
+/**
+ * 画像ビューア (issue 12) in the browser, against the real hub and gateways with the demo hospitals'
+ * DICOM: a clinic doctor opens a consented patient's CT from the 画像 tab, scrolls 100 slices with the
+ * keyboard and the wheel, changes the window (presets and drag), measures a length and an angle (the
+ * values checked against the pixel spacing the gateway holds), and compares this year's chest X-ray
+ * with the previous one side by side, the report beside the images. A pharmacist (no imaging for the
+ * profession) gets no images through the viewer's own URL. Screenshots at three sizes, axe 0 serious.
+ *
+ * The patient is found from the gateways' DICOM index (a CT of ≥ 100 images and two chest X-rays at
+ * one hospital, consented for every facility), not from the web app's code.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { settled } from './browser';
+import { skipReason, useHarness } from './harness';
+
+interface ImagingPatient {
+  personId: string;
+  facilityOid: string;
+  ct: { studyUid: string; images: number; spacing: number };
+  /** Chest radiographs, newest first. */
+  crs: { studyUid: string; date: string }[];
+}
+
+const viewport = (page: Page, slot = 'A') => page.locator(`[data-testid="viewport"][data-slot="${slot}"]`);
+
+/** Waits until the viewport has drawn slice `index` (0-based). */
+async function shows(page: Page, index: number, slot = 'A') {
+  await page.waitForFunction(
+    ([s, i]) => {
+      const el = document.querySelector<HTMLElement>(`[data-testid="viewport"][data-slot="${s}"]`);
+      return el?.dataset.index === String(i) && Number(el.dataset.rendered ?? 0) > 0;
+    },
+    [slot, index] as const,
+    { timeout: 15_000 },
+  );
+}
+
+describe.skipIf(skipReason !== null)('the image viewer in the browser', () => {
+  const h = useHarness();
+  const { session, screen } = h;
+  let found: ImagingPatient | undefined;
+
+  /** A consented patient with a CT of ≥ 100 images and two chest X-rays at one hospital. */
+  async function imagingPatient(): Promise<ImagingPatient> {
+    if (found) return found;
+    const hub = h.network.hub.store.db;
+    const consents = await hub
+      .selectFrom('hub_consent')
+      .select(['facility_oid', 'local_id', 'scope'])
+      .where('status', '=', 'active')
+      .execute();
+    const scope = new Map(consents.map((c) => [`${c.facility_oid}|${c.local_id}`, c.scope]));
+    const records = await hub
+      .selectFrom('mpi_record')
+      .select(['person_id', 'facility_oid', 'local_id'])
+      .execute();
+    const everywhere = new Map<string, boolean>();
+    for (const r of records)
+      everywhere.set(
+        r.person_id,
+        (everywhere.get(r.person_id) ?? true) && scope.get(`${r.facility_oid}|${r.local_id}`) === 'all',
+      );
+    const personOf = new Map(records.map((r) => [`${r.facility_oid}|${r.local_id}`, r.person_id]));
+    const candidates: ImagingPatient[] = [];
+    for (const { gateway, oid } of h.network.gateways) {
+      const rows = await gateway.store.db
+        .selectFrom('gw_dicom_instance')
+        .select(['patient_id', 'study_uid', 'modality', 'json'])
+        .execute();
+      const byPatient = new Map<string, Map<string, { modality: string; n: number; json: string }>>();
+      for (const r of rows) {
+        const studies = byPatient.get(r.patient_id) ?? new Map();
+        const s = studies.get(r.study_uid) ?? { modality: r.modality ?? '', n: 0, json: r.json };
+        s.n++;
+        studies.set(r.study_uid, s);
+        byPatient.set(r.patient_id, studies);
+      }
+      for (const [patientId, studies] of byPatient) {
+        const personId = personOf.get(`${oid}|${patientId}`);
+        if (!personId || !everywhere.get(personId)) continue;
+        const ct = [...studies].find(([, s]) => s.modality === 'CT' && s.n >= 100);
+        const crs = [...studies]
+          .filter(([, s]) => s.modality === 'CR' || s.modality === 'DX')
+          .map(([studyUid, s]) => ({
+            studyUid,
+            date: String(
+              (JSON.parse(s.json) as Record<string, { Value?: unknown[] }>)['00080020']?.Value?.[0] ?? '',
+            ),
+          }))
+          .sort((a, b) => b.date.localeCompare(a.date));
+        if (!ct || crs.length < 2) continue;
+        const tags = JSON.parse(ct[1].json) as Record<string, { Value?: unknown[] }>;
+        candidates.push({
+          personId,
+          facilityOid: oid,
+          ct: { studyUid: ct[0], images: ct[1].n, spacing: Number(tags['00280030']?.Value?.[0]) },
+          crs,
+        });
+      }
+    }
+    candidates.sort((a, b) => a.personId.localeCompare(b.personId));
+    found = candidates[0];
+    if (!found)
+      throw new Error('no consented patient with a CT of ≥ 100 images and two chest X-rays (demo data)');
+    return found;
+  }
+
+  async function openFromTab(page: Page, patient: ImagingPatient, studyUid: string) {
+    await page.goto(`/patients/${encodeURIComponent(patient.personId)}?tab=imaging&period=all`);
+    await page.getByRole('tabpanel').waitFor();
+    const row = page.getByTestId('study').filter({ has: page.locator(`a[href*="${studyUid}"]`) });
+    await row.getByTestId('study-view-images').click();
+    await page.getByTestId('image-viewer').waitFor();
+    await shows(page, 0);
+  }
+
+  it('opens the CT from the 画像 tab and scrolls 100 slices with the keyboard and the wheel', async () => {
+    const patient = await imagingPatient();
+    const page = await session('clinic.doctor');
+    await openFromTab(page, patient, patient.ct.studyUid);
+    const vp = viewport(page);
+    await expect.poll(() => vp.getAttribute('data-count')).toBe(String(patient.ct.images));
+    expect(await vp.getAttribute('data-study')).toBe(patient.ct.studyUid);
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>('[data-testid="viewport"]')?.dataset.loaded === 'true',
+      null,
+      { timeout: 60_000 },
+    );
+    await vp.focus();
+    for (let i = 1; i < 100; i++) {
+      await page.keyboard.press('ArrowDown');
+      await shows(page, i);
+    }
+    await expect
+      .poll(() => page.getByTestId('viewport-slice').first().textContent())
+      .toBe(`100 / ${patient.ct.images}`);
+    await page.keyboard.press('Home');
+    await shows(page, 0);
+    await page.keyboard.press('End');
+    await shows(page, patient.ct.images - 1);
+    await page.keyboard.press('PageUp');
+    await shows(page, patient.ct.images - 11);
+    // The wheel scrolls the stack (one slice per notch), never the page.
+    const box = (await vp.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -120);
+    await shows(page, patient.ct.images - 12);
+  });
+
+  it('changes the window by preset and by dragging, the values shown on the image', async () => {
+    const patient = await imagingPatient();
+    const page = await session('clinic.doctor');
+    await openFromTab(page, patient, patient.ct.studyUid);
+    const windowText = () => page.getByTestId('viewport-window').first().textContent();
+    await page.getByTestId('preset-lung').click();
+    await expect.poll(windowText).toContain('WL -600 / WW 1500');
+    await screen(page, 'viewer-ct-lung');
+    await page.getByTestId('preset-mediastinum').click();
+    await expect.poll(windowText).toContain('WL 40 / WW 400');
+    await page.getByTestId('preset-bone').click();
+    await expect.poll(windowText).toContain('WL 400 / WW 1800');
+    await page.getByTestId('preset-brain').click();
+    await expect.poll(windowText).toContain('WL 40 / WW 80');
+    // Dragging with the window tool (the default) changes it from there.
+    await page.getByTestId('tool-windowLevel').click();
+    const box = (await viewport(page).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 40, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(windowText).not.toContain('WL 40 / WW 80');
+    await page.getByTestId('preset-default').click();
+    await expect.poll(windowText).toContain('WL 40 / WW 400');
+  });
+
+  it('measures a length in mm and an angle in degrees, as the pixel spacing says', async () => {
+    const patient = await imagingPatient();
+    const page = await session('clinic.doctor');
+    await openFromTab(page, patient, patient.ct.studyUid);
+    const box = (await viewport(page).boundingBox())!;
+    // The 512² image fits the shorter side of the viewport: one screen pixel is 512/side image pixels.
+    const side = Math.min(box.width, box.height);
+    const mmPerScreenPx = (patient.ct.spacing * 512) / side;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    await page.getByTestId('tool-length').click();
+    await page.mouse.move(cx - 100, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx + 100, cy, { steps: 10 });
+    await page.mouse.up();
+    const length = page.getByTestId('measurement').first();
+    await expect.poll(() => length.textContent()).toMatch(/距離 [0-9.]+ mm/);
+    const mm = Number(/([0-9.]+) mm/.exec((await length.textContent()) ?? '')?.[1]);
+    expect(mm).toBeGreaterThan(200 * mmPerScreenPx * 0.97);
+    expect(mm).toBeLessThan(200 * mmPerScreenPx * 1.03);
+    // A right angle: three clicks (arm, vertex, arm).
+    await page.getByTestId('tool-angle').click();
+    await page.mouse.click(cx - 80, cy + 60);
+    await page.mouse.click(cx, cy + 60);
+    await page.mouse.click(cx, cy - 20);
+    await expect.poll(() => page.getByTestId('measurement').count()).toBe(2);
+    const angle = Number(
+      /角度 ([0-9.]+)/.exec((await page.getByTestId('measurement').nth(1).textContent()) ?? '')?.[1],
+    );
+    expect(angle).toBeGreaterThan(88);
+    expect(angle).toBeLessThan(92);
+    await screen(page, 'viewer-ct-measured');
+    await page.getByRole('button', { name: '計測を消す' }).click();
+    await expect.poll(() => page.getByTestId('measurement').count()).toBe(0);
+  });
+
+  it("compares this year's chest X-ray with the previous one, each with its report", async () => {
+    const patient = await imagingPatient();
+    const page = await session('clinic.doctor');
+    const [latest, previous] = patient.crs;
+    await openFromTab(page, patient, latest!.studyUid);
+    await page.getByTestId('compare-select').click();
+    await page
+      .getByRole('option', {
+        name: new RegExp(previous!.date.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1/$2/$3')),
+      })
+      .click();
+    await shows(page, 0, 'B');
+    expect(await viewport(page, 'A').getAttribute('data-study')).toBe(latest!.studyUid);
+    expect(await viewport(page, 'B').getAttribute('data-study')).toBe(previous!.studyUid);
+    // The reports of both studies beside them (the demo writes a 読影レポート for each).
+    await expect.poll(() => page.getByTestId('viewer-study-report').count()).toBe(2);
+    await page.getByTestId('cda-document').nth(1).waitFor();
+    // The URL names both: a colleague who may see them opens the same comparison.
+    expect(page.url()).toContain(`compare=${patient.facilityOid}~${previous!.studyUid}`);
+    await settled(page);
+    await screen(page, 'viewer-compare-cr');
+  });
+
+  it("gives a pharmacist no images, even through the viewer's own address", async () => {
+    const patient = await imagingPatient();
+    const page = await session('pharmacist');
+    const frames: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/dicomweb/')) frames.push(r.status());
+    });
+    await page.goto(
+      `/patients/${encodeURIComponent(patient.personId)}/images?study=${patient.facilityOid}~${patient.ct.studyUid}`,
+    );
+    await page.getByTestId('image-viewer').waitFor();
+    await expect.poll(() => page.getByRole('alert').count()).toBeGreaterThan(0);
+    expect(await viewport(page).getAttribute('data-rendered')).toBeNull();
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.every((s) => s === 404 || s === 403)).toBe(true);
+  });
+
+  it('is accessible', async () => {
+    await h.expectAccessible('images', 3);
+  });
+});
