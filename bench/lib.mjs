@@ -1,4 +1,6 @@
 // Small helpers shared by the benchmarks (not part of any package).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 /** Rounds to one decimal. */
 export const round1 = (x) => Math.round(x * 10) / 10;
@@ -29,4 +31,43 @@ export function weightedPicker(random, entries, weightIndex) {
     }
     return entries[0];
   };
+}
+
+/** The median of a non-empty list of numbers. */
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * A process's resident memory from /proc/<pid>/status, in MB: `rss` now (VmRSS) and `hwm`, its peak
+ * since it started or since `resetPeakRss` (VmHWM). Null where there is no /proc (not Linux).
+ */
+export function processMemoryMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** Resets VmHWM to the current RSS (Linux ≥ 4.0, own processes); false where that is not allowed. */
+export function resetPeakRss(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a child process to listen on). */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -233,6 +233,45 @@ describe.skipIf(skipReason !== null)('the image viewer in the browser', () => {
     await screen(page, 'viewer-compare-cr');
   });
 
+  it('on a touch screen (iPad), a pinch zooms and one finger scrolls with the scroll tool', async () => {
+    const patient = await imagingPatient();
+    const page = await session('clinic.doctor');
+    await openFromTab(page, patient, patient.ct.studyUid);
+    const box = (await viewport(page).boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: string, points: [number, number][]) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type: type as 'touchStart',
+        touchPoints: points.map(([x, y], id) => ({ x, y, id })),
+      });
+    const zoomText = () => page.getByTestId('viewport-window').first().textContent();
+    expect(await zoomText()).toContain('拡大 1.00倍');
+    await touch('touchStart', [
+      [cx - 30, cy],
+      [cx + 30, cy],
+    ]);
+    for (let i = 1; i <= 10; i++) {
+      await touch('touchMove', [
+        [cx - 30 - i * 10, cy],
+        [cx + 30 + i * 10, cy],
+      ]);
+      await page.waitForTimeout(16);
+    }
+    await touch('touchEnd', []);
+    await expect.poll(zoomText).not.toContain('拡大 1.00倍');
+    await page.getByTestId('tool-scroll').click();
+    await touch('touchStart', [[cx, cy - 100]]);
+    for (let i = 1; i <= 10; i++) {
+      await touch('touchMove', [[cx, cy - 100 + i * 20]]);
+      await page.waitForTimeout(16);
+    }
+    await touch('touchEnd', []);
+    await expect.poll(async () => Number(await viewport(page).getAttribute('data-index'))).toBeGreaterThan(0);
+    await cdp.detach();
+  });
+
   it("gives a pharmacist no images, even through the viewer's own address", async () => {
     const patient = await imagingPatient();
     const page = await session('pharmacist');

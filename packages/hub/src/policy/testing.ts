@@ -1,6 +1,7 @@
-import type { Category } from '@hie/contract';
+import type { Category, Profession } from '@hie/contract';
 import fc from 'fast-check';
 import { newConsentRow } from '../consent/registry.js';
+import type { HubPrincipal } from '../http.js';
 import type { TestStore } from '../testing/store.js';
 import { type ConsentFacts, type PolicyFacts, tokyoDay } from './decide.js';
 
@@ -49,26 +50,35 @@ export interface NetShape {
   };
   /** `elsewhere`: 1 in 4 grants is opened at another facility; expired up to `expiredUpTo` seconds ago. */
   grants: { min: number; max: number; elsewhere: boolean; expiredUpTo: number };
+  /** The categories matrices and disclosure settings are drawn from (default: four of the basics). */
+  pool?: readonly Category[];
+  /**
+   * Facilities and users are active `activeWeight` times in `activeWeight + 2` (default 8: 1 in 5
+   * inactive); more, where each check is costly and the allowed side must still be reached often.
+   */
+  activeWeight?: number;
 }
 
 /** Mostly something, sometimes nothing: the gates must let enough through for the property to bite. */
-const categories = fc.oneof(
-  { arbitrary: fc.subarray(POOL, { minLength: 1 }), weight: 5 },
-  { arbitrary: fc.constant([] as Category[]), weight: 1 },
-);
-const mostly = (weight: number) => fc.nat(weight).map((n) => n > 0);
-const status = (inactive: readonly string[]) =>
+const categoriesOf = (pool: readonly Category[]) =>
   fc.oneof(
-    { arbitrary: fc.constant('active'), weight: 8 },
+    { arbitrary: fc.subarray([...pool], { minLength: 1 }), weight: 5 },
+    { arbitrary: fc.constant([] as Category[]), weight: 1 },
+  );
+const mostly = (weight: number) => fc.nat(weight).map((n) => n > 0);
+const status = (inactive: readonly string[], activeWeight = 8) =>
+  fc.oneof(
+    { arbitrary: fc.constant('active'), weight: activeWeight },
     { arbitrary: fc.constantFrom(...inactive), weight: 2 },
   );
 
-export const network = (shape: NetShape): fc.Arbitrary<Net> =>
-  fc.integer({ min: 2, max: shape.facilities.max }).chain((nf) =>
+export const network = (shape: NetShape): fc.Arbitrary<Net> => {
+  const categories = categoriesOf(shape.pool ?? POOL);
+  return fc.integer({ min: 2, max: shape.facilities.max }).chain((nf) =>
     fc.record({
       facilities: fc.array(
         fc.record({
-          status: status(shape.facilities.inactive),
+          status: status(shape.facilities.inactive, shape.activeWeight),
           views: mostly(shape.facilities.mostlyOn),
           discloses: mostly(shape.facilities.mostlyOn),
           disclosed: categories,
@@ -86,7 +96,7 @@ export const network = (shape: NetShape): fc.Arbitrary<Net> =>
           facility: fc.nat(nf - 1),
           // doctors weigh more: they are the only ones whose break-the-glass grants count
           profession: fc.constantFrom('doctor', 'doctor', ...shape.professions),
-          status: status(shape.users.inactive),
+          status: status(shape.users.inactive, shape.activeWeight),
           member: shape.users.nonMembers ? mostly(9) : fc.constant(true),
         }),
         { minLength: shape.users.min, maxLength: shape.users.max },
@@ -124,6 +134,7 @@ export const network = (shape: NetShape): fc.Arbitrary<Net> =>
       ),
     }),
   );
+};
 
 const stamp = NOW.toISOString();
 
@@ -286,6 +297,21 @@ export async function writeNetwork(store: TestStore, net: Net): Promise<void> {
       )
       .execute();
   }
+}
+
+/** User u of the network as the hub's test principal (`hub.as(principalOf(net, u))`). */
+export function principalOf(net: Net, u: number): HubPrincipal {
+  const user = net.users[u] as Net['users'][number];
+  return {
+    userId: `u${u}`,
+    loginId: `u${u}`,
+    name: `u${u}`,
+    profession: user.profession as Profession,
+    facilityOid: oid(user.facility),
+    facilityRole: 'member',
+    office: user.profession === 'office',
+    sessionId: `s${u}`,
+  };
 }
 
 /** The model's facts for (user u, person p's record at `facility`), straight from the generated network. */

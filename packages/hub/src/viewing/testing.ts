@@ -22,12 +22,19 @@ export interface RunningGateway {
 
 /**
  * A gateway for `oid` over `rows`, trusting the hub of `deps`, disclosing `categories`,
- * listening on a free port.
+ * listening on a free port. `now` (seconds): the clock it checks assertions against, for a hub on a
+ * fixed test clock.
  */
 export async function startGateway(
   engine: Engine,
   deps: HubDeps,
-  gateway: { oid: string; name: string; rows: readonly GwResourceTable[]; categories: readonly string[] },
+  gateway: {
+    oid: string;
+    name: string;
+    rows: readonly GwResourceTable[];
+    categories: readonly string[];
+    now?: () => number;
+  },
   tls?: MutualTlsOptions,
 ): Promise<RunningGateway> {
   const store = await createTestStore(engine);
@@ -39,6 +46,7 @@ export async function startGateway(
     disclosure: { categories: [...gateway.categories] },
     storageRoots: [],
     ...(tls ? { tls } : {}),
+    ...(gateway.now ? { now: gateway.now } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
