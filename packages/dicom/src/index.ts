@@ -12,6 +12,7 @@ export {
 export { readFrame } from './pixels/frame.js';
 export { type RenderOptions, renderPng } from './pixels/render.js';
 export { FIRST_READ_BYTES, readDicomFile } from './read/file.js';
+export { readDicomJson } from './read/json-instance.js';
 export { MAX_HEADER_BYTES, readDicomInstance } from './read/parse.js';
 export { type SyntheticCrOptions, syntheticCrChest } from './synthetic/cr.js';
 export { type SyntheticCtOptions, syntheticCt } from './synthetic/ct.js';

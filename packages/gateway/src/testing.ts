@@ -10,4 +10,5 @@ export {
   type TestGateway,
 } from './run/testing.js';
 export * from './testing/certificates.js';
+export * from './testing/orthanc.js';
 export * from './testing/store.js';

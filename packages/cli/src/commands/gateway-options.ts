@@ -19,6 +19,10 @@ export interface GatewayFlags {
   storage?: string[];
   extended?: string[];
   dicom?: string[];
+  pacs?: string;
+  pacsUser?: string;
+  pacsPasswordFile?: string;
+  pacsIssuer?: string;
   inbound?: string;
   dataDir?: string;
   db?: string;
@@ -42,6 +46,10 @@ export function gatewayConfigFrom(flags: GatewayFlags): GatewayConfig {
     'storage.roots': flags.storage,
     'storage.extended': flags.extended,
     'storage.dicom': flags.dicom,
+    'storage.pacs.url': flags.pacs,
+    'storage.pacs.username': flags.pacsUser,
+    'storage.pacs.passwordFile': flags.pacsPasswordFile,
+    'storage.pacs.issuer': flags.pacsIssuer,
     'storage.inbound': flags.inbound,
     dataDir: flags.dataDir,
     db: flags.db,
@@ -142,6 +150,16 @@ export function storeAndFacilityOptions(command: Command): Command {
       collect,
     )
     .option('--dicom <dir>', 'a folder of DICOM files the hospital exports, read only (repeatable)', collect)
+    .option(
+      '--pacs <url>',
+      "the hospital PACS's DICOMweb root (QIDO-RS/WADO-RS), e.g. http://pacs:8042/dicom-web",
+    )
+    .option(
+      '--pacs-user <name>',
+      'HTTP Basic user for the PACS (password: --pacs-password-file or HIE_PACS_PASSWORD)',
+    )
+    .option('--pacs-password-file <file>', "a file holding the PACS user's password (first line)")
+    .option('--pacs-issuer <issuer>', 'only match PACS studies whose Issuer of Patient ID is this')
     .option(
       '--data-dir <dir>',
       'folder for the default SQLite store and inbound storage (default hie-gateway-data)',

@@ -4,6 +4,7 @@ import {
   type GatewayFacility,
   GatewayIngest,
   type IngestReport,
+  pacsSourceOf,
   rememberedFacility,
 } from '@hie/gateway';
 import type { Command } from 'commander';
@@ -39,9 +40,12 @@ export function registerReindexCommand(gateway: Command): void {
         roots = [...config.storage.roots];
         if (existsSync(config.storage.inbound)) roots.push(config.storage.inbound);
         const progress = startProgress('reindex');
+        const pacs = config.storage.pacs ? await pacsSourceOf(config.storage.pacs) : undefined;
         const ingest = new GatewayIngest(store, {
           roots,
           extendedRoots: config.storage.extended,
+          dicomRoots: config.storage.dicom,
+          ...(pacs ? { pacs } : {}),
           facility: config.facility,
           watch: false,
           rescanIntervalMs: 0,
@@ -64,6 +68,8 @@ export function registerReindexCommand(gateway: Command): void {
           : `reindexed ${roots.join(', ')} into ${store.location}\n` +
               `${report.seen} files, ${report.ingested} ingested, ${report.resourcesPut} resources, ` +
               `${report.documents !== undefined ? `${report.documents} documents, ` : ''}` +
+              `${report.dicomInstances !== undefined ? `${report.dicomInstances} DICOM instances, ` : ''}` +
+              `${report.pacs ? `PACS ${report.pacs.listed} studies listed${report.pacs.error ? ` (${report.pacs.error.code})` : ''}, ` : ''}` +
               `${report.errors} with errors, ${(report.ms / 1000).toFixed(1)} s\n`,
       );
       process.exitCode = report.errors > 0 ? EXIT.findings : EXIT.ok;

@@ -45,6 +45,7 @@ export function formatStatus(s: GatewayStatus, location: string): string {
     `gateway store ${location}`,
     `${s.files.total} files (${counts(s.files.byStatus)}), ${s.resources.total} resources, ${s.patients} patients`,
     ...(s.dicom.instances > 0 ? [`DICOM: ${s.dicom.studies} studies, ${s.dicom.instances} instances`] : []),
+    ...(s.pacs ? [pacsLine(s.pacs)] : []),
     `last ingest ${s.lastIngestAt ?? 'never'}; newest file ${s.newestFileAt ?? '-'}; lag ${
       s.lagMs === null ? '-' : `${(s.lagMs / 1000).toFixed(1)} s`
     }`,
@@ -65,6 +66,15 @@ export function formatStatus(s: GatewayStatus, location: string): string {
     lines.push('no ingest errors');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The PACS's health in one line: where, the last pass (and its failure), the slowest answer, its studies. */
+function pacsLine(p: NonNullable<GatewayStatus['pacs']>): string {
+  const outcome = p.lastError ? `FAILED ${p.lastError.code}: ${p.lastError.message}` : 'ok';
+  return (
+    `PACS ${p.url}: last pass ${p.lastSyncAt ?? 'never'} ${outcome} (${p.lastMs} ms, slowest answer ` +
+    `${p.slowestMs} ms); full listing ${p.lastFullAt ?? 'never'}; studies ${counts(p.studies)}`
+  );
 }
 
 function counts(byStatus: Record<string, number>): string {

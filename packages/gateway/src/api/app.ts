@@ -3,11 +3,13 @@ import { httpsServerOptions, installContractHeader, type MutualTlsOptions } from
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { checkDisclosure, DisclosureRegistry, type DisclosureSettings } from '../access/index.js';
 import type { GatewayFacility } from '../ingest/types.js';
+import type { PacsClient } from '../pacs/client.js';
 import type { Schema } from '../store/schema.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { AuditQueue } from './audit-queue.js';
 import { auditRefusal } from './audit-record.js';
 import type { GatewayContext } from './context.js';
+import { dicomFrameSources } from './dicom-sources.js';
 import { registerDicomwebRoutes } from './dicomweb-routes.js';
 import { registerFhirRoutes } from './fhir-routes.js';
 import { GatewayMetrics } from './metrics.js';
@@ -26,6 +28,8 @@ export interface GatewayAppDeps {
   disclosure: DisclosureSettings;
   /** Storage roots documents may be served from. */
   storageRoots: string[];
+  /** The hospital's PACS (storage.pacs): frames of the instances indexed from it are retrieved there. */
+  pacs?: PacsClient;
   /** Local admin token for /admin/*; without one the admin API is disabled. */
   adminToken?: string;
   tls?: MutualTlsOptions;
@@ -58,6 +62,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
     audit: new AuditQueue(deps.store),
     metrics: new GatewayMetrics(),
     storageRoots: deps.storageRoots,
+    dicomSource: dicomFrameSources(deps.pacs),
     adminToken: deps.adminToken,
     baseUrl: deps.baseUrl?.replace(/\/+$/, ''),
     assertionLimits: deps.assertion ?? {},

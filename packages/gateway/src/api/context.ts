@@ -3,8 +3,9 @@ import type { AuditRecord, HubKeys, NonceLedger, Store } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
 import type { DisclosureRegistry } from '../access/index.js';
 import type { GatewayFacility } from '../ingest/types.js';
-import type { Schema } from '../store/schema.js';
+import type { GwDicomInstanceTable, Schema } from '../store/schema.js';
 import type { AuditQueue } from './audit-queue.js';
+import type { DicomFrameSource } from './dicom-sources.js';
 import type { GatewayMetrics } from './metrics.js';
 import { GatewayError } from './outcome.js';
 
@@ -18,6 +19,8 @@ export interface GatewayContext {
   audit: AuditQueue;
   metrics: GatewayMetrics;
   storageRoots: readonly string[];
+  /** Where an indexed DICOM instance's frames are read: its file, or the PACS. */
+  dicomSource: (row: GwDicomInstanceTable) => DicomFrameSource;
   adminToken: string | undefined;
   baseUrl: string | undefined;
   assertionLimits: { maxLifetimeSeconds?: number; clockSkewSeconds?: number };

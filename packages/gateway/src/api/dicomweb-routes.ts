@@ -7,7 +7,7 @@
 // patient or category answers 404 like one that does not exist. Each answer is audited with the study,
 // series and frame count before a byte is sent.
 import { Readable } from 'node:stream';
-import { type DicomInstance, readDicomFile, readFrame, renderPng } from '@hie/dicom';
+import { DicomError, renderPng } from '@hie/dicom';
 import { dicomStudyId } from '@hie/fhir-jp';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayRepository } from '../access/index.js';
@@ -15,6 +15,7 @@ import type { GwDicomInstanceTable } from '../store/schema.js';
 import { auditDisclosure } from './audit-record.js';
 import { authenticate } from './auth.js';
 import { type GatewayContext, notFound } from './context.js';
+import type { OpenedFrames } from './dicom-sources.js';
 import { GatewayError } from './outcome.js';
 
 const DICOM_JSON = 'application/dicom+json';
@@ -122,23 +123,24 @@ function instanceAttributes(row: GwDicomInstanceTable): Tags {
 }
 
 /**
- * The instance's header read again from its file (a bounded read): frames and rendering use the file as
- * it is now. A file replaced since it was indexed (another SOP Instance UID) is not served: the next
- * pass indexes it again.
+ * The instance's frames from its source (file or PACS), reached before anything is audited as disclosed:
+ * an instance gone from its source answers 404 like an unknown one; a PACS failure answers its code,
+ * and the PACS's own words go to this request's audit record only.
  */
-async function currentInstance(
+async function openFrames(
   ctx: GatewayContext,
   request: FastifyRequest,
   row: GwDicomInstanceTable,
-): Promise<DicomInstance> {
-  const read = await readDicomFile(row.file_path).catch(() => null);
-  if (!read?.ok || read.instance.sopInstanceUid !== row.sop_uid) throw notFound(ctx, request, 'unknown');
-  if (!read.instance.pixelData)
-    throw new GatewayError(
-      'unsupported-transfer-syntax',
-      `the instance is stored as ${read.instance.transferSyntaxUid}: its frames are not served uncompressed`,
-    );
-  return read.instance;
+  numbers: readonly number[],
+): Promise<OpenedFrames> {
+  try {
+    return await ctx.dicomSource(row).open(row, numbers);
+  } catch (e) {
+    if (e instanceof GatewayError && e.cause instanceof Error)
+      detail(ctx, request, { source: e.cause.message });
+    if (e instanceof GatewayError && e.code === 'not-found') throw notFound(ctx, request, 'unknown');
+    throw e;
+  }
 }
 
 /** 1-based frame numbers of `frames/1,3,5`, each within the instance. */
@@ -288,7 +290,7 @@ export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext
       const row = instances.find((r) => r.series_uid === series && r.sop_uid === sop);
       if (!row) throw notFound(ctx, request, 'unknown');
       const numbers = frameNumbers(request.params.frames, row.frames);
-      const instance = await currentInstance(ctx, request, row);
+      const { frames } = await openFrames(ctx, request, row, numbers);
       detail(ctx, request, {
         studyUid: study,
         seriesUid: series,
@@ -297,7 +299,8 @@ export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext
       });
       await auditDisclosure(ctx, request, [`ImagingStudy/${id}`]);
       const boundary = `hie-${row.sop_uid.slice(-12)}-${Date.now().toString(36)}`;
-      // Returned: the stream is still being sent when the handler's promise settles.
+      // Returned: the stream is still being sent when the handler's promise settles. A source that
+      // breaks off mid-way (a PACS gone) can only cut the stream: logged, the hub sees it incomplete.
       return reply
         .header(
           'content-type',
@@ -306,13 +309,18 @@ export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext
         .send(
           Readable.from(
             (async function* () {
-              for (const n of numbers) {
-                const bytes = await readFrame(row.file_path, instance, n - 1);
-                yield Buffer.from(
-                  `--${boundary}\r\nContent-Type: application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1\r\nContent-Location: frames/${n}\r\n\r\n`,
-                );
-                yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-                yield Buffer.from('\r\n');
+              let n = 0;
+              try {
+                for await (const bytes of frames) {
+                  yield Buffer.from(
+                    `--${boundary}\r\nContent-Type: application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1\r\nContent-Location: frames/${numbers[n++]}\r\n\r\n`,
+                  );
+                  yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+                  yield Buffer.from('\r\n');
+                }
+              } catch (e) {
+                request.log.error({ err: e, sopUid: sop }, 'frames broke off while being sent');
+                throw e;
               }
               yield Buffer.from(`--${boundary}--\r\n`);
             })(),
@@ -339,7 +347,23 @@ export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext
     const [frame] = frameNumbers(request.params.frame ?? '1', row.frames);
     const [center, width] = (request.query.window ?? '').split(',').map(Number);
     const size = thumbnail ? 128 : Number((request.query.viewport ?? '').split(',')[0]) || undefined;
-    const instance = await currentInstance(ctx, request, row);
+    const opened = await openFrames(ctx, request, row, [frame ?? 1]);
+    const pixels = (await opened.frames.next()).value;
+    await opened.frames.return(undefined);
+    if (!pixels) throw new GatewayError('pacs-unavailable', 'the source sent no frame');
+    // Rendered before the answer is audited: an image it cannot render is a refusal, not a disclosure.
+    let png: Uint8Array;
+    try {
+      png = renderPng(opened.instance, pixels, {
+        ...(Number.isFinite(center) && Number.isFinite(width) && width! > 0
+          ? { windowCenter: center!, windowWidth: width! }
+          : {}),
+        ...(size && size > 0 ? { size: Math.min(size, 2048) } : {}),
+      });
+    } catch (e) {
+      if (e instanceof DicomError) throw new GatewayError('unsupported-transfer-syntax', e.message);
+      throw e;
+    }
     detail(ctx, request, {
       studyUid: study,
       seriesUid: series,
@@ -348,12 +372,6 @@ export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext
       rendered: thumbnail ? 'thumbnail' : 'png',
     });
     await auditDisclosure(ctx, request, [`ImagingStudy/${id}`]);
-    const png = renderPng(instance, await readFrame(row.file_path, instance, (frame ?? 1) - 1), {
-      ...(Number.isFinite(center) && Number.isFinite(width) && width! > 0
-        ? { windowCenter: center!, windowWidth: width! }
-        : {}),
-      ...(size && size > 0 ? { size: Math.min(size, 2048) } : {}),
-    });
     reply.type('image/png').header('cache-control', 'private, no-store').send(Buffer.from(png));
   };
   app.get('/dicomweb/studies/:study/series/:series/instances/:sop/rendered', (req, reply) =>

@@ -105,6 +105,18 @@ const CATALOG = {
     'The hub speaks another major version of the contract',
   ],
   unavailable: [503, 'transient', 'データベースに接続できません', 'The database is unreachable'],
+  'pacs-unavailable': [
+    502,
+    'transient',
+    '病院のPACSから画像を取得できません',
+    'The hospital PACS could not provide the images',
+  ],
+  'pacs-timeout': [
+    504,
+    'timeout',
+    '病院のPACSが時間内に応答しません',
+    'The hospital PACS did not answer in time',
+  ],
   internal: [500, 'exception', '内部エラーが発生しました', 'Internal error'],
 } as const satisfies Record<string, readonly [number, string, string, string]>;
 

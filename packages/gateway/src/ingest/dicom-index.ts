@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { withCategoryTag } from '@hie/contract';
 import { type DicomInstance, readDicomFile } from '@hie/dicom';
 import { type DicomStudySource, mapDicomStudy } from '@hie/fhir-jp';
-import type { Store } from '@hie/platform';
+import type { Engine, Store } from '@hie/platform';
 import type { GwDicomInstanceTable, GwResourceTable, Schema } from '../store/schema.js';
-import { deleteResourcesOfKeys, upsertResources } from './rows.js';
+import { type Db, deleteResourcesOfKeys, upsertResources } from './rows.js';
 import type { GatewayFacility } from './types.js';
 
 export interface DicomIndexReport {
@@ -50,21 +50,38 @@ async function* walk(root: string): AsyncGenerator<{ path: string; size: number;
   }
 }
 
-type Problem = { code: string; message: string };
+export type DicomProblem = { code: string; message: string };
 
-/** Why this instance may not be indexed for this facility, or null. */
-function refusal(
-  instance: DicomInstance,
-  facility: GatewayFacility,
-  known: (id: string) => boolean,
-): Problem | null {
+/** Who an image may belong to: a patient this gateway has, named by an issuer it accepts. */
+export interface PatientMatch {
+  known: (patientId: string) => boolean;
+  /** Issuer of Patient ID values that mean this hospital's patient ids. */
+  issuers: readonly string[];
+  /** An instance that names no issuer is refused (a PACS configured with its issuer). */
+  issuerRequired: boolean;
+}
+
+/** A folder's files: no issuer, or this facility's OID or 医療機関コード. */
+export const facilityMatch = (facility: GatewayFacility, known: (id: string) => boolean): PatientMatch => ({
+  known,
+  issuers: [facility.oid, facility.institutionCode],
+  issuerRequired: false,
+});
+
+/** Why this instance may not be indexed for this facility, or null. Never by name: id and issuer only. */
+export function patientRefusal(
+  instance: Pick<DicomInstance, 'patientId' | 'issuerOfPatientId'>,
+  match: PatientMatch,
+): DicomProblem | null {
   const issuer = instance.issuerOfPatientId?.trim();
-  if (issuer && issuer !== facility.oid && issuer !== facility.institutionCode)
+  if (issuer ? !match.issuers.includes(issuer) : match.issuerRequired)
     return {
       code: 'dicom-wrong-issuer',
-      message: `Issuer of Patient ID ${issuer} is not this facility (${facility.oid} / ${facility.institutionCode})`,
+      message: issuer
+        ? `Issuer of Patient ID ${issuer} is not this facility's (${match.issuers.join(' / ')})`
+        : `no Issuer of Patient ID: only ${match.issuers.join(' / ')} is accepted from this source`,
     };
-  if (!known(instance.patientId))
+  if (!match.known(instance.patientId))
     return {
       code: 'dicom-unknown-patient',
       message: `PatientID ${instance.patientId} is no patient of this facility (yet): not indexed, retried every pass`,
@@ -88,6 +105,7 @@ export async function syncDicomStorage(
   for (const r of await store.db
     .selectFrom('gw_dicom_instance')
     .select(['file_path', 'size', 'mtime_ms', 'patient_id', 'study_uid'])
+    .where('source', '=', 'file')
     .execute())
     held.set(r.file_path, {
       size: Number(r.size),
@@ -109,7 +127,7 @@ export async function syncDicomStorage(
   const seen = new Set<string>();
   const touched = new Set<string>(); // patient|study
   const put: GwDicomInstanceTable[] = [];
-  const errors: { path: string; size: number; mtimeMs: number; problem: Problem }[] = [];
+  const errors: DicomErrorRow[] = [];
   const now = new Date().toISOString();
   for (const root of roots) {
     for await (const f of walk(root)) {
@@ -123,8 +141,11 @@ export async function syncDicomStorage(
         continue;
       report.read++;
       const result = await read(f.path);
-      const problem: Problem | null = result.ok
-        ? refusal(result.instance, facility, (id) => patients.has(id))
+      const problem: DicomProblem | null = result.ok
+        ? patientRefusal(
+            result.instance,
+            facilityMatch(facility, (id) => patients.has(id)),
+          )
         : { code: `dicom-${result.code}`, message: result.message };
       if (h) touched.add(`${h.patient}|${h.study}`);
       if (problem || !result.ok) {
@@ -133,25 +154,7 @@ export async function syncDicomStorage(
       }
       const i = result.instance;
       touched.add(`${i.patientId}|${i.studyInstanceUid}`);
-      put.push({
-        patient_id: i.patientId,
-        study_uid: i.studyInstanceUid,
-        series_uid: i.seriesInstanceUid,
-        sop_uid: i.sopInstanceUid,
-        sop_class_uid: i.sopClassUid,
-        modality: i.modality,
-        series_number: i.seriesNumber,
-        instance_number: i.instanceNumber,
-        frames: i.numberOfFrames,
-        transfer_syntax: i.transferSyntaxUid,
-        pixel_offset: i.pixelData?.offset ?? null,
-        pixel_length: i.pixelData?.length ?? null,
-        file_path: f.path,
-        size: f.size,
-        mtime_ms: f.mtimeMs,
-        json: JSON.stringify(i.json),
-        indexed_at: now,
-      });
+      put.push(dicomInstanceRow(i, now, f));
     }
   }
   const gone = [...held.entries()].filter(([path]) => !seen.has(path));
@@ -161,7 +164,11 @@ export async function syncDicomStorage(
     // A file's old instance row goes before its new one is written (its UIDs may have changed).
     const rewritten = [...put.map((p) => p.file_path), ...errors.map((e) => e.path), ...gone.map(([p]) => p)];
     for (const part of chunks(rewritten))
-      await trx.deleteFrom('gw_dicom_instance').where('file_path', 'in', part).execute();
+      await trx
+        .deleteFrom('gw_dicom_instance')
+        .where('source', '=', 'file')
+        .where('file_path', 'in', part)
+        .execute();
     for (const part of chunks([...put.map((p) => p.file_path), ...gone.map(([p]) => p)]))
       await trx.deleteFrom('gw_error').where('path', 'in', part).execute();
     for (const row of put)
@@ -179,69 +186,12 @@ export async function syncDicomStorage(
             pixel_length: row.pixel_length,
             transfer_syntax: row.transfer_syntax,
             indexed_at: row.indexed_at,
+            source: 'file',
           }),
         )
         .execute();
-    for (const e of errors) {
-      const values = {
-        path: e.path,
-        code: e.problem.code,
-        message: e.problem.message,
-        position: null,
-        size: e.size,
-        mtime_ms: e.mtimeMs,
-        first_seen: now,
-        last_tried: now,
-        attempts: 1,
-      };
-      await trx
-        .insertInto('gw_error')
-        .values(values)
-        .onConflict((oc) =>
-          oc.column('path').doUpdateSet((eb) => ({
-            code: values.code,
-            message: values.message,
-            size: values.size,
-            mtime_ms: values.mtime_ms,
-            last_tried: now,
-            attempts: eb('gw_error.attempts', '+', 1),
-          })),
-        )
-        .execute();
-    }
-    // Each study that changed is mapped again from all its instances (or removed with its last one).
-    const rows: GwResourceTable[] = [];
-    const emptied: string[] = [];
-    for (const t of touched) {
-      const [patientId = '', studyUid = ''] = t.split('|');
-      const instances = await trx
-        .selectFrom('gw_dicom_instance')
-        .selectAll()
-        .where('patient_id', '=', patientId)
-        .where('study_uid', '=', studyUid)
-        .execute();
-      if (instances.length === 0) {
-        emptied.push(studyKey(patientId, studyUid));
-        continue;
-      }
-      const mapped = mapDicomStudy(studySource(patientId, studyUid, instances), `urn:oid:${facility.oid}`);
-      rows.push({
-        resource_type: 'ImagingStudy',
-        id: mapped.index.id,
-        patient_id: patientId,
-        category: mapped.index.category,
-        date: mapped.index.date ?? null,
-        code: mapped.index.code ?? null,
-        record_key: studyKey(patientId, studyUid),
-        file_path: '',
-        version_id: 1,
-        last_updated: now,
-        json: JSON.stringify(withCategoryTag(mapped.resource, mapped.index.category)),
-      });
-    }
-    if (emptied.length > 0) await deleteResourcesOfKeys(trx, emptied);
-    if (rows.length > 0) await upsertResources(trx, store.engine, rows);
-    report.studiesChanged = rows.length + emptied.length;
+    await upsertDicomErrors(trx, errors, now);
+    report.studiesChanged = await projectDicomStudies(trx, store.engine, facility, touched, now);
   });
   for (const e of errors) report.problems[e.problem.code] = (report.problems[e.problem.code] ?? 0) + 1;
   const count = await store.db
@@ -250,6 +200,125 @@ export async function syncDicomStorage(
     .executeTakeFirst();
   report.instances = Number(count?.n ?? 0);
   return report;
+}
+
+/** The index row of an instance: read from a file of the folders, or (no file) told by the PACS. */
+export function dicomInstanceRow(
+  i: DicomInstance,
+  indexedAt: string,
+  file?: { path: string; size: number; mtimeMs: number },
+): GwDicomInstanceTable {
+  return {
+    patient_id: i.patientId,
+    study_uid: i.studyInstanceUid,
+    series_uid: i.seriesInstanceUid,
+    sop_uid: i.sopInstanceUid,
+    sop_class_uid: i.sopClassUid,
+    modality: i.modality,
+    series_number: i.seriesNumber,
+    instance_number: i.instanceNumber,
+    frames: i.numberOfFrames,
+    transfer_syntax: i.transferSyntaxUid,
+    pixel_offset: i.pixelData?.offset ?? null,
+    pixel_length: i.pixelData?.length ?? null,
+    file_path: file?.path ?? '',
+    size: file?.size ?? 0,
+    mtime_ms: file?.mtimeMs ?? 0,
+    json: JSON.stringify(i.json),
+    indexed_at: indexedAt,
+    source: file ? 'file' : 'pacs',
+  };
+}
+
+/** A source item (file path, or PACS study URL) that could not be indexed, with why. */
+export interface DicomErrorRow {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  problem: DicomProblem;
+}
+
+/** gw_error rows for items that could not be indexed (attempts counted, first seen kept). */
+export async function upsertDicomErrors(
+  trx: Db,
+  errors: readonly DicomErrorRow[],
+  now: string,
+): Promise<void> {
+  for (const e of errors) {
+    const values = {
+      path: e.path,
+      code: e.problem.code,
+      message: e.problem.message,
+      position: null,
+      size: e.size,
+      mtime_ms: e.mtimeMs,
+      first_seen: now,
+      last_tried: now,
+      attempts: 1,
+    };
+    await trx
+      .insertInto('gw_error')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('path').doUpdateSet((eb) => ({
+          code: values.code,
+          message: values.message,
+          size: values.size,
+          mtime_ms: values.mtime_ms,
+          last_tried: now,
+          attempts: eb('gw_error.attempts', '+', 1),
+        })),
+      )
+      .execute();
+  }
+}
+
+/**
+ * Maps each `patient|study` again from all its instance rows, whatever their source (or removes its
+ * ImagingStudy with its last row). Returns how many studies were written or removed.
+ */
+export async function projectDicomStudies(
+  trx: Db,
+  engine: Engine,
+  facility: GatewayFacility,
+  touched: Iterable<string>,
+  now: string,
+): Promise<number> {
+  const rows: GwResourceTable[] = [];
+  const emptied: string[] = [];
+  for (const t of touched) {
+    const [patientId = '', studyUid = ''] = t.split('|');
+    const instances = await trx
+      .selectFrom('gw_dicom_instance')
+      .selectAll()
+      .where('patient_id', '=', patientId)
+      .where('study_uid', '=', studyUid)
+      .orderBy('series_number')
+      .orderBy('instance_number')
+      .orderBy('sop_uid')
+      .execute();
+    if (instances.length === 0) {
+      emptied.push(studyKey(patientId, studyUid));
+      continue;
+    }
+    const mapped = mapDicomStudy(studySource(patientId, studyUid, instances), `urn:oid:${facility.oid}`);
+    rows.push({
+      resource_type: 'ImagingStudy',
+      id: mapped.index.id,
+      patient_id: patientId,
+      category: mapped.index.category,
+      date: mapped.index.date ?? null,
+      code: mapped.index.code ?? null,
+      record_key: studyKey(patientId, studyUid),
+      file_path: '',
+      version_id: 1,
+      last_updated: now,
+      json: JSON.stringify(withCategoryTag(mapped.resource, mapped.index.category)),
+    });
+  }
+  if (emptied.length > 0) await deleteResourcesOfKeys(trx, emptied);
+  if (rows.length > 0) await upsertResources(trx, engine, rows);
+  return rows.length + emptied.length;
 }
 
 /** The study as fhir-jp maps it, from its instance rows (the first instance's header speaks for the study). */

@@ -2,6 +2,9 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Store } from '@hie/platform';
 import { scanStorage } from '@hie/ssmix2';
+import { PACS_PATH_PREFIX } from '../pacs/state.js';
+import { forgetPacs } from '../pacs/study-rows.js';
+import { syncPacs } from '../pacs/sync.js';
 import { markProjectionVersion, PROJECTION_VERSION, projectionVersion } from '../store/projection-version.js';
 import type { Schema } from '../store/schema.js';
 import { applyBatch, type BatchItem, type BatchResult } from './apply.js';
@@ -64,8 +67,8 @@ export class GatewayIngest {
   }
 
   /** Scans every root; idempotent; after a crash it redoes exactly what did not commit. */
-  fullLoad(): Promise<IngestReport> {
-    this.passRunning ??= this.pass().finally(() => {
+  fullLoad(options: { pacsFull?: boolean } = {}): Promise<IngestReport> {
+    this.passRunning ??= this.pass(options.pacsFull ?? false).finally(() => {
       this.passRunning = undefined;
     });
     return this.passRunning;
@@ -144,17 +147,25 @@ export class GatewayIngest {
     await this.passRunning?.catch(() => undefined);
     await this.enqueue(() =>
       this.store.db.transaction().execute(async (trx) => {
-        for (const table of ['gw_resource', 'gw_file', 'gw_patient', 'gw_error'] as const) {
+        // The DICOM index too: its ImagingStudy rows went with gw_resource, so every image is read again.
+        for (const table of [
+          'gw_resource',
+          'gw_file',
+          'gw_patient',
+          'gw_error',
+          'gw_dicom_instance',
+          'gw_pacs_study',
+        ] as const) {
           await trx.deleteFrom(table).execute();
         }
       }),
     );
-    const report = await this.fullLoad();
+    const report = await this.fullLoad({ pacsFull: true });
     await markProjectionVersion(this.store.db);
     return report;
   }
 
-  private async pass(): Promise<IngestReport> {
+  private async pass(pacsFull: boolean): Promise<IngestReport> {
     const started = Date.now();
     const report = emptyReport();
     const seen = new Set<string>();
@@ -207,9 +218,36 @@ export class GatewayIngest {
       for (const [code, n] of Object.entries(images.problems))
         this.emitError(new Error(`DICOM: ${n} file(s) not indexed: ${code} (hie gateway status lists them)`));
     }
+    await this.syncPacs(report, pacsFull);
     report.ms = Date.now() - started;
     this.options.onEvent?.({ kind: 'scan-done', report });
     return report;
+  }
+
+  /**
+   * The PACS's studies (its network I/O outside the write queue, each study's rows through it, so a
+   * slow PACS never holds inbound messages back). A failing PACS is reported, never thrown: the pass
+   * goes on. Without a PACS configured, what an earlier one gave is removed.
+   */
+  private async syncPacs(report: IngestReport, full: boolean): Promise<void> {
+    const pacs = this.options.pacs;
+    const facility = this.options.facility;
+    if (!pacs) {
+      const held = await this.store.db.selectFrom('gw_pacs_study').select('study_uid').limit(1).execute();
+      const rows = await this.store.db
+        .selectFrom('gw_dicom_instance')
+        .select('study_uid')
+        .where('source', '=', 'pacs')
+        .limit(1)
+        .execute();
+      if (held.length > 0 || rows.length > 0) await this.enqueue(() => forgetPacs(this.store, facility));
+      return;
+    }
+    const r = await syncPacs(this.store, pacs, facility, { full, write: (work) => this.enqueue(work) });
+    report.pacs = r;
+    if (r.error) this.emitError(new Error(`PACS ${r.url}: ${r.error.code}: ${r.error.message}`));
+    for (const [code, n] of Object.entries(r.problems))
+      this.emitError(new Error(`PACS: ${n} study(ies) not indexed: ${code} (hie gateway status lists them)`));
   }
 
   /** Rows for files the walk did not see (and that are really gone): removed from the projection. */
@@ -226,7 +264,9 @@ export class GatewayIngest {
           .limit(5000)
           .execute();
         if (rows.length === 0) break;
-        for (const r of rows) if (!seen.has(r.path)) unseen.push(r.path);
+        // The PACS's rows name studies, not files: pacs/sync.ts keeps them.
+        for (const r of rows)
+          if (!seen.has(r.path) && !r.path.startsWith(PACS_PATH_PREFIX)) unseen.push(r.path);
         after = rows[rows.length - 1]!.path;
       }
     }

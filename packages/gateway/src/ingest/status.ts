@@ -1,4 +1,5 @@
 import type { Store } from '@hie/platform';
+import { readPacsState } from '../pacs/state.js';
 import type { Schema } from '../store/schema.js';
 import type { GatewayStatus } from './types.js';
 
@@ -8,47 +9,64 @@ const toCounts = (rows: { k: string | null; n: number | string | bigint }[]) =>
 /** What `hie gateway status` and the API show: counts, ingest lag and the error list. */
 export async function gatewayStatus(store: Store<Schema>): Promise<GatewayStatus> {
   const db = store.db;
-  const [byStatus, byDataType, byCategory, byType, patients, last, newest, errors, images] =
-    await Promise.all([
-      db
-        .selectFrom('gw_file')
-        .select(['status as k', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('status')
-        .execute(),
-      db
-        .selectFrom('gw_file')
-        .select(['data_type as k', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('status', 'in', ['current', 'deleted'])
-        .groupBy('data_type')
-        .execute(),
-      db
-        .selectFrom('gw_resource')
-        .select(['category as k', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('category')
-        .execute(),
-      db
-        .selectFrom('gw_resource')
-        .select(['resource_type as k', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('resource_type')
-        .execute(),
-      db
-        .selectFrom('gw_patient')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow(),
-      db.selectFrom('gw_state').select('value').where('name', '=', 'last_ingest_at').executeTakeFirst(),
-      db
-        .selectFrom('gw_file')
-        .select((eb) => eb.fn.max('mtime_ms').as('m'))
-        .executeTakeFirst(),
-      db.selectFrom('gw_error').selectAll().orderBy('path').execute(),
-      db
-        .selectFrom('gw_dicom_instance')
-        .select([
-          (eb) => eb.fn.countAll<number>().as('instances'),
-          (eb) => eb.fn.count<number>('study_uid').distinct().as('studies'),
-        ])
-        .executeTakeFirst(),
-    ]);
+  const [
+    byStatus,
+    byDataType,
+    byCategory,
+    byType,
+    patients,
+    last,
+    newest,
+    errors,
+    images,
+    pacs,
+    pacsStudies,
+  ] = await Promise.all([
+    db
+      .selectFrom('gw_file')
+      .select(['status as k', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute(),
+    db
+      .selectFrom('gw_file')
+      .select(['data_type as k', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', 'in', ['current', 'deleted'])
+      .groupBy('data_type')
+      .execute(),
+    db
+      .selectFrom('gw_resource')
+      .select(['category as k', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('category')
+      .execute(),
+    db
+      .selectFrom('gw_resource')
+      .select(['resource_type as k', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('resource_type')
+      .execute(),
+    db
+      .selectFrom('gw_patient')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+    db.selectFrom('gw_state').select('value').where('name', '=', 'last_ingest_at').executeTakeFirst(),
+    db
+      .selectFrom('gw_file')
+      .select((eb) => eb.fn.max('mtime_ms').as('m'))
+      .executeTakeFirst(),
+    db.selectFrom('gw_error').selectAll().orderBy('path').execute(),
+    db
+      .selectFrom('gw_dicom_instance')
+      .select([
+        (eb) => eb.fn.countAll<number>().as('instances'),
+        (eb) => eb.fn.count<number>('study_uid').distinct().as('studies'),
+      ])
+      .executeTakeFirst(),
+    readPacsState(store),
+    db
+      .selectFrom('gw_pacs_study')
+      .select(['status as k', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute(),
+  ]);
   const statusCounts = toCounts(byStatus);
   const categoryCounts = toCounts(byCategory);
   const lastIngestAt = last?.value ?? null;
@@ -66,6 +84,7 @@ export async function gatewayStatus(store: Store<Schema>): Promise<GatewayStatus
     },
     patients: Number(patients.n),
     dicom: { studies: Number(images?.studies ?? 0), instances: Number(images?.instances ?? 0) },
+    pacs: pacs ? { ...pacs, studies: toCounts(pacsStudies) } : null,
     lastIngestAt,
     newestFileAt: newestMs === null ? null : new Date(newestMs).toISOString(),
     lagMs:

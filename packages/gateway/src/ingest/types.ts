@@ -1,4 +1,6 @@
 import type { Category } from '@hie/contract';
+import type { PacsState } from '../pacs/state.js';
+import type { PacsSource, PacsSyncReport } from '../pacs/sync.js';
 import type { StorageWatcherOptions } from './watch.js';
 
 /** The facility whose storage this gateway projects. */
@@ -16,6 +18,8 @@ export interface IngestOptions {
   extendedRoots?: string[];
   /** Folders of DICOM files (read only): indexed after each full pass (imaging/dicom-index.ts). */
   dicomRoots?: string[];
+  /** The hospital's PACS over DICOMweb: its studies indexed after each full pass (pacs/sync.ts). */
+  pacs?: PacsSource;
   facility: GatewayFacility;
   /** Full rescan period while started (the safety net under the watcher). Default 60 s; 0 = none. */
   rescanIntervalMs?: number;
@@ -54,6 +58,8 @@ export interface IngestReport {
   documents?: number;
   /** DICOM instances indexed after the pass (full passes with DICOM roots only). */
   dicomInstances?: number;
+  /** What the PACS part of the pass did (full passes with a PACS only); `error` when the PACS failed. */
+  pacs?: PacsSyncReport;
   ms: number;
 }
 
@@ -72,8 +78,14 @@ export interface GatewayStatus {
   files: { total: number; byStatus: Record<string, number>; byDataType: Record<string, number> };
   resources: { total: number; byCategory: Partial<Record<Category, number>>; byType: Record<string, number> };
   patients: number;
-  /** DICOM indexed from `storage.dicom` (studies per patient UID, instances). */
+  /** DICOM indexed from `storage.dicom` and `storage.pacs` (studies per patient UID, instances). */
   dicom: { studies: number; instances: number };
+  /**
+   * The hospital's PACS when one is synced: where, the last pass and full listing, the failure that
+   * ended the last pass (null when it went through), its slowest answer, and its studies by status
+   * (`indexed`, or the `dicom-…` code each refused one has in `errors`).
+   */
+  pacs: (PacsState & { studies: Record<string, number> }) | null;
   /** ISO time of the last committed ingest batch; null before the first. */
   lastIngestAt: string | null;
   /** Newest source file mtime (ISO); null when nothing was ingested. */

@@ -110,6 +110,35 @@ describe('loadGatewayConfig', () => {
     ).toThrow(/hub\.url: .*\n.*hub\.feedToken: at least 16/s);
   });
 
+  it('takes a PACS (file or HIE_PACS_*) with defaults, its password file absolute; refuses credentials in the URL and a password without its user', () => {
+    const base = { 'facility.institutionCode': '3319800011', 'facility.name': 'x' };
+    const config = loadGatewayConfig({
+      env: { HIE_PACS_URL: 'http://pacs.hospital.local:8042/dicom-web', HIE_PACS_USERNAME: 'hie' },
+      overrides: { ...base, 'storage.pacs.passwordFile': 'pacs.secret' },
+    });
+    expect(config.storage.pacs).toEqual({
+      url: 'http://pacs.hospital.local:8042/dicom-web',
+      username: 'hie',
+      passwordFile: join(process.cwd(), 'pacs.secret'),
+      timeoutMs: 10_000,
+      recentDays: 7,
+      fullScanHours: 24,
+    });
+    expect(loadGatewayConfig({ env: {}, overrides: base }).storage.pacs).toBeUndefined();
+    expect(() =>
+      loadGatewayConfig({ env: { HIE_PACS_URL: 'http://hie:secret@pacs:8042/dicom-web' }, overrides: base }),
+    ).toThrow(/storage\.pacs\.url: no credentials in the URL/);
+    expect(() =>
+      loadGatewayConfig({
+        env: { HIE_PACS_URL: 'http://pacs/dicom-web', HIE_PACS_PASSWORD: 'x' },
+        overrides: base,
+      }),
+    ).toThrow(/storage\.pacs\.username: a password needs its username/);
+    expect(() => loadGatewayConfig({ env: { HIE_PACS_URL: 'ftp://pacs/' }, overrides: base })).toThrow(
+      /storage\.pacs\.url: an http/,
+    );
+  });
+
   it('takes MLLP/TLS files as absolute paths and sender certificates by fingerprint; one certificate names one sender', () => {
     const base = { 'facility.institutionCode': '3319800011', 'facility.name': 'x' };
     const hex = 'ab'.repeat(32);

@@ -25,6 +25,53 @@ const auditSettingsSchema = z.object({
 });
 
 /**
+ * The hospital's PACS as a second image source, over DICOMweb (QIDO-RS, WADO-RS): its studies are
+ * indexed like the folders' files and their frames retrieved from it when the hub asks.
+ */
+const pacsSettingsSchema = z
+  .object({
+    /** The DICOMweb root, e.g. `http://pacs.hospital.local:8042/dicom-web` (Orthanc's plugin). */
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:/i.test(u), 'an http:// or https:// URL')
+      .refine((u) => {
+        const parsed = new URL(u);
+        return parsed.username === '' && parsed.password === '';
+      }, 'no credentials in the URL: give username and password (or passwordFile)'),
+    /** HTTP Basic user the PACS gave the gateway (read only there, ideally). */
+    username: z.string().min(1).optional(),
+    /** Prefer HIE_PACS_PASSWORD or passwordFile: nothing secret in a config file. */
+    password: z.string().min(1).optional(),
+    /** A file holding the password (first line), readable by the gateway's user only. */
+    passwordFile: z.string().min(1).optional(),
+    /** CA certificate (PEM file) of an https PACS whose certificate no public CA issued. */
+    ca: z.string().min(1).optional(),
+    /**
+     * The Issuer of Patient ID (0010,0021) the PACS gives this hospital's patient ids. When set, only
+     * instances naming it are matched (a PACS shared by several hospitals); when not, an instance may
+     * name none, or this facility's OID or 医療機関コード, as for the folders.
+     */
+    issuer: z.string().min(1).optional(),
+    /** Longest wait for the PACS (connect, answer, each piece of an answer); default 10 s. */
+    timeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** Each pass lists the studies of the last this many days (StudyDate); default 7. */
+    recentDays: z.coerce.number().int().min(0).max(3650).default(7),
+    /** Every study is listed (and those gone dropped) at most this many hours apart; 0 = each pass. */
+    fullScanHours: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .default(24),
+  })
+  .superRefine((p, ctx) => {
+    if (p.password !== undefined && p.passwordFile !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['passwordFile'], message: 'either password or passwordFile' });
+    if ((p.password !== undefined || p.passwordFile !== undefined) && p.username === undefined)
+      ctx.addIssue({ code: 'custom', path: ['username'], message: 'a password needs its username' });
+  });
+
+/**
  * The gateway process configuration. One JSON file (`--config`), then HIE_* variables, then the
  * command line (see GATEWAY_ENV). Relative paths are taken from the working directory.
  */
@@ -47,6 +94,8 @@ export const gatewayConfigSchema = z
         extended: z.array(z.string().min(1)).default([]),
         /** Folders of DICOM files the hospital exports (or its PACS writes): only ever read. */
         dicom: z.array(z.string().min(1)).default([]),
+        /** The hospital's PACS over DICOMweb (read only): studies queried and retrieved there. */
+        pacs: pacsSettingsSchema.optional(),
         /** Where received HL7 messages are filed (owned by the gateway); default `<dataDir>/inbound`. */
         inbound: z.string().min(1).optional(),
       })
@@ -236,10 +285,19 @@ export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 export interface GatewayConfig
   extends Omit<z.output<typeof gatewayConfigSchema>, 'storage' | 'db' | 'facility' | 'audit'> {
   facility: z.output<typeof gatewayConfigSchema>['facility'] & { oid: string };
-  storage: { roots: string[]; extended: string[]; dicom: string[]; inbound: string };
+  storage: {
+    roots: string[];
+    extended: string[];
+    dicom: string[];
+    /** Paths (passwordFile, ca) absolute. */
+    pacs?: GatewayPacsSettings;
+    inbound: string;
+  };
   db: string;
   audit: GatewayAuditSettings;
 }
+
+export type GatewayPacsSettings = z.output<typeof pacsSettingsSchema>;
 
 /** Where the gateway's audit anchors go and the key that signs them, paths absolute. */
 export interface GatewayAuditSettings extends Omit<z.output<typeof auditSettingsSchema>, 'anchors' | 'key'> {
@@ -260,6 +318,9 @@ export const GATEWAY_ENV: Record<string, string> = {
   HIE_PORT: 'port',
   HIE_MLLP_PORT: 'mllp.port',
   HIE_INBOUND_HTTP_PORT: 'inbound.http.port',
+  HIE_PACS_URL: 'storage.pacs.url',
+  HIE_PACS_USERNAME: 'storage.pacs.username',
+  HIE_PACS_PASSWORD: 'storage.pacs.password',
   HIE_HUB_KEYS: 'hub.keys',
   HIE_HUB_URL: 'hub.url',
   HIE_HUB_FEED_TOKEN: 'hub.feedToken',
@@ -287,6 +348,12 @@ export function completeGatewayConfig(parsed: z.output<typeof gatewayConfigSchem
   const extended = parsed.storage.extended.map((r) => resolve(r));
   const dicom = parsed.storage.dicom.map((r) => resolve(r));
   const inbound = resolve(parsed.storage.inbound ?? join(dataDir, 'inbound'));
+  const given = parsed.storage.pacs;
+  const pacs = given && {
+    ...given,
+    ...(given.passwordFile ? { passwordFile: resolve(given.passwordFile) } : {}),
+    ...(given.ca ? { ca: resolve(given.ca) } : {}),
+  };
   // The gateway never writes into the hospital's storage, so its own tree must lie outside it.
   const overlap = [...roots, ...extended, ...dicom].find((r) => inside(inbound, r) || inside(r, inbound));
   if (overlap) {
@@ -299,7 +366,7 @@ export function completeGatewayConfig(parsed: z.output<typeof gatewayConfigSchem
     ...parsed,
     dataDir,
     facility: { ...parsed.facility, oid: oidValue },
-    storage: { roots, extended, dicom, inbound },
+    storage: { roots, extended, dicom, ...(pacs ? { pacs } : {}), inbound },
     db: /^(postgres(ql)?:\/\/|sqlite:|:memory:)/.test(db) ? db : `sqlite:${resolve(db)}`,
     hub: { ...parsed.hub, ...(parsed.hub.keys ? { keys: resolve(parsed.hub.keys) } : {}) },
     mllp: {

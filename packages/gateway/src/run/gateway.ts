@@ -16,6 +16,7 @@ import { rememberFacility } from './facility-state.js';
 import { loadHubKeys } from './hub-keys.js';
 import { senderOwnership, startInboundListeners } from './inbound.js';
 import { InboundCounters } from './metrics.js';
+import { pacsSourceOf } from './pacs.js';
 import { readTlsFiles } from './tls-files.js';
 
 /** A running gateway: its parts, where it listens, and how to stop it. */
@@ -81,9 +82,12 @@ export async function startGateway(
     const dicomRoots = config.storage.dicom;
     // Binary reads serve document files, which live in the extended storage roots.
     const servedRoots = [...roots, ...extendedRoots];
-    const app = await buildGatewayApp(
-      await appDeps(config, { store, facility, hubKeys, roots: servedRoots, options }),
-    );
+    // The hospital's PACS (its own process, reached over DICOMweb): indexed by ingest, frames by the API.
+    const pacs = config.storage.pacs ? await pacsSourceOf(config.storage.pacs) : undefined;
+    const app = await buildGatewayApp({
+      ...(await appDeps(config, { store, facility, hubKeys, roots: servedRoots, options })),
+      ...(pacs ? { pacs: pacs.client } : {}),
+    });
     opened.push({ close: () => app.close() });
     app.log.level = config.logLevel;
     if (previous && previous.oid !== facility.oid) {
@@ -103,6 +107,7 @@ export async function startGateway(
       roots,
       extendedRoots,
       dicomRoots,
+      ...(pacs ? { pacs } : {}),
       facility,
       ...(config.ingest.rescanIntervalMs !== undefined
         ? { rescanIntervalMs: config.ingest.rescanIntervalMs }

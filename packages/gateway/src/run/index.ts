@@ -23,6 +23,7 @@ export {
   type GatewayAuditSettings,
   type GatewayConfig,
   type GatewayConfigInput,
+  type GatewayPacsSettings,
   type GatewayStoreLocation,
   gatewayConfigSchema,
   loadGatewayConfig,
@@ -32,3 +33,4 @@ export { rememberedFacility, rememberFacility } from './facility-state.js';
 export { type RunningGateway, runGatewayUntilSignal, type StartOptions, startGateway } from './gateway.js';
 export { loadHubKeys } from './hub-keys.js';
 export { InboundCounters } from './metrics.js';
+export { pacsSourceOf } from './pacs.js';

@@ -5,6 +5,7 @@ import { dicomMigration } from './dicom-migration.js';
 import { documentKindsDisclosure } from './document-kinds.js';
 import { gatewayFeedMigration } from './feed-migration.js';
 import { inboundOwnerMigration } from './inbound-owner.js';
+import { pacsMigration } from './pacs-migration.js';
 import { projectionVersionMigration } from './projection-version.js';
 
 /** The gateway's projection: files, resources, patients, errors, small state, assertion nonces. */
@@ -120,6 +121,7 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   // 0012 and 0013 are the hub's.
   '0014_gateway_document_kinds': documentKindsDisclosure,
   '0015_gateway_dicom': dicomMigration,
+  '0016_gateway_pacs': pacsMigration,
 };
 
 /** Brings a gateway's store up to date; safe at every start. */

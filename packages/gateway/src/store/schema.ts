@@ -95,10 +95,27 @@ export interface GwDicomInstanceTable {
   mtime_ms: number;
   json: string;
   indexed_at: string;
+  /** Where the instance is read: a file of `storage.dicom` (`file_path`), or the PACS (by WADO-RS). */
+  source: DicomSourceKind;
+}
+
+export type DicomSourceKind = 'file' | 'pacs';
+
+/** The PACS's studies as its last QIDO-RS listing gave them (pacs/sync.ts). */
+export interface GwPacsStudyTable {
+  study_uid: string;
+  patient_id: string;
+  issuer: string | null;
+  instances: number;
+  study_date: string | null;
+  /** `indexed`, or the `dicom-…` code of its gw_error row. */
+  status: string;
+  seen_at: string;
 }
 
 export interface GatewaySchema {
   gw_dicom_instance: GwDicomInstanceTable;
+  gw_pacs_study: GwPacsStudyTable;
   gw_inbound_owner: GwInboundOwnerTable;
   gw_file: GwFileTable;
   gw_resource: GwResourceTable;
