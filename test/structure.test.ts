@@ -21,6 +21,10 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   dicom: [],
   contract: [],
   'fhir-jp': ['hl7v2', 'ssmix2', 'contract'],
+  // sources of small facilities (issue 13): each read exactly and mapped to FHIR JP Core
+  orca: ['contract', 'hl7v2', 'fhir-jp'],
+  uke: ['contract', 'hl7v2', 'fhir-jp'],
+  'okusuri-techo': ['contract', 'hl7v2', 'fhir-jp'],
   // what every unit runs on
   platform: ['contract'],
   // deployable units: never one another

@@ -1,5 +1,5 @@
 import type { Store } from '@hie/platform';
-import { readPacsState } from '../pacs/state.js';
+import { readPacsState } from './pacs-state.js';
 import type { Schema } from '../store/schema.js';
 import type { GatewayStatus } from './types.js';
 

@@ -1,6 +1,6 @@
 import type { Category } from '@hie/contract';
-import type { PacsState } from '../pacs/state.js';
-import type { PacsSource, PacsSyncReport } from '../pacs/sync.js';
+import type { PacsState } from './pacs-state.js';
+import type { PacsSource, PacsSyncReport } from './pacs-sync.js';
 import type { StorageWatcherOptions } from './watch.js';
 
 /** The facility whose storage this gateway projects. */

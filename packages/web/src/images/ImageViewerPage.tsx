@@ -7,7 +7,7 @@ import type { PatientHeader } from '../api/types';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { westernDate } from '../lib/dates';
-import { PatientHeaderCard } from '../patients/PatientHeader';
+import { PatientHeaderCard } from '../patient-header/PatientHeader';
 import { MODALITY_NAMES, type Study } from '../records/studies';
 import type { ImageEngine, Measurement, PrimaryTool, ViewportState } from './cornerstone';
 import {

@@ -4,7 +4,7 @@ import { useI18n } from '../i18n';
 import type { Messages } from '../i18n/ja';
 import { Loading } from '../layout/Feedback';
 import { westernDate } from '../lib/dates';
-import { DocumentViewer } from '../patients/tabs/DocumentViewer';
+import { DocumentViewer } from '../documents/DocumentViewer';
 import type { DocumentRow } from '../records/documents';
 import type { Study } from '../records/studies';
 

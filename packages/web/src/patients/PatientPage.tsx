@@ -31,7 +31,7 @@ import {
   worstSources,
 } from '../records/records';
 import { BreakGlassDialog, rememberedGrant } from './BreakGlass';
-import { PatientHeaderCard } from './PatientHeader';
+import { PatientHeaderCard } from '../patient-header/PatientHeader';
 import { labsTab } from './preload';
 import { SourcesNotice } from './SourcesNotice';
 import { AdmissionsTab } from './tabs/AdmissionsTab';

@@ -7,7 +7,7 @@ import type { Messages } from '../../i18n/ja';
 import { westernDate } from '../../lib/dates';
 import { type DocumentRow, documentGroups } from '../../records/documents';
 import { FacilityBadge } from './common';
-import { DocumentFileButtons, DocumentModal, type Opened } from './DocumentViewer';
+import { DocumentFileButtons, DocumentModal, type Opened } from '../../documents/DocumentViewer';
 
 type DocumentCategoryKey = keyof Messages['documentsTab']['kinds'];
 

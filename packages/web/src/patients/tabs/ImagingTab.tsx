@@ -10,7 +10,7 @@ import { type DocumentRow, documentRows } from '../../records/documents';
 import { type Measurement, MODALITY_NAMES, type Study, studiesOf } from '../../records/studies';
 import { studyReports } from '../../records/study-reports';
 import { DataTable, FacilityBadge } from './common';
-import { DocumentFileButtons, DocumentModal, type Opened } from './DocumentViewer';
+import { DocumentFileButtons, DocumentModal, type Opened } from '../../documents/DocumentViewer';
 
 type DocumentKindKey = keyof Messages['documentsTab']['kinds'];
 

@@ -1,11 +1,11 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { apiBlob, saveBlob } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { useI18n } from '../../i18n';
-import { Loading } from '../../layout/Feedback';
-import { type CdaResult, decodeXml, readCda } from '../../records/cda';
-import type { DocumentFile, DocumentRow, FileRole } from '../../records/documents';
+import { apiBlob, saveBlob } from '../api/client';
+import { errorMessage } from '../api/errors';
+import { useI18n } from '../i18n';
+import { Loading } from '../layout/Feedback';
+import { type CdaResult, decodeXml, readCda } from '../records/cda';
+import type { DocumentFile, DocumentRow, FileRole } from '../records/documents';
 import { CdaDocument, CdaUnreadable } from './CdaDocument';
 
 /** A document file opened from a list: whose, what, and which file. */

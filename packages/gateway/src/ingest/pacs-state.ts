@@ -1,5 +1,5 @@
 import type { Store } from '@hie/platform';
-import { upsertDicomErrors } from '../ingest/dicom-index.js';
+import { upsertDicomErrors } from './dicom-index.js';
 import type { Schema } from '../store/schema.js';
 
 /** gw_state name of the PACS sync's checkpoint and health. */

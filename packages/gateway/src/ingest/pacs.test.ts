@@ -27,15 +27,15 @@ import {
   operationOfRequest,
 } from '../api/test-kit.js';
 import { patientRowOf, TEST_FACILITY } from '../api/testing.js';
-import { syncDicomStorage } from '../ingest/dicom-index.js';
-import { GatewayIngest } from '../ingest/ingest.js';
-import { gatewayStatus } from '../ingest/status.js';
+import { syncDicomStorage } from './dicom-index.js';
+import { GatewayIngest } from './ingest.js';
+import { gatewayStatus } from './status.js';
 import { startTestGateway, type TestGateway } from '../run/testing.js';
 import { type OrthancUnderTest, orthancForTests, startOrthanc } from '../testing/orthanc.js';
 import { TEST_ENGINES } from '../testing/store.js';
-import { PacsClient } from './client.js';
-import { mediaTypeParameters, multipartParts } from './multipart.js';
-import { type PacsSource, type PacsSyncReport, syncPacs } from './sync.js';
+import { PacsClient } from '../pacs/client.js';
+import { mediaTypeParameters, multipartParts } from '../pacs/multipart.js';
+import { type PacsSource, type PacsSyncReport, syncPacs } from './pacs-sync.js';
 
 const OTHER = '0000000042';
 const STRANGER = '9999999999';

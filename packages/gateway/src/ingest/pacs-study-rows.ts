@@ -8,12 +8,12 @@ import {
   dicomInstanceRow,
   projectDicomStudies,
   upsertDicomErrors,
-} from '../ingest/dicom-index.js';
-import type { Db } from '../ingest/rows.js';
-import type { GatewayFacility } from '../ingest/types.js';
+} from './dicom-index.js';
+import type { Db } from './rows.js';
+import type { GatewayFacility } from './types.js';
 import type { GwPacsStudyTable, Schema } from '../store/schema.js';
-import type { PacsStudy } from './client.js';
-import { PACS_PATH_PREFIX, PACS_STATE } from './state.js';
+import type { PacsStudy } from '../pacs/client.js';
+import { PACS_PATH_PREFIX, PACS_STATE } from './pacs-state.js';
 
 const studyPath = (url: string, studyUid: string) => `${PACS_PATH_PREFIX}${url}/studies/${studyUid}`;
 

@@ -1,8 +1,8 @@
 import { Alert, Box, Group, Image, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { useI18n } from '../../i18n';
-import { westernDate, westernDateTime } from '../../lib/dates';
-import type { CdaNode, CdaRow, CdaSection, CdaView } from '../../records/cda';
+import { useI18n } from '../i18n';
+import { westernDate, westernDateTime } from '../lib/dates';
+import type { CdaNode, CdaRow, CdaSection, CdaView } from '../records/cda';
 
 /**
  * A CDA document drawn from its view model (records/cda.ts): React elements only, every string of
