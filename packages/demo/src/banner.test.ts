@@ -24,6 +24,19 @@ describe("npm start's hint", () => {
       {
         consentedEverywhere: patient,
         consentedNowhere: { ...patient, nameKana: 'スズキ ハナコ', nameKanji: '鈴木 花子', facilities: 2 },
+        imaging: {
+          ...patient,
+          personId: 'p-2',
+          nameKana: 'サトウ イチロウ',
+          nameKanji: '佐藤 一郎',
+          birthDate: '1958-06-12',
+          imagingFacility: '1.2.392.200119.6.102.13319800011',
+          ct: { studyUid: '2.25.1', images: 120 },
+          cr: [
+            { studyUid: '2.25.2', date: '2025-10-04' },
+            { studyUid: '2.25.3', date: '2026-10-05' },
+          ],
+        },
       },
       'http://127.0.0.1:8100',
     );
@@ -31,6 +44,11 @@ describe("npm start's hint", () => {
     expect(hint).toContain('1950/04/01（昭和25年4月1日）');
     expect(hint).toContain('http://127.0.0.1:8100/patients/p-1?tab=labs');
     expect(hint).toContain('スズキ ハナコ (鈴木 花子) gave no consent');
-    expect(tryHint({ consentedEverywhere: null, consentedNowhere: null }, 'http://x')).toBe('');
+    expect(hint).toContain('Images: サトウ イチロウ 1958/06/12 (佐藤 一郎): a CT of 120 slices');
+    expect(hint).toContain('chest X-rays of 2025-10-04 and 2026-10-05');
+    expect(hint).toContain('http://127.0.0.1:8100/patients/p-2?tab=imaging');
+    expect(tryHint({ consentedEverywhere: null, consentedNowhere: null, imaging: null }, 'http://x')).toBe(
+      '',
+    );
   });
 });

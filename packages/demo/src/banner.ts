@@ -36,5 +36,14 @@ export function tryHint(showcase: Showcase, hubUrl: string): string {
       `     ${hidden.nameKana} (${hidden.nameKanji}) gave no consent: outside their ${hidden.facilities} hospital(s) nobody can find them.`,
     );
   }
+  const imaging = showcase.imaging;
+  if (imaging) {
+    const [first, last] = [imaging.cr[0]?.date, imaging.cr.at(-1)?.date];
+    lines.push(
+      `     Images: ${imaging.nameKana} ${imaging.birthDate.replaceAll('-', '/')} (${imaging.nameKanji}): a CT of ${imaging.ct.images} slices,`,
+      `     chest X-rays of ${first} and ${last} to compare — open 画像.`,
+      `     ${hubUrl}/patients/${imaging.personId}?tab=imaging`,
+    );
+  }
   return lines.join('\n');
 }

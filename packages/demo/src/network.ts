@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { CATEGORIES, type Category } from '@hie/contract';
 import { completeGatewayConfig, gatewayConfigSchema, type RunningGateway, startGateway } from '@hie/gateway';
 import { completeHubConfig, hubConfigSchema, newTotpSecret, type RunningHub, startHub } from '@hie/hub';
-import { DEFAULT_END_DATE, generateStorage } from '@hie/ssmix2';
+import { DEFAULT_END_DATE, generateStorage, imagingScenario } from '@hie/ssmix2';
 import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from './facilities.js';
-import { generateDemoImages } from './images.js';
+import { generateDemoImages, imagingSince } from './images.js';
 import { type DemoSeedResult, seedDemoHub } from './seed.js';
 import { seedDemoConsents } from './seed-consents.js';
 import { findShowcase, type Showcase } from './showcase.js';
@@ -54,6 +54,8 @@ export interface DemoNetwork {
 }
 
 const ALL_CATEGORIES = Object.keys(CATEGORIES) as Category[];
+/** The generator's seed: 2013, the year 晴れやかネット started. */
+const DEFAULT_SEED = 2013;
 
 /**
  * The whole network on one machine with the embedded store: SS-MIX2 storage generated for the
@@ -146,7 +148,14 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       await waitForFeed(hub, gateways);
     }
     if (seeded.fresh) {
-      const n = await seedDemoConsents(hub.deps, seeded.truth, seeded.oids, seeded.codeToKey);
+      const scenario = imagingScenario(options.seed ?? DEFAULT_SEED);
+      const n = await seedDemoConsents(
+        hub.deps,
+        seeded.truth,
+        seeded.oids,
+        seeded.codeToKey,
+        new Set(scenario ? [scenario.personId] : []),
+      );
       say(`Registered ${n} consents (施設単位) at the hospitals`);
     }
 
@@ -186,7 +195,7 @@ export async function generateDemoStorage(
 ): Promise<void> {
   const say = options.onProgress ?? (() => undefined);
   const patients = options.patients ?? 200;
-  const seedNumber = options.seed ?? 2013;
+  const seedNumber = options.seed ?? DEFAULT_SEED;
   const truthFile = join(options.dir, 'ground-truth.csv');
   const hospitals = DEMO_FACILITIES.filter((f) => f.discloses);
   for (const f of hospitals) {
@@ -207,7 +216,7 @@ export async function generateDemoStorage(
       extendedOut: join(options.dir, code, 'extended'),
     });
   }
-  // Images of the last year's studies (the hospital's DICOM export), for each hospital that has none yet.
+  // Images of the last months' studies (the hospital's DICOM export), for each hospital that has none yet.
   for (const f of hospitals) {
     const code = f.code!;
     const out = join(options.dir, code, 'dicom');
@@ -216,10 +225,13 @@ export async function generateDemoStorage(
       standard: join(options.dir, code, 'standard'),
       out,
       seed: seedNumber,
-      since: `${Number(DEFAULT_END_DATE.slice(0, 4)) - 1}${DEFAULT_END_DATE.slice(4)}`,
+      since: imagingSince(DEFAULT_END_DATE),
     });
+    const withoutImages = images.ctWithoutImages
+      ? `, ${images.ctWithoutImages} older CT with report only`
+      : '';
     say(
-      `${f.name} (${code}): ${images.studies} imaging studies as DICOM (${images.files} files, ${Math.round(images.bytes / 1e6)} MB)`,
+      `${f.name} (${code}): ${images.studies} imaging studies as DICOM (${images.ct} CT${withoutImages}; ${images.files} files, ${Math.round(images.bytes / 1e6)} MB)`,
     );
   }
 }

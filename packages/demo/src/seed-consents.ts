@@ -13,13 +13,16 @@ export async function seedDemoPolicy(deps: HubDeps, oids: ReadonlyMap<string, st
 
 /**
  * Registers the planned consents (facilities.ts consentPlanFor) as each hospital's clerk would: the
- * patient must already be in the index (the gateways feed it), so this runs after the feed.
+ * patient must already be in the index (the gateways feed it), so this runs after the feed. The
+ * generator's scenario patients (`showcase`, person ids) consent to all facilities everywhere: the
+ * demo and its browser tests open their records.
  */
 export async function seedDemoConsents(
   deps: HubDeps,
   truth: readonly TruthEntry[],
   oids: ReadonlyMap<string, string>,
   codeToKey: ReadonlyMap<string, string>,
+  showcase: ReadonlySet<string> = new Set(),
 ): Promise<number> {
   const clerks = new Map<string, HubPrincipal>();
   for (const f of DEMO_FACILITIES.filter((x) => x.discloses)) {
@@ -49,7 +52,7 @@ export async function seedDemoConsents(
     const key = codeToKey.get(t.facilityCode);
     const clerk = key ? clerks.get(key) : undefined;
     if (!key || !clerk) continue;
-    const plan = consentPlanFor(t.personId, key);
+    const plan = showcase.has(t.personId) ? { scope: 'all' as const } : consentPlanFor(t.personId, key);
     if (!plan) continue;
     await registerConsent(deps, clerk, {
       facilityOid: clerk.facilityOid,

@@ -15,7 +15,7 @@ export { FIRST_READ_BYTES, readDicomFile } from './read/file.js';
 export { readDicomJson } from './read/json-instance.js';
 export { MAX_HEADER_BYTES, readDicomInstance } from './read/parse.js';
 export { type SyntheticCrOptions, syntheticCrChest } from './synthetic/cr.js';
-export { type SyntheticCtOptions, syntheticCt } from './synthetic/ct.js';
+export { type CtRegion, type SyntheticCtOptions, syntheticCt } from './synthetic/ct.js';
 export { syntheticEndoscopy } from './synthetic/endoscopy.js';
 export type { SyntheticStudy } from './synthetic/study.js';
 export { syntheticUs } from './synthetic/us.js';

@@ -20,7 +20,20 @@ const HU = {
   cartilage: 110,
   table: 220,
   foam: -700,
+  nodule: 40,
 } as const;
+
+/** What iodinated contrast changes: blood, kidneys and the portal and caval veins enhance. */
+const ENHANCED = { blood: HU.contrastBlood, kidney: HU.kidney, portal: 170, cava: 120 } as const;
+const PLAIN = { blood: HU.blood, kidney: 32, portal: 42, cava: 42 } as const;
+type Enhancement = typeof ENHANCED | typeof PLAIN;
+
+/** How a slice is painted: with or without contrast, and an optional solid lung nodule. */
+export interface CtPaintOptions {
+  enhanced: boolean;
+  /** A solid nodule in the right upper lobe, this diameter (mm). */
+  noduleMm?: number;
+}
 
 /** The patient's build and organ positions, drawn once per study from the seed. */
 export interface CtAnatomy {
@@ -79,7 +92,14 @@ function bell(t: number, from: number, to: number): number {
  * Paints slice `t` (0 = lung apices, 1 = lower abdomen) at table height z mm. Lungs end at t ≈ 0.52
  * (the right dome higher, over the liver), the abdomen follows.
  */
-export function paintCtSlice(s: Slice, a: CtAnatomy, t: number, z: number): void {
+export function paintCtSlice(
+  s: Slice,
+  a: CtAnatomy,
+  t: number,
+  z: number,
+  options: CtPaintOptions = { enhanced: true },
+): void {
+  const e = options.enhanced ? ENHANCED : PLAIN;
   const abdomen = Math.min(1, Math.max(0, (t - 0.45) / 0.2));
   const shoulders = Math.max(0, 1 - t / 0.12);
   const width = a.width * (1 + 0.12 * shoulders) + a.belly * abdomen * 0.6;
@@ -99,29 +119,59 @@ export function paintCtSlice(s: Slice, a: CtAnatomy, t: number, z: number): void
 
   const spineY = back - 66;
   const level: Level = { t, z, width, depth, spineY };
-  paintAbdomen(s, a, level);
-  paintChest(s, a, level);
+  paintAbdomen(s, a, level, e);
+  paintChest(s, a, level, e);
+  if (options.noduleMm) paintNodule(s, a, t, options.noduleMm);
   paintSpine(s, t, z, spineY);
   // The aorta runs the whole length, just left of and in front of the spine.
   const aortaX = 14 - 8 * abdomen;
-  fillEllipse(s, aortaX, spineY - 30 + 6 * abdomen, 12 - 2 * abdomen, 12 - 2 * abdomen, HU.contrastBlood);
+  fillEllipse(s, aortaX, spineY - 30 + 6 * abdomen, 12 - 2 * abdomen, 12 - 2 * abdomen, e.blood);
 }
 
-function paintChest(s: Slice, a: CtAnatomy, level: Level) {
+/** Where the nodule sits: the right upper lobe (image left), in front, at t = 0.2. */
+const NODULE_T = 0.2;
+
+function paintNodule(s: Slice, a: CtAnatomy, t: number, diameter: number) {
+  const dz = (t - NODULE_T) * 300; // the trunk phantom covers 300 mm
+  const r = diameter / 2;
+  if (Math.abs(dz) >= r) return;
+  const lung = lungEllipse(NODULE_T, a.width, a.depth, -1); // below the shoulders: the chest's own width
+  const radius = Math.sqrt(r * r - dz * dz);
+  // Over lung only (a lobulated edge: two overlapping circles).
+  fillEllipse(s, lung.cx + 0.3 * lung.rx, lung.cy - 0.35 * lung.ry, radius, radius, HU.nodule, -950);
+  fillEllipse(
+    s,
+    lung.cx + 0.3 * lung.rx + r * 0.4,
+    lung.cy - 0.35 * lung.ry + r * 0.2,
+    radius * 0.7,
+    radius * 0.7,
+    HU.nodule,
+    -950,
+  );
+}
+
+/** The lung of one side at height t: centre and radii (mm); extent 0 above the apex and below the dome. */
+function lungEllipse(t: number, width: number, depth: number, side: -1 | 1) {
+  const end = side < 0 ? 0.5 : 0.54;
+  const grow = Math.min(1, Math.max(0, (t - 0.01) / 0.2));
+  const shrink = Math.min(1, Math.max(0, (end - t) / 0.1));
+  const extent = Math.sqrt(grow) * Math.sqrt(shrink);
+  return {
+    extent,
+    rx: width * 0.36 * extent,
+    ry: depth * 0.66 * (0.4 + 0.6 * extent),
+    cx: side * width * 0.45,
+    cy: -depth * 0.04 + (1 - shrink) * depth * 0.35,
+  };
+}
+
+function paintChest(s: Slice, a: CtAnatomy, level: Level, e: Enhancement) {
   const { t, z, width, depth, spineY } = level;
   if (t > 0.6) return;
   // Lungs: apex to domes; the right (image left) ends higher over the liver; bases fall back posteriorly.
   a.lungVessels.forEach((vessels, i) => {
-    const side = i === 0 ? -1 : 1;
-    const end = side < 0 ? 0.5 : 0.54;
-    const grow = Math.min(1, Math.max(0, (t - 0.01) / 0.2));
-    const shrink = Math.min(1, Math.max(0, (end - t) / 0.1));
-    const extent = Math.sqrt(grow) * Math.sqrt(shrink);
+    const { extent, rx, ry, cx, cy } = lungEllipse(t, width, depth, i === 0 ? -1 : 1);
     if (extent <= 0) return;
-    const rx = width * 0.36 * extent;
-    const ry = depth * 0.66 * (0.4 + 0.6 * extent);
-    const cx = side * width * 0.45;
-    const cy = -depth * 0.04 + (1 - shrink) * depth * 0.35;
     fillEllipse(s, cx, cy, rx, ry, HU.lung, -500);
     for (const v of vessels) fillEllipse(s, cx + v.u * rx, cy + v.v * ry, v.radius, v.radius, 35, -950);
   });
@@ -160,13 +210,13 @@ function paintChest(s: Slice, a: CtAnatomy, level: Level) {
     const hy = -depth * 0.22;
     fillEllipse(s, hx, hy, width * 0.34 * heart + 4, depth * 0.36 * heart + 4, -70);
     fillEllipse(s, hx, hy, width * 0.34 * heart, depth * 0.36 * heart, HU.blood);
-    fillEllipse(s, hx - 6, hy + 2, width * 0.22 * heart, depth * 0.22 * heart, HU.contrastBlood);
+    fillEllipse(s, hx - 6, hy + 2, width * 0.22 * heart, depth * 0.22 * heart, e.blood);
   }
-  if (t > 0.1 && t < 0.3) fillEllipse(s, -width * 0.05, -depth * 0.3, 15, 15, HU.contrastBlood);
-  if (t > 0.08 && t < 0.12) fillEllipse(s, 0, -depth * 0.12, 36, 14, HU.contrastBlood); // the arch
+  if (t > 0.1 && t < 0.3) fillEllipse(s, -width * 0.05, -depth * 0.3, 15, 15, e.blood);
+  if (t > 0.08 && t < 0.12) fillEllipse(s, 0, -depth * 0.12, 36, 14, e.blood); // the arch
 }
 
-function paintAbdomen(s: Slice, a: CtAnatomy, level: Level) {
+function paintAbdomen(s: Slice, a: CtAnatomy, level: Level, e: Enhancement) {
   const { t, z, width, depth, spineY } = level;
   if (t < 0.42) return;
   const inside = -300; // paint organs only over soft tissue and fat, never over air
@@ -176,7 +226,7 @@ function paintAbdomen(s: Slice, a: CtAnatomy, level: Level) {
     const lx = -width * 0.33;
     fillEllipse(s, lx, -depth * 0.1, width * 0.5 * liver + 8, depth * 0.64 * liver + 6, HU.liver, inside);
     for (let k = 0; k < 5; k++)
-      fillEllipse(s, lx + 18 * Math.cos(k * 1.3), -depth * 0.05 + 14 * Math.sin(k * 1.9), 4, 4, 170, 0);
+      fillEllipse(s, lx + 18 * Math.cos(k * 1.3), -depth * 0.05 + 14 * Math.sin(k * 1.9), 4, 4, e.portal, 0);
   }
   const spleen = bell(t, 0.48, 0.72);
   if (spleen > 0)
@@ -211,12 +261,12 @@ function paintAbdomen(s: Slice, a: CtAnatomy, level: Level) {
   if (kidney > 0)
     for (const side of [-1, 1]) {
       const kx = side * width * 0.36;
-      fillEllipse(s, kx, spineY - 6, 24 * kidney + 3, 32 * kidney + 3, HU.kidney, inside);
+      fillEllipse(s, kx, spineY - 6, 24 * kidney + 3, 32 * kidney + 3, e.kidney, inside);
       fillEllipse(s, kx - side * 8, spineY - 6, 8 * kidney, 12 * kidney, -60, inside);
     }
   // Psoas muscles and the inferior vena cava.
   if (t > 0.7) for (const side of [-1, 1]) fillEllipse(s, side * 38, spineY - 4, 16, 20, HU.muscle, inside);
-  fillEllipse(s, -22, spineY - 28, 12, 10, 120, inside);
+  fillEllipse(s, -22, spineY - 28, 12, 10, e.cava, inside);
   // Bowel loops below the liver: wall, then gas or fluid, drifting with height.
   if (t > 0.64)
     for (const b of a.bowel) {

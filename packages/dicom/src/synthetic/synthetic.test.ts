@@ -75,6 +75,13 @@ function checkSeries(instances: DicomInstance[]) {
   expect(instances.map((i) => i.instanceNumber)).toEqual(instances.map((_, k) => k + 1));
 }
 
+/** Hounsfield units of a CT slice, row by row, read at the instance's pixel offset. */
+function hu(bytes: Uint8Array, instance: DicomInstance): number[] {
+  const { offset, length } = instance.pixelData ?? { offset: 0, length: 0 };
+  const stored = new Int16Array(bytes.slice(offset, offset + length).buffer);
+  return Array.from(stored, (v) => v + (instance.rescaleIntercept ?? 0));
+}
+
 describe('synthetic studies, written then read back', () => {
   it('CR chest: PA and lateral, 12 bits in 16, 1024² (2048² on request)', async () => {
     const files = syntheticCrChest(STUDY, 3);
@@ -125,6 +132,40 @@ describe('synthetic studies, written then read back', () => {
     });
     expect(first.json['00200037']?.Value).toEqual([1, 0, 0, 0, 1, 0]);
     await checkFrames(files[6] as Uint8Array, instances[6] as DicomInstance, 'ct6.dcm');
+  });
+
+  it('CT of the head: brain and bone windows, no contrast, a skull around brain and ventricles', () => {
+    const files = syntheticCt(STUDY, 5, { region: 'head', slices: 100, size: 128 });
+    const instances = files.map(read);
+    checkSeries(instances);
+    expect(instances[0]).toMatchObject({ modality: 'CT', rows: 128, windowCenter: 40, windowWidth: 80 });
+    expect(instances[0]?.sliceThickness).toBe(1.4); // 140 mm over 100 slices
+    expect(instances[0]?.json['00180015']?.Value).toEqual(['HEAD']); // Body Part Examined
+    expect(instances[0]?.json['00180010']).toBeUndefined(); // no Contrast/Bolus Agent
+    // Mid-brain: bone (> 1000 HU) on the ring, CSF and brain (0–45 HU) in the middle.
+    const mid = hu(files[45] as Uint8Array, instances[45] as DicomInstance);
+    expect(Math.max(...mid)).toBeGreaterThan(1000);
+    expect(mid[64 * 128 + 64]).toBeGreaterThan(-20);
+    expect(mid[64 * 128 + 64]).toBeLessThan(60);
+  });
+
+  it('CT of the chest only, plain or with contrast, and a lung nodule on the slices through it', () => {
+    const plain = syntheticCt(STUDY, 7, { region: 'chest', slices: 120, size: 96, contrast: false });
+    const enhanced = syntheticCt(STUDY, 7, { region: 'chest', slices: 120, size: 96 });
+    const nodule = syntheticCt(STUDY, 7, { region: 'chest', slices: 120, size: 96, lungNoduleMm: 14 });
+    const first = read(plain[0] as Uint8Array);
+    expect(first.sliceThickness).toBe(1.4); // 174 mm (apices to adrenals) over 120 slices, to 0.1 mm
+    expect(first.json['0008103E']?.Value).toEqual(['胸部 単純 1.4mm']);
+    expect(read(enhanced[0] as Uint8Array).json['0008103E']?.Value).toEqual(['胸部 造影 1.4mm']);
+    // Contrast brightens blood: more pixels of 200–260 HU at the level of the heart.
+    const bright = (files: Uint8Array[]) =>
+      hu(files[80] as Uint8Array, read(files[80] as Uint8Array)).filter((v) => v > 200 && v < 260).length;
+    expect(bright(enhanced)).toBeGreaterThan(bright(plain) + 50);
+    // The nodule (14 mm) changes only the ~10 slices of 1.4 mm through it.
+    const changed = nodule.flatMap((f, k) => (Buffer.from(f).equals(enhanced[k] as Uint8Array) ? [] : [k]));
+    expect(changed.length).toBeGreaterThanOrEqual(8);
+    expect(changed.length).toBeLessThanOrEqual(11);
+    expect(changed.at(-1)! - changed[0]!).toBe(changed.length - 1);
   });
 
   it('US: three single frames and an 8-frame cine, 640×480 8-bit', async () => {

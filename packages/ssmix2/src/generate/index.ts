@@ -3,6 +3,7 @@
 export { MOBILE_PREFIXES, TOWNS, type Town } from './data/addresses.js';
 export { eraOfBirthYear, GIVEN_NAMES, type NameEra, type NameReading, SURNAMES } from './data/names.js';
 export { EXTENDED_DATA_TYPES, type ExtendedSummary } from './extended/extended.js';
+export { SCENARIO_NODULE_MM } from './extended/imaging-readings.js';
 export {
   checkGenerateOptions,
   DEFAULT_END_DATE,
@@ -11,6 +12,7 @@ export {
   type GenerateSummary,
   generateStorage,
 } from './generate.js';
+export { type ImagingScenario, imagingScenario } from './scenario.js';
 export { parseTruthLine, TRUTH_HEADER, type TruthRow } from './truth.js';
 // Building blocks of the generator, for benches and other generators (bench/mpi builds a population
 // of identities from them).

@@ -1,6 +1,7 @@
 // What a clinician sees when the three demo hospitals' records of one person are merged: chronic
-// care at one place (with some real 重複投薬), each hospital's own 院外 share and lab cadence, and
-// the documents of a stay, an operation and a biopsy in extended storage.
+// care at one place (with some real 重複投薬), each hospital's own 院外 share and lab cadence, the
+// documents of a stay, an operation and a biopsy in extended storage, CT at a hospital's rate, and the
+// imaging scenario's chest X-rays a year apart and its chest CT.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, sep } from 'node:path';
@@ -16,6 +17,7 @@ import { DISEASES } from './data/diseases.js';
 import { ORAL_DRUGS } from './data/drugs.js';
 import { EXTENDED_DATA_TYPES } from './extended/extended.js';
 import { generateStorage } from './generate.js';
+import { imagingScenario } from './scenario.js';
 import { parseTruthLine } from './truth.js';
 import { dayFromYmd } from './world/clock.js';
 
@@ -68,7 +70,7 @@ describe(`the three demo hospitals (seed ${SEED}, 60 patients each, 3 years) mer
       const r = parseTruthLine(line);
       if (r) person.set(`${r.facilityCode}|${r.localPatientId}`, r.personId);
     }
-    const wanted = /[/\\](OMP-01|OML-11|PPR-01|ADT-22|ADT-52|OMG-12)[/\\]/;
+    const wanted = /[/\\](OMP-01|OML-11|PPR-01|ADT-22|ADT-52|OMG-11|OMG-12)[/\\]/;
     for (const code of CODES) {
       for (const rel of listFiles(std(code))) {
         if (!rel.endsWith('_1') || !wanted.test(`${sep}${rel}`)) continue;
@@ -270,5 +272,70 @@ describe(`the three demo hospitals (seed ${SEED}, 60 patients each, 3 years) mer
       .map((c) => (c.name.ok ? c.name.value.department : ''));
     expect(new Set(operated).size).toBeGreaterThanOrEqual(2);
     for (const dept of operated) expect(['08', '11', '26']).toContain(dept);
+  });
+
+  /** Performed CT studies (OMG-11, IPC-5 CT) and the study UIDs the 読影レポート name. */
+  const cts = () => of('OMG-11').filter((c) => c.message.get('IPC-5.1') === 'CT');
+  const reportedStudies = () =>
+    new Set(
+      contents
+        .filter((c) => c.dataType.localCode === 'RADR')
+        .flatMap((c) =>
+          [...readFileSync(join(c.path, 'main_document.xml'), 'utf8').matchAll(/2\.25\.\d+/g)].map(
+            (m) => m[0],
+          ),
+        ),
+    );
+
+  it('does CT for a few % of patients a year, more often in a stay; head, chest and abdomen, each with its 読影レポート', () => {
+    const patientYears = 60 * CODES.length * 3;
+    const all = cts();
+    const inpatient = all.filter((c) => c.message.get('PV1-2') === 'I');
+    const stays = of('ADT-22').length;
+    const perPatientYear = (all.length - inpatient.length) / patientYears;
+    // Outpatients: a few % a year (2 % for this seed). In hospital: a CT in a good share of stays (19 %),
+    // far more than outside.
+    expect(perPatientYear).toBeGreaterThan(0.01);
+    expect(perPatientYear).toBeLessThan(0.08);
+    expect(inpatient.length / stays).toBeGreaterThan(0.12);
+    expect(inpatient.length / stays).toBeGreaterThan(3 * perPatientYear);
+    // JJ1017: 種別 6 (Ｘ線CT) on the parent and the child; one region per order.
+    const regions = new Set<string>();
+    for (const c of all) {
+      const [parent, child] = c.message.segmentsNamed('OBR').filter((o, i) => i === 0 || o.get(29));
+      expect(parent?.get(4, 1, 1)).toBe('6000000000000000');
+      expect(child?.get(4, 1, 1)).toMatch(/^6\d{6}(100|200|250)0/);
+      regions.add((child?.get(4, 1, 2) ?? '').split('.')[0] ?? '');
+    }
+    expect([...regions].sort()).toEqual(['胸部', '腹部', '頭部'].sort());
+    const reported = reportedStudies();
+    for (const c of all) expect(reported, c.careDate).toContain(c.message.get('IPC-3.1'));
+  });
+
+  it('has the imaging scenario at 岡山大学病院: chest X-rays a year apart, then a thin-section chest CT the same day as the second', () => {
+    const scenario = imagingScenario(SEED);
+    const studies = of('OMG-11').filter(
+      (c) => c.personId === scenario?.personId && c.code === scenario.facilityCode,
+    );
+    const chestXrays = studies.filter(
+      (c) =>
+        c.message.get('IPC-5.1') === 'CR' &&
+        c.message.segmentsNamed('OBR').some((o) => (o.get(4, 1, 2) ?? '').startsWith('胸部')),
+    );
+    const last = chestXrays.at(-1);
+    const previous = chestXrays.filter(
+      (c) => dayFromYmd(c.careDate) <= dayFromYmd(last?.careDate ?? '') - 330,
+    );
+    expect(previous.length).toBeGreaterThanOrEqual(1);
+    // Both within the demo's 14 months of images before the end date (20261031).
+    expect((previous.at(-1)?.careDate ?? '') >= '20250831').toBe(true);
+    const ct = studies.filter((c) => c.message.get('IPC-5.1') === 'CT');
+    expect(ct.map((c) => c.careDate)).toContain(last?.careDate);
+    expect(ct.some((c) => c.message.segmentsNamed('OBR').some((o) => o.get(4, 1, 2)?.includes('HRCT')))).toBe(
+      true,
+    );
+    const reported = reportedStudies();
+    for (const c of [...previous.slice(-1), last, ...ct])
+      expect(reported).toContain(c?.message.get('IPC-3.1'));
   });
 });

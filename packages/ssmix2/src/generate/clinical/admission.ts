@@ -6,7 +6,7 @@
  */
 
 import { WARDS } from '../data/clinic.js';
-import type { Disease } from '../data/diseases.js';
+import type { CtProcedure, Disease } from '../data/diseases.js';
 import { type DrugKey, INJECTION_DRUGS, type InjectionDrug, USAGES } from '../data/drugs.js';
 import type { LabKey } from '../data/labs.js';
 import { LAB_PANELS } from '../data/labs.js';
@@ -44,6 +44,8 @@ export interface Stay {
   readonly diabetic: boolean;
   /** The patient's registration day at the facility: nothing is booked before it. */
   readonly registeredDay: number;
+  /** A CT in the admission work-up. */
+  readonly workupCt?: CtProcedure;
 }
 
 const ymd = (m: Moment) => ymdFromDay(m.day);
@@ -152,6 +154,7 @@ export function hospitalStay(chart: Chart, stay: Stay): number {
   labs(chart, setting(), workup, tests, stay.acute);
   if (['pneumonia', 'heartFailure', 'copd', 'ami'].includes(stay.disease.key))
     imaging(chart, setting(), workup, 'chestXray');
+  if (stay.workupCt) imaging(chart, setting(), chart.after(workup, 40), stay.workupCt, stay.disease.name);
   if (['heartFailure', 'ami', 'angina', 'af'].includes(stay.disease.key))
     ecg(chart, setting(), workup, stay.disease.name, true);
 

@@ -4,8 +4,8 @@
  * old file becomes `_2`) or cancelled (`_0`), as in a real order-entry system.
  */
 
-import { ECG_FINDINGS, ENDOSCOPY, IMAGING } from '../data/clinic.js';
-import type { Procedure } from '../data/diseases.js';
+import { ECG_FINDINGS, ENDOSCOPY, IMAGING, type ImagingProcedure } from '../data/clinic.js';
+import { isCt, type Procedure } from '../data/diseases.js';
 import { type DrugKey, ORAL_DRUGS } from '../data/drugs.js';
 import type { LabKey } from '../data/labs.js';
 import { outpatientVisit } from '../messages/adt.js';
@@ -226,21 +226,37 @@ function studyUid(chart: Chart): string {
 const childNos = (orderNo: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${orderNo.slice(0, -2)}${String(i + 1).padStart(2, '0')}`);
 
-/** OMG-01 radiology / ultrasound order and OMG-11 performed study (unless the order is cancelled). */
+/** Iodinated contrast is not given to a patient allergic to it or with kidney disease: a plain scan. */
+function withoutContrast(chart: Chart, day: number): boolean {
+  const person = chart.patient.person;
+  return (
+    person.allergies.some((a) => a.code === 'D004') ||
+    person.conditions.some((c) => c.disease === 'ckd' && c.onsetDay <= day)
+  );
+}
+
+/**
+ * OMG-01 radiology / ultrasound order and OMG-11 performed study (unless the order is cancelled). A CT
+ * order carries its clinical diagnosis (臨床病名) as the endoscopy order does.
+ */
 export function imaging(
   chart: Chart,
   s: Setting,
   when: Moment,
-  procedure: 'chestXray' | 'abdXray' | 'abdUS',
+  procedure: ImagingProcedure,
+  reason?: string,
 ): void {
-  const study = IMAGING[procedure];
+  const study = IMAGING[procedure === 'abdCT' && withoutContrast(chart, when.day) ? 'abdCTPlain' : procedure];
   const orderNo = chart.nextOrderNo();
   const person = chart.patient.person;
   const order: StudyOrder = {
     orc: orcFor(chart, s, orderNo, when),
     ...imagingOrderParts(study),
     childOrderNos: childNos(orderNo, study.children.length),
-    details: [`OBX|1|NM|01-02^体重^JSHR001||${person.weightKg.toFixed(1)}|kg^kg^ISO+|||||F`],
+    details: [
+      `OBX|1|NM|01-02^体重^JSHR001||${person.weightKg.toFixed(1)}|kg^kg^ISO+|||||F`,
+      ...(study.modality === 'CT' && reason ? [tx(2, 'MS3-34', '臨床病名', reason)] : []),
+    ],
   };
   const written = chart.after(when, 1);
   chart.file(
@@ -374,7 +390,7 @@ export function ecg(chart: Chart, s: Setting, when: Moment, reason: string, abno
 export function procedure(chart: Chart, s: Setting, when: Moment, p: Procedure, reason: string): void {
   if (p === 'ecg') ecg(chart, s, when, reason, chart.rng.chance(0.3));
   else if (p === 'endoscopy') endoscopy(chart, s, when, when.day + chart.rng.int(7, 21), reason);
-  else imaging(chart, s, when, p);
+  else imaging(chart, s, when, p, isCt(p) ? reason : undefined);
 }
 
 /** PPR-01: the whole current problem list (the previous file of the key becomes `_2`). */

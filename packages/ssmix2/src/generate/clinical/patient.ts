@@ -7,11 +7,11 @@
  * things change. Returns the drafts in write order.
  */
 
-import { DISEASE_BY_KEY, DISEASES, type Disease } from '../data/diseases.js';
+import { type CtProcedure, DISEASE_BY_KEY, type Disease, isCt } from '../data/diseases.js';
 import type { DrugKey } from '../data/drugs.js';
 import { LAB_PANELS, type LabKey } from '../data/labs.js';
 import { allergies, attendingDoctor, demographics } from '../messages/adt.js';
-import { ageOn, dayFromYmd, workday, ymdFromDay } from '../world/clock.js';
+import { ageOn, dayFromYmd, ymdFromDay } from '../world/clock.js';
 import type { Facility, FacilityPatient } from '../world/facility.js';
 import { type AcuteState, NO_ACUTE } from '../world/lab-values.js';
 import { hashUnit, type Rng, rngFor } from '../world/random.js';
@@ -19,6 +19,7 @@ import { hospitalStay } from './admission.js';
 import { careRole } from './care.js';
 import { Chart, type Draft, NO_ORDER, t14 } from './chart.js';
 import { labs, prescribe, procedure, visit, writeProblems } from './orders.js';
+import { scheduleEvents } from './schedule.js';
 
 export interface SimulationWindow {
   readonly startDay: number;
@@ -46,42 +47,6 @@ function allergyOnset(birth: string, regDay: number, rng: Rng): string {
   return ymdFromDay(from + rng.int(0, regDay - from)).slice(0, 6);
 }
 
-function poisson(rng: Rng, lambda: number): number {
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = rng.next();
-  while (p > limit) {
-    k++;
-    p *= rng.next();
-  }
-  return k;
-}
-
-type Event =
-  | {
-      readonly day: number;
-      readonly kind: 'visit';
-      readonly dept: string;
-      readonly conditions: readonly string[];
-      readonly interval: number;
-    }
-  | { readonly day: number; readonly kind: 'acute'; readonly disease: Disease }
-  | { readonly day: number; readonly kind: 'stay'; readonly disease: Disease; readonly planned: boolean };
-
-const order = { stay: 0, acute: 1, visit: 2 } as const;
-
-/** Patients of a hospital are admitted more often than the disease table's rough rates suggest. */
-const ADMISSION_FACTOR = 2;
-
-/** Admissions booked in advance (surgery, catheterisation, diabetes or CKD education stays). */
-export const PLANNED_ADMISSIONS: ReadonlySet<string> = new Set([
-  'cataract',
-  'kneeOa',
-  'angina',
-  'dm2',
-  'ckd',
-]);
-
 export function simulatePatient(
   seed: number,
   facility: Facility,
@@ -93,85 +58,16 @@ export function simulatePatient(
   const w = { ...window, startDay: Math.max(window.startDay, dayFromYmd(person.birthDate) + 7) };
   if (w.startDay > w.endDay) return [];
   const rng = rngFor(seed, 'chart', facility.code, person.index);
+  // Whether a CT is done comes from a stream of its own: CT came after the first version of the
+  // generator, and a patient who never has one keeps the record the chart's stream gave.
+  const ctRng = rngFor(seed, 'ct', facility.code, person.index);
   const chart = new Chart(facility, fp, rng);
-  const years = (w.endDay - w.startDay + 1) / 365.25;
   const current = person.conditions.filter((c) => c.onsetDay <= w.endDay);
   const roles = current.map((c) => careRole(seed, facility.code, person, c.disease));
   const managed = current.filter((_, i) => roles[i] === 'manages');
   /** Followed elsewhere, known here: on the problem list, no visits, drugs or labs of its own. */
   const comorbid = current.filter((_, i) => roles[i] === 'knows');
-  const events: Event[] = [];
-
-  // Regular visits, one schedule per department.
-  const byDept = new Map<string, typeof managed>();
-  for (const c of managed) {
-    const d = DISEASE_BY_KEY.get(c.disease);
-    if (!d) continue;
-    byDept.set(d.dept, [...(byDept.get(d.dept) ?? []), c]);
-  }
-  const registeredBefore = managed.some((c) => c.onsetDay < w.startDay);
-  const firstDay = registeredBefore ? w.startDay + rng.int(0, 30) : undefined;
-  for (const [dept, list] of byDept) {
-    const interval = Math.min(
-      ...list.map((c) => {
-        const [lo, hi] = DISEASE_BY_KEY.get(c.disease)?.intervalDays ?? [28, 56];
-        return Math.max(7, Math.round(rng.int(lo, hi) / 7) * 7);
-      }),
-    );
-    let day = Math.max(firstDay ?? w.startDay, Math.min(...list.map((c) => c.onsetDay)));
-    while (day <= w.endDay) {
-      events.push({
-        day: workday(day),
-        kind: 'visit',
-        dept,
-        conditions: list.map((c) => c.disease),
-        interval,
-      });
-      day += interval + rng.int(-3, 3);
-    }
-  }
-  // Acute problems (rates per person-year) and admissions from chronic ones.
-  const age = ageOn(person.birthDate, w.endDay);
-  for (const d of DISEASES) {
-    if (d.chronic) continue;
-    const n = poisson(rng, d.rate(age, person.sex) * years * 0.6);
-    for (let i = 0; i < n; i++) {
-      let day = w.startDay + rng.int(0, w.endDay - w.startDay);
-      if (d.months) {
-        const month = rng.pick(d.months);
-        const year = Number(ymdFromDay(day).slice(0, 4));
-        day = dayFromYmd(
-          `${year}${String(month).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`,
-        );
-        if (day < w.startDay || day > w.endDay) continue;
-      }
-      events.push({ day: workday(day), kind: 'acute', disease: d });
-    }
-  }
-  for (const c of managed) {
-    const d = DISEASE_BY_KEY.get(c.disease);
-    if (!d || d.admissionRate === 0) continue;
-    const from = Math.max(c.onsetDay, w.startDay);
-    const n = poisson(rng, d.admissionRate * ADMISSION_FACTOR * Math.max(0, (w.endDay - from) / 365.25));
-    for (let i = 0; i < n; i++) {
-      events.push({
-        day: workday(from + rng.int(0, Math.max(0, w.endDay - from))),
-        kind: 'stay',
-        disease: d,
-        planned: PLANNED_ADMISSIONS.has(d.key),
-      });
-    }
-  }
-  if (events.length === 0) {
-    const uri = DISEASE_BY_KEY.get('uri');
-    if (uri)
-      events.push({
-        day: workday(w.startDay + rng.int(0, w.endDay - w.startDay)),
-        kind: 'acute',
-        disease: uri,
-      });
-  }
-  events.sort((a, b) => a.day - b.day || order[a.kind] - order[b.kind]);
+  const events = scheduleEvents(seed, facility.code, person, w, managed, rng);
 
   // Registration: demographics, attending doctor, allergies, the problem list known so far.
   const first = events[0];
@@ -285,6 +181,10 @@ export function simulatePatient(
     }
   };
 
+  /** The CT of a stay's work-up, if the disease brings one this time. */
+  const admissionCt = (d: Disease): CtProcedure | undefined =>
+    d.admissionCt && ctRng.chance(d.admissionCt.share) ? d.admissionCt.procedure : undefined;
+
   let lastDemographics = regDay;
   let busyUntil = -1;
   const visitDays = new Set<number>();
@@ -304,7 +204,8 @@ export function simulatePatient(
   for (const ev of events) {
     if (ev.day > w.endDay) continue;
     flushResolutions(ev.day - 1); // same-day resolutions are written in the evening, after this event
-    if (ev.day <= busyUntil) continue; // in hospital
+    const scenario = ev.kind === 'acute' && ev.scenario === true;
+    if (ev.day <= busyUntil && !scenario) continue; // in hospital
     if (ev.day - lastDemographics > 365 && rng.chance(0.4)) {
       weight = Math.round((weight + rng.normal(0, 1.5)) * 10) / 10;
       lastDemographics = ev.day;
@@ -321,6 +222,7 @@ export function simulatePatient(
         admitDay: ev.day,
         days: rng.int(lo, hi),
         planned: ev.planned,
+        workupCt: admissionCt(ev.disease),
         acute: ACUTE[ev.disease.key] ?? NO_ACUTE,
         homeDrugs,
         diabetic: knownDiabetic(ev.day),
@@ -328,7 +230,7 @@ export function simulatePatient(
       });
       continue;
     }
-    let day = ev.day;
+    let day = scenario ? Math.max(ev.day, busyUntil + 1) : ev.day;
     while (visitDays.has(day)) day++;
     visitDays.add(day);
     const when = chart.at(day, rng.int(8 * 60 + 30, 11 * 60 + 30));
@@ -362,7 +264,7 @@ export function simulatePatient(
           tests.push(...LAB_PANELS[p.panel].tests);
         }
         for (const p of d?.procedures ?? []) {
-          if (rng.chance((p.perYear * ev.interval) / 365))
+          if ((isCt(p.procedure) ? ctRng : rng).chance((p.perYear * ev.interval) / 365))
             procedure(chart, setting, chart.after(when, 20), p.procedure, d?.name ?? '');
         }
       }
@@ -389,8 +291,12 @@ export function simulatePatient(
     const acute = ACUTE[d.key] ?? NO_ACUTE;
     const tests = d.panels.flatMap((p) => [...LAB_PANELS[p.panel].tests]);
     labs(chart, setting, chart.after(when, 5), tests, acute);
-    for (const p of d.procedures)
-      if (p.perYear >= 1) procedure(chart, setting, chart.after(when, 25), p.procedure, d.name);
+    // Each procedure of the episode (1 = always), the next one once the last is done (an X-ray, then the
+    // CT it calls for); a CT by its chance, unless the patient is admitted: the stay's work-up decides.
+    d.procedures.forEach((p, i) => {
+      const done = isCt(p.procedure) ? !admitted && ctRng.chance(p.perYear) : p.perYear >= 1;
+      if (done) procedure(chart, setting, chart.after(when, 25 + 150 * i), p.procedure, d.name);
+    });
     if (admitted) {
       const [alo, ahi] = d.admissionDays ?? [5, 10];
       busyUntil = hospitalStay(chart, {
@@ -398,6 +304,7 @@ export function simulatePatient(
         admitDay: day,
         days: rng.int(alo, ahi),
         planned: false,
+        workupCt: admissionCt(d),
         acute,
         homeDrugs: drugsOf(
           managed.map((c) => c.disease),

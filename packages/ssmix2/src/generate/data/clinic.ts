@@ -2,6 +2,8 @@
  * Facility-side tables: departments, wards, diets, allergens, imaging and physiology procedures.
  */
 
+import type { CtProcedure } from './disease-model.js';
+
 /** SS-MIX2 unified department codes (HL7 table 0069; the guideline samples use 01 内科, 15 呼吸器外科, 24 産科). */
 export const DEPARTMENTS: Readonly<Record<string, string>> = {
   '01': '内科',
@@ -146,8 +148,67 @@ export interface ImagingStudy {
   readonly verified: boolean;
 }
 
-/** JJ1017 codes from the guideline samples (Ｘ線単純撮影, 胸部/腹部 立位正面 …, 経皮的超音波検査). */
-export const IMAGING: Readonly<Record<'chestXray' | 'abdXray' | 'abdUS', ImagingStudy>> = {
+/**
+ * A JJ1017-32 code from its parts (JJ1017 指針 Ver3.4 表5.1): 種別 (1), 手技 大分類 (2), 小分類 (2),
+ * 拡張 (2), 部位 (3), 左右 (1), 姿勢体位 (1), 入射・撮影方向 (2), 汎用拡張 (2), 詳細体位 (2), 特殊指示 (2),
+ * 核種・線種 (2), 超音波モード (4), 予約 (6). The guideline samples' X-ray codes are this layout
+ * (data.test.ts rebuilds them).
+ */
+export function jj1017(parts: {
+  modality: string;
+  procedureMinor?: string;
+  site: string;
+  posture: string;
+  direction?: string;
+  special?: string;
+  ray?: string;
+}): string {
+  const code = [
+    parts.modality,
+    '00',
+    parts.procedureMinor ?? '00',
+    '00',
+    parts.site,
+    '0',
+    parts.posture,
+    parts.direction ?? '00',
+    '00',
+    '00',
+    parts.special ?? '00',
+    parts.ray ?? '00',
+    '0000',
+    '000000',
+  ].join('');
+  if (code.length !== 32) throw new Error(`JJ1017-32 code of ${code.length} characters: ${code}`);
+  return code;
+}
+
+/** Parent code and name of every CT order (種別 6 Ｘ線CT). */
+const CT_PARENT = ['6000000000000000', 'Ｘ線ＣＴ', 'JJ1017'] as const;
+/** 部位 (小部位) codes: 頭部 100, 胸部 200 (JJ1017 別表B), 腹部 250 (as in the guideline's abdominal X-ray). */
+const SITE = { head: '100', chest: '200', abdomen: '250' } as const;
+/** 姿勢体位 2 仰臥位; 手技 小分類 01 造影. */
+const SUPINE = '2';
+const CONTRAST = '01';
+
+const ct = (site: string, name: string, extra: { procedureMinor?: string; special?: string } = {}) =>
+  ({
+    parent: CT_PARENT,
+    children: [[jj1017({ modality: '6', site, posture: SUPINE, ...extra }), name]],
+    modality: 'CT',
+    verified: false,
+  }) as const satisfies ImagingStudy;
+
+/** What can be ordered as a radiology or ultrasound study (OMG-01 → OMG-11). */
+export type ImagingProcedure = 'chestXray' | 'abdXray' | 'abdUS' | CtProcedure | 'abdCTPlain';
+
+/**
+ * JJ1017 codes from the guideline samples (Ｘ線単純撮影, 胸部/腹部 立位正面 …, 経皮的超音波検査). The CT
+ * codes are ILLUSTRATIVE: built with `jj1017` from the parts the guideline defines (種別 6, 部位, 仰臥位,
+ * 造影), not taken from its table of frequent codes; `chestHRCT` marks the thin-section reconstruction with
+ * a facility extension of 特殊指示 (`A1`, the range JJ1017 leaves to facilities).
+ */
+export const IMAGING: Readonly<Record<ImagingProcedure, ImagingStudy>> = {
   chestXray: {
     parent: ['1000000000000000', 'Ｘ線単純撮影', 'JJ1017'],
     children: [
@@ -173,6 +234,12 @@ export const IMAGING: Readonly<Record<'chestXray' | 'abdXray' | 'abdUS', Imaging
     modality: 'US',
     verified: false,
   },
+  chestCT: ct(SITE.chest, '胸部.Ｘ線ＣＴ.単純'),
+  chestHRCT: ct(SITE.chest, '胸部.Ｘ線ＣＴ.単純.薄層(HRCT)', { special: 'A1' }),
+  headCT: ct(SITE.head, '頭部.Ｘ線ＣＴ.単純'),
+  abdCT: ct(SITE.abdomen, '腹部.Ｘ線ＣＴ.造影', { procedureMinor: CONTRAST }),
+  // For a patient who must not have iodinated contrast (allergy, kidney disease).
+  abdCTPlain: ct(SITE.abdomen, '腹部.Ｘ線ＣＴ.単純'),
 };
 
 /** Upper GI endoscopy (LENDO codes from the guideline samples). */

@@ -1,7 +1,7 @@
 import { encodeHl7Text } from '@hie/hl7v2';
 import { describe, expect, it } from 'vitest';
 import { TOWNS } from './addresses.js';
-import { ALLERGENS, DIETS, ECG_FINDINGS, IMAGING, KNOWN_FACILITIES } from './clinic.js';
+import { ALLERGENS, DIETS, ECG_FINDINGS, IMAGING, jj1017, KNOWN_FACILITIES } from './clinic.js';
 import { DISEASES } from './diseases.js';
 import { INJECTION_DRUGS, ORAL_DRUGS, USAGES } from './drugs.js';
 import { LAB_TESTS } from './labs.js';
@@ -62,5 +62,24 @@ describe('data tables', () => {
       icd10: 'K297',
       verified: true,
     });
+  });
+
+  it('builds JJ1017-32 codes in the guideline’s layout: its sample X-ray codes come out of their parts', () => {
+    const xray = (site: string, posture: string, direction: string) =>
+      jj1017({ modality: '1', site, posture, direction, ray: '01' });
+    expect([xray('200', '1', '02'), xray('200', '1', '06')]).toEqual(
+      IMAGING.chestXray.children.map((c) => c[0]),
+    );
+    expect([xray('250', '1', '02'), xray('250', '6', '02')]).toEqual(
+      IMAGING.abdXray.children.map((c) => c[0]),
+    );
+    // CT: 種別 6, supine, one region per order; composed, so marked illustrative.
+    const cts = Object.values(IMAGING).filter((s) => s.modality === 'CT');
+    expect(cts.length).toBeGreaterThanOrEqual(4);
+    for (const s of cts) {
+      expect(s.parent[0]).toBe('6000000000000000');
+      expect(s.children[0]?.[0]).toMatch(/^6\d{6}(100|200|250)02[0-9A-Z]{20}$/);
+      expect(s.verified).toBe(false);
+    }
   });
 });

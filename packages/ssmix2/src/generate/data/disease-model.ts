@@ -8,7 +8,11 @@ import type { DrugKey } from './drugs.js';
 import type { PanelKey } from './labs.js';
 import type { Sex } from './names.js';
 
-export type Procedure = 'chestXray' | 'abdXray' | 'ecg' | 'endoscopy' | 'abdUS';
+/** CT studies (data/clinic.ts IMAGING); `chestHRCT` is the thin-section chest CT a pulmonary nodule gets. */
+export type CtProcedure = 'chestCT' | 'chestHRCT' | 'headCT' | 'abdCT';
+export type Procedure = 'chestXray' | 'abdXray' | 'ecg' | 'endoscopy' | 'abdUS' | CtProcedure;
+
+export const isCt = (p: Procedure): p is CtProcedure => p.endsWith('CT');
 
 export interface Disease {
   readonly key: string;
@@ -28,9 +32,20 @@ export interface Disease {
   readonly panels: readonly { readonly panel: PanelKey; readonly everyVisits: number }[];
   /** Days between routine visits for a chronic disease; prescription length of an acute one. */
   readonly intervalDays: readonly [number, number];
+  /**
+   * Chronic: how many times a year, drawn at each regular visit. Acute: per episode, 1 = always, below
+   * 1 the chance (a CT not done at the visit when the patient is admitted: the stay's work-up decides).
+   */
   readonly procedures: readonly { readonly procedure: Procedure; readonly perYear: number }[];
   /** Admissions per person-year caused by the disease. */
   readonly admissionRate: number;
+  /** A CT in the admission work-up, for this share of stays. */
+  readonly admissionCt?: { readonly procedure: CtProcedure; readonly share: number };
+  /**
+   * Episodes drawn from a stream of their own, not the chart's: problems added to the table after the
+   * first patients were generated, so that everyone without them keeps the same record.
+   */
+  readonly ownStream?: true;
   readonly admissionDays?: readonly [number, number];
   /** Hospital diet code (data/diet.ts) while admitted. */
   readonly diet?: string;

@@ -118,9 +118,13 @@ export const CHRONIC_DISEASES: readonly DiseaseEntry[] = [
       { panel: 'inflammation', everyVisits: 3 },
     ],
     intervalDays: [28, 56],
-    procedures: [{ procedure: 'chestXray', perYear: 1 }],
+    procedures: [
+      { procedure: 'chestXray', perYear: 1 },
+      { procedure: 'chestCT', perYear: 0.25 },
+    ],
     admissionRate: 0.08,
     admissionDays: [10, 21],
+    admissionCt: { procedure: 'chestCT', share: 0.5 },
   }),
   d({
     key: 'gerd',
@@ -198,6 +202,7 @@ export const CHRONIC_DISEASES: readonly DiseaseEntry[] = [
     ],
     admissionRate: 0.25,
     admissionDays: [10, 24],
+    admissionCt: { procedure: 'chestCT', share: 0.3 },
     diet: '004',
   }),
   d({
@@ -226,8 +231,9 @@ export const CHRONIC_DISEASES: readonly DiseaseEntry[] = [
     regimens: [['aspirin'], ['aspirin', 'atorvastatin']],
     panels: [{ panel: 'lipid', everyVisits: 3 }],
     intervalDays: [28, 84],
-    procedures: [],
+    procedures: [{ procedure: 'headCT', perYear: 0.25 }],
     admissionRate: 0.02,
+    admissionCt: { procedure: 'headCT', share: 0.9 },
   }),
   d({
     key: 'osteoporosis',
@@ -295,7 +301,7 @@ export const CHRONIC_DISEASES: readonly DiseaseEntry[] = [
     regimens: [['donepezil']],
     panels: [{ panel: 'cbc', everyVisits: 4 }],
     intervalDays: [28, 56],
-    procedures: [],
+    procedures: [{ procedure: 'headCT', perYear: 0.1 }],
     admissionRate: 0,
   }),
   d({
@@ -432,7 +438,11 @@ export const CHRONIC_DISEASES: readonly DiseaseEntry[] = [
       { panel: 'cbc', everyVisits: 1 },
     ],
     intervalDays: [56, 84],
-    procedures: [{ procedure: 'abdUS', perYear: 1 }],
+    // Surveillance for hepatocellular carcinoma: ultrasound, a contrast CT now and then.
+    procedures: [
+      { procedure: 'abdUS', perYear: 1 },
+      { procedure: 'abdCT', perYear: 0.25 },
+    ],
     admissionRate: 0,
   }),
 ];

@@ -11,7 +11,7 @@ import type { Disease } from './disease-model.js';
 import { ACUTE_DISEASES } from './diseases-acute.js';
 import { CHRONIC_DISEASES } from './diseases-chronic.js';
 
-export type { Disease, Procedure } from './disease-model.js';
+export { type CtProcedure, type Disease, isCt, type Procedure } from './disease-model.js';
 
 let illustrative = 99000001;
 

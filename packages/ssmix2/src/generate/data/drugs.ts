@@ -86,6 +86,7 @@ export const ORAL_DRUGS: Readonly<Record<DrugKey, OralDrug>> = Object.fromEntrie
     oral('tiotropium', '990003301', 'スピリーバ吸入用カプセル１８μｇ', 1, 'morning', false, CAP),
     oral('bisoprolol', '990003401', 'メインテート錠２．５ｍｇ', 1, 'morning'),
     oral('probiotic', '990003501', 'ビオフェルミン錠剤', 3, 'thrice'),
+    oral('betahistine', '990003601', 'メリスロン錠６ｍｇ', 2, 'thrice'),
   ].map((d) => [d.key, d]),
 );
 

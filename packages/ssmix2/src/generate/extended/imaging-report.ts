@@ -1,7 +1,8 @@
 /**
  * 読影レポート for a performed radiology or ultrasound study (OMG-11): the study as filed (name,
  * parts, modality, accession, study UID), a radiologist's findings that fit the patient's problems
- * at the time (templates, illustrative wording), sometimes a schema sketch as a PNG attachment.
+ * at the time (imaging-readings.ts), a comparison with the last chest radiograph where the reading
+ * calls for one, sometimes a schema sketch as a PNG attachment.
  */
 
 import type { Draft } from '../clinical/chart.js';
@@ -18,75 +19,9 @@ import {
   jaDate,
   type PlannedDocument,
 } from './common.js';
-import type { StaffName } from './facts.js';
+import type { ChartFacts, StaffName } from './facts.js';
+import { reading, studyKind } from './imaging-readings.js';
 import { renderPng, schemaSketch } from './png.js';
-
-interface Reading {
-  readonly findings: readonly string[];
-  readonly impression: readonly string[];
-  /** Where the schema marks the finding (0..1). */
-  readonly mark: { readonly x: number; readonly y: number };
-}
-
-type Study = 'chest' | 'abdomen' | 'ultrasound';
-
-function reading(study: Study, problems: ReadonlySet<string>, ctr: number): Reading {
-  const centre = { x: 0.5, y: 0.5 };
-  if (study === 'chest') {
-    if (problems.has('pneumonia'))
-      return {
-        findings: ['右下肺野に浸潤影を認める。', `心胸郭比 ${ctr}%。`, '明らかな胸水は認めない。'],
-        impression: ['右下葉肺炎として矛盾しない。'],
-        mark: { x: 0.36, y: 0.66 },
-      };
-    if (problems.has('heartFailure'))
-      return {
-        findings: [
-          `心拡大を認める（心胸郭比 ${Math.max(ctr, 56)}%）。`,
-          '肺血管陰影の増強と両側肋骨横隔膜角の鈍化を認める。',
-        ],
-        impression: ['うっ血性心不全の所見。両側少量胸水。'],
-        mark: { x: 0.55, y: 0.6 },
-      };
-    if (problems.has('copd'))
-      return {
-        findings: ['両肺野の透過性亢進と横隔膜の平低化を認める。', '明らかな浸潤影は認めない。'],
-        impression: ['肺気腫性変化。前回と比べ著変なし。'],
-        mark: { x: 0.66, y: 0.4 },
-      };
-    return {
-      findings: ['両肺野に明らかな異常陰影を認めない。', `心胸郭比 ${ctr}%。`, '肋骨横隔膜角は鋭。'],
-      impression: ['異常所見なし。'],
-      mark: centre,
-    };
-  }
-  if (study === 'abdomen')
-    return {
-      findings: ['腸管ガスの分布に明らかな異常を認めない。', 'ニボー形成なし。遊離ガスを認めない。'],
-      impression: ['イレウスを示唆する所見なし。'],
-      mark: centre,
-    };
-  if (problems.has('fattyLiver'))
-    return {
-      findings: [
-        '肝実質のエコー輝度上昇（bright liver）と肝腎コントラストを認める。',
-        '胆嚢、膵、脾に異常なし。',
-      ],
-      impression: ['脂肪肝。'],
-      mark: { x: 0.35, y: 0.4 },
-    };
-  if (problems.has('ckd'))
-    return {
-      findings: ['両腎は軽度萎縮し、皮質エコー輝度の上昇を認める。水腎症なし。', '肝、胆嚢、膵に異常なし。'],
-      impression: ['慢性腎臓病に矛盾しない腎の変化。'],
-      mark: { x: 0.7, y: 0.55 },
-    };
-  return {
-    findings: ['肝、胆嚢、膵、脾、両腎に明らかな異常所見を認めない。', '腹水なし。'],
-    impression: ['異常所見なし。'],
-    mark: centre,
-  };
-}
 
 /** The facility's reading radiologist (one per facility, from its own stream). */
 export function radiologist(seed: number, facility: Facility): StaffName {
@@ -114,11 +49,16 @@ export function imagingReport(
   const accession = m.get('IPC-1') ?? '';
   const studyUid = m.get('IPC-3') ?? '';
   const requester = m.get('PV1-7.2') ?? '';
-  const study: Study =
-    modality === 'US' ? 'ultrasound' : parts.some((p) => p.startsWith('胸部')) ? 'chest' : 'abdomen';
+  const study = studyKind(modality, parts);
   const problems = activeOn(facts.problemsAt(omg11.timestamp), omg11.careDate);
   const keys = new Set(problems.flatMap((p) => (p.disease ? [p.disease.key] : [])));
   const r = reading(study, keys, rng.int(42, 50));
+  // A new chest finding is compared with the last radiograph (the patient's own earlier study).
+  const prior =
+    keys.has('lungShadow') && study.startsWith('chest') ? priorChestXray(facts, omg11) : undefined;
+  const comparison = prior
+    ? [`前回（${jaDate(prior)}）の胸部単純写真では指摘できず、新たに出現した病変である。`]
+    : [];
   const written = after(rng, omg11.timestamp, rng.int(30, 300));
   const withSchema = rng.chance(0.35);
   const sections: DocumentSection[] = [
@@ -138,7 +78,7 @@ export function imagingReport(
       title: '臨床情報',
       paragraphs: [problems.length > 0 ? problems.map((p) => p.name).join('、') : '精査目的'],
     },
-    { code: '59776-5', title: '所見', paragraphs: r.findings },
+    { code: '59776-5', title: '所見', paragraphs: [...r.findings, ...comparison] },
     { code: '19005-8', title: '診断', items: r.impression },
   ];
   const model: ClinicalDocumentModel = {
@@ -176,4 +116,17 @@ export function imagingReport(
         }
       : {}),
   };
+}
+
+/** The care date of the patient's last chest radiograph before this study's day, if any. */
+function priorChestXray(facts: ChartFacts, omg11: Draft): string | undefined {
+  const before = facts.imaging('00000000', omg11.careDate).filter((d) => {
+    if (d.careDate >= omg11.careDate) return false;
+    const m = facts.message(d);
+    return (
+      m?.get('IPC-5.1') === 'CR' &&
+      m.segmentsNamed('OBR').some((o) => (o.get(4, 1, 2) ?? '').startsWith('胸部'))
+    );
+  });
+  return before.at(-1)?.careDate;
 }

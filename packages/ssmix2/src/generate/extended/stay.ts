@@ -6,7 +6,7 @@
 
 import type { Hl7Message } from '@hie/hl7v2';
 import type { Draft } from '../clinical/chart.js';
-import { PLANNED_ADMISSIONS } from '../clinical/patient.js';
+import { PLANNED_ADMISSIONS } from '../clinical/schedule.js';
 import { DISEASES } from '../data/diseases.js';
 import { dayFromYmd } from '../world/clock.js';
 import { activeOn } from './common.js';
