@@ -6,8 +6,8 @@
  * with the previous one side by side, the report beside the images. A pharmacist (no imaging for the
  * profession) gets no images through the viewer's own URL. Screenshots at three sizes, axe 0 serious.
  *
- * The patient is found from the gateways' DICOM index (a CT of ≥ 100 images and two chest X-rays at
- * one hospital, consented for every facility), not from the web app's code.
+ * The patient is the demo's imaging scenario, found from the gateways' DICOM index (a CT of ≥ 100 images
+ * and two chest X-rays a year apart at one hospital, consented for every facility), not from the web app's code.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { skipReason, useHarness } from './harness';
 interface ImagingPatient {
   personId: string;
   facilityOid: string;
-  ct: { studyUid: string; images: number; spacing: number };
+  ct: { studyUid: string; images: number; spacing: number; columns: number };
   /** Chest radiographs, newest first. */
   crs: { studyUid: string; date: string }[];
 }
@@ -41,68 +41,32 @@ describe.skipIf(skipReason !== null)('the image viewer in the browser', () => {
   const { session, screen } = h;
   let found: ImagingPatient | undefined;
 
-  /** A consented patient with a CT of ≥ 100 images and two chest X-rays at one hospital. */
+  /**
+   * The demo's imaging patient (consented everywhere; at one hospital a CT of ≥ 100 images and two chest
+   * X-rays a year apart: @hie/demo showcase), with the CT's matrix and pixel spacing from the gateway.
+   */
   async function imagingPatient(): Promise<ImagingPatient> {
     if (found) return found;
-    const hub = h.network.hub.store.db;
-    const consents = await hub
-      .selectFrom('hub_consent')
-      .select(['facility_oid', 'local_id', 'scope'])
-      .where('status', '=', 'active')
-      .execute();
-    const scope = new Map(consents.map((c) => [`${c.facility_oid}|${c.local_id}`, c.scope]));
-    const records = await hub
-      .selectFrom('mpi_record')
-      .select(['person_id', 'facility_oid', 'local_id'])
-      .execute();
-    const everywhere = new Map<string, boolean>();
-    for (const r of records)
-      everywhere.set(
-        r.person_id,
-        (everywhere.get(r.person_id) ?? true) && scope.get(`${r.facility_oid}|${r.local_id}`) === 'all',
-      );
-    const personOf = new Map(records.map((r) => [`${r.facility_oid}|${r.local_id}`, r.person_id]));
-    const candidates: ImagingPatient[] = [];
-    for (const { gateway, oid } of h.network.gateways) {
-      const rows = await gateway.store.db
-        .selectFrom('gw_dicom_instance')
-        .select(['patient_id', 'study_uid', 'modality', 'json'])
-        .execute();
-      const byPatient = new Map<string, Map<string, { modality: string; n: number; json: string }>>();
-      for (const r of rows) {
-        const studies = byPatient.get(r.patient_id) ?? new Map();
-        const s = studies.get(r.study_uid) ?? { modality: r.modality ?? '', n: 0, json: r.json };
-        s.n++;
-        studies.set(r.study_uid, s);
-        byPatient.set(r.patient_id, studies);
-      }
-      for (const [patientId, studies] of byPatient) {
-        const personId = personOf.get(`${oid}|${patientId}`);
-        if (!personId || !everywhere.get(personId)) continue;
-        const ct = [...studies].find(([, s]) => s.modality === 'CT' && s.n >= 100);
-        const crs = [...studies]
-          .filter(([, s]) => s.modality === 'CR' || s.modality === 'DX')
-          .map(([studyUid, s]) => ({
-            studyUid,
-            date: String(
-              (JSON.parse(s.json) as Record<string, { Value?: unknown[] }>)['00080020']?.Value?.[0] ?? '',
-            ),
-          }))
-          .sort((a, b) => b.date.localeCompare(a.date));
-        if (!ct || crs.length < 2) continue;
-        const tags = JSON.parse(ct[1].json) as Record<string, { Value?: unknown[] }>;
-        candidates.push({
-          personId,
-          facilityOid: oid,
-          ct: { studyUid: ct[0], images: ct[1].n, spacing: Number(tags['00280030']?.Value?.[0]) },
-          crs,
-        });
-      }
-    }
-    candidates.sort((a, b) => a.personId.localeCompare(b.personId));
-    found = candidates[0];
-    if (!found)
-      throw new Error('no consented patient with a CT of ≥ 100 images and two chest X-rays (demo data)');
+    const chosen = h.network.showcase.imaging;
+    if (!chosen) throw new Error('the demo network has no imaging patient (showcase.imaging)');
+    const gateway = h.network.gateways.find((g) => g.oid === chosen.imagingFacility)!.gateway;
+    const row = await gateway.store.db
+      .selectFrom('gw_dicom_instance')
+      .select('json')
+      .where('study_uid', '=', chosen.ct.studyUid)
+      .executeTakeFirstOrThrow();
+    const tags = JSON.parse(row.json) as Record<string, { Value?: unknown[] }>;
+    found = {
+      personId: chosen.personId,
+      facilityOid: chosen.imagingFacility,
+      ct: {
+        studyUid: chosen.ct.studyUid,
+        images: chosen.ct.images,
+        spacing: Number(tags['00280030']?.Value?.[0]),
+        columns: Number(tags['00280011']?.Value?.[0]),
+      },
+      crs: [...chosen.cr].reverse(),
+    };
     return found;
   }
 
@@ -179,9 +143,9 @@ describe.skipIf(skipReason !== null)('the image viewer in the browser', () => {
     const page = await session('clinic.doctor');
     await openFromTab(page, patient, patient.ct.studyUid);
     const box = (await viewport(page).boundingBox())!;
-    // The 512² image fits the shorter side of the viewport: one screen pixel is 512/side image pixels.
+    // The square image fits the shorter side of the viewport: one screen pixel is columns/side image pixels.
     const side = Math.min(box.width, box.height);
-    const mmPerScreenPx = (patient.ct.spacing * 512) / side;
+    const mmPerScreenPx = (patient.ct.spacing * patient.ct.columns) / side;
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
     await page.getByTestId('tool-length').click();
@@ -218,7 +182,7 @@ describe.skipIf(skipReason !== null)('the image viewer in the browser', () => {
     await page.getByTestId('compare-select').click();
     await page
       .getByRole('option', {
-        name: new RegExp(previous!.date.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1/$2/$3')),
+        name: new RegExp(`^${previous!.date.replaceAll('-', '/')} 単純X線`),
       })
       .click();
     await shows(page, 0, 'B');
@@ -228,7 +192,7 @@ describe.skipIf(skipReason !== null)('the image viewer in the browser', () => {
     await expect.poll(() => page.getByTestId('viewer-study-report').count()).toBe(2);
     await page.getByTestId('cda-document').nth(1).waitFor();
     // The URL names both: a colleague who may see them opens the same comparison.
-    expect(page.url()).toContain(`compare=${patient.facilityOid}~${previous!.studyUid}`);
+    expect(decodeURIComponent(page.url())).toContain(`compare=${patient.facilityOid}~${previous!.studyUid}`);
     await settled(page);
     await screen(page, 'viewer-compare-cr');
   });

@@ -126,12 +126,9 @@ export default function ImageViewerPage() {
     <Stack gap="xs" data-testid="image-viewer" className="viewer-page">
       <PatientHeaderCard header={header.data} compact />
       {back}
-      {studies.pending && <Loading />}
       {studies.error !== null && <ErrorAlert error={studies.error} onRetry={studies.refetch} />}
-      {!studies.pending && studies.error === null && !primary && (
-        <Alert color="yellow">{t('viewer.noStudy')}</Alert>
-      )}
-      {primary && (
+      {!primaryRef && <Alert color="yellow">{t('viewer.noStudy')}</Alert>}
+      {primaryRef && (
         <>
           <Paper withBorder p={6} className="viewer-toolbar" role="toolbar" aria-label={t('viewer.tools')}>
             <Group gap={4} wrap="wrap">
@@ -219,6 +216,24 @@ export default function ImageViewerPage() {
                   />
                 );
               })}
+              {measurements.length > 0 && (
+                <Group
+                  gap="md"
+                  className="viewer-measurements"
+                  data-testid="measurements"
+                  aria-label={t('viewer.measurements')}
+                >
+                  <Text size="sm" fw={600}>
+                    {t('viewer.measurements')}
+                  </Text>
+                  {measurements.map((m) => (
+                    <Text key={m.id} size="sm" data-testid="measurement">
+                      {t(`viewer.tool.${m.tool}`)} {m.value.toFixed(1)}
+                      {m.unit === 'mm' || m.unit === '°' ? ` ${m.unit}` : ` ${m.unit} (px)`}
+                    </Text>
+                  ))}
+                </Group>
+              )}
             </div>
             <ReportPanel
               personId={personId}
@@ -228,19 +243,6 @@ export default function ImageViewerPage() {
               label={label}
             />
           </div>
-          {measurements.length > 0 && (
-            <Group gap="md" data-testid="measurements" aria-label={t('viewer.measurements')}>
-              <Text size="sm" fw={600}>
-                {t('viewer.measurements')}
-              </Text>
-              {measurements.map((m) => (
-                <Text key={m.id} size="sm" data-testid="measurement">
-                  {t(`viewer.tool.${m.tool}`)} {m.value.toFixed(1)}
-                  {m.unit === 'mm' || m.unit === '°' ? ` ${m.unit}` : ` ${m.unit} (px)`}
-                </Text>
-              ))}
-            </Group>
-          )}
           <Text size="xs" c="dimmed" className="viewer-keys">
             {t('viewer.keys')}
           </Text>

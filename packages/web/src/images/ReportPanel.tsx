@@ -1,10 +1,10 @@
 import { Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
+import { DocumentViewer } from '../documents/DocumentViewer';
 import { useI18n } from '../i18n';
 import type { Messages } from '../i18n/ja';
 import { Loading } from '../layout/Feedback';
 import { westernDate } from '../lib/dates';
-import { DocumentViewer } from '../documents/DocumentViewer';
 import type { DocumentRow } from '../records/documents';
 import type { Study } from '../records/studies';
 
