@@ -1,6 +1,6 @@
 import type { Store } from '@hie/platform';
-import { upsertDicomErrors } from './dicom-index.js';
 import type { Schema } from '../store/schema.js';
+import { upsertDicomErrors } from './dicom-index.js';
 
 /** gw_state name of the PACS sync's checkpoint and health. */
 export const PACS_STATE = 'pacs_sync';

@@ -2,6 +2,8 @@
 // ImagingStudy projection, its gw_error row and its line in gw_pacs_study.
 import type { DicomInstance } from '@hie/dicom';
 import type { Store } from '@hie/platform';
+import type { PacsStudy } from '../pacs/client.js';
+import type { GwPacsStudyTable, Schema } from '../store/schema.js';
 import {
   type DicomErrorRow,
   type DicomProblem,
@@ -9,11 +11,9 @@ import {
   projectDicomStudies,
   upsertDicomErrors,
 } from './dicom-index.js';
+import { PACS_PATH_PREFIX, PACS_STATE } from './pacs-state.js';
 import type { Db } from './rows.js';
 import type { GatewayFacility } from './types.js';
-import type { GwPacsStudyTable, Schema } from '../store/schema.js';
-import type { PacsStudy } from '../pacs/client.js';
-import { PACS_PATH_PREFIX, PACS_STATE } from './pacs-state.js';
 
 const studyPath = (url: string, studyUid: string) => `${PACS_PATH_PREFIX}${url}/studies/${studyUid}`;
 

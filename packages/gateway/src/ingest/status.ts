@@ -1,6 +1,6 @@
 import type { Store } from '@hie/platform';
-import { readPacsState } from './pacs-state.js';
 import type { Schema } from '../store/schema.js';
+import { readPacsState } from './pacs-state.js';
 import type { GatewayStatus } from './types.js';
 
 const toCounts = (rows: { k: string | null; n: number | string | bigint }[]) =>

@@ -21,6 +21,7 @@ import { DateField } from '../layout/DateField';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { PrintHeader } from '../layout/Print';
 import { yearsAgo } from '../lib/dates';
+import { PatientHeaderCard } from '../patient-header/PatientHeader';
 import { TABS, type Tab } from '../records/fhir';
 import {
   allowedTabs,
@@ -31,7 +32,6 @@ import {
   worstSources,
 } from '../records/records';
 import { BreakGlassDialog, rememberedGrant } from './BreakGlass';
-import { PatientHeaderCard } from '../patient-header/PatientHeader';
 import { labsTab } from './preload';
 import { SourcesNotice } from './SourcesNotice';
 import { AdmissionsTab } from './tabs/AdmissionsTab';

@@ -2,12 +2,12 @@ import { CATEGORY_LABELS, type Category } from '@hie/contract';
 import { Accordion, Badge, Group, Table, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import type { SourcedResource } from '../../api/types';
+import { DocumentFileButtons, DocumentModal, type Opened } from '../../documents/DocumentViewer';
 import { useI18n } from '../../i18n';
 import type { Messages } from '../../i18n/ja';
 import { westernDate } from '../../lib/dates';
 import { type DocumentRow, documentGroups } from '../../records/documents';
 import { FacilityBadge } from './common';
-import { DocumentFileButtons, DocumentModal, type Opened } from '../../documents/DocumentViewer';
 
 type DocumentCategoryKey = keyof Messages['documentsTab']['kinds'];
 

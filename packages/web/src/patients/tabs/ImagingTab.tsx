@@ -2,6 +2,7 @@ import { Badge, Button, Group, Stack, Text } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { SourcedResource } from '../../api/types';
+import { DocumentFileButtons, DocumentModal, type Opened } from '../../documents/DocumentViewer';
 import { useI18n } from '../../i18n';
 import type { Messages } from '../../i18n/ja';
 import { studyParam } from '../../images/dicomweb';
@@ -10,7 +11,6 @@ import { type DocumentRow, documentRows } from '../../records/documents';
 import { type Measurement, MODALITY_NAMES, type Study, studiesOf } from '../../records/studies';
 import { studyReports } from '../../records/study-reports';
 import { DataTable, FacilityBadge } from './common';
-import { DocumentFileButtons, DocumentModal, type Opened } from '../../documents/DocumentViewer';
 
 type DocumentKindKey = keyof Messages['documentsTab']['kinds'];
 
