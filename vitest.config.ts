@@ -4,7 +4,20 @@ import { defineConfig } from 'vitest/config';
 const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 
 /** Every workspace package from its source (tests need no build), and the units' test support. */
-const PACKAGES = ['hl7v2', 'ssmix2', 'dicom', 'contract', 'fhir-jp', 'platform', 'gateway', 'hub', 'demo'];
+const PACKAGES = [
+  'hl7v2',
+  'ssmix2',
+  'dicom',
+  'contract',
+  'fhir-jp',
+  'orca',
+  'uke',
+  'okusuri-techo',
+  'platform',
+  'gateway',
+  'hub',
+  'demo',
+];
 const WITH_TEST_SUPPORT = ['platform', 'gateway', 'hub'];
 
 export default defineConfig({
