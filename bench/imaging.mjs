@@ -36,7 +36,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { freePort, median, processMemoryMb, resetPeakRss, round1 } from './lib.mjs';
+import { benchDoctors, freePort, median, processMemoryMb, resetPeakRss, round1 } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -84,7 +84,11 @@ async function main() {
     await network.seed.setGatewayUrl(subject.hospital.facility, gateway.url);
     console.error(`Gateway process ${gateway.child.pid} on ${gateway.url}`);
 
-    const doctors = await benchDoctors(server, network, runs + 1);
+    const doctors = await benchDoctors(server, network, runs + 1, {
+      loginPrefix: 'bench.imaging.doctor',
+      name: 'ベンチ 画像医師',
+      kana: 'ベンチ ガゾウイシ',
+    });
     const cookie = await logIn(network.hubUrl, doctors[0], server);
     const base = `${network.hubUrl}/api/v1/patients/${encodeURIComponent(subject.personId)}/dicomweb/${subject.hospital.oid}`;
     const frames = await frameUrls(base, cookie, ct.uid, slices);
@@ -251,34 +255,6 @@ async function startGatewayProcess(network, demoDir, hospital, extraDicom) {
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
-}
-
-/**
- * Doctors at the demo clinic (the demo's clinic doctor's profession and facility), one per login: the
- * hub takes a one-time code once, and waiting 30 s between logins would measure nothing.
- */
-async function benchDoctors(server, network, count) {
-  const clinicOid = network.seed.oids.get('clinic');
-  const doctors = [];
-  for (let i = 1; i <= count; i++) {
-    const loginId = `bench.imaging.doctor${i}`;
-    let user = await server.findUserByLoginId(network.hub.store, loginId);
-    if (!user) {
-      ({ user } = await server.createUser(network.hub.deps, {
-        loginId,
-        name: `ベンチ 画像医師${i}`,
-        nameKana: `ベンチ ガゾウイシ${i}`,
-        profession: 'doctor',
-        password: server.DEMO_PASSWORD,
-        memberships: [{ facilityOid: clinicOid, role: 'member' }],
-      }));
-    }
-    await server.setPassword(network.hub.store, user.id, server.DEMO_PASSWORD, { mustChange: false });
-    const secret = server.newTotpSecret();
-    await server.enrolTotp(network.hub.store, user.id, secret);
-    doctors.push({ loginId, secret });
-  }
-  return doctors;
 }
 
 /** The hub's two login steps over HTTP; the session cookie. */

@@ -71,3 +71,31 @@ export async function freePort() {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/**
+ * Doctors at the demo clinic (the demo's clinic doctor's profession and facility), one per login: the
+ * hub takes a one-time code once, and waiting 30 s between logins would measure nothing.
+ */
+export async function benchDoctors(server, network, count, { loginPrefix, name, kana }) {
+  const clinicOid = network.seed.oids.get('clinic');
+  const doctors = [];
+  for (let i = 1; i <= count; i++) {
+    const loginId = `${loginPrefix}${i}`;
+    let user = await server.findUserByLoginId(network.hub.store, loginId);
+    if (!user) {
+      ({ user } = await server.createUser(network.hub.deps, {
+        loginId,
+        name: `${name}${i}`,
+        nameKana: `${kana}${i}`,
+        profession: 'doctor',
+        password: server.DEMO_PASSWORD,
+        memberships: [{ facilityOid: clinicOid, role: 'member' }],
+      }));
+    }
+    await server.setPassword(network.hub.store, user.id, server.DEMO_PASSWORD, { mustChange: false });
+    const secret = server.newTotpSecret();
+    await server.enrolTotp(network.hub.store, user.id, secret);
+    doctors.push({ loginId, secret });
+  }
+  return doctors;
+}

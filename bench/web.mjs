@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { benchDoctors, median } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -32,11 +33,6 @@ function option(args, name, fallback) {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** The entry script and every modulepreload of dist/index.html, each gzipped (level 9, as served). */
 function initialJs() {
@@ -142,29 +138,12 @@ async function main() {
     const { personId, facilities, hba1c } = await showcasePatient(network);
     console.error(`Patient ${personId}: records at ${facilities} hospitals, ${hba1c} HbA1c results`);
 
-    // One clinic doctor per run: the hub takes a one-time code once, and waiting 30 s between runs
-    // would measure nothing. Same profession and facility as the demo's clinic doctor.
-    const clinicOid = network.seed.oids.get('clinic');
-    const doctors = [];
-    // One set of doctors for the chart runs, another for the summary runs (each logs in once).
-    for (let i = 1; i <= 2 * runs; i++) {
-      const loginId = `bench.web.doctor${i}`;
-      let user = await server.findUserByLoginId(network.hub.store, loginId);
-      if (!user) {
-        ({ user } = await server.createUser(network.hub.deps, {
-          loginId,
-          name: `ベンチ 医師${i}`,
-          nameKana: `ベンチ イシ${i}`,
-          profession: 'doctor',
-          password: server.DEMO_PASSWORD,
-          memberships: [{ facilityOid: clinicOid, role: 'member' }],
-        }));
-      }
-      await server.setPassword(network.hub.store, user.id, server.DEMO_PASSWORD, { mustChange: false });
-      const secret = server.newTotpSecret();
-      await server.enrolTotp(network.hub.store, user.id, secret);
-      doctors.push({ loginId, secret });
-    }
+    // One clinic doctor per run (the hub takes a one-time code once), one set of doctors for the chart runs, another for the summary runs (each logs in once).
+    const doctors = await benchDoctors(server, network, 2 * runs, {
+      loginPrefix: 'bench.web.doctor',
+      name: 'ベンチ 医師',
+      kana: 'ベンチ イシ',
+    });
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -1,9 +1,7 @@
-import type { Profession } from '@hie/contract';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HubPrincipal } from '../http.js';
 import { decide, PURPOSES, personVisible } from '../policy/decide.js';
-import { factsOf, type Net, type NetShape, NOW, network, oid, writeNetwork } from '../policy/testing.js';
+import { factsOf, type NetShape, NOW, network, oid, principalOf, writeNetwork } from '../policy/testing.js';
 import { TEST_ENGINES } from '../testing/store.js';
 import { type HubUnderTest, hubUnderTest } from '../testing.js';
 import { viewingRoutes } from './routes.js';
@@ -31,20 +29,6 @@ const SHAPE: NetShape = {
   grants: { min: 0, max: 3, elsewhere: false, expiredUpTo: 600 },
 };
 const pageSizes = fc.integer({ min: 1, max: 4 });
-
-const principalOf = (net: Net, u: number): HubPrincipal => {
-  const user = net.users[u] as Net['users'][number];
-  return {
-    userId: `u${u}`,
-    loginId: `u${u}`,
-    name: `u${u}`,
-    profession: user.profession as Profession,
-    facilityOid: oid(user.facility),
-    facilityRole: 'member',
-    office: user.profession === 'office',
-    sessionId: `s${u}`,
-  };
-};
 
 interface ListBody {
   total: number;
