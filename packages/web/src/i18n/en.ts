@@ -657,7 +657,7 @@ export const en: Messages = {
     keys: 'Wheel or ↑↓ scrolls, PageUp/PageDown by 10, Home/End first/last; right-drag zooms, middle-drag pans; touch: one finger uses the chosen tool, two fingers pinch to zoom and pan',
     studyLabel: '{{date}} {{modality}} {{procedure}} ({{facility}})',
     viewImages: 'View images',
-    viewImagesLabel: 'View the images of {{procedure}} on {{date}}',
+    viewImagesLabel: 'View images ({{procedure}}, {{date}})',
     slowSource: 'Images are slow to come ({{facility}})',
     failed: 'Images could not be fetched: {{message}}',
   },

@@ -656,7 +656,7 @@ export const ja = {
     keys: '操作：マウスホイール・↑↓キーでページ送り、PageUp/PageDownで10枚、Home/Endで先頭/末尾；右ドラッグで拡大、中ボタンで移動；タッチは1本指で選んだ操作、2本指で拡大・移動',
     studyLabel: '{{date}} {{modality}} {{procedure}}（{{facility}}）',
     viewImages: '画像を表示',
-    viewImagesLabel: '{{date}}の{{procedure}}の画像を表示',
+    viewImagesLabel: '画像を表示（{{date}}の{{procedure}}）',
     slowSource: '画像の取得に時間がかかっています（{{facility}}）',
     failed: '画像を取得できませんでした：{{message}}',
   },
