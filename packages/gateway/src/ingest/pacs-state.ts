@@ -1,6 +1,6 @@
 import type { Store } from '@hie/platform';
+import type { Schema } from '@hie/record-source';
 import { upsertDicomErrors } from './dicom-index.js';
-import type { Schema } from '../store/schema.js';
 
 /** gw_state name of the PACS sync's checkpoint and health. */
 export const PACS_STATE = 'pacs_sync';

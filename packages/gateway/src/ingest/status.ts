@@ -1,6 +1,6 @@
 import type { Store } from '@hie/platform';
+import type { Schema } from '@hie/record-source';
 import { readPacsState } from './pacs-state.js';
-import type { Schema } from '../store/schema.js';
 import type { GatewayStatus } from './types.js';
 
 const toCounts = (rows: { k: string | null; n: number | string | bigint }[]) =>

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { PacsClient } from '../pacs/client.js';
+import { PacsClient } from '@hie/record-source';
 import type { PacsSource } from '../ingest/pacs-sync.js';
 import type { GatewayPacsSettings } from './config.js';
 
