@@ -243,6 +243,9 @@ describe('the structure of the repository', () => {
     expect(layeringViolations([fake('hub', 'src/viewing/x.test.ts', ['@hie/gateway'])])).toEqual([]);
     expect(layeringViolations([fake('platform', 'src/store/x.ts', ['@hie/hub'])])).toHaveLength(1);
     expect(layeringViolations([fake('web', 'src/x.tsx', ['@hie/platform'])])).toHaveLength(1);
+    // The record source serves any source's records: it imports no unit, and knows no SS-MIX2.
+    expect(layeringViolations([fake('record-source', 'src/api/x.ts', ['@hie/gateway'])])).toHaveLength(1);
+    expect(layeringViolations([fake('record-source', 'src/api/x.ts', ['@hie/ssmix2'])])).toHaveLength(1);
     expect(
       folderCircles([fake('hub', 'src/a/x.ts', ['../b/y.js']), fake('hub', 'src/b/y.ts', ['../a/x.js'])]),
     ).toEqual([['src/a', 'src/b']]);
