@@ -14,11 +14,16 @@ const PACKAGES = [
   'uke',
   'okusuri-techo',
   'platform',
+  'record-source',
   'gateway',
   'hub',
   'demo',
 ];
-const WITH_TEST_SUPPORT = ['platform', 'gateway', 'hub'];
+const WITH_TEST_SUPPORT = ['platform', 'record-source', 'gateway', 'hub'];
+/** Light entries besides the index: `@hie/<package>/<name>` → its source file. */
+const SUBPATHS: Readonly<Record<string, string>> = {
+  'record-source/patient-row': 'record-source/src/projection/patient-row.ts',
+};
 
 export default defineConfig({
   resolve: {
@@ -26,6 +31,10 @@ export default defineConfig({
       ...WITH_TEST_SUPPORT.map((name) => ({
         find: new RegExp(`^@hie/${name}/testing$`),
         replacement: src(`${name}/src/testing.ts`),
+      })),
+      ...Object.entries(SUBPATHS).map(([name, path]) => ({
+        find: new RegExp(`^@hie/${name}$`),
+        replacement: src(path),
       })),
       ...PACKAGES.map((name) => ({
         find: new RegExp(`^@hie/${name}$`),

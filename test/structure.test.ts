@@ -27,12 +27,15 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'okusuri-techo': ['contract', 'hl7v2', 'fhir-jp'],
   // what every unit runs on
   platform: ['contract'],
+  // what every disclosing source serves records with (store, access rule, FHIR API, DICOMweb, audit,
+  // identity feed): the gateway and the small-facility repository (issue 13); it knows no SS-MIX2 or HL7 v2
+  'record-source': ['contract', 'platform', 'fhir-jp', 'dicom'],
   // deployable units: never one another
-  gateway: ['contract', 'platform', 'hl7v2', 'ssmix2', 'fhir-jp', 'dicom'],
+  gateway: ['contract', 'platform', 'record-source', 'hl7v2', 'ssmix2', 'fhir-jp', 'dicom'],
   hub: ['contract', 'platform', 'hl7v2', 'ssmix2', 'fhir-jp'],
   // apps: compose units
-  demo: ['contract', 'platform', 'gateway', 'hub', 'hl7v2', 'ssmix2', 'fhir-jp', 'dicom'],
-  cli: ['contract', 'platform', 'gateway', 'hub', 'hl7v2', 'ssmix2', 'fhir-jp'],
+  demo: ['contract', 'platform', 'record-source', 'gateway', 'hub', 'hl7v2', 'ssmix2', 'fhir-jp', 'dicom'],
+  cli: ['contract', 'platform', 'record-source', 'gateway', 'hub', 'hl7v2', 'ssmix2', 'fhir-jp'],
   web: ['contract'],
 };
 
@@ -240,6 +243,9 @@ describe('the structure of the repository', () => {
     expect(layeringViolations([fake('hub', 'src/viewing/x.test.ts', ['@hie/gateway'])])).toEqual([]);
     expect(layeringViolations([fake('platform', 'src/store/x.ts', ['@hie/hub'])])).toHaveLength(1);
     expect(layeringViolations([fake('web', 'src/x.tsx', ['@hie/platform'])])).toHaveLength(1);
+    // The record source serves any source's records: it imports no unit, and knows no SS-MIX2.
+    expect(layeringViolations([fake('record-source', 'src/api/x.ts', ['@hie/gateway'])])).toHaveLength(1);
+    expect(layeringViolations([fake('record-source', 'src/api/x.ts', ['@hie/ssmix2'])])).toHaveLength(1);
     expect(
       folderCircles([fake('hub', 'src/a/x.ts', ['../b/y.js']), fake('hub', 'src/b/y.ts', ['../a/x.js'])]),
     ).toEqual([['src/a', 'src/b']]);

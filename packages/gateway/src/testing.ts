@@ -1,6 +1,6 @@
-// Test support for the gateway's tests, and for peers' tests that run a real gateway (not built).
-export * from './api/test-kit.js';
-export * from './api/testing.js';
+// Test support for the gateway's tests, and for peers' tests that run a real gateway (not built). The
+// API's test kit, test stores and certificates are @hie/record-source's, re-exported as before the split.
+export * from '@hie/record-source/testing';
 export {
   LAB_PATIENT,
   mllpTlsOn,
@@ -9,6 +9,4 @@ export {
   TEST_FACILITY as TEST_GATEWAY_FACILITY,
   type TestGateway,
 } from './run/testing.js';
-export * from './testing/certificates.js';
 export * from './testing/orthanc.js';
-export * from './testing/store.js';

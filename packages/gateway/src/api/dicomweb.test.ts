@@ -13,11 +13,17 @@ import {
   syntheticEndoscopy,
 } from '@hie/dicom';
 import { dicomStudyId } from '@hie/fhir-jp';
+import {
+  errorCode,
+  type GatewayUnderTest,
+  gatewayUnderTest,
+  NHO_PATIENT,
+  patientRowOf,
+  TEST_ENGINES,
+  TEST_FACILITY,
+} from '@hie/record-source/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DicomIndexReport, syncDicomStorage } from '../ingest/dicom-index.js';
-import { TEST_ENGINES } from '../testing/store.js';
-import { errorCode, type GatewayUnderTest, gatewayUnderTest, NHO_PATIENT } from './test-kit.js';
-import { patientRowOf, TEST_FACILITY } from './testing.js';
 
 const OTHER = '0000000042';
 

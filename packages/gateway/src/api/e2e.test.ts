@@ -2,13 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKey, hubKeyFrom, signAssertion } from '@hie/platform';
+import { buildGatewayApp } from '@hie/record-source';
+import {
+  type BundleJson,
+  createTestStore,
+  operationOfRequest,
+  TEST_ENGINES,
+  TEST_FACILITY,
+  type TestStore,
+} from '@hie/record-source/testing';
 import { generateStorage } from '@hie/ssmix2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayIngest } from '../ingest/index.js';
-import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
-import { buildGatewayApp } from './app.js';
-import { type BundleJson, operationOfRequest } from './test-kit.js';
-import { TEST_FACILITY } from './testing.js';
 
 describe.each(TEST_ENGINES)('storage → ingest → signed FHIR read, on %s', (engine) => {
   let store: TestStore;

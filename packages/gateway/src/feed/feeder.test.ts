@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type FeederOptions, type FeedLog, IdentityFeeder, readCheckpoint } from '@hie/record-source';
+import { createTestStore, TEST_ENGINES, type TestStore } from '@hie/record-source/testing';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { GatewayIngest } from '../ingest/index.js';
 import { FACILITY } from '../ingest/testing/fixtures.js';
 import { generatedStorage } from '../ingest/testing/generated.js';
-import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
-import { readCheckpoint } from './checkpoint.js';
-import { type FeederOptions, type FeedLog, IdentityFeeder } from './feeder.js';
 import { type HubStandIn, startHubStandIn, TEST_FEED_TOKEN, writeAdt } from './testing.js';
 
 const OID = FACILITY.oid!;

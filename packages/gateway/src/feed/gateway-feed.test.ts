@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_DATABASE_URL, TEST_ENGINES } from '@hie/record-source/testing';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generatedStorage } from '../ingest/testing/generated.js';
 import { completeGatewayConfig, gatewayConfigSchema } from '../run/config.js';
 import { type RunningGateway, startGateway } from '../run/gateway.js';
-import { TEST_DATABASE_URL, TEST_ENGINES } from '../testing/store.js';
 import { type HubStandIn, startHubStandIn, TEST_FEED_TOKEN, writeAdt } from './testing.js';
 
 describe.each(TEST_ENGINES)('a gateway configured with a hub feeds it on %s', (engine) => {

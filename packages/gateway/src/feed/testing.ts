@@ -5,10 +5,9 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { feedBatchSchema } from '@hie/contract';
 import { encodeHl7Text } from '@hie/hl7v2';
+import { FEED_PATH, type FeedIdentity } from '@hie/record-source';
 import { parseFileName, StorageWriter } from '@hie/ssmix2';
 import Fastify from 'fastify';
-import { FEED_PATH } from './client.js';
-import type { FeedIdentity } from './identity.js';
 
 export const TEST_FEED_TOKEN = 'feed-token-for-tests-0123456789';
 

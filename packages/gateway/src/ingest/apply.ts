@@ -5,18 +5,20 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Engine } from '@hie/platform';
-import { parseFileName, resolveKey, type Ssmix2FileName } from '@hie/ssmix2';
-import type { GwFileTable, GwResourceTable } from '../store/schema.js';
-import { type DecodedFile, decodeFile, type MapFacility, type PatientFields } from './decode.js';
-import { recordKey } from './record-key.js';
 import {
   chunks,
   type Db,
   deleteResources,
   deleteResourcesOfKeys,
+  type GwFileTable,
+  type GwResourceTable,
+  type PatientFields,
   upsertFiles,
   upsertResources,
-} from './rows.js';
+} from '@hie/record-source';
+import { parseFileName, resolveKey, type Ssmix2FileName } from '@hie/ssmix2';
+import { type DecodedFile, decodeFile, type MapFacility } from './decode.js';
+import { recordKey } from './record-key.js';
 
 export type BatchItem = { kind: 'decoded'; file: DecodedFile } | { kind: 'removed'; path: string };
 

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createTestStore, type TestStore } from '@hie/record-source/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestStore, type TestStore } from '../testing/store.js';
 import { GatewayIngest, gatewayStatus } from './index.js';
 import { FACILITY } from './testing/fixtures.js';
 import { generatedStorage } from './testing/generated.js';

@@ -7,8 +7,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { withCategoryTag } from '@hie/contract';
 import { mapMessage } from '@hie/fhir-jp';
 import { type Hl7Error, parseHl7 } from '@hie/hl7v2';
+import { type PatientFields, type PatientLike, patientRowOf } from '@hie/record-source/patient-row';
 import { parseFileName, type Ssmix2FileName } from '@hie/ssmix2';
-import { type PatientLike, patientRowOf } from './patient-row.js';
 
 export interface ResourceRow {
   resource_type: string;
@@ -18,18 +18,6 @@ export interface ResourceRow {
   date: string | null;
   code: string | null;
   json: string;
-}
-
-export interface PatientFields {
-  name_kanji: string | null;
-  name_kana: string | null;
-  kana_key: string | null;
-  birth_date: string | null;
-  sex: string | null;
-  /** Contact details for the hub's patient matching (PID-11 postcode and address, PID-13 phone). */
-  postcode: string | null;
-  address: string | null;
-  phone: string | null;
 }
 
 export type IngestErrorCode = 'BAD_NAME' | 'READ_FAILED' | 'TOO_LARGE' | 'MAP_FAILED' | Hl7Error['code'];

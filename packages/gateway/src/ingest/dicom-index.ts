@@ -10,8 +10,14 @@ import { withCategoryTag } from '@hie/contract';
 import { type DicomInstance, readDicomFile } from '@hie/dicom';
 import { type DicomStudySource, mapDicomStudy } from '@hie/fhir-jp';
 import type { Engine, Store } from '@hie/platform';
-import type { GwDicomInstanceTable, GwResourceTable, Schema } from '../store/schema.js';
-import { type Db, deleteResourcesOfKeys, upsertResources } from './rows.js';
+import {
+  type Db,
+  deleteResourcesOfKeys,
+  type GwDicomInstanceTable,
+  type GwResourceTable,
+  type Schema,
+  upsertResources,
+} from '@hie/record-source';
 import type { GatewayFacility } from './types.js';
 
 export interface DicomIndexReport {

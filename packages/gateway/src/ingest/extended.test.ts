@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { DOCUMENT_CATEGORIES } from '@hie/contract';
 import { documentCategory } from '@hie/fhir-jp';
+import {
+  type GatewayUnderTest,
+  gatewayUnderTest,
+  TEST_ENGINES,
+  TEST_FACILITY,
+} from '@hie/record-source/testing';
 import { generateStorage, listExtendedStorage } from '@hie/ssmix2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayUnderTest, gatewayUnderTest } from '../api/test-kit.js';
-import { TEST_FACILITY } from '../api/testing.js';
-import { TEST_ENGINES } from '../testing/store.js';
 import { GatewayIngest } from './index.js';
 
 // A generated hospital with discharge and nursing summaries, medication guidance records, imaging

@@ -15,9 +15,8 @@ import {
   readCdaHeader,
 } from '@hie/fhir-jp';
 import type { Store } from '@hie/platform';
+import { deleteResources, type GwResourceTable, type Schema, upsertResources } from '@hie/record-source';
 import { type ExtendedContent, listExtendedStorage, timestampKey } from '@hie/ssmix2';
-import type { GwResourceTable, Schema } from '../store/schema.js';
-import { deleteResources, upsertResources } from './rows.js';
 import type { GatewayFacility } from './types.js';
 
 /** Record keys of extended documents start with this, so they never meet a standardized key. */

@@ -1,8 +1,8 @@
 import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { createTestStore, TEST_ENGINES, type TestStore } from '@hie/record-source/testing';
 import { parseFileName, type Ssmix2FileName, StorageWriter } from '@hie/ssmix2';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
 import { GatewayIngest, gatewayStatus } from './index.js';
 import { FACILITY } from './testing/fixtures.js';
 import { generatedStorage } from './testing/generated.js';

@@ -1,6 +1,5 @@
 export type { DecodedFile, FileError, IngestErrorCode, ResourceRow } from './decode.js';
 export { GatewayIngest } from './ingest.js';
-export { kanaKey } from './patient-row.js';
 export { recordKey } from './record-key.js';
 export { gatewayStatus } from './status.js';
 export type {

@@ -1,9 +1,14 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Store } from '@hie/platform';
+import {
+  chunks,
+  markProjectionVersion,
+  PROJECTION_VERSION,
+  projectionVersion,
+  type Schema,
+} from '@hie/record-source';
 import { scanStorage } from '@hie/ssmix2';
-import { markProjectionVersion, PROJECTION_VERSION, projectionVersion } from '../store/projection-version.js';
-import type { Schema } from '../store/schema.js';
 import { applyBatch, type BatchItem, type BatchResult } from './apply.js';
 import type { DecodedFile } from './decode.js';
 import { DecodePool } from './decode-pool.js';
@@ -12,7 +17,6 @@ import { syncExtendedStorage } from './extended.js';
 import { PACS_PATH_PREFIX } from './pacs-state.js';
 import { forgetPacs } from './pacs-study-rows.js';
 import { syncPacs } from './pacs-sync.js';
-import { chunks } from './rows.js';
 import type { IngestOptions, IngestReport } from './types.js';
 import { StorageWatcher } from './watch.js';
 

@@ -1,14 +1,6 @@
 import { parseFileName } from '@hie/ssmix2';
 import { expect, test } from 'vitest';
-import { kanaKey } from './patient-row.js';
 import { recordKey } from './record-key.js';
-
-test('kana search key: NFKC, katakana, no spaces of any width', () => {
-  expect(kanaKey('ﾔﾏﾀﾞ ﾊﾅｺ')).toBe('ヤマダハナコ');
-  expect(kanaKey('やまだ　はなこ')).toBe('ヤマダハナコ');
-  expect(kanaKey('ヤマダ ハナコ')).toBe('ヤマダハナコ');
-  expect(kanaKey('ゝゞ')).toBe('ヽヾ');
-});
 
 test('record key: whole-record types ignore the order no, others keep the SS-MIX2 storage key', () => {
   const name = (s: string) => {

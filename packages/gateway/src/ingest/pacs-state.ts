@@ -1,5 +1,5 @@
 import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
+import type { Schema } from '@hie/record-source';
 import { upsertDicomErrors } from './dicom-index.js';
 
 /** gw_state name of the PACS sync's checkpoint and health. */

@@ -2,8 +2,7 @@
 // ImagingStudy projection, its gw_error row and its line in gw_pacs_study.
 import type { DicomInstance } from '@hie/dicom';
 import type { Store } from '@hie/platform';
-import type { PacsStudy } from '../pacs/client.js';
-import type { GwPacsStudyTable, Schema } from '../store/schema.js';
+import type { Db, GwPacsStudyTable, PacsStudy, Schema } from '@hie/record-source';
 import {
   type DicomErrorRow,
   type DicomProblem,
@@ -12,7 +11,6 @@ import {
   upsertDicomErrors,
 } from './dicom-index.js';
 import { PACS_PATH_PREFIX, PACS_STATE } from './pacs-state.js';
-import type { Db } from './rows.js';
 import type { GatewayFacility } from './types.js';
 
 const studyPath = (url: string, studyUid: string) => `${PACS_PATH_PREFIX}${url}/studies/${studyUid}`;

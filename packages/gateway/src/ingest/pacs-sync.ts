@@ -8,8 +8,13 @@
 // `pacs-…` gw_error row — never the pass itself; the studies already indexed stay served.
 import { type DicomInstance, readDicomJson } from '@hie/dicom';
 import type { Store } from '@hie/platform';
-import { type PacsClient, PacsError, type PacsStudy } from '../pacs/client.js';
-import type { GwPacsStudyTable, Schema } from '../store/schema.js';
+import {
+  type GwPacsStudyTable,
+  type PacsClient,
+  PacsError,
+  type PacsStudy,
+  type Schema,
+} from '@hie/record-source';
 import { type DicomProblem, type PatientMatch, patientRefusal } from './dicom-index.js';
 import { type PacsState, readPacsState, recordPacsFailure, recordPacsPass } from './pacs-state.js';
 import { dropStudies, indexStudy, refuseStudy } from './pacs-study-rows.js';

@@ -17,21 +17,23 @@ import {
 } from '@hie/dicom';
 import { dicomStudyId } from '@hie/fhir-jp';
 import { generateSigningKey, signAssertion } from '@hie/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PacsClient } from '@hie/record-source';
 import {
   errorCode,
   type GatewayUnderTest,
   gatewayUnderTest,
+  mediaTypeParameters,
+  multipartParts,
   NHO_PATIENT,
   NHO_ROOT,
   operationOfRequest,
-} from '../api/test-kit.js';
-import { patientRowOf, TEST_FACILITY } from '../api/testing.js';
-import { PacsClient } from '../pacs/client.js';
-import { mediaTypeParameters, multipartParts } from '../pacs/multipart.js';
+  patientRowOf,
+  TEST_ENGINES,
+  TEST_FACILITY,
+} from '@hie/record-source/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../run/testing.js';
 import { type OrthancUnderTest, orthancForTests, startOrthanc } from '../testing/orthanc.js';
-import { TEST_ENGINES } from '../testing/store.js';
 import { syncDicomStorage } from './dicom-index.js';
 import { GatewayIngest } from './ingest.js';
 import { type PacsSource, type PacsSyncReport, syncPacs } from './pacs-sync.js';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { categoryTagOf } from '@hie/contract';
+import { PROJECTION_VERSION } from '@hie/record-source';
+import { createTestStore, TEST_ENGINES, type TestStore } from '@hie/record-source/testing';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { PROJECTION_VERSION } from '../store/projection-version.js';
-import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
 import { GatewayIngest, gatewayStatus } from './index.js';
 import { FACILITY, SAMPLES } from './testing/fixtures.js';
 

@@ -1,5 +1,5 @@
 import type { Store } from '@hie/platform';
-import type { Schema } from '../store/schema.js';
+import type { Schema } from '@hie/record-source';
 import { readPacsState } from './pacs-state.js';
 import type { GatewayStatus } from './types.js';
 

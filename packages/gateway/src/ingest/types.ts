@@ -1,15 +1,11 @@
 import type { Category } from '@hie/contract';
+import type { GatewayFacility } from '@hie/record-source';
 import type { PacsState } from './pacs-state.js';
 import type { PacsSource, PacsSyncReport } from './pacs-sync.js';
 import type { StorageWatcherOptions } from './watch.js';
 
-/** The facility whose storage this gateway projects. */
-export interface GatewayFacility {
-  /** 10-digit 医療機関コード. */
-  institutionCode: string;
-  oid: string;
-  name: string;
-}
+/** The facility whose storage this gateway projects (the record source's facility). */
+export type { GatewayFacility };
 
 export interface IngestOptions {
   /** Standardized storage roots (read only: the gateway never writes into them). */

@@ -15,10 +15,10 @@ import {
   generateSigningKey,
   importHubKeyPem,
 } from '@hie/platform';
+import { TEST_ENGINES } from '@hie/record-source/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendMllp } from '../inbound/client.js';
 import { sampleFiles } from '../inbound/testing.js';
-import { TEST_ENGINES } from '../testing/store.js';
 import type { GatewayConfig, GatewayConfigInput } from './config.js';
 import { startTestGateway, type TestGateway } from './testing.js';
 

@@ -9,8 +9,8 @@ import {
   type Store,
   startAuditAnchoring,
 } from '@hie/platform';
+import type { Schema } from '@hie/record-source';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Schema } from '../store/schema.js';
 import type { GatewayAuditSettings } from './config.js';
 
 const KEY_SUFFIX = '.key.pem';

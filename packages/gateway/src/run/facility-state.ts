@@ -1,6 +1,6 @@
 import type { Store } from '@hie/platform';
+import type { Schema } from '@hie/record-source';
 import type { GatewayFacility } from '../ingest/types.js';
-import type { Schema } from '../store/schema.js';
 
 const STATE_NAME = 'facility';
 

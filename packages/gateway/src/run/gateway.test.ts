@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { encodeHl7Text } from '@hie/hl7v2';
 import { generateSigningKey, type SigningKey } from '@hie/platform';
+import { TEST_ENGINES } from '@hie/record-source/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendMllp } from '../inbound/client.js';
 import { readAck, sampleFiles } from '../inbound/testing.js';
-import { TEST_ENGINES } from '../testing/store.js';
 import type { RunningGateway } from './gateway.js';
 import {
   type SearchBundle as Bundle,

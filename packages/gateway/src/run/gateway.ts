@@ -2,14 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { HubKey } from '@hie/platform';
 import { openStore, type Store } from '@hie/platform';
+import {
+  buildGatewayApp,
+  type GatewayAppDeps,
+  IdentityFeeder,
+  migrateGatewayStore,
+  renderFeedMetrics,
+  type Schema,
+} from '@hie/record-source';
 import type { FastifyInstance } from 'fastify';
-import { buildGatewayApp, type GatewayAppDeps } from '../api/index.js';
-import { IdentityFeeder, renderFeedMetrics } from '../feed/index.js';
 import { InboundReceiver } from '../inbound/receiver.js';
 import { GatewayIngest } from '../ingest/index.js';
 import type { GatewayFacility, IngestReport } from '../ingest/types.js';
-import { migrateGatewayStore } from '../store/migrations.js';
-import type { Schema } from '../store/schema.js';
 import { startGatewayAuditAnchoring } from './audit-anchoring.js';
 import type { GatewayConfig } from './config.js';
 import { rememberFacility } from './facility-state.js';

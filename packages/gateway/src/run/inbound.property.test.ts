@@ -3,13 +3,18 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { encodeHl7Text } from '@hie/hl7v2';
+import {
+  createTestStore,
+  makeTestCertificates,
+  TEST_ENGINES,
+  type TestCertificates,
+  type TestStore,
+} from '@hie/record-source/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMllp } from '../inbound/client.js';
 import { InboundReceiver } from '../inbound/receiver.js';
 import { readAck, sampleFiles } from '../inbound/testing.js';
-import { makeTestCertificates, type TestCertificates } from '../testing/certificates.js';
-import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
 import { completeGatewayConfig, type GatewayConfig, gatewayConfigSchema } from './config.js';
 import { type InboundListeners, senderOwnership, startInboundListeners } from './inbound.js';
 import { filesUnder, mllpTlsOn, TEST_FACILITY } from './testing.js';

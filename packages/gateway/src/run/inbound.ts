@@ -1,6 +1,6 @@
 import type { AuditRecord, Store } from '@hie/platform';
+import { AuditQueue, type Schema } from '@hie/record-source';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { AuditQueue } from '../api/audit-queue.js';
 import type { InboundProblem } from '../inbound/entry.js';
 import { inboundHttpPlugin } from '../inbound/http.js';
 import { type InboundLog, silentLog } from '../inbound/log.js';
@@ -13,7 +13,6 @@ import {
   senderByCertificate,
   senderByToken,
 } from '../inbound/sender.js';
-import type { Schema } from '../store/schema.js';
 import type { GatewayConfig } from './config.js';
 import type { InboundCounters } from './metrics.js';
 import { readTlsFiles } from './tls-files.js';

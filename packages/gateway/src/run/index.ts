@@ -6,7 +6,7 @@ export {
   IdentityFeeder,
   resetCheckpoint as resetFeedCheckpoint,
   storedFeedState,
-} from '../feed/index.js';
+} from '@hie/record-source';
 // The inbound HL7 side, and what the CLI needs of ingest (same bindings as the ingest module's own exports).
 export * from '../inbound/index.js';
 export {

@@ -2,11 +2,10 @@ import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { encodeHl7Text } from '@hie/hl7v2';
 import { generateSigningKey, type SigningKey } from '@hie/platform';
+import { makeTestCertificates, TEST_ENGINES, type TestCertificates } from '@hie/record-source/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendMllp } from '../inbound/client.js';
 import { readAck, sampleFiles } from '../inbound/testing.js';
-import { makeTestCertificates, type TestCertificates } from '../testing/certificates.js';
-import { TEST_ENGINES } from '../testing/store.js';
 import type { RunningGateway } from './gateway.js';
 import {
   filesUnder,

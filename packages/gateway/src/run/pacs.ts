@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { PacsClient } from '@hie/record-source';
 import type { PacsSource } from '../ingest/pacs-sync.js';
-import { PacsClient } from '../pacs/client.js';
 import type { GatewayPacsSettings } from './config.js';
 
 /**

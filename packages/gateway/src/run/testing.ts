@@ -4,10 +4,8 @@ import { type Dirent, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { type Engine, exportPublicKeyPem, type SigningKey, signAssertion } from '@hie/platform';
+import { operationOfRequest, TEST_DATABASE_URL, type TestCertificates } from '@hie/record-source/testing';
 import pg from 'pg';
-import { operationOfRequest } from '../api/test-kit.js';
-import type { TestCertificates } from '../testing/certificates.js';
-import { TEST_DATABASE_URL } from '../testing/store.js';
 import {
   completeGatewayConfig,
   type GatewayConfig,

@@ -1,6 +1,7 @@
-// The gateway's query shapes (packages/gateway/src: access/repository.ts, feed/checkpoint.ts,
-// ingest/apply.ts, ingest/status.ts, api/nonce-ledger.ts, ingest/pacs-study-rows.ts), copied here —
-// not imported — and compiled through the tenant plugin: the SQL each tenant would run.
+// The gateway's query shapes (packages/record-source/src: access/repository.ts, feed/checkpoint.ts,
+// api/nonce-ledger.ts; packages/gateway/src: ingest/apply.ts, ingest/status.ts,
+// ingest/pacs-study-rows.ts), copied here — not imported — and compiled through the tenant plugin: the
+// SQL each tenant would run.
 import {
   DummyDriver,
   type Expression,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '@hie/platform';
-import type { Schema } from '../../store/schema.js';
+import type { Schema } from '@hie/record-source';
 
 /**
  * Content hash of the projection: every gw_resource row ordered by (type, id) with its json,

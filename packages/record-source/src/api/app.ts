@@ -2,7 +2,7 @@ import type { HubKeys, Store } from '@hie/platform';
 import { httpsServerOptions, installContractHeader, type MutualTlsOptions } from '@hie/platform';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { checkDisclosure, DisclosureRegistry, type DisclosureSettings } from '../access/index.js';
-import type { GatewayFacility } from '../ingest/types.js';
+import type { GatewayFacility } from '../facility.js';
 import type { PacsClient } from '../pacs/client.js';
 import type { Schema } from '../store/schema.js';
 import { registerAdminRoutes } from './admin-routes.js';

@@ -8,7 +8,7 @@ import { mapMessage } from '@hie/fhir-jp';
 import { parseHl7 } from '@hie/hl7v2';
 import type { Store } from '@hie/platform';
 import { parseFileName } from '@hie/ssmix2';
-import type { GatewayFacility } from '../ingest/types.js';
+import type { GatewayFacility } from '../facility.js';
 import type { GwResourceTable, Schema } from '../store/schema.js';
 
 export const TEST_FACILITY: GatewayFacility = {

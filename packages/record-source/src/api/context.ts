@@ -2,7 +2,7 @@ import type { AccessAssertion } from '@hie/contract';
 import type { AuditRecord, HubKeys, NonceLedger, Store } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
 import type { DisclosureRegistry } from '../access/index.js';
-import type { GatewayFacility } from '../ingest/types.js';
+import type { GatewayFacility } from '../facility.js';
 import type { GwDicomInstanceTable, Schema } from '../store/schema.js';
 import type { AuditQueue } from './audit-queue.js';
 import type { DicomFrameSource } from './dicom-sources.js';

@@ -1,5 +1,5 @@
 import { CATEGORIES, SERVED_TYPES } from '@hie/contract';
-import type { GatewayFacility } from '../ingest/types.js';
+import type { GatewayFacility } from '../facility.js';
 
 export { SERVED_TYPES };
 

@@ -1,4 +1,15 @@
-import type { PatientFields } from './decode.js';
+/** gw_patient's searchable columns (besides the id and time), as the feed and patient search read them. */
+export interface PatientFields {
+  name_kanji: string | null;
+  name_kana: string | null;
+  kana_key: string | null;
+  birth_date: string | null;
+  sex: string | null;
+  /** Contact details for the hub's patient matching (PID-11 postcode and address, PID-13 phone). */
+  postcode: string | null;
+  address: string | null;
+  phone: string | null;
+}
 
 /** The parts of a FHIR Patient read here (structural, so no FHIR type package is needed). */
 export interface PatientLike {
