@@ -1,6 +1,6 @@
 import { Alert, Group, Loader, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, apiBlob, apiBytes } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { useI18n } from '../i18n';
@@ -33,14 +33,6 @@ export function useStudyMeta(personId: string, ref: StudyRef) {
     retry: 1,
   });
 }
-
-/** シリーズ2：胸部 単純 1.4mm（120枚）: number, what it is, how many images. */
-const seriesLabel = (t: ReturnType<typeof useI18n>['t'], series: SeriesMeta) =>
-  t('viewer.seriesLabel', {
-    number: series.number ?? '',
-    description: series.description || series.bodyPart || series.modality,
-    count: series.images.length,
-  });
 
 /** The series a radiologist opens first: the longest stack (a CT's axial series), else the first. */
 function defaultSeries(meta: StudyMeta): SeriesMeta | undefined {
@@ -186,7 +178,15 @@ export function StudyPane({
           <div>
             {westernDate(date)} {modalityCode} {procedure}
           </div>
-          {series && <div>{seriesLabel(t, series)}</div>}
+          {series && (
+            <div>
+              {t('viewer.seriesLabel', {
+                number: series.number ?? '',
+                description: series.description || series.bodyPart || series.modality,
+                count: series.images.length,
+              })}
+            </div>
+          )}
         </div>
         <div className="viewer-overlay viewer-overlay-tr" data-testid="viewport-slice">
           {state && t('viewer.slice', { index: state.index + 1, count: state.count })}
@@ -241,7 +241,15 @@ function SeriesThumb({
       if (made) URL.revokeObjectURL(made);
     };
   }, [base, series]);
-  const label = seriesLabel(t, series);
+  const label = useMemo(
+    () =>
+      t('viewer.seriesLabel', {
+        number: series.number ?? '',
+        description: series.description || series.bodyPart || series.modality,
+        count: series.images.length,
+      }),
+    [t, series],
+  );
   return (
     <UnstyledButton
       className="viewer-thumb"

@@ -55,19 +55,6 @@ const TOOL_NAME: Record<PrimaryTool, string> = {
   angle: AngleTool.toolName,
 };
 
-/**
- * Each tool's bindings whatever the primary tool: middle drag pans, right drag and a pinch zoom (two
- * fingers zoom and pan together; binding Pan to two fingers too would stop the pinch), the wheel scrolls.
- */
-const OWN_BINDINGS: Record<PrimaryTool, { mouseButton?: number; numTouchPoints?: number }[]> = {
-  windowLevel: [],
-  pan: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }],
-  zoom: [{ mouseButton: ToolEnums.MouseBindings.Secondary }, { numTouchPoints: 2 }],
-  scroll: [{ mouseButton: ToolEnums.MouseBindings.Wheel }],
-  length: [],
-  angle: [],
-};
-
 let ready: Promise<void> | null = null;
 
 /** Once per page: the library, our loader and metadata, the tools. */
@@ -214,7 +201,15 @@ export class ImageEngine {
     const group = ToolGroupManager.createToolGroup(this.toolGroupId);
     if (!group) throw new Error('tool group exists');
     for (const Tool of TOOLS) group.addTool(Tool.toolName);
-    for (const tool of Object.keys(TOOL_NAME) as PrimaryTool[]) this.release(group, tool);
+    const { MouseBindings } = ToolEnums;
+    group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
+    // Pinch (two fingers) zooms and pans together; binding Pan to two fingers too would stop the pinch.
+    group.setToolActive(ZoomTool.toolName, {
+      bindings: [{ mouseButton: MouseBindings.Secondary }, { numTouchPoints: 2 }],
+    });
+    group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: MouseBindings.Wheel }] });
+    group.setToolPassive(LengthTool.toolName);
+    group.setToolPassive(AngleTool.toolName);
     this.setPrimary('windowLevel');
   }
 
@@ -229,27 +224,32 @@ export class ImageEngine {
     return group;
   }
 
-  /** The tool on the left mouse button and one finger (besides its own bindings, if any). */
+  /** The tool on the left mouse button and one finger. */
   setPrimary(tool: PrimaryTool): void {
     const group = this.group;
-    this.release(group, this.primary);
+    const { MouseBindings } = ToolEnums;
+    const previous = TOOL_NAME[this.primary];
+    if (this.primary === 'pan')
+      group.setToolActive(previous, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
+    else if (this.primary === 'zoom')
+      group.setToolActive(previous, {
+        bindings: [{ mouseButton: MouseBindings.Secondary }, { numTouchPoints: 2 }],
+      });
+    else if (this.primary === 'scroll')
+      group.setToolActive(previous, { bindings: [{ mouseButton: MouseBindings.Wheel }] });
+    else group.setToolPassive(previous);
     this.primary = tool;
+    const extra =
+      tool === 'pan'
+        ? [{ mouseButton: MouseBindings.Auxiliary }]
+        : tool === 'zoom'
+          ? [{ mouseButton: MouseBindings.Secondary }, { numTouchPoints: 2 }]
+          : tool === 'scroll'
+            ? [{ mouseButton: MouseBindings.Wheel }]
+            : [];
     group.setToolActive(TOOL_NAME[tool], {
-      bindings: [
-        { mouseButton: ToolEnums.MouseBindings.Primary },
-        { numTouchPoints: 1 },
-        ...OWN_BINDINGS[tool],
-      ],
+      bindings: [{ mouseButton: MouseBindings.Primary }, { numTouchPoints: 1 }, ...extra],
     });
-  }
-
-  /** A tool back to its own bindings only (active on them), or passive when it has none (measurements stay editable). */
-  private release(
-    group: NonNullable<ReturnType<typeof ToolGroupManager.getToolGroup>>,
-    tool: PrimaryTool,
-  ): void {
-    if (OWN_BINDINGS[tool].length > 0) group.setToolActive(TOOL_NAME[tool], { bindings: OWN_BINDINGS[tool] });
-    else group.setToolPassive(TOOL_NAME[tool]);
   }
 
   /**
