@@ -26,6 +26,7 @@ export {
   type Db,
   deleteResources,
   deleteResourcesOfKeys,
+  type RowScope,
   upsertFiles,
   upsertResources,
 } from './projection/rows.js';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { checkDisclosure, type DisclosureSnapshot } from '../access/index.js';
 import { auditDisclosure } from './audit-record.js';
 import { requireAdmin } from './auth.js';
-import type { GatewayContext } from './context.js';
+import type { ContextOf } from './context.js';
 import { GatewayError } from './outcome.js';
 
 const disclosureBody = disclosureBodySchema;
@@ -20,13 +20,15 @@ const view = (s: DisclosureSnapshot) => ({
  * Authorised by the local admin token (see requireAdmin for why not a hub assertion); every change,
  * and every refused attempt, is audited with the settings before and after.
  */
-export function registerAdminRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+export function registerAdminRoutes(app: FastifyInstance, ctxOf: ContextOf): void {
   app.get('/admin/disclosure', async (request) => {
+    const ctx = ctxOf(request);
     requireAdmin(ctx, request);
     return view(await ctx.disclosure.current());
   });
 
   app.put('/admin/disclosure', async (request) => {
+    const ctx = ctxOf(request);
     ctx.requests.set(request, { type: 'admin', action: 'U' });
     requireAdmin(ctx, request);
     const body = disclosureBody.safeParse(request.body);

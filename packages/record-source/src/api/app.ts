@@ -8,7 +8,7 @@ import type { Schema } from '../store/schema.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { AuditQueue } from './audit-queue.js';
 import { auditRefusal } from './audit-record.js';
-import type { GatewayContext } from './context.js';
+import type { ContextOf, GatewayContext } from './context.js';
 import { dicomFrameSources } from './dicom-sources.js';
 import { registerDicomwebRoutes } from './dicomweb-routes.js';
 import { registerFhirRoutes } from './fhir-routes.js';
@@ -56,6 +56,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
   const ctx: GatewayContext = {
     store: deps.store,
     facility: deps.facility,
+    root: '',
     hubKeys: deps.hubKeys,
     disclosure: new DisclosureRegistry(deps.store, configured.settings),
     nonces: new StoreNonceLedger(deps.store),
@@ -69,20 +70,33 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
     now: deps.now,
     requests: new WeakMap(),
   };
+  const ctxOf = () => ctx;
+  installSourceHooks(app, ctxOf, ctx.metrics);
+  registerFhirRoutes(app, ctxOf);
+  registerDicomwebRoutes(app, ctxOf);
+  registerAdminRoutes(app, ctxOf);
+  registerOpsRoutes(app, ctxOf);
+  return app;
+}
 
+/**
+ * What every record server's app does around its routes (the gateway's, and the repository's for all its
+ * tenants): no caching of patient data, request metrics, and every error as an OperationOutcome with a
+ * stable code, audited as a refusal in the facility's context. `ctxOf` may throw (an unknown tenant):
+ * that error is answered without an audit record, as there is no facility to record it for.
+ */
+export function installSourceHooks(app: FastifyInstance, ctxOf: ContextOf, metrics: GatewayMetrics): void {
   // Callback-style hooks: an async hook costs a promise and its microtask turns on every request.
   app.addHook('onSend', (request, reply, payload, done) => {
     // Patient data must not linger in shared caches or browser history.
-    if (
-      request.url.startsWith('/dicomweb/') ||
-      (request.url.startsWith('/fhir/') && !request.url.startsWith('/fhir/metadata'))
-    ) {
+    const route = request.routeOptions.url ?? '';
+    if (route.includes('/dicomweb/') || (route.includes('/fhir/') && !route.endsWith('/fhir/metadata'))) {
       reply.header('cache-control', 'no-store');
     }
     done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {
-    ctx.metrics.observe(
+    metrics.observe(
       request.method,
       request.routeOptions.url ?? 'unmatched',
       reply.statusCode,
@@ -94,9 +108,9 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
     const refusal = error instanceof GatewayError ? error : fromFramework(error);
     if (refusal.status >= 500) request.log.error(error);
     try {
-      await auditRefusal(ctx, request, refusal);
+      await auditRefusal(ctxOf(request), request, refusal);
     } catch (auditError) {
-      request.log.error(auditError);
+      if (!(auditError instanceof GatewayError)) request.log.error(auditError);
     }
     if (refusal.status === 401) {
       reply.header('www-authenticate', `Bearer error="invalid_token", error_description="${refusal.code}"`);
@@ -107,12 +121,6 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
     const error = new GatewayError('not-found', `no route ${request.method} ${request.url.split('?')[0]}`);
     reply.status(404).type(FHIR_JSON).send(operationOutcome(error));
   });
-
-  registerFhirRoutes(app, ctx);
-  registerDicomwebRoutes(app, ctx);
-  registerAdminRoutes(app, ctx);
-  registerOpsRoutes(app, ctx);
-  return app;
 }
 
 function createServer(deps: GatewayAppDeps): FastifyInstance {

@@ -25,7 +25,7 @@ export async function authenticate(
   const verified = await verifyAssertion(bearerToken(request), ctx.hubKeys, {
     audience: ctx.facility.oid,
     nonces: ctx.nonces,
-    operation: requestOperation(request),
+    operation: requestOperation(request, ctx.root),
     ...ctx.assertionLimits,
     ...(ctx.now ? { now: ctx.now() } : {}),
   });
@@ -37,14 +37,18 @@ export async function authenticate(
   return new GatewayRepository(ctx.store, decision.access);
 }
 
-/** The FHIR API's root path at this gateway: assertions name paths below it. */
+/** The FHIR API's root path below the facility's root: assertions name paths below it. */
 export const FHIR_ROOT = '/fhir';
 
-/** The operation this request is, as the hub binds an assertion to it (operationOf). */
-export function requestOperation(request: FastifyRequest) {
+/**
+ * The operation this request is, as the hub binds an assertion to it (operationOf): below the FHIR root
+ * for FHIR, below the facility's root (`root`, `''` for a gateway) for DICOMweb.
+ */
+export function requestOperation(request: FastifyRequest, root = '') {
   const url = request.url;
   const q = url.indexOf('?');
-  const path = q < 0 ? url : url.slice(0, q);
+  const full = q < 0 ? url : url.slice(0, q);
+  const path = root !== '' && full.startsWith(`${root}/`) ? full.slice(root.length) : full;
   return operationOf(request.method, pathBelowRoot(path, FHIR_ROOT) ?? path, q < 0 ? '' : url.slice(q));
 }
 

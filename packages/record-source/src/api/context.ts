@@ -9,10 +9,18 @@ import type { DicomFrameSource } from './dicom-sources.js';
 import type { GatewayMetrics } from './metrics.js';
 import { GatewayError } from './outcome.js';
 
-/** Everything the routes share, built once by buildGatewayApp. */
+/**
+ * Everything the routes share about one disclosing facility: built once by buildGatewayApp, or once per
+ * tenant by a multi-tenant server (the repository), whose `store` is then the tenant's scoped store.
+ */
 export interface GatewayContext {
   store: Store<Schema>;
   facility: GatewayFacility;
+  /**
+   * The path the facility's API is served under (`''` for a gateway, `/t/<facility OID>` for a tenant of
+   * the repository): its FHIR root is `<root>/fhir`, and assertions name paths below `<root>`.
+   */
+  root: string;
   hubKeys: HubKeys;
   disclosure: DisclosureRegistry;
   nonces: NonceLedger;
@@ -29,6 +37,9 @@ export interface GatewayContext {
   requests: WeakMap<FastifyRequest, RequestAudit>;
 }
 
+/** The context of the facility a request is for (one constant for a gateway; by tenant for the repository). */
+export type ContextOf = (request: FastifyRequest) => GatewayContext;
+
 /** The audit facts of one request; the success path or the error handler writes exactly one record. */
 export interface RequestAudit {
   type: string;
@@ -42,7 +53,7 @@ export interface RequestAudit {
 }
 
 export function fhirBase(ctx: GatewayContext, request: FastifyRequest): string {
-  return `${ctx.baseUrl ?? `${request.protocol}://${request.host}`}/fhir`;
+  return `${ctx.baseUrl ?? `${request.protocol}://${request.host}`}${ctx.root}/fhir`;
 }
 
 export function requestUrl(ctx: GatewayContext, request: FastifyRequest): URL {

@@ -14,7 +14,7 @@ import type { GatewayRepository } from '../access/index.js';
 import type { GwDicomInstanceTable } from '../store/schema.js';
 import { auditDisclosure } from './audit-record.js';
 import { authenticate } from './auth.js';
-import { type GatewayContext, notFound } from './context.js';
+import { type ContextOf, type GatewayContext, notFound } from './context.js';
 import type { OpenedFrames } from './dicom-sources.js';
 import { GatewayError } from './outcome.js';
 
@@ -155,14 +155,15 @@ function send(reply: FastifyReply, body: unknown): void {
   reply.type(DICOM_JSON).send(JSON.stringify(body));
 }
 
-export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+export function registerDicomwebRoutes(app: FastifyInstance, ctxOf: ContextOf): void {
   const auth = (request: FastifyRequest, type: string, action: 'R' | 'E') =>
-    authenticate(ctx, request, { type, action });
+    authenticate(ctxOf(request), request, { type, action });
 
   // QIDO-RS: the assertion's patient's studies (PatientID, if given, must be that patient).
   app.get<{ Querystring: Record<string, string | undefined> }>(
     '/dicomweb/studies',
     async (request, reply) => {
+      const ctx = ctxOf(request);
       const repository = await auth(request, 'dicomweb-search', 'E');
       const q = request.query;
       if (q.PatientID !== undefined && q.PatientID !== repository.access.patientId)
@@ -226,6 +227,7 @@ export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext
   );
 
   app.get<{ Params: StudyParams }>('/dicomweb/studies/:study/series', async (request, reply) => {
+    const ctx = ctxOf(request);
     const repository = await auth(request, 'dicomweb-search', 'E');
     const { id, instances } = await visibleStudy(ctx, request, repository, request.params.study);
     const bySeries = new Map<string, GwDicomInstanceTable[]>();
@@ -238,6 +240,7 @@ export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext
   app.get<{ Params: SeriesParams }>(
     '/dicomweb/studies/:study/series/:series/instances',
     async (request, reply) => {
+      const ctx = ctxOf(request);
       const repository = await auth(request, 'dicomweb-search', 'E');
       requireUids(request.params.series);
       const { id, instances } = await visibleStudy(ctx, request, repository, request.params.study);
@@ -253,6 +256,7 @@ export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext
     request: FastifyRequest<{ Params: StudyParams & Partial<SeriesParams> }>,
     reply: FastifyReply,
   ) => {
+    const ctx = ctxOf(request);
     const repository = await auth(request, 'dicomweb-metadata', 'R');
     const { study, series } = request.params;
     if (series) requireUids(series);
@@ -274,6 +278,7 @@ export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext
   app.get<{ Params: InstanceParams & { frames: string } }>(
     '/dicomweb/studies/:study/series/:series/instances/:sop/frames/:frames',
     async (request, reply) => {
+      const ctx = ctxOf(request);
       const repository = await auth(request, 'dicomweb-frames', 'R');
       const { study, series, sop } = request.params;
       requireUids(series, sop);
@@ -338,6 +343,7 @@ export function registerDicomwebRoutes(app: FastifyInstance, ctx: GatewayContext
     reply: FastifyReply,
     thumbnail: boolean,
   ) => {
+    const ctx = ctxOf(request);
     const repository = await auth(request, 'dicomweb-rendered', 'R');
     const { study, series, sop } = request.params;
     requireUids(series, sop);

@@ -4,7 +4,7 @@ import { authenticate, requireSamePatient } from './auth.js';
 import { serveBinary } from './binary.js';
 import { pageLinks, searchsetBody } from './bundle.js';
 import { capabilityStatement, SERVED_TYPES } from './capability.js';
-import { fhirBase, type GatewayContext, notFound, reference, requestUrl } from './context.js';
+import { type ContextOf, fhirBase, notFound, reference, requestUrl } from './context.js';
 import { FHIR_JSON, GatewayError } from './outcome.js';
 import { parseEverything, parseSearch, type QueryString } from './search-params.js';
 
@@ -19,14 +19,16 @@ type Params = { type: string; id: string };
  * 404 exactly like an id that does not exist — a 403 there would confirm that the record exists,
  * which is itself a disclosure (e.g. that a patient had a psychiatry visit).
  */
-export function registerFhirRoutes(app: FastifyInstance, ctx: GatewayContext): void {
+export function registerFhirRoutes(app: FastifyInstance, ctxOf: ContextOf): void {
   app.get('/fhir/metadata', async (request, reply) => {
+    const ctx = ctxOf(request);
     reply.type(FHIR_JSON).send(capabilityStatement(ctx.facility, fhirBase(ctx, request)));
   });
 
   app.get<{ Params: Pick<Params, 'id'>; Querystring: QueryString }>(
     '/fhir/Patient/:id/$everything',
     async (request, reply) => {
+      const ctx = ctxOf(request);
       const repository = await authenticate(ctx, request, { type: 'everything', action: 'E' });
       requireSamePatient(repository.access, request.params.id);
       const query = parseEverything(request.query);
@@ -38,11 +40,13 @@ export function registerFhirRoutes(app: FastifyInstance, ctx: GatewayContext): v
   );
 
   app.get<{ Params: Pick<Params, 'id'> }>('/fhir/Binary/:id', async (request, reply) => {
+    const ctx = ctxOf(request);
     const repository = await authenticate(ctx, request, { type: 'read', action: 'R' });
     await serveBinary(ctx, request, reply, repository);
   });
 
   app.get<{ Params: Params }>('/fhir/:type/:id', async (request, reply) => {
+    const ctx = ctxOf(request);
     const repository = await authenticate(ctx, request, { type: 'read', action: 'R' });
     const { type, id } = request.params;
     requireServed(type);
@@ -59,6 +63,7 @@ export function registerFhirRoutes(app: FastifyInstance, ctx: GatewayContext): v
   app.get<{ Params: Pick<Params, 'type'>; Querystring: QueryString }>(
     '/fhir/:type',
     async (request, reply) => {
+      const ctx = ctxOf(request);
       const repository = await authenticate(ctx, request, { type: 'search', action: 'E' });
       requireServed(request.params.type);
       const { query, patient } = parseSearch(request.params.type, request.query);

@@ -6,6 +6,19 @@ export {
   type DisclosureSettings,
   type GatewayAccess,
 } from '../access/index.js';
-export { buildGatewayApp, type GatewayAppDeps, type MutualTlsOptions } from './app.js';
+export { registerAdminRoutes } from './admin-routes.js';
+export { buildGatewayApp, type GatewayAppDeps, installSourceHooks, type MutualTlsOptions } from './app.js';
 export { SERVED_TYPES } from './capability.js';
-export { ERROR_SYSTEM, GatewayError, type GatewayErrorCode, type OperationOutcome } from './outcome.js';
+export type { ContextOf, GatewayContext } from './context.js';
+export { type DicomFrameSource, dicomFrameSources } from './dicom-sources.js';
+export { registerDicomwebRoutes } from './dicomweb-routes.js';
+export { registerFhirRoutes } from './fhir-routes.js';
+export { GatewayMetrics } from './metrics.js';
+export {
+  ERROR_SYSTEM,
+  FHIR_JSON,
+  GatewayError,
+  type GatewayErrorCode,
+  type OperationOutcome,
+  operationOutcome,
+} from './outcome.js';

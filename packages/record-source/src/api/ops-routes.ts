@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { requireAdmin } from './auth.js';
-import type { GatewayContext } from './context.js';
+import type { ContextOf, GatewayContext } from './context.js';
 import { GatewayError } from './outcome.js';
 
 /** Counting 1 M rows takes a moment: the gauges are refreshed at most this often. */
@@ -13,8 +13,9 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  * /health: open, no patient data. /metrics: from this host (a local Prometheus agent) or with the local
  * admin token — its counts (patients, resources, traffic) are the facility's business (issue 10).
  */
-export function registerOpsRoutes(app: FastifyInstance, ctx: GatewayContext): void {
-  app.get('/health', async () => {
+export function registerOpsRoutes(app: FastifyInstance, ctxOf: ContextOf): void {
+  app.get('/health', async (request) => {
+    const ctx = ctxOf(request);
     try {
       await sql`select 1`.execute(ctx.store.db);
     } catch (e) {
@@ -25,6 +26,7 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: GatewayContext): vo
 
   let gauges: { resources: number | null; patients: number | null; at: number } | undefined;
   app.get('/metrics', async (request, reply) => {
+    const ctx = ctxOf(request);
     if (!LOOPBACK.has(request.ip)) requireAdmin(ctx, request);
     if (!gauges || Date.now() - gauges.at > GAUGE_TTL_MS) {
       gauges = { ...(await countProjection(ctx)), at: Date.now() };

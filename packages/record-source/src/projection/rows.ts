@@ -30,19 +30,34 @@ const RESOURCE_COLUMNS = [
   'json',
 ] as const;
 
-/** `INSERT … VALUES (…),(…) ON CONFLICT … DO UPDATE` text for `n` rows, cached per table, engine and size. */
+/**
+ * The tenant a tenant-scoped store's rows belong to (the repository's, whose keys all start with the
+ * `tenant` column). The raw text below never reaches the store's TenantScopePlugin, so a scoped caller
+ * passes its tenant here: it is written as the rows' last column and leads the conflict target.
+ */
+export interface RowScope {
+  readonly tenant: string;
+}
+
+/**
+ * `INSERT … VALUES (…),(…) ON CONFLICT … DO UPDATE` text for `n` rows, cached per table, engine, size
+ * and whether the rows carry a tenant.
+ */
 const statementCache = new Map<string, string>();
 function upsertSql(
   table: 'gw_resource' | 'gw_file',
-  columns: readonly string[],
-  conflict: readonly string[],
+  ownColumns: readonly string[],
+  ownConflict: readonly string[],
   update: (column: string) => string,
   engine: Engine,
   n: number,
+  scoped: boolean,
 ): string {
-  const cacheKey = `${table}:${engine}:${n}`;
+  const cacheKey = `${table}:${engine}:${n}:${scoped}`;
   const cached = statementCache.get(cacheKey);
   if (cached) return cached;
+  const columns = scoped ? [...ownColumns, 'tenant'] : ownColumns;
+  const conflict = scoped ? ['tenant', ...ownConflict] : ownConflict;
   const width = columns.length;
   const tuples: string[] = [];
   for (let r = 0; r < n; r++) {
@@ -67,6 +82,7 @@ export async function upsertResources(
   db: Db,
   engine: Engine,
   rows: readonly GwResourceTable[],
+  scope?: RowScope,
 ): Promise<void> {
   for (let at = 0; at < rows.length; at += CHUNK) {
     const end = Math.min(rows.length, at + CHUNK);
@@ -86,6 +102,7 @@ export async function upsertResources(
         r.last_updated,
         r.json,
       );
+      if (scope) params.push(scope.tenant);
     }
     const sql = upsertSql(
       'gw_resource',
@@ -94,6 +111,7 @@ export async function upsertResources(
       (c) => (c === 'version_id' ? 'version_id = gw_resource.version_id + 1' : `${c} = excluded.${c}`),
       engine,
       end - at,
+      scope !== undefined,
     );
     await db.executeQuery(CompiledQuery.raw(sql, params));
   }
@@ -123,7 +141,12 @@ const FILE_CHUNK = 400;
  * Upserts gw_file rows as cached prepared text, like upsertResources: the query builder's
  * compilation of 400 × 15 values per statement showed as a tenth of the main thread's full-load time.
  */
-export async function upsertFiles(db: Db, engine: Engine, rows: readonly GwFileTable[]): Promise<void> {
+export async function upsertFiles(
+  db: Db,
+  engine: Engine,
+  rows: readonly GwFileTable[],
+  scope?: RowScope,
+): Promise<void> {
   for (let at = 0; at < rows.length; at += FILE_CHUNK) {
     const end = Math.min(rows.length, at + FILE_CHUNK);
     const params: unknown[] = [];
@@ -146,8 +169,17 @@ export async function upsertFiles(db: Db, engine: Engine, rows: readonly GwFileT
         r.status,
         r.ingested_at,
       );
+      if (scope) params.push(scope.tenant);
     }
-    const sql = upsertSql('gw_file', FILE_COLUMNS, ['path'], (c) => `${c} = excluded.${c}`, engine, end - at);
+    const sql = upsertSql(
+      'gw_file',
+      FILE_COLUMNS,
+      ['path'],
+      (c) => `${c} = excluded.${c}`,
+      engine,
+      end - at,
+      scope !== undefined,
+    );
     await db.executeQuery(CompiledQuery.raw(sql, params));
   }
 }
