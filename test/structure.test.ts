@@ -32,6 +32,19 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'record-source': ['contract', 'platform', 'fhir-jp', 'dicom'],
   // deployable units: never one another
   gateway: ['contract', 'platform', 'record-source', 'hl7v2', 'ssmix2', 'fhir-jp', 'dicom'],
+  // the small-facility repository (issue 13): many facilities' records in one process, fed from their
+  // receipt computers, claim files, お薬手帳 data, lab centres and by hand
+  repository: [
+    'contract',
+    'platform',
+    'record-source',
+    'hl7v2',
+    'ssmix2',
+    'fhir-jp',
+    'orca',
+    'uke',
+    'okusuri-techo',
+  ],
   hub: ['contract', 'platform', 'hl7v2', 'ssmix2', 'fhir-jp'],
   // apps: compose units
   demo: ['contract', 'platform', 'record-source', 'gateway', 'hub', 'hl7v2', 'ssmix2', 'fhir-jp', 'dicom'],

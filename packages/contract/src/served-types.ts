@@ -9,6 +9,9 @@ export const SERVED_TYPES: readonly string[] = [
   'Condition',
   'MedicationRequest',
   'MedicationAdministration',
+  // A pharmacy's dispensing (お薬手帳, ORCA's 院内処方) and a claim's drugs (UKE): the repository's sources.
+  'MedicationDispense',
+  'MedicationStatement',
   'ServiceRequest',
   'Specimen',
   'Observation',

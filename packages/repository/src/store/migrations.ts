@@ -1,0 +1,136 @@
+import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '@hie/platform';
+import type { Kysely, Migration } from 'kysely';
+
+/**
+ * The repository's own migration set (not the gateway's: every key of a tenant's table leads with
+ * `tenant`, which the TenantScopePlugin requires). The record tables have the gateway's columns, so the
+ * record server's code (`@hie/record-source`) reads and writes them unchanged through a scoped store.
+ * The audit chain stays one for the whole repository (unscoped): each event names its facility.
+ */
+const repositoryMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('gw_resource')
+      .addColumn('tenant', 'text', (c) => c.notNull())
+      .addColumn('resource_type', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('patient_id', 'text', (c) => c.notNull())
+      .addColumn('category', 'text', (c) => c.notNull())
+      .addColumn('date', 'text')
+      .addColumn('code', 'text')
+      .addColumn('record_key', 'text', (c) => c.notNull())
+      .addColumn('file_path', 'text', (c) => c.notNull())
+      .addColumn('version_id', 'integer', (c) => c.notNull())
+      .addColumn('last_updated', 'text', (c) => c.notNull())
+      .addColumn('json', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('rp_resource_pk', ['tenant', 'resource_type', 'id'])
+      .execute();
+    const index = (name: string, table: string, columns: string[]) =>
+      db.schema.createIndex(name).on(table).columns(columns).execute();
+    await index('rp_resource_timeline', 'gw_resource', [
+      'tenant',
+      'patient_id',
+      'date',
+      'resource_type',
+      'id',
+    ]);
+    await index('rp_resource_category', 'gw_resource', ['tenant', 'patient_id', 'category', 'date']);
+    await index('rp_resource_code', 'gw_resource', ['tenant', 'patient_id', 'code', 'date']);
+    await index('rp_resource_key', 'gw_resource', ['tenant', 'record_key']);
+
+    await db.schema
+      .createTable('gw_patient')
+      .addColumn('tenant', 'text', (c) => c.notNull())
+      .addColumn('patient_id', 'text', (c) => c.notNull())
+      .addColumn('name_kanji', 'text')
+      .addColumn('name_kana', 'text')
+      .addColumn('kana_key', 'text')
+      .addColumn('birth_date', 'text')
+      .addColumn('sex', 'text')
+      .addColumn('postcode', 'text')
+      .addColumn('address', 'text')
+      .addColumn('phone', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('rp_patient_pk', ['tenant', 'patient_id'])
+      .execute();
+    await index('rp_patient_kana', 'gw_patient', ['tenant', 'kana_key']);
+    await index('rp_patient_birth', 'gw_patient', ['tenant', 'birth_date']);
+    await index('rp_patient_feed', 'gw_patient', ['tenant', 'updated_at', 'patient_id']);
+
+    await db.schema
+      .createTable('gw_state')
+      .addColumn('tenant', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('rp_state_pk', ['tenant', 'name'])
+      .execute();
+
+    // Assertion ids used, per tenant: an assertion names one audience, so a replay at another tenant is
+    // refused by its audience before the ledger is asked.
+    await db.schema
+      .createTable('gw_nonce')
+      .addColumn('tenant', 'text', (c) => c.notNull())
+      .addColumn('jti', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('rp_nonce_pk', ['tenant', 'jti'])
+      .execute();
+
+    await db.schema
+      .createTable('rp_intake')
+      .addColumn('tenant', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('sha256', 'text')
+      .addColumn('sender', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('counts', 'text', (c) => c.notNull())
+      .addColumn('issues', 'text', (c) => c.notNull())
+      .addColumn('received_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('rp_intake_pk', ['tenant', 'id'])
+      .execute();
+    await index('rp_intake_time', 'rp_intake', ['tenant', 'received_at']);
+    await index('rp_intake_file', 'rp_intake', ['tenant', 'kind', 'sha256']);
+
+    await db.schema
+      .createTable('rp_tenant')
+      .addColumn('oid', 'text', (c) => c.primaryKey())
+      .addColumn('institution_code', 'text', (c) => c.notNull().unique())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('settings', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('rp_sender')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('tenant', 'text')
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('facility_code', 'text')
+      .addColumn('token_sha256', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .execute();
+    await db.schema
+      .createTable('rp_lab_link')
+      .addColumn('sender_id', 'text', (c) => c.notNull())
+      .addColumn('tenant', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('rp_lab_link_pk', ['sender_id', 'tenant'])
+      .execute();
+  },
+};
+
+export const REPOSITORY_MIGRATIONS: Migrations = {
+  ...AUDIT_MIGRATIONS,
+  '0101_repository': repositoryMigration,
+};
+
+/** Brings the repository's store up to date; safe at every start. */
+export function migrateRepositoryStore<DB>(store: Store<DB>): Promise<void> {
+  return migrateToLatest(store, REPOSITORY_MIGRATIONS);
+}
