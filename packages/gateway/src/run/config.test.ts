@@ -8,10 +8,10 @@ import {
   exportPublicJwk,
   exportPublicKeyPem,
   generateSigningKey,
+  loadHubKeys,
 } from '@hie/platform';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig, loadGatewayStoreLocation } from './config.js';
-import { loadHubKeys } from './hub-keys.js';
 
 describe('facilityOid', () => {
   it('is root.prefecture.institution code, and refuses arcs with a leading zero unless told how to fix them', () => {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { HubKey } from '@hie/platform';
-import { openStore, type Store } from '@hie/platform';
+import { loadHubKeys, openStore, type Store } from '@hie/platform';
 import {
   buildGatewayApp,
   type GatewayAppDeps,
@@ -17,7 +17,6 @@ import type { GatewayFacility, IngestReport } from '../ingest/types.js';
 import { startGatewayAuditAnchoring } from './audit-anchoring.js';
 import type { GatewayConfig } from './config.js';
 import { rememberFacility } from './facility-state.js';
-import { loadHubKeys } from './hub-keys.js';
 import { senderOwnership, startInboundListeners } from './inbound.js';
 import { InboundCounters } from './metrics.js';
 import { pacsSourceOf } from './pacs.js';

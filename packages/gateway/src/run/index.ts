@@ -31,6 +31,7 @@ export {
 } from './config.js';
 export { rememberedFacility, rememberFacility } from './facility-state.js';
 export { type RunningGateway, runGatewayUntilSignal, type StartOptions, startGateway } from './gateway.js';
-export { loadHubKeys } from './hub-keys.js';
+// Moved to @hie/platform (the repository reads the same file); re-exported for the gateway's users.
+export { loadHubKeys } from '@hie/platform';
 export { InboundCounters } from './metrics.js';
 export { pacsSourceOf } from './pacs.js';

@@ -7,6 +7,7 @@ export {
   type VerifyOptions,
   verifyAssertion,
 } from './assertion.js';
+export { loadHubKeys } from './hub-key-file.js';
 export {
   ASSERTION_ALGORITHM,
   exportPrivateKeyPem,

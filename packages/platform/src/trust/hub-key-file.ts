@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { type HubKey, importHubKeyJwk, importHubKeyPem } from '@hie/platform';
 import type { JWK } from 'jose';
+import { type HubKey, importHubKeyJwk, importHubKeyPem } from './keys.js';
 
 /** A trust-list entry of the `{ keys: [...] }` file form. */
 interface KeyEntry {
@@ -11,7 +11,7 @@ interface KeyEntry {
 }
 
 /**
- * The hub public keys this gateway trusts, from one file: an SPKI PEM (one or several keys, each
+ * the hub public keys a disclosing unit (gateway, repository) trusts, from one file: an SPKI PEM (one or several keys, each
  * for `defaultIssuer`), a JWKS (`{keys:[jwk…]}`, a key's own `iss` member wins), or
  * `{keys:[{issuer, jwk | pem}]}`. Private keys are refused.
  */
