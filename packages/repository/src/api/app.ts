@@ -22,6 +22,7 @@ import { TenantContexts } from './contexts.js';
 import type { IntakeContext, OrcaPullOutcome } from './intake-context.js';
 import { IntakeError } from './intake-errors.js';
 import { registerIntakeRoutes } from './intake-routes.js';
+import { registerLabRoutes } from './lab-routes.js';
 import { registerOfficeRoutes } from './office-routes.js';
 
 export interface RepositoryAppDeps {
@@ -125,6 +126,7 @@ export async function buildRepositoryApp(deps: RepositoryAppDeps): Promise<Repos
       reply.status(e.status).send(e.body());
     });
     registerIntakeRoutes(writes, intake);
+    registerLabRoutes(writes, intake);
     registerOfficeRoutes(writes, intake, publicUrl);
   });
   app.addHook('onSend', (request, reply, payload, done) => {

@@ -103,6 +103,7 @@ async function applyBatch(
   counts: IntakeCounts,
 ): Promise<void> {
   const written = new Set(batch.entries.map((e) => `${e.index.resourceType}/${e.index.id}`));
+  const writtenIds = new Set(batch.entries.map((e) => e.index.id));
   // What the source no longer has: stored under a replaced prefix and not written again.
   const stale: { type: string; id: string }[] = [];
   for (const prefix of batch.replacePrefixes) {
@@ -129,7 +130,7 @@ async function applyBatch(
     }
   }
   for (let at = 0; at < batch.deleteIds.length; at += IN_CHUNK) {
-    const ids = batch.deleteIds.slice(at, at + IN_CHUNK).filter((id) => !written.has(id));
+    const ids = batch.deleteIds.slice(at, at + IN_CHUNK).filter((id) => !writtenIds.has(id));
     if (ids.length === 0) continue;
     const r = await tx.deleteFrom('gw_resource').where('id', 'in', ids).executeTakeFirst();
     counts.deleted += Number(r.numDeletedRows);

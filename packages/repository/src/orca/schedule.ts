@@ -17,6 +17,11 @@ export class OrcaPulls {
     private readonly options: { log?: (line: string) => void; timeoutMs?: number } = {},
   ) {}
 
+  /** Where pulls are logged (the server's logger, once it exists). */
+  setLog(log: (line: string) => void): void {
+    this.options.log = log;
+  }
+
   async refresh(): Promise<void> {
     await this.schedule?.stop();
     const pulls: TenantPull[] = [];

@@ -24,7 +24,13 @@ export const orcaSettingsSchema = z.object({
 });
 export type OrcaSettings = z.infer<typeof orcaSettingsSchema>;
 
-export const tenantSettingsSchema = z.object({ orca: orcaSettingsSchema.optional() }).strict();
+export const tenantSettingsSchema = z
+  .object({
+    orca: orcaSettingsSchema.optional(),
+    /** The tenant's feed token the hub issued (its patient identities go to the hub's MPI with it). */
+    feedToken: z.string().min(16).optional(),
+  })
+  .strict();
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 
 export const tenantInputSchema = z.object({
@@ -185,6 +191,7 @@ export function publicTenant(t: Tenant) {
     kind: t.kind,
     status: t.status,
     orca: orca ? { url: orca.url, username: orca.username, everyMinutes: orca.everyMinutes } : null,
+    feed: t.settings.feedToken !== undefined,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
   };

@@ -1,0 +1,242 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { applyIntake, type IntakeSource, recordRejectedIntake } from '../intake/apply.js';
+import type { IntakeBatch, IntakeIssue } from '../intake/batch.js';
+import {
+  LAB_CSV_LAYOUTS,
+  type LabMessage,
+  mapLabCsvResult,
+  mapLabMessage,
+  readLabCsv,
+  readLabMessage,
+} from '../intake/lab/index.js';
+import type { Tenant } from '../tenants/registry.js';
+import { labMayWrite, type Sender } from '../tenants/senders.js';
+import { type IntakeContext, intakeAudit, requireSender, sha256 } from './intake-context.js';
+import { IntakeError } from './intake-errors.js';
+
+/**
+ * Lab results from lab centres (検査センター), routed to the ordering clinic's tenant by its 医療機関コード:
+ *   POST /intake/lab            one HL7 v2.5 message (OUL^R22 / ORU^R01, JAHIS 臨床検査データ交換規約)
+ *   POST /intake/lab-csv?layout= a lab centre's own CSV layout (a plug-in: LAB_CSV_LAYOUTS)
+ * The sender is a lab centre's credential; the message's MSH-4 must be that lab centre's own code, the
+ * clinic must have linked it (rp_lab_link), and the patient must be the clinic's. A message sent twice
+ * (same MSH-4 and MSH-10) is acknowledged again and written once.
+ */
+export function registerLabRoutes(app: FastifyInstance, ctx: IntakeContext): void {
+  app.post('/intake/lab', async (request, reply) => {
+    const facts: Parameters<typeof intakeAudit>[1] = {
+      tenant: undefined,
+      sender: undefined,
+      kind: 'lab',
+      name: 'HL7',
+    };
+    try {
+      const sender = (facts.sender = await requireLabSender(ctx, request));
+      const bytes = bodyOf(request);
+      const read = readLabMessage(bytes, { sourceName: 'HL7' });
+      if (!read.ok) throw new IntakeError('rejected', read.issues[0]?.message, read.issues);
+      facts.name = `${read.sendingFacility}:${read.controlId}`;
+      facts.patientId = read.patientId;
+      if (read.sendingFacility !== sender.facilityCode)
+        throw new IntakeError(
+          'sender-other-facility',
+          `MSH-4 ${read.sendingFacility} is not the sender's facility ${sender.facilityCode}`,
+          [{ code: 'lab-sender-mismatch', message: 'MSH-4 names another facility', field: 'MSH-4', line: 1 }],
+        );
+      const tenant = await routeToClinic(ctx, sender, read.clinicCode, 'MSH-6');
+      facts.tenant = tenant.oid;
+      const source: IntakeSource = {
+        kind: 'lab',
+        name: facts.name,
+        sha256: sha256(bytes),
+        sender: sender.id,
+      };
+      const duplicate = await earlierIntake(ctx, tenant.oid, source);
+      if (duplicate) {
+        await ctx.audit.append(intakeAudit(request, { ...facts, intakeId: duplicate }));
+        return reply.send({ intakeId: duplicate, duplicate: true, tenant: tenant.oid });
+      }
+      await requireClinicPatient(ctx, tenant, read, source);
+      const mapped = mapLabMessage(read, tenant, new Date());
+      if (!mapped.ok) await reject(ctx, tenant, source, mapped.issues);
+      else {
+        const applied = await applyIntake(ctx.tenants.storeOf(tenant.oid), source, [mapped.batch], {
+          warnings: mapped.warnings,
+        });
+        await ctx.audit.append(
+          intakeAudit(request, { ...facts, intakeId: applied.intakeId, counts: applied.counts }),
+        );
+        reply.send({ ...applied, tenant: tenant.oid, warnings: mapped.warnings });
+      }
+    } catch (e) {
+      throw await refused(ctx, request, facts, e);
+    }
+  });
+
+  app.post<{ Querystring: { layout?: string } }>('/intake/lab-csv', async (request, reply) => {
+    const name = fileNameOf(request);
+    const facts: Parameters<typeof intakeAudit>[1] = {
+      tenant: undefined,
+      sender: undefined,
+      kind: 'lab-csv',
+      name,
+    };
+    try {
+      const sender = (facts.sender = await requireLabSender(ctx, request));
+      const layout = LAB_CSV_LAYOUTS[request.query.layout ?? ''];
+      if (!layout)
+        throw new IntakeError(
+          'bad-request',
+          `layout must be one of ${Object.keys(LAB_CSV_LAYOUTS).join(', ')}`,
+        );
+      const bytes = bodyOf(request);
+      const read = readLabCsv(bytes, layout, name);
+      if (!read.ok) throw new IntakeError('rejected', read.issues[0]?.message, read.issues);
+      // The whole file is checked before anything is written: every clinic known and linked, every patient
+      // the clinic's, every result mappable — else nothing of it is imported.
+      const byTenant = new Map<string, { tenant: Tenant; batches: IntakeBatch[]; warnings: IntakeIssue[] }>();
+      for (const result of read.results) {
+        const tenant = await routeToClinic(ctx, sender, result.clinicCode, '医療機関コード');
+        await requireKnownPatient(ctx, tenant, result.patientId, name);
+        const mapped = mapLabCsvResult(result, tenant, name, sender.facilityCode ?? sender.id);
+        if (!mapped.ok) throw new IntakeError('rejected', mapped.issues[0]?.message, mapped.issues);
+        const entry = byTenant.get(tenant.oid) ?? { tenant, batches: [], warnings: [] };
+        entry.batches.push(mapped.batch);
+        entry.warnings.push(...mapped.warnings);
+        byTenant.set(tenant.oid, entry);
+      }
+      const source: IntakeSource = { kind: 'lab', name, sha256: sha256(bytes), sender: sender.id };
+      const out: { tenant: string; intakeId: string; resources: number }[] = [];
+      for (const { tenant, batches, warnings } of byTenant.values()) {
+        const applied = await applyIntake(ctx.tenants.storeOf(tenant.oid), source, batches, { warnings });
+        await ctx.audit.append(
+          intakeAudit(request, {
+            ...facts,
+            tenant: tenant.oid,
+            intakeId: applied.intakeId,
+            counts: applied.counts,
+          }),
+        );
+        out.push({ tenant: tenant.oid, intakeId: applied.intakeId, resources: applied.counts.resources });
+      }
+      reply.send({ results: read.results.length, tenants: out });
+    } catch (e) {
+      throw await refused(ctx, request, facts, e);
+    }
+  });
+}
+
+async function requireLabSender(ctx: IntakeContext, request: FastifyRequest): Promise<Sender> {
+  const sender = await requireSender(ctx, request);
+  if (sender.kind !== 'lab-centre' || !sender.facilityCode)
+    throw new IntakeError('sender-other-tenant', 'only a lab centre’s credential may send lab results here');
+  return sender;
+}
+
+/** The clinic a result is for: a tenant, and one that linked this lab centre. */
+async function routeToClinic(
+  ctx: IntakeContext,
+  sender: Sender,
+  clinicCode: string,
+  field: string,
+): Promise<Tenant> {
+  const tenant = ctx.tenants.byInstitutionCode(clinicCode);
+  if (!tenant || tenant.status !== 'active')
+    throw new IntakeError('rejected', `no clinic ${clinicCode} in the repository`, [
+      { code: 'lab-unknown-clinic', message: `${clinicCode} is not a facility of this repository`, field },
+    ]);
+  if (!(await labMayWrite(ctx.base, sender.id, tenant.oid)))
+    throw new IntakeError('lab-not-linked', `${sender.name} is not linked to ${tenant.name} (${clinicCode})`);
+  return tenant;
+}
+
+async function requireClinicPatient(
+  ctx: IntakeContext,
+  tenant: Tenant,
+  read: LabMessage,
+  source: IntakeSource,
+): Promise<void> {
+  try {
+    await requireKnownPatient(ctx, tenant, read.patientId, source.name);
+  } catch (e) {
+    if (e instanceof IntakeError) await reject(ctx, tenant, source, e.issues);
+    throw e;
+  }
+}
+
+async function requireKnownPatient(
+  ctx: IntakeContext,
+  tenant: Tenant,
+  patientId: string,
+  file: string,
+): Promise<void> {
+  const row = await ctx.tenants
+    .storeOf(tenant.oid)
+    .db.selectFrom('gw_patient')
+    .select('patient_id')
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
+  if (!row)
+    throw new IntakeError('rejected', `patient ${patientId} is not a patient of ${tenant.name}`, [
+      {
+        code: 'lab-unknown-patient',
+        message: `PID-3 ${patientId} is not a patient of ${tenant.institutionCode}`,
+        file,
+        field: 'PID-3',
+      },
+    ]);
+}
+
+/** The same message (MSH-4, MSH-10 and bytes) imported before: a replay, acknowledged and not written again. */
+async function earlierIntake(ctx: IntakeContext, oid: string, source: IntakeSource): Promise<string | undefined> {
+  const row = await ctx.tenants
+    .storeOf(oid)
+    .db.selectFrom('rp_intake')
+    .select('id')
+    .where('kind', '=', 'lab')
+    .where('name', '=', source.name)
+    .where('sha256', '=', source.sha256 ?? '')
+    .where('status', '=', 'imported')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+async function reject(
+  ctx: IntakeContext,
+  tenant: Tenant,
+  source: IntakeSource,
+  issues: readonly IntakeIssue[],
+): Promise<never> {
+  const id = await recordRejectedIntake(ctx.tenants.storeOf(tenant.oid), source, issues);
+  throw new IntakeError('rejected', issues[0]?.message, issues, { intakeId: id });
+}
+
+async function refused(
+  ctx: IntakeContext,
+  request: FastifyRequest,
+  facts: Parameters<typeof intakeAudit>[1],
+  e: unknown,
+): Promise<IntakeError> {
+  const error = e instanceof IntakeError ? e : new IntakeError('internal', (e as Error).message);
+  if (error.code === 'internal') request.log.error(e);
+  await ctx.audit.append(intakeAudit(request, { ...facts, error, issues: error.issues }));
+  return error;
+}
+
+function bodyOf(request: FastifyRequest): Buffer {
+  if (!Buffer.isBuffer(request.body) || request.body.length === 0)
+    throw new IntakeError('bad-request', 'expected the message or file as the body');
+  return request.body;
+}
+
+function fileNameOf(request: FastifyRequest): string {
+  const raw = request.headers['x-file-name'];
+  if (typeof raw !== 'string' || raw === '') return 'lab.csv';
+  try {
+    return decodeURIComponent(raw)
+      .replace(/[\\/\u0000-\u001f]/g, '_')
+      .slice(0, 200);
+  } catch {
+    return raw.slice(0, 200);
+  }
+}

@@ -1,0 +1,138 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Store } from '@hie/platform';
+import { type HubKey, loadHubKeys, openStore } from '@hie/platform';
+import { IdentityFeeder, type Schema } from '@hie/record-source';
+import { loadDiseaseMaster, loadDrugMaster, loadModifierMaster, type UkeMasters } from '@hie/uke';
+import type { FastifyInstance } from 'fastify';
+import { buildRepositoryApp } from '../api/app.js';
+import { OrcaPulls } from '../orca/schedule.js';
+import { migrateRepositoryStore } from '../store/migrations.js';
+import type { RepositorySchema } from '../store/schema.js';
+import { TenantRegistry } from '../tenants/registry.js';
+import type { RepositoryConfig } from './config.js';
+
+export interface RunningRepository {
+  app: FastifyInstance;
+  url: string;
+  store: Store<RepositorySchema>;
+  tenants: TenantRegistry;
+  orca: OrcaPulls;
+  /** Re-reads the tenants (after the office added one) and restarts their schedules and feeds. */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the repository: the store (opened, migrated), the tenants, the API (every tenant's FHIR and
+ * intake, the office's admin API, /health), every ORCA-connected tenant's pull schedule, and the
+ * identity feed of every tenant that has a feed token.
+ */
+export async function startRepository(
+  config: RepositoryConfig,
+  options: { logger?: boolean } = {},
+): Promise<RunningRepository> {
+  if (config.db.startsWith('sqlite:'))
+    await mkdir(dirname(config.db.slice('sqlite:'.length)), { recursive: true });
+  const store = await openStore<RepositorySchema>(
+    config.db,
+    config.dbSchema ? { schema: config.dbSchema } : {},
+  );
+  try {
+    await migrateRepositoryStore(store);
+    const tenants = await TenantRegistry.open(store);
+    const hubKeys: HubKey[] = config.hub.keys ? await loadHubKeys(config.hub.keys, config.hub.issuer) : [];
+    const ukeMasters = config.uke ? await loadMasters(config.uke) : undefined;
+    const orca = new OrcaPulls(tenants, { timeoutMs: config.orca.timeoutMs });
+    const built = await buildRepositoryApp({
+      store,
+      tenants,
+      hubKeys,
+      disclosure: config.disclosure,
+      ...(config.adminToken ? { adminToken: config.adminToken } : {}),
+      ...(ukeMasters ? { ukeMasters } : {}),
+      runOrcaPull: orca.runNow,
+      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+      ...(config.tls
+        ? {
+            tls: {
+              key: await readFile(config.tls.key),
+              cert: await readFile(config.tls.cert),
+              ...(config.tls.ca ? { ca: await readFile(config.tls.ca) } : {}),
+              requireClientCert: config.tls.requireClientCert,
+            },
+          }
+        : {}),
+      logger: options.logger ?? true,
+    });
+    const { app } = built;
+    app.log.level = config.logLevel;
+    if (hubKeys.length === 0)
+      app.log.warn('no hub key configured (hub.keys): every FHIR request will be refused');
+    orca.setLog((line) => app.log.info(line));
+    let feeders: IdentityFeeder[] = [];
+    const startFeeds = () => {
+      for (const f of feeders) f.stop();
+      feeders = [];
+      if (!config.hub.url) return;
+      for (const t of tenants.list()) {
+        if (!t.settings.feedToken || t.status !== 'active') continue;
+        const feeder = new IdentityFeeder(tenants.storeOf(t.oid) as unknown as Store<Schema>, {
+          hub: { url: config.hub.url, feedToken: t.settings.feedToken },
+          facilityOid: t.oid,
+          pollIntervalMs: config.hub.feedPollMs,
+          log: app.log,
+        });
+        feeder.start();
+        feeders.push(feeder);
+      }
+    };
+    const refresh = async () => {
+      await tenants.reload();
+      await orca.refresh();
+      startFeeds();
+    };
+    await refresh();
+    const address = await app.listen({ host: config.host, port: config.port });
+    return {
+      app,
+      url: address,
+      store,
+      tenants,
+      orca,
+      refresh,
+      async stop() {
+        await orca.stop();
+        for (const f of feeders) f.stop();
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+async function loadMasters(files: {
+  diseaseMaster: string;
+  modifierMaster: string;
+  drugMaster: string;
+}): Promise<UkeMasters> {
+  const read = async <M>(
+    path: string,
+    load: (
+      b: Uint8Array,
+      o: { fileName: string },
+    ) => { ok: true; master: M } | { ok: false; errors: { message: string }[] },
+  ) => {
+    const r = load(await readFile(path), { fileName: path });
+    if (!r.ok) throw new Error(`${path}: ${r.errors.map((e) => e.message).join('; ')}`);
+    return r.master;
+  };
+  return {
+    disease: await read(files.diseaseMaster, loadDiseaseMaster),
+    modifier: await read(files.modifierMaster, loadModifierMaster),
+    drug: await read(files.drugMaster, loadDrugMaster),
+  };
+}
