@@ -44,7 +44,7 @@ export class TenantContexts {
   readonly contextOf: ContextOf = (request: FastifyRequest) => {
     const oid = (request.params as { tenant?: string } | undefined)?.tenant;
     const tenant = oid === undefined ? undefined : this.deps.tenants.get(oid);
-    if (!tenant || tenant.status !== 'active')
+    if (tenant?.status !== 'active')
       throw new GatewayError('not-found', `${request.url.split('?')[0]} is not available`);
     let ctx = this.contexts.get(tenant.oid);
     if (!ctx) {

@@ -121,7 +121,7 @@ export async function recentIntakes(ctx: IntakeContext, oid: string, limit: numb
 
 export function activeTenant(ctx: IntakeContext, oid: string): Tenant {
   const tenant = ctx.tenants.get(oid);
-  if (!tenant || tenant.status !== 'active') throw new IntakeError('tenant-unknown', `no facility ${oid}`);
+  if (tenant?.status !== 'active') throw new IntakeError('tenant-unknown', `no facility ${oid}`);
   return tenant;
 }
 

@@ -31,7 +31,8 @@ export function registerLabRoutes(app: FastifyInstance, ctx: IntakeContext): voi
       name: 'HL7',
     };
     try {
-      const sender = (facts.sender = await requireLabSender(ctx, request));
+      const sender = await requireLabSender(ctx, request);
+      facts.sender = sender;
       const bytes = bodyOf(request);
       const read = readLabMessage(bytes, { sourceName: 'HL7' });
       if (!read.ok) throw new IntakeError('rejected', read.issues[0]?.message, read.issues);
@@ -82,7 +83,8 @@ export function registerLabRoutes(app: FastifyInstance, ctx: IntakeContext): voi
       name,
     };
     try {
-      const sender = (facts.sender = await requireLabSender(ctx, request));
+      const sender = await requireLabSender(ctx, request);
+      facts.sender = sender;
       const layout = LAB_CSV_LAYOUTS[request.query.layout ?? ''];
       if (!layout)
         throw new IntakeError(
@@ -141,7 +143,7 @@ async function routeToClinic(
   field: string,
 ): Promise<Tenant> {
   const tenant = ctx.tenants.byInstitutionCode(clinicCode);
-  if (!tenant || tenant.status !== 'active')
+  if (tenant?.status !== 'active')
     throw new IntakeError('rejected', `no clinic ${clinicCode} in the repository`, [
       { code: 'lab-unknown-clinic', message: `${clinicCode} is not a facility of this repository`, field },
     ]);
@@ -188,7 +190,11 @@ async function requireKnownPatient(
 }
 
 /** The same message (MSH-4, MSH-10 and bytes) imported before: a replay, acknowledged and not written again. */
-async function earlierIntake(ctx: IntakeContext, oid: string, source: IntakeSource): Promise<string | undefined> {
+async function earlierIntake(
+  ctx: IntakeContext,
+  oid: string,
+  source: IntakeSource,
+): Promise<string | undefined> {
   const row = await ctx.tenants
     .storeOf(oid)
     .db.selectFrom('rp_intake')

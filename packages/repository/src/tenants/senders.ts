@@ -50,7 +50,7 @@ export async function senderOfToken(
   base: Store<RepositorySchema>,
   token: string | undefined,
 ): Promise<Sender | undefined> {
-  if (!token || !token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
+  if (!token?.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
   const row = await base.db
     .selectFrom('rp_sender')
     .selectAll()
