@@ -47,8 +47,30 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   ],
   hub: ['contract', 'platform', 'hl7v2', 'ssmix2', 'fhir-jp'],
   // apps: compose units
-  demo: ['contract', 'platform', 'record-source', 'gateway', 'hub', 'hl7v2', 'ssmix2', 'fhir-jp', 'dicom'],
-  cli: ['contract', 'platform', 'record-source', 'gateway', 'hub', 'hl7v2', 'ssmix2', 'fhir-jp'],
+  demo: [
+    'contract',
+    'platform',
+    'record-source',
+    'gateway',
+    'repository',
+    'orca',
+    'hub',
+    'hl7v2',
+    'ssmix2',
+    'fhir-jp',
+    'dicom',
+  ],
+  cli: [
+    'contract',
+    'platform',
+    'record-source',
+    'gateway',
+    'repository',
+    'hub',
+    'hl7v2',
+    'ssmix2',
+    'fhir-jp',
+  ],
   web: ['contract'],
 };
 

@@ -15,6 +15,11 @@ export interface DemoFacility {
   oid?: string;
   discloses: boolean;
   views: boolean;
+  /**
+   * Publishes through the small-facility repository (issue 13) instead of a gateway of its own: the
+   * clinic from its ORCA and a lab centre, the pharmacy from its お薬手帳 data.
+   */
+  repository?: true;
   /** Demo ports of a disclosing facility's gateway (API, MLLP). */
   port?: number;
   mllpPort?: number;
@@ -61,6 +66,7 @@ export const DEMO_FACILITIES: readonly DemoFacility[] = [
     type: 'clinic',
     code: '3310101237',
     discloses: false,
+    repository: true,
     views: true,
   },
   {
@@ -79,6 +85,7 @@ export const DEMO_FACILITIES: readonly DemoFacility[] = [
     type: 'pharmacy',
     code: '3340107899',
     discloses: false,
+    repository: true,
     views: true,
   },
   {
@@ -159,6 +166,22 @@ export const DEMO_USERS: readonly DemoUserSpec[] = [
     profession: 'doctor',
     facility: 'clinic',
     note: 'clinic doctor: views consented patients',
+  },
+  {
+    loginId: 'clinic.clerk',
+    name: '桃井 さくら',
+    nameKana: 'モモイ サクラ',
+    profession: 'clerk',
+    facility: 'clinic',
+    note: 'clinic front desk: registers consents for the clinic (its records come from its ORCA)',
+  },
+  {
+    loginId: 'pharmacy.clerk',
+    name: '吉備 まどか',
+    nameKana: 'キビ マドカ',
+    profession: 'clerk',
+    facility: 'pharmacy',
+    note: 'pharmacy front desk: registers consents for the pharmacy (its records come from お薬手帳 data)',
   },
   {
     loginId: 'pharmacist',

@@ -7,6 +7,7 @@ import { completeHubConfig, hubConfigSchema, newTotpSecret, type RunningHub, sta
 import { DEFAULT_END_DATE, generateStorage, imagingScenario } from '@hie/ssmix2';
 import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from './facilities.js';
 import { generateDemoImages, imagingSince } from './images.js';
+import { type DemoRepository, seedRepositoryConsents, startDemoRepository } from './repository.js';
 import { type DemoSeedResult, seedDemoHub } from './seed.js';
 import { seedDemoConsents } from './seed-consents.js';
 import { findShowcase, type Showcase } from './showcase.js';
@@ -46,6 +47,8 @@ export interface DemoNetwork {
   hub: RunningHub;
   hubUrl: string;
   gateways: Array<{ facility: DemoFacility; gateway: RunningGateway; oid: string }>;
+  /** The small-facility repository: the clinic (ORCA, a lab centre) and the pharmacy (お薬手帳). */
+  repository: DemoRepository;
   logins: DemoLogin[];
   seed: DemoSeedResult;
   /** The patients worth opening first (a consented diabetes follow-up; one who consented nowhere). */
@@ -54,6 +57,9 @@ export interface DemoNetwork {
 }
 
 const ALL_CATEGORIES = Object.keys(CATEGORIES) as Category[];
+/** Demo ports of the repository and of the clinic's ORCA (simulated). */
+const REPOSITORY_PORT = 8110;
+const ORCA_PORT = 8111;
 /** The generator's seed: 2013, the year 晴れやかネット started. */
 const DEFAULT_SEED = 2013;
 
@@ -143,10 +149,32 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       if (anyPort) await seeded.setGatewayUrl(f, gateway.url);
     }
 
+    const repository = await startDemoRepository({
+      dir: options.dir,
+      host,
+      port: anyPort ? 0 : REPOSITORY_PORT,
+      orcaPort: anyPort ? 0 : ORCA_PORT,
+      hub,
+      keysFile: join(options.dir, 'keys', 'hub-signing.pub.pem'),
+      oids: seeded.oids,
+      feedTokens: seeded.feedTokens,
+      truth: seeded.truth,
+      facilities: DEMO_FACILITIES,
+      setUrl: (f, url) => seeded.setGatewayUrl(f, url),
+      say,
+    });
+    stops.push(() => repository.stop());
+
     if (options.waitForFeed !== false || seeded.fresh) {
-      say('Waiting for the gateways to feed the patient index…');
-      await waitForFeed(hub, gateways);
+      say('Waiting for the gateways and the repository to feed the patient index…');
+      await waitForFeed(hub, [
+        ...gateways.map((g) => ({ db: g.gateway.store.db, wake: () => g.gateway.feeder?.wake() })),
+        // The repository's tenants feed on their poll (2 s in the demo).
+        { db: repository.repository.store.db as unknown as GatewayDb },
+      ]);
     }
+    const repositoryConsents = await seedRepositoryConsents(hub.deps, seeded.oids, repository);
+    if (repositoryConsents) say(`Registered ${repositoryConsents} consents at the clinic and the pharmacy`);
     if (seeded.fresh) {
       const scenario = imagingScenario(options.seed ?? DEFAULT_SEED);
       const n = await seedDemoConsents(
@@ -179,7 +207,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       hub.store,
       gateways.map((g) => ({ oid: g.oid, store: g.gateway.store })),
     );
-    return { hub, hubUrl: hub.url, gateways, logins, seed: seeded, showcase, stop: stopAll };
+    return { hub, hubUrl: hub.url, gateways, repository, logins, seed: seeded, showcase, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;
@@ -244,11 +272,16 @@ async function readSaved(file: string): Promise<{ logins: DemoLogin[] } | null> 
   }
 }
 
-/** Until the hub's index holds as many records as the gateways have patients (60 s at most). */
-async function waitForFeed(hub: RunningHub, gateways: DemoNetwork['gateways']): Promise<void> {
+type GatewayDb = RunningGateway['store']['db'];
+
+/** Until the hub's index holds as many records as the sources have patients (60 s at most). */
+async function waitForFeed(
+  hub: RunningHub,
+  sources: readonly { db: GatewayDb; wake?: () => void }[],
+): Promise<void> {
   let expected = 0;
-  for (const { gateway } of gateways) {
-    const row = await gateway.store.db
+  for (const { db } of sources) {
+    const row = await db
       .selectFrom('gw_patient')
       .select((eb) => eb.fn.countAll<string | number>().as('n'))
       .executeTakeFirstOrThrow();
@@ -266,7 +299,7 @@ async function waitForFeed(hub: RunningHub, gateways: DemoNetwork['gateways']): 
         `the patient index has ${row.n} of ${expected} records after 60 s: is the feed failing?`,
       );
     }
-    for (const { gateway } of gateways) gateway.feeder?.wake();
+    for (const { wake } of sources) wake?.();
     await new Promise((r) => setTimeout(r, 250));
   }
 }

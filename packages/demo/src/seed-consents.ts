@@ -6,7 +6,7 @@ import type { TruthEntry } from './seed.js';
 
 /** The hospitals disclose every category (each may narrow it later in its settings). */
 export async function seedDemoPolicy(deps: HubDeps, oids: ReadonlyMap<string, string>): Promise<void> {
-  for (const f of DEMO_FACILITIES.filter((x) => x.discloses)) {
+  for (const f of DEMO_FACILITIES.filter((x) => x.discloses || x.repository)) {
     await setDisclosure(deps, null, oids.get(f.key)!, Object.keys(CATEGORIES));
   }
 }
@@ -25,28 +25,8 @@ export async function seedDemoConsents(
   showcase: ReadonlySet<string> = new Set(),
 ): Promise<number> {
   const clerks = new Map<string, HubPrincipal>();
-  for (const f of DEMO_FACILITIES.filter((x) => x.discloses)) {
-    const spec =
-      // Consents are registered at the hospital's counter (a clerk), as the hub requires for scope "all".
-      DEMO_USERS.find((u) => u.facility === f.key && u.profession === 'clerk') ??
-      DEMO_USERS.find((u) => u.facility === f.key && u.role === 'admin');
-    if (!spec) throw new Error(`demo: ${f.name} has no clerk or administrator to register consents`);
-    const user = await deps.store.db
-      .selectFrom('hub_user')
-      .select(['id', 'name', 'login_id'])
-      .where('login_id', '=', spec.loginId)
-      .executeTakeFirstOrThrow();
-    clerks.set(f.key, {
-      userId: user.id,
-      loginId: user.login_id,
-      name: user.name,
-      profession: spec.profession,
-      facilityOid: oids.get(f.key)!,
-      facilityRole: spec.role ?? 'member',
-      office: false,
-      sessionId: 'demo-seed',
-    });
-  }
+  for (const f of DEMO_FACILITIES.filter((x) => x.discloses || x.repository))
+    clerks.set(f.key, await clerkOf(deps, f.key, oids));
   let count = 0;
   for (const t of truth) {
     const key = codeToKey.get(t.facilityCode);
@@ -65,4 +45,32 @@ export async function seedDemoConsents(
     count++;
   }
   return count;
+}
+
+/** The facility's front desk (a clerk, else its administrator): who registers its consents in the demo. */
+export async function clerkOf(
+  deps: HubDeps,
+  key: string,
+  oids: ReadonlyMap<string, string>,
+): Promise<HubPrincipal> {
+  const spec =
+    // Consents are registered at the facility's counter (a clerk), as the hub requires for scope "all".
+    DEMO_USERS.find((u) => u.facility === key && u.profession === 'clerk') ??
+    DEMO_USERS.find((u) => u.facility === key && u.role === 'admin');
+  if (!spec) throw new Error(`demo: ${key} has no clerk or administrator to register consents`);
+  const user = await deps.store.db
+    .selectFrom('hub_user')
+    .select(['id', 'name', 'login_id'])
+    .where('login_id', '=', spec.loginId)
+    .executeTakeFirstOrThrow();
+  return {
+    userId: user.id,
+    loginId: user.login_id,
+    name: user.name,
+    profession: spec.profession,
+    facilityOid: oids.get(key)!,
+    facilityRole: spec.role ?? 'member',
+    office: false,
+    sessionId: 'demo-seed',
+  };
 }

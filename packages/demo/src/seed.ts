@@ -34,14 +34,28 @@ export interface TruthEntry {
   familyKana: string;
   givenKana: string;
   birthDate: string;
+  /** M | F, as the facility recorded it. */
+  sex: string;
+  postcode: string;
 }
 
 export async function readTruth(file: string): Promise<TruthEntry[]> {
   const lines = (await readFile(file, 'utf8')).split('\n').slice(1);
   const out: TruthEntry[] = [];
   for (const line of lines) {
-    const [personId, facilityCode, localId, , familyKanji, givenKanji, familyKana, givenKana, birthDate] =
-      line.split(',');
+    const [
+      personId,
+      facilityCode,
+      localId,
+      ,
+      familyKanji,
+      givenKanji,
+      familyKana,
+      givenKana,
+      birthDate,
+      sex,
+      postcode,
+    ] = line.split(',');
     if (!personId || !facilityCode || !localId) continue;
     out.push({
       personId,
@@ -52,6 +66,8 @@ export async function readTruth(file: string): Promise<TruthEntry[]> {
       familyKana: familyKana ?? '',
       givenKana: givenKana ?? '',
       birthDate: birthDate ?? '',
+      sex: sex ?? '',
+      postcode: postcode ?? '',
     });
   }
   return out;
@@ -82,9 +98,9 @@ export async function seedDemoHub(
         nameKana: f.nameKana,
         type: f.type,
         prefecture: '33',
-        discloses: f.discloses,
+        discloses: f.discloses || f.repository === true,
         views: f.views,
-        gatewayUrl: f.discloses ? options.gatewayUrl(f) : null,
+        gatewayUrl: f.discloses || f.repository ? options.gatewayUrl(f) : null,
       });
       oids.set(f.key, facility.oid);
     } else {
@@ -94,7 +110,8 @@ export async function seedDemoHub(
         .where((eb) => (f.code ? eb('code', '=', f.code) : eb('oid', '=', f.oid!)))
         .executeTakeFirstOrThrow();
       oids.set(f.key, row.oid);
-      if (f.discloses) await updateFacility(deps, row.oid, { gatewayUrl: options.gatewayUrl(f) });
+      if (f.discloses || f.repository)
+        await updateFacility(deps, row.oid, { gatewayUrl: options.gatewayUrl(f) });
     }
   }
   for (const u of DEMO_USERS) {
@@ -113,7 +130,7 @@ export async function seedDemoHub(
     await enrolTotp(deps.store, user.id, options.totpSecrets.get(u.loginId)!);
   }
   const feedTokens = new Map<string, string>();
-  for (const f of DEMO_FACILITIES.filter((x) => x.discloses)) {
+  for (const f of DEMO_FACILITIES.filter((x) => x.discloses || x.repository)) {
     feedTokens.set(f.key, (await issueFeedToken(deps, oids.get(f.key)!)).token);
   }
 

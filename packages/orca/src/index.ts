@@ -41,6 +41,7 @@ export { ORCA_SYSTEMS } from './mapping/codes.js';
 export type { OrcaMappingWarning, OrcaMappingWarningCode } from './mapping/context.js';
 export { ids as orcaIds } from './mapping/ids.js';
 export { mapOrcaPatient, type OrcaMappingOptions, type OrcaMappingResult } from './mapping/map.js';
+export type { SimPerson } from './simulator/population.js';
 export {
   RECORDED,
   RECORDED_DIR,

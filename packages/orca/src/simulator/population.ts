@@ -92,7 +92,15 @@ export interface ClinicOptions {
   today: string;
   recorded: boolean;
   testPatients: number;
+  /** People the first generated patients are (the demo: the same people as the hospitals' patients). */
+  people?: readonly SimPerson[];
 }
+
+/** Who a generated patient is, when the caller says so (ORCA's forms: kana full-width, zip 7 digits). */
+export type SimPerson = Pick<
+  SimPatient,
+  'name' | 'kana' | 'birthDate' | 'sex' | 'zip' | 'address1' | 'address2' | 'phone'
+>;
 
 export class SimClinic {
   readonly patients = new Map<string, SimPatient>();
@@ -236,7 +244,8 @@ export function generateClinic(o: ClinicOptions): SimClinic {
   for (let i = 0; i < o.patients + o.testPatients; i++) {
     const id = String(1001 + i).padStart(5, '0');
     const created = addDays(o.today, -random.int(1, 1000));
-    clinic.patients.set(id, clinic.generate(id, created, i >= o.patients));
+    const person = i < o.patients ? o.people?.[i] : undefined;
+    clinic.patients.set(id, { ...clinic.generate(id, created, i >= o.patients), ...person });
   }
   if (o.recorded) addRecordedPatients(clinic);
   return clinic;

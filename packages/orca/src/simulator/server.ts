@@ -3,6 +3,7 @@
 // xml2 request bodies, Api_Result errors for what ORCA refuses — serving the recorded answers and
 // variants of them for a generated clinic. Faults can be injected: slow answers, 500/503, a reset
 // connection, malformed JSON, an Api_Result error, a field ORCA would never write.
+
 import { timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -24,6 +25,7 @@ import {
   visitList,
 } from './answers.js';
 import { DISEASES } from './catalog.js';
+import type { SimPerson } from './population.js';
 import { generateClinic, type SimClinic, type SimPatient, type SimVisit } from './population.js';
 
 export type SimulatorFailureKind =
@@ -67,6 +69,8 @@ export interface OrcaSimulatorOptions {
   seed?: number;
   /** The clinic's today (default: today in Japan). */
   today?: string;
+  /** The first generated patients are these people (more people than `patients` are ignored). */
+  people?: readonly SimPerson[];
   /** Also serve the recorded patients and answers (default true). */
   recorded?: boolean;
   /** Wait before every answer. */
@@ -125,6 +129,7 @@ export async function startOrcaSimulator(options: OrcaSimulatorOptions): Promise
     testPatients: options.testPatients ?? 0,
     today: options.today ?? jstDate(new Date()),
     recorded: options.recorded ?? true,
+    ...(options.people ? { people: options.people } : {}),
   });
   const failures: SimulatorFailure[] = [...(options.failures ?? [])];
   const requests: SimulatedRequest[] = [];

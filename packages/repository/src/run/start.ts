@@ -136,3 +136,19 @@ async function loadMasters(files: {
     drug: await read(files.drugMaster, loadDrugMaster),
   };
 }
+
+/** `hie repository`: runs until SIGINT / SIGTERM, then stops cleanly (pulls finish, the store closes). */
+export async function runRepositoryUntilSignal(config: RepositoryConfig): Promise<void> {
+  const running = await startRepository(config);
+  running.app.log.info({ url: running.url, tenants: running.tenants.list().length }, 'repository started');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await running.stop();
+}
