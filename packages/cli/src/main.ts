@@ -5,6 +5,7 @@ import { registerCaCommands } from './commands/ca.js';
 import { registerGatewayCommands } from './commands/gateway.js';
 import { registerHl7Commands } from './commands/hl7.js';
 import { registerHubCommands } from './commands/hub.js';
+import { registerRepositoryCommands } from './commands/repository.js';
 import { registerSsmix2Commands } from './commands/ssmix2.js';
 import { registerTotpCommand } from './commands/totp.js';
 import { EXIT } from './exit.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerHl7Commands(program);
   registerSsmix2Commands(program);
   registerGatewayCommands(program);
+  registerRepositoryCommands(program);
   registerAssertionCommands(program);
   registerAuditCommands(program);
   registerCaCommands(program);

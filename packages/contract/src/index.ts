@@ -3,6 +3,7 @@ export * from './assertion.js';
 export * from './categories.js';
 export * from './dates.js';
 export * from './disclosure.js';
+export * from './entries.js';
 export * from './facility-oid.js';
 export * from './facility-professions.js';
 export * from './facility-types.js';

@@ -7,7 +7,8 @@ export { buildRepositoryApp, type RepositoryApp, type RepositoryAppDeps } from '
 export { TenantContexts, tenantRoot } from './api/contexts.js';
 export type { IntakeContext, OrcaPullOutcome } from './api/intake-context.js';
 export { INTAKE_ERRORS, IntakeError, type IntakeErrorCode } from './api/intake-errors.js';
-export { tenantStatus } from './api/status.js';
+export { recentIntakes } from './api/intake-routes.js';
+export { ORCA_LAST, ORCA_STATE, tenantStatus } from './api/status.js';
 export { type AppliedIntake, applyIntake, type IntakeSource, recordRejectedIntake } from './intake/apply.js';
 export type { IntakeBatch, IntakeCounts, IntakeIssue } from './intake/batch.js';
 export { LAB_CSV_LAYOUTS, type LabCsvLayout } from './intake/lab/index.js';
@@ -26,6 +27,7 @@ export { migrateRepositoryStore, REPOSITORY_MIGRATIONS } from './store/migration
 export type { RepositorySchema, RpIntakeTable, RpSenderTable, RpTenantTable } from './store/schema.js';
 export {
   publicTenant,
+  TENANT_KINDS,
   type Tenant,
   TenantError,
   type TenantInput,

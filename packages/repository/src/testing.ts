@@ -41,7 +41,7 @@ export interface RepositoryUnderTest extends RepositoryApp {
   /** A tenant and one sender credential of it. */
   addTenant(input: TenantInput): Promise<{ oid: string; token: string }>;
   /** An assertion as the hub signs it for `request` (`/t/<oid>/fhir/…`) at the tenant. */
-  sign(oid: string, request: string, claims?: Partial<AssertionClaims>): Promise<string>;
+  sign(oid: string, request: string, claims?: Partial<AssertionClaims>, method?: string): Promise<string>;
   /** GET a tenant's FHIR API with an assertion for exactly that request. */
   read(
     oid: string,
@@ -67,9 +67,11 @@ export async function repositoryUnderTest(
     ukeMasters: fixtureMasters(),
     ...deps,
   });
-  const sign = (oid: string, request: string, claims: Partial<AssertionClaims> = {}) => {
+  const sign = (oid: string, request: string, claims: Partial<AssertionClaims> = {}, method = 'GET') => {
     const q = request.indexOf('?');
-    const path = q < 0 ? request : request.slice(0, q);
+    const full = q < 0 ? request : request.slice(0, q);
+    const root = `/t/${oid}`;
+    const path = full.startsWith(`${root}/`) ? full.slice(root.length) : full;
     return signAssertion(hub, {
       issuer: TEST_HUB,
       audience: oid,
@@ -79,12 +81,8 @@ export async function repositoryUnderTest(
       patientId: '',
       purposeOfUse: 'TREAT',
       categories: [],
-      operation: operationOf(
-        'GET',
-        pathBelowRoot(path, `/t/${oid}/fhir`) ?? path,
-        q < 0 ? '' : request.slice(q),
-      ),
       ...claims,
+      operation: operationOf(method, pathBelowRoot(path, '/fhir') ?? path, q < 0 ? '' : request.slice(q)),
     });
   };
   return {

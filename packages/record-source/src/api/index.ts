@@ -8,6 +8,7 @@ export {
 } from '../access/index.js';
 export { registerAdminRoutes } from './admin-routes.js';
 export { buildGatewayApp, type GatewayAppDeps, installSourceHooks, type MutualTlsOptions } from './app.js';
+export { requestOperation } from './auth.js';
 export { SERVED_TYPES } from './capability.js';
 export type { ContextOf, GatewayContext } from './context.js';
 export { type DicomFrameSource, dicomFrameSources } from './dicom-sources.js';

@@ -19,6 +19,7 @@ import { sql } from 'kysely';
 import type { RepositorySchema } from '../store/schema.js';
 import type { TenantRegistry } from '../tenants/registry.js';
 import { TenantContexts } from './contexts.js';
+import { registerEntryRoutes } from './entry-routes.js';
 import type { IntakeContext, OrcaPullOutcome } from './intake-context.js';
 import { IntakeError } from './intake-errors.js';
 import { registerIntakeRoutes } from './intake-routes.js';
@@ -35,6 +36,7 @@ export interface RepositoryAppDeps {
   adminToken?: string;
   ukeMasters?: UkeMasters;
   runOrcaPull?: (oid: string) => Promise<OrcaPullOutcome>;
+  onTenantsChanged?: () => Promise<void>;
   tls?: MutualTlsOptions;
   /** Public base URL (`https://repo.example.jp`): tenants' URLs are `<base>/t/<OID>`. */
   baseUrl?: string;
@@ -89,6 +91,7 @@ export async function buildRepositoryApp(deps: RepositoryAppDeps): Promise<Repos
     ukeMasters: deps.ukeMasters,
     adminToken: deps.adminToken,
     ...(deps.runOrcaPull ? { runOrcaPull: deps.runOrcaPull } : {}),
+    ...(deps.onTenantsChanged ? { onTenantsChanged: deps.onTenantsChanged } : {}),
   };
 
   app.get('/health', async () => {
@@ -127,6 +130,7 @@ export async function buildRepositoryApp(deps: RepositoryAppDeps): Promise<Repos
     });
     registerIntakeRoutes(writes, intake);
     registerLabRoutes(writes, intake);
+    registerEntryRoutes(writes, intake, contexts);
     registerOfficeRoutes(writes, intake, publicUrl);
   });
   app.addHook('onSend', (request, reply, payload, done) => {

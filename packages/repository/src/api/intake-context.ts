@@ -20,6 +20,8 @@ export interface IntakeContext {
   adminToken: string | undefined;
   /** Runs a tenant's ORCA pull now (the ORCA schedule's), if the tenant has ORCA. */
   runOrcaPull?: (oid: string) => Promise<OrcaPullOutcome>;
+  /** After the office created or changed a tenant: its schedule and feed start (the running process's). */
+  onTenantsChanged?: () => Promise<void>;
 }
 
 export interface OrcaPullOutcome {

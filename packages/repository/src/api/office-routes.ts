@@ -43,6 +43,7 @@ export function registerOfficeRoutes(
   app.post('/admin/tenants', (request) =>
     admin(request, 'tenant-create', async () => {
       const tenant = await ctx.tenants.create(request.body as TenantInput);
+      await ctx.onTenantsChanged?.();
       return { tenant: publicTenant(tenant), url: `${publicUrl(request)}${tenantRoot(tenant.oid)}` };
     }),
   );
@@ -58,7 +59,9 @@ export function registerOfficeRoutes(
     admin(request, 'tenant-update', async () => {
       const patch = patchBody.safeParse(request.body);
       if (!patch.success) throw new IntakeError('tenant-invalid', z.prettifyError(patch.error));
-      return { tenant: publicTenant(await ctx.tenants.update(request.params.oid, patch.data)) };
+      const tenant = await ctx.tenants.update(request.params.oid, patch.data);
+      await ctx.onTenantsChanged?.();
+      return { tenant: publicTenant(tenant) };
     }),
   );
 

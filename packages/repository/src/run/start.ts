@@ -12,6 +12,9 @@ import type { RepositorySchema } from '../store/schema.js';
 import { TenantRegistry } from '../tenants/registry.js';
 import type { RepositoryConfig } from './config.js';
 
+/** How often a running repository looks for tenants changed by another process. */
+const TENANT_RELOAD_MS = 10_000;
+
 export interface RunningRepository {
   app: FastifyInstance;
   url: string;
@@ -44,6 +47,11 @@ export async function startRepository(
     const hubKeys: HubKey[] = config.hub.keys ? await loadHubKeys(config.hub.keys, config.hub.issuer) : [];
     const ukeMasters = config.uke ? await loadMasters(config.uke) : undefined;
     const orca = new OrcaPulls(tenants, { timeoutMs: config.orca.timeoutMs });
+    let refreshing: Promise<void> = Promise.resolve();
+    const changed = () => {
+      refreshing = refreshing.then(() => refresh()).catch(() => undefined);
+      return refreshing;
+    };
     const built = await buildRepositoryApp({
       store,
       tenants,
@@ -52,6 +60,7 @@ export async function startRepository(
       ...(config.adminToken ? { adminToken: config.adminToken } : {}),
       ...(ukeMasters ? { ukeMasters } : {}),
       runOrcaPull: orca.runNow,
+      onTenantsChanged: changed,
       ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
       ...(config.tls
         ? {
@@ -87,12 +96,23 @@ export async function startRepository(
         feeders.push(feeder);
       }
     };
+    let seen = '';
     const refresh = async () => {
+      seen = await tenants.signature();
       await tenants.reload();
       await orca.refresh();
       startFeeds();
     };
     await refresh();
+    // Another process (`hie repository tenant add|suspend`) may change the tenants: looked at every
+    // TENANT_RELOAD_MS; a suspended tenant is refused from then on, a new one pulled and fed.
+    const reloader = setInterval(() => {
+      void tenants
+        .signature()
+        .then((now) => (now !== seen ? changed() : undefined))
+        .catch((e) => app.log.warn({ err: e }, 'tenant reload failed'));
+    }, TENANT_RELOAD_MS);
+    reloader.unref();
     const address = await app.listen({ host: config.host, port: config.port });
     return {
       app,
@@ -100,8 +120,10 @@ export async function startRepository(
       store,
       tenants,
       orca,
-      refresh,
+      refresh: changed,
       async stop() {
+        clearInterval(reloader);
+        await refreshing;
         await orca.stop();
         for (const f of feeders) f.stop();
         await app.close();

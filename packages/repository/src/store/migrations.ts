@@ -125,9 +125,36 @@ const repositoryMigration: Migration = {
   },
 };
 
+/** Entries made by hand in the portal: every version kept, deletions too (who, when, why). */
+const entriesMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('rp_entry')
+      .addColumn('tenant', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('patient_id', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('profession', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addPrimaryKeyConstraint('rp_entry_pk', ['tenant', 'id', 'version'])
+      .execute();
+    await db.schema
+      .createIndex('rp_entry_patient')
+      .on('rp_entry')
+      .columns(['tenant', 'patient_id', 'at'])
+      .execute();
+  },
+};
+
 export const REPOSITORY_MIGRATIONS: Migrations = {
   ...AUDIT_MIGRATIONS,
   '0101_repository': repositoryMigration,
+  '0102_repository_entries': entriesMigration,
 };
 
 /** Brings the repository's store up to date; safe at every start. */

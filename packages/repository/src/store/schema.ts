@@ -64,14 +64,38 @@ export interface RpIntakeTable {
   received_at: string;
 }
 
+/** One version of a hand-made entry (create, update, delete), kept for good. */
+export interface RpEntryTable {
+  id: string;
+  version: number;
+  /** patient | allergy | diagnosis | medication | guidance | note */
+  kind: string;
+  patient_id: string;
+  action: string;
+  user_id: string;
+  profession: string;
+  at: string;
+  /** JSON: the entry as submitted (`{}` for a deletion). */
+  body: string;
+  reason: string | null;
+}
+
 export interface RepositoryTables {
   rp_tenant: RpTenantTable;
   rp_sender: RpSenderTable;
   rp_lab_link: RpLabLinkTable;
   rp_intake: RpIntakeTable;
+  rp_entry: RpEntryTable;
 }
 
 export interface RepositorySchema extends SourceSchema, RepositoryTables {}
 
 /** The tables whose rows belong to a tenant: every key leads with `tenant`, every query is scoped. */
-export const TENANT_TABLES = ['gw_resource', 'gw_patient', 'gw_state', 'gw_nonce', 'rp_intake'] as const;
+export const TENANT_TABLES = [
+  'gw_resource',
+  'gw_patient',
+  'gw_state',
+  'gw_nonce',
+  'rp_intake',
+  'rp_entry',
+] as const;

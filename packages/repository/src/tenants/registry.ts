@@ -88,6 +88,15 @@ export class TenantRegistry {
     for (const row of rows) this.remember(tenantOf(row));
   }
 
+  /** What changes when any tenant is added or changed: compared by the running process's reload. */
+  async signature(): Promise<string> {
+    const row = await this.base.db
+      .selectFrom('rp_tenant')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('updated_at').as('at')])
+      .executeTakeFirst();
+    return `${row?.n ?? 0}:${row?.at ?? ''}`;
+  }
+
   list(): Tenant[] {
     return [...this.byOid.values()].sort((a, b) => a.oid.localeCompare(b.oid));
   }
