@@ -15,6 +15,8 @@ export type HubAuditType =
   | 'break-glass'
   | 'mpi'
   | 'policy'
+  /** A hand-made entry of a small facility's staff, forwarded to the facility's repository tenant. */
+  | 'entry'
   /** Someone read the audit log itself: a search, an export, a chain check, an access report. */
   | 'audit'
   /** A gateway answered outside what it was asked (another category or patient): dropped. */

@@ -5,6 +5,7 @@ import { sessionIdentify } from '../auth/session.js';
 import { consentRoutes } from '../consent/routes.js';
 import { credentialAdminRoutes } from '../directory/credential-admin.js';
 import { directoryRoutes } from '../directory/routes.js';
+import { entryRoutes } from '../entries/routes.js';
 import type { HubDeps, HubRoutes } from '../http.js';
 import { mpiRoutes } from '../mpi/routes.js';
 import { policyRoutes } from '../policy/routes.js';
@@ -20,6 +21,7 @@ export const HUB_ROUTES: readonly HubRoutes[] = [
   mpiRoutes,
   policyRoutes,
   consentRoutes,
+  entryRoutes,
   viewingRoutes,
   auditRoutes,
   statsRoutes,

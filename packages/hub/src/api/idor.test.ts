@@ -42,6 +42,9 @@ function requestFor(method: string, path: string, ids: Ids): Call {
     .replace('{oid}', A)
     .replace('{facilityOid}', A)
     .replace('{*}', 'studies')
+    .replace('{facility}', A)
+    .replace('{patient}', 'A-0001')
+    .replace('{kind}', 'allergy')
     .replace(
       '{id}',
       path.startsWith('/admin/users/')
@@ -54,7 +57,9 @@ function requestFor(method: string, path: string, ids: Ids): Call {
               ? ids.grant
               : path.startsWith('/consents/')
                 ? ids.consent
-                : 'Binary-1',
+                : path.startsWith('/entries/')
+                  ? 'man.allergy.0123456789abcdef'
+                  : 'Binary-1',
     );
   const bodies: Record<string, unknown> = {
     'PATCH /admin/facilities/{oid}': { name: '改名' },
@@ -65,6 +70,9 @@ function requestFor(method: string, path: string, ids: Ids): Call {
     'POST /admin/mpi/reviews/{id}/decision': { decision: 'not-same' },
     'POST /admin/break-glass/{id}/review': { note: '確認しました' },
     'POST /consents/{id}/withdraw': { reason: '本人の申し出により撤回' },
+    'POST /entries/{facility}/{patient}/{kind}': { substance: 'ペニシリン', category: 'medication' },
+    'PUT /entries/{facility}/{patient}/{kind}/{id}': { substance: 'ペニシリン', category: 'medication' },
+    'DELETE /entries/{facility}/{patient}/{kind}/{id}': { reason: '誤入力' },
   };
   const key = `${method} ${path}`;
   if (key === 'PUT /consents/{id}/form') return { method, url, pdf: true };
@@ -207,6 +215,8 @@ describe.each(TEST_ENGINES)('no route discloses or changes what is not the calle
       // (viewing/routes.test.ts, viewing/dicomweb.test.ts).
       if (path.startsWith('/patients/{personId}/binary')) return null;
       if (path.startsWith('/patients/{personId}/dicomweb')) return null;
+      // Entries go to a repository tenant; none here: entries/routes.test.ts forwards to one.
+      if (path.startsWith('/entries/')) return null;
       if (path.startsWith('/patients/')) return doctorB;
       return null;
     };
