@@ -63,9 +63,19 @@ export async function requireTenantSender(
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/** Where a write came in, for its audit event: an HTTP request, or a connection of another transport. */
+export interface AuditWhere {
+  /** `POST /intake/lab`, `MLLP/TLS`, `drop folder <path>`. */
+  request: string;
+  address?: string;
+}
+
+const whereOf = (w: FastifyRequest | AuditWhere): AuditWhere =>
+  'method' in w ? { request: `${w.method} ${w.url}`, address: w.ip } : w;
+
 /** The audit event of one write (or refused write): who, for which facility, what came in, what it did. */
 export function intakeAudit(
-  request: FastifyRequest,
+  at: FastifyRequest | AuditWhere,
   facts: {
     tenant: string | undefined;
     sender: Sender | undefined;
@@ -79,10 +89,11 @@ export function intakeAudit(
   },
 ): AuditRecord {
   const { error, sender } = facts;
+  const where = whereOf(at);
   const detail: Record<string, string> = {
-    request: `${request.method} ${request.url}`,
+    request: where.request,
     status: String(error?.status ?? 200),
-    address: request.ip,
+    ...(where.address ? { address: where.address } : {}),
     intake: facts.kind,
     name: facts.name,
   };

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { applyIntake, type IntakeSource, recordRejectedIntake } from '../intake/apply.js';
-import type { IntakeBatch, IntakeIssue } from '../intake/batch.js';
+import type { IntakeBatch, IntakeCounts, IntakeIssue } from '../intake/batch.js';
 import {
   LAB_CSV_LAYOUTS,
   type LabMessage,
@@ -11,7 +11,7 @@ import {
 } from '../intake/lab/index.js';
 import type { Tenant } from '../tenants/registry.js';
 import { labMayWrite, type Sender } from '../tenants/senders.js';
-import { type IntakeContext, intakeAudit, requireSender, sha256 } from './intake-context.js';
+import { type AuditWhere, type IntakeContext, intakeAudit, requireSender, sha256 } from './intake-context.js';
 import { IntakeError } from './intake-errors.js';
 
 /**
@@ -24,54 +24,18 @@ import { IntakeError } from './intake-errors.js';
  */
 export function registerLabRoutes(app: FastifyInstance, ctx: IntakeContext): void {
   app.post('/intake/lab', async (request, reply) => {
-    const facts: Parameters<typeof intakeAudit>[1] = {
-      tenant: undefined,
-      sender: undefined,
-      kind: 'lab',
-      name: 'HL7',
-    };
+    let sender: Sender | undefined;
     try {
-      const sender = await requireLabSender(ctx, request);
-      facts.sender = sender;
-      const bytes = bodyOf(request);
-      const read = readLabMessage(bytes, { sourceName: 'HL7' });
-      if (!read.ok) throw new IntakeError('rejected', read.issues[0]?.message, read.issues);
-      facts.name = `${read.sendingFacility}:${read.controlId}`;
-      facts.patientId = read.patientId;
-      if (read.sendingFacility !== sender.facilityCode)
-        throw new IntakeError(
-          'sender-other-facility',
-          `MSH-4 ${read.sendingFacility} is not the sender's facility ${sender.facilityCode}`,
-          [{ code: 'lab-sender-mismatch', message: 'MSH-4 names another facility', field: 'MSH-4', line: 1 }],
-        );
-      const tenant = await routeToClinic(ctx, sender, read.clinicCode, 'MSH-6');
-      facts.tenant = tenant.oid;
-      const source: IntakeSource = {
-        kind: 'lab',
-        name: facts.name,
-        sha256: sha256(bytes),
-        sender: sender.id,
-      };
-      const duplicate = await earlierIntake(ctx, tenant.oid, source);
-      if (duplicate) {
-        await ctx.audit.append(intakeAudit(request, { ...facts, intakeId: duplicate }));
-        return reply.send({ intakeId: duplicate, duplicate: true, tenant: tenant.oid });
-      }
-      await requireClinicPatient(ctx, tenant, read, source);
-      const mapped = mapLabMessage(read, tenant, new Date());
-      if (!mapped.ok) await reject(ctx, tenant, source, mapped.issues);
-      else {
-        const applied = await applyIntake(ctx.tenants.storeOf(tenant.oid), source, [mapped.batch], {
-          warnings: mapped.warnings,
-        });
-        await ctx.audit.append(
-          intakeAudit(request, { ...facts, intakeId: applied.intakeId, counts: applied.counts }),
-        );
-        reply.send({ ...applied, tenant: tenant.oid, warnings: mapped.warnings });
-      }
+      sender = await requireLabSender(ctx, request);
     } catch (e) {
-      throw await refused(ctx, request, facts, e);
+      throw await refused(
+        ctx,
+        request,
+        { tenant: undefined, sender: undefined, kind: 'lab', name: 'HL7' },
+        e,
+      );
     }
+    reply.send(await receiveLabMessage(ctx, sender, bodyOf(request), request));
   });
 
   app.post<{ Querystring: { layout?: string } }>('/intake/lab-csv', async (request, reply) => {
@@ -128,7 +92,63 @@ export function registerLabRoutes(app: FastifyInstance, ctx: IntakeContext): voi
   });
 }
 
-async function requireLabSender(ctx: IntakeContext, request: FastifyRequest): Promise<Sender> {
+export interface LabReceipt {
+  intakeId: string;
+  tenant: string;
+  duplicate?: true;
+  counts?: IntakeCounts;
+  warnings?: readonly IntakeIssue[];
+}
+
+/**
+ * One HL7 lab result from a lab centre, whatever brought it (HTTPS, MLLP/TLS, a drop folder): read,
+ * checked (MSH-4 is the sender's own code; the clinic named in MSH-6 is a tenant that linked this lab
+ * centre; the patient is the clinic's), mapped and written whole, or refused with its reasons — audited
+ * either way. A message already imported (same MSH-4, MSH-10 and bytes) is acknowledged, not written again.
+ */
+export async function receiveLabMessage(
+  ctx: IntakeContext,
+  sender: Sender,
+  bytes: Uint8Array,
+  where: FastifyRequest | AuditWhere,
+): Promise<LabReceipt> {
+  const facts: Parameters<typeof intakeAudit>[1] = { tenant: undefined, sender, kind: 'lab', name: 'HL7' };
+  try {
+    const read = readLabMessage(bytes, { sourceName: 'HL7' });
+    if (!read.ok) throw new IntakeError('rejected', read.issues[0]?.message, read.issues);
+    facts.name = `${read.sendingFacility}:${read.controlId}`;
+    facts.patientId = read.patientId;
+    if (read.sendingFacility !== sender.facilityCode)
+      throw new IntakeError(
+        'sender-other-facility',
+        `MSH-4 ${read.sendingFacility} is not the sender's facility ${sender.facilityCode}`,
+        [{ code: 'lab-sender-mismatch', message: 'MSH-4 names another facility', field: 'MSH-4', line: 1 }],
+      );
+    const tenant = await routeToClinic(ctx, sender, read.clinicCode, 'MSH-6');
+    facts.tenant = tenant.oid;
+    const source: IntakeSource = { kind: 'lab', name: facts.name, sha256: sha256(bytes), sender: sender.id };
+    const duplicate = await earlierIntake(ctx, tenant.oid, source);
+    if (duplicate) {
+      await ctx.audit.append(intakeAudit(where, { ...facts, intakeId: duplicate }));
+      return { intakeId: duplicate, duplicate: true, tenant: tenant.oid };
+    }
+    await requireClinicPatient(ctx, tenant, read, source);
+    const mapped = mapLabMessage(read, tenant, new Date());
+    if (!mapped.ok) return await reject(ctx, tenant, source, mapped.issues);
+    const applied = await applyIntake(ctx.tenants.storeOf(tenant.oid), source, [mapped.batch], {
+      warnings: mapped.warnings,
+    });
+    await ctx.audit.append(
+      intakeAudit(where, { ...facts, intakeId: applied.intakeId, counts: applied.counts }),
+    );
+    return { ...applied, tenant: tenant.oid, warnings: mapped.warnings };
+  } catch (e) {
+    throw await refused(ctx, where, facts, e);
+  }
+}
+
+/** The lab centre a credential (bearer token) belongs to, or 401 / 403. */
+export async function requireLabSender(ctx: IntakeContext, request: FastifyRequest): Promise<Sender> {
   const sender = await requireSender(ctx, request);
   if (sender.kind !== 'lab-centre' || !sender.facilityCode)
     throw new IntakeError('sender-other-tenant', 'only a lab centre’s credential may send lab results here');
@@ -219,12 +239,12 @@ async function reject(
 
 async function refused(
   ctx: IntakeContext,
-  request: FastifyRequest,
+  request: FastifyRequest | AuditWhere,
   facts: Parameters<typeof intakeAudit>[1],
   e: unknown,
 ): Promise<IntakeError> {
   const error = e instanceof IntakeError ? e : new IntakeError('internal', (e as Error).message);
-  if (error.code === 'internal') request.log.error(e);
+  if (error.code === 'internal' && 'log' in request) request.log.error(e);
   await ctx.audit.append(intakeAudit(request, { ...facts, error, issues: error.issues }));
   return error;
 }

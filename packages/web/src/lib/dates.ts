@@ -74,6 +74,22 @@ export function warekiDate(value: string | null | undefined): string {
   }).format(at.date);
 }
 
+/** A month (YYYY-MM): "2024/05（令和6年5月）" in Japanese (a claim's 診療年月), "2024/05" in English. */
+export function monthWithWareki(month: string | null | undefined, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})/.exec(month ?? '');
+  if (!m) return '—';
+  const western = `${m[1]}/${m[2]}`;
+  if (lang !== 'ja') return western;
+  const at = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+  const wareki = formatter('ja-JP-u-ca-japanese', {
+    timeZone: 'UTC',
+    era: 'long',
+    year: 'numeric',
+    month: 'long',
+  }).format(at);
+  return `${western}（${wareki}）`;
+}
+
 /** "1950/04/01（昭和25年4月1日）" in Japanese, "1950/04/01" in English. */
 export function dateWithWareki(value: string | null | undefined, lang: Lang): string {
   if (!value) return '—';

@@ -118,7 +118,11 @@ export function categoryOf(entry: SourcedResource): string | null {
       return 'diagnosis';
     case 'MedicationRequest':
     case 'MedicationAdministration':
+    case 'MedicationStatement':
       return p.some((x) => x.endsWith('_Injection')) ? 'injection' : 'prescription';
+    case 'MedicationDispense':
+      // A dispensing fills a prescription (okusuri-techo and ORCA index it as one).
+      return 'prescription';
     case 'Observation': {
       if (p.includes('JP_Observation_Microbiology')) return 'bacteriology';
       const cat = (r.category as CodeableConcept[] | undefined)?.[0]?.coding?.[0]?.code;

@@ -22,6 +22,23 @@
  * - **重複投薬** (`duplicate`): the same ingredient (or the same drug) in current prescriptions of at
  *   least two facilities whose supply periods overlap (without the grace window: a hand-over from
  *   hospital to family doctor is not a duplicate).
+ * - **Dispensings** (調剤: MedicationDispense — a pharmacy's お薬手帳 record, a clinic's 院内処方 from
+ *   ORCA): dispensed on D (`whenHandedOver`, else `whenPrepared`, else the list date) with N days
+ *   (`daysSupply`) the supply runs D … D+N−1; without days (頓用・外用) its end is unknown and it counts
+ *   for {@link UNKNOWN_SUPPLY_DAYS} days, as a prescription does. A completed (or in-progress / unknown)
+ *   dispensing whose supply plus {@link GRACE_DAYS} reaches today is **current** for its drug: it joins
+ *   the same-drug row of the prescriptions (the same rule; a dispensing's レセ電 code also keys it, see
+ *   below) as one more source, marked 調剤 (`kind: 'dispense'`), keyed by facility and pharmacy. A
+ *   dispensing of the same facility's own current prescription (ORCA: `authorizingPrescription`
+ *   `MedicationRequest/<id>`) is that prescription's source already and is not listed again.
+ *   Dispensings never make a 重複投薬 finding: a pharmacy filling a hospital's prescription is one supply,
+ *   not two (the check stays on prescriptions). The row's dose is the prescriptions' when there are any.
+ * - **レセ電 code** (レセプト電算処理システム用 医薬品コード, 9 digits `6xxxxxxxx`: ORCA's
+ *   `urn:oid:1.2.392.100495.20.2.71`, the お薬手帳's `urn:jahis:tc:codesystem:receipt-drug`, UKE's
+ *   `urn:uke:codesystem:masterY-drug`) is a national product code: the same code is the same drug
+ *   (`RECE9:`); it names no ingredient.
+ * - **Claim drugs** (MedicationStatement from a receipt, UKE) are never current: a claim says the drug was
+ *   billed that month, not a dose or a period (records/dispensings.ts lists them on their own).
  */
 import type { SourcedResource } from '../api/types';
 import { dayOf } from '../lib/dates';
@@ -35,9 +52,13 @@ export const UNKNOWN_SUPPLY_DAYS = 30;
 export interface MedicationSource {
   facilityOid: string;
   facilityName: string;
-  /** Start of this facility's newest current prescription of the drug. */
+  /** A prescription (MedicationRequest) or a dispensing (調剤: MedicationDispense). */
+  kind: 'prescription' | 'dispense';
+  /** The pharmacy the dispensing names (its performer), when it names one; null for prescriptions. */
+  pharmacy: string | null;
+  /** Start of this source's newest current prescription (or dispensing day) of the drug. */
   lastDate: string | null;
-  /** End of this facility's supply (null: the source gave no duration). */
+  /** End of this source's supply (null: the source gave no duration). */
   endDate: string | null;
   /** 院内 (true) / 院外 (false) as the newest prescription says; null when it does not say. */
   inHouse: boolean | null;
@@ -59,9 +80,15 @@ export type RequestStatus = 'active' | 'stopped' | 'cancelled' | 'error' | 'othe
 /** The prescription's setting as MERIT-9 表7 (RXE-21) says it. */
 export type Setting = 'outpatient' | 'inpatient' | 'discharge' | 'brought' | null;
 
-/** One MedicationRequest read for the medication screens. */
+/** One MedicationRequest (or, for the current list, MedicationDispense) read for the medication screens. */
 export interface PrescriptionPeriod {
   entry: SourcedResource;
+  /** `request`: a MedicationRequest; `dispense`: a MedicationDispense (調剤). */
+  kind: 'request' | 'dispense';
+  /** A dispensing's pharmacy (its Organization performer); null for requests. */
+  pharmacy: string | null;
+  /** A dispensing's `MedicationRequest/<id>` of its own facility, as that request's id; else null. */
+  fills: string | null;
   /** Merge key: the same drug across facilities (see the rules above). */
   drugKey: string;
   name: string;
@@ -151,6 +178,11 @@ interface DrugCodes {
 const isHot = (system: string) => /[-:/]HOT(7|9|12|13)?$|1\.2\.392\.200119\.4\.40[2-4]/i.test(system);
 /** YJ systems: `YJ-code` (capstandard), JP Core's YJ code system, a CWE.3 name `YJ` turned URN. */
 const isYj = (system: string) => /[-:/_]YJ([-_]code|[-_]CS)?$|MedicationCodeYJ/i.test(system);
+/** レセ電 医薬品コード systems: ORCA's OID, the お薬手帳's and UKE's URNs (see the rules above). */
+const isReceipt = (system: string) =>
+  /^urn:oid:1\.2\.392\.100495\.20\.2\.71$|^urn:jahis:tc:codesystem:receipt-drug$|^urn:uke:codesystem:masterY-drug$/.test(
+    system,
+  );
 
 /** Keys from the drug's national codes (HOT, YJ). Local and unknown systems give none. */
 export function drugCodes(concept: CodeableConcept | undefined): DrugCodes {
@@ -166,6 +198,8 @@ export function drugCodes(concept: CodeableConcept | undefined): DrugCodes {
     } else if (isYj(system) && /^[0-9A-Z]{9,12}$/i.test(code)) {
       drug.push(`YJ9:${code.slice(0, 9).toUpperCase()}`);
       ingredient = `YJ7:${code.slice(0, 7).toUpperCase()}`; // YJ names the ingredient: prefer it
+    } else if (isReceipt(system) && /^6\d{8}$/.test(code)) {
+      drug.push(`RECE9:${code}`);
     }
   }
   return { drug, ingredient };
@@ -224,6 +258,9 @@ export function prescriptionPeriod(entry: SourcedResource): PrescriptionPeriod |
   const status = STATUS[String(r.status)] ?? 'other';
   return {
     entry,
+    kind: 'request',
+    pharmacy: null,
+    fills: null,
     drugKey: codes.drug[0] ?? nameKey(name),
     name,
     ingredientCode: codes.ingredient,
@@ -234,6 +271,92 @@ export function prescriptionPeriod(entry: SourcedResource): PrescriptionPeriod |
     ...dispensing(r),
     injection: categoryOf(entry) === 'injection',
     dose: doseText(dosage),
+  };
+}
+
+const DISPENSE_STATUS: Readonly<Record<string, RequestStatus>> = {
+  completed: 'active',
+  'in-progress': 'active',
+  unknown: 'active',
+  stopped: 'stopped',
+  cancelled: 'cancelled',
+  declined: 'cancelled',
+  'entered-in-error': 'error',
+};
+
+/** Status of a MedicationDispense in the terms of the screens (preparation, on-hold: `other`). */
+export const dispenseStatus = (r: Record<string, unknown>): RequestStatus =>
+  DISPENSE_STATUS[String(r.status)] ?? 'other';
+
+interface Performer {
+  actor?: { type?: string; reference?: string; display?: string };
+}
+
+/** The dispensing pharmacy (an Organization performer, or an untyped one) and pharmacist, as named. */
+export function performersOf(r: Record<string, unknown>): {
+  pharmacy: string | null;
+  pharmacist: string | null;
+} {
+  const list = (r.performer as Performer[] | undefined) ?? [];
+  const isPerson = (p: Performer) =>
+    p.actor?.type === 'Practitioner' || /^Practitioner(Role)?\//.test(p.actor?.reference ?? '');
+  const pharmacy = list.find((p) => !isPerson(p) && p.actor?.display)?.actor?.display ?? null;
+  const pharmacist = list.find((p) => isPerson(p) && p.actor?.display)?.actor?.display ?? null;
+  return { pharmacy, pharmacist };
+}
+
+/** The day a dispensing was handed over (else prepared, else the list date). */
+export const dispenseDay = (entry: SourcedResource): string | null =>
+  dayOf(entry.resource.whenHandedOver as string | undefined) ??
+  dayOf(entry.resource.whenPrepared as string | undefined) ??
+  dayOf(entry.date);
+
+/** A dispensing's dose as sent: 1回量, else 1日量, and its usage text (the text itself before a code). */
+function dispenseDoseText(dosage: Dosage): string | null {
+  const rate = dosage.doseAndRate?.[0];
+  const parts = [
+    rate?.doseQuantity
+      ? quantityText(rate.doseQuantity)
+      : rate?.rateRatio?.numerator
+        ? `1日 ${quantityText(rate.rateRatio.numerator)}`
+        : '',
+    dosage.text ?? (dosage.timing?.code ? conceptText(dosage.timing.code) : ''),
+  ].filter(Boolean);
+  return parts.length ? parts.join(' ') : null;
+}
+
+/**
+ * One MedicationDispense as a supply period (see the rules above: D … D+N−1, unknown without days);
+ * null for other resources.
+ */
+export function dispensePeriod(entry: SourcedResource): PrescriptionPeriod | null {
+  const r = entry.resource;
+  if (r.resourceType !== 'MedicationDispense') return null;
+  const start = dispenseDay(entry);
+  const days = durationDays(r.daysSupply as Quantity | undefined);
+  const end = start && days ? addDays(start, days - 1) : null;
+  const { name, concept } = drugOf(r);
+  const codes = drugCodes(concept);
+  const dosage = ((r.dosageInstruction as Dosage[] | undefined) ?? [])[0] ?? {};
+  const own = (r.authorizingPrescription as { reference?: string }[] | undefined)
+    ?.map((a) => /^MedicationRequest\/([^/]+)$/.exec(a.reference ?? '')?.[1])
+    .find(Boolean);
+  return {
+    entry,
+    kind: 'dispense',
+    pharmacy: performersOf(r).pharmacy,
+    fills: own ?? null,
+    drugKey: codes.drug[0] ?? nameKey(name),
+    name,
+    ingredientCode: codes.ingredient,
+    start,
+    end,
+    assumedEnd: end ?? (start ? addDays(start, UNKNOWN_SUPPLY_DAYS - 1) : null),
+    status: dispenseStatus(r),
+    inHouse: null,
+    setting: null,
+    injection: categoryOf(entry) === 'injection',
+    dose: dispenseDoseText(dosage),
   };
 }
 
@@ -259,10 +382,25 @@ class Groups {
  * share a national code or a name are one drug (keyed by the group's smallest key).
  */
 export function prescriptionPeriods(entries: readonly SourcedResource[]): PrescriptionPeriod[] {
+  return commonKeys(entries, prescriptionPeriod);
+}
+
+/**
+ * Prescriptions and dispensings (MedicationRequest and MedicationDispense) as periods with common drug
+ * keys: what the current list is judged from.
+ */
+export function medicationPeriods(entries: readonly SourcedResource[]): PrescriptionPeriod[] {
+  return commonKeys(entries, (e) => prescriptionPeriod(e) ?? dispensePeriod(e));
+}
+
+function commonKeys(
+  entries: readonly SourcedResource[],
+  read: (e: SourcedResource) => PrescriptionPeriod | null,
+): PrescriptionPeriod[] {
   const periods: PrescriptionPeriod[] = [];
   const groups = new Groups();
   for (const e of entries) {
-    const p = prescriptionPeriod(e);
+    const p = read(e);
     if (!p) continue;
     const r = e.resource;
     const concept =
@@ -272,8 +410,8 @@ export function prescriptionPeriods(entries: readonly SourcedResource[]): Prescr
     for (const k of keys.slice(1)) groups.union(keys[0]!, k);
     periods.push({ ...p, drugKey: keys[0]! });
   }
-  // Prefer a code key as the group's name: the root is the smallest key, and "HOT7:"/"YJ9:" sort
-  // before "name:" — so a group with any national code is keyed by one.
+  // Prefer a code key as the group's name: the root is the smallest key, and "HOT7:"/"RECE9:"/"YJ9:"
+  // sort before "name:" — so a group with any national code is keyed by one.
   return periods.map((p) => ({ ...p, drugKey: groups.find(p.drugKey) }));
 }
 
@@ -373,29 +511,44 @@ export function medicationOverview(
   entries: readonly SourcedResource[],
   today: string,
 ): { current: CurrentMedication[]; duplicates: DuplicateFinding[] } {
-  const all = prescriptionPeriods(entries);
-  const current = all.filter((p) => isCurrent(p, today));
-  const duplicates = duplicateFindings(current);
+  const all = medicationPeriods(entries);
+  const currentAll = all.filter((p) => isCurrent(p, today));
+  // 重複投薬 is judged on prescriptions only (a dispensing fills a prescription: one supply, not two).
+  const duplicates = duplicateFindings(currentAll.filter((p) => p.kind === 'request'));
   const duplicated = new Set(duplicates.flatMap((d) => d.drugKeys));
+  // A facility's dispensing of its own current prescription (ORCA 院内) is that prescription's source.
+  const currentRequests = new Set(
+    currentAll
+      .filter((p) => p.kind === 'request')
+      .map((p) => `${p.entry.facilityOid}|${p.entry.resource.id}`),
+  );
+  const current = currentAll.filter(
+    (p) => !(p.kind === 'dispense' && p.fills && currentRequests.has(`${p.entry.facilityOid}|${p.fills}`)),
+  );
   const byDrug = new Map<string, PrescriptionPeriod[]>();
   for (const p of current) byDrug.set(p.drugKey, [...(byDrug.get(p.drugKey) ?? []), p]);
   const rows: CurrentMedication[] = [];
   for (const [key, list] of byDrug) {
     const newest = [...list].sort((a, b) => b.start!.localeCompare(a.start!));
-    const perFacility = new Map<string, PrescriptionPeriod>();
-    for (const p of newest)
-      if (!perFacility.has(p.entry.facilityOid)) perFacility.set(p.entry.facilityOid, p);
-    const sources = [...perFacility.values()].map((p) => ({
-      facilityOid: p.entry.facilityOid,
-      facilityName: p.entry.facilityName,
-      lastDate: p.start,
-      endDate: latestEnd(list.filter((x) => x.entry.facilityOid === p.entry.facilityOid)),
-      inHouse: p.inHouse,
-    }));
+    const perSource = new Map<string, PrescriptionPeriod>();
+    for (const p of newest) if (!perSource.has(sourceKey(p))) perSource.set(sourceKey(p), p);
+    const sources = [...perSource.values()].map(
+      (p): MedicationSource => ({
+        facilityOid: p.entry.facilityOid,
+        facilityName: p.entry.facilityName,
+        kind: p.kind === 'dispense' ? 'dispense' : 'prescription',
+        pharmacy: p.pharmacy,
+        lastDate: p.start,
+        endDate: latestEnd(list.filter((x) => sourceKey(x) === sourceKey(p))),
+        inHouse: p.inHouse,
+      }),
+    );
+    const prescribed = [...perSource.values()].filter((p) => p.kind === 'request');
     rows.push({
       key,
-      name: newest[0]!.name,
-      dose: doseAcross([...perFacility.values()]),
+      // The prescription's name and dose when there is one (a pharmacy writes names its own way).
+      name: (newest.find((p) => p.kind === 'request') ?? newest[0]!).name,
+      dose: doseAcross(prescribed.length ? prescribed : [...perSource.values()]),
       ingredientCode: newest.find((p) => p.ingredientCode)?.ingredientCode ?? null,
       startDate: courseStart(
         all.filter((p) => p.drugKey === key && !p.injection && taken(p)),
@@ -409,6 +562,14 @@ export function medicationOverview(
   rows.sort((a, b) => Number(b.duplicate) - Number(a.duplicate) || a.name.localeCompare(b.name, 'ja'));
   return { current: rows, duplicates };
 }
+
+/** One source of a current row: a facility's prescriptions, or a facility's dispensings at one pharmacy. */
+const sourceKey = (p: PrescriptionPeriod) =>
+  p.kind === 'dispense' ? `${p.entry.facilityOid}|dispense|${p.pharmacy ?? ''}` : p.entry.facilityOid;
+
+/** A current row's source, unique within the row (a facility's prescriptions, or its dispensings at a pharmacy). */
+export const medicationSourceKey = (s: MedicationSource): string =>
+  `${s.kind}|${s.facilityOid}|${s.pharmacy ?? ''}`;
 
 /** The drugs the patient takes today, one row per drug with every prescribing facility. */
 export function currentMedications(entries: readonly SourcedResource[], today: string): CurrentMedication[] {
@@ -425,7 +586,12 @@ function latestEnd(list: readonly PrescriptionPeriod[]): string | null {
 function doseAcross(newestPerFacility: readonly PrescriptionPeriod[]): string | null {
   const doses = [...new Set(newestPerFacility.map((p) => p.dose ?? '—'))];
   if (doses.length <= 1) return newestPerFacility[0]?.dose ?? null;
-  return newestPerFacility.map((p) => `${p.dose ?? '—'}（${p.entry.facilityName}）`).join(' ／ ');
+  return newestPerFacility
+    .map(
+      (p) =>
+        `${p.dose ?? '—'}（${p.kind === 'dispense' ? (p.pharmacy ?? p.entry.facilityName) : p.entry.facilityName}）`,
+    )
+    .join(' ／ ');
 }
 
 /** Walks back from the current requests while earlier supplies reach within the grace window. */

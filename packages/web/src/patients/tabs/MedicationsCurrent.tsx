@@ -5,6 +5,7 @@ import {
   type CurrentMedication,
   type DuplicateFinding,
   GRACE_DAYS,
+  medicationSourceKey,
   UNKNOWN_SUPPLY_DAYS,
 } from '../../records/medications';
 import { FacilityBadge } from './common';
@@ -16,6 +17,16 @@ export function DispensingBadge({ inHouse }: { inHouse: boolean | null }) {
   return (
     <Badge size="sm" variant="outline" color={inHouse ? 'gray' : 'blue'} radius="sm" tt="none">
       {inHouse ? t('medications.inHouse') : t('medications.outside')}
+    </Badge>
+  );
+}
+
+/** 調剤: the source is a dispensing (a pharmacy's, or in-house), not a prescription. */
+export function DispensedBadge() {
+  const { t } = useI18n();
+  return (
+    <Badge size="sm" variant="filled" color="teal.8" radius="sm" tt="none" data-testid="source-dispensed">
+      {t('medications.dispensed')}
     </Badge>
   );
 }
@@ -77,7 +88,7 @@ export function CurrentMedications({
       <DuplicateWarning findings={duplicates} />
       <Text size="xs" c="dimmed">
         {t('medications.asOf', { date: westernDate(today), grace: GRACE_DAYS, unknown: UNKNOWN_SUPPLY_DAYS })}
-        {recentOnly && ` ${t('medications.recentOnly')}`}
+        {recentOnly && ` ${t('medications.recentOnly')}`} {t('medications.dispenseRule')}
       </Text>
       {medications.length === 0 ? (
         <Text c="dimmed" data-testid="current-meds-empty">
@@ -125,11 +136,28 @@ export function CurrentMedications({
                   <Table.Td>
                     <Stack gap={4}>
                       {m.sources.map((s) => (
-                        <Group key={s.facilityOid} gap={6} wrap="wrap" data-testid="current-med-source">
+                        <Group
+                          key={medicationSourceKey(s)}
+                          gap={6}
+                          wrap="wrap"
+                          data-testid="current-med-source"
+                          data-kind={s.kind}
+                        >
                           <FacilityBadge oid={s.facilityOid} name={s.facilityName} />
+                          {s.kind === 'dispense' && <DispensedBadge />}
+                          {s.kind === 'dispense' && s.pharmacy && s.pharmacy !== s.facilityName && (
+                            <Text size="xs">{s.pharmacy}</Text>
+                          )}
                           <DispensingBadge inHouse={s.inHouse} />
                           <Text size="xs">
-                            {t('medications.lastPrescribed', { date: westernDate(s.lastDate) })}
+                            {t(
+                              s.kind === 'dispense'
+                                ? 'medications.lastDispensed'
+                                : 'medications.lastPrescribed',
+                              {
+                                date: westernDate(s.lastDate),
+                              },
+                            )}
                             {s.endDate
                               ? ` ${t('medications.untilDate', { date: westernDate(s.endDate) })}`
                               : ''}

@@ -12,19 +12,23 @@ import {
   type Period,
   useRecentPrescriptions,
 } from '../../records/records';
+import { MedicationsClaims } from './MedicationsClaims';
 import { CurrentMedications } from './MedicationsCurrent';
+import { MedicationsDispensings } from './MedicationsDispensings';
 import { MedicationsHistory } from './MedicationsHistory';
 import { MedicationsTimeline } from './MedicationsTimeline';
 
-type View = 'current' | 'drugs' | 'history';
+type View = 'current' | 'drugs' | 'history' | 'dispensings' | 'claims';
 type Kind = 'prescription' | 'injection';
 
 /** How far back the current list looks: longer than any supply (≤ 90 days in practice) plus the grace. */
 
 /**
- * 処方・注射: 現在の処方 (one row per drug across facilities, 重複投薬 warning), 薬剤別 (supply periods
- * per drug and facility) and 処方歴 (the prescriptions with their Rp groups). Injections keep their
- * own switch in 薬剤別 and 処方歴.
+ * 処方・注射: 現在の処方 (one row per drug across facilities, pharmacies' dispensings among the sources,
+ * 重複投薬 warning), 薬剤別 (supply periods per drug and facility), 処方歴 (the prescriptions with their
+ * Rp groups), and — when the period has them — 調剤（薬局） (every MedicationDispense) and レセプト由来
+ * (every MedicationStatement: a claim's drugs, never current). Injections keep their own switch in 薬剤別
+ * and 処方歴.
  */
 export function MedicationsTab({
   personId,
@@ -52,6 +56,10 @@ export function MedicationsTab({
   );
   const overview = useMemo(() => medicationOverview(currentSource, today), [currentSource, today]);
 
+  const has = useMemo(() => {
+    const types = new Set(entries.map((e) => e.resource.resourceType));
+    return { dispensings: types.has('MedicationDispense'), claims: types.has('MedicationStatement') };
+  }, [entries]);
   const kinds = useMemo(() => {
     const k = new Set(entries.map((e) => categoryOf(e)));
     return (['prescription', 'injection'] as const).filter((x) => k.has(x));
@@ -78,18 +86,22 @@ export function MedicationsTab({
       : []),
     { value: 'drugs', label: t('medications.byDrug') },
     { value: 'history', label: t('medications.history') },
+    ...(has.dispensings ? [{ value: 'dispensings' as const, label: t('medications.dispensings') }] : []),
+    ...(has.claims ? [{ value: 'claims' as const, label: t('medications.claims') }] : []),
   ];
+  // A view whose records are gone (another period) falls back to the first one.
+  const shownView = views.some((v) => v.value === view) ? view : views[0]!.value;
   return (
     <Stack gap="md">
       <Group gap="sm" wrap="wrap">
         <SegmentedControl
           aria-label={t('medications.views')}
           data-testid="meds-view"
-          value={view}
+          value={shownView}
           onChange={(v) => setView(v as View)}
           data={views}
         />
-        {view !== 'current' && kinds.length > 1 && (
+        {(shownView === 'drugs' || shownView === 'history') && kinds.length > 1 && (
           <SegmentedControl
             aria-label={t('medications.kind')}
             value={kind}
@@ -98,7 +110,7 @@ export function MedicationsTab({
           />
         )}
       </Group>
-      {view === 'current' &&
+      {shownView === 'current' &&
         (!periodCovers && recent.isPending ? (
           <Loading />
         ) : !periodCovers && recent.isError ? (
@@ -111,8 +123,10 @@ export function MedicationsTab({
             recentOnly={!periodCovers}
           />
         ))}
-      {view === 'drugs' && timeline && <MedicationsTimeline timeline={timeline} today={today} />}
-      {view === 'history' && <MedicationsHistory entries={ofKind} injection={kind === 'injection'} />}
+      {shownView === 'drugs' && timeline && <MedicationsTimeline timeline={timeline} today={today} />}
+      {shownView === 'history' && <MedicationsHistory entries={ofKind} injection={kind === 'injection'} />}
+      {shownView === 'dispensings' && <MedicationsDispensings entries={entries} />}
+      {shownView === 'claims' && <MedicationsClaims entries={entries} />}
     </Stack>
   );
 }

@@ -11,7 +11,7 @@ import { allergyFacilities, mergeAllergies } from '../../records/allergies';
 import { mergeDiagnoses } from '../../records/diagnoses';
 import { type CodeableConcept, conceptText, type Tab } from '../../records/fhir';
 import { type KeyLab, keyLabs, type Trend } from '../../records/key-labs';
-import { addDays, currentMedications, GRACE_DAYS } from '../../records/medications';
+import { addDays, currentMedications, GRACE_DAYS, medicationSourceKey } from '../../records/medications';
 import {
   CURRENT_MEDICATIONS_LOOKBACK_DAYS,
   type Period,
@@ -450,8 +450,13 @@ export function SummaryTab({
                       </Stack>
                       <Group gap={4} wrap="wrap">
                         {m.sources.map((s) => (
-                          <Group key={s.facilityOid} gap={2} wrap="nowrap">
+                          <Group key={medicationSourceKey(s)} gap={2} wrap="nowrap">
                             <FacilityBadge oid={s.facilityOid} name={s.facilityName} />
+                            {s.kind === 'dispense' && (
+                              <Text size="xs" c="dimmed" data-testid="summary-source-dispensed">
+                                {t('medications.dispensed')}
+                              </Text>
+                            )}
                             {s.inHouse !== null && (
                               <Text size="xs" c="dimmed">
                                 {s.inHouse ? t('summary.inHouse') : t('summary.outOfHouse')}
