@@ -25,6 +25,7 @@ import { IntakeError } from './intake-errors.js';
 import { registerIntakeRoutes } from './intake-routes.js';
 import { registerLabRoutes } from './lab-routes.js';
 import { registerOfficeRoutes } from './office-routes.js';
+import { registerSsmix2Routes } from './ssmix2-routes.js';
 
 export interface RepositoryAppDeps {
   store: Store<RepositorySchema>;
@@ -129,6 +130,8 @@ export async function buildRepositoryApp(deps: RepositoryAppDeps): Promise<Repos
       reply.status(e.status).send(e.body());
     });
     registerIntakeRoutes(writes, intake);
+    // After the intake routes: it adds the octet-stream parser only where none is yet.
+    registerSsmix2Routes(writes, intake);
     registerLabRoutes(writes, intake);
     registerEntryRoutes(writes, intake, contexts);
     registerOfficeRoutes(writes, intake, publicUrl);

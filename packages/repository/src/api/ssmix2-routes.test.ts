@@ -64,16 +64,6 @@ describe.each(TEST_ENGINES)('SS-MIX2 upload (%s)', (engine) => {
   let other: { oid: string; token: string };
   beforeAll(async () => {
     r = await repositoryUnderTest(engine);
-    // Until app.ts registers the route, register it here the way app.ts registers the intake routes.
-    if (!r.app.hasRoute({ method: 'POST', url: '/t/:tenant/intake/ssmix2' }))
-      await r.app.register(async (writes) => {
-        writes.setErrorHandler(async (error, _request, reply) => {
-          const e =
-            error instanceof IntakeError ? error : new IntakeError('bad-request', (error as Error).message);
-          reply.status(e.status).send(e.body());
-        });
-        registerSsmix2Routes(writes, r.intake);
-      });
     clinic = await r.addTenant(CLINIC);
     other = await r.addTenant(OTHER);
   });
