@@ -38,6 +38,11 @@ export interface HubSettings {
   viewingConcurrencyPerUser?: number;
   /** Patient matching thresholds and model (defaults in mpi/match.ts). */
   mpi?: Partial<MpiSettings>;
+  /**
+   * The network's small-facility repository (issue 13): its office API, where the office registers a
+   * facility as a tenant from the directory. Without it that screen says the repository is not linked.
+   */
+  repository?: { url: string; adminToken: string };
 }
 
 export const DEFAULT_HUB_SETTINGS: HubSettings = {

@@ -4,6 +4,7 @@ import { authRoutes } from '../auth/routes.js';
 import { sessionIdentify } from '../auth/session.js';
 import { consentRoutes } from '../consent/routes.js';
 import { credentialAdminRoutes } from '../directory/credential-admin.js';
+import { repositoryLinkRoutes } from '../directory/repository-link.js';
 import { directoryRoutes } from '../directory/routes.js';
 import { entryRoutes } from '../entries/routes.js';
 import type { HubDeps, HubRoutes } from '../http.js';
@@ -18,6 +19,7 @@ export const HUB_ROUTES: readonly HubRoutes[] = [
   authRoutes,
   directoryRoutes,
   credentialAdminRoutes,
+  repositoryLinkRoutes,
   mpiRoutes,
   policyRoutes,
   consentRoutes,

@@ -70,6 +70,12 @@ function requestFor(method: string, path: string, ids: Ids): Call {
     'POST /admin/mpi/reviews/{id}/decision': { decision: 'not-same' },
     'POST /admin/break-glass/{id}/review': { note: '確認しました' },
     'POST /consents/{id}/withdraw': { reason: '本人の申し出により撤回' },
+    'PUT /admin/facilities/{oid}/repository/orca': {
+      url: 'http://orca.a:8000',
+      username: 'u',
+      password: 'p',
+    },
+    'POST /admin/facilities/{oid}/repository/senders': { name: 'ORCA連携' },
     'POST /entries/{facility}/{patient}/{kind}': { substance: 'ペニシリン', category: 'medication' },
     'PUT /entries/{facility}/{patient}/{kind}/{id}': { substance: 'ペニシリン', category: 'medication' },
     'DELETE /entries/{facility}/{patient}/{kind}/{id}': { reason: '誤入力' },
@@ -208,6 +214,8 @@ describe.each(TEST_ENGINES)('no route discloses or changes what is not the calle
 
   it('lets the rightful user make the same requests (so the refusals above are not blanket failures)', async () => {
     const rightful = (path: string): HubPrincipal | null => {
+      // No repository is linked to this hub: directory/repository-link.test.ts links one.
+      if (path.startsWith('/admin/facilities/{oid}/repository')) return null;
       if (path.startsWith('/admin/')) return office;
       if (path.startsWith('/consents/')) return clerkA;
       if (path === '/patients/{personId}/access-report') return clerkA;
@@ -217,6 +225,7 @@ describe.each(TEST_ENGINES)('no route discloses or changes what is not the calle
       if (path.startsWith('/patients/{personId}/dicomweb')) return null;
       // Entries go to a repository tenant; none here: entries/routes.test.ts forwards to one.
       if (path.startsWith('/entries/')) return null;
+
       if (path.startsWith('/patients/')) return doctorB;
       return null;
     };

@@ -22,7 +22,10 @@ describe('entries forwarded to the facility’s repository tenant', () => {
     // The repository, as far as the hub can tell: it checks the assertion the hub sent as a tenant would.
     const fakeFetch = (async (input: string | URL, init?: RequestInit) => {
       const url = new URL(String(input));
-      const token = String((init?.headers as Record<string, string>).authorization).replace(/^Bearer /, '');
+      const token = String(((init?.headers ?? {}) as Record<string, string>).authorization).replace(
+        /^Bearer /,
+        '',
+      );
       const root = `/t/${CLINIC}`;
       const verified = await verifyAssertion(
         token,

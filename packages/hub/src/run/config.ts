@@ -56,6 +56,13 @@ export const hubConfigSchema = z.object({
   secureCookies: flag.default(true),
   tls: z.object({ key: z.string().min(1), cert: z.string().min(1) }).optional(),
   /**
+   * The small-facility repository's office API (its URL and admin token; prefer HIE_REPOSITORY_ADMIN_TOKEN):
+   * the office registers a clinic or pharmacy as a tenant from the directory.
+   */
+  repository: z
+    .object({ url: z.string().url(), adminToken: z.string().min(16, 'at least 16 characters') })
+    .optional(),
+  /**
    * The hub's client certificate (from the network CA) for gateways that require mutual TLS, and the
    * CA that issues the gateways' server certificates: PEM file paths.
    */
@@ -85,6 +92,8 @@ export const HUB_ENV: Record<string, string> = {
   HIE_PORT: 'port',
   HIE_SIGNING_KEY: 'signingKey',
   HIE_ISSUER: 'issuer',
+  HIE_REPOSITORY_URL: 'repository.url',
+  HIE_REPOSITORY_ADMIN_TOKEN: 'repository.adminToken',
   HIE_OID_ROOT: 'oidRoot',
   HIE_SECURE_COOKIES: 'secureCookies',
   HIE_WEB_ROOT: 'webRoot',
@@ -119,5 +128,6 @@ export function hubSettingsOf(config: HubConfig): HubSettings {
     sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
     breakGlassSeconds: config.breakGlassSeconds,
     secureCookies: config.secureCookies,
+    ...(config.repository ? { repository: config.repository } : {}),
   };
 }
