@@ -164,6 +164,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       say,
     });
     stops.push(() => repository.stop());
+    // The office's screen registers clinics and pharmacies in it from the directory.
+    hub.deps.settings.repository = { url: repository.repository.url, adminToken: repository.adminToken };
 
     if (options.waitForFeed !== false || seeded.fresh) {
       say('Waiting for the gateways and the repository to feed the patient index…');

@@ -29,6 +29,8 @@ const LAB_CODE = 'MOMOKEN';
 
 export interface DemoRepository {
   repository: RunningRepository;
+  /** The repository's office token: the hub's link to it (the office's リポジトリ screen). */
+  adminToken: string;
   orca: OrcaSimulator;
   /** The clinic's patients who are also hospital patients: local id → the hub's person id. */
   clinicPeople: Map<string, string>;
@@ -156,6 +158,7 @@ export async function startDemoRepository(o: DemoRepositoryOptions): Promise<Dem
     }
     return {
       repository,
+      adminToken,
       orca,
       clinicPeople,
       async stop() {

@@ -20,6 +20,7 @@ import { useFacilityTypes } from '../api/hooks';
 import type { DirectoryWarning, Facility } from '../api/types';
 import { useI18n } from '../i18n';
 import { AdminListPage, NameCell, StatusCell, StatusSelect, useAdminList } from './AdminList';
+import { RepositoryTenant } from './RepositoryTenant';
 
 /** 施設管理: the network's facilities, with OIDs and the institution-code check. */
 export default function FacilitiesPage() {
@@ -172,7 +173,7 @@ function FacilityForm({ facility, onDone }: { facility: Facility | null; onDone:
     }
   };
 
-  return (
+  const editor = (
     <form onSubmit={submit}>
       <Stack gap="sm">
         {error !== null && <Alert color="red">{errorMessage(error, lang)}</Alert>}
@@ -272,5 +273,13 @@ function FacilityForm({ facility, onDone }: { facility: Facility | null; onDone:
         </Group>
       </Stack>
     </form>
+  );
+  return (
+    <>
+      {editor}
+      {facility && ['clinic', 'dental', 'pharmacy'].includes(facility.type) && (
+        <RepositoryTenant key={`repo-${facility.oid}`} oid={facility.oid} />
+      )}
+    </>
   );
 }
