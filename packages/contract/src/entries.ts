@@ -152,3 +152,25 @@ export interface EntryVersion {
   body: unknown;
   reason: string | null;
 }
+
+/**
+ * お薬手帳 QR codes a pharmacy's staff scan in the portal (the codes the pharmacy system printed): the
+ * pharmacy's own dispensings are published. Pharmacists only: it states what was dispensed.
+ */
+export const NOTEBOOK_PROFESSIONS: readonly Profession[] = ['pharmacist'];
+export const mayImportNotebook = (profession: string): boolean =>
+  (NOTEBOOK_PROFESSIONS as readonly string[]).includes(profession);
+export const notebookScanSchema = z
+  .object({
+    /** Each QR code's text, in any order (a notebook may span several codes). */
+    qr: z.array(z.string().min(1).max(4096)).min(1).max(64),
+    /** The pharmacy's patient, when the pharmacist picked one; else matched by name, kana, birth date, sex. */
+    patientId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+/**
+ * The patient an entry's assertion names when the write itself decides the patient (a registration
+ * without a chart number, a notebook not matched yet): an assertion always names one.
+ */
+export const UNNAMED_PATIENT = '-';

@@ -76,6 +76,7 @@ function requestFor(method: string, path: string, ids: Ids): Call {
       password: 'p',
     },
     'POST /admin/facilities/{oid}/repository/senders': { name: 'ORCA連携' },
+    'POST /entries/{facility}/okusuri-techo': { qr: ['JAHISTC08,1'] },
     'POST /entries/{facility}/{patient}/{kind}': { substance: 'ペニシリン', category: 'medication' },
     'PUT /entries/{facility}/{patient}/{kind}/{id}': { substance: 'ペニシリン', category: 'medication' },
     'DELETE /entries/{facility}/{patient}/{kind}/{id}': { reason: '誤入力' },

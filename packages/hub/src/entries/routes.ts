@@ -1,4 +1,4 @@
-import { ENTRY_KINDS, type EntryKind, mayEnter } from '@hie/contract';
+import { ENTRY_KINDS, type EntryKind, mayEnter, mayImportNotebook, UNNAMED_PATIENT } from '@hie/contract';
 import { contractHeaders, operationOf, signAssertion } from '@hie/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -88,7 +88,7 @@ export const entryRoutes: HubRoutes = async (app, deps) => {
         userId: principal.userId,
         profession: principal.profession,
         facilityOid: principal.facilityOid,
-        patientId: target.patient,
+        patientId: target.patient || UNNAMED_PATIENT,
         purposeOfUse: 'TREAT',
         categories: [],
         operation: operationOf(target.method, decodeURIComponent(url.pathname.slice(root.length)), ''),
@@ -145,6 +145,33 @@ export const entryRoutes: HubRoutes = async (app, deps) => {
       const { facility } = request.params as z.infer<typeof facilityParam>;
       const patient = String((request.body as { patientId?: unknown } | undefined)?.patientId ?? '');
       return forward(request, reply, { facility, patient, path: '/entries/patients', method: 'POST' });
+    },
+  );
+  app.post(
+    '/entries/:facility/okusuri-techo',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Publish the pharmacy’s own dispensings from scanned お薬手帳 QR codes (pharmacists)',
+        params: facilityParam,
+      },
+    },
+    async (request, reply) => {
+      const { facility } = request.params as z.infer<typeof facilityParam>;
+      const principal = requirePrincipal(request);
+      if (!mayImportNotebook(principal.profession)) {
+        const error = new HubError(
+          403,
+          'entry-profession',
+          'お薬手帳の取込は薬剤師が行います / pharmacists import お薬手帳 data',
+        );
+        await auditHub(deps, [
+          entryAudit(principal, request, { facility, patient: '', method: 'POST' }, '403', error.message),
+        ]);
+        throw error;
+      }
+      const patient = String((request.body as { patientId?: unknown } | undefined)?.patientId ?? '');
+      return forward(request, reply, { facility, patient, path: '/entries/okusuri-techo', method: 'POST' });
     },
   );
   app.get(

@@ -196,3 +196,42 @@ describe('the hub’s client certificate for a gateway that requires mutual TLS'
     await new Promise((done) => listener.close(done));
   });
 });
+
+describe('a write through leanFetch (the entry routes forward the user’s body)', () => {
+  it('sends the body with its length, for POST, PUT and DELETE', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    const seen: { method: string; length: string | undefined; body: string }[] = [];
+    const server = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({
+          method: req.method ?? '',
+          length: req.headers['content-length'],
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/entries/01001/allergy`;
+      const lean = leanFetch();
+      const body = JSON.stringify({ substance: 'ペニシリン' });
+      for (const method of ['POST', 'PUT', 'DELETE']) {
+        const res = await lean(url, { method, headers: { 'content-type': 'application/json' }, body });
+        expect(await res.json()).toEqual({ ok: true });
+      }
+      expect(seen).toEqual(
+        ['POST', 'PUT', 'DELETE'].map((method) => ({
+          method,
+          length: String(Buffer.byteLength(body)),
+          body,
+        })),
+      );
+      await expect(lean(url, { method: 'POST', body: new Blob(['x']) })).rejects.toThrow(/string or bytes/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -23,8 +23,9 @@ export const fetchPinsTls = (fetch: typeof globalThis.fetch): boolean =>
  * A `fetch` for the hub's gateway calls (GET, small bodies, many in parallel) over node:http with
  * keep-alive agents. Node's global fetch (undici) cost about half of the hub's CPU per merged timeline
  * in bench/portal (request pipeline, web streams, abort wiring, garbage); this one reads the body into
- * one Buffer and hands back a standard `Response`. Only what the gateway client uses is supported:
- * method (GET/HEAD), headers, signal. Bodies larger than `maxBytes` are refused.
+ * one Buffer and hands back a standard `Response`. Only what the hub's callers use is supported:
+ * method, headers, a string or byte body (the entry routes' writes), signal. Answers larger than
+ * `maxBytes` are refused.
  */
 /** The hub's client certificate for gateways that require mutual TLS, and the CA(s) it trusts for them. */
 export interface GatewayClientTls {
@@ -75,6 +76,12 @@ export function leanFetch(
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
     const headers = new Headers(init.headers);
+    // A write (the entry routes forward a JSON body): sent as it is, with its length.
+    const body = init.body ?? null;
+    if (body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+      return Promise.reject(new TypeError('leanFetch sends a string or bytes as the body'));
+    }
+    if (body !== null) headers.set('content-length', String(Buffer.byteLength(body)));
     return new Promise<Response>((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(
@@ -124,7 +131,7 @@ export function leanFetch(
       }
       signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', fail);
-      req.end();
+      req.end(body ?? undefined);
     });
   };
   Object.defineProperty(lean, PINS_TLS, { value: true });

@@ -86,6 +86,19 @@ describe.each(TEST_ENGINES)('entries by a facility’s own staff (%s)', (engine)
     expect(types).toEqual(['AllergyIntolerance', 'Condition', 'Patient']);
   });
 
+  it('registers a patient without a chart number: the repository gives one', async () => {
+    const { patientId: _given, ...withoutId } = PATIENT;
+    const res = await send(
+      'POST',
+      '/entries/patients',
+      '-',
+      { ...withoutId, familyName: '倉敷' },
+      { profession: 'clerk' },
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().patientId).toMatch(/^M\d{6}$/);
+  });
+
   it('an edit keeps every version; a deletion leaves a trace with its reason and the record is no longer served', async () => {
     const created = await send('POST', '/entries/1234/diagnosis', '1234', { name: '高血圧症' });
     const id = created.json().id as string;

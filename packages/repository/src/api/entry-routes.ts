@@ -7,7 +7,10 @@ import {
   type EntryVersion,
   entryDeleteSchema,
   mayEnter,
+  mayImportNotebook,
+  notebookScanSchema,
   patientEntrySchema,
+  UNNAMED_PATIENT,
 } from '@hie/contract';
 import { type AuditRecord, verifyAssertion } from '@hie/platform';
 import { requestOperation } from '@hie/record-source';
@@ -16,6 +19,7 @@ import { z } from 'zod';
 import { ENTRY_PREFIX, entryResource, patientResource } from '../entries/fhir.js';
 import { applyIntake } from '../intake/apply.js';
 import type { IntakeBatch } from '../intake/batch.js';
+import { mapOtcIntake, matchNotebookPatient, readOtcInput } from '../intake/otc.js';
 import type { Tenant } from '../tenants/registry.js';
 import type { TenantStore } from '../tenants/scoped-store.js';
 import type { TenantContexts } from './contexts.js';
@@ -55,7 +59,7 @@ export function registerEntryRoutes(
         'sender-other-tenant',
         `staff of ${a.facilityOid} may not write ${tenant.oid}'s records`,
       );
-    if (a.patientId !== patient)
+    if (a.patientId !== (patient || UNNAMED_PATIENT))
       throw new IntakeError(
         'sender-other-tenant',
         `the assertion is for patient ${a.patientId}, not ${patient}`,
@@ -109,6 +113,43 @@ export function registerEntryRoutes(
         },
       );
       return { patientId: localId, id: mapped.index.id, entity: `Patient/${mapped.index.id}` };
+    });
+  });
+
+  // A pharmacist scanned the お薬手帳 QR codes the pharmacy system printed: its own dispensings published.
+  app.post<{ Params: Pick<Params, 'tenant'> }>('/t/:tenant/entries/okusuri-techo', (request) => {
+    const body = notebookScanSchema.safeParse(request.body);
+    const picked = body.success ? (body.data.patientId ?? '') : '';
+    return audited(request, { action: 'C', patient: picked }, async ({ tenant, assertion, store }) => {
+      if (!mayImportNotebook(assertion.profession))
+        throw new IntakeError(
+          'sender-other-tenant',
+          `a ${assertion.profession} may not import お薬手帳 data`,
+        );
+      if (!body.success) throw invalid(body.error);
+      const read = readOtcInput({ kind: 'qr', parts: body.data.qr });
+      if (!read.ok) throw new IntakeError('rejected', read.issues[0]?.message, read.issues);
+      const match = await matchNotebookPatient(store, read.demographics, body.data.patientId);
+      if (match.kind === 'ambiguous')
+        throw new IntakeError('patient-ambiguous', undefined, [], { candidates: match.candidates });
+      const mapped = mapOtcIntake(read, match.patientId, tenant, { includePatient: match.kind === 'new' });
+      if (!mapped.ok) throw new IntakeError('rejected', mapped.issues[0]?.message, mapped.issues);
+      const applied = await applyIntake(
+        store,
+        { kind: 'okusuri-techo', name: 'QR', sender: `user:${assertion.userId}` },
+        mapped.batches,
+        { warnings: mapped.warnings },
+      );
+      return {
+        ...applied,
+        patientId: match.patientId,
+        newPatient: match.kind === 'new',
+        dispensings: mapped.batches.filter(
+          (b) => b.recordKey.startsWith('otc:') && !b.recordKey.startsWith('otc:patient:'),
+        ).length,
+        warnings: mapped.warnings,
+        entity: `Patient/${match.patientId}`,
+      };
     });
   });
 
