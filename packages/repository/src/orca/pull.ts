@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mapOrcaPatient, type OrcaCheckpoint, OrcaClient, type OrcaPull, pullChanges } from '@hie/orca';
 import type { Transaction } from 'kysely';
 import type { OrcaPullOutcome } from '../api/intake-context.js';
@@ -9,11 +10,21 @@ import type { OrcaSettings, Tenant } from '../tenants/registry.js';
 import type { TenantStore } from '../tenants/scoped-store.js';
 
 export function orcaClientOf(settings: OrcaSettings, options: { timeoutMs?: number } = {}): OrcaClient {
+  const tls = settings.tls;
   return new OrcaClient({
     baseUrl: settings.url,
     username: settings.username,
     password: settings.password,
     format: settings.format,
+    ...(tls
+      ? {
+          tls: {
+            cert: readFileSync(tls.cert),
+            key: readFileSync(tls.key),
+            ...(tls.ca ? { ca: readFileSync(tls.ca) } : {}),
+          },
+        }
+      : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
 }

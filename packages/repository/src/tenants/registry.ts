@@ -16,6 +16,13 @@ export const orcaSettingsSchema = z.object({
   /** Minutes between pulls (default 15). */
   everyMinutes: z.number().int().min(1).max(1440).default(15),
   format: z.enum(['json', 'xml']).default('json'),
+  /**
+   * TLS towards an https ORCA (WebORCA issues each clinic a client certificate): PEM files on the
+   * repository's host, read at each schedule start.
+   */
+  tls: z
+    .object({ cert: z.string().min(1), key: z.string().min(1), ca: z.string().min(1).optional() })
+    .optional(),
   /** First pull: from this day (default: everything ORCA has). */
   fullSyncFrom: z
     .string()
