@@ -174,78 +174,47 @@ export const entryRoutes: HubRoutes = async (app, deps) => {
       return forward(request, reply, { facility, patient, path: '/entries/okusuri-techo', method: 'POST' });
     },
   );
-  app.get(
-    '/entries/:facility/:patient',
+  // The patient's entries, and one write each: the path below the tenant is the hub's path without the facility.
+  const ROUTES = [
     {
-      schema: {
-        tags: TAGS,
-        summary: 'The entries of a patient of your facility, every version',
-        params: patientParams,
-      },
+      method: 'GET',
+      url: '/entries/:facility/:patient',
+      params: patientParams,
+      summary: 'The entries of a patient of your facility, every version',
     },
-    (request, reply) => {
-      const p = request.params as z.infer<typeof patientParams>;
-      return forward(request, reply, {
-        ...p,
-        path: `/entries/${encodeURIComponent(p.patient)}`,
-        method: 'GET',
-      });
-    },
-  );
-  app.post(
-    '/entries/:facility/:patient/:kind',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Enter an allergy, diagnosis, medication, 服薬指導 or note',
-        params: kindParams,
-      },
+      method: 'POST',
+      url: '/entries/:facility/:patient/:kind',
+      params: kindParams,
+      summary: 'Enter an allergy, diagnosis, medication, 服薬指導 or note',
     },
-    (request, reply) => {
-      const p = request.params as z.infer<typeof kindParams>;
-      return forward(request, reply, {
-        ...p,
-        path: `/entries/${encodeURIComponent(p.patient)}/${p.kind}`,
-        method: 'POST',
-      });
-    },
-  );
-  app.put(
-    '/entries/:facility/:patient/:kind/:id',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Correct an entry (a new version; the old one is kept)',
-        params: entryParams,
-      },
+      method: 'PUT',
+      url: '/entries/:facility/:patient/:kind/:id',
+      params: entryParams,
+      summary: 'Correct an entry (a new version; the old one is kept)',
     },
-    (request, reply) => {
-      const p = request.params as z.infer<typeof entryParams>;
-      return forward(request, reply, {
-        ...p,
-        path: `/entries/${encodeURIComponent(p.patient)}/${p.kind}/${encodeURIComponent(p.id)}`,
-        method: 'PUT',
-      });
-    },
-  );
-  app.delete(
-    '/entries/:facility/:patient/:kind/:id',
     {
-      schema: {
-        tags: TAGS,
-        summary: 'Delete an entry, with its reason (the trace is kept)',
-        params: entryParams,
+      method: 'DELETE',
+      url: '/entries/:facility/:patient/:kind/:id',
+      params: entryParams,
+      summary: 'Delete an entry, with its reason (the trace is kept)',
+    },
+  ] as const;
+  for (const route of ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      schema: { tags: TAGS, summary: route.summary, params: route.params },
+      handler: (request, reply) => {
+        const p = request.params as { facility: string; patient: string; kind?: EntryKind; id?: string };
+        const path = ['/entries', encodeURIComponent(p.patient), p.kind, p.id && encodeURIComponent(p.id)]
+          .filter(Boolean)
+          .join('/');
+        return forward(request, reply, { ...p, path, method: route.method });
       },
-    },
-    (request, reply) => {
-      const p = request.params as z.infer<typeof entryParams>;
-      return forward(request, reply, {
-        ...p,
-        path: `/entries/${encodeURIComponent(p.patient)}/${p.kind}/${encodeURIComponent(p.id)}`,
-        method: 'DELETE',
-      });
-    },
-  );
+    });
+  }
 };
 
 function entryAudit(
