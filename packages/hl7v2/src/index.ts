@@ -31,6 +31,18 @@ export {
   type MllpOptions,
   readMllp,
 } from './mllp.js';
+export {
+  certificateFingerprint,
+  type MllpLog,
+  type MllpPeer,
+  type MllpServer,
+  type MllpServerOptions,
+  type MllpSink,
+  type MllpTlsOptions,
+  normaliseFingerprint,
+  peerFingerprint,
+  startMllpServer,
+} from './mllp-server.js';
 export { type ParseOptions, type ParseResult, parseHl7 } from './parse.js';
 export { formatHl7Path, type Hl7Path, type PathResult, parseHl7Path } from './path.js';
 export * from './segments/datatypes.js';

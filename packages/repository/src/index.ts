@@ -37,6 +37,7 @@ export {
 } from './tenants/registry.js';
 export { scopedStore, type TenantStore } from './tenants/scoped-store.js';
 export {
+  addSenderCertificate,
   createSender,
   labMayWrite,
   linkLabCentre,
@@ -44,4 +45,6 @@ export {
   revokeSender,
   type Sender,
   type SenderKind,
+  senderCertificates,
+  senderOfCertificate,
 } from './tenants/senders.js';

@@ -1,7 +1,11 @@
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openStore } from '@hie/platform';
+import { makeTestCertificates } from '@hie/platform/testing';
+import { type RepositorySchema, senderOfCertificate } from '@hie/repository';
 import { type RepositoryUnderTest, repositoryUnderTest, UKE_CLINIC } from '@hie/repository/testing';
 import { fixtureBytes } from '@hie/uke/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -216,6 +220,88 @@ describe('hie repository tenant and sender (local store)', () => {
     const resumed = await hie('repository', 'tenant', 'resume', CLINIC.oid, ...db);
     expect(resumed.stdout).toContain(`${CLINIC.oid} ${CLINIC.name}: active`);
     expect((await hie('repository', 'tenant', 'suspend', '1.2.3.9', ...db)).code).toBe(2);
+  });
+
+  it('registers a lab centre’s client certificates for MLLP/TLS, each for one lab centre only', async () => {
+    const certs = makeTestCertificates({ clients: ['kensa'] });
+    try {
+      const sha256 = (name: string) =>
+        new X509Certificate(certs.pem(`${name}.crt`)).fingerprint256.replaceAll(':', '').toLowerCase();
+      const added = await hie(
+        'repository',
+        'lab-centre',
+        'add',
+        ...db,
+        '--name',
+        '登呂検査センター',
+        '--facility-code',
+        'LAB02',
+        '--cert',
+        certs.path('kensa.crt'),
+      );
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toContain(`certificate sha256 ${sha256('kensa')}`);
+      const id = /^sender (\S+) /.exec(added.stdout)?.[1] ?? '';
+      const later = await hie(
+        'repository',
+        'lab-centre',
+        'certificate',
+        id,
+        ...db,
+        '--cert',
+        certs.path('hub.crt'),
+      );
+      expect(later.code, later.stderr).toBe(0);
+      const store = await openStore<RepositorySchema>(db[1]!);
+      try {
+        for (const name of ['kensa', 'hub'])
+          expect((await senderOfCertificate(store, sha256(name)))?.id).toBe(id);
+      } finally {
+        await store.close();
+      }
+      // Another lab centre claiming the same certificate: refused, and not half made.
+      const taken = await hie(
+        'repository',
+        'lab-centre',
+        'add',
+        ...db,
+        '--name',
+        '別の検査センター',
+        '--facility-code',
+        'LAB03',
+        '--cert',
+        certs.path('kensa.crt'),
+      );
+      expect(taken.code).toBe(2);
+      expect(taken.stderr).toContain('registered to another sender');
+      expect(taken.stdout).not.toContain('token:');
+      const listed = await hie('repository', 'sender', 'list', ...db, '--json');
+      expect(listed.stdout).not.toContain('LAB03');
+      const key = await hie(
+        'repository',
+        'lab-centre',
+        'certificate',
+        id,
+        ...db,
+        '--cert',
+        certs.path('kensa.key'),
+      );
+      expect(key.code).toBe(2);
+      expect(key.stderr).toContain('not a PEM certificate');
+      const nobody = await hie(
+        'repository',
+        'lab-centre',
+        'certificate',
+        'nobody',
+        ...db,
+        '--cert',
+        certs.path('ca.crt'),
+      );
+      expect(nobody.code).toBe(2);
+      expect(nobody.stderr).toContain('no lab centre sender nobody');
+    } finally {
+      certs.dispose();
+    }
   });
 
   it('refuses a run configuration with only one of the UKE masters (exit 2, before starting)', async () => {

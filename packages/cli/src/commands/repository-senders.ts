@@ -1,4 +1,13 @@
-import { createSender, linkLabCentre, listSenders, revokeSender, type Sender } from '@hie/repository';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  addSenderCertificate,
+  createSender,
+  linkLabCentre,
+  listSenders,
+  revokeSender,
+  type Sender,
+} from '@hie/repository';
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { UsageError } from '../usage-error.js';
@@ -18,11 +27,12 @@ interface SenderAddFlags extends RepositoryStoreFlags {
 interface LabCentreAddFlags extends RepositoryStoreFlags {
   name: string;
   facilityCode: string;
+  cert: string[];
 }
 
 /**
- * `hie repository sender add|list|revoke` and `hie repository lab-centre add|link`: who may write into the
- * repository. A credential is shown once, when it is made: the store keeps only its SHA-256.
+ * `hie repository sender add|list|revoke` and `hie repository lab-centre add|link|certificate`: who may
+ * write into the repository. A credential is shown once, when it is made: the store keeps only its SHA-256.
  */
 export function registerRepositorySenderCommands(repository: Command): void {
   const sender = repository
@@ -81,11 +91,26 @@ function registerLabCentreCommands(repository: Command): void {
   repositoryStoreOptions(labCentre.command('add').description("Issue a lab centre's credential"))
     .requiredOption('--name <name>', "the lab centre's name")
     .requiredOption('--facility-code <code>', 'its code as it writes MSH-4 (sending facility)')
+    .option(...CERT_OPTION)
     .action(async (flags: LabCentreAddFlags) => {
-      const made = await withRepository(flags, { create: true }, ({ store }) =>
-        createSender(store, { kind: 'lab-centre', name: flags.name, facilityCode: flags.facilityCode }),
-      );
+      const fingerprints = flags.cert.map(certificateSha256);
+      const made = await withRepository(flags, { create: true }, async ({ store }) => {
+        const made = await createSender(store, {
+          kind: 'lab-centre',
+          name: flags.name,
+          facilityCode: flags.facilityCode,
+        });
+        try {
+          for (const f of fingerprints) await addSenderCertificate(store, made.sender.id, f);
+        } catch (e) {
+          // All or nothing: a lab centre half made (its token never shown) would only be clutter.
+          await revokeSender(store, made.sender.id);
+          throw new UsageError((e as Error).message);
+        }
+        return made;
+      });
       printCredential(made.sender, made.token);
+      printCertificates(fingerprints);
       process.stderr.write(
         'link it to each clinic it serves: hie repository lab-centre link <sender id> --tenant <OID>\n',
       );
@@ -112,6 +137,57 @@ function registerLabCentreCommands(repository: Command): void {
       );
       process.exitCode = EXIT.ok;
     });
+
+  repositoryStoreOptions(
+    labCentre
+      .command('certificate')
+      .description("Register a lab centre's client certificate for MLLP/TLS (labMllp)")
+      .argument('<sender-id>', "the lab centre's sender ID"),
+  )
+    .option(...CERT_OPTION)
+    .action(async (senderId: string, flags: RepositoryStoreFlags & { cert: string[] }) => {
+      if (flags.cert.length === 0) throw new UsageError('give the certificate: --cert FILE');
+      const fingerprints = flags.cert.map(certificateSha256);
+      await withRepository(flags, {}, async ({ store }) => {
+        try {
+          for (const f of fingerprints) await addSenderCertificate(store, senderId, f);
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+      });
+      process.stdout.write(`lab centre ${senderId}\n`);
+      printCertificates(fingerprints);
+      process.exitCode = EXIT.ok;
+    });
+}
+
+const CERT_OPTION = [
+  '--cert <file>',
+  'a PEM client certificate (from the network CA) it sends MLLP/TLS with; may be repeated',
+  (file: string, files: string[]) => [...files, file],
+  [] as string[],
+] as const;
+
+/**
+ * The SHA-256 fingerprint of a PEM certificate file: what is registered (never the file, never its
+ * subject: the network CA may issue another certificate with the same name to another system).
+ */
+function certificateSha256(file: string): string {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`--cert ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return new X509Certificate(pem).fingerprint256.replaceAll(':', '').toLowerCase();
+  } catch {
+    throw new UsageError(`--cert ${file}: not a PEM certificate`);
+  }
+}
+
+function printCertificates(fingerprints: readonly string[]): void {
+  for (const f of fingerprints) process.stdout.write(`certificate sha256 ${f}\n`);
 }
 
 /** The credential on stdout (for a script to capture), the warning beside it on stderr. */

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Hl7Message } from '@hie/hl7v2';
+import { certificateFingerprint, type Hl7Message } from '@hie/hl7v2';
 import type { InboundProblem } from './entry.js';
 
 /**
@@ -31,19 +31,9 @@ export function senderProblem(sender: InboundSender, message: Hl7Message): Inbou
   };
 }
 
-/**
- * The SHA-256 fingerprint of a certificate (its DER bytes), lower-case hex: how a sender's client
- * certificate is registered. The fingerprint, not the subject: the network CA may issue another
- * certificate with the same CN to another system, but never one with the same fingerprint.
- */
-export function certificateFingerprint(der: Uint8Array): string {
-  return createHash('sha256').update(der).digest('hex');
-}
-
-/** A configured fingerprint as openssl prints it (`AB:CD:…`) or as plain hex → lower-case hex. */
-export function normaliseFingerprint(value: string): string {
-  return value.replaceAll(':', '').toLowerCase();
-}
+// How a client certificate is registered (its SHA-256, lower-case hex): @hie/hl7v2's, beside the MLLP
+// server whose peers it names, so the repository registers lab centres' certificates the same way.
+export { certificateFingerprint, normaliseFingerprint } from '@hie/hl7v2';
 
 /**
  * The sender whose registered certificate this is (a peer certificate the TLS handshake already

@@ -18,6 +18,7 @@ import { IntakeError } from './intake-errors.js';
  * Lab results from lab centres (検査センター), routed to the ordering clinic's tenant by its 医療機関コード:
  *   POST /intake/lab            one HL7 v2.5 message (OUL^R22 / ORU^R01, JAHIS 臨床検査データ交換規約)
  *   POST /intake/lab-csv?layout= a lab centre's own CSV layout (a plug-in: LAB_CSV_LAYOUTS)
+ * (MLLP/TLS and drop folders, run/lab-*.ts, take the same path: receiveLabMessage, receiveLabCsv.)
  * The sender is a lab centre's credential; the message's MSH-4 must be that lab centre's own code, the
  * clinic must have linked it (rp_lab_link), and the patient must be the clinic's. A message sent twice
  * (same MSH-4 and MSH-10) is acknowledged again and written once.
@@ -40,56 +41,76 @@ export function registerLabRoutes(app: FastifyInstance, ctx: IntakeContext): voi
 
   app.post<{ Querystring: { layout?: string } }>('/intake/lab-csv', async (request, reply) => {
     const name = fileNameOf(request);
-    const facts: Parameters<typeof intakeAudit>[1] = {
-      tenant: undefined,
-      sender: undefined,
-      kind: 'lab-csv',
-      name,
-    };
+    let sender: Sender | undefined;
     try {
-      const sender = await requireLabSender(ctx, request);
-      facts.sender = sender;
-      const layout = LAB_CSV_LAYOUTS[request.query.layout ?? ''];
-      if (!layout)
-        throw new IntakeError(
-          'bad-request',
-          `layout must be one of ${Object.keys(LAB_CSV_LAYOUTS).join(', ')}`,
-        );
-      const bytes = bodyOf(request);
-      const read = readLabCsv(bytes, layout, name);
-      if (!read.ok) throw new IntakeError('rejected', read.issues[0]?.message, read.issues);
-      // The whole file is checked before anything is written: every clinic known and linked, every patient
-      // the clinic's, every result mappable — else nothing of it is imported.
-      const byTenant = new Map<string, { tenant: Tenant; batches: IntakeBatch[]; warnings: IntakeIssue[] }>();
-      for (const result of read.results) {
-        const tenant = await routeToClinic(ctx, sender, result.clinicCode, '医療機関コード');
-        await requireKnownPatient(ctx, tenant, result.patientId, name);
-        const mapped = mapLabCsvResult(result, tenant, name, sender.facilityCode ?? sender.id);
-        if (!mapped.ok) throw new IntakeError('rejected', mapped.issues[0]?.message, mapped.issues);
-        const entry = byTenant.get(tenant.oid) ?? { tenant, batches: [], warnings: [] };
-        entry.batches.push(mapped.batch);
-        entry.warnings.push(...mapped.warnings);
-        byTenant.set(tenant.oid, entry);
-      }
-      const source: IntakeSource = { kind: 'lab', name, sha256: sha256(bytes), sender: sender.id };
-      const out: { tenant: string; intakeId: string; resources: number }[] = [];
-      for (const { tenant, batches, warnings } of byTenant.values()) {
-        const applied = await applyIntake(ctx.tenants.storeOf(tenant.oid), source, batches, { warnings });
-        await ctx.audit.append(
-          intakeAudit(request, {
-            ...facts,
-            tenant: tenant.oid,
-            intakeId: applied.intakeId,
-            counts: applied.counts,
-          }),
-        );
-        out.push({ tenant: tenant.oid, intakeId: applied.intakeId, resources: applied.counts.resources });
-      }
-      reply.send({ results: read.results.length, tenants: out });
+      sender = await requireLabSender(ctx, request);
     } catch (e) {
-      throw await refused(ctx, request, facts, e);
+      throw await refused(ctx, request, { tenant: undefined, sender: undefined, kind: 'lab-csv', name }, e);
     }
+    const body = Buffer.isBuffer(request.body) ? request.body : new Uint8Array(0);
+    reply.send(await receiveLabCsv(ctx, sender, body, name, request.query.layout, request));
   });
+}
+
+export interface LabCsvReceipt {
+  results: number;
+  tenants: { tenant: string; intakeId: string; resources: number }[];
+}
+
+/**
+ * One CSV delivery from a lab centre in its own layout (`layout`: a key of LAB_CSV_LAYOUTS), whatever
+ * brought it (HTTPS, a drop folder). The whole file is checked before anything is written: every clinic
+ * known and linked, every patient the clinic's, every result mappable — else nothing of it is imported.
+ * Audited per clinic written, or once when refused.
+ */
+export async function receiveLabCsv(
+  ctx: IntakeContext,
+  sender: Sender,
+  bytes: Uint8Array,
+  name: string,
+  layout: string | undefined,
+  where: FastifyRequest | AuditWhere,
+): Promise<LabCsvReceipt> {
+  const facts: Parameters<typeof intakeAudit>[1] = { tenant: undefined, sender, kind: 'lab-csv', name };
+  try {
+    const plugin = LAB_CSV_LAYOUTS[layout ?? ''];
+    if (!plugin)
+      throw new IntakeError(
+        'bad-request',
+        `layout must be one of ${Object.keys(LAB_CSV_LAYOUTS).join(', ')}`,
+      );
+    if (bytes.length === 0) throw new IntakeError('bad-request', 'expected the message or file as the body');
+    const read = readLabCsv(bytes, plugin, name);
+    if (!read.ok) throw new IntakeError('rejected', read.issues[0]?.message, read.issues);
+    const byTenant = new Map<string, { tenant: Tenant; batches: IntakeBatch[]; warnings: IntakeIssue[] }>();
+    for (const result of read.results) {
+      const tenant = await routeToClinic(ctx, sender, result.clinicCode, '医療機関コード');
+      await requireKnownPatient(ctx, tenant, result.patientId, name);
+      const mapped = mapLabCsvResult(result, tenant, name, sender.facilityCode ?? sender.id);
+      if (!mapped.ok) throw new IntakeError('rejected', mapped.issues[0]?.message, mapped.issues);
+      const entry = byTenant.get(tenant.oid) ?? { tenant, batches: [], warnings: [] };
+      entry.batches.push(mapped.batch);
+      entry.warnings.push(...mapped.warnings);
+      byTenant.set(tenant.oid, entry);
+    }
+    const source: IntakeSource = { kind: 'lab', name, sha256: sha256(bytes), sender: sender.id };
+    const out: LabCsvReceipt['tenants'] = [];
+    for (const { tenant, batches, warnings } of byTenant.values()) {
+      const applied = await applyIntake(ctx.tenants.storeOf(tenant.oid), source, batches, { warnings });
+      await ctx.audit.append(
+        intakeAudit(where, {
+          ...facts,
+          tenant: tenant.oid,
+          intakeId: applied.intakeId,
+          counts: applied.counts,
+        }),
+      );
+      out.push({ tenant: tenant.oid, intakeId: applied.intakeId, resources: applied.counts.resources });
+    }
+    return { results: read.results.length, tenants: out };
+  } catch (e) {
+    throw await refused(ctx, where, facts, e);
+  }
 }
 
 export interface LabReceipt {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { CATEGORIES, type Category } from '@hie/contract';
 import { type LoadConfigOptions, loadConfig } from '@hie/platform';
 import { z } from 'zod';
+import { LAB_CSV_LAYOUTS } from '../intake/lab/index.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const category = z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]]);
@@ -59,6 +60,39 @@ export const repositoryConfigSchema = z.object({
       requireClientCert: z.boolean().default(false),
     })
     .optional(),
+  /**
+   * MLLP over TLS for lab centres (off unless configured): our key and certificate, and the network CA
+   * whose client certificates it requires (files). Each lab centre is known by the certificate
+   * fingerprints it registered (`hie repository lab-centre certificate`).
+   */
+  labMllp: z
+    .object({
+      host: z.string().min(1).default('0.0.0.0'),
+      port: port.default(2577),
+      key: z.string().min(1),
+      cert: z.string().min(1),
+      ca: z.string().min(1),
+    })
+    .optional(),
+  /**
+   * Drop folders, one per lab centre: the folder's permissions are the authentication (only the lab
+   * centre's courier, and the repository, may write there). `sender` is the lab centre's sender id.
+   */
+  labDrop: z
+    .array(
+      z.object({
+        dir: z.string().min(1),
+        sender: z.string().min(1),
+        csvLayout: z
+          .string()
+          .refine((k) => k in LAB_CSV_LAYOUTS, {
+            message: `one of ${Object.keys(LAB_CSV_LAYOUTS).join(', ')}`,
+          })
+          .optional(),
+        intervalMs: z.coerce.number().int().min(100).default(10_000),
+      }),
+    )
+    .default([]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -91,5 +125,6 @@ export function resolveRepositoryConfig(c: z.output<typeof repositoryConfigSchem
     dataDir,
     db: c.db ?? `sqlite:${resolve(dataDir, 'repository.db')}`,
     ...(c.hub.keys ? { hub: { ...c.hub, keys: resolve(c.hub.keys) } } : {}),
+    labDrop: c.labDrop.map((d) => ({ ...d, dir: resolve(d.dir) })),
   };
 }

@@ -11,6 +11,8 @@ import { migrateRepositoryStore } from '../store/migrations.js';
 import type { RepositorySchema } from '../store/schema.js';
 import { TenantRegistry } from '../tenants/registry.js';
 import type { RepositoryConfig } from './config.js';
+import { type LabDrop, startLabDrop } from './lab-drop.js';
+import { startLabMllp } from './lab-mllp.js';
 
 /** How often a running repository looks for tenants changed by another process. */
 const TENANT_RELOAD_MS = 10_000;
@@ -21,6 +23,8 @@ export interface RunningRepository {
   store: Store<RepositorySchema>;
   tenants: TenantRegistry;
   orca: OrcaPulls;
+  /** The lab centres' MLLP/TLS port, when `labMllp` is configured. */
+  labMllpPort: number | undefined;
   /** Re-reads the tenants (after the office added one) and restarts their schedules and feeds. */
   refresh(): Promise<void>;
   stop(): Promise<void>;
@@ -28,8 +32,9 @@ export interface RunningRepository {
 
 /**
  * Starts the repository: the store (opened, migrated), the tenants, the API (every tenant's FHIR and
- * intake, the office's admin API, /health), every ORCA-connected tenant's pull schedule, and the
- * identity feed of every tenant that has a feed token.
+ * intake, the office's admin API, /health), every ORCA-connected tenant's pull schedule, the
+ * identity feed of every tenant that has a feed token, and the lab centres' other doors (MLLP/TLS, drop
+ * folders) when configured.
  */
 export async function startRepository(
   config: RepositoryConfig,
@@ -113,23 +118,59 @@ export async function startRepository(
         .catch((e) => app.log.warn({ err: e }, 'tenant reload failed'));
     }, TENANT_RELOAD_MS);
     reloader.unref();
-    const address = await app.listen({ host: config.host, port: config.port });
-    return {
-      app,
-      url: address,
-      store,
-      tenants,
-      orca,
-      refresh: changed,
-      async stop() {
-        clearInterval(reloader);
-        await refreshing;
-        await orca.stop();
-        for (const f of feeders) f.stop();
-        await app.close();
-        await store.close();
-      },
+    // What listens or watches: closed in reverse on stop, or when a later one fails to start.
+    const opened: { close(): Promise<void> }[] = [];
+    const closeOpened = async () => {
+      for (const o of opened.reverse()) await o.close().catch(() => undefined);
+      opened.length = 0;
     };
+    let labMllpPort: number | undefined;
+    try {
+      const address = await app.listen({ host: config.host, port: config.port });
+      opened.push({ close: () => app.close() });
+      if (config.labMllp) {
+        const mllp = await startLabMllp(built.intake, {
+          host: config.labMllp.host,
+          port: config.labMllp.port,
+          tls: {
+            key: await readFile(config.labMllp.key),
+            cert: await readFile(config.labMllp.cert),
+            ca: await readFile(config.labMllp.ca),
+          },
+          log: app.log,
+        });
+        opened.push(mllp);
+        labMllpPort = mllp.port;
+      }
+      for (const drop of config.labDrop) {
+        const started: LabDrop = await startLabDrop(built.intake, { ...drop, log: app.log });
+        opened.push({ close: () => started.stop() });
+      }
+      return {
+        app,
+        url: address,
+        store,
+        tenants,
+        orca,
+        labMllpPort,
+        refresh: changed,
+        async stop() {
+          clearInterval(reloader);
+          await refreshing;
+          await orca.stop();
+          for (const f of feeders) f.stop();
+          // The lab doors first (each finishes the message or file in hand), the HTTP API last.
+          await closeOpened();
+          await store.close();
+        },
+      };
+    } catch (e) {
+      clearInterval(reloader);
+      await orca.stop();
+      for (const f of feeders) f.stop();
+      await closeOpened();
+      throw e;
+    }
   } catch (e) {
     await store.close().catch(() => undefined);
     throw e;

@@ -151,10 +151,32 @@ const entriesMigration: Migration = {
   },
 };
 
+/**
+ * The client certificates a lab centre sends MLLP/TLS with, by SHA-256 fingerprint (unscoped, like
+ * rp_sender: they say who is at the other end of a connection before any message names a tenant). The
+ * fingerprint is the key: one certificate speaks for one sender only.
+ */
+const senderCertificatesMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('rp_sender_certificate')
+      .addColumn('sender_id', 'text', (c) => c.notNull())
+      .addColumn('sha256', 'text', (c) => c.primaryKey())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('rp_sender_certificate_sender')
+      .on('rp_sender_certificate')
+      .column('sender_id')
+      .execute();
+  },
+};
+
 export const REPOSITORY_MIGRATIONS: Migrations = {
   ...AUDIT_MIGRATIONS,
   '0101_repository': repositoryMigration,
   '0102_repository_entries': entriesMigration,
+  '0103_repository_sender_certificates': senderCertificatesMigration,
 };
 
 /** Brings the repository's store up to date; safe at every start. */

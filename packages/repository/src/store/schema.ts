@@ -5,8 +5,9 @@ import type { Schema as SourceSchema } from '@hie/record-source';
  * `gw_patient`, `gw_state`, `gw_nonce`) have the same shape as a gateway's: their `tenant` column is not
  * in these types, because code only ever reaches them through a tenant's scoped store, whose
  * TenantScopePlugin adds it to every query (tenants/scoped-store.ts). The `rp_*` tables are the
- * repository's own: `rp_tenant`, `rp_sender` and `rp_lab_link` are read unscoped (they say which tenant a
- * request belongs to); `rp_intake` and `rp_entry` are scoped like the records.
+ * repository's own: `rp_tenant`, `rp_sender`, `rp_sender_certificate` and `rp_lab_link` are read
+ * unscoped (they say which tenant a request belongs to); `rp_intake` and `rp_entry` are scoped like the
+ * records.
  */
 export interface RpTenantTable {
   /** The facility's OID: the tenant key, the assertion audience, the audit source. */
@@ -43,6 +44,14 @@ export interface RpSenderTable {
 export interface RpLabLinkTable {
   sender_id: string;
   tenant: string;
+  created_at: string;
+}
+
+/** A lab centre's client certificate for MLLP/TLS (the handshake verified it; this says whose it is). */
+export interface RpSenderCertificateTable {
+  sender_id: string;
+  /** SHA-256 of the certificate's DER, lower-case hex. */
+  sha256: string;
   created_at: string;
 }
 
@@ -84,6 +93,7 @@ export interface RepositoryTables {
   rp_tenant: RpTenantTable;
   rp_sender: RpSenderTable;
   rp_lab_link: RpLabLinkTable;
+  rp_sender_certificate: RpSenderCertificateTable;
   rp_intake: RpIntakeTable;
   rp_entry: RpEntryTable;
 }

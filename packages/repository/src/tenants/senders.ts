@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { normaliseFingerprint } from '@hie/hl7v2';
 import type { Store } from '@hie/platform';
 import type { RepositorySchema, RpSenderTable } from '../store/schema.js';
 
@@ -106,6 +107,79 @@ export async function labMayWrite(
     .where('tenant', '=', tenant)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** A sender that is not revoked, by its id. */
+export async function liveSender(base: Store<RepositorySchema>, id: string): Promise<Sender | undefined> {
+  const row = await base.db
+    .selectFrom('rp_sender')
+    .selectAll()
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row ? senderOf(row) : undefined;
+}
+
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+
+/**
+ * Registers a lab centre's client certificate for MLLP/TLS by its SHA-256 fingerprint (as openssl or
+ * Node print it, colons or not). The network CA vouches that the certificate is genuine; this says which
+ * lab centre it speaks for. One certificate speaks for one sender only.
+ */
+export async function addSenderCertificate(
+  base: Store<RepositorySchema>,
+  senderId: string,
+  fingerprint: string,
+  now = new Date(),
+): Promise<string> {
+  const sha256 = normaliseFingerprint(fingerprint.trim());
+  if (!FINGERPRINT.test(sha256)) throw new Error(`not a SHA-256 fingerprint: ${fingerprint}`);
+  const sender = await liveSender(base, senderId);
+  if (sender?.kind !== 'lab-centre') throw new Error(`no lab centre sender ${senderId}`);
+  await base.db
+    .insertInto('rp_sender_certificate')
+    .values({ sender_id: senderId, sha256, created_at: now.toISOString() })
+    .onConflict((oc) => oc.column('sha256').doNothing())
+    .execute();
+  const owner = await base.db
+    .selectFrom('rp_sender_certificate')
+    .select('sender_id')
+    .where('sha256', '=', sha256)
+    .executeTakeFirst();
+  if (owner?.sender_id !== senderId)
+    throw new Error(`the certificate ${sha256} is registered to another sender (${owner?.sender_id})`);
+  return sha256;
+}
+
+/** The fingerprints a sender registered. */
+export async function senderCertificates(base: Store<RepositorySchema>, senderId: string): Promise<string[]> {
+  const rows = await base.db
+    .selectFrom('rp_sender_certificate')
+    .select('sha256')
+    .where('sender_id', '=', senderId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => r.sha256);
+}
+
+/**
+ * The lab centre a verified client certificate speaks for, or undefined: nobody registered it, or its
+ * sender was revoked (looked up at each connection, so a revocation holds at once).
+ */
+export async function senderOfCertificate(
+  base: Store<RepositorySchema>,
+  fingerprint: string,
+): Promise<Sender | undefined> {
+  const row = await base.db
+    .selectFrom('rp_sender_certificate as c')
+    .innerJoin('rp_sender as s', 's.id', 'c.sender_id')
+    .selectAll('s')
+    .where('c.sha256', '=', normaliseFingerprint(fingerprint))
+    .where('s.revoked_at', 'is', null)
+    .where('s.kind', '=', 'lab-centre')
+    .executeTakeFirst();
+  return row ? senderOf(row) : undefined;
 }
 
 function senderOf(row: RpSenderTable): Sender {
