@@ -24,6 +24,9 @@ const DisclosurePage = lazy(() => import('./office/DisclosurePage'));
 const ReviewsPage = lazy(() => import('./office/ReviewsPage'));
 const BreakGlassReviewPage = lazy(() => import('./office/BreakGlassReviewPage'));
 const StatsPage = lazy(() => import('./office/StatsPage'));
+const EntriesPage = lazy(() => import('./entries/EntriesPage'));
+const RegisterPatientPage = lazy(() => import('./entries/RegisterPatientPage'));
+const NotebookScanPage = lazy(() => import('./okusuri-techo/NotebookScanPage'));
 
 function Home() {
   const { state } = useSession();
@@ -52,9 +55,12 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <Home /> },
       { path: 'patients', element: screen(<PatientListPage />) },
+      { path: 'patients/register', element: screen(<RegisterPatientPage />) },
       { path: 'patients/:personId', element: screen(<PatientPage />) },
+      { path: 'patients/:personId/entries', element: screen(<EntriesPage />) },
       { path: 'patients/:personId/access-report', element: screen(<AccessReportPage />) },
       { path: 'patients/:personId/images', element: screen(<ImageViewerPage />) },
+      { path: 'okusuri-techo', element: screen(<NotebookScanPage />) },
       { path: 'consents', element: screen(<ConsentPage />) },
       { path: 'consents/:id/print/:kind', element: screen(<ConsentPrintPage />) },
       { path: 'office', element: <Navigate to="/office/facilities" replace /> },

@@ -1,5 +1,7 @@
 // The gateway process: configuration, start/stop wiring of store, ingest, API and inbound HL7.
 
+// Moved to @hie/platform (the repository reads the same file); re-exported for the gateway's users.
+export { loadHubKeys } from '@hie/platform';
 export {
   type FeederStatus,
   type FeedRunResult,
@@ -31,7 +33,5 @@ export {
 } from './config.js';
 export { rememberedFacility, rememberFacility } from './facility-state.js';
 export { type RunningGateway, runGatewayUntilSignal, type StartOptions, startGateway } from './gateway.js';
-// Moved to @hie/platform (the repository reads the same file); re-exported for the gateway's users.
-export { loadHubKeys } from '@hie/platform';
 export { InboundCounters } from './metrics.js';
 export { pacsSourceOf } from './pacs.js';

@@ -133,10 +133,18 @@ async function toApiError(response: Response, path: string): Promise<ApiError> {
   try {
     const json = (await response.json()) as {
       error?: { code?: string; message?: string; details?: unknown };
+      /** Field-by-field problems a repository names beside its error (422). */
+      issues?: unknown;
+      /** The patients a repository could not choose between (409 patient-ambiguous). */
+      candidates?: unknown;
     };
     if (json.error?.code) code = json.error.code;
     if (json.error?.message) message = json.error.message;
-    details = json.error?.details;
+    const beside = {
+      ...(json.issues !== undefined ? { issues: json.issues } : {}),
+      ...(json.candidates !== undefined ? { candidates: json.candidates } : {}),
+    };
+    details = json.error?.details ?? (Object.keys(beside).length > 0 ? beside : undefined);
   } catch {
     // not JSON: keep the HTTP status as the code
   }

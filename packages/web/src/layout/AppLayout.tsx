@@ -7,6 +7,7 @@ import { PasswordChange } from '../auth/PasswordChange';
 import { useSession } from '../auth/session';
 import { useI18n } from '../i18n/index';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { mayImportNotebooks, NOTEBOOK_PATH } from '../okusuri-techo/may-import';
 import { Loading } from './Feedback';
 
 interface NavItem {
@@ -42,6 +43,7 @@ export function AppLayout() {
     : [
         ...(can.viewRecords ? [{ to: '/patients', label: t('nav.patients') }] : []),
         ...(can.registerConsents ? [{ to: '/consents', label: t('nav.consents') }] : []),
+        ...(mayImportNotebooks(user.profession) ? [{ to: NOTEBOOK_PATH, label: t('notebook.nav') }] : []),
         ...(facility.role === 'admin' ? [{ to: '/office/users', label: t('nav.users') }] : []),
       ];
 

@@ -50,7 +50,7 @@ export function DateField({
         setTouched(true);
         if (parsed) setText(shown(parsed));
       }}
-      error={touched && invalid ? t('counter.dateInvalid') : undefined}
+      error={touched && invalid ? t('counter.dateInvalid') : props.error}
       description={parsed && lang === 'ja' ? warekiDate(parsed) : props.description}
     />
   );

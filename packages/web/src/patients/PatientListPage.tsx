@@ -93,9 +93,17 @@ export default function PatientListPage() {
         <Title order={1} size="h2">
           {t('patients.title')}
         </Title>
-        {(session.user.profession === 'doctor' || session.user.profession === 'dentist') && (
-          <BreakGlassSearch />
-        )}
+        <Group gap="sm">
+          {/* 患者登録 (facilities that keep their records in the network's repository; others are told so). */}
+          {!session.user.office && (
+            <Button component={Link} to="/patients/register" variant="light" data-testid="register-patient">
+              {t('register.open')}
+            </Button>
+          )}
+          {(session.user.profession === 'doctor' || session.user.profession === 'dentist') && (
+            <BreakGlassSearch />
+          )}
+        </Group>
       </Group>
       <search aria-label={t('patients.searchLabel')}>
         <form onSubmit={submit}>

@@ -16,6 +16,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api/client';
 import type { PatientHeader, SourcedResource } from '../api/types';
 import { useActiveSession } from '../auth/session';
+import { mayEnterSomething } from '../entries/may-enter';
 import { useI18n } from '../i18n';
 import { DateField } from '../layout/DateField';
 import { ErrorAlert, Loading } from '../layout/Feedback';
@@ -334,6 +335,20 @@ export default function PatientPage() {
           <Button variant="default" size="xs" onClick={() => window.print()}>
             {t('app.print')}
           </Button>
+          {/* 記録の入力: staff who may enter something, for a patient of their own facility. */}
+          {!session.user.office &&
+            mayEnterSomething(session.user.profession) &&
+            header.data.identifiers.some((r) => r.facilityOid === session.facility.oid) && (
+              <Button
+                component={Link}
+                to={`${path}/entries`}
+                variant="light"
+                size="xs"
+                data-testid="open-entries"
+              >
+                {t('entries.open')}
+              </Button>
+            )}
           {/* The report is for the office and the administrators of facilities holding a record (hub rule). */}
           {(session.user.office ||
             (session.facility.role === 'admin' &&
