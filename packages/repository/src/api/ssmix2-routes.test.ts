@@ -12,8 +12,6 @@ import { recordKey } from '../intake/ssmix2/keys.js';
 import { storageEntries, writeZip, type ZipSpec } from '../intake/ssmix2/testing.js';
 import type { TenantInput } from '../tenants/registry.js';
 import { type RepositoryUnderTest, repositoryUnderTest } from '../testing.js';
-import { IntakeError } from './intake-errors.js';
-import { registerSsmix2Routes } from './ssmix2-routes.js';
 
 const CLINIC: TenantInput = {
   oid: '1.2.392.200119.6.102.1319900011',
