@@ -41,6 +41,12 @@ export interface PullOptions {
   concurrency?: number;
   /** Stops starting patients; those not read yet become `pending`. */
   signal?: AbortSignal;
+  /**
+   * Keep each answer's `raw` JSON in the patients' data (default false): a full sync holds thousands of
+   * patients until it is stored, and ORCA's padded answers are most of their weight (bench/repository:
+   * 266 of 305 MB for 600 patients).
+   */
+  keepRaw?: boolean;
 }
 
 export interface OrcaPullFailure {
@@ -113,7 +119,8 @@ export async function pullChanges(
       const start = from.get(id);
       const window = start === undefined ? undefined : monthsBetween(start, until);
       try {
-        patients.push(await pullPatient(client, id, until, window, acceptances.get(id) ?? [], days));
+        const data = await pullPatient(client, id, until, window, acceptances.get(id) ?? [], days);
+        patients.push(options.keepRaw ? data : withoutRaw(data));
       } catch (e) {
         failures.push({ patientId: id, error: asOrcaError(e, id) });
       }
@@ -262,4 +269,17 @@ function asOrcaError(e: unknown, patientId: string): OrcaError {
     patientId,
     detail: `unexpected: ${e instanceof Error ? e.message : String(e)}`,
   });
+}
+
+/** Drops every answer's `raw` (in place): what the mapping reads is in the answers' own fields. */
+function withoutRaw<T>(value: T, depth = 0): T {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (const item of value) withoutRaw(item, depth + 1);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  if ('raw' in record) delete record.raw;
+  for (const key of Object.keys(record)) withoutRaw(record[key], depth + 1);
+  return value;
 }

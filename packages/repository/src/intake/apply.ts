@@ -44,14 +44,19 @@ export async function applyIntake(
     warnings?: readonly IntakeIssue[];
     /** Written in the same transaction (an ORCA pull's checkpoint). */
     also?: (tx: Transaction<RepositorySchema>) => Promise<void>;
+    /** Write the rp_intake record (default true; false for the first parts of an intake written in parts). */
+    record?: boolean;
+    /** Counts of the parts written before (the record and the answer show the whole intake's). */
+    carried?: IntakeCounts;
   } = {},
 ): Promise<AppliedIntake> {
   const now = (options.now ?? new Date()).toISOString();
   const intakeId = randomUUID();
-  const counts: IntakeCounts = { resources: 0, patients: 0, deleted: 0 };
+  const counts: IntakeCounts = { ...(options.carried ?? { resources: 0, patients: 0, deleted: 0 }) };
   await store.db.transaction().execute(async (tx) => {
     for (const batch of batches) await applyBatch(store, tx, batch, now, counts);
     await options.also?.(tx);
+    if (options.record === false) return;
     await tx
       .insertInto('rp_intake')
       .values({

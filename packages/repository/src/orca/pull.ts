@@ -9,6 +9,9 @@ import type { RepositorySchema } from '../store/schema.js';
 import type { OrcaSettings, Tenant } from '../tenants/registry.js';
 import type { TenantStore } from '../tenants/scoped-store.js';
 
+/** Patients written per transaction of a pull. */
+const PART = 100;
+
 export function orcaClientOf(settings: OrcaSettings, options: { timeoutMs?: number } = {}): OrcaClient {
   const tls = settings.tls;
   return new OrcaClient({
@@ -97,12 +100,24 @@ export async function storeOrcaPull(
         .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: at }))
         .execute();
   };
-  const applied = await applyIntake(
-    store,
-    { kind: 'orca', name: `${pull.since}..${pull.until}`, sender: 'orca' },
-    batches,
-    { now, warnings: warnings.slice(0, 200), also: saveState },
-  );
+  // Written in parts of PART patients, each its own transaction, with a turn of the event loop between
+  // them: a clinic's first full sync is thousands of patients, and SQLite blocks the process while it
+  // writes (every tenant's requests wait). The checkpoint and the intake record go with the last part, so
+  // a crash half-way leaves the old checkpoint: the next pull reads those patients again (idempotent).
+  const source = { kind: 'orca' as const, name: `${pull.since}..${pull.until}`, sender: 'orca' };
+  let carried = { resources: 0, patients: 0, deleted: 0 };
+  let applied = { intakeId: '', counts: carried };
+  for (let at = 0; at === 0 || at < batches.length; at += PART) {
+    const last = at + PART >= batches.length;
+    const part = await applyIntake(store, source, batches.slice(at, at + PART), {
+      now,
+      carried,
+      ...(last ? { warnings: warnings.slice(0, 200), also: saveState } : { record: false }),
+    });
+    carried = part.counts;
+    if (last) applied = part;
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
   return {
     intakeId: applied.intakeId,
     patients: pull.patients.length,

@@ -172,11 +172,23 @@ const senderCertificatesMigration: Migration = {
   },
 };
 
+/**
+ * Ids by prefix within a tenant: an intake replaces what it wrote before by id prefix (an ORCA patient's
+ * months, a UKE file's claims). The primary key leads with the resource type, so without this index
+ * each prefix read every row of the tenant (bench/repository: 15 ms a prefix at 128k rows, 0.005 ms with it).
+ */
+const resourceIdMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('rp_resource_id').on('gw_resource').columns(['tenant', 'id']).execute();
+  },
+};
+
 export const REPOSITORY_MIGRATIONS: Migrations = {
   ...AUDIT_MIGRATIONS,
   '0101_repository': repositoryMigration,
   '0102_repository_entries': entriesMigration,
   '0103_repository_sender_certificates': senderCertificatesMigration,
+  '0104_repository_resource_id': resourceIdMigration,
 };
 
 /** Brings the repository's store up to date; safe at every start. */
