@@ -32,7 +32,7 @@ export interface DemoRepository {
   /** The repository's office token: the hub's link to it (the office's リポジトリ screen). */
   adminToken: string;
   orca: OrcaSimulator;
-  /** The clinic's patients who are also hospital patients: local id → the hub's person id. */
+  /** The clinic’s patients who are also hospital patients: local id → their person id in the ground truth. */
   clinicPeople: Map<string, string>;
   stop(): Promise<void>;
 }

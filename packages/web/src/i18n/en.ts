@@ -988,7 +988,8 @@ export const en: Messages = {
     candidates: 'Patient no.',
     choose: 'Import for this patient',
     forbidden: 'Only this pharmacy’s pharmacists import お薬手帳 codes.',
-    notTenant: 'This facility does not import お薬手帳 codes (it keeps no records in the network’s repository).',
+    notTenant:
+      'This facility does not import お薬手帳 codes (it keeps no records in the network’s repository).',
     unreachable: 'The record server cannot be reached. Try again later.',
   },
 };
