@@ -12,10 +12,24 @@ export interface SessionAbilities {
   viewRecords: boolean;
   /** The facility has patients in the index: only they can be given a consent here (consent/registry.ts). */
   registerConsents: boolean;
+  /**
+   * The facility publishes through the network's repository (its record server is a tenant there): its
+   * staff register patients and enter records by hand (entries/routes.ts refuses everyone else).
+   */
+  enterRecords: boolean;
+}
+
+/** A record server URL that is a tenant of the network's repository (`<repository>/t/<OID>`). */
+export function isRepositoryTenant(
+  deps: Pick<HubDeps, 'settings'>,
+  gatewayUrl: string | null | undefined,
+): boolean {
+  const repository = deps.settings.repository?.url.replace(/\/+$/, '');
+  return repository !== undefined && !!gatewayUrl && gatewayUrl.startsWith(`${repository}/t/`);
 }
 
 export async function sessionAbilities(
-  deps: Pick<HubDeps, 'store' | 'now'>,
+  deps: Pick<HubDeps, 'store' | 'now' | 'settings'>,
   who: { userId: string; facilityOid: string },
 ): Promise<SessionAbilities> {
   const viewer = await loadViewer(deps.store, who, deps.now());
@@ -28,8 +42,16 @@ export async function sessionAbilities(
         .where('facility_oid', '=', who.facilityOid)
         .limit(1)
         .executeTakeFirst();
+  const facility = office
+    ? undefined
+    : await deps.store.db
+        .selectFrom('hub_facility')
+        .select('gateway_url')
+        .where('oid', '=', who.facilityOid)
+        .executeTakeFirst();
   return {
     viewRecords: viewerDenial(viewer, viewer.categories, 'TREAT') === null,
     registerConsents: patient !== undefined,
+    enterRecords: isRepositoryTenant(deps, facility?.gateway_url),
   };
 }

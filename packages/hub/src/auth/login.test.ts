@@ -39,7 +39,7 @@ describe.each(TEST_ENGINES)('login on %s', (engine) => {
     });
     expect(body.facility).toEqual({ oid: FACILITY, name: '岡山大学病院', role: 'member' });
     // What the menu offers comes with the session (auth/abilities.ts; no patient in this index yet).
-    expect(body.abilities).toEqual({ viewRecords: true, registerConsents: false });
+    expect(body.abilities).toEqual({ viewRecords: true, registerConsents: false, enterRecords: false });
     expect(body.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Date.parse(body.expiresAt) - hub.clock.now.getTime()).toBe(
       hub.deps.settings.sessionAbsoluteSeconds * 1000,

@@ -55,7 +55,10 @@ describe('entries forwarded to the facility’s repository tenant', () => {
         },
       );
     }) as typeof fetch;
-    hub = await hubUnderTest('sqlite', [entryRoutes], { fetch: fakeFetch });
+    hub = await hubUnderTest('sqlite', [entryRoutes], {
+      fetch: fakeFetch,
+      settings: { repository: { url: 'http://repo.test', adminToken: 'repository-admin-token-for-tests' } },
+    });
     await seedFacility(hub.store, { oid: CLINIC, type: 'clinic', gatewayUrl: `${REPO}${CLINIC}` });
     await seedFacility(hub.store, { oid: HOSPITAL, gatewayUrl: 'http://gw.test' });
     await seedFacility(hub.store, { oid: NO_REPO, type: 'clinic', discloses: false });

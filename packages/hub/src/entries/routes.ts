@@ -3,6 +3,7 @@ import { contractHeaders, operationOf, signAssertion } from '@hie/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
+import { isRepositoryTenant } from '../auth/abilities.js';
 import { HubError, type HubRoutes, requirePrincipal } from '../http.js';
 import { fetchPinsTls, type PinnedRequestInit } from '../viewing/lean-fetch.js';
 
@@ -60,7 +61,7 @@ export const entryRoutes: HubRoutes = async (app, deps) => {
       .select(['gateway_url', 'gateway_tls_pin'])
       .where('oid', '=', target.facility)
       .executeTakeFirst();
-    if (!facility?.gateway_url)
+    if (!facility?.gateway_url || !isRepositoryTenant(deps, facility.gateway_url))
       await refuse(
         new HubError(
           409,

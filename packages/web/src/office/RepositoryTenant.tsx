@@ -22,6 +22,12 @@ import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { westernDateTime } from '../lib/dates';
 
+/** Intake kinds the repository records (rp_intake.kind). */
+const KINDS = ['orca', 'uke', 'okusuri-techo', 'lab', 'ssmix2', 'manual'] as const;
+type Kind = (typeof KINDS)[number] | 'other';
+const kindOf = (kind: string): Kind =>
+  (KINDS as readonly string[]).includes(kind) ? (kind as Kind) : 'other';
+
 interface Intake {
   id: string;
   kind: string;
@@ -191,7 +197,7 @@ export function RepositoryTenant({ oid }: { oid: string }) {
                     return (
                       <Table.Tr key={i.id}>
                         <Table.Td>{westernDateTime(i.received_at)}</Table.Td>
-                        <Table.Td>{i.kind}</Table.Td>
+                        <Table.Td>{t(`office.repositoryKind_${kindOf(i.kind)}`)}</Table.Td>
                         <Table.Td>{i.name}</Table.Td>
                         <Table.Td>
                           <Badge size="sm" color={i.status === 'imported' ? 'teal' : 'red'}>
