@@ -125,3 +125,21 @@ export function intakeAudit(
     detail,
   };
 }
+
+/** The body of an upload (a file, a message, a zip), or 400 naming what was expected. */
+export function uploadBody(request: FastifyRequest, expected: string): Buffer {
+  if (!Buffer.isBuffer(request.body) || request.body.length === 0)
+    throw new IntakeError('bad-request', `expected ${expected} as the body`);
+  return request.body;
+}
+
+/** The uploaded file's name (header `x-file-name`, percent-encoded for non-ASCII names), for errors. */
+export function uploadName(request: FastifyRequest, fallback: string): string {
+  const raw = request.headers['x-file-name'];
+  if (typeof raw !== 'string' || raw === '') return fallback;
+  let name = raw;
+  try {
+    name = decodeURIComponent(raw);
+  } catch {}
+  return name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200);
+}

@@ -6,7 +6,14 @@ import { mapOtcIntake, matchNotebookPatient, type OtcInput, readOtcInput } from 
 import { readUkeIntake } from '../intake/uke.js';
 import type { Tenant } from '../tenants/registry.js';
 import type { Sender } from '../tenants/senders.js';
-import { type IntakeContext, intakeAudit, requireTenantSender, sha256 } from './intake-context.js';
+import {
+  type IntakeContext,
+  intakeAudit,
+  requireTenantSender,
+  sha256,
+  uploadBody,
+  uploadName,
+} from './intake-context.js';
 import { IntakeError } from './intake-errors.js';
 
 /** A month's UKE file of a large clinic is a few MB; the bound leaves room and stops abuse. */
@@ -28,9 +35,9 @@ export function registerIntakeRoutes(app: FastifyInstance, ctx: IntakeContext): 
   );
 
   app.post<TenantParams>('/t/:tenant/intake/uke', async (request, reply) => {
-    const fileName = fileNameOf(request, 'RECEIPTC.UKE');
+    const fileName = uploadName(request, 'RECEIPTC.UKE');
     await intake(ctx, request, reply, { kind: 'uke', name: fileName }, async (tenant, sender) => {
-      const bytes = bodyBytes(request);
+      const bytes = uploadBody(request, 'the file (application/octet-stream)');
       if (!ctx.ukeMasters) throw new IntakeError('uke-masters-missing');
       const read = readUkeIntake(bytes, fileName, tenant.institutionCode, ctx.ukeMasters);
       const source: IntakeSource = { kind: 'uke', name: fileName, sha256: sha256(bytes), sender: sender.id };
@@ -56,7 +63,7 @@ export function registerIntakeRoutes(app: FastifyInstance, ctx: IntakeContext): 
       const input: OtcInput | undefined = !body.success
         ? undefined
         : Buffer.isBuffer(body.data)
-          ? { kind: 'file', bytes: body.data, fileName: fileNameOf(request, 'okusuri-techo.csv') }
+          ? { kind: 'file', bytes: body.data, fileName: uploadName(request, 'okusuri-techo.csv') }
           : { kind: 'qr', parts: body.data.qr };
       const picked =
         body.success && !Buffer.isBuffer(body.data) ? body.data.patientId : request.query.patientId;
@@ -179,21 +186,4 @@ async function intake(
     );
     throw error;
   }
-}
-
-function bodyBytes(request: FastifyRequest): Buffer {
-  if (!Buffer.isBuffer(request.body) || request.body.length === 0)
-    throw new IntakeError('bad-request', 'expected the file as the body (application/octet-stream)');
-  return request.body;
-}
-
-/** The uploaded file's name (header `x-file-name`, percent-encoded for non-ASCII names), for errors. */
-function fileNameOf(request: FastifyRequest, fallback: string): string {
-  const raw = request.headers['x-file-name'];
-  if (typeof raw !== 'string' || raw === '') return fallback;
-  let name = raw;
-  try {
-    name = decodeURIComponent(raw);
-  } catch {}
-  return name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200);
 }

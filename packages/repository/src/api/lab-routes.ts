@@ -11,7 +11,15 @@ import {
 } from '../intake/lab/index.js';
 import type { Tenant } from '../tenants/registry.js';
 import { labMayWrite, type Sender } from '../tenants/senders.js';
-import { type AuditWhere, type IntakeContext, intakeAudit, requireSender, sha256 } from './intake-context.js';
+import {
+  type AuditWhere,
+  type IntakeContext,
+  intakeAudit,
+  requireSender,
+  sha256,
+  uploadBody,
+  uploadName,
+} from './intake-context.js';
 import { IntakeError } from './intake-errors.js';
 
 /**
@@ -36,11 +44,11 @@ export function registerLabRoutes(app: FastifyInstance, ctx: IntakeContext): voi
         e,
       );
     }
-    reply.send(await receiveLabMessage(ctx, sender, bodyOf(request), request));
+    reply.send(await receiveLabMessage(ctx, sender, uploadBody(request, 'the message or file'), request));
   });
 
   app.post<{ Querystring: { layout?: string } }>('/intake/lab-csv', async (request, reply) => {
-    const name = fileNameOf(request);
+    const name = uploadName(request, 'lab.csv');
     let sender: Sender | undefined;
     try {
       sender = await requireLabSender(ctx, request);
@@ -268,22 +276,4 @@ async function refused(
   if (error.code === 'internal' && 'log' in request) request.log.error(e);
   await ctx.audit.append(intakeAudit(request, { ...facts, error, issues: error.issues }));
   return error;
-}
-
-function bodyOf(request: FastifyRequest): Buffer {
-  if (!Buffer.isBuffer(request.body) || request.body.length === 0)
-    throw new IntakeError('bad-request', 'expected the message or file as the body');
-  return request.body;
-}
-
-function fileNameOf(request: FastifyRequest): string {
-  const raw = request.headers['x-file-name'];
-  if (typeof raw !== 'string' || raw === '') return 'lab.csv';
-  try {
-    return decodeURIComponent(raw)
-      .replace(/[\\/\u0000-\u001f]/g, '_')
-      .slice(0, 200);
-  } catch {
-    return raw.slice(0, 200);
-  }
 }

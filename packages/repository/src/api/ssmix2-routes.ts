@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { applyIntake, type IntakeSource, recordRejectedIntake } from '../intake/apply.js';
 import { readSsmix2Zip } from '../intake/ssmix2/read.js';
-import { type IntakeContext, intakeAudit, requireTenantSender, sha256 } from './intake-context.js';
+import {
+  type IntakeContext,
+  intakeAudit,
+  requireTenantSender,
+  sha256,
+  uploadBody,
+  uploadName,
+} from './intake-context.js';
 import { IntakeError } from './intake-errors.js';
 import { activeTenant, INTAKE_BODY_LIMIT } from './intake-routes.js';
 
@@ -33,7 +40,7 @@ export function registerSsmix2Routes(app: FastifyInstance, ctx: IntakeContext): 
     // The route's limit wins over the octet-stream parser's, whoever registered it.
     { bodyLimit: SSMIX2_BODY_LIMIT },
     async (request, reply) => {
-      const name = fileNameOf(request);
+      const name = uploadName(request, 'ssmix2.zip');
       const facts: Parameters<typeof intakeAudit>[1] = {
         tenant: undefined,
         sender: undefined,
@@ -45,7 +52,7 @@ export function registerSsmix2Routes(app: FastifyInstance, ctx: IntakeContext): 
         facts.tenant = tenant.oid;
         const sender = await requireTenantSender(ctx, request, tenant.oid);
         facts.sender = sender;
-        const bytes = bodyOf(request);
+        const bytes = uploadBody(request, 'the zip (application/zip)');
         const source: IntakeSource = { kind: 'ssmix2', name, sha256: sha256(bytes), sender: sender.id };
         const store = ctx.tenants.storeOf(tenant.oid);
         const facility = { institutionCode: tenant.institutionCode, oid: tenant.oid, name: tenant.name };
@@ -68,21 +75,4 @@ export function registerSsmix2Routes(app: FastifyInstance, ctx: IntakeContext): 
       }
     },
   );
-}
-
-function bodyOf(request: FastifyRequest): Buffer {
-  if (!Buffer.isBuffer(request.body) || request.body.length === 0)
-    throw new IntakeError('bad-request', 'expected the zip as the body (application/zip)');
-  return request.body;
-}
-
-/** The uploaded zip's name (header `x-file-name`, percent-encoded for non-ASCII names), for errors. */
-function fileNameOf(request: FastifyRequest): string {
-  const raw = request.headers['x-file-name'];
-  if (typeof raw !== 'string' || raw === '') return 'ssmix2.zip';
-  let name = raw;
-  try {
-    name = decodeURIComponent(raw);
-  } catch {}
-  return name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200);
 }
