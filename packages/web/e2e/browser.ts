@@ -30,11 +30,12 @@ export const VIEWPORTS = {
   'ipad-portrait': { width: 768, height: 1024 },
 } as const;
 
-export function launch(): Promise<Browser> {
+/** `extraArgs`: a file's own flags (notebook.e2e.ts: a fake camera showing QR codes). */
+export function launch(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--lang=ja-JP'],
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--lang=ja-JP', ...extraArgs],
   });
 }
 

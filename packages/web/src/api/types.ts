@@ -30,7 +30,12 @@ export interface LoginResult {
   user: SessionUser;
   facility: FacilityChoice;
   /** What the menu may offer here (hub auth/abilities.ts); absent from an older hub: offer everything. */
-  abilities?: { viewRecords: boolean; registerConsents: boolean };
+  abilities?: {
+    viewRecords: boolean;
+    registerConsents: boolean;
+    /** The facility is a tenant of the network's repository: its staff register patients and enter records. */
+    enterRecords?: boolean;
+  };
   csrfToken: string;
   idleExpiresAt: string;
   expiresAt: string;

@@ -894,6 +894,7 @@ export const en: Messages = {
     },
   },
   register: {
+    nav: 'Register a patient',
     open: 'Register a patient',
     title: 'Patient registration',
     intro:
@@ -945,7 +946,6 @@ export const en: Messages = {
     cameraHint:
       'Hold the whole QR code in view. Several codes can be scanned one by one, or side by side at once.',
     cameraLabel: 'Camera view',
-    cameraIdle: 'The camera is off',
     cameraDenied:
       'The camera is not allowed. Allow it in the browser’s settings, or use “From a photo” or “Text”.',
     cameraUnavailable: 'No camera can be used on this device. Use “From a photo” or “Text”.',

@@ -888,6 +888,7 @@ export const ja = {
     },
   },
   register: {
+    nav: '患者登録',
     open: '患者登録',
     title: '患者登録',
     intro:
@@ -939,7 +940,6 @@ export const ja = {
     cameraHint:
       'QRコード全体が映るようにかざしてください。複数のQRコードは1枚ずつでも、並べて一度に写しても読み取れます。',
     cameraLabel: 'カメラの映像',
-    cameraIdle: 'カメラは止まっています',
     cameraDenied:
       'カメラの使用が許可されていません。ブラウザの設定でカメラを許可するか、「写真から」か「テキスト入力」をお使いください。',
     cameraUnavailable: 'この端末ではカメラを使えません。「写真から」か「テキスト入力」をお使いください。',

@@ -27,7 +27,7 @@ export function AppLayout() {
     return <Navigate to="/login" replace state={{ from: `${location.pathname}${location.search}` }} />;
 
   const { user, facility } = state.session;
-  const can = state.session.abilities ?? { viewRecords: true, registerConsents: true };
+  const can = state.session.abilities ?? { viewRecords: true, registerConsents: true, enterRecords: true };
   // Only what the hub lets this user do here: a clerk's search would never find anyone, and a
   // facility without patients in the index cannot register a consent.
   const items: NavItem[] = user.office
@@ -43,7 +43,11 @@ export function AppLayout() {
     : [
         ...(can.viewRecords ? [{ to: '/patients', label: t('nav.patients') }] : []),
         ...(can.registerConsents ? [{ to: '/consents', label: t('nav.consents') }] : []),
-        ...(mayImportNotebooks(user.profession) ? [{ to: NOTEBOOK_PATH, label: t('notebook.nav') }] : []),
+        // A small facility's own writes, where it publishes through the repository (hub abilities).
+        ...(can.enterRecords ? [{ to: '/patients/register', label: t('register.nav') }] : []),
+        ...(can.enterRecords && mayImportNotebooks(user.profession)
+          ? [{ to: NOTEBOOK_PATH, label: t('notebook.nav') }]
+          : []),
         ...(facility.role === 'admin' ? [{ to: '/office/users', label: t('nav.users') }] : []),
       ];
 

@@ -94,8 +94,8 @@ export default function PatientListPage() {
           {t('patients.title')}
         </Title>
         <Group gap="sm">
-          {/* 患者登録 (facilities that keep their records in the network's repository; others are told so). */}
-          {!session.user.office && (
+          {/* 患者登録: facilities that keep their records in the network's repository (hub abilities). */}
+          {!session.user.office && (session.abilities?.enterRecords ?? true) && (
             <Button component={Link} to="/patients/register" variant="light" data-testid="register-patient">
               {t('register.open')}
             </Button>

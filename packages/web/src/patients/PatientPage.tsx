@@ -337,6 +337,7 @@ export default function PatientPage() {
           </Button>
           {/* 記録の入力: staff who may enter something, for a patient of their own facility. */}
           {!session.user.office &&
+            (session.abilities?.enterRecords ?? true) &&
             mayEnterSomething(session.user.profession) &&
             header.data.identifiers.some((r) => r.facilityOid === session.facility.oid) && (
               <Button
