@@ -20,7 +20,15 @@ const PACKAGES = [
   'hub',
   'demo',
 ];
-const WITH_TEST_SUPPORT = ['platform', 'uke', 'okusuri-techo', 'record-source', 'gateway', 'repository', 'hub'];
+const WITH_TEST_SUPPORT = [
+  'platform',
+  'uke',
+  'okusuri-techo',
+  'record-source',
+  'gateway',
+  'repository',
+  'hub',
+];
 /** Light entries besides the index: `@hie/<package>/<name>` → its source file. */
 const SUBPATHS: Readonly<Record<string, string>> = {
   'record-source/patient-row': 'record-source/src/projection/patient-row.ts',
