@@ -9,6 +9,7 @@ export * from './facility-professions.js';
 export * from './facility-types.js';
 export * from './identity-feed.js';
 export * from './institution-code.js';
+export * from './intake-issue.js';
 export * from './lab-panels.js';
 export * from './lab-units.js';
 export * from './labels.js';

@@ -19,21 +19,7 @@ export interface IntakeBatch {
   deletePatients?: readonly string[];
 }
 
-/** A reason an intake was refused, or a warning kept with an imported one: where, and a stable code. */
-export interface IntakeIssue {
-  /** A stable code (`uke-encoding`, `lab-unknown-clinic`, `otc-not-jahis`, …). */
-  code: string;
-  /** English. */
-  message: string;
-  /** 日本語, when the reader gives it. */
-  messageJa?: string;
-  /** The file, message or API it is about. */
-  file?: string;
-  /** 1-based line (or segment) number. */
-  line?: number;
-  /** The field: `RE-4`, `MSH-4`, `PID-3`, `Api_Result` … */
-  field?: string;
-}
+export type { IntakeIssue } from '@hie/contract';
 
 /** An intake's counts, as stored with it and shown in the tenant's status. */
 export interface IntakeCounts {

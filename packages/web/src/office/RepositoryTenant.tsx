@@ -1,3 +1,4 @@
+import type { IntakeIssue } from '@hie/contract';
 import {
   Alert,
   Badge,
@@ -35,14 +36,7 @@ interface Intake {
   status: string;
   received_at: string;
   counts: { resources?: number; patients?: number; deleted?: number };
-  issues: {
-    code: string;
-    message: string;
-    messageJa?: string;
-    file?: string;
-    line?: number;
-    field?: string;
-  }[];
+  issues: IntakeIssue[];
 }
 
 interface TenantStatus {

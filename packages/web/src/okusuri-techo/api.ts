@@ -2,17 +2,11 @@
  * The hub's お薬手帳 route (hub/entries/routes.ts → the repository's /entries/okusuri-techo): the codes'
  * texts, for the user's own facility, and what its answers mean for the screen.
  */
+import type { IntakeIssue } from '@hie/contract';
 import { ApiError, api } from '../api/client';
 
 /** A problem the repository names (a refusal's reason, or a warning of an import that went through). */
-export interface NotebookIssue {
-  code: string;
-  message: string;
-  messageJa?: string;
-  file?: string;
-  line?: number;
-  field?: string;
-}
+export type NotebookIssue = IntakeIssue;
 
 export interface NotebookImported {
   /** The pharmacy's patient (カルテ番号 / the id the repository made for a new one). */
