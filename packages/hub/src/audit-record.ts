@@ -17,6 +17,8 @@ export type HubAuditType =
   | 'policy'
   /** A hand-made entry of a small facility's staff, forwarded to the facility's repository tenant. */
   | 'entry'
+  /** The Care Cabinet: a read or write of a care team's shared record, or of its team and consent. */
+  | 'cabinet'
   /** Someone read the audit log itself: a search, an export, a chain check, an access report. */
   | 'audit'
   /** A gateway answered outside what it was asked (another category or patient): dropped. */

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { isDay } from '@hie/contract';
 import type { Selectable } from 'kysely';
 import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubPrincipal } from '../http.js';
@@ -73,11 +74,6 @@ export function newConsentRow(
 const notFound = () => new HubError(404, 'not-found', 'no such consent / 該当する同意はありません');
 export const patientNotFound = () =>
   new HubError(404, 'not-found', 'no such patient at this facility / 該当する患者はいません');
-
-const isDay = (s: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(s) &&
-  !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
-  new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
 /** Registers a consent for a patient of the principal's own facility; returns it with its card number. */
 export async function registerConsent(

@@ -1,6 +1,7 @@
 import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '@hie/platform';
 import { authMigration } from './auth.js';
 import { bodyMeasurementMigration } from './body-measurement.js';
+import { cabinetMigration } from './cabinet.js';
 import { consentMigration } from './consent.js';
 import { directoryMigration } from './directory.js';
 import { documentKindsMigration } from './document-kinds.js';
@@ -22,6 +23,8 @@ export const HUB_MIGRATIONS: Migrations = {
   '0012_hub_body_measurement': bodyMeasurementMigration,
   // 0011 and 0014 are the gateway's.
   '0013_hub_document_kinds': documentKindsMigration,
+  // 0015 and 0016 are the gateway's; 0101– the repository's.
+  '0020_hub_cabinet': cabinetMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

@@ -1,5 +1,6 @@
 import type { AuditSchema } from '@hie/platform';
 import type { HubAuthSchema } from './auth-tables.js';
+import type { HubCabinetSchema } from './cabinet-tables.js';
 import type { HubConsentSchema } from './consent-tables.js';
 import type { HubDirectorySchema } from './directory-tables.js';
 import type { HubMpiSchema } from './mpi-tables.js';
@@ -10,4 +11,5 @@ export interface Schema
     HubDirectorySchema,
     HubAuthSchema,
     HubMpiSchema,
-    HubConsentSchema {}
+    HubConsentSchema,
+    HubCabinetSchema {}

@@ -1,0 +1,513 @@
+import { cabinetOpenSchema, cabinetPostInputSchema, cabinetTemplateSchema } from '@hie/contract';
+import { z } from 'zod';
+import {
+  contentDisposition,
+  FORM_CONTENT_TYPES,
+  FORM_EXTENSIONS,
+  type FormMediaType,
+} from '../consent/form.js';
+import { HubError, type HubRoutes, requireOffice, requirePrincipal } from '../http.js';
+import {
+  cabinetDetail,
+  changeOwnMembership,
+  closeCabinet,
+  inviteMember,
+  openCabinet,
+  removeMember,
+} from './cabinets.js';
+import {
+  CABINET_FORM_MAX_BYTES,
+  getConsentForm,
+  putConsentForm,
+  registerConsent,
+  withdrawConsent,
+} from './consent.js';
+import { CabinetEvents } from './events.js';
+import {
+  groupInputSchema,
+  groupNotFound,
+  groupPeople,
+  groupView,
+  isGroupFacility,
+  listGroups,
+  saveGroup,
+  saveGroupTemplate,
+  templatesFor,
+} from './groups.js';
+import { listCabinets, officeCabinets } from './list.js';
+import { loadCabinet, requireCabinet } from './load.js';
+import { notifications } from './notifications.js';
+import { createPost, editPost, listPosts, postVersions, vitalSeries } from './posts.js';
+import { streamCabinetEvents } from './stream.js';
+
+const TAGS = ['cabinet'];
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const postParams = z.object({ id: z.string().min(1).max(64), postId: z.string().min(1).max(64) });
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const reasonBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+const memberBody = z
+  .object({ userId: z.string().min(1).max(64), facilityOid: z.string().min(1).max(64) })
+  .strict();
+
+/**
+ * The Care Cabinet's API (README.md beside this file). Every route loads the cabinet through the one rule
+ * (`requireCabinet`), which refuses and audits; the functions it calls audit what they show or change.
+ */
+export const cabinetRoutes: HubRoutes = async (app, deps) => {
+  const events = new CabinetEvents();
+  const cabinetDeps = { store: deps.store, now: deps.now, events };
+  const full = { ...deps, events };
+
+  app.get(
+    '/cabinet-groups',
+    { schema: { tags: TAGS, summary: 'The district groups of your facility (office: all)' } },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      return { groups: await listGroups(deps, principal) };
+    },
+  );
+
+  app.post(
+    '/cabinet-groups',
+    { schema: { tags: TAGS, summary: 'Register a district group (office)', body: groupInputSchema } },
+    async (request, reply) => {
+      const principal = requireOffice(request);
+      return reply
+        .status(201)
+        .send(await saveGroup(deps, principal, request.body as z.input<typeof groupInputSchema>, 'create'));
+    },
+  );
+
+  app.put(
+    '/cabinet-groups/:id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Change a district group (office)',
+        params: idParams,
+        body: groupInputSchema.omit({ id: true }),
+      },
+    },
+    async (request) => {
+      const principal = requireOffice(request);
+      const { id } = request.params as { id: string };
+      return saveGroup(
+        deps,
+        principal,
+        { ...(request.body as object), id } as z.input<typeof groupInputSchema>,
+        'update',
+      );
+    },
+  );
+
+  app.put(
+    '/cabinet-groups/:id/templates/:templateId',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Add or replace a template of the group (office)',
+        params: z.object({ id: z.string().min(1).max(64), templateId: z.string().min(1).max(61) }),
+        body: cabinetTemplateSchema,
+      },
+    },
+    async (request) => {
+      const principal = requireOffice(request);
+      const { id, templateId } = request.params as { id: string; templateId: string };
+      const template = request.body as z.output<typeof cabinetTemplateSchema>;
+      if (template.id !== templateId)
+        throw new HubError(422, 'id-mismatch', 'the body’s id must match the path');
+      await saveGroupTemplate(deps, principal, id, template);
+      return { ok: true };
+    },
+  );
+
+  app.get(
+    '/cabinet-groups/:id/people',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Staff of the group’s facilities, whom a cabinet owner may invite',
+        params: idParams,
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      // Someone outside the group gets the same 404 as for an unknown group.
+      if (principal.office) await groupView(deps, id);
+      else if (!(await isGroupFacility(deps, id, principal.facilityOid))) throw groupNotFound();
+      return { people: await groupPeople(deps, id) };
+    },
+  );
+
+  app.get(
+    '/cabinets',
+    { schema: { tags: TAGS, summary: 'Your cabinets: invited or member' } },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      if (principal.office) return { cabinets: [] };
+      return { cabinets: await listCabinets(cabinetDeps, principal) };
+    },
+  );
+
+  app.post(
+    '/cabinets',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Open a cabinet: the patient, the team consent, invitations',
+        body: cabinetOpenSchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const id = await openCabinet(full, principal, request.body as z.input<typeof cabinetOpenSchema>);
+      const context = await loadCabinet(cabinetDeps, principal, id);
+      if (!context) throw new HubError(500, 'internal', 'the cabinet vanished');
+      return reply.status(201).send(await cabinetDetail(cabinetDeps, principal, context));
+    },
+  );
+
+  const detailOf = async (
+    principal: Parameters<typeof loadCabinet>[1] & Parameters<typeof cabinetDetail>[1],
+    id: string,
+  ) => {
+    const context = await requireCabinet(cabinetDeps, principal, id, 'member', 'detail');
+    return cabinetDetail(cabinetDeps, principal, context);
+  };
+
+  app.get(
+    '/cabinets/:id',
+    { schema: { tags: TAGS, summary: 'One cabinet: patient, team, consent', params: idParams } },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      return detailOf(principal, (request.params as { id: string }).id);
+    },
+  );
+
+  app.post(
+    '/cabinets/:id/members',
+    { schema: { tags: TAGS, summary: 'Invite a member (owner)', params: idParams, body: memberBody } },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'write', 'member-invite');
+      await inviteMember(cabinetDeps, principal, context, request.body as z.output<typeof memberBody>);
+      return detailOf(principal, id);
+    },
+  );
+
+  app.delete(
+    '/cabinets/:id/members/:userId',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Remove a member (owner): they read nothing from now on',
+        params: z.object({ id: z.string().min(1).max(64), userId: z.string().min(1).max(64) }),
+        querystring: z.object({ facilityOid: z.string().min(1).max(64) }),
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id, userId } = request.params as { id: string; userId: string };
+      const { facilityOid } = request.query as { facilityOid: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'member', 'member-remove');
+      await removeMember(cabinetDeps, principal, context, { userId, facilityOid });
+      return detailOf(principal, id);
+    },
+  );
+
+  for (const change of ['accept', 'decline', 'leave'] as const) {
+    app.post(
+      `/cabinets/:id/${change}`,
+      { schema: { tags: TAGS, summary: `${change} (your own membership)`, params: idParams } },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        const { id } = request.params as { id: string };
+        const context = await requireCabinet(cabinetDeps, principal, id, 'member', `member-${change}`);
+        await changeOwnMembership(cabinetDeps, principal, context, change);
+        return change === 'accept' ? detailOf(principal, id) : { ok: true };
+      },
+    );
+  }
+
+  app.post(
+    '/cabinets/:id/consent',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Register the team consent anew (owner): supersedes the one before',
+        params: idParams,
+        body: z
+          .object({
+            startDate: day,
+            endDate: day.nullish(),
+            facilities: z.array(z.string().min(1).max(64)).max(50).default([]),
+            note: z.string().max(500).nullish(),
+          })
+          .strict(),
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'member', 'consent-register');
+      await registerConsent(
+        cabinetDeps,
+        principal,
+        context,
+        request.body as { startDate: string; facilities: string[] },
+      );
+      return detailOf(principal, id);
+    },
+  );
+
+  app.post(
+    '/cabinets/:id/consent/withdraw',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Record the patient’s withdrawal: closes the cabinet to reads at once',
+        params: idParams,
+        body: reasonBody,
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'consent-withdraw');
+      await withdrawConsent(cabinetDeps, principal, context, (request.body as { reason: string }).reason);
+      return detailOf(principal, id);
+    },
+  );
+
+  await app.register(async (scoped) => {
+    scoped.addContentTypeParser(
+      [...FORM_CONTENT_TYPES],
+      { parseAs: 'buffer', bodyLimit: CABINET_FORM_MAX_BYTES },
+      (_request, body, done) => done(null, body),
+    );
+    scoped.put(
+      '/cabinets/:id/consent/form',
+      {
+        bodyLimit: CABINET_FORM_MAX_BYTES,
+        schema: {
+          tags: TAGS,
+          summary: 'Upload the signed team consent form (owner; PDF, PNG or JPEG ≤ 10 MB, raw bytes)',
+          params: idParams,
+          querystring: z.object({ fileName: z.string().min(1).max(200).optional() }),
+        },
+      },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        const { id } = request.params as { id: string };
+        if (!Buffer.isBuffer(request.body)) {
+          throw new HubError(
+            415,
+            'unsupported-media-type',
+            'send the form as application/pdf, image/png or image/jpeg',
+          );
+        }
+        const context = await requireCabinet(cabinetDeps, principal, id, 'member', 'consent-form');
+        await putConsentForm(
+          cabinetDeps,
+          principal,
+          context,
+          request.body,
+          (request.query as { fileName?: string }).fileName ?? null,
+        );
+        return detailOf(principal, id);
+      },
+    );
+  });
+
+  app.get(
+    '/cabinets/:id/consent/form',
+    { schema: { tags: TAGS, summary: 'Download the signed team consent form', params: idParams } },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'consent-form');
+      const form = await getConsentForm(cabinetDeps, principal, context);
+      const name =
+        form.fileName ?? `cabinet-consent-${id}.${FORM_EXTENSIONS[form.mediaType as FormMediaType] ?? 'bin'}`;
+      return reply
+        .header('content-type', form.mediaType)
+        .header('content-disposition', contentDisposition(name))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-store')
+        .send(form.bytes);
+    },
+  );
+
+  app.post(
+    '/cabinets/:id/close',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Close the cabinet (owner): read only until the retention day',
+        params: idParams,
+        body: reasonBody,
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'write', 'close');
+      await closeCabinet(cabinetDeps, principal, context, (request.body as { reason: string }).reason);
+      return detailOf(principal, id);
+    },
+  );
+
+  const listQuery = z.object({
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+    author: z.string().max(64).optional(),
+    profession: z.string().max(40).optional(),
+    column: z.string().max(40).optional(),
+    kind: z.enum(['soap', 'free']).optional(),
+    urgent: z.enum(['1', 'true']).optional(),
+    from: day.optional(),
+    to: day.optional(),
+    q: z.string().trim().min(1).max(100).optional(),
+  });
+
+  app.get(
+    '/cabinets/:id/posts',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'A page of posts, newest first (marks them read)',
+        params: idParams,
+        querystring: listQuery,
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      const query = request.query as z.output<typeof listQuery>;
+      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'posts');
+      return listPosts(cabinetDeps, principal, context, { ...query, urgent: query.urgent !== undefined });
+    },
+  );
+
+  app.post(
+    '/cabinets/:id/posts',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Post (SOAP or free, from a template, a reply)',
+        params: idParams,
+        body: cabinetPostInputSchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'write', 'post-create');
+      const postId = await createPost(
+        cabinetDeps,
+        principal,
+        context,
+        request.body as z.input<typeof cabinetPostInputSchema>,
+      );
+      const page = await listPosts(cabinetDeps, principal, context, { id: postId });
+      return reply.status(201).send(page.posts[0]);
+    },
+  );
+
+  app.put(
+    '/cabinets/:id/posts/:postId',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Edit your post: a new version, the old kept',
+        params: postParams,
+        body: cabinetPostInputSchema,
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id, postId } = request.params as { id: string; postId: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'write', 'post-edit');
+      await editPost(
+        cabinetDeps,
+        principal,
+        context,
+        postId,
+        request.body as z.input<typeof cabinetPostInputSchema>,
+      );
+      const page = await listPosts(cabinetDeps, principal, context, { id: postId });
+      return page.posts[0];
+    },
+  );
+
+  app.get(
+    '/cabinets/:id/posts/:postId/versions',
+    { schema: { tags: TAGS, summary: 'Every version of a post', params: postParams } },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id, postId } = request.params as { id: string; postId: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'post-versions');
+      return { versions: await postVersions(cabinetDeps, principal, context, postId) };
+    },
+  );
+
+  app.get(
+    '/cabinets/:id/templates',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Templates: the network’s and the group’s, yours first',
+        params: idParams,
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'templates');
+      return { templates: await templatesFor(deps, context.cabinet.group_id, principal.profession) };
+    },
+  );
+
+  app.get(
+    '/cabinets/:id/vitals',
+    {
+      schema: { tags: TAGS, summary: 'Vital-sign series from the posts’ template inputs', params: idParams },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'vitals');
+      return { series: await vitalSeries(cabinetDeps, principal, context) };
+    },
+  );
+
+  app.get(
+    '/cabinet-notifications',
+    { schema: { tags: TAGS, summary: 'Unread posts in your cabinets' } },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      if (principal.office) return { unread: 0, items: [] };
+      return notifications(cabinetDeps, principal);
+    },
+  );
+
+  app.get(
+    '/cabinet-events',
+    { schema: { tags: TAGS, summary: 'Server-Sent Events: new posts and cabinet changes you may see' } },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      return streamCabinetEvents(cabinetDeps, principal, request, reply);
+    },
+  );
+
+  app.get(
+    '/office/cabinets',
+    { schema: { tags: TAGS, summary: 'Every cabinet’s metadata (office): no patient, no content' } },
+    async (request) => {
+      requireOffice(request);
+      return { cabinets: await officeCabinets(cabinetDeps) };
+    },
+  );
+};
