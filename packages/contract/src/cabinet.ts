@@ -170,7 +170,34 @@ export const CABINET_LIMITS = {
   mentions: 20,
   inputs: 40,
   inputChars: 200,
+  attachments: 20,
 } as const;
+
+export const CABINET_ATTACHMENT_TYPES = ['file', 'drawing'] as const;
+export const cabinetAttachmentRefSchema = z.object({
+  type: z.enum(CABINET_ATTACHMENT_TYPES),
+  id: z.string().uuid(),
+});
+export type CabinetAttachmentRef = z.infer<typeof cabinetAttachmentRefSchema>;
+
+/** An attachment as a post shows it. URLs are under /api/v1 and answer only readers of the cabinet. */
+export interface CabinetAttachmentView {
+  type: (typeof CABINET_ATTACHMENT_TYPES)[number];
+  id: string;
+  /** image | video | pdf | drawing */
+  kind: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  /** ready, or processing (a video being converted), or failed (with `problem`). */
+  status: 'ready' | 'processing' | 'failed';
+  problem?: string | null;
+  url: string;
+  thumbnailUrl: string | null;
+  /** A drawing's body diagram and label (e.g. sacrum, 仙骨部褥瘡), to compare a series. */
+  bodyPart?: string | null;
+  label?: string | null;
+}
 
 const sectionText = z.string().max(CABINET_LIMITS.sectionChars).default('');
 export const cabinetPostInputSchema = z
@@ -186,6 +213,8 @@ export const cabinetPostInputSchema = z
     inputs: z
       .record(z.string().max(41), z.union([z.boolean(), z.string().max(CABINET_LIMITS.inputChars)]))
       .default({}),
+    /** Files and drawings uploaded to this cabinet by the author and not yet in a post. */
+    attachments: z.array(cabinetAttachmentRefSchema).max(CABINET_LIMITS.attachments).default([]),
     /** User ids of members to notify (@mention). */
     mentions: z.array(z.string().min(1).max(64)).max(CABINET_LIMITS.mentions).default([]),
   })

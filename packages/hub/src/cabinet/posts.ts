@@ -12,6 +12,7 @@ import type { HubPrincipal } from '../http.js';
 import { HubError } from '../http.js';
 import type { HubCabinetPostTable } from '../store/cabinet-tables.js';
 import { facilityNames } from '../viewing/lookups.js';
+import { attachAll, attachmentViews } from './attachments.js';
 import { auditCabinet } from './audit.js';
 import type { CabinetCallDeps } from './cabinets.js';
 import { columnsOf, templateById, templatesFor } from './groups.js';
@@ -177,6 +178,7 @@ export async function createPost(
         .execute();
     }
     await vitalsOf(tx, { id, cabinetId, at }, body);
+    await attachAll(tx, { cabinetId, postId: id, userId: principal.userId, refs: input.attachments });
     await tx
       .insertInto('hub_cabinet_read')
       .values({ post_id: id, user_id: principal.userId, version: 1, read_at: at })
@@ -297,6 +299,13 @@ export async function editPost(
         .execute();
     }
     await vitalsOf(tx, { id: postId, cabinetId: context.cabinet.id, at: post.created_at }, body);
+    // An edit may add attachments; what a version showed stays attached.
+    await attachAll(tx, {
+      cabinetId: context.cabinet.id,
+      postId,
+      userId: principal.userId,
+      refs: input.attachments,
+    });
     await tx
       .updateTable('hub_cabinet_read')
       .set({ version, read_at: at })
@@ -425,7 +434,7 @@ async function postViews(
 ) {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [mentions, reads, replies, names] = await Promise.all([
+  const [mentions, reads, replies, names, attachments] = await Promise.all([
     deps.store.db
       .selectFrom('hub_cabinet_mention as m')
       .innerJoin('hub_user as u', 'u.id', 'm.user_id')
@@ -449,6 +458,7 @@ async function postViews(
       deps.store,
       rows.map((r) => r.author_facility_oid),
     ),
+    attachmentViews(deps.store.db, rows[0]?.cabinet_id ?? '', ids),
   ]);
   const replyCount = new Map(replies.map((r) => [r.reply_to, Number(r.n)]));
   return rows.map((row) => {
@@ -481,6 +491,7 @@ async function postViews(
       mentions: postMentions.map((m) => ({ userId: m.user_id, name: m.name })),
       mentionsMe: postMentions.some((m) => m.user_id === principal.userId),
       replyCount: replyCount.get(row.id) ?? 0,
+      attachments: attachments.get(row.id) ?? [],
       readBy: reads
         .filter((r) => r.post_id === row.id)
         .map((r) => ({

@@ -510,4 +510,6 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
       return { cabinets: await officeCabinets(cabinetDeps) };
     },
   );
+
+  // Parts of the cabinet in modules of their own (files, schedule, drawings) register below.
 };

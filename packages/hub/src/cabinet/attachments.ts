@@ -1,0 +1,84 @@
+import type { CabinetAttachmentRef, CabinetAttachmentView } from '@hie/contract';
+import type { Kysely } from 'kysely';
+import { HubError } from '../http.js';
+import type { Schema } from '../store/schema.js';
+
+/**
+ * What a post carries besides its text: uploaded files (photos, videos, PDFs) and schema drawings. Each
+ * kind lives in its own module and answers two questions: may these ids be attached to this new post
+ * (uploaded to this cabinet by this author, ready, not in another post), and what do a page's posts
+ * carry. A post and its attachments are written in one transaction.
+ */
+export interface AttachmentKind {
+  type: CabinetAttachmentRef['type'];
+  /** Links the ids to the post, or returns the index of each one that may not be (refused whole). */
+  attach(
+    tx: Kysely<Schema>,
+    args: { cabinetId: string; postId: string; userId: string; ids: readonly string[] },
+  ): Promise<{ refused: { id: string; code: string; message: string }[] }>;
+  views(
+    db: Kysely<Schema>,
+    cabinetId: string,
+    postIds: readonly string[],
+  ): Promise<Map<string, CabinetAttachmentView[]>>;
+}
+
+/** Every kind a post may carry (files, drawings), wired here. */
+export const ATTACHMENT_KINDS: AttachmentKind[] = [];
+
+export async function attachAll(
+  tx: Kysely<Schema>,
+  args: { cabinetId: string; postId: string; userId: string; refs: readonly CabinetAttachmentRef[] },
+): Promise<void> {
+  const details: { field: string; code: string; message: string }[] = [];
+  for (const type of new Set(args.refs.map((r) => r.type))) {
+    const kind = ATTACHMENT_KINDS.find((k) => k.type === type);
+    const ids = args.refs.filter((r) => r.type === type).map((r) => r.id);
+    if (!kind) {
+      for (const id of ids) {
+        details.push({
+          field: `attachments.${args.refs.findIndex((r) => r.id === id)}`,
+          code: 'unknown-type',
+          message: `no ${type} attachments here`,
+        });
+      }
+      continue;
+    }
+    const { refused } = await kind.attach(tx, {
+      cabinetId: args.cabinetId,
+      postId: args.postId,
+      userId: args.userId,
+      ids,
+    });
+    for (const r of refused) {
+      details.push({
+        field: `attachments.${args.refs.findIndex((ref) => ref.id === r.id)}`,
+        code: r.code,
+        message: r.message,
+      });
+    }
+  }
+  if (details.length > 0) {
+    throw new HubError(
+      422,
+      'invalid-input',
+      'an attachment cannot be added / 添付できないファイルがあります',
+      details,
+    );
+  }
+}
+
+export async function attachmentViews(
+  db: Kysely<Schema>,
+  cabinetId: string,
+  postIds: readonly string[],
+): Promise<Map<string, CabinetAttachmentView[]>> {
+  const all = new Map<string, CabinetAttachmentView[]>();
+  if (postIds.length === 0) return all;
+  for (const kind of ATTACHMENT_KINDS) {
+    for (const [postId, views] of await kind.views(db, cabinetId, postIds)) {
+      all.set(postId, [...(all.get(postId) ?? []), ...views]);
+    }
+  }
+  return all;
+}
