@@ -9,6 +9,7 @@ import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from '.
 import { generateDemoImages, imagingSince } from './images.js';
 import { type DemoRepository, seedRepositoryConsents, startDemoRepository } from './repository.js';
 import { type DemoSeedResult, seedDemoHub } from './seed.js';
+import { seedDemoCabinets } from './seed-cabinets.js';
 import { seedDemoConsents } from './seed-consents.js';
 import { findShowcase, type Showcase } from './showcase.js';
 
@@ -187,6 +188,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
         new Set(scenario ? [scenario.personId] : []),
       );
       say(`Registered ${n} consents (施設単位) at the hospitals`);
+      const posts = await seedDemoCabinets(hub.deps, seeded.oids);
+      if (posts) say(`Opened 3 Care Cabinets (もも脳ネット) with a month of ${posts} posts`);
     }
 
     const logins: DemoLogin[] = DEMO_USERS.map((u) => {

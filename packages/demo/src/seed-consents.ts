@@ -1,7 +1,7 @@
 import { CATEGORIES } from '@hie/contract';
 import type { HubDeps, HubPrincipal } from '@hie/hub';
 import { registerConsent, setDisclosure } from '@hie/hub';
-import { consentPlanFor, DEMO_FACILITIES, DEMO_USERS } from './facilities.js';
+import { consentPlanFor, DEMO_FACILITIES, DEMO_USERS, type DemoUserSpec } from './facilities.js';
 import type { TruthEntry } from './seed.js';
 
 /** The hospitals disclose every category (each may narrow it later in its settings). */
@@ -58,6 +58,15 @@ export async function clerkOf(
     DEMO_USERS.find((u) => u.facility === key && u.profession === 'clerk') ??
     DEMO_USERS.find((u) => u.facility === key && u.role === 'admin');
   if (!spec) throw new Error(`demo: ${key} has no clerk or administrator to register consents`);
+  return demoPrincipal(deps, spec, oids);
+}
+
+/** A demo user as the hub's functions take them: acting for their facility, as if logged in. */
+export async function demoPrincipal(
+  deps: HubDeps,
+  spec: DemoUserSpec,
+  oids: ReadonlyMap<string, string>,
+): Promise<HubPrincipal> {
   const user = await deps.store.db
     .selectFrom('hub_user')
     .select(['id', 'name', 'login_id'])
@@ -68,9 +77,9 @@ export async function clerkOf(
     loginId: user.login_id,
     name: user.name,
     profession: spec.profession,
-    facilityOid: oids.get(key)!,
+    facilityOid: oids.get(spec.facility)!,
     facilityRole: spec.role ?? 'member',
-    office: false,
+    office: spec.profession === 'office',
     sessionId: 'demo-seed',
   };
 }

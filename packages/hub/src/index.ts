@@ -3,6 +3,7 @@ export { createHubApp, type HubAppOptions } from './api/app.js';
 export { buildHubApp } from './api/build.js';
 export * from './audit/index.js';
 export * from './auth/index.js';
+export * from './cabinet/index.js';
 export * from './consent/index.js';
 export * from './directory/index.js';
 export * from './http.js';
