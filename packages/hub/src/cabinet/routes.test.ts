@@ -207,6 +207,55 @@ describe.each(TEST_ENGINES)('the Care Cabinet on %s', (engine) => {
     ).toEqual(['37.4']);
   });
 
+  it('exports the cabinet as CSV and as FHIR (CareTeam, Communication, vital-sign Observations keeping the typed precision)', async () => {
+    const vitals = await call(team.nurse, 'POST', `/cabinets/${cabinetId}/posts`, {
+      kind: 'soap',
+      templateId: 'visiting-nursing',
+      soap: { s: '', o: '=HYPERLINK("http://x")', a: '', p: '' },
+      inputs: { 'bp-systolic': '132', 'bp-diastolic': '78', temperature: '36.0' },
+    });
+    expect(vitals.statusCode, vitals.body).toBe(201);
+    const csv = await call(team.doctor, 'GET', `/cabinets/${cabinetId}/export.csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.body.startsWith('\uFEFF日時,記入者,職種')).toBe(true);
+    expect(csv.body).toContain('了解しました。次回訪問時に診察します。');
+    // A cell that Excel would run as a formula is escaped.
+    expect(csv.body).not.toContain(',=HYPERLINK');
+    const team_ = (await call(team.doctor, 'GET', `/cabinets/${cabinetId}/fhir/CareTeam`)).json();
+    expect(team_.entry[0].resource.participant.length).toBeGreaterThanOrEqual(3);
+    expect(team_.entry[0].resource.contained[0].name[1].extension[0].valueCode).toBe('SYL');
+    const comms = (await call(team.doctor, 'GET', `/cabinets/${cabinetId}/fhir/Communication`)).json();
+    expect(
+      comms.entry.some((e: { resource: { priority: string } }) => e.resource.priority === 'urgent'),
+    ).toBe(true);
+    const obs = await call(team.doctor, 'GET', `/cabinets/${cabinetId}/fhir/Observation`);
+    expect(obs.headers['content-type']).toMatch(/application\/fhir\+json/);
+    const resources = obs.json().entry.map((e: { resource: object }) => e.resource);
+    const bp = resources.find(
+      (r: { code: { coding: { code: string }[] } }) => r.code.coding[0]?.code === '85354-9',
+    );
+    expect(bp.component.map((c: { valueQuantity: { value: number } }) => c.valueQuantity.value)).toEqual([
+      132, 78,
+    ]);
+    const temperatures = resources.filter(
+      (r: { code: { coding: { code: string }[] } }) => r.code.coding[0]?.code === '8310-5',
+    );
+    expect(temperatures.map((t: { valueQuantity: { value: number } }) => t.valueQuantity.value)).toEqual([
+      37.4, 36,
+    ]);
+    // 36.0 as typed: a JSON number cannot say it, the original text does.
+    expect(temperatures[1].valueQuantity).toMatchObject({
+      code: 'Cel',
+      system: 'http://unitsofmeasure.org',
+      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/originalText', valueString: '36.0' }],
+    });
+    expect((await call(team.outsider, 'GET', `/cabinets/${cabinetId}/fhir/Communication`)).statusCode).toBe(
+      404,
+    );
+    expect((await call(team.outsider, 'GET', `/cabinets/${cabinetId}/export.csv`)).statusCode).toBe(404);
+  });
+
   it('a removed member reads nothing at once; only the owner removes or invites', async () => {
     expect(
       (

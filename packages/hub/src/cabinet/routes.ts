@@ -6,7 +6,7 @@ import {
   FORM_EXTENSIONS,
   type FormMediaType,
 } from '../consent/form.js';
-import { HubError, type HubRoutes, requireOffice, requirePrincipal } from '../http.js';
+import { HubError, type HubRoutes, requireOffice, requirePrincipal, sendCsv } from '../http.js';
 import {
   cabinetDetail,
   changeOwnMembership,
@@ -23,6 +23,8 @@ import {
   withdrawConsent,
 } from './consent.js';
 import { CabinetEvents } from './events.js';
+import { type CabinetFhirType, exportCsv, exportFhir, FHIR_TYPES } from './export.js';
+import { cabinetFileRoutes } from './files/routes.js';
 import {
   groupInputSchema,
   groupNotFound,
@@ -38,6 +40,7 @@ import { listCabinets, officeCabinets } from './list.js';
 import { loadCabinet, requireCabinet } from './load.js';
 import { notifications } from './notifications.js';
 import { createPost, editPost, listPosts, postVersions, vitalSeries } from './posts.js';
+import { cabinetScheduleRoutes } from './schedule/routes.js';
 import { streamCabinetEvents } from './stream.js';
 
 const TAGS = ['cabinet'];
@@ -511,5 +514,44 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     },
   );
 
+  app.get(
+    '/cabinets/:id/export.csv',
+    { schema: { tags: TAGS, summary: 'Every post as CSV (UTF-8 with BOM), oldest first', params: idParams } },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const { id } = request.params as { id: string };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'export-csv');
+      return sendCsv(reply, `cabinet-${id}.csv`, await exportCsv(cabinetDeps, principal, context));
+    },
+  );
+
+  app.get(
+    '/cabinets/:id/fhir/:type',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The cabinet as FHIR R4: CareTeam, Communication (posts), Observation (vital signs)',
+        params: z.object({ id: z.string().min(1).max(64), type: z.enum(FHIR_TYPES) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const { id, type } = request.params as { id: string; type: CabinetFhirType };
+      const context = await requireCabinet(cabinetDeps, principal, id, 'read', `fhir-${type}`);
+      const bundle = await exportFhir(
+        cabinetDeps,
+        principal,
+        context,
+        type,
+        `${request.protocol}://${request.hostname}${request.url}`,
+      );
+      return reply
+        .header('content-type', 'application/fhir+json; charset=utf-8')
+        .send(JSON.stringify(bundle));
+    },
+  );
+
   // Parts of the cabinet in modules of their own (files, schedule, drawings) register below.
+  await cabinetScheduleRoutes(app, deps, cabinetDeps);
+  await cabinetFileRoutes(app, deps, cabinetDeps);
 };
