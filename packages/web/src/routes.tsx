@@ -27,6 +27,9 @@ const StatsPage = lazy(() => import('./office/StatsPage'));
 const EntriesPage = lazy(() => import('./entries/EntriesPage'));
 const RegisterPatientPage = lazy(() => import('./entries/RegisterPatientPage'));
 const NotebookScanPage = lazy(() => import('./okusuri-techo/NotebookScanPage'));
+const CabinetListPage = lazy(() => import('./cabinet/CabinetListPage'));
+const CabinetPage = lazy(() => import('./cabinet/CabinetPage'));
+const OfficeCabinetsPage = lazy(() => import('./cabinet/OfficeCabinetsPage'));
 
 function Home() {
   const { state } = useSession();
@@ -62,6 +65,8 @@ export const router = createBrowserRouter([
       { path: 'patients/:personId/images', element: screen(<ImageViewerPage />) },
       { path: 'okusuri-techo', element: screen(<NotebookScanPage />) },
       { path: 'consents', element: screen(<ConsentPage />) },
+      { path: 'cabinets', element: screen(<CabinetListPage />) },
+      { path: 'cabinets/:id', element: screen(<CabinetPage />) },
       { path: 'consents/:id/print/:kind', element: screen(<ConsentPrintPage />) },
       { path: 'office', element: <Navigate to="/office/facilities" replace /> },
       { path: 'office/facilities', element: screen(<FacilitiesPage />) },
@@ -71,6 +76,7 @@ export const router = createBrowserRouter([
       { path: 'office/reviews', element: screen(<ReviewsPage />) },
       { path: 'office/break-glass', element: screen(<BreakGlassReviewPage />) },
       { path: 'office/stats', element: screen(<StatsPage />) },
+      { path: 'office/cabinets', element: screen(<OfficeCabinetsPage />) },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -1,10 +1,11 @@
-import { AppShell, Burger, Button, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
+import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Suspense } from 'react';
 import { Navigate, Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
 import { ExpiryNotice } from '../auth/ExpiryNotice';
 import { PasswordChange } from '../auth/PasswordChange';
 import { useSession } from '../auth/session';
+import { useCabinetUnread } from '../cabinet/useCabinetUnread';
 import { useI18n } from '../i18n/index';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { mayImportNotebooks, NOTEBOOK_PATH } from '../okusuri-techo/may-import';
@@ -13,6 +14,8 @@ import { Loading } from './Feedback';
 interface NavItem {
   to: string;
   label: string;
+  /** A count shown beside the label (unread posts). */
+  badge?: number;
 }
 
 /** The frame of every screen behind the login: header, navigation, session notice. */
@@ -21,6 +24,7 @@ export function AppLayout() {
   const { state, logout } = useSession();
   const location = useLocation();
   const [opened, { toggle, close }] = useDisclosure(false);
+  const cabinetUnread = useCabinetUnread(state.status === 'active' && !state.session.user.office);
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'anonymous')
@@ -39,10 +43,12 @@ export function AppLayout() {
         { to: '/office/reviews', label: t('nav.reviews') },
         { to: '/office/break-glass', label: t('nav.breakGlass') },
         { to: '/office/stats', label: t('nav.stats') },
+        { to: '/office/cabinets', label: t('cabinet.nav') },
       ]
     : [
         ...(can.viewRecords ? [{ to: '/patients', label: t('nav.patients') }] : []),
         ...(can.registerConsents ? [{ to: '/consents', label: t('nav.consents') }] : []),
+        { to: '/cabinets', label: t('cabinet.nav'), badge: cabinetUnread },
         // A small facility's own writes, where it publishes through the repository (hub abilities).
         ...(can.enterRecords ? [{ to: '/patients/register', label: t('register.nav') }] : []),
         ...(can.enterRecords && mayImportNotebooks(user.profession)
@@ -99,6 +105,18 @@ export function AppLayout() {
             component={RouterNavLink}
             to={item.to}
             label={item.label}
+            rightSection={
+              item.badge ? (
+                <Badge
+                  size="sm"
+                  color="red"
+                  circle={item.badge < 10}
+                  aria-label={t('cabinet.unread', { count: item.badge })}
+                >
+                  {item.badge > 99 ? '99+' : item.badge}
+                </Badge>
+              ) : undefined
+            }
             onClick={close}
             active={location.pathname.startsWith(item.to)}
           />
