@@ -352,7 +352,9 @@ async function main() {
     reads,
     concurrency: 4,
   });
-  console.error(`timeline: ${timeline.latencies.length} answers, ${timeline.errors} errors; ${writers} writers…`);
+  console.error(
+    `timeline: ${timeline.latencies.length} answers, ${timeline.errors} errors; ${writers} writers…`,
+  );
   const writing = await runWorker({ mode: 'posts', port, headers: headers.slice(1, writers + 1), perWriter });
 
   console.error(`posts: ${writing.latencies.length} written, ${writing.errors} errors`);

@@ -1,6 +1,8 @@
 // What hub, gateways, the repository and the web app agree on. Browser-safe: no Node built-ins.
 export * from './assertion.js';
 export * from './cabinet.js';
+export * from './cabinet-drawing.js';
+export * from './cabinet-schedule.js';
 export * from './categories.js';
 export * from './dates.js';
 export * from './disclosure.js';

@@ -43,6 +43,16 @@ export interface HubSettings {
    * facility as a tenant from the directory. Without it that screen says the repository is not linked.
    */
   repository?: { url: string; adminToken: string };
+  /** Care Cabinet files (photos, videos, PDFs) are kept in this folder; unset: the file routes answer 503. */
+  cabinetFilesDir?: string;
+  /**
+   * The virus scan of each Care Cabinet file once its last byte arrived (e.g. clamdscan); none: clean.
+   * A throw counts as a failed scan (the file is refused, `scan-failed`). See cabinet/README.md § Files.
+   */
+  cabinetScan?: (
+    path: string,
+    file: { name: string; mediaType: string; size: number; sha256: string },
+  ) => Promise<'clean' | 'infected'>;
 }
 
 export const DEFAULT_HUB_SETTINGS: HubSettings = {

@@ -2,6 +2,8 @@ import type { CabinetAttachmentRef, CabinetAttachmentView } from '@hie/contract'
 import type { Kysely } from 'kysely';
 import { HubError } from '../http.js';
 import type { Schema } from '../store/schema.js';
+import { drawingAttachments } from './drawings/attach.js';
+import { fileAttachments } from './files/attach.js';
 
 /**
  * What a post carries besides its text: uploaded files (photos, videos, PDFs) and schema drawings. Each
@@ -24,7 +26,7 @@ export interface AttachmentKind {
 }
 
 /** Every kind a post may carry (files, drawings), wired here. */
-export const ATTACHMENT_KINDS: AttachmentKind[] = [];
+export const ATTACHMENT_KINDS: AttachmentKind[] = [fileAttachments, drawingAttachments];
 
 export async function attachAll(
   tx: Kysely<Schema>,

@@ -1,7 +1,8 @@
 import { type Profession, tokyoDay } from '@hie/contract';
+import type { FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
 import type { HubDeps, HubPrincipal } from '../http.js';
-import { HubError } from '../http.js';
+import { HubError, requirePrincipal } from '../http.js';
 import { CABINET_DENIALS, type CabinetAccess, cabinetAccess } from '../policy/cabinet.js';
 import type {
   HubCabinetConsentTable,
@@ -126,4 +127,24 @@ export async function requireCabinet(
   if (!context?.member) throw cabinetNotFound();
   const [en, ja] = CABINET_DENIALS[reason as keyof typeof CABINET_DENIALS] ?? ['refused', '拒否されました'];
   throw new HubError(403, reason, `${en} / ${ja}`);
+}
+
+const loaded = new WeakMap<FastifyRequest, CabinetContext>();
+
+/**
+ * A route's `preValidation` hook that runs the rule before the body is validated (so a stranger gets 404,
+ * never a 400 that tells them the route and cabinet exist); the handler takes the context with `loadedCabinet`.
+ */
+export const cabinetGuard =
+  (deps: Pick<HubDeps, 'store' | 'now'>, need: 'read' | 'write' | 'member', what: string) =>
+  async (request: FastifyRequest): Promise<void> => {
+    const principal = requirePrincipal(request);
+    const { id } = request.params as { id?: unknown };
+    loaded.set(request, await requireCabinet(deps, principal, String(id ?? ''), need, what));
+  };
+
+export function loadedCabinet(request: FastifyRequest): CabinetContext {
+  const context = loaded.get(request);
+  if (!context) throw new HubError(500, 'internal', 'the cabinet was not loaded');
+  return context;
 }

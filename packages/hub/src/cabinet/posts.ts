@@ -184,18 +184,23 @@ export async function createPost(
       .values({ post_id: id, user_id: principal.userId, version: 1, read_at: at })
       .execute();
     await tx.updateTable('hub_cabinet').set({ last_post_at: at }).where('id', '=', cabinetId).execute();
-  });
-  await auditCabinet(deps, principal, {
-    action: 'C',
-    cabinetId,
-    personId: context.cabinet.person_id,
-    what: 'post-create',
-    entities: [`Communication/${id}`],
-    detail: {
-      kind: input.kind,
-      urgent: String(input.urgent),
-      ...(template ? { template: template.id } : {}),
-    },
+    await auditCabinet(
+      deps,
+      principal,
+      {
+        action: 'C',
+        cabinetId,
+        personId: context.cabinet.person_id,
+        what: 'post-create',
+        entities: [`Communication/${id}`],
+        detail: {
+          kind: input.kind,
+          urgent: String(input.urgent),
+          ...(template ? { template: template.id } : {}),
+        },
+      },
+      tx,
+    );
   });
   deps.events.publish({
     type: 'post',
@@ -312,14 +317,19 @@ export async function editPost(
       .where('post_id', '=', postId)
       .where('user_id', '=', principal.userId)
       .execute();
-  });
-  await auditCabinet(deps, principal, {
-    action: 'U',
-    cabinetId: context.cabinet.id,
-    personId: context.cabinet.person_id,
-    what: 'post-edit',
-    entities: [`Communication/${postId}`],
-    detail: { version: String(version) },
+    await auditCabinet(
+      deps,
+      principal,
+      {
+        action: 'U',
+        cabinetId: context.cabinet.id,
+        personId: context.cabinet.person_id,
+        what: 'post-edit',
+        entities: [`Communication/${postId}`],
+        detail: { version: String(version) },
+      },
+      tx,
+    );
   });
   deps.events.publish({
     type: 'post',
@@ -422,6 +432,36 @@ export async function listPosts(
   });
   const last = page[page.length - 1];
   return { posts, nextCursor: rows.length > limit && last ? encodeCursor(last) : null, columns: cols };
+}
+
+/** One post as the API answers it, for its author right after writing it (their write is audited already). */
+export async function postView(
+  deps: CabinetCallDeps,
+  principal: HubPrincipal,
+  context: CabinetContext,
+  postId: string,
+) {
+  const [row, group] = await Promise.all([
+    deps.store.db
+      .selectFrom('hub_cabinet_post')
+      .selectAll()
+      .where('id', '=', postId)
+      .where('cabinet_id', '=', context.cabinet.id)
+      .executeTakeFirst(),
+    deps.store.db
+      .selectFrom('hub_cabinet_group')
+      .select('columns_json')
+      .where('id', '=', context.cabinet.group_id)
+      .executeTakeFirst(),
+  ]);
+  if (!row) throw postNotFound();
+  const templates = new Map<string, { ja: string; en: string }>();
+  if (row.template_id) {
+    const template = await templateById(deps, context.cabinet.group_id, row.template_id);
+    if (template) templates.set(template.id, template.name);
+  }
+  const [view] = await postViews(deps, principal, [row], columnsOf(group?.columns_json ?? null), templates);
+  return view;
 }
 
 /** Posts as the API answers them: authors' facilities, mentions, replies, read receipts. */

@@ -1,4 +1,5 @@
 import { cabinetOpenSchema, cabinetPostInputSchema, cabinetTemplateSchema } from '@hie/contract';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   contentDisposition,
@@ -22,6 +23,7 @@ import {
   registerConsent,
   withdrawConsent,
 } from './consent.js';
+import { cabinetDrawingRoutes } from './drawings/routes.js';
 import { CabinetEvents } from './events.js';
 import { type CabinetFhirType, exportCsv, exportFhir, FHIR_TYPES } from './export.js';
 import { cabinetFileRoutes } from './files/routes.js';
@@ -37,9 +39,9 @@ import {
   templatesFor,
 } from './groups.js';
 import { listCabinets, officeCabinets } from './list.js';
-import { loadCabinet, requireCabinet } from './load.js';
+import { cabinetGuard, loadCabinet, loadedCabinet, requireCabinet } from './load.js';
 import { notifications } from './notifications.js';
-import { createPost, editPost, listPosts, postVersions, vitalSeries } from './posts.js';
+import { createPost, editPost, listPosts, postVersions, postView, vitalSeries } from './posts.js';
 import { cabinetScheduleRoutes } from './schedule/routes.js';
 import { streamCabinetEvents } from './stream.js';
 
@@ -59,6 +61,12 @@ const memberBody = z
 export const cabinetRoutes: HubRoutes = async (app, deps) => {
   const events = new CabinetEvents();
   const cabinetDeps = { store: deps.store, now: deps.now, events };
+  // The rule runs before the body is validated: a stranger learns nothing from a 400.
+  const guard = (need: 'read' | 'write' | 'member', what: string) => cabinetGuard(cabinetDeps, need, what);
+  const contextOf = loadedCabinet;
+  const officeFirst = async (request: FastifyRequest): Promise<void> => {
+    requireOffice(request);
+  };
   const full = { ...deps, events };
 
   app.get(
@@ -72,7 +80,10 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
 
   app.post(
     '/cabinet-groups',
-    { schema: { tags: TAGS, summary: 'Register a district group (office)', body: groupInputSchema } },
+    {
+      preValidation: officeFirst,
+      schema: { tags: TAGS, summary: 'Register a district group (office)', body: groupInputSchema },
+    },
     async (request, reply) => {
       const principal = requireOffice(request);
       return reply
@@ -84,6 +95,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.put(
     '/cabinet-groups/:id',
     {
+      preValidation: officeFirst,
       schema: {
         tags: TAGS,
         summary: 'Change a district group (office)',
@@ -106,6 +118,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.put(
     '/cabinet-groups/:id/templates/:templateId',
     {
+      preValidation: officeFirst,
       schema: {
         tags: TAGS,
         summary: 'Add or replace a template of the group (office)',
@@ -190,11 +203,14 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
 
   app.post(
     '/cabinets/:id/members',
-    { schema: { tags: TAGS, summary: 'Invite a member (owner)', params: idParams, body: memberBody } },
+    {
+      preValidation: guard('write', 'member-invite'),
+      schema: { tags: TAGS, summary: 'Invite a member (owner)', params: idParams, body: memberBody },
+    },
     async (request) => {
       const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'write', 'member-invite');
+      const context = contextOf(request);
       await inviteMember(cabinetDeps, principal, context, request.body as z.output<typeof memberBody>);
       return detailOf(principal, id);
     },
@@ -203,6 +219,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.delete(
     '/cabinets/:id/members/:userId',
     {
+      preValidation: guard('member', 'member-remove'),
       schema: {
         tags: TAGS,
         summary: 'Remove a member (owner): they read nothing from now on',
@@ -214,7 +231,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
       const principal = requirePrincipal(request);
       const { id, userId } = request.params as { id: string; userId: string };
       const { facilityOid } = request.query as { facilityOid: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'member', 'member-remove');
+      const context = contextOf(request);
       await removeMember(cabinetDeps, principal, context, { userId, facilityOid });
       return detailOf(principal, id);
     },
@@ -223,11 +240,14 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   for (const change of ['accept', 'decline', 'leave'] as const) {
     app.post(
       `/cabinets/:id/${change}`,
-      { schema: { tags: TAGS, summary: `${change} (your own membership)`, params: idParams } },
+      {
+        preValidation: guard('member', `member-${change}`),
+        schema: { tags: TAGS, summary: `${change} (your own membership)`, params: idParams },
+      },
       async (request) => {
         const principal = requirePrincipal(request);
         const { id } = request.params as { id: string };
-        const context = await requireCabinet(cabinetDeps, principal, id, 'member', `member-${change}`);
+        const context = contextOf(request);
         await changeOwnMembership(cabinetDeps, principal, context, change);
         return change === 'accept' ? detailOf(principal, id) : { ok: true };
       },
@@ -237,6 +257,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.post(
     '/cabinets/:id/consent',
     {
+      preValidation: guard('member', 'consent-register'),
       schema: {
         tags: TAGS,
         summary: 'Register the team consent anew (owner): supersedes the one before',
@@ -254,7 +275,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     async (request) => {
       const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'member', 'consent-register');
+      const context = contextOf(request);
       await registerConsent(
         cabinetDeps,
         principal,
@@ -268,6 +289,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.post(
     '/cabinets/:id/consent/withdraw',
     {
+      preValidation: guard('read', 'consent-withdraw'),
       schema: {
         tags: TAGS,
         summary: 'Record the patient’s withdrawal: closes the cabinet to reads at once',
@@ -278,7 +300,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     async (request) => {
       const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'consent-withdraw');
+      const context = contextOf(request);
       await withdrawConsent(cabinetDeps, principal, context, (request.body as { reason: string }).reason);
       return detailOf(principal, id);
     },
@@ -293,6 +315,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     scoped.put(
       '/cabinets/:id/consent/form',
       {
+        preValidation: guard('member', 'consent-form'),
         bodyLimit: CABINET_FORM_MAX_BYTES,
         schema: {
           tags: TAGS,
@@ -311,7 +334,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
             'send the form as application/pdf, image/png or image/jpeg',
           );
         }
-        const context = await requireCabinet(cabinetDeps, principal, id, 'member', 'consent-form');
+        const context = contextOf(request);
         await putConsentForm(
           cabinetDeps,
           principal,
@@ -326,11 +349,14 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
 
   app.get(
     '/cabinets/:id/consent/form',
-    { schema: { tags: TAGS, summary: 'Download the signed team consent form', params: idParams } },
+    {
+      preValidation: guard('read', 'consent-form'),
+      schema: { tags: TAGS, summary: 'Download the signed team consent form', params: idParams },
+    },
     async (request, reply) => {
       const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'consent-form');
+      const context = contextOf(request);
       const form = await getConsentForm(cabinetDeps, principal, context);
       const name =
         form.fileName ?? `cabinet-consent-${id}.${FORM_EXTENSIONS[form.mediaType as FormMediaType] ?? 'bin'}`;
@@ -346,6 +372,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.post(
     '/cabinets/:id/close',
     {
+      preValidation: guard('write', 'close'),
       schema: {
         tags: TAGS,
         summary: 'Close the cabinet (owner): read only until the retention day',
@@ -356,7 +383,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     async (request) => {
       const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'write', 'close');
+      const context = contextOf(request);
       await closeCabinet(cabinetDeps, principal, context, (request.body as { reason: string }).reason);
       return detailOf(principal, id);
     },
@@ -378,6 +405,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.get(
     '/cabinets/:id/posts',
     {
+      preValidation: guard('read', 'posts'),
       schema: {
         tags: TAGS,
         summary: 'A page of posts, newest first (marks them read)',
@@ -389,7 +417,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
       const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
       const query = request.query as z.output<typeof listQuery>;
-      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'posts');
+      const context = contextOf(request);
       return listPosts(cabinetDeps, principal, context, { ...query, urgent: query.urgent !== undefined });
     },
   );
@@ -397,6 +425,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.post(
     '/cabinets/:id/posts',
     {
+      preValidation: guard('write', 'post-create'),
       schema: {
         tags: TAGS,
         summary: 'Post (SOAP or free, from a template, a reply)',
@@ -407,21 +436,21 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     async (request, reply) => {
       const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'write', 'post-create');
+      const context = contextOf(request);
       const postId = await createPost(
         cabinetDeps,
         principal,
         context,
         request.body as z.input<typeof cabinetPostInputSchema>,
       );
-      const page = await listPosts(cabinetDeps, principal, context, { id: postId });
-      return reply.status(201).send(page.posts[0]);
+      return reply.status(201).send(await postView(cabinetDeps, principal, context, postId));
     },
   );
 
   app.put(
     '/cabinets/:id/posts/:postId',
     {
+      preValidation: guard('write', 'post-edit'),
       schema: {
         tags: TAGS,
         summary: 'Edit your post: a new version, the old kept',
@@ -432,7 +461,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     async (request) => {
       const principal = requirePrincipal(request);
       const { id, postId } = request.params as { id: string; postId: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'write', 'post-edit');
+      const context = contextOf(request);
       await editPost(
         cabinetDeps,
         principal,
@@ -440,18 +469,20 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
         postId,
         request.body as z.input<typeof cabinetPostInputSchema>,
       );
-      const page = await listPosts(cabinetDeps, principal, context, { id: postId });
-      return page.posts[0];
+      return postView(cabinetDeps, principal, context, postId);
     },
   );
 
   app.get(
     '/cabinets/:id/posts/:postId/versions',
-    { schema: { tags: TAGS, summary: 'Every version of a post', params: postParams } },
+    {
+      preValidation: guard('read', 'post-versions'),
+      schema: { tags: TAGS, summary: 'Every version of a post', params: postParams },
+    },
     async (request) => {
       const principal = requirePrincipal(request);
       const { id, postId } = request.params as { id: string; postId: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'post-versions');
+      const context = contextOf(request);
       return { versions: await postVersions(cabinetDeps, principal, context, postId) };
     },
   );
@@ -459,6 +490,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.get(
     '/cabinets/:id/templates',
     {
+      preValidation: guard('read', 'templates'),
       schema: {
         tags: TAGS,
         summary: 'Templates: the network’s and the group’s, yours first',
@@ -468,7 +500,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     async (request) => {
       const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'templates');
+      const context = contextOf(request);
       return { templates: await templatesFor(deps, context.cabinet.group_id, principal.profession) };
     },
   );
@@ -476,12 +508,13 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.get(
     '/cabinets/:id/vitals',
     {
+      preValidation: guard('read', 'vitals'),
       schema: { tags: TAGS, summary: 'Vital-sign series from the posts’ template inputs', params: idParams },
     },
     async (request) => {
       const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'vitals');
+      const context = contextOf(request);
       return { series: await vitalSeries(cabinetDeps, principal, context) };
     },
   );
@@ -516,11 +549,14 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
 
   app.get(
     '/cabinets/:id/export.csv',
-    { schema: { tags: TAGS, summary: 'Every post as CSV (UTF-8 with BOM), oldest first', params: idParams } },
+    {
+      preValidation: guard('read', 'export-csv'),
+      schema: { tags: TAGS, summary: 'Every post as CSV (UTF-8 with BOM), oldest first', params: idParams },
+    },
     async (request, reply) => {
       const principal = requirePrincipal(request);
       const { id } = request.params as { id: string };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'read', 'export-csv');
+      const context = contextOf(request);
       return sendCsv(reply, `cabinet-${id}.csv`, await exportCsv(cabinetDeps, principal, context));
     },
   );
@@ -528,6 +564,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   app.get(
     '/cabinets/:id/fhir/:type',
     {
+      preValidation: guard('read', 'fhir'),
       schema: {
         tags: TAGS,
         summary: 'The cabinet as FHIR R4: CareTeam, Communication (posts), Observation (vital signs)',
@@ -537,7 +574,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     async (request, reply) => {
       const principal = requirePrincipal(request);
       const { id, type } = request.params as { id: string; type: CabinetFhirType };
-      const context = await requireCabinet(cabinetDeps, principal, id, 'read', `fhir-${type}`);
+      const context = contextOf(request);
       const bundle = await exportFhir(
         cabinetDeps,
         principal,
@@ -554,4 +591,5 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   // Parts of the cabinet in modules of their own (files, schedule, drawings) register below.
   await cabinetScheduleRoutes(app, deps, cabinetDeps);
   await cabinetFileRoutes(app, deps, cabinetDeps);
+  await cabinetDrawingRoutes(app, deps, cabinetDeps);
 };

@@ -2,6 +2,9 @@ import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '
 import { authMigration } from './auth.js';
 import { bodyMeasurementMigration } from './body-measurement.js';
 import { cabinetMigration } from './cabinet.js';
+import { cabinetDrawingsMigration } from './cabinet-drawings.js';
+import { cabinetFilesMigration } from './cabinet-files.js';
+import { cabinetScheduleMigration } from './cabinet-schedule.js';
 import { consentMigration } from './consent.js';
 import { directoryMigration } from './directory.js';
 import { documentKindsMigration } from './document-kinds.js';
@@ -25,6 +28,9 @@ export const HUB_MIGRATIONS: Migrations = {
   '0013_hub_document_kinds': documentKindsMigration,
   // 0015 and 0016 are the gateway's; 0101– the repository's.
   '0020_hub_cabinet': cabinetMigration,
+  '0021_hub_cabinet_files': cabinetFilesMigration,
+  '0022_hub_cabinet_schedule': cabinetScheduleMigration,
+  '0023_hub_cabinet_drawings': cabinetDrawingsMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

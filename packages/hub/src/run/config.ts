@@ -69,6 +69,8 @@ export const hubConfigSchema = z.object({
   gatewayTls: z
     .object({ cert: z.string().min(1), key: z.string().min(1), ca: z.string().min(1).optional() })
     .optional(),
+  /** Care Cabinet files (photos, videos, PDFs); default `<dataDir>/cabinet-files`. */
+  cabinetFilesDir: z.string().min(1).optional(),
   /** The built web app (packages/web/dist), served at `/`. */
   webRoot: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -97,6 +99,7 @@ export const HUB_ENV: Record<string, string> = {
   HIE_OID_ROOT: 'oidRoot',
   HIE_SECURE_COOKIES: 'secureCookies',
   HIE_WEB_ROOT: 'webRoot',
+  HIE_CABINET_FILES_DIR: 'cabinetFilesDir',
   HIE_LOG_LEVEL: 'logLevel',
 };
 
@@ -129,5 +132,6 @@ export function hubSettingsOf(config: HubConfig): HubSettings {
     breakGlassSeconds: config.breakGlassSeconds,
     secureCookies: config.secureCookies,
     ...(config.repository ? { repository: config.repository } : {}),
+    cabinetFilesDir: resolve(config.cabinetFilesDir ?? join(config.dataDir, 'cabinet-files')),
   };
 }

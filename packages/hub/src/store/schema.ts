@@ -1,5 +1,8 @@
 import type { AuditSchema } from '@hie/platform';
 import type { HubAuthSchema } from './auth-tables.js';
+import type { HubCabinetDrawingSchema } from './cabinet-drawing-tables.js';
+import type { HubCabinetFileSchema } from './cabinet-file-tables.js';
+import type { HubCabinetScheduleSchema } from './cabinet-schedule-tables.js';
 import type { HubCabinetSchema } from './cabinet-tables.js';
 import type { HubConsentSchema } from './consent-tables.js';
 import type { HubDirectorySchema } from './directory-tables.js';
@@ -12,4 +15,7 @@ export interface Schema
     HubAuthSchema,
     HubMpiSchema,
     HubConsentSchema,
-    HubCabinetSchema {}
+    HubCabinetSchema,
+    HubCabinetDrawingSchema,
+    HubCabinetFileSchema,
+    HubCabinetScheduleSchema {}

@@ -41,6 +41,21 @@ export async function appendAudit<DB extends AuditSchema>(
   return store.db.transaction().execute(async (trx) => appendInTransaction(trx, store.engine, records, now));
 }
 
+/**
+ * Appends audit events inside the caller's transaction: a write and its audit record commit together or
+ * not at all (and the write pays for one transaction, not two). On PostgreSQL the chain's head is locked
+ * until that transaction ends.
+ */
+export function appendAuditInTransaction<DB extends AuditSchema>(
+  trx: Kysely<DB>,
+  engine: Store<DB>['engine'],
+  records: readonly AuditRecord[],
+  now: () => Date = () => new Date(),
+): Promise<AppendedEvent[]> {
+  if (records.length === 0) return Promise.resolve([]);
+  return appendInTransaction(trx as unknown as Kysely<AuditSchema>, engine, records, now);
+}
+
 async function appendInTransaction(
   trx: Kysely<AuditSchema>,
   engine: Store<AuditSchema>['engine'],

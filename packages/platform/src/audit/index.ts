@@ -8,7 +8,7 @@ export {
   FileWitness,
   startAuditAnchoring,
 } from './anchor.js';
-export { type AppendedEvent, appendAudit } from './chain.js';
+export { type AppendedEvent, appendAudit, appendAuditInTransaction } from './chain.js';
 export { AUDIT_MIGRATIONS, GENESIS_HASH } from './migration.js';
 export { type AuditAgent, type AuditPatient, type AuditRecord, canonicalJson, patientKey } from './record.js';
 export { type AuditEventTable, type AuditHeadTable, type AuditSchema, auditStore } from './schema.js';
