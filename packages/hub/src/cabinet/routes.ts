@@ -415,7 +415,6 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     },
     async (request) => {
       const principal = requirePrincipal(request);
-      const { id } = request.params as { id: string };
       const query = request.query as z.output<typeof listQuery>;
       const context = contextOf(request);
       return listPosts(cabinetDeps, principal, context, { ...query, urgent: query.urgent !== undefined });
@@ -435,7 +434,6 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     },
     async (request, reply) => {
       const principal = requirePrincipal(request);
-      const { id } = request.params as { id: string };
       const context = contextOf(request);
       const postId = await createPost(
         cabinetDeps,
@@ -460,7 +458,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     },
     async (request) => {
       const principal = requirePrincipal(request);
-      const { id, postId } = request.params as { id: string; postId: string };
+      const { postId } = request.params as { postId: string };
       const context = contextOf(request);
       await editPost(
         cabinetDeps,
@@ -481,7 +479,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     },
     async (request) => {
       const principal = requirePrincipal(request);
-      const { id, postId } = request.params as { id: string; postId: string };
+      const { postId } = request.params as { postId: string };
       const context = contextOf(request);
       return { versions: await postVersions(cabinetDeps, principal, context, postId) };
     },
@@ -499,7 +497,6 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     },
     async (request) => {
       const principal = requirePrincipal(request);
-      const { id } = request.params as { id: string };
       const context = contextOf(request);
       return { templates: await templatesFor(deps, context.cabinet.group_id, principal.profession) };
     },
@@ -513,7 +510,6 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     },
     async (request) => {
       const principal = requirePrincipal(request);
-      const { id } = request.params as { id: string };
       const context = contextOf(request);
       return { series: await vitalSeries(cabinetDeps, principal, context) };
     },
@@ -573,7 +569,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     },
     async (request, reply) => {
       const principal = requirePrincipal(request);
-      const { id, type } = request.params as { id: string; type: CabinetFhirType };
+      const { type } = request.params as { type: CabinetFhirType };
       const context = contextOf(request);
       const bundle = await exportFhir(
         cabinetDeps,

@@ -72,7 +72,6 @@ export async function cabinetDrawingRoutes(
     },
     async (request, reply) => {
       const principal = requirePrincipal(request);
-      const { id } = request.params as { id: string };
       const context = loadedCabinet(request);
       const body = request.body as z.output<typeof saveBody>;
       return reply.status(201).send(await saveDrawing(cabinetDeps, principal, context, body));

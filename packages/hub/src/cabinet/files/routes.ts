@@ -134,7 +134,6 @@ export async function cabinetFileRoutes(
       },
       async (request, reply) => {
         const principal = requirePrincipal(request);
-        const { id } = request.params as { id: string };
         const context = loadedCabinet(request);
         const fx = files();
         const row = await createUpload(fx, principal, context, request.body as z.output<typeof newFileBody>);
