@@ -359,7 +359,7 @@ export async function seedDemoCabinets(
       const context = await loadCabinet(deps, author, id);
       if (!context?.access.write) continue;
       const replyTo = post.replyTo !== undefined ? ids.get(post.replyTo) : undefined;
-      const postId = await createPost(cabinetDeps, author, context, {
+      const { id: postId } = await createPost(cabinetDeps, author, context, {
         ...post.input,
         // The plan names people by login; a post mentions user ids.
         mentions: (post.input.mentions ?? []).map((login) => p(login).userId),

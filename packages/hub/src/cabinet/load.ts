@@ -62,20 +62,57 @@ export async function loadCabinet(
   principal: Principalish,
   cabinetId: string,
 ): Promise<CabinetContext | null> {
-  const cabinet = await deps.store.db
-    .selectFrom('hub_cabinet')
-    .selectAll()
-    .where('id', '=', cabinetId)
+  // The cabinet and the principal's membership in one query.
+  const row = await deps.store.db
+    .selectFrom('hub_cabinet as c')
+    .leftJoin('hub_cabinet_member as m', (join) =>
+      join
+        .onRef('m.cabinet_id', '=', 'c.id')
+        .on('m.user_id', '=', principal.userId)
+        .on('m.facility_oid', '=', principal.facilityOid),
+    )
+    .selectAll('c')
+    .select([
+      'm.user_id as m_user_id',
+      'm.facility_oid as m_facility_oid',
+      'm.role as m_role',
+      'm.status as m_status',
+      'm.invited_by as m_invited_by',
+      'm.invited_at as m_invited_at',
+      'm.joined_at as m_joined_at',
+      'm.ended_at as m_ended_at',
+      'm.ended_by as m_ended_by',
+    ])
+    .where('c.id', '=', cabinetId)
     .executeTakeFirst();
-  if (!cabinet) return null;
+  if (!row) return null;
+  const {
+    m_user_id,
+    m_facility_oid,
+    m_role,
+    m_status,
+    m_invited_by,
+    m_invited_at,
+    m_joined_at,
+    m_ended_at,
+    m_ended_by,
+    ...cabinet
+  } = row;
   const member =
-    (await deps.store.db
-      .selectFrom('hub_cabinet_member')
-      .selectAll()
-      .where('cabinet_id', '=', cabinetId)
-      .where('user_id', '=', principal.userId)
-      .where('facility_oid', '=', principal.facilityOid)
-      .executeTakeFirst()) ?? null;
+    m_user_id && m_facility_oid && m_role && m_status && m_invited_by && m_invited_at
+      ? {
+          cabinet_id: cabinet.id,
+          user_id: m_user_id,
+          facility_oid: m_facility_oid,
+          role: m_role,
+          status: m_status,
+          invited_by: m_invited_by,
+          invited_at: m_invited_at,
+          joined_at: m_joined_at,
+          ended_at: m_ended_at,
+          ended_by: m_ended_by,
+        }
+      : null;
   const { consent, facilities } = await currentConsent(deps, cabinetId);
   const today = tokyoDay(deps.now());
   const access = cabinetAccess({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type CabinetAttachmentView,
   type CabinetPostInput,
   cabinetPostInputSchema,
   columnOf,
@@ -60,8 +61,9 @@ async function vitalsOf(
   tx: CabinetCallDeps['store']['db'],
   post: { id: string; cabinetId: string; at: string },
   body: PostBody,
+  options: { fresh?: boolean } = {},
 ) {
-  await tx.deleteFrom('hub_cabinet_vital').where('post_id', '=', post.id).execute();
+  if (!options.fresh) await tx.deleteFrom('hub_cabinet_vital').where('post_id', '=', post.id).execute();
   const vitals = body.inputs.filter((i) => i.vital);
   if (vitals.length === 0) return;
   await tx
@@ -103,7 +105,7 @@ export async function createPost(
   principal: HubPrincipal,
   context: CabinetContext,
   raw: CabinetPostInput,
-): Promise<string> {
+): Promise<ReturnType<typeof toView>> {
   const input = cabinetPostInputSchema.parse(raw);
   const cabinetId = context.cabinet.id;
   const template = input.templateId
@@ -140,26 +142,24 @@ export async function createPost(
   const id = randomUUID();
   const at = deps.now().toISOString();
   const bodyJson = JSON.stringify(body);
+  const row: PostRow = {
+    id,
+    cabinet_id: cabinetId,
+    reply_to: replyTo,
+    author_user_id: principal.userId,
+    author_name: principal.name,
+    author_profession: principal.profession,
+    author_facility_oid: principal.facilityOid,
+    kind: input.kind,
+    template_id: template?.id ?? null,
+    urgent: input.urgent ? 1 : 0,
+    version: 1,
+    body_json: bodyJson,
+    created_at: at,
+    updated_at: at,
+  };
   await deps.store.db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('hub_cabinet_post')
-      .values({
-        id,
-        cabinet_id: cabinetId,
-        reply_to: replyTo,
-        author_user_id: principal.userId,
-        author_name: principal.name,
-        author_profession: principal.profession,
-        author_facility_oid: principal.facilityOid,
-        kind: input.kind,
-        template_id: template?.id ?? null,
-        urgent: input.urgent ? 1 : 0,
-        version: 1,
-        body_json: bodyJson,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
+    await tx.insertInto('hub_cabinet_post').values(row).execute();
     await tx
       .insertInto('hub_cabinet_post_version')
       .values({
@@ -177,7 +177,7 @@ export async function createPost(
         .values(mentions.map((userId) => ({ post_id: id, user_id: userId })))
         .execute();
     }
-    await vitalsOf(tx, { id, cabinetId, at }, body);
+    await vitalsOf(tx, { id, cabinetId, at }, body, { fresh: true });
     await attachAll(tx, { cabinetId, postId: id, userId: principal.userId, refs: input.attachments });
     await tx
       .insertInto('hub_cabinet_read')
@@ -211,7 +211,41 @@ export async function createPost(
     mentions,
     authorId: principal.userId,
   });
-  return id;
+  // The author's view of what they just wrote, from what is known (their write is audited already).
+  const [group, names, mentioned, attachments] = await Promise.all([
+    deps.store.db
+      .selectFrom('hub_cabinet_group')
+      .select('columns_json')
+      .where('id', '=', context.cabinet.group_id)
+      .executeTakeFirst(),
+    facilityNames(deps.store, [principal.facilityOid]),
+    mentions.length > 0
+      ? deps.store.db.selectFrom('hub_user').select(['id', 'name']).where('id', 'in', mentions).execute()
+      : Promise.resolve([]),
+    input.attachments.length > 0
+      ? attachmentViews(deps.store.db, cabinetId, [id])
+      : Promise.resolve(new Map()),
+  ]);
+  return toView(row, principal, {
+    columns: columnsOf(group?.columns_json ?? null),
+    templates: new Map(template ? [[template.id, template.name]] : []),
+    facilityName: names.get(principal.facilityOid) ?? null,
+    mentions: mentions.map((userId) => ({
+      userId,
+      name: mentioned.find((m) => m.id === userId)?.name ?? userId,
+    })),
+    replyCount: 0,
+    attachments: attachments.get(id) ?? [],
+    readBy: [
+      {
+        userId: principal.userId,
+        name: principal.name,
+        profession: principal.profession,
+        version: 1,
+        readAt: at,
+      },
+    ],
+  });
 }
 
 /** The author's edit: a new version; the one others read stays in the history. */
@@ -501,35 +535,14 @@ async function postViews(
     attachmentViews(deps.store.db, rows[0]?.cabinet_id ?? '', ids),
   ]);
   const replyCount = new Map(replies.map((r) => [r.reply_to, Number(r.n)]));
-  return rows.map((row) => {
-    const body = JSON.parse(row.body_json) as PostBody;
-    const postMentions = mentions.filter((m) => m.post_id === row.id);
-    return {
-      id: row.id,
-      replyTo: row.reply_to,
-      column: columnOf(row.author_profession, columns),
-      kind: row.kind,
-      urgent: row.urgent === 1,
-      version: row.version,
-      edited: row.version > 1,
-      author: {
-        userId: row.author_user_id,
-        name: row.author_name,
-        profession: row.author_profession,
-        facilityOid: row.author_facility_oid,
-        facilityName: names.get(row.author_facility_oid) ?? null,
-      },
-      template: row.template_id
-        ? {
-            id: row.template_id,
-            name: templates.get(row.template_id) ?? { ja: row.template_id, en: row.template_id },
-          }
-        : null,
-      soap: body.soap,
-      text: body.text,
-      inputs: body.inputs,
-      mentions: postMentions.map((m) => ({ userId: m.user_id, name: m.name })),
-      mentionsMe: postMentions.some((m) => m.user_id === principal.userId),
+  return rows.map((row) =>
+    toView(row, principal, {
+      columns,
+      templates,
+      facilityName: names.get(row.author_facility_oid) ?? null,
+      mentions: mentions
+        .filter((m) => m.post_id === row.id)
+        .map((m) => ({ userId: m.user_id, name: m.name })),
       replyCount: replyCount.get(row.id) ?? 0,
       attachments: attachments.get(row.id) ?? [],
       readBy: reads
@@ -541,10 +554,55 @@ async function postViews(
           version: r.version,
           readAt: r.read_at,
         })),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-  });
+    }),
+  );
+}
+
+interface ViewExtras {
+  columns: readonly TimelineColumn[];
+  templates: ReadonlyMap<string, { ja: string; en: string }>;
+  facilityName: string | null;
+  mentions: { userId: string; name: string }[];
+  replyCount: number;
+  attachments: CabinetAttachmentView[];
+  readBy: { userId: string; name: string; profession: string; version: number; readAt: string }[];
+}
+
+/** One post as the API answers it (PostView in README.md). */
+function toView(row: PostRow, principal: HubPrincipal, extras: ViewExtras) {
+  const body = JSON.parse(row.body_json) as PostBody;
+  return {
+    id: row.id,
+    replyTo: row.reply_to,
+    column: columnOf(row.author_profession, extras.columns),
+    kind: row.kind,
+    urgent: row.urgent === 1,
+    version: row.version,
+    edited: row.version > 1,
+    author: {
+      userId: row.author_user_id,
+      name: row.author_name,
+      profession: row.author_profession,
+      facilityOid: row.author_facility_oid,
+      facilityName: extras.facilityName,
+    },
+    template: row.template_id
+      ? {
+          id: row.template_id,
+          name: extras.templates.get(row.template_id) ?? { ja: row.template_id, en: row.template_id },
+        }
+      : null,
+    soap: body.soap,
+    text: body.text,
+    inputs: body.inputs,
+    mentions: extras.mentions,
+    mentionsMe: extras.mentions.some((m) => m.userId === principal.userId),
+    replyCount: extras.replyCount,
+    attachments: extras.attachments,
+    readBy: extras.readBy,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 export async function postVersions(

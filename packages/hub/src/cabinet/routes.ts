@@ -435,13 +435,13 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     async (request, reply) => {
       const principal = requirePrincipal(request);
       const context = contextOf(request);
-      const postId = await createPost(
+      const view = await createPost(
         cabinetDeps,
         principal,
         context,
         request.body as z.input<typeof cabinetPostInputSchema>,
       );
-      return reply.status(201).send(await postView(cabinetDeps, principal, context, postId));
+      return reply.status(201).send(view);
     },
   );
 

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../../testing/store.js';
-import { listening, send } from './http-client.js';
+import { listening, send } from './testing/http-client.js';
 import { type FilesUnderTest, filesUnderTest, startUpload, UPLOAD_TYPE, waitForFile } from './testing.js';
 
 const MB = 1024 * 1024;

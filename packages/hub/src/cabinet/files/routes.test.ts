@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubPrincipal } from '../../http.js';
 import { TEST_ENGINES } from '../../testing/store.js';
 import { OIDS } from '../testing.js';
-import { listening, send } from './http-client.js';
+import { listening, send } from './testing/http-client.js';
 import {
   enableFileAttachments,
   type FilesUnderTest,

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HubUnderTest } from '../../testing.js';
+import type { HubUnderTest } from '../../../testing.js';
 
 /** Test support: requests over a real connection to a listening hub (to break one halfway, to stream). */
 
