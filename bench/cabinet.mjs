@@ -368,7 +368,7 @@ async function main() {
 
   const peak = processMemoryMb(process.pid);
   await app.close();
-  await store.dispose?.();
+  await store.close();
   const result = {
     bench: 'cabinet',
     engine: 'sqlite',
