@@ -1,11 +1,13 @@
-import type { CabinetPostInput } from '@hie/contract';
+import { type CabinetPostInput, scheduleEntryInputSchema } from '@hie/contract';
 import type { HubDeps, HubPrincipal } from '@hie/hub';
 import {
   CabinetEvents,
   changeOwnMembership,
+  createEntry,
   createPost,
   loadCabinet,
   openCabinet,
+  saveDrawing,
   saveGroup,
 } from '@hie/hub';
 import { DEMO_USERS } from './facilities.js';
@@ -408,11 +410,146 @@ export async function seedDemoCabinets(
       .where('cabinet_id', '=', id)
       .where('status', '=', 'active')
       .execute();
+    if (i === 0) posts += await seedScheduleAndDrawings(cabinetDeps, id, p, now);
     await deps.store.db
       .updateTable('hub_cabinet')
       .set({ opened_at: new Date(now.getTime() - 36 * 86_400_000).toISOString() })
       .where('id', '=', id)
       .execute();
+  }
+  return posts;
+}
+
+const day = (d: Date) => new Date(d.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+
+/** A sacral pressure sore drawn twice, a week apart (a ring that shrinks), for the comparison view. */
+function soreModel(radius: number, stage: string) {
+  const ring = Array.from({ length: 25 }, (_, k) => {
+    const a = (k / 24) * 2 * Math.PI;
+    return [250 + radius * Math.cos(a), 250 + radius * 0.8 * Math.sin(a), 0.6] as [number, number, number];
+  });
+  return {
+    version: 1 as const,
+    bodyPart: 'sacral' as const,
+    canvas: { width: 500, height: 440 },
+    label: '仙骨部褥瘡',
+    strokes: [{ tool: 'pen' as const, color: 'red' as const, width: 3, points: ring }],
+    stamps: [{ kind: 'ulcer' as const, x: 250, y: 250, size: 14 }],
+    texts: [{ x: 300, y: 200, text: stage, color: 'black' as const, size: 16 }],
+  };
+}
+
+/** The first patient's month: the visits and services as a schedule, and two drawings of one sore. */
+async function seedScheduleAndDrawings(
+  deps: Parameters<typeof createPost>[0] & HubDeps,
+  cabinetId: string,
+  p: (login: string) => HubPrincipal,
+  now: Date,
+): Promise<number> {
+  const nurse = p('vn.nurse');
+  const context = await loadCabinet(deps, nurse, cabinetId);
+  if (!context) return 0;
+  const monthStart = `${day(now).slice(0, 7)}-01`;
+  const entries = [
+    {
+      kind: 'home-medical',
+      who: 'clinic.doctor',
+      startTime: '14:00',
+      endTime: '14:30',
+      recurrence: { type: 'monthly', weekdays: [2], nths: [2, 4] },
+      note: '定期訪問診療',
+    },
+    {
+      kind: 'home-nursing',
+      who: 'vn.nurse',
+      startTime: '10:00',
+      endTime: '11:00',
+      recurrence: { type: 'weekly', weekdays: [1, 4] },
+      note: null,
+    },
+    {
+      kind: 'home-rehab',
+      who: 'vn.therapist',
+      startTime: '15:30',
+      endTime: '16:10',
+      recurrence: { type: 'weekly', weekdays: [3] },
+      note: null,
+    },
+    {
+      kind: 'home-care',
+      who: 'helper',
+      startTime: '09:00',
+      endTime: '09:45',
+      recurrence: { type: 'weekly', weekdays: [1, 2, 3, 4, 5] },
+      note: '朝の身支度・朝食介助',
+    },
+    {
+      kind: 'home-pharmacy',
+      who: 'pharmacist',
+      startTime: '16:30',
+      endTime: '17:00',
+      recurrence: { type: 'weekly', weekdays: [5], interval: 2 },
+      note: null,
+    },
+    {
+      kind: 'day-service',
+      who: null,
+      facility: 'helper',
+      startTime: '09:30',
+      endTime: '16:00',
+      recurrence: { type: 'weekly', weekdays: [3, 6] },
+      note: 'デイサービス（入浴あり）',
+    },
+  ] as const;
+  for (const e of entries) {
+    const owner = p(e.who ?? ('facility' in e ? e.facility : 'helper'));
+    await createEntry(
+      deps,
+      nurse,
+      context,
+      scheduleEntryInputSchema.parse({
+        kind: e.kind,
+        userId: e.who ? owner.userId : null,
+        facilityOid: owner.facilityOid,
+        date: monthStart,
+        startTime: e.startTime,
+        endTime: e.endTime,
+        note: e.note,
+        recurrence: e.recurrence,
+      }),
+    );
+  }
+  let posts = 0;
+  for (const [back, radius, stage, text] of [
+    [
+      10,
+      38,
+      'd2 2.5×2.0cm',
+      '仙骨部に発赤と浅い潰瘍あり。シェーマに記載。エアマットへの変更をケアマネに相談。',
+    ],
+    [3, 26, 'd1 1.6×1.3cm', '仙骨部の潰瘍は縮小傾向。前回のシェーマと比較してください。'],
+  ] as const) {
+    const drawing = await saveDrawing(deps, nurse, context, { model: soreModel(radius, stage) });
+    const at = new Date(now.getTime() - back * 86_400_000);
+    at.setUTCHours(2, 30, 0, 0);
+    const post = await createPost(deps, nurse, context, {
+      kind: 'free',
+      text,
+      attachments: [{ type: 'drawing', id: drawing.id }],
+      mentions: [p('caremanager').userId],
+    });
+    const iso = at.toISOString();
+    await deps.store.db
+      .updateTable('hub_cabinet_post')
+      .set({ created_at: iso, updated_at: iso })
+      .where('id', '=', post.id)
+      .execute();
+    await deps.store.db
+      .updateTable('hub_cabinet_drawing')
+      .set({ created_at: iso })
+      .where('id', '=', drawing.id)
+      .execute();
+    posts++;
   }
   return posts;
 }
