@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { auditRoutes } from '../audit/routes.js';
 import { authRoutes } from '../auth/routes.js';
 import { sessionIdentify } from '../auth/session.js';
-import { cabinetRoutes } from '../cabinet/routes.js';
+import { cabinetRoutes } from '../cabinet/api/routes.js';
 import { consentRoutes } from '../consent/routes.js';
 import { credentialAdminRoutes } from '../directory/credential-admin.js';
 import { repositoryLinkRoutes } from '../directory/repository-link.js';

@@ -2,8 +2,6 @@ import type { CabinetAttachmentRef, CabinetAttachmentView } from '@hie/contract'
 import type { Kysely } from 'kysely';
 import { HubError } from '../http.js';
 import type { Schema } from '../store/schema.js';
-import { drawingAttachments } from './drawings/attach.js';
-import { fileAttachments } from './files/attach.js';
 
 /**
  * What a post carries besides its text: uploaded files (photos, videos, PDFs) and schema drawings. Each
@@ -25,16 +23,14 @@ export interface AttachmentKind {
   ): Promise<Map<string, CabinetAttachmentView[]>>;
 }
 
-/** Every kind a post may carry (files, drawings), wired here. */
-export const ATTACHMENT_KINDS: AttachmentKind[] = [fileAttachments, drawingAttachments];
-
 export async function attachAll(
+  kinds: readonly AttachmentKind[],
   tx: Kysely<Schema>,
   args: { cabinetId: string; postId: string; userId: string; refs: readonly CabinetAttachmentRef[] },
 ): Promise<void> {
   const details: { field: string; code: string; message: string }[] = [];
   for (const type of new Set(args.refs.map((r) => r.type))) {
-    const kind = ATTACHMENT_KINDS.find((k) => k.type === type);
+    const kind = kinds.find((k) => k.type === type);
     const ids = args.refs.filter((r) => r.type === type).map((r) => r.id);
     if (!kind) {
       for (const id of ids) {
@@ -71,13 +67,14 @@ export async function attachAll(
 }
 
 export async function attachmentViews(
+  kinds: readonly AttachmentKind[],
   db: Kysely<Schema>,
   cabinetId: string,
   postIds: readonly string[],
 ): Promise<Map<string, CabinetAttachmentView[]>> {
   const all = new Map<string, CabinetAttachmentView[]>();
   if (postIds.length === 0) return all;
-  for (const kind of ATTACHMENT_KINDS) {
+  for (const kind of kinds) {
     for (const [postId, views] of await kind.views(db, cabinetId, postIds)) {
       all.set(postId, [...(all.get(postId) ?? []), ...views]);
     }

@@ -5,6 +5,7 @@ import { HubError } from '../http.js';
 import { consentDenial } from '../policy/decide.js';
 import { recordsFor } from '../policy/records.js';
 import { facilityNames } from '../viewing/lookups.js';
+import type { AttachmentKind } from './attachments.js';
 import { auditCabinet } from './audit.js';
 import type { CabinetEvents } from './events.js';
 import { columnsOf, groupPeople, isGroupFacility } from './groups.js';
@@ -15,6 +16,8 @@ export const CABINET_RETENTION_YEARS = 5;
 
 export interface CabinetCallDeps extends Pick<HubDeps, 'store' | 'now'> {
   events: CabinetEvents;
+  /** What posts may carry (files, drawings): joined in cabinet/api; none when not given. */
+  attachments?: readonly AttachmentKind[];
 }
 
 /** May this principal know whose cabinet it is? A reader, or an invitee whose facility the consent in force covers. */

@@ -178,7 +178,12 @@ export async function createPost(
         .execute();
     }
     await vitalsOf(tx, { id, cabinetId, at }, body, { fresh: true });
-    await attachAll(tx, { cabinetId, postId: id, userId: principal.userId, refs: input.attachments });
+    await attachAll(deps.attachments ?? [], tx, {
+      cabinetId,
+      postId: id,
+      userId: principal.userId,
+      refs: input.attachments,
+    });
     await tx
       .insertInto('hub_cabinet_read')
       .values({ post_id: id, user_id: principal.userId, version: 1, read_at: at })
@@ -223,7 +228,7 @@ export async function createPost(
       ? deps.store.db.selectFrom('hub_user').select(['id', 'name']).where('id', 'in', mentions).execute()
       : Promise.resolve([]),
     input.attachments.length > 0
-      ? attachmentViews(deps.store.db, cabinetId, [id])
+      ? attachmentViews(deps.attachments ?? [], deps.store.db, cabinetId, [id])
       : Promise.resolve(new Map()),
   ]);
   return toView(row, principal, {
@@ -339,7 +344,7 @@ export async function editPost(
     }
     await vitalsOf(tx, { id: postId, cabinetId: context.cabinet.id, at: post.created_at }, body);
     // An edit may add attachments; what a version showed stays attached.
-    await attachAll(tx, {
+    await attachAll(deps.attachments ?? [], tx, {
       cabinetId: context.cabinet.id,
       postId,
       userId: principal.userId,
@@ -532,7 +537,7 @@ async function postViews(
       deps.store,
       rows.map((r) => r.author_facility_oid),
     ),
-    attachmentViews(deps.store.db, rows[0]?.cabinet_id ?? '', ids),
+    attachmentViews(deps.attachments ?? [], deps.store.db, rows[0]?.cabinet_id ?? '', ids),
   ]);
   const replyCount = new Map(replies.map((r) => [r.reply_to, Number(r.n)]));
   return rows.map((row) =>

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubPrincipal } from '../http.js';
 import { TEST_ENGINES } from '../testing/store.js';
 import { apiCall, type HubUnderTest, hubUnderTest } from '../testing.js';
-import { cabinetRoutes } from './routes.js';
+import { cabinetRoutes } from './api/routes.js';
 import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from './testing.js';
 
 const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
@@ -156,6 +156,11 @@ describe.each(TEST_ENGINES)('the Care Cabinet on %s', (engine) => {
     const page = (await call(team.doctor, 'GET', `/cabinets/${cabinetId}/posts`)).json();
     expect(page.posts[0].readBy.map((r: { userId: string }) => r.userId)).toContain(team.nurse.userId);
     expect((await call(team.doctor, 'GET', '/cabinet-notifications')).json().unread).toBe(0);
+    expect((await call(team.doctor, 'GET', '/cabinet-notifications/count')).json()).toEqual({ unread: 0 });
+    expect(
+      (await call(team.careManager, 'GET', '/cabinet-notifications/count')).json().unread,
+    ).toBeGreaterThanOrEqual(1);
+    expect((await call(null, 'GET', '/cabinet-notifications/count')).statusCode).toBe(401);
     const reply = await call(team.doctor, 'POST', `/cabinets/${cabinetId}/posts`, {
       kind: 'free',
       text: '了解しました。次回訪問時に診察します。',

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubPrincipal } from '../http.js';
 import { apiCall, type HubUnderTest, hubUnderTest } from '../testing.js';
-import { cabinetRoutes } from './routes.js';
+import { cabinetRoutes } from './api/routes.js';
 import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from './testing.js';
 
 const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);

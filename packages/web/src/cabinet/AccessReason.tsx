@@ -1,7 +1,7 @@
 import { Badge, Text } from '@mantine/core';
-import { useI18n } from '../i18n';
-import { inLanguage, knownReason } from './cabinet-state';
-import type { Access } from './types';
+import { useI18n } from '../i18n/index';
+import { inLanguage, knownReason } from './core/cabinet-state';
+import type { Access } from './core/types';
 
 /** Why a member may not read (or write), in a word: 同意撤回, 招待中, … (the hub's words beside it). */
 export function AccessReasonBadge({ access }: { access: Pick<Access, 'reason' | 'message'> }) {

@@ -1,9 +1,9 @@
 import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { ageOn, dateWithWareki, westernDate } from '../lib/dates';
 import { ConsentBadge } from './ConsentBadge';
-import type { CabinetDetail } from './types';
+import type { CabinetDetail } from './core/types';
 
 /** Whose cabinet this is (name, kana, age, sex), the group, the consent, the regional record, unread. */
 export function CabinetHeader({ detail, unread }: { detail: CabinetDetail; unread: number | null }) {

@@ -2,16 +2,16 @@ import { Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } f
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { ageOn, westernDateTime } from '../lib/dates';
 import { AccessMessage, AccessReasonBadge } from './AccessReason';
-import { keys, useCabinets, useGroups } from './api';
-import { sortCabinets } from './cabinet-state';
-import { useCabinetEvents } from './events';
+import { keys, useCabinets, useGroups } from './core/api';
+import { sortCabinets } from './core/cabinet-state';
+import { useCabinetEvents } from './core/events';
+import type { CabinetSummary } from './core/types';
 import { InvitationButtons } from './InvitationButtons';
 import { OpenCabinetModal } from './OpenCabinetModal';
-import type { CabinetSummary } from './types';
 
 /** ケアキャビネット: the cabinets I am in or invited to, with their unread posts; opening a new one. */
 export default function CabinetListPage() {

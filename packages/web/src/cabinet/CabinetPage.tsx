@@ -5,6 +5,7 @@ import {
   Badge,
   Button,
   Group,
+  Modal,
   Paper,
   Stack,
   Tabs,
@@ -12,32 +13,41 @@ import {
   Title,
   Transition,
 } from '@mantine/core';
-import { useWindowScroll } from '@mantine/hooks';
+import { useMediaQuery, useWindowScroll } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useActiveSession } from '../auth/session';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { AccessMessage, AccessReasonBadge } from './AccessReason';
-import { keys, useCabinet, useCabinets } from './api';
 import { CabinetHeader } from './CabinetHeader';
 import { Composer, type ComposerMode } from './Composer';
-import { useCabinetEvents } from './events';
+import { keys, useCabinet, useCabinets } from './core/api';
+import { useCabinetEvents } from './core/events';
+import type { Access, PostView } from './core/types';
+import { DrawingsTab } from './DrawingsTab';
+import { DrawingCompare } from './drawings/DrawingCompare';
 import { FeedTab } from './FeedTab';
+import type { CompareSeries } from './files/PostAttachments';
 import { InvitationButtons } from './InvitationButtons';
 import { MembersTab } from './MembersTab';
 import { type PostActions, postAnchor } from './PostCard';
+import { SchedulePanel } from './schedule/SchedulePanel';
 import { TimelineTab } from './TimelineTab';
-import type { Access, PostView } from './types';
 import { VersionsModal } from './VersionsModal';
 import { VitalsTab } from './VitalsTab';
 
-const TABS = ['timeline', 'feed', 'vitals', 'members'] as const;
+const TABS = ['timeline', 'feed', 'schedule', 'vitals', 'drawings', 'members'] as const;
+/** The floating buttons stay under any modal (a photo, a video, a comparison shown over the page). */
+const BELOW_MODALS = 150;
 type Tab = (typeof TABS)[number];
 
-/** ケアキャビネット: one patient's team record — the 4-column timeline, the feed, vitals, members and consent. */
+/**
+ * ケアキャビネット: one patient's team record — the 4-column timeline, the feed, the schedule (予定表),
+ * vitals, schema drawings (シェーマ), members and consent.
+ */
 export default function CabinetPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
@@ -133,6 +143,8 @@ function Workspace({ cabinetId }: { cabinetId: string }) {
     : 'timeline';
   const [composer, setComposer] = useState<ComposerMode | null>(null);
   const [versionsOf, setVersionsOf] = useState<string | null>(null);
+  const [compare, setCompare] = useState<CompareSeries | null>(null);
+  const phone = useMediaQuery('(max-width: 48em)') ?? false;
   const [notice, setNotice] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [scroll, scrollTo] = useWindowScroll();
@@ -152,6 +164,8 @@ function Workspace({ cabinetId }: { cabinetId: string }) {
     if (event.type === 'cabinet') {
       void queryClient.invalidateQueries({ queryKey: keys.detail(cabinetId) });
       void queryClient.invalidateQueries({ queryKey: keys.list });
+      // A posted video finished converting (or could not be read): the posts show it as it is now.
+      void queryClient.invalidateQueries({ queryKey: keys.posts(cabinetId) });
       return;
     }
     void queryClient.invalidateQueries({ queryKey: keys.posts(cabinetId) });
@@ -174,6 +188,7 @@ function Workspace({ cabinetId }: { cabinetId: string }) {
       onEdit: writable ? (post: PostView) => setComposer({ type: 'edit', post }) : null,
       onVersions: (post: PostView) => setVersionsOf(post.id),
       onShow: showPost,
+      onCompareDrawing: (series: CompareSeries) => setCompare(series),
       myUserId,
     }),
     [writable, showPost, myUserId],
@@ -224,8 +239,14 @@ function Workspace({ cabinetId }: { cabinetId: string }) {
         <Tabs.Panel value="feed" pt="sm">
           <FeedTab cabinetId={cabinetId} members={data.members} actions={actions} />
         </Tabs.Panel>
+        <Tabs.Panel value="schedule" pt="sm">
+          <SchedulePanel cabinetId={cabinetId} members={data.members} canWrite={data.access.write} />
+        </Tabs.Panel>
         <Tabs.Panel value="vitals" pt="sm">
           <VitalsTab cabinetId={cabinetId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="drawings" pt="sm">
+          <DrawingsTab cabinetId={cabinetId} onCompare={setCompare} />
         </Tabs.Panel>
         <Tabs.Panel value="members" pt="sm">
           <MembersTab detail={data} myUserId={myUserId} />
@@ -246,7 +267,29 @@ function Workspace({ cabinetId }: { cabinetId: string }) {
         />
       )}
       <VersionsModal cabinetId={cabinetId} postId={versionsOf} onClose={() => setVersionsOf(null)} />
-      <Affix position={{ top: 64, left: 0, right: 0 }} style={{ pointerEvents: 'none' }}>
+      <Modal
+        opened={compare !== null}
+        onClose={() => setCompare(null)}
+        title={<Text fw={700}>{t('cabinet.drawingsTab.compareTitle')}</Text>}
+        size="min(1200px, 96vw)"
+        fullScreen={phone}
+        closeButtonProps={{ 'aria-label': t('app.close'), size: 'lg' }}
+        data-testid="drawing-compare"
+      >
+        {compare !== null && (
+          <DrawingCompare
+            key={`${compare.bodyPart}|${compare.label}`}
+            cabinetId={cabinetId}
+            bodyPart={compare.bodyPart}
+            label={compare.label}
+          />
+        )}
+      </Modal>
+      <Affix
+        position={{ top: 64, left: 0, right: 0 }}
+        zIndex={BELOW_MODALS}
+        style={{ pointerEvents: 'none' }}
+      >
         <Transition transition="slide-down" mounted={notice && scroll.y > 100}>
           {(styles) => (
             <Group justify="center" style={styles}>
@@ -267,7 +310,7 @@ function Workspace({ cabinetId }: { cabinetId: string }) {
         </Transition>
       </Affix>
       {writable && (
-        <Affix position={{ bottom: 20, right: 20 }}>
+        <Affix position={{ bottom: 20, right: 20 }} zIndex={BELOW_MODALS}>
           <Transition transition="slide-up" mounted={scroll.y > 300 && composer === null}>
             {(styles) => (
               <Button size="lg" radius="xl" style={styles} onClick={() => setComposer({ type: 'new' })}>

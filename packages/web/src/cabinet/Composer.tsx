@@ -17,11 +17,14 @@ import { useMediaQuery } from '@mantine/hooks';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { READABLE_ERRORS } from '../entries/EntryFields';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { westernDateTime } from '../lib/dates';
-import { createPost, updatePost, useCabinetWrite, useTemplates } from './api';
-import { inLanguage, professionLabel } from './cabinet-state';
-import { cabinetError } from './errors';
+import { createPost, updatePost, useCabinetWrite, useTemplates } from './core/api';
+import { inLanguage, professionLabel } from './core/cabinet-state';
+import { cabinetError } from './core/errors';
+import type { CabinetMember, OfferedTemplate, PostView } from './core/types';
+import { ComposerAttachments, type ComposerDrawing } from './files/ComposerAttachments';
+import { useUploads } from './files/useUploads';
 import {
   checkPost,
   clearTouched,
@@ -36,7 +39,6 @@ import {
 } from './post-form';
 import { TemplateInputs } from './TemplateInputs';
 import { excerpt } from './timeline';
-import type { CabinetMember, OfferedTemplate, PostView } from './types';
 
 export type ComposerMode =
   | { type: 'new' }
@@ -89,6 +91,11 @@ export function Composer({
   const { t } = useI18n();
   const phone = useMediaQuery('(max-width: 48em)');
   const [dirty, setDirty] = useState(false);
+  /** A modal over the composer (the schema editor): Escape is not for the composer then. */
+  const [covered, setCovered] = useState(false);
+  useEffect(() => {
+    if (mode === null) setCovered(false);
+  }, [mode]);
   const close = () => {
     if (dirty && !window.confirm(t('cabinet.composer.discard'))) return;
     setDirty(false);
@@ -106,6 +113,7 @@ export function Composer({
       onClose={close}
       position="right"
       size={phone ? '100%' : 'lg'}
+      closeOnEscape={!covered}
       title={<Text fw={700}>{title}</Text>}
       closeButtonProps={{ 'aria-label': t('app.close'), size: 'lg' }}
     >
@@ -123,6 +131,7 @@ export function Composer({
           members={members}
           myUserId={myUserId}
           onDirty={setDirty}
+          onCovered={setCovered}
           onCancel={close}
           onSaved={(post) => {
             setDirty(false);
@@ -140,6 +149,7 @@ function ComposerForm({
   members,
   myUserId,
   onDirty,
+  onCovered,
   onCancel,
   onSaved,
 }: {
@@ -148,6 +158,7 @@ function ComposerForm({
   members: CabinetMember[];
   myUserId: string;
   onDirty: (dirty: boolean) => void;
+  onCovered: (covered: boolean) => void;
   onCancel: () => void;
   onSaved: (post: PostView) => void;
 }) {
@@ -161,6 +172,11 @@ function ComposerForm({
   );
   const [problems, setProblems] = useState<Problems>({});
   const [focus, setFocus] = useState<string | null>(null);
+  const uploads = useUploads(cabinetId);
+  const [drawings, setDrawings] = useState<ComposerDrawing[]>([]);
+  /** The attachments as last sent, in order: the hub's `attachments.<i>` problems name them by index. */
+  const [sentKeys, setSentKeys] = useState<string[]>([]);
+  const [waitUploads, setWaitUploads] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const areas = useRef<Partial<Record<SoapSection | 'text', HTMLTextAreaElement | null>>>({});
   const cursors = useRef<Partial<Record<SoapSection | 'text', { start: number; end: number }>>>({});
@@ -177,6 +193,15 @@ function ComposerForm({
     setForm(next);
     onDirty(true);
   };
+
+  // Something attached is something to lose: closing asks first.
+  const attachedCount = uploads.items.length + drawings.length;
+  useEffect(() => {
+    if (attachedCount > 0) onDirty(true);
+  }, [attachedCount, onDirty]);
+  useEffect(() => {
+    if (!uploads.busy) setWaitUploads(false);
+  }, [uploads.busy]);
 
   useEffect(() => {
     if (focus === null) return;
@@ -195,8 +220,18 @@ function ComposerForm({
       return;
     }
     setProblems({});
-    save.mutate(checked.body, {
-      onSuccess: (post) => onSaved(post as PostView),
+    if (uploads.busy) {
+      setWaitUploads(true);
+      return;
+    }
+    const keys = [...uploads.refKeys, ...drawings.map((d) => d.ref.id)];
+    setSentKeys(keys);
+    const body = { ...checked.body, attachments: [...uploads.refs, ...drawings.map((d) => d.ref)] };
+    save.mutate(body, {
+      onSuccess: (post) => {
+        uploads.commit();
+        onSaved(post as PostView);
+      },
       onError: (error) => {
         if (error instanceof ApiError && error.status === 422) {
           const fields = serverProblems(error.details);
@@ -299,11 +334,18 @@ function ComposerForm({
   const fieldErrors = Object.fromEntries(
     (template?.fields ?? []).map((f) => [f.id, problemText(problems[`inputs.${f.id}`])]),
   );
+  /** The hub's refusals of attachments, beside the file or the drawing they name. */
+  const attachmentProblems: Record<string, string> = {};
+  sentKeys.forEach((key, index) => {
+    const text = problemText(problems[`attachments.${index}`]);
+    if (text) attachmentProblems[key] = text;
+  });
   const shown = new Set([
     ...SOAP_SECTIONS.map((s) => `soap.${s}`),
     'text',
     'mentions',
     ...(template?.fields ?? []).map((f) => `inputs.${f.id}`),
+    ...sentKeys.map((_, index) => `attachments.${index}`),
   ]);
   const elsewhere = Object.entries(problems).filter(
     ([field]) => !shown.has(field) || (form.kind === 'soap' ? field === 'text' : field.startsWith('soap.')),
@@ -397,6 +439,24 @@ function ComposerForm({
           />
         )}
         {form.kind === 'soap' ? SOAP_SECTIONS.map((s) => sectionField(s)) : sectionField('text')}
+        <ComposerAttachments
+          cabinetId={cabinetId}
+          uploads={uploads}
+          drawings={drawings}
+          onAddDrawing={(d) => setDrawings((list) => [...list, d])}
+          onRemoveDrawing={(id) => {
+            setDrawings((list) => list.filter((d) => d.ref.id !== id));
+            setProblems((p) => {
+              const index = sentKeys.indexOf(id);
+              if (index < 0) return p;
+              const { [`attachments.${index}`]: _gone, ...rest } = p;
+              return rest;
+            });
+          }}
+          problems={attachmentProblems}
+          existing={mode.type === 'edit' ? (mode.post.attachments ?? []) : []}
+          onDrawing={onCovered}
+        />
         <Switch
           size="lg"
           color="red"
@@ -436,6 +496,11 @@ function ComposerForm({
           <Alert color="red" role="alert">
             {cabinetError(save.error, lang)}
           </Alert>
+        )}
+        {uploads.busy && (
+          <Text size="sm" c={waitUploads ? 'red.8' : 'dimmed'} role={waitUploads ? 'alert' : undefined}>
+            {t('cabinet.files.waitUploads')}
+          </Text>
         )}
         <Group justify="flex-end" gap="sm">
           <Button size="md" variant="default" onClick={onCancel}>

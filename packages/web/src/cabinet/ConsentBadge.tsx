@@ -1,8 +1,8 @@
 import { Badge } from '@mantine/core';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { todayInJapan, westernDate } from '../lib/dates';
-import { consentState } from './cabinet-state';
-import type { CabinetConsent } from './types';
+import { consentState } from './core/cabinet-state';
+import type { CabinetConsent } from './core/types';
 
 /** The consent in a word, with its day: 同意あり（…〜…） / 同意撤回（日） / 同意期限切れ（日）. */
 export function ConsentBadge({ consent }: { consent: CabinetConsent | null }) {

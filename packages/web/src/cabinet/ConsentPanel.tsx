@@ -14,9 +14,10 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useActiveSession } from '../auth/session';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { DateField } from '../layout/DateField';
 import { todayInJapan, westernDate, westernDateTime } from '../lib/dates';
+import { ConsentBadge } from './ConsentBadge';
 import {
   downloadConsentForm,
   registerConsent,
@@ -24,12 +25,11 @@ import {
   useCabinetWrite,
   useGroups,
   withdrawConsent,
-} from './api';
-import { ConfirmAction } from './ConfirmAction';
-import { ConsentBadge } from './ConsentBadge';
-import { consentState, nameOf } from './cabinet-state';
-import { cabinetError } from './errors';
-import type { CabinetDetail } from './types';
+} from './core/api';
+import { ConfirmAction } from './core/ConfirmAction';
+import { consentState, nameOf } from './core/cabinet-state';
+import { cabinetError } from './core/errors';
+import type { CabinetDetail } from './core/types';
 
 /** The team consent: its days and facilities, the signed form, registering again, withdrawing. */
 export function ConsentPanel({ detail }: { detail: CabinetDetail }) {

@@ -11,16 +11,16 @@ import {
   Title,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { DateField } from '../layout/DateField';
 import { ErrorAlert, Loading } from '../layout/Feedback';
-import { usePosts } from './api';
-import { professionLabel } from './cabinet-state';
+import { usePosts } from './core/api';
+import { professionLabel } from './core/cabinet-state';
+import type { CabinetMember, PostFilters } from './core/types';
 import { EMPTY_FILTERS, type FilterForm, filtersOf } from './filters';
 import type { PostActions } from './PostCard';
 import { PostFeed } from './PostFeed';
 import { MoreButton } from './TimelineTab';
-import type { CabinetMember, PostFilters } from './types';
 
 /** 一覧: every post newest first, filtered by the hub (author, profession, kind, urgent, days, words). */
 export function FeedTab({

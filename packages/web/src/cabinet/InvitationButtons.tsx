@@ -1,8 +1,8 @@
 import { Alert, Button, Group, Stack } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useI18n } from '../i18n';
-import { answerInvitation, keys } from './api';
-import { cabinetError } from './errors';
+import { useI18n } from '../i18n/index';
+import { answerInvitation, keys } from './core/api';
+import { cabinetError } from './core/errors';
 
 /** 承諾 / 辞退 of an invitation; the lists and the cabinet are asked again afterwards. */
 export function InvitationButtons({

@@ -1,8 +1,9 @@
 import { Alert, Badge, Button, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { westernDateTime } from '../lib/dates';
+import { ConsentPanel } from './ConsentPanel';
 import {
   closeCabinet,
   inviteMember,
@@ -10,13 +11,12 @@ import {
   removeMember,
   useCabinetWrite,
   useGroupPeople,
-} from './api';
-import { ConfirmAction } from './ConfirmAction';
-import { ConsentPanel } from './ConsentPanel';
-import { professionLabel } from './cabinet-state';
-import { cabinetError } from './errors';
+} from './core/api';
+import { ConfirmAction } from './core/ConfirmAction';
+import { professionLabel } from './core/cabinet-state';
+import { cabinetError } from './core/errors';
+import type { CabinetDetail, CabinetMember } from './core/types';
 import { inviteKey, inviteOf } from './open-form';
-import type { CabinetDetail, CabinetMember } from './types';
 
 const STATUS_COLOR = { invited: 'yellow', active: 'teal', left: 'gray', removed: 'gray' } as const;
 

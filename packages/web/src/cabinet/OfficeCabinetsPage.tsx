@@ -1,8 +1,8 @@
 import { Badge, Stack, Table, Text, Title } from '@mantine/core';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { westernDate, westernDateTime } from '../lib/dates';
-import { useOfficeCabinets } from './api';
+import { useOfficeCabinets } from './core/api';
 
 const CONSENT_STATUSES = ['active', 'in-effect', 'withdrawn', 'expired', 'none'] as const;
 

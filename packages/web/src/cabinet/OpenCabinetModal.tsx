@@ -21,12 +21,12 @@ import { useNavigate } from 'react-router';
 import { ApiError } from '../api/client';
 import { useActiveSession } from '../auth/session';
 import { READABLE_ERRORS } from '../entries/EntryFields';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { DateField } from '../layout/DateField';
 import { todayInJapan } from '../lib/dates';
-import { keys, openCabinet, useGroupPeople, useGroups } from './api';
-import { inLanguage, professionLabel, toKatakana } from './cabinet-state';
-import { cabinetError } from './errors';
+import { keys, openCabinet, useGroupPeople, useGroups } from './core/api';
+import { inLanguage, professionLabel, toKatakana } from './core/cabinet-state';
+import { cabinetError } from './core/errors';
 import {
   checkOpen,
   emptyOpenForm,

@@ -1,8 +1,8 @@
 import { SOAP_SECTIONS } from '@hie/contract';
 import { Group, Stack, Text } from '@mantine/core';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
+import type { PostInputView, Soap } from './core/types';
 import { inputText } from './timeline';
-import type { PostInputView, Soap } from './types';
 
 /** Text as typed: never HTML (React escapes it), its line breaks kept. */
 export const AS_TYPED: React.CSSProperties = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' };

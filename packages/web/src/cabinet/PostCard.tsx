@@ -1,12 +1,13 @@
 import { Anchor, Badge, Button, Collapse, Group, Paper, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useState } from 'react';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { westernDateTime } from '../lib/dates';
-import { professionLabel } from './cabinet-state';
+import { professionLabel } from './core/cabinet-state';
+import type { PostView } from './core/types';
+import { type CompareSeries, PostAttachments } from './files/PostAttachments';
 import { PostBody } from './PostBody';
 import { ReadReceipts } from './ReadReceipts';
 import { excerpt, timeOf } from './timeline';
-import type { PostView } from './types';
 
 export interface PostActions {
   /** Null when the cabinet is read-only. */
@@ -15,6 +16,8 @@ export interface PostActions {
   onVersions: (post: PostView) => void;
   /** Brings a post of the page into view (a reply's parent, a parent's reply). */
   onShow: (postId: string) => void;
+  /** Opens the comparison of a schema drawing's series (the same body diagram and name). */
+  onCompareDrawing?: ((series: CompareSeries) => void) | null;
   myUserId: string;
 }
 
@@ -111,6 +114,13 @@ export function PostCard({
           </Anchor>
         )}
         <PostBody soap={post.soap} text={post.text} inputs={post.inputs} compact={compact} />
+        {post.attachments && post.attachments.length > 0 && (
+          <PostAttachments
+            attachments={post.attachments}
+            compact={compact}
+            onCompare={actions.onCompareDrawing ?? null}
+          />
+        )}
         {post.mentions.length > 0 && (
           <Group gap={4} wrap="wrap" data-testid="post-mentions">
             {post.mentions.map((m) => {

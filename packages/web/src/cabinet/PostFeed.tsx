@@ -1,9 +1,9 @@
 import { Stack } from '@mantine/core';
 import { useMemo } from 'react';
+import type { PostView } from './core/types';
 import { type PostActions, PostCard } from './PostCard';
 import { DaySeparator } from './TimelineGrid';
 import { feedItems, repliesByParent } from './timeline';
-import type { PostView } from './types';
 
 /** The plain feed: one post under the other, newest first, a separator per day. */
 export function PostFeed({ posts, actions }: { posts: PostView[]; actions: PostActions }) {

@@ -1,9 +1,9 @@
 import { Button, Popover, Stack, Text } from '@mantine/core';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { westernDateTime } from '../lib/dates';
-import { professionLabel } from './cabinet-state';
+import { professionLabel } from './core/cabinet-state';
+import type { PostView } from './core/types';
 import { readers } from './timeline';
-import type { PostView } from './types';
 
 /** 既読 3: who read the post and when; who read an older version says which. */
 export function ReadReceipts({ post, size }: { post: PostView; size: 'compact-xs' | 'xs' }) {

@@ -1,6 +1,6 @@
 import type { TemplateField } from '@hie/contract';
 import { Checkbox, Input, SegmentedControl, SimpleGrid, TextInput } from '@mantine/core';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { numberRule } from './post-form';
 
 /** A number's hint: 30–43 ℃, up to 1 decimal. */

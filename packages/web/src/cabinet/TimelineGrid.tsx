@@ -1,10 +1,10 @@
 import type { TimelineColumn } from '@hie/contract';
 import { Box, Text } from '@mantine/core';
 import { useMemo } from 'react';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
+import type { PostView } from './core/types';
 import { type PostActions, PostCard } from './PostCard';
 import { dayLabel, repliesByParent, timelineRows } from './timeline';
-import type { PostView } from './types';
 
 /** A day's separator across the columns: 2025/06/03（火）. */
 export function DaySeparator({ day }: { day: string }) {

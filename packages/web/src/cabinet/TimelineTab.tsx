@@ -1,13 +1,13 @@
 import { DEFAULT_TIMELINE_COLUMNS, type TimelineColumn } from '@hie/contract';
 import { Button, Center, Stack, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { ErrorAlert, Loading } from '../layout/Feedback';
-import { usePosts } from './api';
+import { usePosts } from './core/api';
+import type { PostFilters } from './core/types';
 import type { PostActions } from './PostCard';
 import { PostFeed } from './PostFeed';
 import { TimelineGrid } from './TimelineGrid';
-import type { PostFilters } from './types';
 
 const NO_FILTERS: PostFilters = {};
 

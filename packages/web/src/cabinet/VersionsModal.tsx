@@ -1,12 +1,12 @@
 import { Badge, Divider, Group, Modal, Stack, Text } from '@mantine/core';
 import { Fragment } from 'react';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { westernDateTime } from '../lib/dates';
-import { useVersions } from './api';
-import { nameOf } from './cabinet-state';
+import { useVersions } from './core/api';
+import { nameOf } from './core/cabinet-state';
+import type { PostInputView } from './core/types';
 import { PostBody } from './PostBody';
-import type { PostInputView } from './types';
 
 /** The versions' inputs as lines: the PostView's list, or a record of field id → value. */
 function versionInputs(inputs: unknown): PostInputView[] | string[] {

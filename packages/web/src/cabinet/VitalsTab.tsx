@@ -1,9 +1,9 @@
 import { Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { lazy, Suspense, useMemo } from 'react';
-import { useI18n } from '../i18n';
+import { useI18n } from '../i18n/index';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { westernDateTime } from '../lib/dates';
-import { useVitals } from './api';
+import { useVitals } from './core/api';
 import { type VitalChart, vitalCharts, vitalOption } from './vitals';
 
 const EChart = lazy(() => import('../charts/EChart'));

@@ -1,5 +1,5 @@
 /** The plain feed's filters: the form's values and the query parameters they become. Pure. */
-import type { PostFilters } from './types';
+import type { PostFilters } from './core/types';
 
 export interface FilterForm {
   author: string;

@@ -4,7 +4,7 @@
  * the body it sends. Pure.
  */
 import { type CabinetOpenInput, cabinetOpenSchema } from '@hie/contract';
-import { toKatakana } from './cabinet-state';
+import { toKatakana } from './core/cabinet-state';
 
 export interface OpenForm {
   groupId: string;

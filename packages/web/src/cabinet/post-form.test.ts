@@ -1,6 +1,7 @@
 import type { CabinetTemplate, TemplateField } from '@hie/contract';
 import { cabinetPostInputSchema } from '@hie/contract';
 import { describe, expect, it } from 'vitest';
+import type { PostView } from './core/types';
 import {
   checkNumber,
   checkPost,
@@ -13,7 +14,6 @@ import {
   orderTemplates,
   serverProblems,
 } from './post-form';
-import type { PostView } from './types';
 
 type NumberField = Extract<TemplateField, { type: 'number' }>;
 const temperature: NumberField = {

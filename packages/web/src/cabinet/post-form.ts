@@ -15,7 +15,7 @@ import {
   unitLabel,
   VITAL_SIGNS,
 } from '@hie/contract';
-import type { PostView } from './types';
+import type { PostView } from './core/types';
 
 export interface PostForm {
   kind: 'soap' | 'free';

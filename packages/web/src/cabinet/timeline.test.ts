@@ -1,5 +1,6 @@
 import { DEFAULT_TIMELINE_COLUMNS } from '@hie/contract';
 import { describe, expect, it } from 'vitest';
+import type { PostView } from './core/types';
 import {
   dayLabel,
   excerpt,
@@ -11,7 +12,6 @@ import {
   repliesByParent,
   timelineRows,
 } from './timeline';
-import type { PostView } from './types';
 
 const COLUMN_OF: Record<string, string> = {
   doctor: 'doctor',

@@ -6,7 +6,7 @@
 import { columnOf, type TimelineColumn, unitLabel } from '@hie/contract';
 import type { Lang } from '../api/errors';
 import { dayOf } from '../lib/dates';
-import type { PostView } from './types';
+import type { PostView } from './core/types';
 
 export type TimelineRow =
   | { type: 'day'; key: string; day: string }

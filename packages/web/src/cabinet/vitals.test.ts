@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VitalSeries } from './types';
+import type { VitalSeries } from './core/types';
 import { vitalCharts, vitalOption } from './vitals';
 
 const series: VitalSeries[] = [

@@ -5,8 +5,8 @@
 import { isVitalSign, unitLabel, VITAL_SIGN_CODES, VITAL_SIGNS } from '@hie/contract';
 import type { Lang } from '../api/errors';
 import { westernDateTime } from '../lib/dates';
-import { labelIn } from './cabinet-state';
-import type { VitalSeries } from './types';
+import { labelIn } from './core/cabinet-state';
+import type { VitalSeries } from './core/types';
 
 export interface VitalPoint {
   at: string;

@@ -5,7 +5,7 @@ import { Navigate, Outlet, NavLink as RouterNavLink, useLocation } from 'react-r
 import { ExpiryNotice } from '../auth/ExpiryNotice';
 import { PasswordChange } from '../auth/PasswordChange';
 import { useSession } from '../auth/session';
-import { useCabinetUnread } from '../cabinet/useCabinetUnread';
+import { useCabinetUnread } from '../cabinet/core/useCabinetUnread';
 import { useI18n } from '../i18n/index';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { mayImportNotebooks, NOTEBOOK_PATH } from '../okusuri-techo/may-import';

@@ -3,10 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubPrincipal } from '../../http.js';
 import { TEST_ENGINES } from '../../testing/store.js';
 import { apiCall, type HubUnderTest, hubUnderTest } from '../../testing.js';
-import { ATTACHMENT_KINDS } from '../attachments.js';
-import { cabinetRoutes } from '../routes.js';
+import { cabinetRoutes } from '../api/routes.js';
 import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from '../testing.js';
-import { drawingAttachments } from './attach.js';
 
 /** A 1×1 PNG. */
 const PNG_1X1 =
@@ -46,7 +44,6 @@ describe.each(TEST_ENGINES)('schema drawings of the Care Cabinet on %s', (engine
   const save = (who: HubPrincipal | null, body: object) => call(who, 'POST', base(), body);
 
   beforeAll(async () => {
-    if (!ATTACHMENT_KINDS.includes(drawingAttachments)) ATTACHMENT_KINDS.push(drawingAttachments);
     hub = await hubUnderTest(engine, [cabinetRoutes], { now: () => new Date(clock) });
     team = await seedCabinetTeam(hub);
     const opened = await call(team.nurse, 'POST', '/cabinets', {

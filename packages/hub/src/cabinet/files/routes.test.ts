@@ -9,7 +9,6 @@ import { TEST_ENGINES } from '../../testing/store.js';
 import { OIDS } from '../testing.js';
 import { listening, send } from './testing/http-client.js';
 import {
-  enableFileAttachments,
   type FilesUnderTest,
   ffprobeJson,
   filesUnderTest,
@@ -48,7 +47,6 @@ describe.each(TEST_ENGINES)('Care Cabinet files on %s', (engine) => {
   const folders = async () => readdir(t.dir);
 
   beforeAll(async () => {
-    enableFileAttachments();
     t = await filesUnderTest(engine);
     port = await listening(t.hub);
   });

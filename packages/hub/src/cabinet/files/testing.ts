@@ -7,21 +7,14 @@ import { promisify } from 'node:util';
 import type { Engine } from '@hie/platform';
 import type { HubPrincipal, HubSettings } from '../../http.js';
 import { type HubUnderTest, hubUnderTest } from '../../testing.js';
-import { ATTACHMENT_KINDS } from '../attachments.js';
-import { cabinetRoutes } from '../routes.js';
+import { cabinetRoutes } from '../api/routes.js';
 import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from '../testing.js';
-import { fileAttachments } from './attach.js';
 
 /** Test support for the cabinet's files: a hub with a files folder, a team's cabinet, media made with ffmpeg. */
 
 const run = promisify(execFile);
 
 export const UPLOAD_TYPE = 'application/offset+octet-stream';
-
-/** Until attachments.ts lists it: posts in these tests may carry files. */
-export function enableFileAttachments(): void {
-  if (!ATTACHMENT_KINDS.includes(fileAttachments)) ATTACHMENT_KINDS.push(fileAttachments);
-}
 
 export interface FilesUnderTest {
   hub: HubUnderTest;

@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHubApp } from '../../api/app.js';
 import { TEST_ENGINES } from '../../testing/store.js';
 import { testIdentify } from '../../testing.js';
-import { cabinetRoutes } from '../routes.js';
+import { cabinetRoutes } from '../api/routes.js';
 import {
-  enableFileAttachments,
   type FilesUnderTest,
   ffprobeJson,
   filesUnderTest,
@@ -41,7 +40,6 @@ describe.each(TEST_ENGINES)('Care Cabinet videos on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    enableFileAttachments();
     t = await filesUnderTest(engine);
     probeDir = await mkdtemp(join(tmpdir(), 'hie-video-probe-'));
   });

@@ -4,7 +4,7 @@ import { encodeShiftJis } from '../../directory/testing.js';
 import type { HubPrincipal } from '../../http.js';
 import { TEST_ENGINES } from '../../testing/store.js';
 import { apiCall, type HubUnderTest, hubUnderTest, seedFacility } from '../../testing.js';
-import { cabinetRoutes } from '../routes.js';
+import { cabinetRoutes } from '../api/routes.js';
 import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from '../testing.js';
 
 const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);

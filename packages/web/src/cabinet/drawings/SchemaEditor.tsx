@@ -86,6 +86,8 @@ export interface SchemaEditorProps {
   /** The saved drawing, as the attachment a post carries (`attachments: [ref]`). */
   onSaved: (ref: CabinetAttachmentRef, drawing: CabinetDrawingSummary) => void;
   onCancel?: () => void;
+  /** Height (px) the container takes besides the editor (a modal's title bar): the canvas leaves it. */
+  reservedHeight?: number;
 }
 
 /**
@@ -101,6 +103,7 @@ export function SchemaEditor({
   initialLabel,
   onSaved,
   onCancel,
+  reservedHeight = 0,
 }: SchemaEditorProps) {
   const { L } = useDrawingLabels();
   const reopened = useOpenedDrawing(cabinetId, reopenId);
@@ -119,6 +122,7 @@ export function SchemaEditor({
       cabinetId={cabinetId}
       initial={initial}
       reopenFailed={!!reopenId && reopened.isError}
+      reservedHeight={reservedHeight}
       onSaved={onSaved}
       {...(onCancel ? { onCancel } : {})}
     />
@@ -146,12 +150,14 @@ function Editor({
   cabinetId,
   initial,
   reopenFailed,
+  reservedHeight,
   onSaved,
   onCancel,
 }: {
   cabinetId: string;
   initial: DrawingModel;
   reopenFailed: boolean;
+  reservedHeight: number;
   onSaved: SchemaEditorProps['onSaved'];
   onCancel?: () => void;
 }) {
@@ -193,7 +199,7 @@ function Editor({
   const phone = viewport.width > 0 && viewport.width < 480;
   const size = displaySize(
     model.canvas,
-    { width: roomWidth || 320, height: viewport.height - (wide ? 170 : 370) },
+    { width: roomWidth || 320, height: viewport.height - (wide ? 170 : 370) - reservedHeight },
     viewport.width || 1024,
   );
 

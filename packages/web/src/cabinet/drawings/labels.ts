@@ -2,7 +2,7 @@
  * The words of the schema drawing screens, in both languages. Kept here (not in i18n/ja.ts, en.ts) so
  * that this module stays whole; the language is the app's (`useI18n`).
  */
-import { useI18n } from '../../i18n';
+import { useI18n } from '../../i18n/index';
 
 const ja = {
   editorTitle: 'シェーマを描く',

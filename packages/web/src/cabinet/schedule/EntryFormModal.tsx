@@ -23,9 +23,9 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/client';
-import { inLanguage } from '../cabinet-state';
-import { cabinetError } from '../errors';
-import type { CabinetMember } from '../types';
+import { inLanguage } from '../core/cabinet-state';
+import { cabinetError } from '../core/errors';
+import type { CabinetMember } from '../core/types';
 import { createEntry, updateEntry, useScheduleWrite } from './api';
 import {
   type EntryForm,

@@ -1,8 +1,8 @@
 import type { ScheduleImportReport } from '@hie/contract';
 import { Alert, Button, FileButton, Group, Modal, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
-import { inLanguage } from '../cabinet-state';
-import { cabinetError } from '../errors';
+import { inLanguage } from '../core/cabinet-state';
+import { cabinetError } from '../core/errors';
 import { importCsv, useScheduleWrite } from './api';
 import { useScheduleLabels } from './useScheduleLabels';
 

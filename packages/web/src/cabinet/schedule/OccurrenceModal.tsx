@@ -13,8 +13,8 @@ import {
   TextInput,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { ConfirmAction } from '../ConfirmAction';
-import { cabinetError } from '../errors';
+import { ConfirmAction } from '../core/ConfirmAction';
+import { cabinetError } from '../core/errors';
 import { addException, deleteEntry, removeException, useScheduleWrite } from './api';
 import { describeRecurrence, type Occurrence } from './calendar';
 import { KIND_COLORS } from './labels';

@@ -3,8 +3,8 @@ import { ActionIcon, Alert, Badge, Button, Group, Stack, Text, Title } from '@ma
 import { useMediaQuery } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import { ErrorAlert, Loading } from '../../layout/Feedback';
-import { useCabinet, useGroups } from '../api';
-import type { CabinetMember } from '../types';
+import { useCabinet, useGroups } from '../core/api';
+import type { CabinetMember } from '../core/types';
 import { csvUrl, useSchedule } from './api';
 import { type Occurrence, shiftMonth, tokyoToday } from './calendar';
 import { EntryFormModal, type FormTarget } from './EntryFormModal';

@@ -12,7 +12,7 @@ import type {
 } from '@hie/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { API_BASE, ApiError, api } from '../../api/client';
-import { useCabinetEvents } from '../events';
+import { useCabinetEvents } from '../core/events';
 
 const enc = encodeURIComponent;
 const base = (id: string) => `/cabinets/${enc(id)}/schedule`;

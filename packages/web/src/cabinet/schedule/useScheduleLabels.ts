@@ -1,4 +1,4 @@
-import { useI18n } from '../../i18n';
+import { useI18n } from '../../i18n/index';
 import { en, ja, type ScheduleLabels } from './labels';
 
 /** The schedule's words in the user's language, and that language. */

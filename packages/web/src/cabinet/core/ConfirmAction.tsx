@@ -10,7 +10,7 @@ import {
   Textarea,
 } from '@mantine/core';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useI18n } from '../i18n';
+import { useI18n } from '../../i18n/index';
 import { cabinetError } from './errors';
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { CabinetOpenInput, CabinetPostInput } from '@hie/contract';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, apiBlob } from '../api/client';
+import { ApiError, api, apiBlob } from '../../api/client';
 import type {
   CabinetDetail,
   CabinetNotification,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { filtersOf } from '../filters';
+import { checkOpen, emptyOpenForm, inviteKey, inviteOf } from '../open-form';
 import {
   consentState,
   inLanguage,
@@ -8,8 +10,6 @@ import {
   sortCabinets,
   toKatakana,
 } from './cabinet-state';
-import { filtersOf } from './filters';
-import { checkOpen, emptyOpenForm, inviteKey, inviteOf } from './open-form';
 import type { CabinetConsent } from './types';
 
 const consent = (patch: Partial<CabinetConsent> = {}): CabinetConsent => ({

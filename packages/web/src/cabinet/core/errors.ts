@@ -1,5 +1,5 @@
-import { ApiError } from '../api/client';
-import { errorMessage, type Lang } from '../api/errors';
+import { ApiError } from '../../api/client';
+import { errorMessage, type Lang } from '../../api/errors';
 import { inLanguage } from './cabinet-state';
 
 /**

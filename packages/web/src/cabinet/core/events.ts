@@ -4,7 +4,7 @@
  * unread badge) listens to it without opening it. Reopened after a refusal, while still wanted.
  */
 import { useEffect, useRef } from 'react';
-import { API_BASE } from '../api/client';
+import { API_BASE } from '../../api/client';
 
 export type CabinetEvent =
   | {

@@ -3,7 +3,7 @@
  * member may not read, labels the hub sends as text or as ja/en. Pure.
  */
 import { PROFESSIONS } from '@hie/contract';
-import type { Lang } from '../api/errors';
+import type { Lang } from '../../api/errors';
 import type { CabinetConsent, LooseLabel } from './types';
 
 export type ConsentState =

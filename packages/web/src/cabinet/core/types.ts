@@ -2,7 +2,7 @@
  * The Care Cabinet's answers as the hub's README (hub/src/cabinet/README.md) writes them. Only what the
  * screens read; a field the README leaves loose (a label as text or as ja/en) is typed loosely.
  */
-import type { CabinetTemplate, TimelineColumn } from '@hie/contract';
+import type { CabinetAttachmentView, CabinetTemplate, TimelineColumn } from '@hie/contract';
 
 export interface Label {
   ja: string;
@@ -163,6 +163,8 @@ export interface PostView {
   text: string | null;
   inputs: PostInputView[];
   mentions: { userId: string; name: string }[];
+  /** Files and schema drawings the post carries (absent from an older hub). */
+  attachments?: CabinetAttachmentView[];
   mentionsMe: boolean;
   replyCount: number;
   readBy: ReadReceipt[];

@@ -6,8 +6,8 @@ import {
   FORM_CONTENT_TYPES,
   FORM_EXTENSIONS,
   type FormMediaType,
-} from '../consent/form.js';
-import { HubError, type HubRoutes, requireOffice, requirePrincipal, sendCsv } from '../http.js';
+} from '../../consent/form.js';
+import { HubError, type HubRoutes, requireOffice, requirePrincipal, sendCsv } from '../../http.js';
 import {
   cabinetDetail,
   changeOwnMembership,
@@ -15,18 +15,18 @@ import {
   inviteMember,
   openCabinet,
   removeMember,
-} from './cabinets.js';
+} from '../cabinets.js';
 import {
   CABINET_FORM_MAX_BYTES,
   getConsentForm,
   putConsentForm,
   registerConsent,
   withdrawConsent,
-} from './consent.js';
-import { cabinetDrawingRoutes } from './drawings/routes.js';
-import { CabinetEvents } from './events.js';
-import { type CabinetFhirType, exportCsv, exportFhir, FHIR_TYPES } from './export.js';
-import { cabinetFileRoutes } from './files/routes.js';
+} from '../consent.js';
+import { cabinetDrawingRoutes } from '../drawings/routes.js';
+import { CabinetEvents } from '../events.js';
+import { type CabinetFhirType, exportCsv, exportFhir, FHIR_TYPES } from '../export.js';
+import { cabinetFileRoutes } from '../files/routes.js';
 import {
   groupInputSchema,
   groupNotFound,
@@ -37,13 +37,14 @@ import {
   saveGroup,
   saveGroupTemplate,
   templatesFor,
-} from './groups.js';
-import { listCabinets, officeCabinets } from './list.js';
-import { cabinetGuard, loadCabinet, loadedCabinet, requireCabinet } from './load.js';
-import { notifications } from './notifications.js';
-import { createPost, editPost, listPosts, postVersions, postView, vitalSeries } from './posts.js';
-import { cabinetScheduleRoutes } from './schedule/routes.js';
-import { streamCabinetEvents } from './stream.js';
+} from '../groups.js';
+import { listCabinets, officeCabinets } from '../list.js';
+import { cabinetGuard, loadCabinet, loadedCabinet, requireCabinet } from '../load.js';
+import { notifications, unreadCount } from '../notifications.js';
+import { createPost, editPost, listPosts, postVersions, postView, vitalSeries } from '../posts.js';
+import { cabinetScheduleRoutes } from '../schedule/routes.js';
+import { streamCabinetEvents } from '../stream.js';
+import { CABINET_ATTACHMENT_KINDS } from './attachment-kinds.js';
 
 const TAGS = ['cabinet'];
 const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -60,7 +61,7 @@ const memberBody = z
  */
 export const cabinetRoutes: HubRoutes = async (app, deps) => {
   const events = new CabinetEvents();
-  const cabinetDeps = { store: deps.store, now: deps.now, events };
+  const cabinetDeps = { store: deps.store, now: deps.now, events, attachments: CABINET_ATTACHMENT_KINDS };
   // The rule runs before the body is validated: a stranger learns nothing from a 400.
   const guard = (need: 'read' | 'write' | 'member', what: string) => cabinetGuard(cabinetDeps, need, what);
   const contextOf = loadedCabinet;
@@ -522,6 +523,20 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
       const principal = requirePrincipal(request);
       if (principal.office) return { unread: 0, items: [] };
       return notifications(cabinetDeps, principal);
+    },
+  );
+
+  app.get(
+    '/cabinet-notifications/count',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'How many unread posts (no patient, no content: what the menu badge polls)',
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      return { unread: principal.office ? 0 : await unreadCount(cabinetDeps, principal) };
     },
   );
 
