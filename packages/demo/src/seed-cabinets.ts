@@ -157,7 +157,7 @@ function planMonth(
         },
       });
     }
-    if (weekday === 3 && team.therapist) {
+    if (weekday === 4 && team.therapist) {
       plan.push({
         at: jst(day, 15, 30),
         by: team.therapist,
@@ -202,7 +202,7 @@ function planMonth(
     }
     if (weekday >= 1 && weekday <= 5 && rnd() > 0.4) {
       plan.push({
-        at: jst(day, 9, 0),
+        at: jst(day, 8, 40),
         by: team.care,
         input: {
           kind: 'free',
@@ -472,14 +472,14 @@ async function seedScheduleAndDrawings(
       who: 'vn.therapist',
       startTime: '15:30',
       endTime: '16:10',
-      recurrence: { type: 'weekly', weekdays: [3] },
+      recurrence: { type: 'weekly', weekdays: [4] },
       note: null,
     },
     {
       kind: 'home-care',
       who: 'helper',
-      startTime: '09:00',
-      endTime: '09:45',
+      startTime: '08:00',
+      endTime: '08:45',
       recurrence: { type: 'weekly', weekdays: [1, 2, 3, 4, 5] },
       note: '朝の身支度・朝食介助',
     },

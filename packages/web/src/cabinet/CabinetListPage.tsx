@@ -11,6 +11,7 @@ import { sortCabinets } from './core/cabinet-state';
 import { useCabinetEvents } from './core/events';
 import type { CabinetSummary } from './core/types';
 import { InvitationButtons } from './InvitationButtons';
+import { NewPosts } from './NewPosts';
 import { OpenCabinetModal } from './OpenCabinetModal';
 
 /** ケアキャビネット: the cabinets I am in or invited to, with their unread posts; opening a new one. */
@@ -20,7 +21,10 @@ export default function CabinetListPage() {
   const cabinets = useCabinets();
   const groups = useGroups();
   const [opening, setOpening] = useState(false);
-  useCabinetEvents(() => void queryClient.invalidateQueries({ queryKey: keys.list }), true);
+  useCabinetEvents(() => {
+    void queryClient.invalidateQueries({ queryKey: keys.list });
+    void queryClient.invalidateQueries({ queryKey: keys.notifications });
+  }, true);
 
   return (
     <Stack gap="md">
@@ -39,6 +43,7 @@ export default function CabinetListPage() {
           </Button>
         )}
       </Group>
+      {(cabinets.data?.length ?? 0) > 0 && <NewPosts />}
       {cabinets.isPending ? (
         <Loading />
       ) : cabinets.isError ? (

@@ -2,7 +2,7 @@ import { SOAP_SECTIONS } from '@hie/contract';
 import { Group, Stack, Text } from '@mantine/core';
 import { useI18n } from '../i18n/index';
 import type { PostInputView, Soap } from './core/types';
-import { inputText } from './timeline';
+import { inputText, readableInputs } from './timeline';
 
 /** Text as typed: never HTML (React escapes it), its line breaks kept. */
 export const AS_TYPED: React.CSSProperties = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' };
@@ -30,16 +30,18 @@ export function PostBody({
           aria-label={t('cabinet.post.inputs')}
           data-testid="post-inputs"
         >
-          {inputs.map((input) => (
+          {readableInputs(inputs).map((input) => (
             <Text
               key={input.fieldId}
               size={size}
               px={6}
               bg="gray.1"
               style={{ borderRadius: 4 }}
-              data-vital={input.vital ?? undefined}
+              data-vital={'bp' in input ? 'bp' : (input.vital ?? undefined)}
             >
-              {inputText(input, lang)}
+              {'bp' in input
+                ? `${t('cabinet.post.bloodPressure')} ${input.bp.systolic}/${input.bp.diastolic} mmHg`
+                : inputText(input, lang)}
             </Text>
           ))}
         </Group>

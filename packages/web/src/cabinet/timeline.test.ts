@@ -8,6 +8,7 @@ import {
   inputText,
   newestFirst,
   postColumn,
+  readableInputs,
   readers,
   repliesByParent,
   timelineRows,
@@ -227,5 +228,20 @@ describe('labels', () => {
   it('makes a one-line excerpt of a post', () => {
     expect(excerpt({ soap: { s: 'a\nb', o: '', a: 'c', p: '' }, text: null })).toBe('a b c');
     expect(excerpt({ soap: null, text: 'x'.repeat(70) }, 60)).toBe(`${'x'.repeat(60)}…`);
+  });
+});
+
+describe('readableInputs', () => {
+  it('shows systolic and diastolic of one post as one blood pressure, values as typed', () => {
+    const inputs = [
+      { fieldId: 'bp-systolic', vital: 'bp-systolic', value: '138' },
+      { fieldId: 'bp-diastolic', vital: 'bp-diastolic', value: '082' },
+      { fieldId: 'temperature', vital: 'temperature', value: '36.0' },
+    ];
+    expect(readableInputs(inputs)).toEqual([
+      { fieldId: 'bp', bp: { systolic: '138', diastolic: '082' } },
+      { fieldId: 'temperature', vital: 'temperature', value: '36.0' },
+    ]);
+    expect(readableInputs(inputs.slice(1))).toEqual(inputs.slice(1));
   });
 });

@@ -139,3 +139,25 @@ export function inputText(
   const value = unit && !display.endsWith(unit) ? `${display} ${unit}` : display;
   return value ? `${label} ${value}` : label;
 }
+
+/**
+ * Inputs as a nurse reads them: systolic and diastolic of one post as one blood pressure, 血圧 138/82
+ * mmHg (each value as typed); everything else as it came, in the template's order.
+ */
+export function readableInputs<T extends Pick<PostView['inputs'][number], 'fieldId' | 'vital' | 'value'>>(
+  inputs: readonly T[],
+): (T | { fieldId: 'bp'; bp: { systolic: string; diastolic: string } })[] {
+  const systolic = inputs.find((i) => i.vital === 'bp-systolic');
+  const diastolic = inputs.find((i) => i.vital === 'bp-diastolic');
+  if (!systolic || !diastolic) return [...inputs];
+  const out: (T | { fieldId: 'bp'; bp: { systolic: string; diastolic: string } })[] = [];
+  for (const input of inputs) {
+    if (input === diastolic) continue;
+    out.push(
+      input === systolic
+        ? { fieldId: 'bp', bp: { systolic: String(systolic.value), diastolic: String(diastolic.value) } }
+        : input,
+    );
+  }
+  return out;
+}

@@ -1006,6 +1006,9 @@ export const en: Messages = {
     intro:
       'The shared notebook of the team around a patient at home (doctors, nurses, therapists, pharmacists, carers).',
     none: 'You are in no cabinet yet.',
+    unreadList: 'New',
+    unreadListNone: 'No unread posts.',
+    mentioned: 'For you',
     open: 'Open',
     newCabinet: 'New cabinet',
     patientHidden: '(patient name not shown)',
@@ -1086,6 +1089,7 @@ export const en: Messages = {
     more: 'Show more',
     noMore: 'No more posts',
     post: {
+      bloodPressure: 'BP',
       urgent: 'Urgent',
       soap: 'SOAP',
       free: 'Free text',

@@ -1000,6 +1000,9 @@ export const ja = {
     title: 'ケアキャビネット',
     intro: '在宅療養の患者さんを囲むチーム（医師・看護・リハ・薬剤・介護）の連絡帳です。',
     none: '参加しているキャビネットはありません。',
+    unreadList: '新着',
+    unreadListNone: '未読の投稿はありません。',
+    mentioned: 'あなた宛て',
     open: '開く',
     newCabinet: '新しいキャビネット',
     patientHidden: '（患者名は表示できません）',
@@ -1080,6 +1083,7 @@ export const ja = {
     more: 'もっと見る',
     noMore: 'これ以上の投稿はありません',
     post: {
+      bloodPressure: '血圧',
       urgent: '至急',
       soap: 'SOAP',
       free: '自由記載',

@@ -78,6 +78,7 @@ export const listTemplates = (id: string) =>
   api<{ templates: OfferedTemplate[] }>(`${cab(id)}/templates`).then((r) => r.templates);
 export const listVitals = (id: string) =>
   api<{ series: VitalSeries[] }>(`${cab(id)}/vitals`).then((r) => r.series);
+export const unreadCount = () => api<{ unread: number }>('/cabinet-notifications/count');
 export const notifications = () =>
   api<{ unread: number; items: CabinetNotification[] }>('/cabinet-notifications');
 export const officeCabinets = () =>
@@ -91,6 +92,7 @@ export const keys = {
   people: (groupId: string) => ['cabinet', 'groups', groupId, 'people'] as const,
   list: ['cabinet', 'list'] as const,
   notifications: ['cabinet', 'notifications'] as const,
+  unread: ['cabinet', 'notifications', 'count'] as const,
   office: ['cabinet', 'office'] as const,
   one: (id: string) => ['cabinet', 'one', id] as const,
   detail: (id: string) => ['cabinet', 'one', id, 'detail'] as const,
@@ -163,15 +165,19 @@ export const useVitals = (id: string) =>
 
 export const useOfficeCabinets = () => useQuery({ queryKey: keys.office, queryFn: officeCabinets });
 
-/** The unread count of the navigation: asked every minute (and after every event, see useCabinetUnread). */
-export const useNotifications = (enabled: boolean) =>
+/** The navigation's unread count (a number only: nothing about a patient): asked every minute and after every event. */
+export const useUnreadCount = (enabled: boolean) =>
   useQuery({
-    queryKey: keys.notifications,
-    queryFn: notifications,
+    queryKey: keys.unread,
+    queryFn: unreadCount,
     enabled,
     refetchInterval: 60_000,
     retry: false,
   });
+
+/** What is new (patients, authors, excerpts: a read of the cabinets, audited): on the list screen, refreshed by events. */
+export const useNotifications = (enabled: boolean) =>
+  useQuery({ queryKey: keys.notifications, queryFn: notifications, enabled, retry: false });
 
 /**
  * A write on one cabinet: what it answers replaces the detail when it is one, and everything of the
