@@ -81,3 +81,34 @@ export async function attachmentViews(
   }
   return all;
 }
+
+/** A page's attachment rows as views, grouped by the post that carries them. */
+export function viewsByPost<R extends { post_id: string | null }>(
+  rows: readonly R[],
+  view: (row: R) => CabinetAttachmentView,
+): Map<string, CabinetAttachmentView[]> {
+  const views = new Map<string, CabinetAttachmentView[]>();
+  for (const row of rows) {
+    if (!row.post_id) continue;
+    views.set(row.post_id, [...(views.get(row.post_id) ?? []), view(row)]);
+  }
+  return views;
+}
+
+/**
+ * After the conditional link update: the ids another post (or a failure) took meanwhile. The caller
+ * refuses them, and the whole post is rolled back.
+ */
+export async function takenMeanwhile(
+  tx: Kysely<Schema>,
+  table: 'hub_cabinet_file' | 'hub_cabinet_drawing',
+  ids: readonly string[],
+  postId: string,
+): Promise<string[]> {
+  const linked = await tx
+    .selectFrom(table as 'hub_cabinet_file')
+    .select(['id', 'post_id'])
+    .where('id', 'in', [...ids])
+    .execute();
+  return ids.filter((id) => linked.find((r) => r.id === id)?.post_id !== postId);
+}

@@ -1,5 +1,4 @@
-import type { CabinetAttachmentView } from '@hie/contract';
-import type { AttachmentKind } from '../attachments.js';
+import { type AttachmentKind, takenMeanwhile, viewsByPost } from '../attachments.js';
 import { drawingAttachmentView, SUMMARY_COLUMNS } from './drawings.js';
 
 const refusal = {
@@ -49,18 +48,12 @@ export const drawingAttachments: AttachmentKind = {
       .where('created_by', '=', userId)
       .where('post_id', 'is', null)
       .execute();
-    const linked = await tx
-      .selectFrom('hub_cabinet_drawing')
-      .select(['id', 'post_id'])
-      .where('id', 'in', fresh)
-      .execute();
-    const lost = fresh.filter((id) => linked.find((r) => r.id === id)?.post_id !== postId);
+    const lost = await takenMeanwhile(tx, 'hub_cabinet_drawing', fresh, postId);
     return { refused: lost.map((id) => ({ id, ...refusal.taken })) };
   },
 
   async views(db, cabinetId, postIds) {
-    const views = new Map<string, CabinetAttachmentView[]>();
-    if (postIds.length === 0) return views;
+    if (postIds.length === 0) return new Map();
     const rows = await db
       .selectFrom('hub_cabinet_drawing')
       .select([...SUMMARY_COLUMNS])
@@ -69,10 +62,6 @@ export const drawingAttachments: AttachmentKind = {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-    for (const row of rows) {
-      if (!row.post_id) continue;
-      views.set(row.post_id, [...(views.get(row.post_id) ?? []), drawingAttachmentView(row)]);
-    }
-    return views;
+    return viewsByPost(rows, drawingAttachmentView);
   },
 };

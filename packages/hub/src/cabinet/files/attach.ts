@@ -1,5 +1,4 @@
-import type { CabinetAttachmentView } from '@hie/contract';
-import type { AttachmentKind } from '../attachments.js';
+import { type AttachmentKind, takenMeanwhile, viewsByPost } from '../attachments.js';
 import { attachmentView } from './view.js';
 
 /**
@@ -68,12 +67,7 @@ export const fileAttachments: AttachmentKind = {
       .where('status', 'in', ['ready', 'processing'])
       .execute();
     // Whatever another post (or a failure) took meanwhile is refused: the whole post is rolled back.
-    const linked = await tx
-      .selectFrom('hub_cabinet_file')
-      .select(['id', 'post_id'])
-      .where('id', 'in', fresh)
-      .execute();
-    const lost = fresh.filter((id) => linked.find((r) => r.id === id)?.post_id !== postId);
+    const lost = await takenMeanwhile(tx, 'hub_cabinet_file', fresh, postId);
     return {
       refused: lost.map((id) => ({
         id,
@@ -84,8 +78,7 @@ export const fileAttachments: AttachmentKind = {
   },
 
   async views(db, cabinetId, postIds) {
-    const views = new Map<string, CabinetAttachmentView[]>();
-    if (postIds.length === 0) return views;
+    if (postIds.length === 0) return new Map();
     const rows = await db
       .selectFrom('hub_cabinet_file')
       .selectAll()
@@ -94,10 +87,6 @@ export const fileAttachments: AttachmentKind = {
       .orderBy('uploaded_at')
       .orderBy('id')
       .execute();
-    for (const row of rows) {
-      if (!row.post_id) continue;
-      views.set(row.post_id, [...(views.get(row.post_id) ?? []), attachmentView(row)]);
-    }
-    return views;
+    return viewsByPost(rows, attachmentView);
   },
 };
