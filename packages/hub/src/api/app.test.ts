@@ -54,6 +54,7 @@ describe('hub app shell with the web app', () => {
     mkdirSync(join(root, 'assets'));
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>hie</title>');
     writeFileSync(join(root, 'assets', 'app-1a2b.js'), 'console.log(1)');
+    writeFileSync(join(root, 'manifest.webmanifest'), '{"name":"晴れやかネット","display":"standalone"}');
     const hub = await hubUnderTest('sqlite', [probe], { webRoot: root });
     try {
       const page = await hub.app.inject({ url: '/patients/123' });
@@ -67,6 +68,12 @@ describe('hub app shell with the web app', () => {
       expect([stale.statusCode, stale.headers['content-type']]).toEqual([
         404,
         'application/json; charset=utf-8',
+      ]);
+      // Installable on an iPad or a phone: the web app manifest is served as such.
+      const manifest = await hub.app.inject({ url: '/manifest.webmanifest' });
+      expect([manifest.statusCode, manifest.headers['content-type']]).toEqual([
+        200,
+        'application/manifest+json',
       ]);
       const api = await hub.app.inject({ url: '/api/v1/nothing' });
       expect([api.statusCode, api.json().error.code]).toEqual([404, 'no-route']);
