@@ -1,6 +1,7 @@
 import { type CabinetPostInput, scheduleEntryInputSchema } from '@hie/contract';
 import type { HubDeps, HubPrincipal } from '@hie/hub';
 import {
+  CABINET_ATTACHMENT_KINDS,
   CabinetEvents,
   changeOwnMembership,
   createEntry,
@@ -261,7 +262,7 @@ export async function seedDemoCabinets(
     );
   }
   const events = new CabinetEvents();
-  const cabinetDeps = { ...deps, events };
+  const cabinetDeps = { ...deps, events, attachments: CABINET_ATTACHMENT_KINDS };
   const who = new Map<string, HubPrincipal>();
   for (const login of [
     'vn.nurse',

@@ -216,7 +216,14 @@ function Workspace({ cabinetId }: { cabinetId: string }) {
           </Group>
         )}
         {saved && (
-          <Alert color="teal" role="status" py={6} withCloseButton onClose={() => setSaved(null)}>
+          <Alert
+            color="teal"
+            role="status"
+            py={6}
+            withCloseButton
+            closeButtonLabel={t('app.close')}
+            onClose={() => setSaved(null)}
+          >
             {saved}
           </Alert>
         )}

@@ -638,7 +638,13 @@ function Editor({
         </Box>
       </Flex>
       {problem && (
-        <Alert color="red" variant="light" withCloseButton onClose={() => setProblem(null)}>
+        <Alert
+          color="red"
+          variant="light"
+          withCloseButton
+          closeButtonLabel={L.close}
+          onClose={() => setProblem(null)}
+        >
           {problem}
         </Alert>
       )}

@@ -7,7 +7,7 @@ import { useScheduleLabels } from './useScheduleLabels';
 
 /** Sunday red, Saturday blue, as on a Japanese calendar. */
 export const weekdayColor = (weekday: number): string | undefined =>
-  weekday === 0 ? 'red.7' : weekday === 6 ? 'blue.7' : undefined;
+  weekday === 0 ? 'red.9' : weekday === 6 ? 'blue.9' : undefined;
 
 const shortName = (name: string | null | undefined) => (name ?? '').split(/[\s　]/)[0] ?? '';
 

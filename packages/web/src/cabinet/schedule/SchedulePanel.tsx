@@ -114,7 +114,13 @@ export function SchedulePanel({
         </Group>
       </Group>
       {saved && (
-        <Alert color="teal" role="status" withCloseButton onClose={() => setSaved(false)}>
+        <Alert
+          color="teal"
+          role="status"
+          withCloseButton
+          closeButtonLabel={l.close}
+          onClose={() => setSaved(false)}
+        >
           {l.saved}
         </Alert>
       )}
