@@ -25,7 +25,6 @@ import {
 } from '../consent.js';
 import { cabinetDrawingRoutes } from '../drawings/routes.js';
 import { CabinetEvents } from '../events.js';
-import { type CabinetFhirType, exportCsv, exportFhir, FHIR_TYPES } from '../export.js';
 import { cabinetFileRoutes } from '../files/routes.js';
 import {
   groupInputSchema,
@@ -45,6 +44,7 @@ import { createPost, editPost, listPosts, postVersions, postView, vitalSeries } 
 import { cabinetScheduleRoutes } from '../schedule/routes.js';
 import { streamCabinetEvents } from '../stream.js';
 import { CABINET_ATTACHMENT_KINDS } from './attachment-kinds.js';
+import { type CabinetFhirType, exportCsv, exportFhir, FHIR_TYPES } from './export.js';
 
 const TAGS = ['cabinet'];
 const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -578,8 +578,15 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
       preValidation: guard('read', 'fhir'),
       schema: {
         tags: TAGS,
-        summary: 'The cabinet as FHIR R4: CareTeam, Communication (posts), Observation (vital signs)',
+        summary:
+          'The cabinet as FHIR R4: CareTeam, Communication (posts), Observation (vital signs), Appointment (a month of the schedule, ?month=YYYY-MM), DocumentReference (posted files and drawings)',
         params: z.object({ id: z.string().min(1).max(64), type: z.enum(FHIR_TYPES) }),
+        querystring: z.object({
+          month: z
+            .string()
+            .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+            .optional(),
+        }),
       },
     },
     async (request, reply) => {
@@ -592,6 +599,7 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
         context,
         type,
         `${request.protocol}://${request.hostname}${request.url}`,
+        (request.query as { month?: string }).month,
       );
       return reply
         .header('content-type', 'application/fhir+json; charset=utf-8')

@@ -1,13 +1,15 @@
-import { PROFESSIONS, type Profession } from '@hie/contract';
-import type { CsvColumn } from '../directory/csv.js';
-import { toCsv } from '../directory/csv.js';
-import type { HubPrincipal } from '../http.js';
-import { facilityNames } from '../viewing/lookups.js';
-import { auditCabinet } from './audit.js';
-import type { CabinetCallDeps } from './cabinets.js';
-import { careTeam, communication, observations, searchset } from './fhir.js';
-import type { PostBody } from './inputs.js';
-import type { CabinetContext } from './load.js';
+import { PROFESSIONS, type Profession, tokyoDay } from '@hie/contract';
+import type { CsvColumn } from '../../directory/csv.js';
+import { toCsv } from '../../directory/csv.js';
+import type { HubPrincipal } from '../../http.js';
+import { facilityNames } from '../../viewing/lookups.js';
+import { attachmentViews } from '../attachments.js';
+import { auditCabinet } from '../audit.js';
+import type { CabinetCallDeps } from '../cabinets.js';
+import type { PostBody } from '../inputs.js';
+import type { CabinetContext } from '../load.js';
+import { scheduleMonth } from '../schedule/entries.js';
+import { appointment, careTeam, communication, documentReference, observations, searchset } from './fhir.js';
 
 /**
  * A cabinet taken out: as CSV (every post, oldest first, for a 介護業務支援 system or the record) and as
@@ -87,7 +89,13 @@ export async function exportCsv(
   );
 }
 
-export const FHIR_TYPES = ['CareTeam', 'Communication', 'Observation'] as const;
+export const FHIR_TYPES = [
+  'CareTeam',
+  'Communication',
+  'Observation',
+  'Appointment',
+  'DocumentReference',
+] as const;
 export type CabinetFhirType = (typeof FHIR_TYPES)[number];
 
 export async function exportFhir(
@@ -96,8 +104,23 @@ export async function exportFhir(
   context: CabinetContext,
   type: CabinetFhirType,
   self: string,
+  month?: string,
 ) {
   const { cabinet } = context;
+  if (type === 'Appointment') {
+    const view = await scheduleMonth(deps, context, month ?? tokyoDay(deps.now()).slice(0, 7));
+    await auditCabinet(deps, principal, {
+      action: 'R',
+      cabinetId: cabinet.id,
+      personId: cabinet.person_id,
+      what: 'fhir-appointment',
+      detail: { month: view.month },
+    });
+    return searchset(
+      view.occurrences.map((o) => appointment(cabinet, o)),
+      self,
+    );
+  }
   if (type === 'CareTeam') {
     const members = await deps.store.db
       .selectFrom('hub_cabinet_member as m')
@@ -147,6 +170,18 @@ export async function exportFhir(
     what: `fhir-${type.toLowerCase()}`,
     entities: posts.map((p) => `Communication/${p.id}`),
   });
+  if (type === 'DocumentReference') {
+    const attached = await attachmentViews(
+      deps.attachments ?? [],
+      deps.store.db,
+      cabinet.id,
+      posts.map((p) => p.id),
+    );
+    return searchset(
+      posts.flatMap((p) => (attached.get(p.id) ?? []).map((a) => documentReference(cabinet, p, a))),
+      self,
+    );
+  }
   if (type === 'Communication') {
     const names = await facilityNames(
       deps.store,

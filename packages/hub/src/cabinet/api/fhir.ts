@@ -1,17 +1,21 @@
 import {
+  type CabinetAttachmentView,
   ORIGINAL_TEXT_EXTENSION,
   PROFESSIONS,
   type Profession,
+  SCHEDULE_KINDS,
+  type ScheduleOccurrenceView,
   VITAL_SIGNS,
   type VitalSign,
 } from '@hie/contract';
 import type { Selectable } from 'kysely';
-import type { HubCabinetPostTable, HubCabinetTable } from '../store/cabinet-tables.js';
-import type { PostBody, ResolvedInput } from './inputs.js';
+import type { HubCabinetPostTable, HubCabinetTable } from '../../store/cabinet-tables.js';
+import type { PostBody, ResolvedInput } from '../inputs.js';
 
 /**
  * The cabinet as FHIR R4 for other systems (介護業務支援 systems, a vendor viewer): the team as CareTeam,
- * posts as Communication, vital signs as Observation (vital-signs profile, LOINC, UCUM). The patient is
+ * posts as Communication, vital signs as Observation (vital-signs profile, LOINC, UCUM), the schedule's
+ * occurrences as Appointment, posted files and drawings as DocumentReference. The patient is
  * the cabinet's own (contained): a home-care patient need not be in the network's index.
  */
 
@@ -216,5 +220,80 @@ export function searchset(resources: readonly object[], self: string) {
       resource,
       search: { mode: 'match' },
     })),
+  };
+}
+
+/** A schedule occurrence as an Appointment (a recurring entry answers one Appointment per occurrence). */
+export function appointment(cabinet: Cabinet, occurrence: ScheduleOccurrenceView) {
+  const kind = SCHEDULE_KINDS[occurrence.kind];
+  return {
+    resourceType: 'Appointment',
+    id: `${occurrence.entryId}-${occurrence.originalDate}`,
+    contained: [containedPatient(cabinet)],
+    status: occurrence.status === 'cancelled' ? 'cancelled' : 'booked',
+    serviceType: [
+      {
+        coding: [{ system: 'urn:hie:cabinet-schedule-kind', code: occurrence.kind, display: kind.ja }],
+        text: kind.ja,
+      },
+    ],
+    start: occurrence.start,
+    end: occurrence.end,
+    ...(occurrence.note ? { comment: occurrence.note } : {}),
+    extension: [{ url: 'urn:hie:cabinet', valueString: cabinet.id }],
+    participant: [
+      { actor: { reference: '#patient' }, status: 'accepted' },
+      ...(occurrence.person
+        ? [
+            {
+              actor: { ...practitioner(occurrence.person.userId, occurrence.person.name ?? '') },
+              status: 'accepted',
+            },
+          ]
+        : []),
+      { actor: organization(occurrence.facility.oid, occurrence.facility.name), status: 'accepted' },
+    ],
+  };
+}
+
+const DOCUMENT_TYPES: Readonly<Record<string, string>> = {
+  image: '写真',
+  video: '動画',
+  pdf: 'PDF文書',
+  drawing: 'シェーマ',
+};
+
+/** A file or drawing a post carries, as a DocumentReference whose content is the hub's URL for it. */
+export function documentReference(cabinet: Cabinet, post: Post, attachment: CabinetAttachmentView) {
+  return {
+    resourceType: 'DocumentReference',
+    id: `${attachment.type}-${attachment.id}`,
+    contained: [containedPatient(cabinet)],
+    status: 'current',
+    type: {
+      coding: [
+        {
+          system: 'urn:hie:cabinet-attachment-kind',
+          code: attachment.kind,
+          display: DOCUMENT_TYPES[attachment.kind] ?? attachment.kind,
+        },
+      ],
+      text: DOCUMENT_TYPES[attachment.kind] ?? attachment.kind,
+    },
+    subject: { reference: '#patient' },
+    date: post.created_at,
+    author: [practitioner(post.author_user_id, post.author_name)],
+    ...(attachment.label ? { description: attachment.label } : {}),
+    context: { related: [{ reference: `Communication/${post.id}` }] },
+    content: [
+      {
+        attachment: {
+          contentType: attachment.mediaType,
+          url: attachment.url,
+          size: attachment.size,
+          title: attachment.name,
+        },
+      },
+    ],
   };
 }
