@@ -188,9 +188,10 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
         new Set(scenario ? [scenario.personId] : []),
       );
       say(`Registered ${n} consents (施設単位) at the hospitals`);
-      const posts = await seedDemoCabinets(hub.deps, seeded.oids);
-      if (posts) say(`Opened 3 Care Cabinets (もも脳ネット) with a month of ${posts} posts`);
     }
+    // Once per hub (it looks for the groups first): a demo-data/ made before the Care Cabinet gets it too.
+    const posts = await seedDemoCabinets(hub.deps, seeded.oids);
+    if (posts) say(`Opened 3 Care Cabinets (もも脳ネット) with a month of ${posts} posts`);
 
     const logins: DemoLogin[] = DEMO_USERS.map((u) => {
       const facility = DEMO_FACILITIES.find((f) => f.key === u.facility)!;
