@@ -2,6 +2,7 @@
 export * from './assertion.js';
 export * from './cabinet.js';
 export * from './cabinet-drawing.js';
+export * from './cabinet-push.js';
 export * from './cabinet-schedule.js';
 export * from './categories.js';
 export * from './dates.js';

@@ -53,6 +53,31 @@ export interface HubSettings {
     path: string,
     file: { name: string; mediaType: string; size: number; sha256: string },
   ) => Promise<'clean' | 'infected'>;
+  /**
+   * Web Push of the Care Cabinet's unread count, where the hub can reach the browsers' push services;
+   * unset: no push (closed networks), the portal polls and streams instead. See cabinet/push/README.md.
+   */
+  cabinetPush?: CabinetPushSettings;
+}
+
+export interface CabinetPushSettings {
+  /** The VAPID key pair (RFC 8292), base64url, as web-push makes it; kept in `<dataDir>/keys/vapid.json`. */
+  vapid: { publicKey: string; privateKey: string };
+  /** Who runs this hub, for the push services: `mailto:` or `https:` (RFC 8292 `sub`). */
+  subject: string;
+  /**
+   * Push services a subscription may point at (host, `*.suffix`, or `host:port`); nothing else is ever
+   * called, so a subscription cannot make the hub send requests into the network (SSRF).
+   */
+  allowedHosts: readonly string[];
+  /** The HTTPS agent for the push services (a proxy's or a test CA's); default Node's. */
+  agent?: import('node:https').Agent;
+  /** An HTTP proxy for the push services (`http://proxy:3128`), where the hub reaches the internet through one. */
+  proxy?: string;
+  /** Events for one user within this many ms make one push (default 2000). */
+  coalesceMs?: number;
+  /** Waits before retrying a push the service refused for now (429, 5xx, network); default 2 s, 30 s, 5 min. */
+  retryDelaysMs?: readonly number[];
 }
 
 export const DEFAULT_HUB_SETTINGS: HubSettings = {

@@ -5,12 +5,15 @@ import { auditCabinet } from './audit.js';
 import type { CabinetCallDeps } from './cabinets.js';
 import { excerptOf, type PostBody } from './inputs.js';
 
+/** Whose unread posts: a user acting for a facility (a session's principal, or a push subscription's). */
+type Reader = Pick<HubPrincipal, 'userId' | 'facilityOid' | 'office'>;
+
 /**
  * What is new for a user: posts by others, since they joined, in the cabinets they may read today (the
  * rule as SQL: a withdrawn consent or a removal takes a cabinet's posts out of the count at once), that
  * they have not seen in their current version.
  */
-function unreadQuery(deps: CabinetCallDeps, principal: HubPrincipal) {
+function unreadQuery(deps: CabinetCallDeps, principal: Reader) {
   const today = tokyoDay(deps.now());
   return deps.store.db
     .selectFrom('hub_cabinet_post as p')
@@ -30,7 +33,7 @@ function unreadQuery(deps: CabinetCallDeps, principal: HubPrincipal) {
 }
 
 /** Unread counts per cabinet (and urgent ones among them). */
-export async function unreadByCabinet(deps: CabinetCallDeps, principal: HubPrincipal) {
+export async function unreadByCabinet(deps: CabinetCallDeps, principal: Reader) {
   const rows = await unreadQuery(deps, principal)
     .select([
       'p.cabinet_id',
@@ -95,9 +98,30 @@ export async function notifications(deps: CabinetCallDeps, principal: HubPrincip
 }
 
 /** Only the count: no patient, no content (what the navigation badge polls). */
-export async function unreadCount(deps: CabinetCallDeps, principal: HubPrincipal): Promise<number> {
+export async function unreadCount(deps: CabinetCallDeps, principal: Reader): Promise<number> {
   const row = await unreadQuery(deps, principal)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** The count and whether an urgent post or a mention of the user is among it (what a push says). */
+export async function unreadSummary(
+  deps: CabinetCallDeps,
+  reader: Reader,
+): Promise<{ unread: number; urgent: boolean }> {
+  const row = await unreadQuery(deps, reader)
+    .leftJoin('hub_cabinet_mention as me', (join) =>
+      join.onRef('me.post_id', '=', 'p.id').on('me.user_id', '=', reader.userId),
+    )
+    .select([
+      (eb) => eb.fn.count<number>('p.id').distinct().as('n'),
+      (eb) => eb.fn.max<number>('p.urgent').as('urgent'),
+      (eb) => eb.fn.count<number>('me.user_id').as('mentions'),
+    ])
+    .executeTakeFirst();
+  return {
+    unread: Number(row?.n ?? 0),
+    urgent: Number(row?.urgent ?? 0) > 0 || Number(row?.mentions ?? 0) > 0,
+  };
 }

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { OID_PATTERN } from '@hie/contract';
 import { auditSyslogSchema, type LoadConfigOptions, loadConfig } from '@hie/platform';
 import { z } from 'zod';
+import { PUSH_SERVICES } from '../cabinet/push/subscriptions.js';
 import { DEFAULT_HUB_SETTINGS, type HubSettings } from '../http.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -71,6 +72,19 @@ export const hubConfigSchema = z.object({
     .optional(),
   /** Care Cabinet files (photos, videos, PDFs); default `<dataDir>/cabinet-files`. */
   cabinetFilesDir: z.string().min(1).optional(),
+  /**
+   * Web Push of the Care Cabinet's unread count, where the hub reaches the browsers' push services (FCM,
+   * Mozilla, Apple, Microsoft) directly or through `proxy`; off by default (closed networks: SSE and
+   * polling). The VAPID key pair is made at `vapidKeys` (default `<dataDir>/keys/vapid.json`) on first start.
+   */
+  cabinetPush: z
+    .object({
+      subject: z.string().regex(/^(mailto:|https:\/\/)\S+$/, 'mailto: or https: (RFC 8292)'),
+      vapidKeys: z.string().min(1).optional(),
+      allowedHosts: z.array(z.string().min(1)).min(1).default([...PUSH_SERVICES]),
+      proxy: z.string().url().optional(),
+    })
+    .optional(),
   /** The built web app (packages/web/dist), served at `/`. */
   webRoot: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -100,6 +114,8 @@ export const HUB_ENV: Record<string, string> = {
   HIE_SECURE_COOKIES: 'secureCookies',
   HIE_WEB_ROOT: 'webRoot',
   HIE_CABINET_FILES_DIR: 'cabinetFilesDir',
+  HIE_CABINET_PUSH_SUBJECT: 'cabinetPush.subject',
+  HIE_CABINET_PUSH_PROXY: 'cabinetPush.proxy',
   HIE_LOG_LEVEL: 'logLevel',
 };
 
@@ -118,6 +134,14 @@ export function completeHubConfig(parsed: z.output<typeof hubConfigSchema>): Hub
     auditAnchors: resolve(parsed.auditAnchors ?? join(dataDir, 'audit-anchors.jsonl')),
     ...(parsed.webRoot ? { webRoot: resolve(parsed.webRoot) } : {}),
     ...(parsed.tls ? { tls: { key: resolve(parsed.tls.key), cert: resolve(parsed.tls.cert) } } : {}),
+    ...(parsed.cabinetPush
+      ? {
+          cabinetPush: {
+            ...parsed.cabinetPush,
+            vapidKeys: resolve(parsed.cabinetPush.vapidKeys ?? join(dataDir, 'keys', 'vapid.json')),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { access, mkdir, readFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   auditWitnessesOf,
   importSigningKeyPem,
@@ -11,6 +11,7 @@ import {
 } from '@hie/platform';
 import type { FastifyInstance } from 'fastify';
 import { buildHubApp } from '../api/build.js';
+import { loadOrCreateVapidKeys } from '../cabinet/push/keys.js';
 import { HUB_AUDIT_SOURCE } from '../audit-record.js';
 import type { HubDeps } from '../http.js';
 import { migrateHubStore } from '../migrations/index.js';
@@ -56,7 +57,21 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
     const { key, created } = await hubSigningKey(config.signingKey);
     const deps: HubDeps = {
       store,
-      settings: hubSettingsOf(config),
+      settings: {
+        ...hubSettingsOf(config),
+        ...(config.cabinetPush
+          ? {
+              cabinetPush: {
+                subject: config.cabinetPush.subject,
+                allowedHosts: config.cabinetPush.allowedHosts,
+                vapid: await loadOrCreateVapidKeys(
+                  config.cabinetPush.vapidKeys ?? join(config.dataDir, 'keys', 'vapid.json'),
+                ),
+                ...(config.cabinetPush.proxy ? { proxy: config.cabinetPush.proxy } : {}),
+              },
+            }
+          : {}),
+      },
       signingKey: key,
       now: () => new Date(),
       // Keep-alive HTTP client for the gateway fan-out: Node's fetch costs twice the CPU per timeline.

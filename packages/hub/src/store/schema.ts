@@ -2,6 +2,7 @@ import type { AuditSchema } from '@hie/platform';
 import type { HubAuthSchema } from './auth-tables.js';
 import type { HubCabinetDrawingSchema } from './cabinet-drawing-tables.js';
 import type { HubCabinetFileSchema } from './cabinet-file-tables.js';
+import type { HubCabinetPushSchema } from './cabinet-push-tables.js';
 import type { HubCabinetScheduleSchema } from './cabinet-schedule-tables.js';
 import type { HubCabinetSchema } from './cabinet-tables.js';
 import type { HubConsentSchema } from './consent-tables.js';
@@ -18,4 +19,5 @@ export interface Schema
     HubCabinetSchema,
     HubCabinetDrawingSchema,
     HubCabinetFileSchema,
+    HubCabinetPushSchema,
     HubCabinetScheduleSchema {}

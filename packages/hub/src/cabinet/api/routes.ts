@@ -26,6 +26,7 @@ import {
 import { cabinetDrawingRoutes } from '../drawings/routes.js';
 import { CabinetEvents } from '../events.js';
 import { cabinetFileRoutes } from '../files/routes.js';
+import { cabinetPushRoutes } from '../push/routes.js';
 import {
   groupInputSchema,
   groupNotFound,
@@ -611,4 +612,5 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   await cabinetScheduleRoutes(app, deps, cabinetDeps);
   await cabinetFileRoutes(app, deps, cabinetDeps);
   await cabinetDrawingRoutes(app, deps, cabinetDeps);
+  await cabinetPushRoutes(app, deps, cabinetDeps);
 };
