@@ -81,7 +81,10 @@ export const hubConfigSchema = z.object({
     .object({
       subject: z.string().regex(/^(mailto:|https:\/\/)\S+$/, 'mailto: or https: (RFC 8292)'),
       vapidKeys: z.string().min(1).optional(),
-      allowedHosts: z.array(z.string().min(1)).min(1).default([...PUSH_SERVICES]),
+      allowedHosts: z
+        .array(z.string().min(1))
+        .min(1)
+        .default([...PUSH_SERVICES]),
       proxy: z.string().url().optional(),
     })
     .optional(),

@@ -11,8 +11,8 @@ import {
 } from '@hie/platform';
 import type { FastifyInstance } from 'fastify';
 import { buildHubApp } from '../api/build.js';
-import { loadOrCreateVapidKeys } from '../cabinet/push/keys.js';
 import { HUB_AUDIT_SOURCE } from '../audit-record.js';
+import { loadOrCreateVapidKeys } from '../cabinet/push/keys.js';
 import type { HubDeps } from '../http.js';
 import { migrateHubStore } from '../migrations/index.js';
 import type { Schema } from '../store/schema.js';

@@ -26,7 +26,6 @@ import {
 import { cabinetDrawingRoutes } from '../drawings/routes.js';
 import { CabinetEvents } from '../events.js';
 import { cabinetFileRoutes } from '../files/routes.js';
-import { cabinetPushRoutes } from '../push/routes.js';
 import {
   groupInputSchema,
   groupNotFound,
@@ -42,6 +41,7 @@ import { listCabinets, officeCabinets } from '../list.js';
 import { cabinetGuard, loadCabinet, loadedCabinet, requireCabinet } from '../load.js';
 import { notifications, unreadCount } from '../notifications.js';
 import { createPost, editPost, listPosts, postVersions, postView, vitalSeries } from '../posts.js';
+import { cabinetPushRoutes } from '../push/routes.js';
 import { cabinetScheduleRoutes } from '../schedule/routes.js';
 import { streamCabinetEvents } from '../stream.js';
 import { CABINET_ATTACHMENT_KINDS } from './attachment-kinds.js';
