@@ -89,6 +89,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
         secureCookies: false,
         gatewayTimeoutMs: 3000,
         logLevel: 'warn',
+        // Web Push where the machine reaches the browsers' push services; offline, the panel says it failed.
+        cabinetPush: { subject: 'mailto:office@demo.hareyaka.invalid' },
         ...(options.webRoot ? { webRoot: options.webRoot } : {}),
       }),
     ),

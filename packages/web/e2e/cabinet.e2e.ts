@@ -7,6 +7,7 @@
  * three sizes (and the timeline at a phone's), axe 0 serious.
  */
 import { execFileSync } from 'node:child_process';
+import { createECDH, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,7 +273,98 @@ describe.skipIf(skipReason !== null)('ケアキャビネット (the home-care te
     await doctor.getByTestId('timeline-grid').waitFor();
   });
 
+  it('the care manager turns on notifications for her iPad: the device is listed, a push shows only a count', async () => {
+    const page = await h.session('caremanager');
+    const origin = new URL(h.network.hubUrl).origin;
+    await page.context().grantPermissions(['notifications'], { origin });
+    // Headless Chromium has no push service to subscribe at offline: the browser's PushManager answers
+    // with a subscription at FCM (a real P-256 key), and the rest is real — the service worker, the
+    // hub's registration, its attempt to push, the device list.
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    await page.addInitScript(
+      ({ p256dh, auth }) => {
+        let current: unknown = null;
+        const fake = (key: ArrayBuffer) => ({
+          endpoint: 'https://fcm.googleapis.com/fcm/send/e2e-care-manager-ipad',
+          expirationTime: null,
+          options: { applicationServerKey: key, userVisibleOnly: true },
+          toJSON: () => ({
+            endpoint: 'https://fcm.googleapis.com/fcm/send/e2e-care-manager-ipad',
+            expirationTime: null,
+            keys: { p256dh, auth },
+          }),
+          unsubscribe: async () => {
+            current = null;
+            return true;
+          },
+        });
+        PushManager.prototype.subscribe = async (options) => {
+          current = fake(options?.applicationServerKey as ArrayBuffer);
+          return current as PushSubscription;
+        };
+        PushManager.prototype.getSubscription = async () => current as PushSubscription | null;
+      },
+      { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') },
+    );
+    await page.goto('/cabinets');
+    const panel = page.getByTestId('cabinet-push');
+    await panel.getByText('この端末への通知').waitFor();
+    expect(await panel.textContent()).toContain('患者名や投稿の内容は表示されません');
+    await panel.getByRole('switch', { name: '新しい投稿をこの端末に通知する' }).click({ force: true });
+    await panel.getByTestId('cabinet-push-devices').waitFor();
+    expect(await panel.getByTestId('cabinet-push-devices').textContent()).toMatch(
+      /Linux \(Chrome\) — この端末/,
+    );
+    await panel.getByTestId('cabinet-push-test').click();
+    // No internet here (and no such FCM token anywhere): the hub tried, and says none was sent.
+    await panel.getByTestId('cabinet-push-test-result').waitFor({ timeout: 20_000 });
+    expect(await panel.getByTestId('cabinet-push-test-result').textContent()).toBe(
+      '1 台中 0 台に送信しました。',
+    );
+    await panel.getByText('前回は送信できませんでした（プッシュサービスに接続できません）').waitFor();
+    await panel.scrollIntoViewIfNeeded();
+    await shoot(h, page, 'cabinet-09-push', false);
+
+    // The service worker, as the push service would wake it: a count, shown as a notification.
+    const cdp = await page.context().newCDPSession(page);
+    const registration = new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const found = registrations.find((r: { scopeURL: string; isDeleted: boolean }) => !r.isDeleted);
+        if (found) resolve(found.registrationId);
+      });
+    });
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.deliverPushMessage', {
+      origin,
+      registrationId: await registration,
+      data: JSON.stringify({ v: 1, type: 'cabinet-unread', unread: 3, urgent: true }),
+    });
+    let shown: { title: string; body: string; tag: string }[] = [];
+    for (let i = 0; i < 50 && shown.length === 0; i++) {
+      await page.waitForTimeout(100);
+      shown = await page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+          title: n.title,
+          body: n.body,
+          tag: n.tag,
+        })),
+      );
+    }
+    expect(shown).toEqual([
+      {
+        title: 'ケアキャビネット：至急またはあなた宛ての投稿',
+        body: '未読の投稿が 3 件あります。 / 3 unread',
+        tag: 'hie-cabinet',
+      },
+    ]);
+    await cdp.detach();
+
+    await panel.getByRole('switch', { name: '新しい投稿をこの端末に通知する' }).click({ force: true });
+    await panel.getByTestId('cabinet-push-devices').waitFor({ state: 'detached' });
+  });
+
   it('has no serious accessibility violation on its screens', async () => {
-    await h.expectAccessible('cabinet', 6);
+    await h.expectAccessible('cabinet', 7);
   });
 });

@@ -21,7 +21,18 @@ export interface CabinetCallDeps extends Pick<HubDeps, 'store' | 'now'> {
 }
 
 /** May this principal know whose cabinet it is? A reader, or an invitee whose facility the consent in force covers. */
-export function knowsPatient(context: CabinetContext, principal: HubPrincipal): boolean {
+export interface PatientKnowledgeFacts {
+  access: Pick<CabinetContext['access'], 'read'>;
+  member: { status: string } | null;
+  consent: { status: string; start_date: string; end_date: string | null } | null;
+  consentFacilities: readonly string[];
+  today: string;
+}
+
+export function knowsPatient(
+  context: PatientKnowledgeFacts,
+  principal: Pick<HubPrincipal, 'facilityOid'>,
+): boolean {
   if (context.access.read) return true;
   if (context.member?.status !== 'invited' || !context.consent) return false;
   return (
@@ -31,7 +42,7 @@ export function knowsPatient(context: CabinetContext, principal: HubPrincipal): 
         startDate: context.consent.start_date,
         endDate: context.consent.end_date,
         scope: 'listed',
-        viewers: context.consentFacilities,
+        viewers: [...context.consentFacilities],
       },
       principal.facilityOid,
       context.today,
@@ -118,14 +129,16 @@ export async function insertConsent(
 }
 
 /** The invitee must be a member of a facility of the group, acting for that facility. */
-async function checkInvitee(
+/** Every invitee works at one of the group's facilities (the group's staff read once). */
+async function checkInvitees(
   deps: Pick<HubDeps, 'store'>,
   groupId: string,
-  userId: string,
-  facilityOid: string,
+  invitees: readonly { userId: string; facilityOid: string }[],
 ) {
+  if (invitees.length === 0) return;
   const people = await groupPeople(deps, groupId);
-  if (!people.some((p) => p.userId === userId && p.facilityOid === facilityOid)) {
+  const staff = new Set(people.map((p) => `${p.userId}\u0000${p.facilityOid}`));
+  if (invitees.some((i) => !staff.has(`${i.userId}\u0000${i.facilityOid}`))) {
     throw new HubError(
       422,
       'not-in-group',
@@ -173,8 +186,7 @@ export async function openCabinet(
     principal.facilityOid,
     body.consent.facilities,
   );
-  for (const invitee of body.invite)
-    await checkInvitee(deps, body.groupId, invitee.userId, invitee.facilityOid);
+  await checkInvitees(deps, body.groupId, body.invite);
   const id = randomUUID();
   const now = deps.now().toISOString();
   await deps.store.db.transaction().execute(async (tx) => {
@@ -375,7 +387,7 @@ export async function inviteMember(
 ): Promise<void> {
   requireOwner(context);
   requireOpen(context);
-  await checkInvitee(deps, context.cabinet.group_id, invitee.userId, invitee.facilityOid);
+  await checkInvitees(deps, context.cabinet.group_id, [invitee]);
   const now = deps.now().toISOString();
   const existing = await deps.store.db
     .selectFrom('hub_cabinet_member')

@@ -208,6 +208,14 @@ export function resolvePostBody(input: PostInput, template: CabinetTemplate | nu
 }
 
 /** A short plain excerpt for notifications. */
+/** What the feed's search looks in: the words of the post and its inputs as shown, one per line. */
+export function searchTextOf(body: PostBody): string {
+  const words = body.soap ? [body.soap.s, body.soap.o, body.soap.a, body.soap.p] : [body.text ?? ''];
+  return [...words, ...body.inputs.map((i) => `${i.label.ja} ${i.display}`)]
+    .filter((v) => v.trim() !== '')
+    .join('\n');
+}
+
 export function excerptOf(body: PostBody, max = 60): string {
   const whole = body.soap
     ? [body.soap.s, body.soap.o, body.soap.a, body.soap.p].filter((v) => v.trim() !== '').join(' / ')

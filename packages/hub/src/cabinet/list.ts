@@ -4,7 +4,7 @@ import { cabinetAccess } from '../policy/cabinet.js';
 import { facilityNames } from '../viewing/lookups.js';
 import { auditCabinet } from './audit.js';
 import { type CabinetCallDeps, knowsPatient } from './cabinets.js';
-import { accessMessage, type CabinetContext } from './load.js';
+import { accessMessage } from './load.js';
 import { unreadByCabinet } from './notifications.js';
 
 /** The user's cabinets (invited or active, for the facility they act for), each decided by the rule. */
@@ -67,15 +67,7 @@ export async function listCabinets(deps: CabinetCallDeps, principal: HubPrincipa
         : null,
       today,
     });
-    const context = {
-      cabinet: row,
-      member,
-      consent,
-      consentFacilities: facilities,
-      access,
-      today,
-    } as unknown as CabinetContext;
-    const knows = knowsPatient(context, principal);
+    const knows = knowsPatient({ member, consent, consentFacilities: facilities, access, today }, principal);
     const counts = access.read ? (unread.get(row.id) ?? { unread: 0, urgent: 0 }) : { unread: 0, urgent: 0 };
     return {
       id: row.id,

@@ -17,7 +17,7 @@ import { attachAll, attachmentViews } from './attachments.js';
 import { auditCabinet } from './audit.js';
 import type { CabinetCallDeps } from './cabinets.js';
 import { columnsOf, templateById, templatesFor } from './groups.js';
-import { type PostBody, resolvePostBody } from './inputs.js';
+import { type PostBody, resolvePostBody, searchTextOf } from './inputs.js';
 import type { CabinetContext } from './load.js';
 
 /**
@@ -155,6 +155,7 @@ export async function createPost(
     urgent: input.urgent ? 1 : 0,
     version: 1,
     body_json: bodyJson,
+    search_text: searchTextOf(body),
     created_at: at,
     updated_at: at,
   };
@@ -308,7 +309,13 @@ export async function editPost(
     // Only this version's writer wins: a concurrent edit of the same version is refused, not merged.
     const updated = await tx
       .updateTable('hub_cabinet_post')
-      .set({ version, body_json: bodyJson, urgent: input.urgent ? 1 : 0, updated_at: at })
+      .set({
+        version,
+        body_json: bodyJson,
+        search_text: searchTextOf(body),
+        urgent: input.urgent ? 1 : 0,
+        updated_at: at,
+      })
       .where('id', '=', postId)
       .where('version', '=', post.version)
       .executeTakeFirst();
@@ -444,7 +451,7 @@ export async function listPosts(
     const next = new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
     query = query.where('created_at', '<', dayStartUtc(next));
   }
-  if (filter.q) query = query.where(containsText('body_json', filter.q));
+  if (filter.q) query = query.where(containsText('search_text', filter.q));
   if (filter.cursor) {
     const { at, id } = decodeCursor(filter.cursor);
     query = query.where((eb) =>

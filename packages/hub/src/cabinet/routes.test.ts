@@ -3,7 +3,7 @@ import type { HubPrincipal } from '../http.js';
 import { TEST_ENGINES } from '../testing/store.js';
 import { apiCall, type HubUnderTest, hubUnderTest } from '../testing.js';
 import { cabinetRoutes } from './api/routes.js';
-import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from './testing.js';
+import { type CabinetTeam, OIDS, openTeamCabinet, PATIENT, seedCabinetTeam } from './testing.js';
 
 const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 
@@ -18,18 +18,10 @@ describe.each(TEST_ENGINES)('the Care Cabinet on %s', (engine) => {
   beforeAll(async () => {
     hub = await hubUnderTest(engine, [cabinetRoutes]);
     team = await seedCabinetTeam(hub);
-    const opened = await call(team.nurse, 'POST', '/cabinets', {
-      groupId: 'momo',
-      patient: PATIENT,
-      consent: { startDate: today(), facilities: [OIDS.clinic, OIDS.care] },
-      invite: [
-        { userId: team.doctor.userId, facilityOid: OIDS.clinic },
-        { userId: team.careManager.userId, facilityOid: OIDS.care },
-        { userId: team.pharmacist.userId, facilityOid: OIDS.pharmacy },
-      ],
+    cabinetId = await openTeamCabinet(hub, team, {
+      invite: ['doctor', 'careManager', 'pharmacist'],
+      accept: [],
     });
-    expect(opened.statusCode, opened.body).toBe(201);
-    cabinetId = opened.json().id;
   });
   afterAll(() => hub.dispose());
 
@@ -109,6 +101,14 @@ describe.each(TEST_ENGINES)('the Care Cabinet on %s', (engine) => {
     expect(vitals.series.find((s: { code: string }) => s.code === 'temperature').points[0].value).toBe(
       '36.0',
     );
+    // The feed's search finds the words and the inputs as shown, never the stored form's keys.
+    const search = async (q: string) =>
+      (await call(team.nurse, 'GET', `/cabinets/${cabinetId}/posts?q=${encodeURIComponent(q)}`)).json().posts
+        .length;
+    expect(await search('仙骨部発赤')).toBe(1);
+    expect(await search('36.0 ℃')).toBe(1);
+    expect(await search('soap')).toBe(0);
+    expect(await search('fieldId')).toBe(0);
   });
 
   it('refuses bad input with every problem, by field, and keeps nothing of it', async () => {

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubPrincipal } from '../http.js';
 import { apiCall, type HubUnderTest, hubUnderTest } from '../testing.js';
 import { cabinetRoutes } from './api/routes.js';
-import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from './testing.js';
+import { type CabinetTeam, OIDS, openTeamCabinet, seedCabinetTeam } from './testing.js';
 
-const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+const _today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 
 /** Collects a user's Server-Sent Events from a real connection. */
 async function listen(base: string, headers: Record<string, string>) {
@@ -60,18 +60,7 @@ describe('live cabinet events (SSE)', () => {
     team = await seedCabinetTeam(hub);
     await hub.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(hub.app.server.address() as AddressInfo).port}`;
-    const opened = await call(team.nurse, 'POST', '/cabinets', {
-      groupId: 'momo',
-      patient: PATIENT,
-      consent: { startDate: today(), facilities: [OIDS.clinic, OIDS.care] },
-      invite: [
-        { userId: team.doctor.userId, facilityOid: OIDS.clinic },
-        { userId: team.careManager.userId, facilityOid: OIDS.care },
-      ],
-    });
-    cabinetId = opened.json().id;
-    await call(team.doctor, 'POST', `/cabinets/${cabinetId}/accept`);
-    await call(team.careManager, 'POST', `/cabinets/${cabinetId}/accept`);
+    cabinetId = await openTeamCabinet(hub, team);
   });
   afterAll(() => hub.dispose());
 

@@ -89,3 +89,50 @@ export const PATIENT = {
   sex: 'female' as const,
   address: '岡山市北区',
 };
+
+/** Today in Asia/Tokyo (YYYY-MM-DD): a consent that starts today is in force. */
+export const tokyoToday = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+
+type Role = Exclude<keyof CabinetTeam, 'office'>;
+const FACILITY_OF: Record<Role, string> = {
+  doctor: OIDS.clinic,
+  nurse: OIDS.nursing,
+  careManager: OIDS.care,
+  pharmacist: OIDS.pharmacy,
+  outsider: OIDS.outside,
+};
+
+/**
+ * The nurse opens 桃山 ウメ's cabinet in もも脳ネット with a consent from today covering `facilities`
+ * (default the clinic and the care office), invites `invite` (default the doctor and the care manager)
+ * and `accept` of them accept (default all). Returns the cabinet's id.
+ */
+export async function openTeamCabinet(
+  hub: HubUnderTest,
+  team: CabinetTeam,
+  options: { facilities?: string[]; invite?: Role[]; accept?: Role[] } = {},
+): Promise<string> {
+  const invite = options.invite ?? ['doctor', 'careManager'];
+  const opened = await hub.app.inject({
+    method: 'POST',
+    url: '/api/v1/cabinets',
+    headers: hub.as(team.nurse),
+    payload: {
+      groupId: 'momo',
+      patient: PATIENT,
+      consent: { startDate: tokyoToday(), facilities: options.facilities ?? [OIDS.clinic, OIDS.care] },
+      invite: invite.map((role) => ({ userId: team[role].userId, facilityOid: FACILITY_OF[role] })),
+    },
+  });
+  if (opened.statusCode !== 201) throw new Error(`cabinet not opened: ${opened.body}`);
+  const id = opened.json().id as string;
+  for (const role of options.accept ?? invite) {
+    const accepted = await hub.app.inject({
+      method: 'POST',
+      url: `/api/v1/cabinets/${id}/accept`,
+      headers: hub.as(team[role]),
+    });
+    if (accepted.statusCode !== 200) throw new Error(`${role} could not accept: ${accepted.body}`);
+  }
+  return id;
+}

@@ -4,6 +4,7 @@ import { bodyMeasurementMigration } from './body-measurement.js';
 import { cabinetMigration } from './cabinet.js';
 import { cabinetDrawingsMigration } from './cabinet-drawings.js';
 import { cabinetFilesMigration } from './cabinet-files.js';
+import { cabinetPostSearchMigration } from './cabinet-post-search.js';
 import { cabinetPushMigration } from './cabinet-push.js';
 import { cabinetScheduleMigration } from './cabinet-schedule.js';
 import { consentMigration } from './consent.js';
@@ -33,6 +34,7 @@ export const HUB_MIGRATIONS: Migrations = {
   '0022_hub_cabinet_schedule': cabinetScheduleMigration,
   '0023_hub_cabinet_drawings': cabinetDrawingsMigration,
   '0024_hub_cabinet_push': cabinetPushMigration,
+  '0025_hub_cabinet_post_search': cabinetPostSearchMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

@@ -186,6 +186,7 @@ async function write(store: TestStore, net: Net) {
           urgent: 0,
           version: 1,
           body_json: '{"soap":null,"text":"x","inputs":[]}',
+          search_text: 'x',
           created_at: hour(post.at),
           updated_at: hour(post.at),
         })

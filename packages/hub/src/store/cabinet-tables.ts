@@ -102,6 +102,8 @@ export interface HubCabinetPostTable {
   version: number;
   /** JSON: { soap?, text?, inputs } of the current version. */
   body_json: string;
+  /** The current version's words (SOAP, text, inputs as shown) for the feed's search: never JSON keys. */
+  search_text: string;
   created_at: string;
   updated_at: string;
 }

@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, setActivityHandler, setCsrfToken, setUnauthenticatedHandler } from '../api/client';
+import { forgetPushOnLogout } from '../api/push-device';
 import type { LoginResult } from '../api/types';
 
 export type SessionState =
@@ -60,6 +61,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [expire]);
   const logout = useCallback(async () => {
     try {
+      await forgetPushOnLogout().catch(() => undefined);
       await api('/auth/logout', { method: 'POST' });
     } finally {
       setCsrfToken(null);

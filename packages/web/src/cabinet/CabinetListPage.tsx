@@ -13,6 +13,7 @@ import type { CabinetSummary } from './core/types';
 import { InvitationButtons } from './InvitationButtons';
 import { NewPosts } from './NewPosts';
 import { OpenCabinetModal } from './OpenCabinetModal';
+import { PushPanel } from './PushPanel';
 
 /** ケアキャビネット: the cabinets I am in or invited to, with their unread posts; opening a new one. */
 export default function CabinetListPage() {
@@ -59,6 +60,7 @@ export default function CabinetListPage() {
           ))}
         </SimpleGrid>
       )}
+      <PushPanel />
       <OpenCabinetModal opened={opening} onClose={() => setOpening(false)} />
     </Stack>
   );

@@ -1001,6 +1001,25 @@ export const en: Messages = {
     unreachable: 'The record server cannot be reached. Try again later.',
   },
   cabinet: {
+    push: {
+      title: 'Notifications on this device',
+      switch: 'Notify this device of new posts',
+      countOnly: 'A notification shows the number of unread posts only (no patient, no content).',
+      offNetwork: 'This network does not use push notifications. The menu badge and “New” show unread posts.',
+      unsupported:
+        'This browser cannot show notifications. On an iPad or iPhone, add the site to the Home Screen from Safari’s share menu and open it from there.',
+      denied:
+        'Notifications are blocked in this browser. Allow them for this site in the browser’s (or device’s) settings.',
+      thisDevice: 'this device',
+      since: 'added {{at}}',
+      lastSent: 'last sent {{at}}',
+      lastFailed: 'the last one could not be sent ({{why}})',
+      unreachable: 'the push service cannot be reached',
+      refused: 'the push service refused it: HTTP {{status}}',
+      remove: 'Remove',
+      test: 'Send a test notification',
+      testResult: 'Sent to {{sent}} of {{all}} devices.',
+    },
     nav: 'Care Cabinet',
     title: 'Care Cabinet',
     intro:

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../../testing/store.js';
 import { apiCall, type HubUnderTest, hubUnderTest } from '../../testing.js';
-import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from '../testing.js';
+import { type CabinetTeam, OIDS, openTeamCabinet, seedCabinetTeam } from '../testing.js';
 import { cabinetRoutes } from './routes.js';
 
 const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
@@ -15,14 +15,7 @@ describe.each(TEST_ENGINES)('the schedule and the posted drawings as FHIR, on %s
   beforeAll(async () => {
     hub = await hubUnderTest(engine, [cabinetRoutes]);
     team = await seedCabinetTeam(hub);
-    const opened = await call(team.nurse, 'POST', '/cabinets', {
-      groupId: 'momo',
-      patient: PATIENT,
-      consent: { startDate: today(), facilities: [OIDS.clinic] },
-      invite: [{ userId: team.doctor.userId, facilityOid: OIDS.clinic }],
-    });
-    cabinetId = opened.json().id;
-    await call(team.doctor, 'POST', `/cabinets/${cabinetId}/accept`);
+    cabinetId = await openTeamCabinet(hub, team, { facilities: [OIDS.clinic], invite: ['doctor'] });
   });
   afterAll(() => hub.dispose());
 

@@ -288,24 +288,34 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     },
   );
 
-  app.post(
-    '/cabinets/:id/consent/withdraw',
-    {
-      preValidation: guard('read', 'consent-withdraw'),
-      schema: {
-        tags: TAGS,
-        summary: 'Record the patient’s withdrawal: closes the cabinet to reads at once',
-        params: idParams,
-        body: reasonBody,
+  /** A change of the cabinet that takes a reason (a withdrawal, closing); answers the detail as it is now. */
+  const reasonRoute = (
+    path: string,
+    need: 'read' | 'write',
+    what: string,
+    summary: string,
+    change: typeof withdrawConsent,
+  ) =>
+    app.post(
+      path,
+      {
+        preValidation: guard(need, what),
+        schema: { tags: TAGS, summary, params: idParams, body: reasonBody },
       },
-    },
-    async (request) => {
-      const principal = requirePrincipal(request);
-      const { id } = request.params as { id: string };
-      const context = contextOf(request);
-      await withdrawConsent(cabinetDeps, principal, context, (request.body as { reason: string }).reason);
-      return detailOf(principal, id);
-    },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        const { reason } = request.body as { reason: string };
+        await change(cabinetDeps, principal, contextOf(request), reason);
+        return detailOf(principal, (request.params as { id: string }).id);
+      },
+    );
+
+  reasonRoute(
+    '/cabinets/:id/consent/withdraw',
+    'read',
+    'consent-withdraw',
+    'Record the patient’s withdrawal: closes the cabinet to reads at once',
+    withdrawConsent,
   );
 
   await app.register(async (scoped) => {
@@ -371,24 +381,12 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
     },
   );
 
-  app.post(
+  reasonRoute(
     '/cabinets/:id/close',
-    {
-      preValidation: guard('write', 'close'),
-      schema: {
-        tags: TAGS,
-        summary: 'Close the cabinet (owner): read only until the retention day',
-        params: idParams,
-        body: reasonBody,
-      },
-    },
-    async (request) => {
-      const principal = requirePrincipal(request);
-      const { id } = request.params as { id: string };
-      const context = contextOf(request);
-      await closeCabinet(cabinetDeps, principal, context, (request.body as { reason: string }).reason);
-      return detailOf(principal, id);
-    },
+    'write',
+    'close',
+    'Close the cabinet (owner): read only until the retention day',
+    closeCabinet,
   );
 
   const listQuery = z.object({

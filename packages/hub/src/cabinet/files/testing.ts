@@ -8,7 +8,7 @@ import type { Engine } from '@hie/platform';
 import type { HubPrincipal, HubSettings } from '../../http.js';
 import { type HubUnderTest, hubUnderTest } from '../../testing.js';
 import { cabinetRoutes } from '../api/routes.js';
-import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from '../testing.js';
+import { type CabinetTeam, openTeamCabinet, seedCabinetTeam } from '../testing.js';
 
 /** Test support for the cabinet's files: a hub with a files folder, a team's cabinet, media made with ffmpeg. */
 
@@ -24,7 +24,7 @@ export interface FilesUnderTest {
   dispose(): Promise<void>;
 }
 
-const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+const _today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * A hub whose files live in a temporary folder, and a cabinet the nurse owns, with the doctor and the
@@ -40,29 +40,7 @@ export async function filesUnderTest(
     settings: { cabinetFilesDir: folder, ...settings },
   });
   const team = await seedCabinetTeam(hub);
-  const opened = await hub.app.inject({
-    method: 'POST',
-    url: '/api/v1/cabinets',
-    headers: hub.as(team.nurse),
-    payload: {
-      groupId: 'momo',
-      patient: PATIENT,
-      consent: { startDate: today(), facilities: [OIDS.clinic, OIDS.care] },
-      invite: [
-        { userId: team.doctor.userId, facilityOid: OIDS.clinic },
-        { userId: team.careManager.userId, facilityOid: OIDS.care },
-      ],
-    },
-  });
-  if (opened.statusCode !== 201) throw new Error(`cabinet not opened: ${opened.body}`);
-  const cabinetId = opened.json().id as string;
-  for (const who of [team.doctor, team.careManager]) {
-    await hub.app.inject({
-      method: 'POST',
-      url: `/api/v1/cabinets/${cabinetId}/accept`,
-      headers: hub.as(who),
-    });
-  }
+  const cabinetId = await openTeamCabinet(hub, team);
   return {
     hub,
     team,

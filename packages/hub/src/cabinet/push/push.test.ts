@@ -5,10 +5,10 @@ import webpush from 'web-push';
 import type { HubPrincipal } from '../../http.js';
 import { apiCall, type HubUnderTest, hubUnderTest } from '../../testing.js';
 import { cabinetRoutes } from '../api/routes.js';
-import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from '../testing.js';
+import { type CabinetTeam, OIDS, openTeamCabinet, PATIENT, seedCabinetTeam } from '../testing.js';
 import { startTestPushService, type TestPushService } from './testing.js';
 
-const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+const _today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 const until = async (check: () => boolean, ms = 3000) => {
   const end = Date.now() + ms;
   while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
@@ -43,18 +43,7 @@ describe('Web Push of the unread count', () => {
       },
     });
     team = await seedCabinetTeam(hub);
-    const opened = await call(team.nurse, 'POST', '/cabinets', {
-      groupId: 'momo',
-      patient: PATIENT,
-      consent: { startDate: today(), facilities: [OIDS.clinic, OIDS.care] },
-      invite: [
-        { userId: team.doctor.userId, facilityOid: OIDS.clinic },
-        { userId: team.careManager.userId, facilityOid: OIDS.care },
-      ],
-    });
-    cabinetId = opened.json().id;
-    await call(team.doctor, 'POST', `/cabinets/${cabinetId}/accept`);
-    await call(team.careManager, 'POST', `/cabinets/${cabinetId}/accept`);
+    cabinetId = await openTeamCabinet(hub, team);
   });
   afterAll(async () => {
     await hub.dispose();
@@ -204,14 +193,7 @@ describe('push delivery outcomes', () => {
       },
     });
     team = await seedCabinetTeam(hub);
-    const opened = await call(team.nurse, 'POST', '/cabinets', {
-      groupId: 'momo',
-      patient: PATIENT,
-      consent: { startDate: today(), facilities: [OIDS.clinic] },
-      invite: [{ userId: team.doctor.userId, facilityOid: OIDS.clinic }],
-    });
-    cabinetId = opened.json().id;
-    await call(team.doctor, 'POST', `/cabinets/${cabinetId}/accept`);
+    cabinetId = await openTeamCabinet(hub, team, { facilities: [OIDS.clinic], invite: ['doctor'] });
   });
   afterAll(async () => {
     await hub.dispose();

@@ -5,9 +5,9 @@ import type { HubPrincipal } from '../../http.js';
 import { TEST_ENGINES } from '../../testing/store.js';
 import { apiCall, type HubUnderTest, hubUnderTest, seedFacility } from '../../testing.js';
 import { cabinetRoutes } from '../api/routes.js';
-import { type CabinetTeam, OIDS, PATIENT, seedCabinetTeam } from '../testing.js';
+import { type CabinetTeam, OIDS, openTeamCabinet, seedCabinetTeam } from '../testing.js';
 
-const today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+const _today = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 const DAY_SERVICE = '1.2.392.200284.33.3370000205';
 const MONTH = '2026-03';
 
@@ -36,23 +36,11 @@ describe.each(TEST_ENGINES)('the cabinet’s schedule on %s', (engine) => {
   let cabinetId: string;
   const ids: Record<string, string> = {};
 
-  const open = async () => {
-    const opened = await call(team.nurse, 'POST', '/cabinets', {
-      groupId: 'momo',
-      patient: PATIENT,
-      consent: { startDate: today(), facilities: [OIDS.clinic, OIDS.care] },
-      invite: [
-        { userId: team.doctor.userId, facilityOid: OIDS.clinic },
-        { userId: team.careManager.userId, facilityOid: OIDS.care },
-        { userId: team.pharmacist.userId, facilityOid: OIDS.pharmacy },
-      ],
+  const open = () =>
+    openTeamCabinet(hub, team, {
+      invite: ['doctor', 'careManager', 'pharmacist'],
+      accept: ['doctor', 'careManager'],
     });
-    expect(opened.statusCode, opened.body).toBe(201);
-    const id: string = opened.json().id;
-    for (const who of [team.doctor, team.careManager])
-      expect((await call(who, 'POST', `/cabinets/${id}/accept`)).statusCode).toBe(200);
-    return id;
-  };
   const month = async (who: HubPrincipal, m = MONTH, id = cabinetId): Promise<ScheduleMonthView> => {
     const res = await call(who, 'GET', `/cabinets/${id}/schedule?month=${m}`);
     expect(res.statusCode, res.body).toBe(200);

@@ -2,7 +2,7 @@
  * The Care Cabinet's routes (hub/src/cabinet/README.md): one typed call each, and the react-query
  * hooks the screens read them through. Every key starts with 'cabinet' so a write refreshes them all.
  */
-import type { CabinetOpenInput, CabinetPostInput } from '@hie/contract';
+import type { CabinetOpenInput, CabinetPostInput, CabinetPushDevice } from '@hie/contract';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, apiBlob } from '../../api/client';
 import type {
@@ -94,6 +94,7 @@ export const keys = {
   notifications: ['cabinet', 'notifications'] as const,
   unread: ['cabinet', 'notifications', 'count'] as const,
   office: ['cabinet', 'office'] as const,
+  push: ['cabinet', 'push'] as const,
   one: (id: string) => ['cabinet', 'one', id] as const,
   detail: (id: string) => ['cabinet', 'one', id, 'detail'] as const,
   posts: (id: string) => ['cabinet', 'one', id, 'posts'] as const,
@@ -176,6 +177,16 @@ export const useUnreadCount = (enabled: boolean) =>
   });
 
 /** What is new (patients, authors, excerpts: a read of the cabinets, audited): on the list screen, refreshed by events. */
+export interface PushSettings {
+  enabled: boolean;
+  publicKey: string | null;
+  devices: CabinetPushDevice[];
+}
+export const pushSettings = () => api<PushSettings>('/cabinet-push');
+export const sendTestPush = () =>
+  api<{ results: { id: string; status: string }[] }>('/cabinet-push/test', { method: 'POST' });
+export const usePushSettings = () => useQuery({ queryKey: keys.push, queryFn: pushSettings, retry: false });
+
 export const useNotifications = (enabled: boolean) =>
   useQuery({ queryKey: keys.notifications, queryFn: notifications, enabled, retry: false });
 
