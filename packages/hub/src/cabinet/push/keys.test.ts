@@ -35,8 +35,14 @@ describe('the VAPID key file and the push configuration', () => {
     });
     expect(() => hubConfigSchema.parse({ cabinetPush: { subject: 'office@example.jp' } })).toThrow();
     const fromEnv = loadHubConfig({
-      env: { HIE_CABINET_PUSH_SUBJECT: 'https://hie.example.jp', HIE_CABINET_PUSH_PROXY: 'http://proxy:3128' },
+      env: {
+        HIE_CABINET_PUSH_SUBJECT: 'https://hie.example.jp',
+        HIE_CABINET_PUSH_PROXY: 'http://proxy:3128',
+      },
     });
-    expect(fromEnv.cabinetPush).toMatchObject({ subject: 'https://hie.example.jp', proxy: 'http://proxy:3128' });
+    expect(fromEnv.cabinetPush).toMatchObject({
+      subject: 'https://hie.example.jp',
+      proxy: 'http://proxy:3128',
+    });
   });
 });
