@@ -48,6 +48,8 @@ export async function hubUnderTest(
     fetch?: typeof fetch;
     identify?: HubRoutes;
     webRoot?: string;
+    /** Route modules at the root, outside `/api/v1` (the IHE endpoints). */
+    outside?: readonly HubRoutes[];
   } = {},
 ): Promise<HubUnderTest> {
   const store = await createTestStore(engine);
@@ -62,6 +64,7 @@ export async function hubUnderTest(
     routes,
     identify: options.identify ?? testIdentify,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...(options.outside ? { outside: options.outside } : {}),
   });
   await app.ready();
   return {

@@ -10,6 +10,8 @@ import { installSecurityHeaders, serveWebApp } from './web.js';
 export interface HubAppOptions {
   /** Route modules under `/api/v1`. */
   routes: readonly HubRoutes[];
+  /** Route modules at the root, outside `/api/v1` and its session (the IHE endpoints `/ihe/…`). */
+  outside?: readonly HubRoutes[];
   /** Sets `request.principal` (the session hook in production, a test hook in tests). */
   identify: HubRoutes;
   logger?: boolean;
@@ -60,6 +62,7 @@ export async function createHubApp(deps: HubDeps, options: HubAppOptions): Promi
     },
     { prefix: '/api/v1' },
   );
+  for (const routes of options.outside ?? []) await routes(app, deps);
   if (options.webRoot) await serveWebApp(app, options.webRoot);
   return app;
 }

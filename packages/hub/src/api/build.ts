@@ -9,6 +9,7 @@ import { repositoryLinkRoutes } from '../directory/repository-link.js';
 import { directoryRoutes } from '../directory/routes.js';
 import { entryRoutes } from '../entries/routes.js';
 import type { HubDeps, HubRoutes } from '../http.js';
+import { iheRoutes } from '../ihe/routes.js';
 import { mpiRoutes } from '../mpi/routes.js';
 import { policyRoutes } from '../policy/routes.js';
 import { statsRoutes } from '../stats/routes.js';
@@ -41,6 +42,7 @@ export interface BuildHubOptions {
 export function buildHubApp(deps: HubDeps, options: BuildHubOptions = {}): Promise<FastifyInstance> {
   return createHubApp(deps, {
     routes: HUB_ROUTES,
+    outside: [iheRoutes],
     identify: sessionIdentify,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),

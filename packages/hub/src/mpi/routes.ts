@@ -63,7 +63,7 @@ const reason = z.string().max(1000).optional();
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** The facility whose feed token the request carries (active facilities only), else 401. */
-async function feedingFacility(deps: HubDeps, request: FastifyRequest): Promise<string> {
+export async function feedingFacility(deps: HubDeps, request: FastifyRequest): Promise<string> {
   const header = request.headers.authorization ?? '';
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   const refused = new HubError(

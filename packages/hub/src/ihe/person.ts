@@ -1,0 +1,46 @@
+import type { FeedIdentity } from '@hie/contract';
+import type { Element as XmlElement } from '@xmldom/xmldom';
+import { V3, v3Children, v3Path } from './v3.js';
+import { attr, childElements, text } from './xml.js';
+
+/**
+ * A V3 `patientPerson` as the patient index's identity (the same one the gateways' feed gives):
+ * Japanese names as two `name` elements, kanji `use="IDE"`, kana `use="SYL"` (a name without a use is
+ * read as kana when it is kana only, else kanji); family and given joined by a space as SS-MIX2 does.
+ */
+export function identityOf(person: XmlElement | null): Omit<FeedIdentity, 'facilityOid' | 'localId'> {
+  const out: Omit<FeedIdentity, 'facilityOid' | 'localId'> = {};
+  for (const name of v3Children(person, 'name')) {
+    const parts = childElements(name)
+      .filter((p) => p.namespaceURI === V3 && (p.localName === 'family' || p.localName === 'given'))
+      .map((p) => text(p) ?? '')
+      .filter((p) => p !== '');
+    const whole = parts.length > 0 ? parts.join(' ') : (text(name) ?? '');
+    if (!whole) continue;
+    const use = (attr(name, 'use') ?? '').split(/\s+/);
+    const kanaOnly = /^[\p{Script=Katakana}\p{Script=Hiragana}ー・\s]+$/u.test(whole);
+    if (use.includes('SYL') || (!use.includes('IDE') && kanaOnly)) out.nameKana ??= whole;
+    else out.nameKanji ??= whole;
+  }
+  const gender = attr(v3Path(person, 'administrativeGenderCode'), 'code');
+  if (gender === 'M' || gender === 'F') out.sex = gender;
+  else if (gender === 'UN' || gender === 'U') out.sex = 'U';
+  else if (gender === 'O') out.sex = 'O';
+  const birth = attr(v3Path(person, 'birthTime'), 'value') ?? '';
+  if (/^\d{8}/.test(birth)) out.birthDate = `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}`;
+  const addr = v3Children(person, 'addr')[0];
+  if (addr) {
+    const postcode = text(v3Path(addr, 'postalCode'));
+    if (postcode) out.postcode = postcode;
+    const line = ['state', 'city', 'streetAddressLine']
+      .flatMap((part) => v3Children(addr, part).map((e) => text(e) ?? ''))
+      .filter((p) => p !== '')
+      .join('');
+    if (line) out.address = line;
+  }
+  const phone = v3Children(person, 'telecom')
+    .map((e) => attr(e, 'value') ?? '')
+    .find((v) => v.startsWith('tel:'));
+  if (phone) out.phone = phone.slice(4);
+  return out;
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type HubDeps, HubError } from '../http.js';
+import { feedingFacility } from '../mpi/routes.js';
+import { pixFeed } from './pix-feed.js';
+import { pixQuery } from './pix-query.js';
+import { readSoap, SOAP_CONTENT_TYPE, SoapFault, soapFaultXml, soapResponse } from './soap.js';
+import { wsdlOf } from './wsdl.js';
+import { XML_LIMITS } from './xml.js';
+
+type Handler = (
+  deps: HubDeps,
+  facilityOid: string,
+  payload: Parameters<typeof pixFeed>[2],
+) => Promise<string>;
+
+/** The PIX Manager's SOAP actions: request interaction → (handler, answer interaction). */
+const PIX: Record<string, [Handler, string]> = {
+  PRPA_IN201301UV02: [pixFeed, 'MCCI_IN000002UV01'],
+  PRPA_IN201302UV02: [pixFeed, 'MCCI_IN000002UV01'],
+  PRPA_IN201304UV02: [pixFeed, 'MCCI_IN000002UV01'],
+  PRPA_IN201309UV02: [pixQuery, 'PRPA_IN201310UV02'],
+};
+
+/**
+ * The hub's IHE endpoints (issue 15), outside `/api/v1` and its session: `/ihe/pix` (ITI-44 feed and
+ * ITI-45 query, SOAP 1.2) and `?wsdl`. The caller is a facility's system, known by the facility's feed
+ * token (`Authorization: Bearer`) — checked before a byte of XML is parsed; mutual TLS is the next
+ * step (README). Errors of the SOAP layer are SOAP Faults with a stable subcode; errors of the message
+ * are HL7 acknowledgements (AE/AR) with what and where.
+ */
+export async function iheRoutes(app: FastifyInstance, deps: HubDeps): Promise<void> {
+  await app.register(async (scoped) => {
+    scoped.addContentTypeParser(
+      ['application/soap+xml', 'text/xml', 'application/xml'],
+      { parseAs: 'buffer', bodyLimit: XML_LIMITS.maxBytes },
+      (_request, body, done) => done(null, body),
+    );
+
+    scoped.get('/ihe/pix', { schema: { hide: true } }, async (request, reply) => {
+      if (!Object.hasOwn(request.query as object, 'wsdl')) {
+        return reply
+          .status(405)
+          .header('allow', 'POST')
+          .send({ error: { code: 'post-soap', message: 'POST a SOAP 1.2 message, or GET ?wsdl' } });
+      }
+      const address = `${request.protocol}://${request.host}/ihe/pix`;
+      return reply.header('content-type', 'text/xml; charset=utf-8').send(wsdlOf('pix', address));
+    });
+
+    scoped.post('/ihe/pix', { schema: { hide: true }, bodyLimit: XML_LIMITS.maxBytes }, (request, reply) =>
+      answer(deps, request, reply, PIX),
+    );
+  });
+}
+
+async function answer(
+  deps: HubDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  actions: Record<string, [Handler, string]>,
+): Promise<FastifyReply> {
+  let relatesTo: string | null = null;
+  try {
+    const facilityOid = await authenticated(deps, request);
+    if (!Buffer.isBuffer(request.body)) {
+      throw new SoapFault('Sender', 'content-type', `send ${SOAP_CONTENT_TYPE}`, 415);
+    }
+    const soap = readSoap(request.body, request.headers['content-type']);
+    relatesTo = soap.messageId;
+    const interaction = soap.action.replace(/^urn:hl7-org:v3:/, '');
+    const route = actions[interaction];
+    if (!route)
+      throw new SoapFault('Sender', 'unknown-action', `this endpoint does not answer ${soap.action}`);
+    if (soap.payload.localName !== interaction || soap.payload.namespaceURI !== 'urn:hl7-org:v3') {
+      throw new SoapFault(
+        'Sender',
+        'action-mismatch',
+        `the Body holds ${soap.payload.localName}, the Action says ${interaction}`,
+      );
+    }
+    const [handler, answerInteraction] = route;
+    const payload = await handler(deps, facilityOid, soap.payload);
+    return reply
+      .header('content-type', SOAP_CONTENT_TYPE)
+      .send(soapResponse(`urn:hl7-org:v3:${answerInteraction}`, relatesTo, payload));
+  } catch (error) {
+    const fault =
+      error instanceof SoapFault
+        ? error
+        : error instanceof HubError && error.status === 401
+          ? new SoapFault('Sender', 'not-authenticated', error.message, 401)
+          : null;
+    if (!fault) request.log.error({ err: error }, 'IHE request failed');
+    const sent =
+      fault ?? new SoapFault('Receiver', 'internal', 'the hub could not answer; the error is logged');
+    return reply
+      .status(sent.status)
+      .header('content-type', SOAP_CONTENT_TYPE)
+      .send(soapFaultXml(sent, relatesTo));
+  }
+}
+
+/** The calling system's facility: its feed token (the node identity until mutual TLS). */
+async function authenticated(deps: HubDeps, request: FastifyRequest): Promise<string> {
+  return feedingFacility(deps, request);
+}
