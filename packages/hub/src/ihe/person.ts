@@ -1,7 +1,7 @@
 import type { FeedIdentity } from '@hie/contract';
 import type { Element as XmlElement } from '@xmldom/xmldom';
-import { V3, v3Children, v3Path } from './v3.js';
-import { attr, childElements, text } from './xml.js';
+import { type Ii, iiXml, V3, v3Children, v3Path } from './v3.js';
+import { attr, childElements, el, t, text } from './xml.js';
 
 /**
  * A V3 `patientPerson` as the patient index's identity (the same one the gateways' feed gives):
@@ -43,4 +43,75 @@ export function identityOf(person: XmlElement | null): Omit<FeedIdentity, 'facil
     .find((v) => v.startsWith('tel:'));
   if (phone) out.phone = phone.slice(4);
   return out;
+}
+
+export interface ShownPerson {
+  nameKanji: string | null;
+  nameKana: string | null;
+  birthDate: string | null;
+  sex: string | null;
+}
+
+const nameXml = (use: 'IDE' | 'SYL', whole: string) => {
+  const [family, ...given] = whole.split(/[\s\u3000]+/);
+  return el(
+    'name',
+    { use },
+    family ? el('family', {}, t(family)) : '',
+    given.length > 0 ? el('given', {}, t(given.join(' '))) : '',
+  );
+};
+
+/** `subject/registrationEvent/subject1/patient` of a query answer: the ids, and who (or `name` NA). */
+export function registrationSubject(ids: readonly Ii[], person: ShownPerson | null, score?: number): string {
+  const names = person
+    ? [
+        person.nameKanji ? nameXml('IDE', person.nameKanji) : '',
+        person.nameKana ? nameXml('SYL', person.nameKana) : '',
+      ]
+    : [];
+  const sex = person?.sex === 'M' || person?.sex === 'F' ? person.sex : person?.sex ? 'UN' : null;
+  return el(
+    'subject',
+    { typeCode: 'SUBJ' },
+    el(
+      'registrationEvent',
+      { classCode: 'REG', moodCode: 'EVN' },
+      el('id', { nullFlavor: 'NA' }),
+      el('statusCode', { code: 'active' }),
+      el(
+        'subject1',
+        { typeCode: 'SBJ' },
+        el(
+          'patient',
+          { classCode: 'PAT' },
+          ...ids.map((ii) => iiXml('id', ii)),
+          el('statusCode', { code: 'active' }),
+          el(
+            'patientPerson',
+            { classCode: 'PSN', determinerCode: 'INSTANCE' },
+            ...(names.some((n) => n !== '') ? names : [el('name', { nullFlavor: 'NA' })]),
+            sex ? el('administrativeGenderCode', { code: sex, codeSystem: '2.16.840.1.113883.5.1' }) : '',
+            person?.birthDate ? el('birthTime', { value: person.birthDate.replaceAll('-', '') }) : '',
+          ),
+          score !== undefined
+            ? el(
+                'subjectOf1',
+                {},
+                el(
+                  'queryMatchObservation',
+                  { classCode: 'COND', moodCode: 'EVN' },
+                  el('code', { code: 'IHE_PQ' }),
+                  el('value', {
+                    'xsi:type': 'INT',
+                    'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+                    value: score,
+                  }),
+                ),
+              )
+            : '',
+        ),
+      ),
+    ),
+  );
 }

@@ -2,6 +2,7 @@ import type { Element as XmlElement } from '@xmldom/xmldom';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { auditHub } from '../audit-record.js';
 import type { HubDeps } from '../http.js';
+import { registrationSubject } from './person.js';
 import {
   type AckDetail,
   acknowledgement,
@@ -45,7 +46,7 @@ export async function pixQuery(deps: HubDeps, facilityOid: string, payload: XmlE
         'controlActProcess',
         { classCode: 'CACT', moodCode: 'EVN' },
         trigger('PRPA_TE201310UV02'),
-        ids.length > 0 ? subject(ids) : '',
+        ids.length > 0 ? registrationSubject(ids, null) : '',
         el(
           'queryAck',
           {},
@@ -146,32 +147,4 @@ async function personOf(
     .where('facility_oid', '=', facilityOid)
     .executeTakeFirst();
   return row?.person_id ?? null;
-}
-
-function subject(ids: Ii[]): string {
-  return el(
-    'subject',
-    { typeCode: 'SUBJ' },
-    el(
-      'registrationEvent',
-      { classCode: 'REG', moodCode: 'EVN' },
-      el('id', { nullFlavor: 'NA' }),
-      el('statusCode', { code: 'active' }),
-      el(
-        'subject1',
-        { typeCode: 'SBJ' },
-        el(
-          'patient',
-          { classCode: 'PAT' },
-          ...ids.map((ii) => iiXml('id', ii)),
-          el('statusCode', { code: 'active' }),
-          el(
-            'patientPerson',
-            { classCode: 'PSN', determinerCode: 'INSTANCE' },
-            el('name', { nullFlavor: 'NA' }),
-          ),
-        ),
-      ),
-    ),
-  );
 }

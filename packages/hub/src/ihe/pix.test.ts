@@ -1,96 +1,39 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../testing/store.js';
-import { type HubUnderTest, hubUnderTest, seedFacility } from '../testing.js';
-import { iheRoutes } from './routes.js';
+import type { HubUnderTest } from '../testing.js';
+import {
+  EPD_QUERIER,
+  EPD_SOURCE,
+  envelope,
+  feedMessage,
+  fixture,
+  iheHub,
+  MESA_A,
+  MESA_B,
+  message,
+  poster,
+  read,
+  V3,
+} from './testing.js';
 import { hubOids } from './v3.js';
-
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-const envelope = (
-  payload: string,
-  action: string,
-  messageId = 'urn:uuid:0f1e2d3c-0000-4000-8000-000000000001',
-) =>
-  `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://www.w3.org/2005/08/addressing"><env:Header><wsa:Action env:mustUnderstand="true">${action}</wsa:Action><wsa:MessageID>${messageId}</wsa:MessageID></env:Header><env:Body>${payload.replace(/^<\?xml[^>]*\?>/, '')}</env:Body></env:Envelope>`;
-
-/** Facilities named after the samples' domains, so the published messages are sent unchanged. */
-const EPD_SOURCE = '1.3.6.1.4.1.21367.2017.2.5.89'; // ITI-44 sample's local id domain
-const EPD_QUERIER = '1.3.6.1.4.1.21367.2017.2.5.103'; // ITI-45 sample's patientIdentifier domain
-const MESA_A = '1.3.6.1.4.1.21367.2005.1.1';
-const MESA_B = '1.3.6.1.4.1.21367.2005.1.2';
-const TOKENS: Record<string, string> = {
-  [EPD_SOURCE]: 'token-epd-source-0123456789',
-  [EPD_QUERIER]: 'token-epd-querier-0123456789',
-  [MESA_A]: 'token-mesa-a-0123456789abcdef',
-  [MESA_B]: 'token-mesa-b-0123456789abcdef',
-};
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-const V3 = 'urn:hl7-org:v3';
-
-function read(xml: string) {
-  const doc = new DOMParser().parseFromString(xml, 'application/xml');
-  const all = (local: string) => Array.from(doc.getElementsByTagNameNS(V3, local));
-  const one = (local: string) => all(local)[0];
-  return {
-    doc,
-    all,
-    ack: one('acknowledgement')?.getElementsByTagNameNS(V3, 'typeCode')[0]?.getAttribute('code'),
-    detail: all('acknowledgementDetail').map((d) => ({
-      code: d.getElementsByTagNameNS(V3, 'code')[0]?.getAttribute('code'),
-      location: d.getElementsByTagNameNS(V3, 'location')[0]?.textContent,
-    })),
-    queryResponse: one('queryResponseCode')?.getAttribute('code'),
-    patientIds: all('patient')
-      .flatMap((p) => Array.from(p.childNodes))
-      .filter((n) => (n as XmlElement).localName === 'id')
-      .map((n) => `${(n as XmlElement).getAttribute('root')}|${(n as XmlElement).getAttribute('extension')}`),
-    relatesTo: doc.getElementsByTagNameNS('http://www.w3.org/2005/08/addressing', 'RelatesTo')[0]
-      ?.textContent,
-    action: doc.getElementsByTagNameNS('http://www.w3.org/2005/08/addressing', 'Action')[0]?.textContent,
-  };
-}
 
 describe.each(TEST_ENGINES)('the PIX Manager (ITI-44 feed, ITI-45 query) on %s', (engine) => {
   let hub: HubUnderTest;
-  const post = (body: string, facility: string | null, contentType = 'application/soap+xml; charset=UTF-8') =>
-    hub.app.inject({
-      method: 'POST',
-      url: '/ihe/pix',
-      headers: {
-        'content-type': contentType,
-        ...(facility ? { authorization: `Bearer ${TOKENS[facility]}` } : {}),
-      },
-      payload: body,
-    });
-  const feedJapanese = (facility: string, localId: string) =>
-    post(
-      envelope(
-        `<PRPA_IN201301UV02 xmlns="urn:hl7-org:v3" ITSVersion="XML_1.0"><id root="1.2.3" extension="m-${localId}"/><creationTime value="20261207100000"/><interactionId root="2.16.840.1.113883.1.6" extension="PRPA_IN201301UV02"/><processingCode code="P"/><processingModeCode code="T"/><acceptAckCode code="AL"/><receiver typeCode="RCV"><device classCode="DEV" determinerCode="INSTANCE"><id root="1.2.392.200284.0.1"/></device></receiver><sender typeCode="SND"><device classCode="DEV" determinerCode="INSTANCE"><id root="${facility}.9"/></device></sender><controlActProcess classCode="CACT" moodCode="EVN"><code code="PRPA_TE201301UV02" codeSystem="2.16.840.1.113883.1.6"/><subject typeCode="SUBJ"><registrationEvent classCode="REG" moodCode="EVN"><statusCode code="active"/><subject1 typeCode="SBJ"><patient classCode="PAT"><id root="${facility}" extension="${localId}"/><statusCode code="active"/><patientPerson classCode="PSN" determinerCode="INSTANCE"><name use="IDE"><family>桃山</family><given>ウメ</given></name><name use="SYL"><family>モモヤマ</family><given>ウメ</given></name><administrativeGenderCode code="F" codeSystem="2.16.840.1.113883.12.1"/><birthTime value="19380402"/><addr><postalCode>7000001</postalCode><state>岡山県</state><city>岡山市北区</city><streetAddressLine>桃山町1-2</streetAddressLine></addr></patientPerson></patient></subject1></registrationEvent></subject></controlActProcess></PRPA_IN201301UV02>`,
-        'urn:hl7-org:v3:PRPA_IN201301UV02',
-      ),
-      facility,
-    );
+  const post = poster(() => hub, '/ihe/pix');
+  const feedJapanese = (facility: string, localId: string) => post(feedMessage(facility, localId), facility);
   const query = (facility: string, asked: { root: string; extension: string }, sources: string[] = []) =>
     post(
-      envelope(
-        `<PRPA_IN201309UV02 xmlns="urn:hl7-org:v3" ITSVersion="XML_1.0"><id root="1.2.3" extension="q1"/><creationTime value="20261207100000"/><interactionId root="2.16.840.1.113883.1.6" extension="PRPA_IN201309UV02"/><processingCode code="P"/><processingModeCode code="T"/><acceptAckCode code="AL"/><receiver typeCode="RCV"><device classCode="DEV" determinerCode="INSTANCE"><id root="1.2.392.200284.0.1"/></device></receiver><sender typeCode="SND"><device classCode="DEV" determinerCode="INSTANCE"><id root="${facility}.9"/></device></sender><controlActProcess classCode="CACT" moodCode="EVN"><code code="PRPA_TE201309UV02" codeSystem="2.16.840.1.113883.1.6"/><queryByParameter><queryId root="1.2.3" extension="qq"/><statusCode code="new"/><responsePriorityCode code="I"/><parameterList>${sources.map((s) => `<dataSource><value root="${s}"/></dataSource>`).join('')}<patientIdentifier><value root="${asked.root}" extension="${asked.extension}"/></patientIdentifier></parameterList></queryByParameter></controlActProcess></PRPA_IN201309UV02>`,
-        'urn:hl7-org:v3:PRPA_IN201309UV02',
+      message(
+        'PRPA_IN201309UV02',
+        facility,
+        'PRPA_TE201309UV02',
+        `<queryByParameter><queryId root="1.2.3" extension="qq"/><statusCode code="new"/><responsePriorityCode code="I"/><parameterList>${sources.map((s) => `<dataSource><value root="${s}"/></dataSource>`).join('')}<patientIdentifier><value root="${asked.root}" extension="${asked.extension}"/></patientIdentifier></parameterList></queryByParameter>`,
       ),
       facility,
     );
 
   beforeAll(async () => {
-    hub = await hubUnderTest(engine, [], { outside: [iheRoutes] });
-    for (const [oid, token] of Object.entries(TOKENS)) {
-      await seedFacility(hub.store, { oid });
-      await hub.store.db
-        .updateTable('hub_facility')
-        .set({ feed_token_hash: sha256(token) })
-        .where('oid', '=', oid)
-        .execute();
-    }
+    hub = await iheHub(engine);
   });
   afterAll(() => hub.dispose());
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type HubDeps, HubError } from '../http.js';
 import { feedingFacility } from '../mpi/routes.js';
+import { PdqSupplier } from './pdq-query.js';
 import { pixFeed } from './pix-feed.js';
 import { pixQuery } from './pix-query.js';
 import { readSoap, SOAP_CONTENT_TYPE, SoapFault, soapFaultXml, soapResponse } from './soap.js';
@@ -13,7 +14,7 @@ type Handler = (
   payload: Parameters<typeof pixFeed>[2],
 ) => Promise<string>;
 
-/** The PIX Manager's SOAP actions: request interaction → (handler, answer interaction). */
+/** The SOAP actions of an endpoint: request action (without `urn:hl7-org:v3:`) → (handler, answer interaction). */
 const PIX: Record<string, [Handler, string]> = {
   PRPA_IN201301UV02: [pixFeed, 'MCCI_IN000002UV01'],
   PRPA_IN201302UV02: [pixFeed, 'MCCI_IN000002UV01'],
@@ -50,7 +51,37 @@ export async function iheRoutes(app: FastifyInstance, deps: HubDeps): Promise<vo
     scoped.post('/ihe/pix', { schema: { hide: true }, bodyLimit: XML_LIMITS.maxBytes }, (request, reply) =>
       answer(deps, request, reply, PIX),
     );
+
+    const pdq = new PdqSupplier(deps);
+    const PDQ: Record<string, [Handler, string]> = {
+      PRPA_IN201305UV02: [(_deps, facility, payload) => pdq.query(facility, payload), 'PRPA_IN201306UV02'],
+      QUQI_IN000003UV01_Continue: [
+        (_deps, facility, payload) => pdq.continuation(facility, payload, false),
+        'PRPA_IN201306UV02',
+      ],
+      QUQI_IN000003UV01_Cancel: [
+        (_deps, facility, payload) => pdq.continuation(facility, payload, true),
+        'MCCI_IN000002UV01',
+      ],
+    };
+    scoped.get('/ihe/pdq', { schema: { hide: true } }, async (request, reply) =>
+      wsdlAnswer(request, reply, 'pdq'),
+    );
+    scoped.post('/ihe/pdq', { schema: { hide: true }, bodyLimit: XML_LIMITS.maxBytes }, (request, reply) =>
+      answer(deps, request, reply, PDQ),
+    );
   });
+}
+
+function wsdlAnswer(request: FastifyRequest, reply: FastifyReply, service: 'pix' | 'pdq') {
+  if (!Object.hasOwn(request.query as object, 'wsdl')) {
+    return reply
+      .status(405)
+      .header('allow', 'POST')
+      .send({ error: { code: 'post-soap', message: 'POST a SOAP 1.2 message, or GET ?wsdl' } });
+  }
+  const address = `${request.protocol}://${request.host}/ihe/${service}`;
+  return reply.header('content-type', 'text/xml; charset=utf-8').send(wsdlOf(service, address));
 }
 
 async function answer(
@@ -71,7 +102,11 @@ async function answer(
     const route = actions[interaction];
     if (!route)
       throw new SoapFault('Sender', 'unknown-action', `this endpoint does not answer ${soap.action}`);
-    if (soap.payload.localName !== interaction || soap.payload.namespaceURI !== 'urn:hl7-org:v3') {
+    // The continuation's actions carry a suffix; its body is QUQI_IN000003UV01 (or the WSDL's …_Cancel).
+    const expected = interaction.startsWith('QUQI_IN000003UV01')
+      ? ['QUQI_IN000003UV01', interaction]
+      : [interaction];
+    if (!expected.includes(soap.payload.localName ?? '') || soap.payload.namespaceURI !== 'urn:hl7-org:v3') {
       throw new SoapFault(
         'Sender',
         'action-mismatch',

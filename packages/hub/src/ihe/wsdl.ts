@@ -1,21 +1,31 @@
 import { el } from './xml.js';
 
-const OPS: Record<'pix', Array<[operation: string, input: string, output: string]>> = {
+type Service = 'pix' | 'pdq';
+const OPS: Record<Service, Array<[operation: string, input: string, output: string]>> = {
   pix: [
     ['PIXManager_PRPA_IN201301UV02', 'PRPA_IN201301UV02', 'MCCI_IN000002UV01'],
     ['PIXManager_PRPA_IN201302UV02', 'PRPA_IN201302UV02', 'MCCI_IN000002UV01'],
     ['PIXManager_PRPA_IN201304UV02', 'PRPA_IN201304UV02', 'MCCI_IN000002UV01'],
     ['PIXManager_PRPA_IN201309UV02', 'PRPA_IN201309UV02', 'PRPA_IN201310UV02'],
   ],
+  pdq: [
+    ['PDSupplier_PRPA_IN201305UV02', 'PRPA_IN201305UV02', 'PRPA_IN201306UV02'],
+    ['PDSupplier_QUQI_IN000003UV01_Continue', 'QUQI_IN000003UV01_Continue', 'PRPA_IN201306UV02'],
+    ['PDSupplier_QUQI_IN000003UV01_Cancel', 'QUQI_IN000003UV01_Cancel', 'MCCI_IN000002UV01'],
+  ],
+};
+const NAMES: Record<Service, { ns: string; name: string }> = {
+  pix: { ns: 'urn:ihe:iti:pixv3:2007', name: 'PIXManager' },
+  pdq: { ns: 'urn:ihe:iti:pdqv3:2007', name: 'PDSupplier' },
 };
 
 /**
- * The WSDL 1.1 of a hub endpoint (`/ihe/pix?wsdl`): the IHE operations and `wsa:Action`s of ITI-44 and
- * ITI-45 (namespace `urn:ihe:iti:pixv3:2007`, as IHE's published WSDL), SOAP 1.2 document/literal, at
+ * The WSDL 1.1 of a hub endpoint (`/ihe/pix?wsdl`, `/ihe/pdq?wsdl`): the IHE operations and
+ * `wsa:Action`s of ITI-44/45 and ITI-47 (namespaces as IHE's published WSDLs), SOAP 1.2 document/literal, at
  * the address it was asked from. The message schemas are HL7's (PRPA_IN2013…UV02.xsd), not repeated.
  */
-export function wsdlOf(service: 'pix', address: string): string {
-  const ns = 'urn:ihe:iti:pixv3:2007';
+export function wsdlOf(service: Service, address: string): string {
+  const { ns, name } = NAMES[service];
   const ops = OPS[service];
   const messages = [...new Set(ops.flatMap(([, input, output]) => [input, output]))];
   return `<?xml version="1.0" encoding="UTF-8"?>${el(
@@ -26,7 +36,7 @@ export function wsdlOf(service: 'pix', address: string): string {
       'xmlns:wsaw': 'http://www.w3.org/2006/05/addressing/wsdl',
       'xmlns:hl7': 'urn:hl7-org:v3',
       'xmlns:ihe': ns,
-      name: 'PIXManager',
+      name,
       targetNamespace: ns,
     },
     ...messages.map((m) =>
@@ -34,7 +44,7 @@ export function wsdlOf(service: 'pix', address: string): string {
     ),
     el(
       'portType',
-      { name: 'PIXManager_PortType' },
+      { name: `${name}_PortType` },
       ...ops.map(([op, input, output]) =>
         el(
           'operation',
@@ -46,7 +56,7 @@ export function wsdlOf(service: 'pix', address: string): string {
     ),
     el(
       'binding',
-      { name: 'PIXManager_Binding_Soap12', type: 'ihe:PIXManager_PortType' },
+      { name: `${name}_Binding_Soap12`, type: `ihe:${name}_PortType` },
       el('soap12:binding', { style: 'document', transport: 'http://schemas.xmlsoap.org/soap/http' }),
       ...ops.map(([op, input]) =>
         el(
@@ -60,10 +70,10 @@ export function wsdlOf(service: 'pix', address: string): string {
     ),
     el(
       'service',
-      { name: 'PIXManager_Service' },
+      { name: `${name}_Service` },
       el(
         'port',
-        { name: 'PIXManager_Port_Soap12', binding: 'ihe:PIXManager_Binding_Soap12' },
+        { name: `${name}_Port_Soap12`, binding: `ihe:${name}_Binding_Soap12` },
         el('soap12:address', { location: address }),
       ),
     ),

@@ -19,6 +19,8 @@ export interface PdqQuery {
   sex?: 'M' | 'F' | 'O' | 'U';
   facilityOid?: string;
   localId?: string;
+  /** The regional person id (a system asking by it). */
+  personId?: string;
 }
 
 export type RecordFilter = (eb: ExpressionBuilder<Schema, 'mpi_record'>) => Expression<SqlBool>;
@@ -63,6 +65,7 @@ export async function searchPersons(
       if (query.sex) all.push(eb('sex', '=', query.sex));
       if (query.facilityOid) all.push(eb('facility_oid', '=', query.facilityOid));
       if (query.localId) all.push(eb('local_id', '=', query.localId));
+      if (query.personId) all.push(eb('person_id', '=', query.personId));
       if (options.recordFilter) all.push(options.recordFilter(eb));
       return eb.and(all);
     });

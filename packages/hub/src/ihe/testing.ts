@@ -1,0 +1,104 @@
+// Test support for the IHE endpoints: the published samples, the systems of four facilities named after
+// the samples' domains (so the messages are sent unchanged), envelopes, message builders, a reader.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Engine } from '@hie/platform';
+import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import { type HubUnderTest, hubUnderTest, seedFacility } from '../testing.js';
+import { iheRoutes } from './routes.js';
+
+export const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+export const envelope = (
+  payload: string,
+  action: string,
+  messageId = 'urn:uuid:0f1e2d3c-0000-4000-8000-000000000001',
+) =>
+  `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://www.w3.org/2005/08/addressing"><env:Header><wsa:Action env:mustUnderstand="true">${action}</wsa:Action><wsa:MessageID>${messageId}</wsa:MessageID></env:Header><env:Body>${payload.replace(/^<\?xml[^>]*\?>/, '')}</env:Body></env:Envelope>`;
+
+/** Facilities named after the samples' domains, so the published messages are sent unchanged. */
+export const EPD_SOURCE = '1.3.6.1.4.1.21367.2017.2.5.89'; // ITI-44 sample's local id domain
+export const EPD_QUERIER = '1.3.6.1.4.1.21367.2017.2.5.103'; // ITI-45 sample's patientIdentifier domain
+export const MESA_A = '1.3.6.1.4.1.21367.2005.1.1';
+export const MESA_B = '1.3.6.1.4.1.21367.2005.1.2';
+export const TOKENS: Record<string, string> = {
+  [EPD_SOURCE]: 'token-epd-source-0123456789',
+  [EPD_QUERIER]: 'token-epd-querier-0123456789',
+  [MESA_A]: 'token-mesa-a-0123456789abcdef',
+  [MESA_B]: 'token-mesa-b-0123456789abcdef',
+};
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+export const V3 = 'urn:hl7-org:v3';
+
+export function read(xml: string) {
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  const all = (local: string) => Array.from(doc.getElementsByTagNameNS(V3, local));
+  const one = (local: string) => all(local)[0];
+  return {
+    doc,
+    all,
+    ack: one('acknowledgement')?.getElementsByTagNameNS(V3, 'typeCode')[0]?.getAttribute('code'),
+    detail: all('acknowledgementDetail').map((d) => ({
+      code: d.getElementsByTagNameNS(V3, 'code')[0]?.getAttribute('code'),
+      location: d.getElementsByTagNameNS(V3, 'location')[0]?.textContent,
+    })),
+    queryResponse: one('queryResponseCode')?.getAttribute('code'),
+    patientIds: all('patient')
+      .flatMap((p) => Array.from(p.childNodes))
+      .filter((n) => (n as XmlElement).localName === 'id')
+      .map((n) => `${(n as XmlElement).getAttribute('root')}|${(n as XmlElement).getAttribute('extension')}`),
+    relatesTo: doc.getElementsByTagNameNS('http://www.w3.org/2005/08/addressing', 'RelatesTo')[0]
+      ?.textContent,
+    action: doc.getElementsByTagNameNS('http://www.w3.org/2005/08/addressing', 'Action')[0]?.textContent,
+  };
+}
+
+/** A hub with only the IHE endpoints, and the four systems' facilities holding their feed tokens. */
+export async function iheHub(engine: Engine): Promise<HubUnderTest> {
+  const hub = await hubUnderTest(engine, [], { outside: [iheRoutes] });
+  for (const [oid, token] of Object.entries(TOKENS)) {
+    await seedFacility(hub.store, { oid });
+    await hub.store.db
+      .updateTable('hub_facility')
+      .set({ feed_token_hash: sha256(token) })
+      .where('oid', '=', oid)
+      .execute();
+  }
+  return hub;
+}
+
+/** POSTs to an endpoint as a facility's system (null: no token). */
+export const poster =
+  (hubOf: () => HubUnderTest, endpoint: '/ihe/pix' | '/ihe/pdq') =>
+  (body: string, facility: string | null, contentType = 'application/soap+xml; charset=UTF-8') =>
+    hubOf().app.inject({
+      method: 'POST',
+      url: endpoint,
+      headers: {
+        'content-type': contentType,
+        ...(facility ? { authorization: `Bearer ${TOKENS[facility]}` } : {}),
+      },
+      payload: body,
+    });
+
+/** A V3 message of `interaction` from `facility`'s system with `controlAct` inside its controlActProcess. */
+export const message = (interaction: string, facility: string, trigger: string, controlAct: string) =>
+  envelope(
+    `<${interaction.replace(/_(Continue|Cancel)$/, '')} xmlns="urn:hl7-org:v3" ITSVersion="XML_1.0"><id root="1.2.3" extension="m-${Math.random().toString(36).slice(2)}"/><creationTime value="20261207100000"/><interactionId root="2.16.840.1.113883.1.6" extension="${interaction.replace(/_(Continue|Cancel)$/, '')}"/><processingCode code="P"/><processingModeCode code="T"/><acceptAckCode code="AL"/><receiver typeCode="RCV"><device classCode="DEV" determinerCode="INSTANCE"><id root="1.2.392.200284.0.1"/></device></receiver><sender typeCode="SND"><device classCode="DEV" determinerCode="INSTANCE"><id root="${facility}.9"/></device></sender><controlActProcess classCode="CACT" moodCode="EVN"><code code="${trigger}" codeSystem="2.16.840.1.113883.1.6"/>${controlAct}</controlActProcess></${interaction.replace(/_(Continue|Cancel)$/, '')}>`,
+    `urn:hl7-org:v3:${interaction}`,
+  );
+
+/** An ITI-44 add of a Japanese patient (kanji and kana names, birth, sex, address). */
+export const feedMessage = (
+  facility: string,
+  localId: string,
+  who: { kanji: [string, string]; kana: [string, string]; birth?: string; sex?: string } = {
+    kanji: ['桃山', 'ウメ'],
+    kana: ['モモヤマ', 'ウメ'],
+  },
+) =>
+  message(
+    'PRPA_IN201301UV02',
+    facility,
+    'PRPA_TE201301UV02',
+    `<subject typeCode="SUBJ"><registrationEvent classCode="REG" moodCode="EVN"><statusCode code="active"/><subject1 typeCode="SBJ"><patient classCode="PAT"><id root="${facility}" extension="${localId}"/><statusCode code="active"/><patientPerson classCode="PSN" determinerCode="INSTANCE"><name use="IDE"><family>${who.kanji[0]}</family><given>${who.kanji[1]}</given></name><name use="SYL"><family>${who.kana[0]}</family><given>${who.kana[1]}</given></name><administrativeGenderCode code="${who.sex ?? 'F'}" codeSystem="2.16.840.1.113883.12.1"/><birthTime value="${who.birth ?? '19380402'}"/><addr><postalCode>7000001</postalCode><state>岡山県</state><city>岡山市北区</city><streetAddressLine>桃山町1-2</streetAddressLine></addr></patientPerson></patient></subject1></registrationEvent></subject>`,
+  );
