@@ -152,6 +152,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       if (anyPort) await seeded.setGatewayUrl(f, gateway.url);
     }
 
+    await writeDemoIheSystem(join(hubDir, 'demo-ihe.json'), hub.url, gateways[0], seeded.feedTokens);
+
     const repository = await startDemoRepository({
       dir: options.dir,
       host,
@@ -310,4 +312,27 @@ async function waitForFeed(
     for (const { wake } of sources) wake?.();
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * The IHE endpoints' demo caller (README § IHE): the first hospital's system, known by its feed token
+ * (the node identity until mutual TLS), written where the README's curl examples read it.
+ */
+async function writeDemoIheSystem(
+  file: string,
+  hubUrl: string,
+  gateway: { facility: DemoFacility; oid: string } | undefined,
+  tokens: ReadonlyMap<string, string>,
+): Promise<void> {
+  const token = gateway ? tokens.get(gateway.facility.key) : undefined;
+  if (!gateway || !token) return;
+  const system = {
+    note: 'A facility system for the IHE endpoints (ITI-44/45 at /ihe/pix, ITI-47 at /ihe/pdq): send SOAP 1.2 with this bearer token.',
+    facility: gateway.facility.name,
+    facilityOid: gateway.oid,
+    token,
+    pix: `${hubUrl}/ihe/pix`,
+    pdq: `${hubUrl}/ihe/pdq`,
+  };
+  await writeFile(file, `${JSON.stringify(system, null, 2)}\n`, { mode: 0o600 });
 }
