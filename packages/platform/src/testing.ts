@@ -1,4 +1,5 @@
 // Test support for every package's tests (not built, not published).
 
+export * from './audit/rsyslog-testing.js';
 export * from './http/test-certificates.js';
 export * from './store/testing.js';

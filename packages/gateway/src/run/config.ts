@@ -22,6 +22,11 @@ const auditSettingsSchema = z.object({
   key: z.string().min(1).optional(),
   /** A syslog collector (TCP, or TLS per RFC 5425 with `tls.ca`) that also receives every anchor. */
   syslog: auditSyslogSchema.optional(),
+  /**
+   * An ATNA audit record repository (IHE ITI-20): every audit event as a DICOM audit message over syslog
+   * (TLS per RFC 5425 with `tls.ca`), from a cursor, so an outage of the repository loses nothing.
+   */
+  atna: auditSyslogSchema.optional(),
 });
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { HubKey } from '@hie/platform';
-import { loadHubKeys, openStore, type Store } from '@hie/platform';
+import { loadHubKeys, openStore, type Store, startAtnaOf } from '@hie/platform';
 import {
   buildGatewayApp,
   type GatewayAppDeps,
@@ -104,6 +104,11 @@ export async function startGateway(
     // The audit chain's head, signed with the gateway's own key and written outside the store (invariant 9).
     const anchoring = await startGatewayAuditAnchoring(store, config.audit, facility.oid, app.log);
     opened.push({ close: () => anchoring.stop() });
+    // Every audit event to the ATNA repository, if one is configured (ITI-20).
+    const atna = await startAtnaOf(store, config.audit.atna, { sourceId: facility.oid }, (e) =>
+      app.log.error({ err: e }, 'audit events could not be sent to the ATNA repository (will retry)'),
+    );
+    opened.push({ close: async () => atna?.stop() });
 
     const feeder = startFeeder(config, store, app);
     const ingest = new GatewayIngest(store, {
@@ -186,6 +191,7 @@ export async function startGateway(
           await feeder?.stop();
           await ingest.stop();
           await anchoring.stop();
+          await atna?.stop();
           await store.close();
         })();
         return stopping;

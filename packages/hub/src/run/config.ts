@@ -36,6 +36,11 @@ export const hubConfigSchema = z.object({
    * TLS per RFC 5425 with `tls.ca`), e.g. rsyslog or an ATNA audit record repository.
    */
   auditSyslog: auditSyslogSchema.optional(),
+  /**
+   * An ATNA audit record repository (IHE ITI-20): every audit event as a DICOM audit message over syslog
+   * (TLS per RFC 5425 with `tls.ca`), from a cursor, so an outage of the repository loses nothing.
+   */
+  atna: auditSyslogSchema.optional(),
   /** Anchor the audit chain this often when it moved (and at shutdown). */
   auditAnchorSeconds: z.coerce.number().int().min(1).max(86_400).default(300),
   issuer: z.string().min(1).default(DEFAULT_HUB_SETTINGS.issuer),

@@ -7,6 +7,7 @@ import {
   openStore,
   type SigningKey,
   type Store,
+  startAtnaOf,
   startAuditAnchoring,
 } from '@hie/platform';
 import type { FastifyInstance } from 'fastify';
@@ -105,6 +106,12 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
       intervalMs: config.auditAnchorSeconds * 1000,
       onError: (e) => app.log.error({ err: e }, 'the audit chain could not be anchored'),
     });
+    const atna = await startAtnaOf(
+      store,
+      config.atna,
+      { sourceId: HUB_AUDIT_SOURCE, enterpriseSiteId: config.oidRoot },
+      (e) => app.log.error({ err: e }, 'audit events could not be sent to the ATNA repository (will retry)'),
+    );
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
@@ -120,6 +127,7 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
         stopping ??= (async () => {
           await app.close();
           await anchoring.stop();
+          await atna?.stop();
           await store.close();
         })();
         return stopping;

@@ -44,4 +44,23 @@ export const auditMigration: Migration = {
 };
 
 /** The first migrations of every unit's set. */
-export const AUDIT_MIGRATIONS: Readonly<Record<string, Migration>> = { '0001_audit': auditMigration };
+/** Where each ATNA repository has the chain up to (audit/atna.ts). */
+export const auditForwardMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('audit_forward')
+      .addColumn('target', 'text', (c) => c.primaryKey())
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('last_error', 'text')
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('audit_forward').execute();
+  },
+};
+
+export const AUDIT_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_audit': auditMigration,
+  '0001_audit_forward': auditForwardMigration,
+};

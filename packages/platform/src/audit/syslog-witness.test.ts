@@ -1,7 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificates, type TestCertificates } from '../http/test-certificates.js';
@@ -10,79 +7,31 @@ import { generateSigningKey, hubKeyFrom } from '../trust/keys.js';
 import { anchorAudit, FileWitness, startAuditAnchoring } from './anchor.js';
 import { appendAudit } from './chain.js';
 import { AUDIT_MIGRATIONS } from './migration.js';
+import { freePort, rsyslogAvailable, startTestRsyslog, type TestRsyslog } from './rsyslog-testing.js';
 import type { AuditSchema } from './schema.js';
 import { SyslogWitness, syslogAnchorMessage } from './syslog-witness.js';
 import { verifyAudit } from './verify.js';
 
-const RSYSLOGD = '/usr/sbin/rsyslogd';
-// CI installs rsyslog (.ci/run); a developer machine without it skips, CI never does.
-const available = existsSync(RSYSLOGD);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-const accepting = async (port: number) => {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = tcpConnect({ host: '127.0.0.1', port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`rsyslogd is not listening on ${port}`);
-};
-
-describe.skipIf(!available && !process.env.CI)('the syslog witness, against a real rsyslogd', () => {
-  let dir: string;
+describe.skipIf(!rsyslogAvailable && !process.env.CI)('the syslog witness, against a real rsyslogd', () => {
   let certs: TestCertificates;
-  let rsyslog: ChildProcess;
+  let rsyslog: TestRsyslog;
   let plainPort: number;
   let tlsPort: number;
   let store: TestStore<AuditSchema>;
-  const received = () => join(dir, 'anchors.log');
+  let dir: string;
+  const received = () => rsyslog.file;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hie-syslog-'));
     certs = makeTestCertificates();
-    plainPort = await freePort();
-    tlsPort = await freePort();
-    // A collector as an operator would run it: plain TCP and RFC 5425 TLS (gnutls), each message's raw
-    // RFC 5424 text appended to a file.
-    writeFileSync(
-      join(dir, 'rsyslog.conf'),
-      [
-        `global(workDirectory="${dir}" defaultNetstreamDriverCAFile="${certs.path('ca.crt')}"`,
-        `  defaultNetstreamDriverCertFile="${certs.path('gateway.crt')}" defaultNetstreamDriverKeyFile="${certs.path('gateway.key')}")`,
-        'module(load="imtcp" maxSessions="10")',
-        `input(type="imtcp" port="${plainPort}" address="127.0.0.1")`,
-        `input(type="imtcp" port="${tlsPort}" address="127.0.0.1" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")`,
-        'template(name="raw" type="string" string="%rawmsg%\\n")',
-        `*.* action(type="omfile" file="${received()}" template="raw")`,
-      ].join('\n'),
-    );
-    rsyslog = spawn(RSYSLOGD, ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rsyslogd.pid')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    await accepting(plainPort);
-    await accepting(tlsPort);
+    rsyslog = await startTestRsyslog(certs);
+    ({ plainPort, tlsPort, dir } = rsyslog);
     store = await createTestStore<AuditSchema>('sqlite', AUDIT_MIGRATIONS);
   }, 30_000);
 
   afterAll(async () => {
-    rsyslog?.kill('SIGTERM');
+    await rsyslog?.dispose();
     await store?.dispose();
     certs?.dispose();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const collected = async (count: number) => {

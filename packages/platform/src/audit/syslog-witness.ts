@@ -38,45 +38,58 @@ export class SyslogWitness {
   constructor(readonly target: SyslogTarget) {}
 
   write(anchor: AuditAnchor): Promise<void> {
-    const message = Buffer.from(syslogAnchorMessage(anchor, this.target.appName), 'utf8');
-    const frame = Buffer.concat([Buffer.from(`${message.length} `), message]);
-    const { host, port, tls } = this.target;
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      let written = false;
-      const done = (error?: Error) => {
-        if (settled) return;
-        settled = true;
-        socket.destroy();
-        if (error) reject(error);
-        else resolve();
-      };
-      const send = () => socket.end(frame);
-      const socket: Socket = tls
-        ? tlsConnect(
-            {
-              host,
-              port,
-              ca: tls.ca,
-              ...(tls.cert ? { cert: tls.cert } : {}),
-              ...(tls.key ? { key: tls.key } : {}),
-              ...(tls.servername ? { servername: tls.servername } : {}),
-            },
-            send,
-          )
-        : tcpConnect({ host, port }, send);
-      socket.setTimeout(this.target.timeoutMs ?? 5000, () =>
-        done(new Error(`syslog ${host}:${port}: no answer within ${this.target.timeoutMs ?? 5000} ms`)),
-      );
-      socket.on('error', (e) => done(e));
-      socket.on('finish', () => {
-        written = true;
-        // Our side is written; the collector closes, or we do shortly after.
-        setTimeout(() => done(), 50).unref();
-      });
-      socket.on('close', () =>
-        done(written ? undefined : new Error(`syslog ${host}:${port}: closed before the anchor was sent`)),
-      );
-    });
+    return sendSyslog(this.target, [syslogAnchorMessage(anchor, this.target.appName)]);
   }
+}
+
+/**
+ * Sends RFC 5424 messages to a collector on one connection, each with octet-counting framing (RFC 6587
+ * §3.4.1), over TCP or TLS (RFC 5425). Resolves when every byte is written and the connection closed
+ * cleanly; rejects when the collector is down, refuses TLS, or does not take them within the timeout.
+ */
+export function sendSyslog(target: SyslogTarget, messages: readonly string[]): Promise<void> {
+  const frames = messages.map((m) => {
+    const message = Buffer.from(m, 'utf8');
+    return Buffer.concat([Buffer.from(`${message.length} `), message]);
+  });
+  const frame = Buffer.concat(frames);
+  const { host, port, tls } = target;
+  const timeout = target.timeoutMs ?? 5000;
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let written = false;
+    const done = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      if (error) reject(error);
+      else resolve();
+    };
+    const send = () => socket.end(frame);
+    const socket: Socket = tls
+      ? tlsConnect(
+          {
+            host,
+            port,
+            ca: tls.ca,
+            ...(tls.cert ? { cert: tls.cert } : {}),
+            ...(tls.key ? { key: tls.key } : {}),
+            ...(tls.servername ? { servername: tls.servername } : {}),
+          },
+          send,
+        )
+      : tcpConnect({ host, port }, send);
+    socket.setTimeout(timeout, () =>
+      done(new Error(`syslog ${host}:${port}: no answer within ${timeout} ms`)),
+    );
+    socket.on('error', (e) => done(e));
+    socket.on('finish', () => {
+      written = true;
+      // Our side is written; the collector closes, or we do shortly after.
+      setTimeout(() => done(), 50).unref();
+    });
+    socket.on('close', () =>
+      done(written ? undefined : new Error(`syslog ${host}:${port}: closed before the messages were sent`)),
+    );
+  });
 }

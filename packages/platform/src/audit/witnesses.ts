@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import type { Store } from '../store/open.js';
 import { type AuditWitness, FileWitness } from './anchor.js';
-import { SyslogWitness } from './syslog-witness.js';
+import { AtnaForwarder, type AtnaSite } from './atna.js';
+import { type AuditSchema, auditStore } from './schema.js';
+import { type SyslogTarget, SyslogWitness } from './syslog-witness.js';
 
 /**
  * A unit's config for the syslog witness of its audit anchors (a collector the operator runs apart from
@@ -22,30 +25,45 @@ export const auditSyslogSchema = z.strictObject({
 });
 export type AuditSyslogConfig = z.output<typeof auditSyslogSchema>;
 
+/** The collector's address and TLS material (PEM files read now). */
+export async function syslogTargetOf(syslog: AuditSyslogConfig): Promise<SyslogTarget> {
+  const tls = syslog.tls
+    ? {
+        ca: await readFile(syslog.tls.ca),
+        ...(syslog.tls.cert ? { cert: await readFile(syslog.tls.cert) } : {}),
+        ...(syslog.tls.key ? { key: await readFile(syslog.tls.key) } : {}),
+        ...(syslog.tls.servername ? { servername: syslog.tls.servername } : {}),
+      }
+    : undefined;
+  return {
+    host: syslog.host,
+    port: syslog.port,
+    ...(tls ? { tls } : {}),
+    ...(syslog.appName ? { appName: syslog.appName } : {}),
+  };
+}
+
 /** The witnesses a unit writes its anchors to: always its anchor file, and a syslog collector if configured. */
 export async function auditWitnessesOf(config: {
   auditAnchors: string;
   auditSyslog?: AuditSyslogConfig | undefined;
 }): Promise<AuditWitness[]> {
   const witnesses: AuditWitness[] = [new FileWitness(config.auditAnchors)];
-  const syslog = config.auditSyslog;
-  if (syslog) {
-    const tls = syslog.tls
-      ? {
-          ca: await readFile(syslog.tls.ca),
-          ...(syslog.tls.cert ? { cert: await readFile(syslog.tls.cert) } : {}),
-          ...(syslog.tls.key ? { key: await readFile(syslog.tls.key) } : {}),
-          ...(syslog.tls.servername ? { servername: syslog.tls.servername } : {}),
-        }
-      : undefined;
-    witnesses.push(
-      new SyslogWitness({
-        host: syslog.host,
-        port: syslog.port,
-        ...(tls ? { tls } : {}),
-        ...(syslog.appName ? { appName: syslog.appName } : {}),
-      }),
-    );
-  }
+  if (config.auditSyslog) witnesses.push(new SyslogWitness(await syslogTargetOf(config.auditSyslog)));
   return witnesses;
+}
+
+/**
+ * A unit's ATNA forwarding (ITI-20), when its config names an audit record repository (`atna`, the same
+ * shape as `auditSyslog`): started, and stopped by the caller at shutdown.
+ */
+export async function startAtnaOf<DB extends AuditSchema>(
+  store: Store<DB>,
+  atna: AuditSyslogConfig | undefined,
+  site: AtnaSite,
+  onError: (error: unknown) => void,
+): Promise<AtnaForwarder | null> {
+  if (!atna) return null;
+  const target = await syslogTargetOf({ ...atna, appName: atna.appName ?? 'hie-atna' });
+  return new AtnaForwarder(auditStore(store), { target, site, onError }).start();
 }
