@@ -58,6 +58,8 @@ export interface HubSettings {
    * unset: no push (closed networks), the portal polls and streams instead. See cabinet/push/README.md.
    */
   cabinetPush?: CabinetPushSettings;
+  /** How often PIX update notifications (ITI-46) are sent, ms; 0: never in the background (tests). Default 2000. */
+  pixNotifyMs?: number;
 }
 
 export interface CabinetPushSettings {

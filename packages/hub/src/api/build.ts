@@ -9,6 +9,7 @@ import { repositoryLinkRoutes } from '../directory/repository-link.js';
 import { directoryRoutes } from '../directory/routes.js';
 import { entryRoutes } from '../entries/routes.js';
 import type { HubDeps, HubRoutes } from '../http.js';
+import { iheAdminRoutes } from '../ihe/consumers.js';
 import { iheRoutes } from '../ihe/routes.js';
 import { mpiRoutes } from '../mpi/routes.js';
 import { policyRoutes } from '../policy/routes.js';
@@ -23,6 +24,7 @@ export const HUB_ROUTES: readonly HubRoutes[] = [
   credentialAdminRoutes,
   repositoryLinkRoutes,
   mpiRoutes,
+  iheAdminRoutes,
   policyRoutes,
   consentRoutes,
   entryRoutes,

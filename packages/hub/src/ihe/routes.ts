@@ -3,6 +3,7 @@ import { type HubDeps, HubError } from '../http.js';
 import { feedingFacility } from '../mpi/routes.js';
 import { PdqSupplier } from './pdq-query.js';
 import { pixFeed } from './pix-feed.js';
+import { PixNotifier } from './pix-notify.js';
 import { pixQuery } from './pix-query.js';
 import { readSoap, SOAP_CONTENT_TYPE, SoapFault, soapFaultXml, soapResponse } from './soap.js';
 import { wsdlOf } from './wsdl.js';
@@ -30,6 +31,15 @@ const PIX: Record<string, [Handler, string]> = {
  * are HL7 acknowledgements (AE/AR) with what and where.
  */
 export async function iheRoutes(app: FastifyInstance, deps: HubDeps): Promise<void> {
+  // ITI-46: the facilities' PIX Consumers are told of changes in the background (consumers.ts registers them).
+  if (deps.settings.pixNotifyMs !== 0) {
+    const notifier = new PixNotifier(deps, {
+      intervalMs: deps.settings.pixNotifyMs ?? 2000,
+      onError: (e) => app.log.error({ err: e }, 'PIX update notifications failed (will retry)'),
+    }).start();
+    app.addHook('onClose', () => notifier.stop());
+  }
+
   await app.register(async (scoped) => {
     scoped.addContentTypeParser(
       ['application/soap+xml', 'text/xml', 'application/xml'],

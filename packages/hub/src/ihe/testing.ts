@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Engine } from '@hie/platform';
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import type { HubRoutes } from '../http.js';
 import { type HubUnderTest, hubUnderTest, seedFacility } from '../testing.js';
 import { iheRoutes } from './routes.js';
 
@@ -53,8 +54,16 @@ export function read(xml: string) {
 }
 
 /** A hub with only the IHE endpoints, and the four systems' facilities holding their feed tokens. */
-export async function iheHub(engine: Engine): Promise<HubUnderTest> {
-  const hub = await hubUnderTest(engine, [], { outside: [iheRoutes] });
+export async function iheHub(
+  engine: Engine,
+  routes: readonly HubRoutes[] = [],
+  options: { now?: () => Date } = {},
+): Promise<HubUnderTest> {
+  const hub = await hubUnderTest(engine, routes, {
+    outside: [iheRoutes],
+    settings: { pixNotifyMs: 0 },
+    ...(options.now ? { now: options.now } : {}),
+  });
   for (const [oid, token] of Object.entries(TOKENS)) {
     await seedFacility(hub.store, { oid });
     await hub.store.db

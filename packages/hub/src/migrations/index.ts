@@ -11,6 +11,7 @@ import { consentMigration } from './consent.js';
 import { directoryMigration } from './directory.js';
 import { documentKindsMigration } from './document-kinds.js';
 import { gatewayChangeMigration } from './gateway-change.js';
+import { iheMigration } from './ihe.js';
 import { mpiMigration } from './mpi.js';
 
 /**
@@ -35,6 +36,7 @@ export const HUB_MIGRATIONS: Migrations = {
   '0023_hub_cabinet_drawings': cabinetDrawingsMigration,
   '0024_hub_cabinet_push': cabinetPushMigration,
   '0025_hub_cabinet_post_search': cabinetPostSearchMigration,
+  '0026_hub_ihe': iheMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

@@ -7,6 +7,7 @@ import type { HubCabinetScheduleSchema } from './cabinet-schedule-tables.js';
 import type { HubCabinetSchema } from './cabinet-tables.js';
 import type { HubConsentSchema } from './consent-tables.js';
 import type { HubDirectorySchema } from './directory-tables.js';
+import type { HubIheSchema } from './ihe-tables.js';
 import type { HubMpiSchema } from './mpi-tables.js';
 
 /** Every table of the hub's store: its modules' and the audit chain's. */
@@ -20,4 +21,5 @@ export interface Schema
     HubCabinetDrawingSchema,
     HubCabinetFileSchema,
     HubCabinetPushSchema,
-    HubCabinetScheduleSchema {}
+    HubCabinetScheduleSchema,
+    HubIheSchema {}

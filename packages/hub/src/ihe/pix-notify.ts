@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { HubDeps } from '../http.js';
+import { timeOrderedId } from '../mpi/records.js';
+import type { HubPixConsumerTable } from '../store/ihe-tables.js';
+import { registrationSubject } from './person.js';
+import { SOAP_CONTENT_TYPE, soapResponse } from './soap.js';
+import { hubOids, type Ii, trigger, V3, v3Path } from './v3.js';
+import { el, parseXmlSafely } from './xml.js';
+
+/** Changes younger than this are left for the next round: a transaction still open may add older ids. */
+const SETTLE_MS = 5_000;
+const BATCH = 100;
+const BACKOFF_MS = [5_000, 30_000, 120_000, 600_000];
+
+/**
+ * ITI-46 PIX Update Notification: when the patient index makes or changes the regional id behind one of
+ * a facility's patients (a new record linked, a review decided, an office merge or unlink), that
+ * facility's PIX Consumer is sent `PRPA_IN201302UV02` with the patient's ids as they are *now* — the
+ * regional id and the facility's own ids, never another facility's (as ITI-45). The index's own history
+ * (`mpi_history`) is the outbox: a cursor per consumer moves only when the consumer acknowledged, so an
+ * outage loses nothing and notifications stay in order for every patient; failures back off.
+ */
+export class PixNotifier {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: HubDeps,
+    private readonly options: { intervalMs?: number; settleMs?: number; onError?: (e: unknown) => void } = {},
+  ) {}
+
+  start(): this {
+    const tick = () => {
+      this.round()
+        .catch((e: unknown) => this.options.onError?.(e))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs ?? 2000).unref();
+        });
+    };
+    this.timer = setTimeout(tick, 0).unref();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One round over every active consumer that is not backing off. */
+  round(): Promise<void> {
+    this.running ??= this.deliverAll().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async deliverAll(): Promise<void> {
+    const now = this.deps.now();
+    const consumers = await this.deps.store.db
+      .selectFrom('hub_pix_consumer')
+      .selectAll()
+      .where('status', '=', 'active')
+      .where((eb) => eb.or([eb('retry_at', 'is', null), eb('retry_at', '<=', now.toISOString())]))
+      .execute();
+    for (const consumer of consumers) await this.deliver(consumer, now);
+  }
+
+  private async deliver(consumer: Selectable<HubPixConsumerTable>, now: Date) {
+    const db = this.deps.store.db;
+    const settled = timeOrderedId(now.getTime() - (this.options.settleMs ?? SETTLE_MS));
+    const changes = await db
+      .selectFrom('mpi_history')
+      .select(['id', 'local_id'])
+      .where('facility_oid', '=', consumer.facility_oid)
+      .where('id', '>', consumer.cursor)
+      .where('id', '<', settled)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
+    if (changes.length === 0) return;
+    let cursor = consumer.cursor;
+    let delivered = consumer.delivered;
+    let refused: string | null = null;
+    let unreachable: string | null = null;
+    const told = new Set<string>();
+    for (const change of changes) {
+      // One message per patient per round: it carries the ids as they are now.
+      if (!told.has(change.local_id)) {
+        const outcome = await this.notify(consumer, change.local_id);
+        if (outcome.retry) {
+          unreachable = outcome.error;
+          break;
+        }
+        if (outcome.error) refused = outcome.error;
+        else delivered++;
+        told.add(change.local_id);
+      }
+      cursor = change.id;
+    }
+    const failures = unreachable ? consumer.failures + 1 : 0;
+    const wait = BACKOFF_MS[Math.min(failures, BACKOFF_MS.length) - 1] ?? 0;
+    await db
+      .updateTable('hub_pix_consumer')
+      .set({
+        cursor,
+        delivered,
+        failures,
+        last_attempt_at: now.toISOString(),
+        last_error: unreachable ?? refused,
+        retry_at: unreachable ? new Date(now.getTime() + wait).toISOString() : null,
+      })
+      .where('facility_oid', '=', consumer.facility_oid)
+      .execute();
+  }
+
+  /** Sends one patient's ids; `retry` when the consumer could not be reached or failed (HTTP). */
+  private async notify(
+    consumer: { facility_oid: string; endpoint: string },
+    localId: string,
+  ): Promise<{ retry: boolean; error: string | null }> {
+    const db = this.deps.store.db;
+    const record = await db
+      .selectFrom('mpi_record')
+      .select('person_id')
+      .where('facility_oid', '=', consumer.facility_oid)
+      .where('local_id', '=', localId)
+      .executeTakeFirst();
+    if (!record) return { retry: false, error: null };
+    const own = await db
+      .selectFrom('mpi_record')
+      .select('local_id')
+      .where('facility_oid', '=', consumer.facility_oid)
+      .where('person_id', '=', record.person_id)
+      .orderBy('local_id')
+      .execute();
+    const ids: Ii[] = [
+      ...own.map((r) => ({ root: consumer.facility_oid, extension: r.local_id })),
+      { root: hubOids(this.deps.settings).regionalId, extension: record.person_id },
+    ];
+    const body = soapResponse(
+      'urn:hl7-org:v3:PRPA_IN201302UV02',
+      null,
+      this.message(consumer.facility_oid, ids),
+    );
+    let text: string;
+    try {
+      const response = await this.deps.fetch(consumer.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': `${SOAP_CONTENT_TYPE}; action="urn:hl7-org:v3:PRPA_IN201302UV02"` },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      text = await response.text();
+      if (!response.ok) return { retry: true, error: `HTTP ${response.status}` };
+    } catch (error) {
+      return {
+        retry: true,
+        error: `unreachable: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300),
+      };
+    }
+    try {
+      const doc = parseXmlSafely(text);
+      const ack = doc.getElementsByTagNameNS(V3, 'acknowledgement')[0];
+      const code = v3Path(ack ?? null, 'typeCode')?.getAttribute('code') ?? '';
+      if (code === 'AA' || code === 'CA') return { retry: false, error: null };
+      return { retry: false, error: `the consumer answered ${code || 'no acknowledgement'} for ${localId}` };
+    } catch {
+      return { retry: true, error: 'the consumer’s answer is not an acknowledgement' };
+    }
+  }
+
+  private message(facilityOid: string, ids: Ii[]): string {
+    const oids = hubOids(this.deps.settings);
+    const now = this.deps.now();
+    const device = (tag: string, typeCode: string, root: string) =>
+      el(
+        tag,
+        { typeCode },
+        el('device', { classCode: 'DEV', determinerCode: 'INSTANCE' }, el('id', { root })),
+      );
+    return el(
+      'PRPA_IN201302UV02',
+      { xmlns: V3, ITSVersion: 'XML_1.0' },
+      el('id', { root: randomUUID() }),
+      el('creationTime', { value: now.toISOString().replace(/[-:T]/g, '').slice(0, 14) }),
+      el('interactionId', { root: '2.16.840.1.113883.1.6', extension: 'PRPA_IN201302UV02' }),
+      el('processingCode', { code: 'P' }),
+      el('processingModeCode', { code: 'T' }),
+      el('acceptAckCode', { code: 'AL' }),
+      device('receiver', 'RCV', facilityOid),
+      device('sender', 'SND', oids.device),
+      el(
+        'controlActProcess',
+        { classCode: 'CACT', moodCode: 'EVN' },
+        trigger('PRPA_TE201302UV02'),
+        registrationSubject(ids, null).replace(
+          '</registrationEvent>',
+          `${el('custodian', { typeCode: 'CST' }, el('assignedEntity', { classCode: 'ASSIGNED' }, el('id', { root: oids.device })))}</registrationEvent>`,
+        ),
+      ),
+    );
+  }
+}
