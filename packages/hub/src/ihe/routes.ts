@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type HubDeps, HubError } from '../http.js';
 import { feedingFacility } from '../mpi/routes.js';
+import { iheFhirRoutes } from './fhir.js';
 import { PdqSupplier } from './pdq-query.js';
 import { pixFeed } from './pix-feed.js';
 import { PixNotifier } from './pix-notify.js';
@@ -40,6 +41,7 @@ export async function iheRoutes(app: FastifyInstance, deps: HubDeps): Promise<vo
     app.addHook('onClose', () => notifier.stop());
   }
 
+  await iheFhirRoutes(app, deps);
   await app.register(async (scoped) => {
     scoped.addContentTypeParser(
       ['application/soap+xml', 'text/xml', 'application/xml'],
