@@ -2,8 +2,9 @@
 // the samples' domains (so the messages are sent unchanged), envelopes, message builders, a reader.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Engine } from '@hie/platform';
-import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
+import { DOMParser, XMLSerializer, type Element as XmlElement } from '@xmldom/xmldom';
 import type { HubRoutes } from '../http.js';
 import { type HubUnderTest, hubUnderTest, seedFacility } from '../testing.js';
 import { iheRoutes } from './routes.js';
@@ -111,3 +112,35 @@ export const feedMessage = (
     'PRPA_TE201301UV02',
     `<subject typeCode="SUBJ"><registrationEvent classCode="REG" moodCode="EVN"><statusCode code="active"/><subject1 typeCode="SBJ"><patient classCode="PAT"><id root="${facility}" extension="${localId}"/><statusCode code="active"/><patientPerson classCode="PSN" determinerCode="INSTANCE"><name use="IDE"><family>${who.kanji[0]}</family><given>${who.kanji[1]}</given></name><name use="SYL"><family>${who.kana[0]}</family><given>${who.kana[1]}</given></name><administrativeGenderCode code="${who.sex ?? 'F'}" codeSystem="2.16.840.1.113883.12.1"/><birthTime value="${who.birth ?? '19380402'}"/><addr><postalCode>7000001</postalCode><state>岡山県</state><city>岡山市北区</city><streetAddressLine>桃山町1-2</streetAddressLine></addr></patientPerson></patient></subject1></registrationEvent></subject>`,
   );
+
+/**
+ * node-schematron (XPath 3.1 by fontoxpath, so Gazelle's `matches()` runs), loaded untyped: its type
+ * declarations bring the DOM library into the whole project's typecheck.
+ */
+interface Schematron {
+  validateString(xml: string, options: { phaseId: string }): { isReport: boolean; message: string }[];
+}
+const { Schema } = createRequire(import.meta.url)('node-schematron') as {
+  Schema: { fromString(xml: string): Schematron };
+};
+let gazelle: Schematron | undefined;
+
+/**
+ * The Gazelle PIX/PDQ V3 Schematron's errors for the HL7 V3 message in a SOAP envelope (or a bare one),
+ * in the phase of its interaction: [] when it conforms.
+ */
+export function gazelleErrors(xml: string): string[] {
+  gazelle ??= Schema.fromString(fixture('ipf/gazelle-pixpdqv3.sch.xml'));
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  const body = doc.getElementsByTagNameNS('http://www.w3.org/2003/05/soap-envelope', 'Body')[0];
+  const payload = body
+    ? Array.from(body.childNodes).find((n) => n.nodeType === 1)
+    : doc.documentElement;
+  if (!payload) return ['no payload'];
+  const text = new XMLSerializer().serializeToString(payload as never);
+  const phaseId = (payload as unknown as XmlElement).localName ?? '';
+  return gazelle
+    .validateString(text, { phaseId })
+    .filter((r) => !r.isReport)
+    .map((r) => `${phaseId}: ${r.message.trim().split('\n')[0]}`);
+}
