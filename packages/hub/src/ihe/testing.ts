@@ -133,9 +133,7 @@ export function gazelleErrors(xml: string): string[] {
   gazelle ??= Schema.fromString(fixture('ipf/gazelle-pixpdqv3.sch.xml'));
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
   const body = doc.getElementsByTagNameNS('http://www.w3.org/2003/05/soap-envelope', 'Body')[0];
-  const payload = body
-    ? Array.from(body.childNodes).find((n) => n.nodeType === 1)
-    : doc.documentElement;
+  const payload = body ? Array.from(body.childNodes).find((n) => n.nodeType === 1) : doc.documentElement;
   if (!payload) return ['no payload'];
   const text = new XMLSerializer().serializeToString(payload as never);
   const phaseId = (payload as unknown as XmlElement).localName ?? '';
