@@ -50,6 +50,8 @@ export async function hubUnderTest(
     webRoot?: string;
     /** Route modules at the root, outside `/api/v1` (the IHE endpoints). */
     outside?: readonly HubRoutes[];
+    /** Serve HTTPS (after `app.listen`), asking clients for certificates of `clientCa`. */
+    https?: { key: Buffer; cert: Buffer; clientCa?: Buffer };
   } = {},
 ): Promise<HubUnderTest> {
   const store = await createTestStore(engine);
@@ -65,6 +67,7 @@ export async function hubUnderTest(
     identify: options.identify ?? testIdentify,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     ...(options.outside ? { outside: options.outside } : {}),
+    ...(options.https ? { https: options.https } : {}),
   });
   await app.ready();
   return {

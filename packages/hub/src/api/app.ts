@@ -18,6 +18,11 @@ export interface HubAppOptions {
   bodyLimit?: number;
   /** The built web app to serve at `/` (with client-side routes falling back to index.html). */
   webRoot?: string;
+  /**
+   * Serve HTTPS with this key and certificate; with `clientCa`, ask every client for a certificate (not
+   * required: browsers have none) — the IHE endpoints then accept only registered, verified ones.
+   */
+  https?: { key: Buffer; cert: Buffer; clientCa?: Buffer };
 }
 
 /**
@@ -25,7 +30,17 @@ export interface HubAppOptions {
  * modules under `/api/v1`.
  */
 export async function createHubApp(deps: HubDeps, options: HubAppOptions): Promise<FastifyInstance> {
+  const https = options.https
+    ? {
+        key: options.https.key,
+        cert: options.https.cert,
+        ...(options.https.clientCa
+          ? { ca: options.https.clientCa, requestCert: true, rejectUnauthorized: false }
+          : {}),
+      }
+    : null;
   const app = Fastify({
+    ...(https ? { https } : {}),
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 12 * 1024 * 1024,
     return503OnClosing: true,

@@ -10,12 +10,13 @@ import { directoryRoutes } from '../directory/routes.js';
 import { entryRoutes } from '../entries/routes.js';
 import type { HubDeps, HubRoutes } from '../http.js';
 import { iheAdminRoutes } from '../ihe/consumers.js';
+import { nodeCertRoutes } from '../ihe/node.js';
 import { iheRoutes } from '../ihe/routes.js';
 import { mpiRoutes } from '../mpi/routes.js';
 import { policyRoutes } from '../policy/routes.js';
 import { statsRoutes } from '../stats/routes.js';
 import { viewingRoutes } from '../viewing/routes.js';
-import { createHubApp } from './app.js';
+import { createHubApp, type HubAppOptions } from './app.js';
 
 /** Every route module of the hub, in registration order. */
 export const HUB_ROUTES: readonly HubRoutes[] = [
@@ -25,6 +26,7 @@ export const HUB_ROUTES: readonly HubRoutes[] = [
   repositoryLinkRoutes,
   mpiRoutes,
   iheAdminRoutes,
+  nodeCertRoutes,
   policyRoutes,
   consentRoutes,
   entryRoutes,
@@ -38,6 +40,7 @@ export interface BuildHubOptions {
   logger?: boolean;
   /** The built web app (packages/web/dist) to serve at `/`. */
   webRoot?: string;
+  https?: HubAppOptions['https'];
 }
 
 /** The production hub app (not listening): every route module behind the session cookie. */
@@ -48,5 +51,6 @@ export function buildHubApp(deps: HubDeps, options: BuildHubOptions = {}): Promi
     identify: sessionIdentify,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...(options.https ? { https: options.https } : {}),
   });
 }

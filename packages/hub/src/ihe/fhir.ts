@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditHub } from '../audit-record.js';
 import { type HubDeps, HubError } from '../http.js';
 import { type PdqQuery, type PersonSummary, searchPersons } from '../mpi/pdq.js';
-import { feedingFacility } from '../mpi/routes.js';
+import { callingFacility } from './node.js';
 import { hubOids } from './v3.js';
 
 /**
@@ -31,7 +31,7 @@ export async function iheFhirRoutes(app: FastifyInstance, deps: HubDeps): Promis
   const regional = () => hubOids(deps.settings).regionalId;
   const caller = async (request: FastifyRequest, reply: FastifyReply): Promise<string | null> => {
     try {
-      return await feedingFacility(deps, request);
+      return await callingFacility(deps, request);
     } catch (error) {
       if (error instanceof HubError && error.status === 401) {
         await outcome(reply, 401, 'login', error.message);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type HubDeps, HubError } from '../http.js';
-import { feedingFacility } from '../mpi/routes.js';
 import { iheFhirRoutes } from './fhir.js';
+import { callingFacility } from './node.js';
 import { PdqSupplier } from './pdq-query.js';
 import { pixFeed } from './pix-feed.js';
 import { PixNotifier } from './pix-notify.js';
@@ -135,7 +135,7 @@ async function answer(
       error instanceof SoapFault
         ? error
         : error instanceof HubError && error.status === 401
-          ? new SoapFault('Sender', 'not-authenticated', error.message, 401)
+          ? new SoapFault('Sender', error.code, error.message, 401)
           : null;
     if (!fault) request.log.error({ err: error }, 'IHE request failed');
     const sent =
@@ -147,7 +147,7 @@ async function answer(
   }
 }
 
-/** The calling system's facility: its feed token (the node identity until mutual TLS). */
-async function authenticated(deps: HubDeps, request: FastifyRequest): Promise<string> {
-  return feedingFacility(deps, request);
+/** The calling system's facility (node.ts: mutual TLS, or the feed token from this machine). */
+function authenticated(deps: HubDeps, request: FastifyRequest): Promise<string> {
+  return callingFacility(deps, request);
 }

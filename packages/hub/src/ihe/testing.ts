@@ -58,12 +58,13 @@ export function read(xml: string) {
 export async function iheHub(
   engine: Engine,
   routes: readonly HubRoutes[] = [],
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; https?: { key: Buffer; cert: Buffer; clientCa?: Buffer } } = {},
 ): Promise<HubUnderTest> {
   const hub = await hubUnderTest(engine, routes, {
     outside: [iheRoutes],
     settings: { pixNotifyMs: 0 },
     ...(options.now ? { now: options.now } : {}),
+    ...(options.https ? { https: options.https } : {}),
   });
   for (const [oid, token] of Object.entries(TOKENS)) {
     await seedFacility(hub.store, { oid });

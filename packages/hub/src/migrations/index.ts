@@ -13,6 +13,7 @@ import { documentKindsMigration } from './document-kinds.js';
 import { gatewayChangeMigration } from './gateway-change.js';
 import { iheMigration } from './ihe.js';
 import { mpiMigration } from './mpi.js';
+import { nodeCertMigration } from './node-cert.js';
 
 /**
  * The hub's migration set, for both engines: one migration per module. Names keep the numbers of the
@@ -37,6 +38,7 @@ export const HUB_MIGRATIONS: Migrations = {
   '0024_hub_cabinet_push': cabinetPushMigration,
   '0025_hub_cabinet_post_search': cabinetPostSearchMigration,
   '0026_hub_ihe': iheMigration,
+  '0027_hub_node_cert': nodeCertMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

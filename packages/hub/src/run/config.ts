@@ -60,7 +60,13 @@ export const hubConfigSchema = z.object({
   breakGlassSeconds: seconds.default(DEFAULT_HUB_SETTINGS.breakGlassSeconds),
   /** Set false only for a plain-HTTP demo on localhost: browsers drop `Secure` cookies over http. */
   secureCookies: flag.default(true),
-  tls: z.object({ key: z.string().min(1), cert: z.string().min(1) }).optional(),
+  /**
+   * Serve HTTPS: the hub's key and certificate (PEM paths), and `clientCa`, the network CA whose client
+   * certificates facility systems present on the IHE endpoints (mutual TLS, ITI-19).
+   */
+  tls: z
+    .object({ key: z.string().min(1), cert: z.string().min(1), clientCa: z.string().min(1).optional() })
+    .optional(),
   /**
    * The small-facility repository's office API (its URL and admin token; prefer HIE_REPOSITORY_ADMIN_TOKEN):
    * the office registers a clinic or pharmacy as a tenant from the directory.
@@ -141,7 +147,15 @@ export function completeHubConfig(parsed: z.output<typeof hubConfigSchema>): Hub
     signingKey: resolve(parsed.signingKey ?? join(dataDir, 'keys', 'hub-signing.key.pem')),
     auditAnchors: resolve(parsed.auditAnchors ?? join(dataDir, 'audit-anchors.jsonl')),
     ...(parsed.webRoot ? { webRoot: resolve(parsed.webRoot) } : {}),
-    ...(parsed.tls ? { tls: { key: resolve(parsed.tls.key), cert: resolve(parsed.tls.cert) } } : {}),
+    ...(parsed.tls
+      ? {
+          tls: {
+            key: resolve(parsed.tls.key),
+            cert: resolve(parsed.tls.cert),
+            ...(parsed.tls.clientCa ? { clientCa: resolve(parsed.tls.clientCa) } : {}),
+          },
+        }
+      : {}),
     ...(parsed.cabinetPush
       ? {
           cabinetPush: {

@@ -91,6 +91,15 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
     const app = await buildHubApp(deps, {
       logger: options.logger ?? true,
       ...(config.webRoot ? { webRoot: config.webRoot } : {}),
+      ...(config.tls
+        ? {
+            https: {
+              key: await readFile(config.tls.key),
+              cert: await readFile(config.tls.cert),
+              ...(config.tls.clientCa ? { clientCa: await readFile(config.tls.clientCa) } : {}),
+            },
+          }
+        : {}),
     });
     app.log.level = config.logLevel;
     if (created)

@@ -22,6 +22,19 @@ export interface HubPixConsumerTable {
   updated_by: string;
 }
 
+/** A facility system's client certificate (mutual TLS on the IHE endpoints), registered by the office. */
+export interface HubNodeCertTable {
+  /** SHA-256 of the certificate's DER, lower-case hex. */
+  fingerprint: string;
+  facility_oid: string;
+  subject: string;
+  issuer: string;
+  valid_to: string;
+  registered_at: string;
+  registered_by: string;
+}
+
 export interface HubIheSchema {
   hub_pix_consumer: HubPixConsumerTable;
+  hub_node_cert: HubNodeCertTable;
 }
