@@ -146,6 +146,11 @@ export function requireOffice(request: FastifyRequest): HubPrincipal {
   return principal;
 }
 
+/** `requireOffice` as a preValidation hook: the office check comes before the body is validated. */
+export const officeFirst = async (request: FastifyRequest): Promise<void> => {
+  requireOffice(request);
+};
+
 /** A route module: registers its routes on the hub's API instance (prefix `/api/v1`). */
 export type HubRoutes = (app: FastifyInstance, deps: HubDeps) => Promise<void> | void;
 

@@ -80,6 +80,7 @@ function requestFor(method: string, path: string, ids: Ids): Call {
     'POST /entries/{facility}/{patient}/{kind}': { substance: 'ペニシリン', category: 'medication' },
     'PUT /entries/{facility}/{patient}/{kind}/{id}': { substance: 'ペニシリン', category: 'medication' },
     'DELETE /entries/{facility}/{patient}/{kind}/{id}': { reason: '誤入力' },
+    'PUT /admin/facilities/{oid}/pix-consumer': { endpoint: 'https://pix.a.example/consumer' },
   };
   const key = `${method} ${path}`;
   if (key === 'PUT /consents/{id}/form') return { method, url, pdf: true };
@@ -217,6 +218,8 @@ describe.each(TEST_ENGINES)('no route discloses or changes what is not the calle
     const rightful = (path: string): HubPrincipal | null => {
       // No repository is linked to this hub: directory/repository-link.test.ts links one.
       if (path.startsWith('/admin/facilities/{oid}/repository')) return null;
+      // Registering a system's certificate needs a real one: ihe/mtls.test.ts registers and withdraws.
+      if (path.includes('/node-certificates')) return null;
       if (path.startsWith('/admin/')) return office;
       if (path.startsWith('/consents/')) return clerkA;
       if (path === '/patients/{personId}/access-report') return clerkA;

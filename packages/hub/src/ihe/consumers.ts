@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditAdmin } from '../directory/common.js';
-import { HubError, type HubRoutes, requireOffice } from '../http.js';
+import { HubError, type HubRoutes, officeFirst, requireOffice } from '../http.js';
 
 const oidParams = z.object({ oid: z.string().min(1).max(128) });
 const consumerBody = z
@@ -24,7 +24,10 @@ export const iheAdminRoutes: HubRoutes = (app, deps) => {
 
   app.get(
     '/admin/pix-consumers',
-    { schema: { tags, summary: 'PIX Consumers (ITI-46) and their delivery status (office)' } },
+    {
+      preValidation: officeFirst,
+      schema: { tags, summary: 'PIX Consumers (ITI-46) and their delivery status (office)' },
+    },
     async (request) => {
       requireOffice(request);
       const rows = await deps.store.db
@@ -51,6 +54,7 @@ export const iheAdminRoutes: HubRoutes = (app, deps) => {
   app.put(
     '/admin/facilities/:oid/pix-consumer',
     {
+      preValidation: officeFirst,
       schema: {
         tags,
         summary: 'Register or change a facility system’s PIX Consumer endpoint (office)',

@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { auditAdmin } from '../directory/common.js';
-import { type HubDeps, HubError, type HubRoutes, requireOffice } from '../http.js';
+import { type HubDeps, HubError, type HubRoutes, officeFirst, requireOffice } from '../http.js';
 import { feedingFacility } from '../mpi/routes.js';
 
 /**
@@ -64,7 +64,10 @@ export const nodeCertRoutes: HubRoutes = (app, deps) => {
 
   app.get(
     '/admin/facilities/:oid/node-certificates',
-    { schema: { tags, summary: 'The facility systems’ client certificates (office)', params: oidParams } },
+    {
+      preValidation: officeFirst,
+      schema: { tags, summary: 'The facility systems’ client certificates (office)', params: oidParams },
+    },
     async (request) => {
       requireOffice(request);
       const { oid } = request.params as { oid: string };
@@ -89,6 +92,7 @@ export const nodeCertRoutes: HubRoutes = (app, deps) => {
   app.post(
     '/admin/facilities/:oid/node-certificates',
     {
+      preValidation: officeFirst,
       schema: {
         tags,
         summary: 'Register a facility system’s client certificate (PEM) for the IHE endpoints (office)',
@@ -153,6 +157,7 @@ export const nodeCertRoutes: HubRoutes = (app, deps) => {
   app.delete(
     '/admin/facilities/:oid/node-certificates/:fingerprint',
     {
+      preValidation: officeFirst,
       schema: {
         tags,
         summary: 'Withdraw a facility system’s client certificate (office)',

@@ -7,7 +7,14 @@ import {
   FORM_EXTENSIONS,
   type FormMediaType,
 } from '../../consent/form.js';
-import { HubError, type HubRoutes, requireOffice, requirePrincipal, sendCsv } from '../../http.js';
+import {
+  HubError,
+  type HubRoutes,
+  officeFirst,
+  requireOffice,
+  requirePrincipal,
+  sendCsv,
+} from '../../http.js';
 import {
   cabinetDetail,
   changeOwnMembership,
@@ -66,9 +73,6 @@ export const cabinetRoutes: HubRoutes = async (app, deps) => {
   // The rule runs before the body is validated: a stranger learns nothing from a 400.
   const guard = (need: 'read' | 'write' | 'member', what: string) => cabinetGuard(cabinetDeps, need, what);
   const contextOf = loadedCabinet;
-  const officeFirst = async (request: FastifyRequest): Promise<void> => {
-    requireOffice(request);
-  };
   const full = { ...deps, events };
 
   app.get(
