@@ -1,5 +1,4 @@
 import { cabinetOpenSchema, cabinetPostInputSchema, cabinetTemplateSchema } from '@hie/contract';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   contentDisposition,
