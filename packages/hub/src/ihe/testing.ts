@@ -79,7 +79,7 @@ export async function iheHub(
 
 /** POSTs to an endpoint as a facility's system (null: no token). */
 export const poster =
-  (hubOf: () => HubUnderTest, endpoint: '/ihe/pix' | '/ihe/pdq') =>
+  (hubOf: () => HubUnderTest, endpoint: '/ihe/pix' | '/ihe/pdq' | '/ihe/hpd') =>
   (body: string, facility: string | null, contentType = 'application/soap+xml; charset=UTF-8') =>
     hubOf().app.inject({
       method: 'POST',

@@ -1,33 +1,72 @@
 import { el } from './xml.js';
 
-type Service = 'pix' | 'pdq';
-const OPS: Record<Service, Array<[operation: string, input: string, output: string]>> = {
-  pix: [
-    ['PIXManager_PRPA_IN201301UV02', 'PRPA_IN201301UV02', 'MCCI_IN000002UV01'],
-    ['PIXManager_PRPA_IN201302UV02', 'PRPA_IN201302UV02', 'MCCI_IN000002UV01'],
-    ['PIXManager_PRPA_IN201304UV02', 'PRPA_IN201304UV02', 'MCCI_IN000002UV01'],
-    ['PIXManager_PRPA_IN201309UV02', 'PRPA_IN201309UV02', 'PRPA_IN201310UV02'],
-  ],
-  pdq: [
-    ['PDSupplier_PRPA_IN201305UV02', 'PRPA_IN201305UV02', 'PRPA_IN201306UV02'],
-    ['PDSupplier_QUQI_IN000003UV01_Continue', 'QUQI_IN000003UV01_Continue', 'PRPA_IN201306UV02'],
-    ['PDSupplier_QUQI_IN000003UV01_Cancel', 'QUQI_IN000003UV01_Cancel', 'MCCI_IN000002UV01'],
-  ],
-};
-const NAMES: Record<Service, { ns: string; name: string }> = {
-  pix: { ns: 'urn:ihe:iti:pixv3:2007', name: 'PIXManager' },
-  pdq: { ns: 'urn:ihe:iti:pdqv3:2007', name: 'PDSupplier' },
+export type Service = 'pix' | 'pdq' | 'hpd';
+
+/** [operation, input action, output action, input element, output element] (elements as hl7:… or dsml:…). */
+type Op = [string, string, string, string, string];
+const V3 = (operation: string, input: string, output: string, inputElement = input): Op => [
+  operation,
+  `urn:hl7-org:v3:${input}`,
+  `urn:hl7-org:v3:${output}`,
+  `hl7:${inputElement}`,
+  `hl7:${output}`,
+];
+
+const SERVICES: Record<Service, { ns: string; name: string; ops: Op[] }> = {
+  pix: {
+    ns: 'urn:ihe:iti:pixv3:2007',
+    name: 'PIXManager',
+    ops: [
+      V3('PIXManager_PRPA_IN201301UV02', 'PRPA_IN201301UV02', 'MCCI_IN000002UV01'),
+      V3('PIXManager_PRPA_IN201302UV02', 'PRPA_IN201302UV02', 'MCCI_IN000002UV01'),
+      V3('PIXManager_PRPA_IN201304UV02', 'PRPA_IN201304UV02', 'MCCI_IN000002UV01'),
+      V3('PIXManager_PRPA_IN201309UV02', 'PRPA_IN201309UV02', 'PRPA_IN201310UV02'),
+    ],
+  },
+  pdq: {
+    ns: 'urn:ihe:iti:pdqv3:2007',
+    name: 'PDSupplier',
+    ops: [
+      V3('PDSupplier_PRPA_IN201305UV02', 'PRPA_IN201305UV02', 'PRPA_IN201306UV02'),
+      V3(
+        'PDSupplier_QUQI_IN000003UV01_Continue',
+        'QUQI_IN000003UV01_Continue',
+        'PRPA_IN201306UV02',
+        'QUQI_IN000003UV01',
+      ),
+      V3(
+        'PDSupplier_QUQI_IN000003UV01_Cancel',
+        'QUQI_IN000003UV01_Cancel',
+        'MCCI_IN000002UV01',
+        'QUQI_IN000003UV01_Cancel',
+      ),
+    ],
+  },
+  hpd: {
+    ns: 'urn:ihe:iti:hpd:2010',
+    name: 'ProviderInformationDirectory',
+    ops: [
+      [
+        'ProviderInformationQueryRequest',
+        'urn:ihe:iti:2010:ProviderInformationQuery',
+        'urn:ihe:iti:2010:ProviderInformationQueryResponse',
+        'dsml:batchRequest',
+        'dsml:batchResponse',
+      ],
+    ],
+  },
 };
 
+const messageName = (element: string) => `${element.replace(':', '_')}_Message`;
+
 /**
- * The WSDL 1.1 of a hub endpoint (`/ihe/pix?wsdl`, `/ihe/pdq?wsdl`): the IHE operations and
- * `wsa:Action`s of ITI-44/45 and ITI-47 (namespaces as IHE's published WSDLs), SOAP 1.2 document/literal, at
- * the address it was asked from. The message schemas are HL7's (PRPA_IN2013…UV02.xsd), not repeated.
+ * The WSDL 1.1 of a hub endpoint (`/ihe/pix?wsdl`, `/ihe/pdq?wsdl`, `/ihe/hpd?wsdl`): the IHE operations
+ * and their `wsa:Action`s (namespaces as IHE's published WSDLs), SOAP 1.2 document/literal, at the
+ * address it was asked from. The message schemas (HL7's PRPA_IN…UV02.xsd, OASIS DSMLv2) are not repeated.
  */
 export function wsdlOf(service: Service, address: string): string {
-  const { ns, name } = NAMES[service];
-  const ops = OPS[service];
-  const messages = [...new Set(ops.flatMap(([, input, output]) => [input, output]))];
+  const { ns, name, ops } = SERVICES[service];
+  const elements = [...new Set(ops.flatMap(([, , , input, output]) => [input, output]))];
   return `<?xml version="1.0" encoding="UTF-8"?>${el(
     'definitions',
     {
@@ -35,22 +74,23 @@ export function wsdlOf(service: Service, address: string): string {
       'xmlns:soap12': 'http://schemas.xmlsoap.org/wsdl/soap12/',
       'xmlns:wsaw': 'http://www.w3.org/2006/05/addressing/wsdl',
       'xmlns:hl7': 'urn:hl7-org:v3',
+      'xmlns:dsml': 'urn:oasis:names:tc:DSML:2:0:core',
       'xmlns:ihe': ns,
       name,
       targetNamespace: ns,
     },
-    ...messages.map((m) =>
-      el('message', { name: `${m}_Message` }, el('part', { name: 'Body', element: `hl7:${m}` })),
+    ...elements.map((element) =>
+      el('message', { name: messageName(element) }, el('part', { name: 'Body', element })),
     ),
     el(
       'portType',
       { name: `${name}_PortType` },
-      ...ops.map(([op, input, output]) =>
+      ...ops.map(([op, inputAction, outputAction, input, output]) =>
         el(
           'operation',
           { name: op },
-          el('input', { message: `ihe:${input}_Message`, 'wsaw:Action': `urn:hl7-org:v3:${input}` }),
-          el('output', { message: `ihe:${output}_Message`, 'wsaw:Action': `urn:hl7-org:v3:${output}` }),
+          el('input', { message: `ihe:${messageName(input)}`, 'wsaw:Action': inputAction }),
+          el('output', { message: `ihe:${messageName(output)}`, 'wsaw:Action': outputAction }),
         ),
       ),
     ),
@@ -58,11 +98,11 @@ export function wsdlOf(service: Service, address: string): string {
       'binding',
       { name: `${name}_Binding_Soap12`, type: `ihe:${name}_PortType` },
       el('soap12:binding', { style: 'document', transport: 'http://schemas.xmlsoap.org/soap/http' }),
-      ...ops.map(([op, input]) =>
+      ...ops.map(([op, inputAction]) =>
         el(
           'operation',
           { name: op },
-          el('soap12:operation', { soapAction: `urn:hl7-org:v3:${input}` }),
+          el('soap12:operation', { soapAction: inputAction }),
           el('input', {}, el('soap12:body', { use: 'literal' })),
           el('output', {}, el('soap12:body', { use: 'literal' })),
         ),
