@@ -2,6 +2,7 @@
 export * from './audit/index.js';
 export * from './config/index.js';
 export * from './http/index.js';
+export * from './run/index.js';
 export * from './store/index.js';
 export * from './store/tenant-scope.js';
 export * from './trust/index.js';

@@ -414,6 +414,16 @@ const twoPersonChange = (oid: string) =>
 export const facilityNotFound = () =>
   new HubError(404, 'not-found', 'no such facility / 施設が見つかりません');
 
+/** A facility of the directory (any status), else 404. */
+export async function requireFacility(deps: Pick<HubDeps, 'store'>, oid: string): Promise<void> {
+  const row = await deps.store.db
+    .selectFrom('hub_facility')
+    .select('oid')
+    .where('oid', '=', oid)
+    .executeTakeFirst();
+  if (!row) throw facilityNotFound();
+}
+
 const unknownType = (type: string) =>
   new HubError(400, 'unknown-facility-type', `unknown facility type '${type}'`, {
     known: Object.keys(FACILITY_TYPES),

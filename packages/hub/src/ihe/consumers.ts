@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditAdmin } from '../directory/common.js';
-import { HubError, type HubRoutes, officeFirst, requireOffice } from '../http.js';
+import { requireFacility } from '../directory/facilities.js';
+import { type HubRoutes, officeFirst, requireOffice } from '../http.js';
 
 const oidParams = z.object({ oid: z.string().min(1).max(128) });
 const consumerBody = z
@@ -66,12 +67,7 @@ export const iheAdminRoutes: HubRoutes = (app, deps) => {
       const principal = requireOffice(request);
       const { oid } = request.params as { oid: string };
       const body = request.body as z.output<typeof consumerBody>;
-      const facility = await deps.store.db
-        .selectFrom('hub_facility')
-        .select('oid')
-        .where('oid', '=', oid)
-        .executeTakeFirst();
-      if (!facility) throw new HubError(404, 'not-found', 'no such facility / 該当する施設はありません');
+      await requireFacility(deps, oid);
       const at = deps.now().toISOString();
       // A new consumer starts from now: it is told of changes from its registration on.
       const start = await deps.store.db

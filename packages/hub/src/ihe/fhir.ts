@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditHub } from '../audit-record.js';
 import { type HubDeps, HubError } from '../http.js';
 import { type PdqQuery, type PersonSummary, searchPersons } from '../mpi/pdq.js';
+import { knownDomains, personAsked, visibleIds } from './identities.js';
 import { callingFacility } from './node.js';
 import { hubOids } from './v3.js';
 
@@ -40,13 +41,6 @@ export async function iheFhirRoutes(app: FastifyInstance, deps: HubDeps): Promis
       throw error;
     }
   };
-  const known = async () => {
-    const oids = new Set(
-      (await deps.store.db.selectFrom('hub_facility').select('oid').execute()).map((f) => f.oid),
-    );
-    oids.add(regional());
-    return oids;
-  };
 
   // ITI-83 PIXm Query.
   app.get('/fhir/Patient/$ihe-pix', { schema: { hide: true } }, async (request, reply) => {
@@ -57,49 +51,22 @@ export async function iheFhirRoutes(app: FastifyInstance, deps: HubDeps): Promis
     const targets = ([] as string[]).concat(query.targetSystem ?? []);
     const [system = '', value = ''] = source.split('|');
     const domain = oidOf(system);
-    const domains = await known();
+    const domains = await knownDomains(deps);
     if (!domain || !value || !domains.has(domain)) {
       return outcome(reply, 400, 'code-invalid', 'sourceIdentifier Assigning Authority not found');
     }
     const targetDomains = targets.map(oidOf);
     if (targetDomains.some((d) => !d || !domains.has(d)))
       return outcome(reply, 403, 'code-invalid', 'targetSystem not found');
-    const personId =
-      domain === facility
-        ? (
-            await deps.store.db
-              .selectFrom('mpi_record')
-              .select('person_id')
-              .where('facility_oid', '=', facility)
-              .where('local_id', '=', value)
-              .executeTakeFirst()
-          )?.person_id
-        : domain === regional()
-          ? (
-              await deps.store.db
-                .selectFrom('mpi_record')
-                .select('person_id')
-                .where('facility_oid', '=', facility)
-                .where('person_id', '=', value)
-                .executeTakeFirst()
-            )?.person_id
-          : undefined;
+    const personId = await personAsked(deps, facility, { root: domain, extension: value });
     if (!personId) return outcome(reply, 404, 'not-found', 'sourceIdentifier Patient Identifier not found');
-    const own = await deps.store.db
-      .selectFrom('mpi_record')
-      .select('local_id')
-      .where('facility_oid', '=', facility)
-      .where('person_id', '=', personId)
-      .orderBy('local_id')
-      .execute();
-    const ids = [
-      { system: `urn:oid:${regional()}`, value: personId },
-      ...own.map((r) => ({ system: `urn:oid:${facility}`, value: r.local_id })),
-    ].filter(
-      (id) =>
-        !(id.system === system && id.value === value) &&
-        (targets.length === 0 || targets.includes(id.system)),
-    );
+    const ids = (await visibleIds(deps, facility, personId))
+      .map((ii) => ({ system: `urn:oid:${ii.root}`, value: ii.extension ?? '' }))
+      .filter(
+        (id) =>
+          !(id.system === system && id.value === value) &&
+          (targets.length === 0 || targets.includes(id.system)),
+      );
     await auditHub(deps, [
       {
         type: 'mpi',

@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { auditAdmin } from '../directory/common.js';
+import { requireFacility } from '../directory/facilities.js';
 import { type HubDeps, HubError, type HubRoutes, officeFirst, requireOffice } from '../http.js';
 import { feedingFacility } from '../mpi/routes.js';
 
@@ -103,12 +104,7 @@ export const nodeCertRoutes: HubRoutes = (app, deps) => {
     async (request, reply) => {
       const principal = requireOffice(request);
       const { oid } = request.params as { oid: string };
-      const facility = await deps.store.db
-        .selectFrom('hub_facility')
-        .select('oid')
-        .where('oid', '=', oid)
-        .executeTakeFirst();
-      if (!facility) throw new HubError(404, 'not-found', 'no such facility / 該当する施設はありません');
+      await requireFacility(deps, oid);
       let cert: X509Certificate;
       try {
         cert = new X509Certificate((request.body as { pem: string }).pem);

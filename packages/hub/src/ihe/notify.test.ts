@@ -106,8 +106,8 @@ describe.each(TEST_ENGINES)('PIX update notifications (ITI-46) on %s', (engine) 
       .where('local_id', '=', 'A-1')
       .executeTakeFirstOrThrow();
     expect(told?.ids).toEqual([
-      `${MESA_A}|A-1`,
       `${hubOids(hub.deps.settings).regionalId}|${person.person_id}`,
+      `${MESA_A}|A-1`,
     ]);
     expect(JSON.stringify(consumer.received)).not.toContain('B-1');
     await notifier().round();
@@ -140,7 +140,7 @@ describe.each(TEST_ENGINES)('PIX update notifications (ITI-46) on %s', (engine) 
     expect(consumer.received).toHaveLength(1);
     offset += 10_000;
     await notifier().round();
-    expect(consumer.received.map((r) => r.ids[0])).toEqual([
+    expect(consumer.received.map((r) => r.ids[1])).toEqual([
       `${MESA_A}|A-1`,
       `${MESA_A}|A-2`,
       `${MESA_A}|A-3`,

@@ -3,6 +3,7 @@ import { XMLSerializer } from '@xmldom/xmldom';
 import { auditHub } from '../audit-record.js';
 import type { HubDeps } from '../http.js';
 import { type PdqQuery, type PersonSummary, searchPersons } from '../mpi/pdq.js';
+import { knownDomains } from './identities.js';
 import { registrationSubject } from './person.js';
 import {
   type AckDetail,
@@ -60,10 +61,7 @@ export class PdqSupplier {
       this.answer(request, queryId, queryXml, 'AE', 'AE', [], 0, 0, [detail]);
     const regional = hubOids(this.deps.settings).regionalId;
 
-    const known = new Set(
-      (await this.deps.store.db.selectFrom('hub_facility').select('oid').execute()).map((f) => f.oid),
-    );
-    known.add(regional);
+    const known = await knownDomains(this.deps);
     const domains = v3Children(params, 'otherIDsScopingOrganization').map(
       (o) => attr(v3Path(o, 'value'), 'root') ?? '',
     );

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Periodic } from '@hie/platform';
 import type { Selectable } from 'kysely';
 import type { HubDeps } from '../http.js';
 import { timeOrderedId } from '../mpi/records.js';
 import type { HubPixConsumerTable } from '../store/ihe-tables.js';
+import { visibleIds } from './identities.js';
 import { registrationSubject } from './person.js';
 import { SOAP_CONTENT_TYPE, soapResponse } from './soap.js';
 import { hubOids, type Ii, trigger, V3, v3Path } from './v3.js';
@@ -22,38 +24,30 @@ const BACKOFF_MS = [5_000, 30_000, 120_000, 600_000];
  * outage loses nothing and notifications stay in order for every patient; failures back off.
  */
 export class PixNotifier {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly periodic: Periodic;
 
   constructor(
     private readonly deps: HubDeps,
     private readonly options: { intervalMs?: number; settleMs?: number; onError?: (e: unknown) => void } = {},
-  ) {}
+  ) {
+    this.periodic = new Periodic(() => this.deliverAll(), {
+      intervalMs: options.intervalMs ?? 2000,
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+  }
 
   start(): this {
-    const tick = () => {
-      this.round()
-        .catch((e: unknown) => this.options.onError?.(e))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs ?? 2000).unref();
-        });
-    };
-    this.timer = setTimeout(tick, 0).unref();
+    this.periodic.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One round over every active consumer that is not backing off. */
   round(): Promise<void> {
-    this.running ??= this.deliverAll().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.periodic.runNow();
   }
 
   private async deliverAll(): Promise<void> {
@@ -128,17 +122,7 @@ export class PixNotifier {
       .where('local_id', '=', localId)
       .executeTakeFirst();
     if (!record) return { retry: false, error: null };
-    const own = await db
-      .selectFrom('mpi_record')
-      .select('local_id')
-      .where('facility_oid', '=', consumer.facility_oid)
-      .where('person_id', '=', record.person_id)
-      .orderBy('local_id')
-      .execute();
-    const ids: Ii[] = [
-      ...own.map((r) => ({ root: consumer.facility_oid, extension: r.local_id })),
-      { root: hubOids(this.deps.settings).regionalId, extension: record.person_id },
-    ];
+    const ids = await visibleIds(this.deps, consumer.facility_oid, record.person_id);
     const body = soapResponse(
       'urn:hl7-org:v3:PRPA_IN201302UV02',
       null,

@@ -2,12 +2,12 @@ import type { Element as XmlElement } from '@xmldom/xmldom';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { auditHub } from '../audit-record.js';
 import type { HubDeps } from '../http.js';
+import { knownDomains, personAsked, visibleIds } from './identities.js';
 import { registrationSubject } from './person.js';
 import {
   type AckDetail,
   acknowledgement,
   answerWrapper,
-  hubOids,
   type Ii,
   iiOf,
   iiXml,
@@ -34,7 +34,6 @@ export async function pixQuery(deps: HubDeps, facilityOid: string, payload: XmlE
   const parameters = v3Path(query, 'parameterList');
   const asked = v3Children(parameters, 'patientIdentifier').map((p) => iiOf(v3Path(p, 'value')));
   const sources = v3Children(parameters, 'dataSource').map((d) => iiOf(v3Path(d, 'value'))?.root ?? '');
-  const regional = hubOids(deps.settings).regionalId;
 
   const respond = (type: 'AA' | 'AE', code: 'OK' | 'NF' | 'AE', ids: Ii[], details: AckDetail[] = []) =>
     el(
@@ -67,10 +66,7 @@ export async function pixQuery(deps: HubDeps, facilityOid: string, payload: XmlE
       location: `${PARAMS}/patientIdentifier/value`,
     });
   }
-  const known = new Set(
-    (await deps.store.db.selectFrom('hub_facility').select('oid').execute()).map((f) => f.oid),
-  );
-  known.add(regional);
+  const known = await knownDomains(deps);
   const unknownSource = sources.findIndex((root) => !known.has(root));
   if (unknownSource >= 0) {
     return error({
@@ -88,19 +84,9 @@ export async function pixQuery(deps: HubDeps, facilityOid: string, payload: XmlE
       location: `${PARAMS}/patientIdentifier/value`,
     });
   }
-  const personId = await personOf(deps, facilityOid, regional, one);
+  const personId = await personAsked(deps, facilityOid, one);
   if (!personId) return unknownId();
-  const own = await deps.store.db
-    .selectFrom('mpi_record')
-    .select('local_id')
-    .where('person_id', '=', personId)
-    .where('facility_oid', '=', facilityOid)
-    .orderBy('local_id')
-    .execute();
-  const all: Ii[] = [
-    { root: regional, extension: personId },
-    ...own.map((r) => ({ root: facilityOid, extension: r.local_id })),
-  ];
+  const all = await visibleIds(deps, facilityOid, personId);
   const ids = all.filter(
     (ii) =>
       !(ii.root === one.root && ii.extension === one.extension) &&
@@ -118,33 +104,4 @@ export async function pixQuery(deps: HubDeps, facilityOid: string, payload: XmlE
     },
   ]);
   return respond('AA', ids.length > 0 ? 'OK' : 'NF', ids);
-}
-
-/**
- * The person behind the asked id, when this facility may ask about it: its own id, or the regional id
- * of a person it has a record of. Anything else is "unknown".
- */
-async function personOf(
-  deps: HubDeps,
-  facilityOid: string,
-  regional: string,
-  asked: Ii,
-): Promise<string | null> {
-  if (asked.root === facilityOid) {
-    const row = await deps.store.db
-      .selectFrom('mpi_record')
-      .select('person_id')
-      .where('facility_oid', '=', facilityOid)
-      .where('local_id', '=', asked.extension ?? '')
-      .executeTakeFirst();
-    return row?.person_id ?? null;
-  }
-  if (asked.root !== regional) return null;
-  const row = await deps.store.db
-    .selectFrom('mpi_record')
-    .select('person_id')
-    .where('person_id', '=', asked.extension ?? '')
-    .where('facility_oid', '=', facilityOid)
-    .executeTakeFirst();
-  return row?.person_id ?? null;
 }

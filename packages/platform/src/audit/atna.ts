@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import { Periodic } from '../run/periodic.js';
 import type { Store } from '../store/open.js';
 import type { AuditRecord } from './record.js';
 import type { AuditSchema } from './schema.js';
@@ -167,10 +168,9 @@ type ForwardDb = Kysely<
 
 /** Forwards the audit chain to an ATNA repository from the cursor on; `flush()` sends what is pending now. */
 export class AtnaForwarder {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
   private readonly db: ForwardDb;
   private readonly name: string;
+  private readonly periodic: Periodic;
 
   constructor(
     store: Store<AuditSchema>,
@@ -178,33 +178,27 @@ export class AtnaForwarder {
   ) {
     this.db = store.db as unknown as ForwardDb;
     this.name = options.name ?? `syslog:${options.target.host}:${options.target.port}`;
+    this.periodic = new Periodic(() => this.sendAll(), {
+      intervalMs: options.intervalMs ?? 2000,
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
   start(): this {
-    const tick = () => {
-      this.flush()
-        .catch((error: unknown) => this.options.onError?.(error))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs ?? 2000).unref();
-        });
-    };
-    this.timer = setTimeout(tick, 0).unref();
+    this.periodic.start();
     return this;
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => 0);
+    await this.periodic.stop();
     await this.flush().catch((error: unknown) => this.options.onError?.(error));
   }
 
-  /** Sends every event after the cursor, batch by batch; resolves with how many were sent. */
-  flush(): Promise<number> {
-    this.running ??= this.sendAll().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+  /** Sends every event after the cursor, batch by batch; resolves with how many the cursor moved. */
+  async flush(): Promise<number> {
+    const before = await this.cursor();
+    await this.periodic.runNow();
+    return (await this.cursor()) - before;
   }
 
   /** How far the repository has the chain. */
@@ -217,8 +211,7 @@ export class AtnaForwarder {
     return Number(row?.seq ?? 0);
   }
 
-  private async sendAll(): Promise<number> {
-    let sent = 0;
+  private async sendAll(): Promise<void> {
     for (;;) {
       const after = await this.cursor();
       const rows = await this.db
@@ -228,7 +221,7 @@ export class AtnaForwarder {
         .orderBy('seq')
         .limit(this.options.batch ?? 200)
         .execute();
-      if (rows.length === 0) return sent;
+      if (rows.length === 0) return;
       const messages = rows.map((row) =>
         atnaSyslogMessage(
           {
@@ -249,7 +242,6 @@ export class AtnaForwarder {
         throw error;
       }
       await this.save(last, at, null);
-      sent += rows.length;
     }
   }
 
