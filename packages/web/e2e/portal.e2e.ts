@@ -3,6 +3,10 @@
  * network, generated data), with screenshots of every main screen at 1280×800, 1024×768 and
  * 768×1024 and an axe-core check (0 serious/critical) on each. See README.md in this folder.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { login, logout, settled } from './browser';
 import { patientUrl, search, searchText, skipReason, useHarness } from './harness';
@@ -224,6 +228,68 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
     expect(after.gateway_url).toBe(before.gateway_url);
   });
 
+  it('10. the office registers a hospital EHR’s client certificate and its PIX Consumer (IHE)', async () => {
+    // A network CA and an EHR's certificate from it, as the office would receive them.
+    const dir = await mkdtemp(join(tmpdir(), 'hie-ihe-cert-'));
+    try {
+      const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+      const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+      openssl(
+        'req',
+        '-x509',
+        ...ec,
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+        '-subj',
+        '/CN=晴れやかネット CA',
+        '-days',
+        '30',
+      );
+      openssl('req', ...ec, '-keyout', 'ehr.key', '-out', 'ehr.csr', '-subj', '/O=岡山大学病院/CN=ouh-ehr');
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        'ehr.csr',
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'ehr.crt',
+        '-days',
+        '30',
+      );
+      const pem = await readFile(join(dir, 'ehr.crt'), 'utf8');
+      const ouh = h.network.gateways.find((g) => g.facility.key === 'ouh')!;
+      const office = await session('office');
+      await office.goto('/office/facilities');
+      await office.getByRole('button', { name: ouh.facility.name, exact: true }).click();
+      const ihe = office.getByTestId('ihe-connection');
+      await ihe.getByText('登録された証明書はありません。').waitFor();
+      await ihe.getByRole('textbox', { name: '証明書を追加（PEM）' }).fill(pem);
+      await ihe.getByRole('button', { name: '証明書を登録' }).click();
+      await ihe.getByText(/CN=ouh-ehr/).waitFor();
+      await ihe.getByRole('textbox', { name: '送信先URL' }).fill('https://ehr.ouh.example.jp/pix-consumer');
+      await ihe.getByRole('button', { name: '保存' }).click();
+      await ihe.getByTestId('pix-consumer-status').waitFor();
+      expect(await ihe.getByTestId('pix-consumer-status').textContent()).toContain('送信中');
+      await ihe.scrollIntoViewIfNeeded();
+      await settled(office);
+      await screen(office, '24-office-ihe');
+      const registered = await h.network.hub.store.db
+        .selectFrom('hub_node_cert')
+        .select(['facility_oid', 'subject'])
+        .executeTakeFirstOrThrow();
+      expect(registered.facility_oid).toBe(ouh.oid);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('office screens render (screenshots and accessibility)', async () => {
     const office = await session('office');
     for (const [path, name] of [
@@ -241,6 +307,6 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
   });
 
   it('every main screen has no serious or critical axe violation', async () => {
-    await h.expectAccessible('portal', 22);
+    await h.expectAccessible('portal', 23);
   });
 });

@@ -20,6 +20,7 @@ import { useFacilityTypes } from '../api/hooks';
 import type { DirectoryWarning, Facility } from '../api/types';
 import { useI18n } from '../i18n';
 import { AdminListPage, NameCell, StatusCell, StatusSelect, useAdminList } from './AdminList';
+import { IheConnection } from './IheConnection';
 import { RepositoryTenant } from './RepositoryTenant';
 
 /** 施設管理: the network's facilities, with OIDs and the institution-code check. */
@@ -279,6 +280,9 @@ function FacilityForm({ facility, onDone }: { facility: Facility | null; onDone:
       {editor}
       {facility && ['clinic', 'dental', 'pharmacy'].includes(facility.type) && (
         <RepositoryTenant key={`repo-${facility.oid}`} oid={facility.oid} />
+      )}
+      {facility && facility.type !== 'network-office' && (
+        <IheConnection key={`ihe-${facility.oid}`} oid={facility.oid} />
       )}
     </>
   );
