@@ -247,7 +247,17 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
         '-days',
         '30',
       );
-      openssl('req', ...ec, '-keyout', 'ehr.key', '-out', 'ehr.csr', '-subj', '/O=岡山大学病院/CN=ouh-ehr');
+      openssl(
+        'req',
+        '-utf8',
+        ...ec,
+        '-keyout',
+        'ehr.key',
+        '-out',
+        'ehr.csr',
+        '-subj',
+        '/O=岡山大学病院/CN=ouh-ehr',
+      );
       openssl(
         'x509',
         '-req',
@@ -273,8 +283,9 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
       await ihe.getByRole('textbox', { name: '証明書を追加（PEM）' }).fill(pem);
       await ihe.getByRole('button', { name: '証明書を登録' }).click();
       await ihe.getByText(/CN=ouh-ehr/).waitFor();
+      expect(await ihe.getByText(/CN=ouh-ehr/).textContent()).toContain('O=岡山大学病院');
       await ihe.getByRole('textbox', { name: '送信先URL' }).fill('https://ehr.ouh.example.jp/pix-consumer');
-      await ihe.getByRole('button', { name: '保存' }).click();
+      await ihe.getByRole('button', { name: '送信先を保存' }).click();
       await ihe.getByTestId('pix-consumer-status').waitFor();
       expect(await ihe.getByTestId('pix-consumer-status').textContent()).toContain('送信中');
       await ihe.scrollIntoViewIfNeeded();

@@ -595,6 +595,7 @@ export const en: Messages = {
     iheRegister: 'Register certificate',
     ihePixConsumer: 'Patient id update notifications (ITI-46 PIX Consumer)',
     iheEndpoint: 'Endpoint URL',
+    iheSaveEndpoint: 'Save endpoint',
     iheStatus: 'Status',
     iheActive: 'Sending',
     ihePaused: 'Paused',

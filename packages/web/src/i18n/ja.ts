@@ -596,6 +596,7 @@ export const ja = {
     iheRegister: '証明書を登録',
     ihePixConsumer: '患者ID更新通知の送信先（ITI-46 PIX Consumer）',
     iheEndpoint: '送信先URL',
+    iheSaveEndpoint: '送信先を保存',
     iheStatus: '状態',
     iheActive: '送信中',
     ihePaused: '停止',

@@ -208,7 +208,7 @@ export function IheConnection({ oid }: { oid: string }) {
               )
             }
           >
-            {t('app.save')}
+            {t('office.iheSaveEndpoint')}
           </Button>
         </Group>
         {error !== null && <ErrorAlert error={error} />}
