@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditHub } from '../audit-record.js';
 import { type HubDeps, HubError } from '../http.js';
 import { type PdqQuery, type PersonSummary, searchPersons } from '../mpi/pdq.js';
-import { knownDomains, personAsked, visibleIds } from './identities.js';
+import { idQuery, knownDomains, nameQuery, personAsked, visibleIds } from './identities.js';
 import { callingFacility } from './node.js';
 import { hubOids } from './v3.js';
 
@@ -92,7 +92,7 @@ export async function iheFhirRoutes(app: FastifyInstance, deps: HubDeps): Promis
     const facility = await caller(request, reply);
     if (!facility) return reply;
     const q = request.query as Record<string, string | undefined>;
-    const parsed = pdqOf(q, facility, regional());
+    const parsed = pdqOf(q, facility, deps.settings);
     if ('error' in parsed) return outcome(reply, 400, 'invalid', parsed.error);
     if (Object.keys(parsed).length === 0) {
       return outcome(
@@ -204,22 +204,16 @@ function patientOf(person: PersonSummary, facility: string, regional: string) {
   };
 }
 
-const KANA = /^[\p{Script=Katakana}\p{Script=Hiragana}ー・\s]+$/u;
-
 function pdqOf(
   q: Record<string, string | undefined>,
   facility: string,
-  regional: string,
+  settings: HubDeps['settings'],
 ): PdqQuery | { error: string } {
   const query: PdqQuery = {};
   const family = q.family?.trim() ?? '';
   const given = q.given?.trim() ?? '';
   if (given && !family) return { error: 'given needs family (names are searched from the family name)' };
-  const whole = family ? (given ? `${family} ${given}` : family) : '';
-  if (whole) {
-    if (KANA.test(whole)) query.kana = whole;
-    else query.kanji = whole;
-  }
+  Object.assign(query, nameQuery(family, given));
   if (q.birthdate) {
     const day = q.birthdate.replace(/^eq/, '');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return { error: 'birthdate: YYYY-MM-DD (eq only)' };
@@ -233,12 +227,9 @@ function pdqOf(
   if (q._id) query.personId = q._id;
   if (q.identifier) {
     const [system = '', value = ''] = q.identifier.split('|');
-    const domain = oidOf(system);
-    if (domain === facility && value) {
-      query.facilityOid = facility;
-      query.localId = value;
-    } else if (domain === regional && value) query.personId = value;
-    else return { error: 'identifier: this facility’s ids or the regional id (urn:oid:…|value)' };
+    const byId = idQuery(settings, facility, { root: oidOf(system) ?? '', extension: value });
+    if (!byId) return { error: 'identifier: this facility’s ids or the regional id (urn:oid:…|value)' };
+    Object.assign(query, byId);
   }
   return query;
 }

@@ -1,4 +1,5 @@
 import type { HubDeps } from '../http.js';
+import type { PdqQuery } from '../mpi/pdq.js';
 import { hubOids, type Ii } from './v3.js';
 
 /**
@@ -52,4 +53,32 @@ export async function visibleIds(
     { root: hubOids(deps.settings).regionalId, extension: personId },
     ...own.map((r) => ({ root: facilityOid, extension: r.local_id })),
   ];
+}
+
+const KANA_ONLY = /^[\p{Script=Katakana}\p{Script=Hiragana}ー・\s]+$/u;
+
+/**
+ * Whether a name is the kana reading: marked `SYL`, or unmarked and written in kana only; otherwise it
+ * is the written (kanji) name (`IDE`). One rule for V3 names, PDQ parameters and PDQm searches.
+ */
+export const isKanaName = (whole: string, use: readonly string[] = []): boolean =>
+  use.includes('SYL') || (!use.includes('IDE') && KANA_ONLY.test(whole));
+
+/** A name as the index's PDQ query: family, or family and given, by reading or by writing. */
+export function nameQuery(family: string, given: string, use: readonly string[] = []): Partial<PdqQuery> {
+  const whole = family ? (given ? `${family} ${given}` : family) : '';
+  if (!whole) return {};
+  return isKanaName(whole, use) ? { kana: whole } : { kanji: whole };
+}
+
+/** An id as the index's PDQ query, when the facility may ask by it (its own or the regional id); else null. */
+export function idQuery(
+  settings: Pick<HubDeps['settings'], 'oidRoot'>,
+  facilityOid: string,
+  id: Ii,
+): Partial<PdqQuery> | null {
+  if (!id.extension) return null;
+  if (id.root === facilityOid) return { facilityOid, localId: id.extension };
+  if (id.root === hubOids(settings).regionalId) return { personId: id.extension };
+  return null;
 }

@@ -3,7 +3,7 @@ import { XMLSerializer } from '@xmldom/xmldom';
 import { auditHub } from '../audit-record.js';
 import type { HubDeps } from '../http.js';
 import { type PdqQuery, type PersonSummary, searchPersons } from '../mpi/pdq.js';
-import { knownDomains } from './identities.js';
+import { idQuery, knownDomains, nameQuery } from './identities.js';
 import { registrationSubject } from './person.js';
 import {
   type AckDetail,
@@ -59,8 +59,6 @@ export class PdqSupplier {
     const queryXml = query ? new XMLSerializer().serializeToString(query) : '';
     const error = (detail: AckDetail) =>
       this.answer(request, queryId, queryXml, 'AE', 'AE', [], 0, 0, [detail]);
-    const regional = hubOids(this.deps.settings).regionalId;
-
     const known = await knownDomains(this.deps);
     const domains = v3Children(params, 'otherIDsScopingOrganization').map(
       (o) => attr(v3Path(o, 'value'), 'root') ?? '',
@@ -73,7 +71,7 @@ export class PdqSupplier {
         location: `${PARAMS}/otherIDsScopingOrganization[${unknown + 1}]/value`,
       });
     }
-    const parsed = pdqQueryOf(params, facilityOid, regional);
+    const parsed = pdqQueryOf(params, facilityOid, this.deps.settings);
     if ('error' in parsed) return error(parsed.error);
     if (Object.keys(parsed).length === 0) {
       return error({
@@ -235,7 +233,7 @@ function idsOf(person: PersonSummary, own: string, regional: string, domains: st
 function pdqQueryOf(
   params: XmlElement | null,
   facilityOid: string,
-  regional: string,
+  settings: HubDeps['settings'],
 ): PdqQuery | { error: AckDetail } {
   const query: PdqQuery = {};
   const name = v3Path(params, 'livingSubjectName', 'value');
@@ -245,17 +243,10 @@ function pdqQueryOf(
         .filter((c) => c.namespaceURI === V3 && c.localName === local)
         .map((c) => text(c) ?? '')
         .filter((v) => v !== '');
-    const family = parts('family')[0] ?? '';
-    const given = parts('given')[0] ?? '';
-    const whole = family ? (given ? `${family} ${given}` : family) : '';
-    if (whole) {
-      const use = (attr(name, 'use') ?? '').split(/\s+/);
-      const kana =
-        use.includes('SYL') ||
-        (!use.includes('IDE') && /^[\p{Script=Katakana}\p{Script=Hiragana}ー・\s]+$/u.test(whole));
-      if (kana) query.kana = whole;
-      else query.kanji = whole;
-    }
+    Object.assign(
+      query,
+      nameQuery(parts('family')[0] ?? '', parts('given')[0] ?? '', (attr(name, 'use') ?? '').split(/\s+/)),
+    );
   }
   const birth = attr(v3Path(params, 'livingSubjectBirthTime', 'value'), 'value') ?? '';
   if (birth) {
@@ -275,12 +266,8 @@ function pdqQueryOf(
   else if (sex === 'UN') query.sex = 'U';
   const id = iiOf(v3Path(params, 'livingSubjectId', 'value'));
   if (id) {
-    if (id.root === facilityOid && id.extension) {
-      query.facilityOid = facilityOid;
-      query.localId = id.extension;
-    } else if (id.root === regional && id.extension) {
-      query.personId = id.extension;
-    } else {
+    const byId = idQuery(settings, facilityOid, id);
+    if (!byId) {
       return {
         error: {
           code: '204',
@@ -289,6 +276,7 @@ function pdqQueryOf(
         },
       };
     }
+    Object.assign(query, byId);
   }
   return query;
 }

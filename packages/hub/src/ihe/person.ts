@@ -1,5 +1,6 @@
 import type { FeedIdentity } from '@hie/contract';
 import type { Element as XmlElement } from '@xmldom/xmldom';
+import { isKanaName } from './identities.js';
 import { type Ii, iiXml, V3, v3Children, v3Path } from './v3.js';
 import { attr, childElements, el, t, text } from './xml.js';
 
@@ -18,8 +19,7 @@ export function identityOf(person: XmlElement | null): Omit<FeedIdentity, 'facil
     const whole = parts.length > 0 ? parts.join(' ') : (text(name) ?? '');
     if (!whole) continue;
     const use = (attr(name, 'use') ?? '').split(/\s+/);
-    const kanaOnly = /^[\p{Script=Katakana}\p{Script=Hiragana}ー・\s]+$/u.test(whole);
-    if (use.includes('SYL') || (!use.includes('IDE') && kanaOnly)) out.nameKana ??= whole;
+    if (isKanaName(whole, use)) out.nameKana ??= whole;
     else out.nameKanji ??= whole;
   }
   const gender = attr(v3Path(person, 'administrativeGenderCode'), 'code');

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Periodic } from '@hie/platform';
 import type { Selectable } from 'kysely';
 import type { HubDeps } from '../http.js';
@@ -7,7 +6,7 @@ import type { HubPixConsumerTable } from '../store/ihe-tables.js';
 import { visibleIds } from './identities.js';
 import { registrationSubject } from './person.js';
 import { SOAP_CONTENT_TYPE, soapResponse } from './soap.js';
-import { hubOids, type Ii, trigger, V3, v3Path } from './v3.js';
+import { hubOids, type Ii, transmissionWrapper, trigger, V3, v3Path } from './v3.js';
 import { el, parseXmlSafely } from './xml.js';
 
 /** Changes younger than this are left for the next round: a transaction still open may add older ids. */
@@ -157,24 +156,15 @@ export class PixNotifier {
 
   private message(facilityOid: string, ids: Ii[]): string {
     const oids = hubOids(this.deps.settings);
-    const now = this.deps.now();
-    const device = (tag: string, typeCode: string, root: string) =>
-      el(
-        tag,
-        { typeCode },
-        el('device', { classCode: 'DEV', determinerCode: 'INSTANCE' }, el('id', { root })),
-      );
     return el(
       'PRPA_IN201302UV02',
       { xmlns: V3, ITSVersion: 'XML_1.0' },
-      el('id', { root: randomUUID() }),
-      el('creationTime', { value: now.toISOString().replace(/[-:T]/g, '').slice(0, 14) }),
-      el('interactionId', { root: '2.16.840.1.113883.1.6', extension: 'PRPA_IN201302UV02' }),
-      el('processingCode', { code: 'P' }),
-      el('processingModeCode', { code: 'T' }),
-      el('acceptAckCode', { code: 'AL' }),
-      device('receiver', 'RCV', facilityOid),
-      device('sender', 'SND', oids.device),
+      transmissionWrapper(
+        'PRPA_IN201302UV02',
+        { receiverDevice: facilityOid, acceptAckCode: 'AL' },
+        this.deps.settings,
+        this.deps.now(),
+      ),
       el(
         'controlActProcess',
         { classCode: 'CACT', moodCode: 'EVN' },

@@ -56,10 +56,13 @@ const hl7Time = (at: Date) => {
   return `${tokyo.slice(0, 4)}${tokyo.slice(5, 7)}${tokyo.slice(8, 10)}${tokyo.slice(11, 13)}${tokyo.slice(14, 16)}${tokyo.slice(17, 19)}+0900`;
 };
 
-/** The transmission wrapper of an answer: a new id, the interaction, the request's sender as receiver. */
-export function answerWrapper(
+/**
+ * The transmission wrapper of a message the hub sends: a new id, the interaction, its device as sender.
+ * `acceptAckCode` AL asks for an acknowledgement (a notification), NE does not (an answer).
+ */
+export function transmissionWrapper(
   interaction: string,
-  request: V3Request,
+  to: { receiverDevice: string | null; acceptAckCode: 'AL' | 'NE' },
   settings: Pick<HubSettings, 'oidRoot'>,
   now: Date,
 ): string {
@@ -79,11 +82,25 @@ export function answerWrapper(
     el('interactionId', { root: INTERACTION_SYSTEM, extension: interaction }),
     el('processingCode', { code: 'P' }),
     el('processingModeCode', { code: 'T' }),
-    el('acceptAckCode', { code: 'NE' }),
-    device('RCV', 'receiver', request.senderDevice),
+    el('acceptAckCode', { code: to.acceptAckCode }),
+    device('RCV', 'receiver', to.receiverDevice),
     device('SND', 'sender', hubOids(settings).device),
   ].join('');
 }
+
+/** The wrapper of an answer: the request's sender is its receiver; no acknowledgement asked. */
+export const answerWrapper = (
+  interaction: string,
+  request: V3Request,
+  settings: Pick<HubSettings, 'oidRoot'>,
+  now: Date,
+): string =>
+  transmissionWrapper(
+    interaction,
+    { receiverDevice: request.senderDevice, acceptAckCode: 'NE' },
+    settings,
+    now,
+  );
 
 export interface AckDetail {
   /** HL7 table 0357: 204 unknown key identifier, 207 application internal error, 101 required field missing … */
