@@ -37,40 +37,64 @@ const consentArb = fc.record({
   facilities: fc.subarray([0, 1, 2, 3]),
 });
 
-const netArb = fc.record({
-  users: fc.array(
-    fc.record({ facility: fc.integer({ min: 0, max: 3 }), profession: fc.constantFrom(...PROFESSIONS) }),
-    { minLength: 2, maxLength: 8 },
-  ),
-  cabinets: fc.array(
-    fc.record({
-      open: fc.boolean(),
-      retention: fc.integer({ min: -3, max: 3 }),
-      members: fc.array(
-        fc.record({
-          user: fc.nat(),
-          status: fc.constantFrom(...STATUSES),
-          /** 1 in 6: invited for another facility than the user's own. */
-          otherFacility: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
-          joined: fc.integer({ min: 0, max: 3 }),
-        }),
-        { maxLength: 6 },
-      ),
-      consents: fc.array(consentArb, { maxLength: 3 }),
-      posts: fc.array(
-        fc.record({
-          author: fc.nat(),
-          at: fc.integer({ min: 0, max: 5 }),
-          readBy: fc.subarray([0, 1, 2, 3, 4, 5, 6, 7]),
-        }),
-        {
-          maxLength: 6,
-        },
-      ),
-    }),
-    { minLength: 1, maxLength: 4 },
-  ),
-});
+const netArb = fc
+  .record({
+    users: fc.array(
+      fc.record({ facility: fc.integer({ min: 0, max: 3 }), profession: fc.constantFrom(...PROFESSIONS) }),
+      { minLength: 2, maxLength: 8 },
+    ),
+    cabinets: fc.array(
+      fc.record({
+        open: fc.boolean(),
+        retention: fc.integer({ min: -3, max: 3 }),
+        members: fc.array(
+          fc.record({
+            user: fc.nat(),
+            status: fc.constantFrom(...STATUSES),
+            /** 1 in 6: invited for another facility than the user's own. */
+            otherFacility: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
+            joined: fc.integer({ min: 0, max: 3 }),
+          }),
+          { maxLength: 6 },
+        ),
+        consents: fc.array(consentArb, { maxLength: 3 }),
+        posts: fc.array(
+          fc.record({
+            author: fc.nat(),
+            at: fc.integer({ min: 0, max: 5 }),
+            readBy: fc.subarray([0, 1, 2, 3, 4, 5, 6, 7]),
+          }),
+          {
+            maxLength: 6,
+          },
+        ),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
+    /** Cabinets whose whole team is active under a consent covering every facility: the allowed side. */
+    teams: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  })
+  .map((net) => ({
+    users: net.users,
+    cabinets: net.cabinets.map((cabinet, c) =>
+      net.teams[c]
+        ? {
+            ...cabinet,
+            open: true,
+            members: net.users.map((_, u) => ({
+              user: u,
+              status: 'active' as const,
+              otherFacility: false,
+              joined: 0,
+            })),
+            consents: [
+              { status: 'active' as const, start: -1, end: null, facilities: [0, 1, 2, 3] },
+              ...cabinet.consents,
+            ],
+          }
+        : cabinet,
+    ),
+  }));
 
 type Net = typeof netArb extends fc.Arbitrary<infer T> ? T : never;
 
