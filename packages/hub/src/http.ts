@@ -60,6 +60,8 @@ export interface HubSettings {
   cabinetPush?: CabinetPushSettings;
   /** How often PIX update notifications (ITI-46) are sent, ms; 0: never in the background (tests). Default 2000. */
   pixNotifyMs?: number;
+  /** How often the directory is pushed to its subscribers (ITI-59), ms; 0: never in the background (tests). Default 5000. */
+  hpdPushMs?: number;
 }
 
 export interface CabinetPushSettings {

@@ -6,3 +6,4 @@ export * from './run/index.js';
 export * from './store/index.js';
 export * from './store/tenant-scope.js';
 export * from './trust/index.js';
+export * from './xml/index.js';

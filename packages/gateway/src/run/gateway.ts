@@ -4,7 +4,9 @@ import type { HubKey } from '@hie/platform';
 import { loadHubKeys, openStore, type Store, startAtnaOf } from '@hie/platform';
 import {
   buildGatewayApp,
+  FEED_TOKEN_STATE,
   type GatewayAppDeps,
+  type HubFeedTarget,
   IdentityFeeder,
   migrateGatewayStore,
   renderFeedMetrics,
@@ -87,9 +89,29 @@ export async function startGateway(
     const servedRoots = [...roots, ...extendedRoots];
     // The hospital's PACS (its own process, reached over DICOMweb): indexed by ingest, frames by the API.
     const pacs = config.storage.pacs ? await pacsSourceOf(config.storage.pacs) : undefined;
+    // A feed token the hub handed over with its directory (ITI-59) wins over the config's.
+    const pushed = await store.db
+      .selectFrom('gw_state')
+      .select('value')
+      .where('name', '=', FEED_TOKEN_STATE)
+      .executeTakeFirst();
+    let feeder: IdentityFeeder | undefined;
+    let feedTarget: HubFeedTarget | undefined;
+    let started = false;
     const app = await buildGatewayApp({
       ...(await appDeps(config, { store, facility, hubKeys, roots: servedRoots, options })),
       ...(pacs ? { pacs: pacs.client } : {}),
+      onFeedToken: (token) => {
+        if (feedTarget) feedTarget.feedToken = token;
+        else if (config.hub.url) {
+          feedTarget = { url: config.hub.url, feedToken: token };
+          feeder = feederOf(config, store, app, feedTarget);
+          opened.push({ close: () => feeder?.stop() ?? Promise.resolve() });
+          if (started) feeder.start();
+        }
+        app.log.info('the hub handed over a new feed token with its directory (ITI-59)');
+        feeder?.wake();
+      },
     });
     opened.push({ close: () => app.close() });
     app.log.level = config.logLevel;
@@ -110,7 +132,11 @@ export async function startGateway(
     );
     opened.push({ close: async () => atna?.stop() });
 
-    const feeder = startFeeder(config, store, app);
+    const token = pushed?.value ?? config.hub.feedToken;
+    if (config.hub.url && token) {
+      feedTarget = { url: config.hub.url, feedToken: token };
+      feeder = feederOf(config, store, app, feedTarget);
+    } else app.log.info('no hub.url / feed token: patient identities are not fed to the hub');
     const ingest = new GatewayIngest(store, {
       roots,
       extendedRoots,
@@ -130,7 +156,10 @@ export async function startGateway(
       },
     });
     opened.push({ close: () => ingest.stop() });
-    if (feeder) opened.push({ close: () => feeder.stop() });
+    if (feeder) {
+      const first = feeder;
+      opened.push({ close: () => first.stop() });
+    }
 
     const counters = new InboundCounters();
     const receiver = new InboundReceiver({
@@ -154,6 +183,7 @@ export async function startGateway(
     opened.push(inbound);
 
     feeder?.start();
+    started = true;
     const loaded = ingest.start().then(
       () => {
         ready = true;
@@ -203,15 +233,13 @@ export async function startGateway(
   }
 }
 
-/** The identity feed when the hub is configured (hub.url + hub.feedToken); not started yet. */
-function startFeeder(config: GatewayConfig, store: Store<Schema>, app: FastifyInstance) {
-  const { url, feedToken } = config.hub;
-  if (!url || !feedToken) {
-    app.log.info('no hub.url / hub.feedToken: patient identities are not fed to the hub');
-    return undefined;
-  }
+/**
+ * The identity feed to the hub at `target` (hub.url, and the feed token of the config or the one the hub
+ * handed over; the target is read at every send, so a new token takes effect at once); not started yet.
+ */
+function feederOf(config: GatewayConfig, store: Store<Schema>, app: FastifyInstance, target: HubFeedTarget) {
   return new IdentityFeeder(store, {
-    hub: { url, feedToken },
+    hub: target,
     facilityOid: config.facility.oid,
     pollIntervalMs: config.hub.feedPollMs,
     log: app.log,

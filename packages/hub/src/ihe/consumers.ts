@@ -16,9 +16,26 @@ const consumerBody = z
   })
   .strict();
 
+const subscriberBody = z
+  .object({
+    /** The system's ITI-59 endpoint (a gateway's is `<its URL>/ihe/hpd-feed`). */
+    endpoint: z
+      .string()
+      .url()
+      .max(500)
+      .refine((u) => /^https?:\/\//.test(u), 'http(s) only'),
+    status: z.enum(['active', 'paused']).default('active'),
+    /** Hand the system a new feed token with its next delivery (the old one works until it took it). */
+    issueFeedToken: z.boolean().default(false),
+    /** Send the whole directory again (a new system at the endpoint, or one that lost its store). */
+    resend: z.boolean().default(false),
+  })
+  .strict();
+
 /**
- * The office's side of ITI-46 (`/api/v1/admin/…`): which facility systems are told of changes to their
- * patients' regional ids, where, and how delivery goes (told, last attempt, last error, waiting until).
+ * The office's side of ITI-46 and ITI-59 (`/api/v1/admin/…`): which facility systems are told of changes to their
+ * patients' regional ids, where, and how delivery goes (told, last attempt, last error, waiting until);
+ * which systems the directory is pushed to, and how far each has got.
  */
 export const iheAdminRoutes: HubRoutes = (app, deps) => {
   const tags = ['ihe'];
@@ -103,6 +120,98 @@ export const iheAdminRoutes: HubRoutes = (app, deps) => {
         .execute();
       await auditAdmin(deps, principal, [
         { action: 'U', entity: `Organization/${oid}`, operation: 'pix-consumer', changes: body },
+      ]);
+      return { ok: true };
+    },
+  );
+
+  app.get(
+    '/admin/hpd-subscribers',
+    {
+      preValidation: officeFirst,
+      schema: {
+        tags,
+        summary: 'Systems the directory is pushed to (ITI-59) and their delivery status (office)',
+      },
+    },
+    async (request) => {
+      requireOffice(request);
+      const rows = await deps.store.db
+        .selectFrom('hub_hpd_subscriber')
+        .selectAll()
+        .orderBy('facility_oid')
+        .execute();
+      return {
+        subscribers: rows.map((r) => ({
+          facilityOid: r.facility_oid,
+          endpoint: r.endpoint,
+          status: r.status,
+          pending: Number(r.pending),
+          delivered: Number(r.delivered),
+          failures: Number(r.failures),
+          feedTokenPending: r.issue_feed_token === 1,
+          lastAttemptAt: r.last_attempt_at,
+          lastSuccessAt: r.last_success_at,
+          lastError: r.last_error,
+          retryAt: r.retry_at,
+          updatedAt: r.updated_at,
+        })),
+      };
+    },
+  );
+
+  app.put(
+    '/admin/facilities/:oid/hpd-subscriber',
+    {
+      preValidation: officeFirst,
+      schema: {
+        tags,
+        summary: 'Push the directory to a facility system (ITI-59): its endpoint, paused or not (office)',
+        params: oidParams,
+        body: subscriberBody,
+      },
+    },
+    async (request) => {
+      const principal = requireOffice(request);
+      const { oid } = request.params as { oid: string };
+      const body = request.body as z.output<typeof subscriberBody>;
+      await requireFacility(deps, oid);
+      const at = deps.now().toISOString();
+      const token = body.issueFeedToken ? 1 : 0;
+      await deps.store.db
+        .insertInto('hub_hpd_subscriber')
+        .values({
+          facility_oid: oid,
+          endpoint: body.endpoint,
+          status: body.status,
+          pending: 0,
+          delivered: 0,
+          failures: 0,
+          last_attempt_at: null,
+          last_success_at: null,
+          last_error: null,
+          retry_at: null,
+          issue_feed_token: token,
+          updated_at: at,
+          updated_by: principal.userId,
+        })
+        .onConflict((oc) =>
+          oc.column('facility_oid').doUpdateSet({
+            endpoint: body.endpoint,
+            status: body.status,
+            failures: 0,
+            retry_at: null,
+            ...(token ? { issue_feed_token: 1 } : {}),
+            updated_at: at,
+            updated_by: principal.userId,
+          }),
+        )
+        .execute();
+      // Another system at the endpoint, or one that lost its store, gets the whole tree again.
+      if (body.resend)
+        await deps.store.db.deleteFrom('hub_hpd_sent').where('facility_oid', '=', oid).execute();
+      await auditAdmin(deps, principal, [
+        { action: 'U', entity: `Organization/${oid}`, operation: 'hpd-subscriber', changes: body },
       ]);
       return { ok: true };
     },

@@ -19,7 +19,7 @@ const SIZE_LIMIT = 1000;
 /** The directory's root: `dc=HPD`, as IHE's examples and IPF (which refuses DNs outside it). */
 export const BASE_DN = 'dc=HPD';
 
-interface Entry {
+export interface Entry {
   dn: string;
   attrs: Map<string, string[]>;
 }
@@ -47,7 +47,7 @@ const splitName = (name: string | null) => {
 };
 
 /** The directory as entries (a few thousand at prefecture scale: filtered in memory). */
-async function directory(deps: HubDeps, base: string): Promise<Entry[]> {
+export async function directory(deps: HubDeps, base: string): Promise<Entry[]> {
   const facilities = await deps.store.db.selectFrom('hub_facility').selectAll().orderBy('oid').execute();
   const users = await deps.store.db.selectFrom('hub_user').selectAll().orderBy('id').execute();
   const memberships = await deps.store.db.selectFrom('hub_membership').selectAll().execute();

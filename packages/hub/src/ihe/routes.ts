@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type HubDeps, HubError } from '../http.js';
 import { iheFhirRoutes } from './fhir.js';
 import { DSML, hpdQuery } from './hpd.js';
+import { HpdPusher } from './hpd-push.js';
 import { callingFacility } from './node.js';
 import { PdqSupplier } from './pdq-query.js';
 import { pixFeed } from './pix-feed.js';
@@ -65,6 +66,14 @@ export async function iheRoutes(app: FastifyInstance, deps: HubDeps): Promise<vo
       onError: (e) => app.log.error({ err: e }, 'PIX update notifications failed (will retry)'),
     }).start();
     app.addHook('onClose', () => notifier.stop());
+  }
+  // ITI-59: the directory is pushed to the systems the office subscribed (consumers.ts).
+  if (deps.settings.hpdPushMs !== 0) {
+    const pusher = new HpdPusher(deps, {
+      intervalMs: deps.settings.hpdPushMs ?? 5000,
+      onError: (e) => app.log.error({ err: e }, 'HPD feed push failed (will retry)'),
+    }).start();
+    app.addHook('onClose', () => pusher.stop());
   }
   const pdq = new PdqSupplier(deps);
   const PDQ = new Map<string, Operation>([

@@ -11,6 +11,7 @@ import { consentMigration } from './consent.js';
 import { directoryMigration } from './directory.js';
 import { documentKindsMigration } from './document-kinds.js';
 import { gatewayChangeMigration } from './gateway-change.js';
+import { hpdSubscriberMigration } from './hpd-subscriber.js';
 import { iheMigration } from './ihe.js';
 import { mpiMigration } from './mpi.js';
 import { nodeCertMigration } from './node-cert.js';
@@ -39,6 +40,7 @@ export const HUB_MIGRATIONS: Migrations = {
   '0025_hub_cabinet_post_search': cabinetPostSearchMigration,
   '0026_hub_ihe': iheMigration,
   '0027_hub_node_cert': nodeCertMigration,
+  '0028_hub_hpd_subscriber': hpdSubscriberMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

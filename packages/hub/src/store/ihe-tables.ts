@@ -34,7 +34,45 @@ export interface HubNodeCertTable {
   registered_by: string;
 }
 
+/**
+ * A facility's system the directory is pushed to (ITI-59 Provider Information Feed): its endpoint and
+ * how delivery goes. Pending is the number of entry changes it has not acknowledged yet.
+ */
+export interface HubHpdSubscriberTable {
+  facility_oid: string;
+  endpoint: string;
+  /** active | paused */
+  status: string;
+  pending: number;
+  /** Entry changes acknowledged, in all. */
+  delivered: number;
+  failures: number;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  retry_at: string | null;
+  /**
+   * 1 while a new feed token is to be handed to this system: each delivery makes a fresh one, and only
+   * when the system acknowledged it does its SHA-256 replace the facility's (the token itself is never
+   * stored; an undelivered one is forgotten, the old token keeps working meanwhile).
+   */
+  issue_feed_token: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** What a subscriber was last sent of one directory entry: the digest of its attributes and their names. */
+export interface HubHpdSentTable {
+  facility_oid: string;
+  dn: string;
+  digest: string;
+  /** JSON array of the attribute names sent (what a later change must delete when they go). */
+  names: string;
+}
+
 export interface HubIheSchema {
   hub_pix_consumer: HubPixConsumerTable;
   hub_node_cert: HubNodeCertTable;
+  hub_hpd_subscriber: HubHpdSubscriberTable;
+  hub_hpd_sent: HubHpdSentTable;
 }

@@ -2,6 +2,7 @@ import type { HubKeys, Store } from '@hie/platform';
 import { httpsServerOptions, installContractHeader, type MutualTlsOptions } from '@hie/platform';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { checkDisclosure, DisclosureRegistry, type DisclosureSettings } from '../access/index.js';
+import { DirectoryRequesters } from '../directory/requesters.js';
 import type { GatewayFacility } from '../facility.js';
 import type { PacsClient } from '../pacs/client.js';
 import type { Schema } from '../store/schema.js';
@@ -12,6 +13,7 @@ import type { ContextOf, GatewayContext } from './context.js';
 import { dicomFrameSources } from './dicom-sources.js';
 import { registerDicomwebRoutes } from './dicomweb-routes.js';
 import { registerFhirRoutes } from './fhir-routes.js';
+import { registerHpdFeedRoute } from './hpd-feed-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { StoreNonceLedger } from './nonce-ledger.js';
 import { registerOpsRoutes } from './ops-routes.js';
@@ -39,6 +41,8 @@ export interface GatewayAppDeps {
   assertion?: { maxLifetimeSeconds?: number; clockSkewSeconds?: number };
   /** Clock for assertion checks, seconds since the epoch (tests). */
   now?: () => number;
+  /** Told when the hub's directory feed (ITI-59) hands this facility a new feed token. */
+  onFeedToken?: (token: string) => void;
 }
 
 /**
@@ -59,6 +63,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
     root: '',
     hubKeys: deps.hubKeys,
     disclosure: new DisclosureRegistry(deps.store, configured.settings),
+    requesters: new DirectoryRequesters(deps.store),
     nonces: new StoreNonceLedger(deps.store),
     audit: new AuditQueue(deps.store),
     metrics: new GatewayMetrics(),
@@ -76,6 +81,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps): Promise<FastifyInst
   registerDicomwebRoutes(app, ctxOf);
   registerAdminRoutes(app, ctxOf);
   registerOpsRoutes(app, ctxOf);
+  registerHpdFeedRoute(app, ctxOf, deps.onFeedToken);
   return app;
 }
 

@@ -31,6 +31,12 @@ export async function authenticate(
   });
   if (!verified.ok) throw new GatewayError(verified.reason, verified.message);
   state.assertion = verified.assertion;
+  const requester = await ctx.requesters?.check(verified.assertion.userId, verified.assertion.facilityOid);
+  if (requester === 'unknown')
+    throw new GatewayError(
+      'requester-unknown',
+      `${verified.assertion.userId} at ${verified.assertion.facilityOid} is not active in the directory`,
+    );
   const { settings } = await ctx.disclosure.current();
   const decision = decideAccess(verified.assertion, settings);
   if (!decision.ok) throw new GatewayError(decision.reason, decision.message);
@@ -66,7 +72,7 @@ export function requireSamePatient(access: GatewayAccess, named: string | undefi
 }
 
 /** `Authorization: Bearer <token>`; any other scheme counts as malformed, none as missing. */
-function bearerToken(request: FastifyRequest): string | undefined {
+export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header === undefined || header === '') return undefined;
   const match = /^Bearer +(\S+) *$/i.exec(header);

@@ -2,6 +2,7 @@ import type { AccessAssertion } from '@hie/contract';
 import type { AuditRecord, HubKeys, NonceLedger, Store } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
 import type { DisclosureRegistry } from '../access/index.js';
+import type { DirectoryRequesters } from '../directory/requesters.js';
 import type { GatewayFacility } from '../facility.js';
 import type { GwDicomInstanceTable, Schema } from '../store/schema.js';
 import type { AuditQueue } from './audit-queue.js';
@@ -23,6 +24,8 @@ export interface GatewayContext {
   root: string;
   hubKeys: HubKeys;
   disclosure: DisclosureRegistry;
+  /** The network directory as the hub pushed it (ITI-59): who may be named in assertions; none for tenants. */
+  requesters?: DirectoryRequesters;
   nonces: NonceLedger;
   audit: AuditQueue;
   metrics: GatewayMetrics;

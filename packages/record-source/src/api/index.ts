@@ -14,6 +14,7 @@ export type { ContextOf, GatewayContext } from './context.js';
 export { type DicomFrameSource, dicomFrameSources } from './dicom-sources.js';
 export { registerDicomwebRoutes } from './dicomweb-routes.js';
 export { registerFhirRoutes } from './fhir-routes.js';
+export { FEED_TOKEN_STATE, HPD_FEED_PATH, registerHpdFeedRoute } from './hpd-feed-routes.js';
 export { GatewayMetrics } from './metrics.js';
 export {
   ERROR_SYSTEM,

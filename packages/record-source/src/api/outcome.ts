@@ -69,6 +69,12 @@ const CATALOG = {
     'この利用目的では閲覧できません',
     'The purpose of use does not allow reading records',
   ],
+  'requester-unknown': [
+    403,
+    'forbidden',
+    'ネットワークの名簿にない利用者または施設からの要求です',
+    'The user or facility named in the assertion is not active in the network directory',
+  ],
   'admin-forbidden': [403, 'forbidden', '管理操作の権限がありません', 'Not authorised for administration'],
   'admin-disabled': [
     403,

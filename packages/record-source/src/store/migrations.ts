@@ -2,6 +2,7 @@ import { AUDIT_MIGRATIONS, type Migrations, migrateToLatest, type Store } from '
 import type { Kysely, Migration } from 'kysely';
 import { bodyMeasurementDisclosure } from './body-measurement.js';
 import { dicomMigration } from './dicom-migration.js';
+import { directoryMigration } from './directory-migration.js';
 import { documentKindsDisclosure } from './document-kinds.js';
 import { gatewayFeedMigration } from './feed-migration.js';
 import { inboundOwnerMigration } from './inbound-owner.js';
@@ -122,6 +123,7 @@ export const GATEWAY_MIGRATIONS: Migrations = {
   '0014_gateway_document_kinds': documentKindsDisclosure,
   '0015_gateway_dicom': dicomMigration,
   '0016_gateway_pacs': pacsMigration,
+  '0029_gateway_directory': directoryMigration,
 };
 
 /** Brings a gateway's store up to date; safe at every start. */

@@ -66,6 +66,14 @@ export interface GwStateTable {
   updated_at: string;
 }
 
+/** One entry of the network's directory as the hub pushed it (ITI-59): its DN and attributes (JSON). */
+export interface GwDirectoryEntryTable {
+  dn: string;
+  /** `{ "<attribute>": ["value", …] }`, names as sent. */
+  attrs: string;
+  updated_at: string;
+}
+
 export interface GwNonceTable {
   jti: string;
   expires_at: number | string;
@@ -123,6 +131,7 @@ export interface GatewaySchema {
   gw_error: GwErrorTable;
   gw_state: GwStateTable;
   gw_nonce: GwNonceTable;
+  gw_directory_entry: GwDirectoryEntryTable;
 }
 
 /** Every table of a gateway's store: its own and the audit chain's. */
