@@ -1,60 +1,25 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubPrincipal } from '../http.js';
+import { mpiRoutes } from '../mpi/routes.js';
 import { TEST_ENGINES } from '../testing/store.js';
 import { apiCall, type HubUnderTest, seedFacility, seedUser } from '../testing.js';
 import { iheAdminRoutes } from './consumers.js';
 import { PixNotifier } from './pix-notify.js';
-import { feedMessage, iheHub, MESA_A, MESA_B, poster, read, V3 } from './testing.js';
+import {
+  envelope,
+  feedMessage,
+  fixture,
+  gazelleErrors,
+  iheHub,
+  MESA_A,
+  MESA_B,
+  poster,
+  read,
+  startConsumer,
+} from './testing.js';
 import { hubOids } from './v3.js';
 
 const OFFICE = '1.2.392.200284.33.0000000001';
-const ACK = `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><MCCI_IN000002UV01 xmlns="urn:hl7-org:v3"><acknowledgement><typeCode code="CA"/></acknowledgement></MCCI_IN000002UV01></env:Body></env:Envelope>`;
-
-/** A facility system's PIX Consumer: keeps what it is told; can be down or failing. */
-async function startConsumer() {
-  const received: { action: string | undefined; ids: string[] }[] = [];
-  let failing = false;
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (c) => {
-      body += c;
-    });
-    request.on('end', () => {
-      if (failing) {
-        response.writeHead(503).end();
-        return;
-      }
-      const doc = new DOMParser().parseFromString(body, 'application/xml');
-      const patient = doc.getElementsByTagNameNS(V3, 'patient')[0];
-      const ids = Array.from(patient?.childNodes ?? [])
-        .filter((n) => (n as { localName?: string }).localName === 'id')
-        .map((n) => {
-          const e = n as unknown as { getAttribute(name: string): string | null };
-          return `${e.getAttribute('root')}|${e.getAttribute('extension')}`;
-        });
-      received.push({
-        action:
-          doc.getElementsByTagNameNS('http://www.w3.org/2005/08/addressing', 'Action')[0]?.textContent ??
-          undefined,
-        ids,
-      });
-      response.writeHead(200, { 'content-type': 'application/soap+xml' }).end(ACK);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pix-consumer`,
-    received,
-    fail: (value: boolean) => {
-      failing = value;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe.each(TEST_ENGINES)('PIX update notifications (ITI-46) on %s', (engine) => {
   let hub: HubUnderTest;
   let office: HubPrincipal;
@@ -65,7 +30,7 @@ describe.each(TEST_ENGINES)('PIX update notifications (ITI-46) on %s', (engine) 
   const notifier = () => new PixNotifier(hub.deps, { settleMs: 0 });
 
   beforeAll(async () => {
-    hub = await iheHub(engine, [iheAdminRoutes], { now: () => new Date(Date.now() + offset) });
+    hub = await iheHub(engine, [iheAdminRoutes, mpiRoutes], { now: () => new Date(Date.now() + offset) });
     await seedFacility(hub.store, { oid: OFFICE, type: 'network-office', discloses: false, views: false });
     office = { ...(await seedUser(hub.store, { facilityOid: OFFICE, profession: 'office' })), office: true };
     consumer = await startConsumer();
@@ -147,5 +112,64 @@ describe.each(TEST_ENGINES)('PIX update notifications (ITI-46) on %s', (engine) 
     ]);
     const [after] = (await call(office, 'GET', '/admin/pix-consumers')).json().consumers;
     expect(after).toMatchObject({ failures: 0, lastError: null, delivered: 3, retryAt: null });
+  });
+
+  it('after a merge — the office’s of two persons, the hospital’s of two of its ids — tells the surviving regional id with the facility’s ids', async () => {
+    const regional = hubOids(hub.deps.settings).regionalId;
+    const personOf = async (facilityOid: string, localId: string) =>
+      (
+        await hub.store.db
+          .selectFrom('mpi_record')
+          .select('person_id')
+          .where('facility_oid', '=', facilityOid)
+          .where('local_id', '=', localId)
+          .executeTakeFirstOrThrow()
+      ).person_id;
+    // A's A-10 and B's B-10 are one woman the matcher could not link (a new surname after marriage).
+    await pix(
+      feedMessage(MESA_A, 'A-10', { kanji: ['岡', '千代'], kana: ['オカ', 'チヨ'], birth: '19400505' }),
+      MESA_A,
+    );
+    await pix(
+      feedMessage(MESA_B, 'B-10', { kanji: ['倉敷', '千代'], kana: ['クラシキ', 'チヨ'], birth: '19400505' }),
+      MESA_B,
+    );
+    const [a10, b10] = [await personOf(MESA_A, 'A-10'), await personOf(MESA_B, 'B-10')];
+    expect(a10).not.toBe(b10);
+    await notifier().round();
+    const seen = consumer.received.length;
+    const merged = await call(office, 'POST', '/admin/mpi/merge', {
+      fromPersonId: a10,
+      intoPersonId: b10,
+      reason: '同一人物（婚姻による改姓）',
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    await notifier().round();
+    const afterOffice = consumer.received.slice(seen);
+    expect(afterOffice.map((r) => r.ids)).toEqual([[`${regional}|${b10}`, `${MESA_A}|A-10`]]);
+    expect(afterOffice.map((r) => gazelleErrors(r.body))).toEqual([[]]);
+
+    // A's system merges its duplicate registration A-11 into A-10 (ITI-44): A is told A-10's ids as they
+    // are now — the surviving regional id, A-11 no longer among them.
+    await pix(
+      feedMessage(MESA_A, 'A-11', { kanji: ['岡', '千代'], kana: ['オカ', 'チヨ'], birth: '19400505' }),
+      MESA_A,
+    );
+    await notifier().round();
+    const beforeLocal = consumer.received.length;
+    const merge = fixture('ipf/pixfeed_PIX_FEED_MERGE_Maximal_Request.xml')
+      .replace('extension="120-01" root="1.2.3.4.5.1000"', `extension="A-10" root="${MESA_A}"`)
+      .replace('root="1.2.3.4.666" extension="120-02"', `root="${MESA_A}" extension="A-11"`);
+    const answer = await pix(envelope(merge, 'urn:hl7-org:v3:PRPA_IN201304UV02'), MESA_A);
+    expect(read(answer.body).ack).toBe('AA');
+    await notifier().round();
+    const afterLocal = consumer.received.slice(beforeLocal);
+    expect(afterLocal.length).toBeGreaterThan(0);
+    for (const told of afterLocal) {
+      expect(told.action).toBe('urn:hl7-org:v3:PRPA_IN201302UV02');
+      expect(told.ids).toEqual([`${regional}|${b10}`, `${MESA_A}|A-10`]);
+      expect(gazelleErrors(told.body)).toEqual([]);
+    }
+    expect(JSON.stringify(consumer.received)).not.toContain('B-10');
   });
 });

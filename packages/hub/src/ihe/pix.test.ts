@@ -7,7 +7,9 @@ import {
   envelope,
   feedMessage,
   fixture,
+  gazelleErrors,
   iheHub,
+  MERGE_SOURCE,
   MESA_A,
   MESA_B,
   message,
@@ -137,7 +139,7 @@ describe.each(TEST_ENGINES)('the PIX Manager (ITI-44 feed, ITI-45 query) on %s',
     });
   });
 
-  it('feeds Japanese names as kanji (IDE) and kana (SYL); a system feeds its own facility only; merges are refused', async () => {
+  it('feeds Japanese names as kanji (IDE) and kana (SYL); a system feeds its own facility only', async () => {
     expect(read((await feedJapanese(MESA_A, 'PIX10501')).body).ack).toBe('AA');
     const record = await hub.store.db
       .selectFrom('mpi_record')
@@ -157,19 +159,74 @@ describe.each(TEST_ENGINES)('the PIX Manager (ITI-44 feed, ITI-45 query) on %s',
     const foreign = read((await post(fixture('epd-by-example/ITI-44_request_raw.xml'), MESA_B)).body);
     expect(foreign.ack).toBe('AE');
     expect(foreign.detail[0]?.code).toBe('204');
-    const merge = read(
-      (
-        await post(
-          envelope(
-            fixture('ipf/pixfeed_PIX_FEED_MERGE_Maximal_Request.xml'),
-            'urn:hl7-org:v3:PRPA_IN201304UV02',
-          ),
-          MESA_A,
-        )
-      ).body,
+  });
+
+  it('merges two of a system’s own ids (ITI-44 merge, the IPF sample): the obsolete id is retired, the surviving one answers', async () => {
+    const regional = hubOids(hub.deps.settings).regionalId;
+    const sample = envelope(
+      fixture('ipf/pixfeed_PIX_FEED_MERGE_Maximal_Request.xml'),
+      'urn:hl7-org:v3:PRPA_IN201304UV02',
     );
-    expect(merge.ack).toBe('AR');
-    expect(merge.detail[0]?.code).toBe('201');
+    const obsoleteAt =
+      '/PRPA_IN201304UV02/controlActProcess/subject/registrationEvent/replacementOf/priorRegistration/subject1/priorRegisteredRole/id';
+    const who = { kanji: ['藤原', '秋子'], kana: ['フジワラ', 'アキコ'], birth: '19520910' } as const;
+    const feedAs = (localId: string) =>
+      post(
+        feedMessage(MERGE_SOURCE, localId, { kanji: [...who.kanji], kana: [...who.kana], birth: who.birth }),
+        MERGE_SOURCE,
+      );
+    expect(read((await feedAs('120-01')).body).ack).toBe('AA');
+    expect(read((await feedAs('120-02')).body).ack).toBe('AA'); // a duplicate registration: its own person, reviewed
+    const before = await query(MERGE_SOURCE, { root: MERGE_SOURCE, extension: '120-01' });
+    const survivor = read(before.body).patientIds[0];
+
+    // As published, the obsolete id is of another domain (1.2.3.4.666) than the sender's: not its to merge.
+    const published = await post(sample, MERGE_SOURCE);
+    expect(read(published.body).ack).toBe('AE');
+    expect(read(published.body).detail).toEqual([{ code: '204', location: obsoleteAt }]);
+    expect(gazelleErrors(published.body)).toEqual([]);
+    // Another system sending it: the surviving id is not its own either.
+    const other = read((await post(sample, MESA_B)).body);
+    expect(other.detail).toEqual([
+      {
+        code: '204',
+        location: '/PRPA_IN201304UV02/controlActProcess/subject/registrationEvent/subject1/patient/id',
+      },
+    ]);
+
+    // The same message with the obsolete id in the sender's own domain (its root changed, nothing else).
+    const own = sample.replace('root="1.2.3.4.666"', `root="${MERGE_SOURCE}"`);
+    const merged = await post(own, MERGE_SOURCE);
+    expect(read(merged.body).ack).toBe('AA');
+    expect(gazelleErrors(merged.body)).toEqual([]);
+    // PIX no longer knows the obsolete id; the surviving one keeps its regional id, alone.
+    const gone = await query(MERGE_SOURCE, { root: MERGE_SOURCE, extension: '120-02' });
+    expect(read(gone.body).detail[0]?.code).toBe('204');
+    expect(gazelleErrors(gone.body)).toEqual([]);
+    const after = read((await query(MERGE_SOURCE, { root: MERGE_SOURCE, extension: '120-01' })).body);
+    expect(after.patientIds).toEqual([survivor]);
+    const personId = survivor?.split('|')[1] ?? '';
+    const back = read(
+      (await query(MERGE_SOURCE, { root: regional, extension: personId }, [MERGE_SOURCE])).body,
+    );
+    expect(back.patientIds).toEqual([`${MERGE_SOURCE}|120-01`]);
+
+    // Sent again, the obsolete id is unknown now; one id twice is refused.
+    const again = read((await post(own, MERGE_SOURCE)).body);
+    expect(again.detail).toEqual([{ code: '204', location: obsoleteAt }]);
+    const twice = await post(
+      sample.replace('root="1.2.3.4.666" extension="120-02"', `root="${MERGE_SOURCE}" extension="120-01"`),
+      MERGE_SOURCE,
+    );
+    expect(read(twice.body).detail).toEqual([{ code: '205', location: obsoleteAt }]);
+    expect(gazelleErrors(twice.body)).toEqual([]);
+    const audit = await hub.store.db
+      .selectFrom('audit_event')
+      .select('event_json')
+      .where('type', '=', 'mpi')
+      .execute();
+    const merges = audit.filter((a) => a.event_json.includes('PRPA_IN201304UV02'));
+    expect(merges.some((a) => a.event_json.includes('merged') && a.event_json.includes(personId))).toBe(true);
   });
 
   it('answers the NIST MESA unknown-id and unknown-domain queries with AE 204 and where', async () => {

@@ -1,8 +1,10 @@
-// Test support for the IHE endpoints: the published samples, the systems of four facilities named after
+// Test support for the IHE endpoints: the published samples, the systems of five facilities named after
 // the samples' domains (so the messages are sent unchanged), envelopes, message builders, a reader.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import type { Engine } from '@hie/platform';
 import { DOMParser, XMLSerializer, type Element as XmlElement } from '@xmldom/xmldom';
 import type { HubRoutes } from '../http.js';
@@ -22,11 +24,13 @@ export const EPD_SOURCE = '1.3.6.1.4.1.21367.2017.2.5.89'; // ITI-44 sample's lo
 export const EPD_QUERIER = '1.3.6.1.4.1.21367.2017.2.5.103'; // ITI-45 sample's patientIdentifier domain
 export const MESA_A = '1.3.6.1.4.1.21367.2005.1.1';
 export const MESA_B = '1.3.6.1.4.1.21367.2005.1.2';
+export const MERGE_SOURCE = '1.2.3.4.5.1000'; // ITI-44 merge sample's surviving id domain (IPF)
 export const TOKENS: Record<string, string> = {
   [EPD_SOURCE]: 'token-epd-source-0123456789',
   [EPD_QUERIER]: 'token-epd-querier-0123456789',
   [MESA_A]: 'token-mesa-a-0123456789abcdef',
   [MESA_B]: 'token-mesa-b-0123456789abcdef',
+  [MERGE_SOURCE]: 'token-merge-source-0123456789',
 };
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 export const V3 = 'urn:hl7-org:v3';
@@ -54,7 +58,7 @@ export function read(xml: string) {
   };
 }
 
-/** A hub with only the IHE endpoints, and the four systems' facilities holding their feed tokens. */
+/** A hub with only the IHE endpoints, and the samples' systems' facilities holding their feed tokens. */
 export async function iheHub(
   engine: Engine,
   routes: readonly HubRoutes[] = [],
@@ -62,7 +66,7 @@ export async function iheHub(
 ): Promise<HubUnderTest> {
   const hub = await hubUnderTest(engine, routes, {
     outside: [iheRoutes],
-    settings: { pixNotifyMs: 0 },
+    settings: { pixNotifyMs: 0, hpdPushMs: 0 },
     ...(options.now ? { now: options.now } : {}),
     ...(options.https ? { https: options.https } : {}),
   });
@@ -142,4 +146,49 @@ export function gazelleErrors(xml: string): string[] {
     .validateString(text, { phaseId })
     .filter((r) => !r.isReport)
     .map((r) => `${phaseId}: ${r.message.trim().split('\n')[0]}`);
+}
+
+const ACK = `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><MCCI_IN000002UV01 xmlns="urn:hl7-org:v3"><acknowledgement><typeCode code="CA"/></acknowledgement></MCCI_IN000002UV01></env:Body></env:Envelope>`;
+
+/** A facility system's PIX Consumer (ITI-46) on a port of this machine: keeps what it is told; can be down or failing. */
+export async function startConsumer() {
+  const received: { action: string | undefined; ids: string[]; body: string }[] = [];
+  let failing = false;
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (c) => {
+      body += c;
+    });
+    request.on('end', () => {
+      if (failing) {
+        response.writeHead(503).end();
+        return;
+      }
+      const doc = new DOMParser().parseFromString(body, 'application/xml');
+      const patient = doc.getElementsByTagNameNS(V3, 'patient')[0];
+      const ids = Array.from(patient?.childNodes ?? [])
+        .filter((n) => (n as { localName?: string }).localName === 'id')
+        .map((n) => {
+          const e = n as unknown as { getAttribute(name: string): string | null };
+          return `${e.getAttribute('root')}|${e.getAttribute('extension')}`;
+        });
+      received.push({
+        action:
+          doc.getElementsByTagNameNS('http://www.w3.org/2005/08/addressing', 'Action')[0]?.textContent ??
+          undefined,
+        ids,
+        body,
+      });
+      response.writeHead(200, { 'content-type': 'application/soap+xml' }).end(ACK);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pix-consumer`,
+    received,
+    fail: (value: boolean) => {
+      failing = value;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
