@@ -3,7 +3,9 @@ import { auditHub } from '../audit-record.js';
 import { type HubDeps, HubError } from '../http.js';
 import { type PdqQuery, type PersonSummary, searchPersons } from '../mpi/pdq.js';
 import { idQuery, knownDomains, nameQuery, personAsked, visibleIds } from './identities.js';
+import { mcsdRoutes } from './mcsd.js';
 import { callingFacility } from './node.js';
+import { pixmFeedRoutes } from './pixm-feed.js';
 import { hubOids } from './v3.js';
 
 /**
@@ -29,6 +31,8 @@ const outcome = (reply: FastifyReply, status: number, code: string, diagnostics:
 const oidOf = (system: string) => (system.startsWith('urn:oid:') ? system.slice('urn:oid:'.length) : null);
 
 export async function iheFhirRoutes(app: FastifyInstance, deps: HubDeps): Promise<void> {
+  await mcsdRoutes(app, deps); // ITI-90 mCSD (mcsd.ts)
+  await pixmFeedRoutes(app, deps); // ITI-104 PIXm feed (pixm-feed.ts)
   const regional = () => hubOids(deps.settings).regionalId;
   const caller = async (request: FastifyRequest, reply: FastifyReply): Promise<string | null> => {
     try {
