@@ -2,8 +2,21 @@ import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CATEGORIES, type Category } from '@hie/contract';
-import { completeGatewayConfig, gatewayConfigSchema, type RunningGateway, startGateway } from '@hie/gateway';
-import { completeHubConfig, hubConfigSchema, newTotpSecret, type RunningHub, startHub } from '@hie/hub';
+import {
+  completeGatewayConfig,
+  gatewayConfigSchema,
+  HPD_FEED_PATH,
+  type RunningGateway,
+  startGateway,
+} from '@hie/gateway';
+import {
+  completeHubConfig,
+  hubConfigSchema,
+  newTotpSecret,
+  type RunningHub,
+  startHub,
+  subscribeToDirectory,
+} from '@hie/hub';
 import { DEFAULT_END_DATE, generateStorage, imagingScenario } from '@hie/ssmix2';
 import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from './facilities.js';
 import { generateDemoImages, imagingSince } from './images.js';
@@ -150,6 +163,13 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       gateways.push({ facility: f, gateway, oid: config.facility.oid });
       say(`${f.name}: gateway on ${gateway.url}`);
       if (anyPort) await seeded.setGatewayUrl(f, gateway.url);
+      // The office's directory reaches the gateway by ITI-59: it then serves the network's active users only.
+      await subscribeToDirectory(
+        hub.deps,
+        config.facility.oid,
+        { endpoint: `${gateway.url}${HPD_FEED_PATH}` },
+        'demo',
+      );
     }
 
     await writeDemoIheSystem(join(hubDir, 'demo-ihe.json'), hub.url, gateways[0], seeded.feedTokens);

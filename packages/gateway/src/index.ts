@@ -28,6 +28,7 @@ export {
   type GatewayAppDeps,
   GatewayError,
   type GatewayErrorCode,
+  HPD_FEED_PATH,
   kanaKey,
   type MutualTlsOptions,
   migrateGatewayStore,

@@ -11,6 +11,7 @@ export { createEntry } from './cabinet/schedule/entries.js';
 export * from './consent/index.js';
 export * from './directory/index.js';
 export * from './http.js';
+export { subscribeToDirectory } from './ihe/consumers.js';
 export { HUB_MIGRATIONS, migrateHubStore } from './migrations/index.js';
 export * from './mpi/index.js';
 export * from './policy/index.js';

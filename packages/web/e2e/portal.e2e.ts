@@ -284,10 +284,16 @@ describe.skipIf(skipReason !== null)('portal in the browser', () => {
       await ihe.getByRole('button', { name: '証明書を登録' }).click();
       await ihe.getByText(/CN=ouh-ehr/).waitFor();
       expect(await ihe.getByText(/CN=ouh-ehr/).textContent()).toContain('O=岡山大学病院');
-      await ihe.getByRole('textbox', { name: '送信先URL' }).fill('https://ehr.ouh.example.jp/pix-consumer');
-      await ihe.getByRole('button', { name: '送信先を保存' }).click();
+      const pix = ihe.getByTestId('pix-consumer');
+      await pix.getByRole('textbox', { name: '送信先URL' }).fill('https://ehr.ouh.example.jp/pix-consumer');
+      await pix.getByRole('button', { name: '送信先を保存' }).click();
       await ihe.getByTestId('pix-consumer-status').waitFor();
       expect(await ihe.getByTestId('pix-consumer-status').textContent()).toContain('送信中');
+      // The demo subscribed the hospital's gateway to the directory (ITI-59): delivered, nothing pending.
+      const hpd = ihe.getByTestId('hpd-subscriber-status');
+      await hpd.getByText(/配信済み [1-9]\d* 件/).waitFor();
+      await hpd.getByText('未送信の変更 0 件').waitFor();
+      expect(await hpd.textContent()).not.toMatch(/unreachable|refused/);
       await ihe.scrollIntoViewIfNeeded();
       await settled(office);
       await screen(office, '24-office-ihe');

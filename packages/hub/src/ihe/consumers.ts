@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { auditAdmin } from '../directory/common.js';
 import { requireFacility } from '../directory/facilities.js';
-import { type HubRoutes, officeFirst, requireOffice } from '../http.js';
+import { type HubDeps, type HubRoutes, officeFirst, requireOffice } from '../http.js';
 
 const oidParams = z.object({ oid: z.string().min(1).max(128) });
 const consumerBody = z
@@ -176,40 +176,7 @@ export const iheAdminRoutes: HubRoutes = (app, deps) => {
       const { oid } = request.params as { oid: string };
       const body = request.body as z.output<typeof subscriberBody>;
       await requireFacility(deps, oid);
-      const at = deps.now().toISOString();
-      const token = body.issueFeedToken ? 1 : 0;
-      await deps.store.db
-        .insertInto('hub_hpd_subscriber')
-        .values({
-          facility_oid: oid,
-          endpoint: body.endpoint,
-          status: body.status,
-          pending: 0,
-          delivered: 0,
-          failures: 0,
-          last_attempt_at: null,
-          last_success_at: null,
-          last_error: null,
-          retry_at: null,
-          issue_feed_token: token,
-          updated_at: at,
-          updated_by: principal.userId,
-        })
-        .onConflict((oc) =>
-          oc.column('facility_oid').doUpdateSet({
-            endpoint: body.endpoint,
-            status: body.status,
-            failures: 0,
-            retry_at: null,
-            ...(token ? { issue_feed_token: 1 } : {}),
-            updated_at: at,
-            updated_by: principal.userId,
-          }),
-        )
-        .execute();
-      // Another system at the endpoint, or one that lost its store, gets the whole tree again.
-      if (body.resend)
-        await deps.store.db.deleteFrom('hub_hpd_sent').where('facility_oid', '=', oid).execute();
+      await subscribeToDirectory(deps, oid, body, principal.userId);
       await auditAdmin(deps, principal, [
         { action: 'U', entity: `Organization/${oid}`, operation: 'hpd-subscriber', changes: body },
       ]);
@@ -217,3 +184,48 @@ export const iheAdminRoutes: HubRoutes = (app, deps) => {
     },
   );
 };
+
+/**
+ * Subscribes a facility's system to the directory push (ITI-59), or changes its subscription; with
+ * `resend`, it gets the whole tree again (another system at the endpoint, or one that lost its store).
+ */
+export async function subscribeToDirectory(
+  deps: Pick<HubDeps, 'store' | 'now'>,
+  oid: string,
+  body: { endpoint: string; status?: 'active' | 'paused'; issueFeedToken?: boolean; resend?: boolean },
+  by: string,
+): Promise<void> {
+  const at = deps.now().toISOString();
+  const token = body.issueFeedToken ? 1 : 0;
+  const status = body.status ?? 'active';
+  await deps.store.db
+    .insertInto('hub_hpd_subscriber')
+    .values({
+      facility_oid: oid,
+      endpoint: body.endpoint,
+      status,
+      pending: 0,
+      delivered: 0,
+      failures: 0,
+      last_attempt_at: null,
+      last_success_at: null,
+      last_error: null,
+      retry_at: null,
+      issue_feed_token: token,
+      updated_at: at,
+      updated_by: by,
+    })
+    .onConflict((oc) =>
+      oc.column('facility_oid').doUpdateSet({
+        endpoint: body.endpoint,
+        status,
+        failures: 0,
+        retry_at: null,
+        ...(token ? { issue_feed_token: 1 } : {}),
+        updated_at: at,
+        updated_by: by,
+      }),
+    )
+    .execute();
+  if (body.resend) await deps.store.db.deleteFrom('hub_hpd_sent').where('facility_oid', '=', oid).execute();
+}

@@ -602,6 +602,12 @@ export const en: Messages = {
     iheDelivered: '{{count}} notified',
     iheLastAttempt: 'last sent {{at}}',
     iheRetryAt: 'next try {{at}}',
+    iheDirectoryDelivered: '{{count}} entries delivered',
+    ihePending: '{{count}} changes pending',
+    iheFeedTokenPending: 'feed token to hand over',
+    iheDirectoryFeed: 'Directory feed (facilities and users, ITI-59 HPD)',
+    iheResend: 'Send the whole directory again',
+    iheIssueFeedToken: 'Hand the system a new feed token with the next delivery (in force once it took it)',
     gatewayConnection: 'Gateway connection (changed by two people)',
     repository: 'Repository (small facilities’ records)',
     repositoryHint:

@@ -603,6 +603,12 @@ export const ja = {
     iheDelivered: '通知済み {{count}} 件',
     iheLastAttempt: '最終送信 {{at}}',
     iheRetryAt: '次回 {{at}}',
+    iheDirectoryDelivered: '配信済み {{count}} 件',
+    ihePending: '未送信の変更 {{count}} 件',
+    iheFeedTokenPending: 'フィードトークン受け渡し待ち',
+    iheDirectoryFeed: '名簿（施設・利用者）の配信先（ITI-59 HPD フィード）',
+    iheResend: '名簿をすべて再送',
+    iheIssueFeedToken: '次の配信で新しいフィードトークンを渡す（受け取り確認後に切り替え）',
     repository: 'リポジトリ（小規模施設の記録）',
     repositoryHint:
       'SS-MIX2ストレージのない診療所・薬局は、ネットワークのリポジトリを通して記録を開示します（ORCA、検査センター、お薬手帳、レセプト電算ファイル、手入力）。',

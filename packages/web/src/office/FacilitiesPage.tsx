@@ -282,7 +282,7 @@ function FacilityForm({ facility, onDone }: { facility: Facility | null; onDone:
         <RepositoryTenant key={`repo-${facility.oid}`} oid={facility.oid} />
       )}
       {facility && facility.type !== 'network-office' && (
-        <IheConnection key={`ihe-${facility.oid}`} oid={facility.oid} />
+        <IheConnection key={`ihe-${facility.oid}`} oid={facility.oid} gatewayUrl={facility.gatewayUrl} />
       )}
     </>
   );

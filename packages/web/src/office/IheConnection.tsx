@@ -1,23 +1,11 @@
-import {
-  Badge,
-  Button,
-  Code,
-  Group,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Code, Group, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/client';
 import { useI18n } from '../i18n';
 import { ErrorAlert } from '../layout/Feedback';
 import { westernDateTime } from '../lib/dates';
+import { type Delivery, PushEndpoint } from './PushEndpoint';
 
 interface NodeCertificate {
   fingerprint: string;
@@ -27,23 +15,14 @@ interface NodeCertificate {
   registeredAt: string;
 }
 
-interface PixConsumer {
-  facilityOid: string;
-  endpoint: string;
-  status: 'active' | 'paused';
-  delivered: number;
-  failures: number;
-  lastAttemptAt: string | null;
-  lastError: string | null;
-  retryAt: string | null;
-}
+type Subscription = Delivery & { facilityOid: string };
 
 /**
  * IHE 連携: a facility's systems of other makers on the hub's IHE endpoints — the client certificates
- * they present (mutual TLS), and where the hub tells their PIX Consumer of changes (ITI-46), with how
- * delivery goes. (packages/hub/README.md § IHE endpoints)
+ * they present (mutual TLS), where the hub tells their PIX Consumer of changes (ITI-46) and where it
+ * pushes the directory (ITI-59: a gateway's own `/ihe/hpd-feed`), with how delivery goes. (packages/hub/README.md § IHE endpoints)
  */
-export function IheConnection({ oid }: { oid: string }) {
+export function IheConnection({ oid, gatewayUrl }: { oid: string; gatewayUrl?: string | null | undefined }) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const base = `/admin/facilities/${encodeURIComponent(oid)}`;
@@ -54,12 +33,15 @@ export function IheConnection({ oid }: { oid: string }) {
   });
   const consumers = useQuery({
     queryKey: ['admin', 'pix-consumers'],
-    queryFn: () => api<{ consumers: PixConsumer[] }>('/admin/pix-consumers').then((r) => r.consumers),
+    queryFn: () => api<{ consumers: Subscription[] }>('/admin/pix-consumers').then((r) => r.consumers),
   });
   const consumer = consumers.data?.find((c) => c.facilityOid === oid) ?? null;
+  const subscribers = useQuery({
+    queryKey: ['admin', 'hpd-subscribers'],
+    queryFn: () => api<{ subscribers: Subscription[] }>('/admin/hpd-subscribers').then((r) => r.subscribers),
+  });
+  const subscriber = subscribers.data?.find((c) => c.facilityOid === oid) ?? null;
   const [pem, setPem] = useState('');
-  const [endpoint, setEndpoint] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['admin'] });
   const act = async (work: () => Promise<unknown>) => {
@@ -150,67 +132,24 @@ export function IheConnection({ oid }: { oid: string }) {
           </Button>
         </Group>
 
-        <Title order={4} size="h5">
-          {t('office.ihePixConsumer')}
-        </Title>
-        {consumer && (
-          <Group gap="xs" data-testid="pix-consumer-status">
-            <Badge color={consumer.lastError ? 'red' : consumer.status === 'active' ? 'teal' : 'gray'}>
-              {consumer.status === 'active' ? t('office.iheActive') : t('office.ihePaused')}
-            </Badge>
-            <Text size="sm">{t('office.iheDelivered', { count: consumer.delivered })}</Text>
-            {consumer.lastAttemptAt && (
-              <Text size="sm" c="dimmed">
-                {t('office.iheLastAttempt', { at: westernDateTime(consumer.lastAttemptAt) })}
-              </Text>
-            )}
-            {consumer.lastError && (
-              <Text size="sm" c="red">
-                {consumer.lastError}
-                {consumer.retryAt
-                  ? ` — ${t('office.iheRetryAt', { at: westernDateTime(consumer.retryAt) })}`
-                  : ''}
-              </Text>
-            )}
-          </Group>
-        )}
-        <Group align="flex-end" wrap="wrap">
-          <TextInput
-            label={t('office.iheEndpoint')}
-            placeholder="https://ehr.example.jp/pix-consumer"
-            style={{ flex: 1, minWidth: 260 }}
-            value={endpoint ?? consumer?.endpoint ?? ''}
-            onChange={(e) => setEndpoint(e.currentTarget.value)}
-          />
-          <Select
-            label={t('office.iheStatus')}
-            w={140}
-            data={[
-              { value: 'active', label: t('office.iheActive') },
-              { value: 'paused', label: t('office.ihePaused') },
-            ]}
-            value={status ?? consumer?.status ?? 'active'}
-            onChange={setStatus}
-            allowDeselect={false}
-          />
-          <Button
-            variant="default"
-            disabled={(endpoint ?? consumer?.endpoint ?? '') === ''}
-            onClick={() =>
-              void act(() =>
-                api(`${base}/pix-consumer`, {
-                  method: 'PUT',
-                  body: {
-                    endpoint: endpoint ?? consumer?.endpoint,
-                    status: status ?? consumer?.status ?? 'active',
-                  },
-                }),
-              )
-            }
-          >
-            {t('office.iheSaveEndpoint')}
-          </Button>
-        </Group>
+        <PushEndpoint
+          title={t('office.ihePixConsumer')}
+          section="pix-consumer"
+          deliveredLabel={(count) => t('office.iheDelivered', { count })}
+          current={consumer}
+          placeholder="https://ehr.example.jp/pix-consumer"
+          onSave={(choice) => act(() => api(`${base}/pix-consumer`, { method: 'PUT', body: choice }))}
+        />
+        <PushEndpoint
+          title={t('office.iheDirectoryFeed')}
+          section="hpd-subscriber"
+          deliveredLabel={(count) => t('office.iheDirectoryDelivered', { count })}
+          current={subscriber}
+          placeholder="https://gw.example.jp/ihe/hpd-feed"
+          suggested={gatewayUrl ? `${gatewayUrl.replace(/\/+$/, '')}/ihe/hpd-feed` : undefined}
+          feedToken
+          onSave={(choice) => act(() => api(`${base}/hpd-subscriber`, { method: 'PUT', body: choice }))}
+        />
         {error !== null && <ErrorAlert error={error} />}
       </Stack>
     </Paper>
