@@ -1,7 +1,9 @@
+import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { auditAdmin } from '../directory/common.js';
 import { requireFacility } from '../directory/facilities.js';
 import { type HubDeps, type HubRoutes, officeFirst, requireOffice } from '../http.js';
+import type { HubHpdSubscriberTable, HubPixConsumerTable } from '../store/ihe-tables.js';
 
 const oidParams = z.object({ oid: z.string().min(1).max(128) });
 const consumerBody = z
@@ -54,17 +56,7 @@ export const iheAdminRoutes: HubRoutes = (app, deps) => {
         .orderBy('facility_oid')
         .execute();
       return {
-        consumers: rows.map((r) => ({
-          facilityOid: r.facility_oid,
-          endpoint: r.endpoint,
-          status: r.status,
-          delivered: Number(r.delivered),
-          failures: Number(r.failures),
-          lastAttemptAt: r.last_attempt_at,
-          lastError: r.last_error,
-          retryAt: r.retry_at,
-          updatedAt: r.updated_at,
-        })),
+        consumers: rows.map(deliveryOf),
       };
     },
   );
@@ -143,18 +135,10 @@ export const iheAdminRoutes: HubRoutes = (app, deps) => {
         .execute();
       return {
         subscribers: rows.map((r) => ({
-          facilityOid: r.facility_oid,
-          endpoint: r.endpoint,
-          status: r.status,
+          ...deliveryOf(r),
           pending: Number(r.pending),
-          delivered: Number(r.delivered),
-          failures: Number(r.failures),
           feedTokenPending: r.issue_feed_token === 1,
-          lastAttemptAt: r.last_attempt_at,
           lastSuccessAt: r.last_success_at,
-          lastError: r.last_error,
-          retryAt: r.retry_at,
-          updatedAt: r.updated_at,
         })),
       };
     },
@@ -184,6 +168,21 @@ export const iheAdminRoutes: HubRoutes = (app, deps) => {
     },
   );
 };
+
+/** How sending to one system goes, as the office sees it (ITI-46 consumers, ITI-59 subscribers). */
+function deliveryOf(r: Selectable<HubPixConsumerTable | HubHpdSubscriberTable>) {
+  return {
+    facilityOid: r.facility_oid,
+    endpoint: r.endpoint,
+    status: r.status,
+    delivered: Number(r.delivered),
+    failures: Number(r.failures),
+    lastAttemptAt: r.last_attempt_at,
+    lastError: r.last_error,
+    retryAt: r.retry_at,
+    updatedAt: r.updated_at,
+  };
+}
 
 /**
  * Subscribes a facility's system to the directory push (ITI-59), or changes its subscription; with

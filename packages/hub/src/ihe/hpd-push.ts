@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { UNNAMED_PATIENT } from '@hie/contract';
-import { operationOf, Periodic, signAssertion } from '@hie/platform';
+import { operationOf, PeriodicJob, signAssertion } from '@hie/platform';
 import type { Selectable } from 'kysely';
 import { auditHub } from '../audit-record.js';
 import { hashFeedToken } from '../directory/facilities.js';
@@ -131,34 +131,16 @@ const dnOf = (change: Change) => (change.op === 'delete' ? change.dn : change.en
  * can carry a new feed token for it (`hieFeedToken`): made fresh for each attempt and put in force only
  * once the system acknowledged it, so a token is never stored in the clear and none is lost.
  */
-export class HpdPusher {
-  private readonly periodic: Periodic;
-
+export class HpdPusher extends PeriodicJob {
   constructor(
     private readonly deps: HubDeps,
     options: { intervalMs?: number; onError?: (e: unknown) => void } = {},
   ) {
-    this.periodic = new Periodic(() => this.pushAll(), {
-      intervalMs: options.intervalMs ?? 5000,
-      ...(options.onError ? { onError: options.onError } : {}),
-    });
-  }
-
-  start(): this {
-    this.periodic.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.periodic.stop();
+    super({ intervalMs: options.intervalMs ?? 5000, onError: options.onError });
   }
 
   /** One round over every active subscriber that is not backing off. */
-  round(): Promise<void> {
-    return this.periodic.runNow();
-  }
-
-  private async pushAll(): Promise<void> {
+  protected async runRound(): Promise<void> {
     const now = this.deps.now();
     const subscribers = await this.deps.store.db
       .selectFrom('hub_hpd_subscriber')

@@ -1,4 +1,4 @@
-import { Periodic } from '@hie/platform';
+import { PeriodicJob } from '@hie/platform';
 import type { Selectable } from 'kysely';
 import type { HubDeps } from '../http.js';
 import { timeOrderedId } from '../mpi/records.js';
@@ -22,34 +22,16 @@ const BACKOFF_MS = [5_000, 30_000, 120_000, 600_000];
  * (`mpi_history`) is the outbox: a cursor per consumer moves only when the consumer acknowledged, so an
  * outage loses nothing and notifications stay in order for every patient; failures back off.
  */
-export class PixNotifier {
-  private readonly periodic: Periodic;
-
+export class PixNotifier extends PeriodicJob {
   constructor(
     private readonly deps: HubDeps,
     private readonly options: { intervalMs?: number; settleMs?: number; onError?: (e: unknown) => void } = {},
   ) {
-    this.periodic = new Periodic(() => this.deliverAll(), {
-      intervalMs: options.intervalMs ?? 2000,
-      ...(options.onError ? { onError: options.onError } : {}),
-    });
-  }
-
-  start(): this {
-    this.periodic.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.periodic.stop();
+    super({ intervalMs: options.intervalMs ?? 2000, onError: options.onError });
   }
 
   /** One round over every active consumer that is not backing off. */
-  round(): Promise<void> {
-    return this.periodic.runNow();
-  }
-
-  private async deliverAll(): Promise<void> {
+  protected async runRound(): Promise<void> {
     const now = this.deps.now();
     const consumers = await this.deps.store.db
       .selectFrom('hub_pix_consumer')

@@ -1,1 +1,1 @@
-export { Periodic } from './periodic.js';
+export { Periodic, PeriodicJob } from './periodic.js';

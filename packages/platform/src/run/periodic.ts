@@ -39,3 +39,33 @@ export class Periodic {
     await this.running?.catch(() => undefined);
   }
 }
+
+/**
+ * A background sender run by a Periodic: `start()`, `stop()` (waits for the round in progress) and
+ * `round()` (one round now, or the one in progress) around the subclass's `runRound`.
+ */
+export abstract class PeriodicJob {
+  private readonly periodic: Periodic;
+
+  constructor(options: { intervalMs: number; onError?: ((error: unknown) => void) | undefined }) {
+    this.periodic = new Periodic(() => this.runRound(), {
+      intervalMs: options.intervalMs,
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+  }
+
+  protected abstract runRound(): Promise<void>;
+
+  start(): this {
+    this.periodic.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
+  }
+
+  round(): Promise<void> {
+    return this.periodic.runNow();
+  }
+}

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { pathBelowRoot } from '@hie/contract';
+import { type AccessAssertion, pathBelowRoot } from '@hie/contract';
 import { patientResourceId } from '@hie/fhir-jp';
 import { operationOf, peerContract, verifyAssertion } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
@@ -22,6 +22,27 @@ export async function authenticate(
   // A hub of another contract major would mean something else by the same claims: refused, audited.
   const contract = peerContract(request.headers);
   if (!contract.ok) throw new GatewayError('contract-version', contract.message);
+  const assertion = await verifiedAssertion(ctx, request);
+  const requester = await ctx.requesters?.check(assertion.userId, assertion.facilityOid);
+  if (requester === 'unknown')
+    throw new GatewayError(
+      'requester-unknown',
+      `${assertion.userId} at ${assertion.facilityOid} is not active in the directory`,
+    );
+  const { settings } = await ctx.disclosure.current();
+  const decision = decideAccess(assertion, settings);
+  if (!decision.ok) throw new GatewayError(decision.reason, decision.message);
+  return new GatewayRepository(ctx.store, decision.access);
+}
+
+/**
+ * The hub's assertion for this very request (401 with its reason code otherwise: signature, audience =
+ * this facility, times, the bound operation, a nonce used once), kept for the request's audit record.
+ */
+export async function verifiedAssertion(
+  ctx: GatewayContext,
+  request: FastifyRequest,
+): Promise<AccessAssertion> {
   const verified = await verifyAssertion(bearerToken(request), ctx.hubKeys, {
     audience: ctx.facility.oid,
     nonces: ctx.nonces,
@@ -30,17 +51,9 @@ export async function authenticate(
     ...(ctx.now ? { now: ctx.now() } : {}),
   });
   if (!verified.ok) throw new GatewayError(verified.reason, verified.message);
-  state.assertion = verified.assertion;
-  const requester = await ctx.requesters?.check(verified.assertion.userId, verified.assertion.facilityOid);
-  if (requester === 'unknown')
-    throw new GatewayError(
-      'requester-unknown',
-      `${verified.assertion.userId} at ${verified.assertion.facilityOid} is not active in the directory`,
-    );
-  const { settings } = await ctx.disclosure.current();
-  const decision = decideAccess(verified.assertion, settings);
-  if (!decision.ok) throw new GatewayError(decision.reason, decision.message);
-  return new GatewayRepository(ctx.store, decision.access);
+  const state = ctx.requests.get(request);
+  if (state) state.assertion = verified.assertion;
+  return verified.assertion;
 }
 
 /** The FHIR API's root path below the facility's root: assertions name paths below it. */
@@ -72,7 +85,7 @@ export function requireSamePatient(access: GatewayAccess, named: string | undefi
 }
 
 /** `Authorization: Bearer <token>`; any other scheme counts as malformed, none as missing. */
-export function bearerToken(request: FastifyRequest): string | undefined {
+function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header === undefined || header === '') return undefined;
   const match = /^Bearer +(\S+) *$/i.exec(header);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { el, parseXmlSafely, verifyAssertion, XML_LIMITS, XmlRefusal } from '@hie/platform';
+import { el, parseXmlSafely, XML_LIMITS, XmlRefusal } from '@hie/platform';
 import type { FastifyInstance } from 'fastify';
 import { applyHpdFeed, DSML } from '../directory/hpd-feed.js';
 import { auditDisclosure } from './audit-record.js';
-import { bearerToken, requestOperation } from './auth.js';
+import { verifiedAssertion } from './auth.js';
 import type { ContextOf } from './context.js';
 import { GatewayError } from './outcome.js';
 
@@ -36,16 +36,8 @@ export function registerHpdFeedRoute(
     scoped.post(HPD_FEED_PATH, { bodyLimit: XML_LIMITS.maxBytes }, async (request, reply) => {
       const ctx = ctxOf(request);
       ctx.requests.set(request, { type: 'directory', action: 'U' });
-      const verified = await verifyAssertion(bearerToken(request), ctx.hubKeys, {
-        audience: ctx.facility.oid,
-        nonces: ctx.nonces,
-        operation: requestOperation(request, ctx.root),
-        ...ctx.assertionLimits,
-        ...(ctx.now ? { now: ctx.now() } : {}),
-      });
-      if (!verified.ok) throw new GatewayError(verified.reason, verified.message);
+      await verifiedAssertion(ctx, request);
       const state = ctx.requests.get(request);
-      if (state) state.assertion = verified.assertion;
       const body = request.body;
       if (!Buffer.isBuffer(body)) throw new GatewayError('bad-request', 'expected a SOAP 1.2 message');
       const digest = createHash('sha256').update(body).digest('base64url');
