@@ -3,3 +3,4 @@
 export * from './audit/rsyslog-testing.js';
 export * from './http/test-certificates.js';
 export * from './store/testing.js';
+export * from './xml/testing.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UNNAMED_PATIENT } from '@hie/contract';
 import { operationOf, signAssertion } from '@hie/platform';
+import { dsmlErrors } from '@hie/platform/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { directoryRoutes } from '../directory/routes.js';
 import { OFFICE_OID } from '../directory/testing.js';
@@ -29,9 +30,12 @@ describe.each(TEST_ENGINES)('the directory pushed to a gateway (ITI-59) on %s', 
   let down = false;
   let clock = new Date('2026-12-07T10:00:00Z');
   let pusher: HpdPusher;
+  /** Every ITI-59 message the hub sent. */
+  let sent: string[] = [];
 
   beforeEach(async () => {
     down = false;
+    sent = [];
     clock = new Date('2026-12-07T10:00:00Z');
     hub = await hubUnderTest(engine, [directoryRoutes, iheAdminRoutes], {
       outside: [iheRoutes],
@@ -39,6 +43,8 @@ describe.each(TEST_ENGINES)('the directory pushed to a gateway (ITI-59) on %s', 
       now: () => clock,
       fetch: (async (url: string | URL | Request, init?: RequestInit) => {
         if (down) throw new TypeError('fetch failed: connect ECONNREFUSED');
+        if (typeof init?.body === 'string' && init.body.includes('ProviderInformationFeed'))
+          sent.push(init.body);
         return fetch(url, init);
       }) as typeof fetch,
     });
@@ -162,6 +168,9 @@ describe.each(TEST_ENGINES)('the directory pushed to a gateway (ITI-59) on %s', 
     await pusher.round();
     expect((await readAs(nurse)).code).toBe('requester-unknown');
     expect((await status()).pending).toBe(0);
+    // Every message the hub sent is valid DSMLv2 (the OASIS schema, by xmllint).
+    expect(sent.length).toBe(3);
+    for (const message of sent) expect(dsmlErrors(message)).toEqual([]);
     // The gateway audited every feed it took.
     const audited = await gateway.store.db
       .selectFrom('audit_event')

@@ -1,3 +1,4 @@
+import { dsmlErrors } from '@hie/platform/testing';
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../testing/store.js';
@@ -26,7 +27,13 @@ function responses(xml: string) {
 
 describe.each(TEST_ENGINES)('HPD Provider Information Query (ITI-58) on %s', (engine) => {
   let hub: HubUnderTest;
-  const hpd = poster(() => hub, '/ihe/hpd');
+  const post = poster(() => hub, '/ihe/hpd');
+  // Every answer is valid DSMLv2 (the OASIS schema, by xmllint).
+  const hpd = async (...args: Parameters<typeof post>) => {
+    const response = await post(...args);
+    if (response.statusCode === 200) expect(dsmlErrors(response.body)).toEqual([]);
+    return response;
+  };
   const search = (dn: string, filter: string, extra = '', attributes: string[] = []) =>
     hpd(
       envelope(

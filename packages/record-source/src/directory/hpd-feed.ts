@@ -8,6 +8,7 @@ export const BASE_DN = 'dc=HPD';
 /** The attribute of this facility's own entry by which the hub hands over a new feed token. */
 export const FEED_TOKEN_ATTRIBUTE = 'hieFeedToken';
 const MAX_VALUE = 4096;
+const RESPONSES = new Set(['addResponse', 'modifyResponse', 'delResponse']);
 
 type Attrs = Record<string, string[]>;
 
@@ -32,11 +33,13 @@ const RESULT = {
   constraintViolation: [19, 'constraintViolation'],
 } as const;
 
+/** A DN as the directory keys it: RDNs trimmed, and lower case (LDAP compares these names ignoring case). */
 const normalizeDn = (dn: string) =>
   dn
     .split(',')
     .map((rdn) => rdn.trim().replace(/\s*=\s*/, '='))
-    .join(',');
+    .join(',')
+    .toLowerCase();
 
 const valuesOf = (element: XmlElement) =>
   childElements(element)
@@ -45,7 +48,8 @@ const valuesOf = (element: XmlElement) =>
 
 /**
  * Applies a DSMLv2 `batchRequest` of ITI-59 Provider Information Feed to the directory this unit keeps:
- * add, modify (add / replace / delete of attributes) and delete of entries under `dc=HPD`, each answered
+ * add, modify (add / replace / delete of attributes) and delete of entries of a `dc=HPD` tree (the hub's
+ * is rooted there; other directories' below it, as the Swiss `dc=HPD,o=CARA,c=CH`), keyed case-insensitively, each answered
  * on its own with its LDAP result (a refused request does not stop the others), all in one transaction.
  * A modification of this facility's own entry's `hieFeedToken` is taken out (the feed token, never kept
  * in the directory). Searches and anything else are refused (53): this is a feed, not a query.
@@ -58,7 +62,7 @@ export async function applyHpdFeed(
 ): Promise<AppliedFeed> {
   const counts = { added: 0, modified: 0, deleted: 0, refused: 0 };
   let feedToken: string | null = null;
-  const ownDn = `uid=${ownFacilityOid},ou=HCRegulatedOrganization,${BASE_DN}`.toLowerCase();
+  const ownDn = normalizeDn(`uid=${ownFacilityOid},ou=HCRegulatedOrganization,${BASE_DN}`);
   const responses: string[] = [];
   await store.db.transaction().execute(async (trx) => {
     const load = async (dn: string): Promise<Attrs | null> => {
@@ -86,18 +90,12 @@ export async function applyHpdFeed(
       const tag = kind.replace(/Request$/, 'Response');
       const answer = (result: readonly [number, string], message?: string) => {
         if (result[0] !== 0) counts.refused++;
+        const text = message ? el('errorMessage', {}, t(message)) : '';
         responses.push(
-          el(
-            ['addResponse', 'modifyResponse', 'delResponse'].includes(tag) ? tag : 'errorResponse',
-            {
-              requestID,
-              ...(['addResponse', 'modifyResponse', 'delResponse'].includes(tag)
-                ? {}
-                : { type: 'notAttempted' }),
-            },
-            el('resultCode', { code: result[0], descr: result[1] }),
-            message ? el('errorMessage', {}, t(message)) : '',
-          ),
+          RESPONSES.has(tag)
+            ? el(tag, { requestID }, el('resultCode', { code: result[0], descr: result[1] }), text)
+            : // Not a feed request at all: DSML's errorResponse (a message, no result code).
+              el('errorResponse', { requestID, type: 'notAttempted' }, el('message', {}, t(message ?? ''))),
         );
       };
       if (request.namespaceURI !== DSML || !['addRequest', 'modifyRequest', 'delRequest'].includes(kind)) {
@@ -108,7 +106,7 @@ export async function applyHpdFeed(
         continue;
       }
       const dn = normalizeDn(attr(request, 'dn') ?? '');
-      if (!dn.toLowerCase().endsWith(BASE_DN.toLowerCase()) || !/^[^=,]+=[^,]+(,[^=,]+=[^,]+)*$/.test(dn)) {
+      if (!dn.split(',').includes(BASE_DN.toLowerCase()) || !/^[^=,]+=[^,]+(,[^=,]+=[^,]+)*$/.test(dn)) {
         answer(RESULT.invalidDNSyntax, `not an entry under ${BASE_DN}: ${dn}`);
         continue;
       }
@@ -143,7 +141,7 @@ export async function applyHpdFeed(
         continue;
       }
       // modifyRequest
-      const mine = dn.toLowerCase() === ownDn;
+      const mine = dn === ownDn;
       const tokenPart = parts.find(
         (p) => (attr(p, 'name') ?? '').toLowerCase() === FEED_TOKEN_ATTRIBUTE.toLowerCase(),
       );

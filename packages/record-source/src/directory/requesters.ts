@@ -8,7 +8,8 @@ interface Known {
   users: Map<string, Set<string>>;
 }
 
-const uidOf = (dn: string) => /^uid=([^,]+)/i.exec(dn)?.[1] ?? null;
+/** The uid of a DN, lower case as the directory keys DNs. */
+const uidOf = (dn: string) => /^uid=([^,]+)/i.exec(dn)?.[1]?.toLowerCase() ?? null;
 const active = (attrs: Record<string, string[]>) =>
   (Object.entries(attrs).find(([k]) => k.toLowerCase() === 'hpdproviderstatus')?.[1] ?? []).some(
     (v) => v.toLowerCase() === 'active',
@@ -41,7 +42,8 @@ export class DirectoryRequesters {
     });
     const known = await this.known;
     if (!known) return 'no-directory';
-    return known.facilities.has(facilityOid) && known.users.get(userId)?.has(facilityOid)
+    const facility = facilityOid.toLowerCase();
+    return known.facilities.has(facility) && known.users.get(userId.toLowerCase())?.has(facility)
       ? 'known'
       : 'unknown';
   }
