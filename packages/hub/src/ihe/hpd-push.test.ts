@@ -168,8 +168,19 @@ describe.each(TEST_ENGINES)('the directory pushed to a gateway (ITI-59) on %s', 
     await pusher.round();
     expect((await readAs(nurse)).code).toBe('requester-unknown');
     expect((await status()).pending).toBe(0);
+    // The office suspends the gateway's own facility: it discloses nothing, to anyone, until lifted.
+    expect(
+      (await call(office, 'PATCH', `/admin/facilities/${GATEWAY}`, { status: 'suspended' })).statusCode,
+    ).toBe(200);
+    await pusher.round();
+    expect(await readAs(doctor)).toEqual({ status: 403, code: 'facility-suspended' });
+    expect(
+      (await call(office, 'PATCH', `/admin/facilities/${GATEWAY}`, { status: 'active' })).statusCode,
+    ).toBe(200);
+    await pusher.round();
+    expect((await readAs(doctor)).status).toBe(404);
     // Every message the hub sent is valid DSMLv2 (the OASIS schema, by xmllint).
-    expect(sent.length).toBe(3);
+    expect(sent.length).toBe(5);
     for (const message of sent) expect(dsmlErrors(message)).toEqual([]);
     // The gateway audited every feed it took.
     const audited = await gateway.store.db
@@ -177,7 +188,7 @@ describe.each(TEST_ENGINES)('the directory pushed to a gateway (ITI-59) on %s', 
       .select(['event_json', 'user_id'])
       .where('type', '=', 'directory')
       .execute();
-    expect(audited.length).toBe(3);
+    expect(audited.length).toBe(5);
     expect(audited.every((e) => e.user_id === 'hub:hpd-feed' && e.event_json.includes('ITI-59'))).toBe(true);
   });
 

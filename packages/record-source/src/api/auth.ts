@@ -23,7 +23,9 @@ export async function authenticate(
   const contract = peerContract(request.headers);
   if (!contract.ok) throw new GatewayError('contract-version', contract.message);
   const assertion = await verifiedAssertion(ctx, request);
-  const requester = await ctx.requesters?.check(assertion.userId, assertion.facilityOid);
+  const requester = await ctx.requesters?.check(assertion.userId, assertion.facilityOid, ctx.facility.oid);
+  if (requester === 'suspended')
+    throw new GatewayError('facility-suspended', `${ctx.facility.oid} is inactive in the directory`);
   if (requester === 'unknown')
     throw new GatewayError(
       'requester-unknown',

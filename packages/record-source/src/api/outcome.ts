@@ -75,6 +75,12 @@ const CATALOG = {
     'ネットワークの名簿にない利用者または施設からの要求です',
     'The user or facility named in the assertion is not active in the network directory',
   ],
+  'facility-suspended': [
+    403,
+    'forbidden',
+    'この施設はネットワークの名簿で利用停止中のため開示しません',
+    'This facility is suspended in the network directory and discloses nothing',
+  ],
   'admin-forbidden': [403, 'forbidden', '管理操作の権限がありません', 'Not authorised for administration'],
   'admin-disabled': [
     403,

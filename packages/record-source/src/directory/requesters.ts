@@ -2,6 +2,8 @@ import type { Store } from '@hie/platform';
 import type { Schema } from '../store/schema.js';
 
 interface Known {
+  /** Facilities listed, active or not (OIDs). */
+  listed: Set<string>;
   /** Active facilities (OIDs). */
   facilities: Set<string>;
   /** Active users and the facilities they belong to. */
@@ -34,14 +36,23 @@ export class DirectoryRequesters {
     this.known = null;
   }
 
-  /** `unknown` when a directory is present and does not list the user as active at that facility. */
-  async check(userId: string, facilityOid: string): Promise<'known' | 'unknown' | 'no-directory'> {
+  /**
+   * `unknown` when a directory is present and does not list the user as active at that facility;
+   * `suspended` when it lists this facility itself (`own`) as inactive: the office suspended it, and
+   * it discloses nothing until the office lifts that.
+   */
+  async check(
+    userId: string,
+    facilityOid: string,
+    own: string,
+  ): Promise<'known' | 'unknown' | 'suspended' | 'no-directory'> {
     this.known ??= this.load().catch((error: unknown) => {
       this.known = null;
       throw error;
     });
     const known = await this.known;
     if (!known) return 'no-directory';
+    if (known.listed.has(own.toLowerCase()) && !known.facilities.has(own.toLowerCase())) return 'suspended';
     const facility = facilityOid.toLowerCase();
     return known.facilities.has(facility) && known.users.get(userId.toLowerCase())?.has(facility)
       ? 'known'
@@ -51,11 +62,12 @@ export class DirectoryRequesters {
   private async load(): Promise<Known | null> {
     const rows = await this.store.db.selectFrom('gw_directory_entry').select(['dn', 'attrs']).execute();
     if (rows.length === 0) return null;
-    const known: Known = { facilities: new Set(), users: new Map() };
+    const known: Known = { listed: new Set(), facilities: new Set(), users: new Map() };
     for (const row of rows) {
       const dn = row.dn.toLowerCase();
       const attrs = JSON.parse(row.attrs) as Record<string, string[]>;
       const uid = uidOf(row.dn);
+      if (uid && dn.includes(',ou=hcregulatedorganization,')) known.listed.add(uid);
       if (!uid || !active(attrs)) continue;
       if (dn.includes(',ou=hcregulatedorganization,')) known.facilities.add(uid);
       else if (dn.includes(',ou=hcprofessional,')) {
