@@ -3,7 +3,6 @@
  * — an existing one (auto-link), a new one, or a new one with a review task naming the likely
  * person. A record belongs to exactly one person at any time (primary key of mpi_record).
  */
-import { randomUUID } from 'node:crypto';
 import { FEED_BATCH_LIMIT } from '@hie/contract';
 import type { Kysely } from 'kysely';
 import type { HubDeps } from '../http.js';
@@ -22,6 +21,7 @@ import {
 } from './match.js';
 import {
   addHistory,
+  findRecord,
   type HistoryEntry,
   insertPerson,
   insertRecord,
@@ -34,6 +34,7 @@ import {
   refreshPerson,
   sameIdentity,
 } from './records.js';
+import { openReview } from './reviews.js';
 
 export type FeedOutcomeKind = 'new' | 'auto-link' | 'review' | 'updated' | 'unchanged';
 
@@ -97,14 +98,7 @@ export async function feedIdentities(
       const keys = keysOf[i] as MatchKeys;
       const key = recordKey(feed.facilityOid, feed.localId);
       // The same record twice in one batch: the second sees what the first did.
-      const row = seen.has(key)
-        ? await trx
-            .selectFrom('mpi_record')
-            .selectAll()
-            .where('facility_oid', '=', feed.facilityOid)
-            .where('local_id', '=', feed.localId)
-            .executeTakeFirst()
-        : existing.get(key);
+      const row = seen.has(key) ? await findRecord(trx, feed) : existing.get(key);
       seen.add(key);
       out.push(row ? await refeed(batch, row, feed, keys) : await feedNew(batch, feed, keys));
     }
@@ -272,10 +266,11 @@ async function decide(
     if (sameFacility.length > 0) reasons.push('same-facility-other-id');
   }
   if (reasons.length === 0) return { kind: 'auto-link', person: best };
-  return { kind: 'review', person: best, explanation: explain(best, rivals, reasons, settings) };
+  return { kind: 'review', person: best, explanation: explainMatch(best, rivals, reasons, settings) };
 }
 
-function explain(
+/** What a review stores: the best-scoring person's comparison, why it was not linked, and its rivals. */
+export function explainMatch(
   best: PersonScore,
   rivals: readonly PersonScore[],
   reasons: string[],
@@ -291,36 +286,12 @@ function explain(
   };
 }
 
-async function openReview(
-  db: Kysely<Schema>,
-  feed: Pick<IdentityFeed, 'facilityOid' | 'localId'>,
-  candidate: string,
-  explanation: MatchExplanation,
-  at: string,
-): Promise<void> {
-  await db
-    .updateTable('mpi_review')
-    .set({ status: 'superseded', decided_at: at })
-    .where('facility_oid', '=', feed.facilityOid)
-    .where('local_id', '=', feed.localId)
-    .where('status', '=', 'open')
-    .execute();
-  await db
-    .insertInto('mpi_review')
-    .values({
-      id: randomUUID(),
-      facility_oid: feed.facilityOid,
-      local_id: feed.localId,
-      candidate_person_id: candidate,
-      score: explanation.score,
-      explanation: JSON.stringify(explanation),
-      status: 'open',
-      created_at: at,
-      decided_by: null,
-      decided_at: null,
-    })
-    .execute();
-}
+/** A person nothing compared with: score 0, no fields; `record` stands as the one compared. */
+export const noComparison = (personId: string, record: MatchRow): PersonScore => ({
+  personId,
+  best: { score: 0, fields: [], guards: [] },
+  record,
+});
 
 const UPDATE_DISPLAY =
   'UPDATE mpi_person SET name_kanji = ?, name_kana = ?, kana_key = ?, birth_date = ?, sex = ?, updated_at = ? WHERE id = ?';
@@ -418,12 +389,8 @@ async function refeed(
     const [own] = scorePersons(keys, siblings, settings, batch.counts);
     if (own && own.best.score >= settings.reviewThreshold)
       return { ...ref, personId: row.person_id, outcome: 'updated' };
-    const explanation = explain(
-      own ?? {
-        personId: row.person_id,
-        best: { score: 0, fields: [], guards: [] },
-        record: siblings[0] as MatchRow,
-      },
+    const explanation = explainMatch(
+      own ?? noComparison(row.person_id, siblings[0] as MatchRow),
       [],
       ['changed-record-no-longer-matches'],
       settings,

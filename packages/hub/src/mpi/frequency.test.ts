@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_ENGINES } from '../testing/store.js';
 import { blockingCandidates, feedIdentities, MAX_FEED_BATCH } from './feed.js';
 import { loadNameCounts } from './frequency.js';
 import { compareKeys, type IdentityFeed, matchKeysOf, type NameFrequencies } from './match.js';
+import { FACILITIES, indexUnderTest } from './testing.js';
 
-const A = '1.2.392.200284.33.1.1310000001';
-const B = '1.2.392.200284.33.1.1310000002';
+const { A, B } = FACILITIES;
 
 /** The same person at a second facility: birth-date typo, moved, another phone. */
 const atB = (feed: IdentityFeed, localId: string): IdentityFeed => ({
@@ -53,17 +53,12 @@ describe('value-specific name weights', () => {
 });
 
 describe.each(TEST_ENGINES)('name counts on %s', (engine) => {
-  let store: TestStore;
-  let clock = Date.parse('2026-11-01T00:00:00Z');
-  const tick = () => {
-    clock += 1000;
-    return new Date(clock);
-  };
-  const deps = () => ({ store, now: tick });
+  const index = indexUnderTest(engine);
+  const { deps } = index;
   const count = async (part: string, value: string) =>
     Number(
       (
-        await store.db
+        await index.store.db
           .selectFrom('mpi_name_count')
           .select('n')
           .where('part', '=', part)
@@ -71,11 +66,6 @@ describe.each(TEST_ENGINES)('name counts on %s', (engine) => {
           .executeTakeFirst()
       )?.n ?? 0,
     );
-
-  beforeAll(async () => {
-    store = await createTestStore(engine);
-  });
-  afterAll(() => store.dispose());
 
   it('counts records per family and given reading, following re-feeds that change the name', async () => {
     await feedIdentities(
@@ -93,18 +83,18 @@ describe.each(TEST_ENGINES)('name counts on %s', (engine) => {
     await feedIdentities(deps(), [person('c2', '加藤 茂', 'カトウ シゲル')], 'test');
     expect([await count('kana_family', 'サトウ'), await count('kana_family', 'カトウ')]).toEqual([2, 1]);
     expect(await count('records', '')).toBe(3);
-    const counts = await loadNameCounts(store.db, ['サトウ', 'ダンジョウ'], ['ヒロシ']);
+    const counts = await loadNameCounts(index.store.db, ['サトウ', 'ダンジョウ'], ['ヒロシ']);
     expect(counts.familyShare('サトウ')).toBeGreaterThan(counts.familyShare('ダンジョウ'));
   });
 
   it('in a large index, links a rare name through a typo and a move, and sends a common one to review', async () => {
     // A prefecture-sized index: one million records, サトウ and ヒロシ among the most common readings.
-    await store.db
+    await index.store.db
       .updateTable('mpi_name_count')
       .set({ n: 1_000_000 })
       .where('part', '=', 'records')
       .execute();
-    await store.db
+    await index.store.db
       .insertInto('mpi_name_count')
       .values([
         { part: 'kana_family', value: 'サトウ', n: 15_000 },
@@ -131,7 +121,7 @@ describe.each(TEST_ENGINES)('name counts on %s', (engine) => {
     }));
     const out = await feedIdentities(deps(), feeds, 'test');
     expect(out.filter((o) => o.outcome === 'new')).toHaveLength(MAX_FEED_BATCH);
-    const history = await store.db
+    const history = await index.store.db
       .selectFrom('mpi_history')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .where('facility_oid', '=', B)
@@ -159,7 +149,7 @@ describe.each(TEST_ENGINES)('name counts on %s', (engine) => {
       'test',
     );
     const keys = matchKeysOf({ nameKana: 'やまだ はなこ', birthDate: '1990-07-07', sex: 'F' });
-    const found = await blockingCandidates(store.db, keys);
+    const found = await blockingCandidates(index.store.db, keys);
     // Same family reading or same given reading, born that day: not タナカ ケイコ.
     expect(found.map((r) => r.local_id).sort()).toEqual(['b1', 'b2', 'b3']);
   });

@@ -19,7 +19,6 @@ export {
   type MoveResult,
   mergePersons,
   type PersonDetail,
-  type RecordRef,
   type ReviewDetail,
   type ReviewSummary,
   unlinkRecord,
@@ -45,5 +44,5 @@ export {
   type RecordFilter,
   searchPersons,
 } from './pdq.js';
-export { recordColumns } from './records.js';
+export { type RecordRef, recordColumns } from './records.js';
 export { mpiRoutes, mpiSettingsOf } from './routes.js';

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_ENGINES } from '../testing/store.js';
 import { seedConsent } from '../testing.js';
 import { feedIdentities } from './feed.js';
 import { mergeLocalIds } from './local-merge.js';
 import { decideReview, linkRecord, listReviews } from './manage.js';
-import type { IdentityFeed } from './match.js';
 import { searchPersons } from './pdq.js';
+import { FACILITIES, indexUnderTest, type PatientIdentity, takahashi } from './testing.js';
 
-const A = '1.2.392.200284.33.1.1320000001';
-const B = '1.2.392.200284.33.1.1320000002';
-
-const takahashi: Omit<IdentityFeed, 'facilityOid' | 'localId'> = {
-  nameKanji: '高橋 健一',
-  nameKana: 'タカハシ ケンイチ',
-  birthDate: '1961-04-12',
-  sex: 'M',
-  postcode: '700-8558',
-  address: '岡山県岡山市北区鹿田町２－５－１',
-  phone: '086-223-7151',
-};
+const { A, B } = FACILITIES;
 const ishida = {
   nameKanji: '石田 春子',
   nameKana: 'イシダ ハルコ',
@@ -27,53 +16,31 @@ const ishida = {
 };
 
 describe.each(TEST_ENGINES)('a facility merging two of its own ids (ITI-44 merge) on %s', (engine) => {
-  let store: TestStore;
-  let clock = Date.parse('2026-11-01T00:00:00Z');
-  const deps = () => ({
-    store,
-    now: () => {
-      clock += 1000;
-      return new Date(clock);
-    },
-  });
-  const feed = (facilityOid: string, localId: string, who: Omit<IdentityFeed, 'facilityOid' | 'localId'>) =>
+  const index = indexUnderTest(engine);
+  const { deps, personOf } = index;
+  const feed = (facilityOid: string, localId: string, who: PatientIdentity) =>
     feedIdentities(deps(), [{ facilityOid, localId, ...who }], 'test').then((o) => o[0]);
-  const personOf = async (facilityOid: string, localId: string) =>
-    (
-      await store.db
-        .selectFrom('mpi_record')
-        .select('person_id')
-        .where('facility_oid', '=', facilityOid)
-        .where('local_id', '=', localId)
-        .executeTakeFirst()
-    )?.person_id;
+  /** Hospital A's system merges two of A's ids (ITI-44). */
+  const mergeAtA = (survivingLocalId: string, obsoleteLocalId: string) =>
+    mergeLocalIds(deps(), { facilityOid: A, survivingLocalId, obsoleteLocalId }, 'ihe:A');
   const historyOf = (localId: string) =>
-    store.db
+    index.store.db
       .selectFrom('mpi_history')
       .select(['action', 'from_person', 'to_person'])
       .where('local_id', '=', localId)
       .orderBy('id')
       .execute();
 
-  beforeAll(async () => {
-    store = await createTestStore(engine);
-  });
-  afterAll(() => store.dispose());
-
   it('a duplicate registration at the hospital: the obsolete id is retired, its person redirects, its consent follows', async () => {
     // The hospital registered Ishida twice; the second id went to a person of its own, with a review.
     await feed(A, 'dup-1', ishida);
     expect((await feed(A, 'dup-2', ishida))?.outcome).toBe('review');
-    const survivor = (await personOf(A, 'dup-1')) as string;
-    const duplicate = (await personOf(A, 'dup-2')) as string;
+    const survivor = await personOf(A, 'dup-1');
+    const duplicate = await personOf(A, 'dup-2');
     expect(duplicate).not.toBe(survivor);
-    await seedConsent(store, { facilityOid: A, localId: 'dup-2', viewers: 'all' });
+    await seedConsent(index.store, { facilityOid: A, localId: 'dup-2', viewers: 'all' });
 
-    const merged = await mergeLocalIds(
-      deps(),
-      { facilityOid: A, survivingLocalId: 'dup-1', obsoleteLocalId: 'dup-2' },
-      'ihe:A',
-    );
+    const merged = await mergeAtA('dup-1', 'dup-2');
     expect(merged).toMatchObject({
       ok: true,
       personId: survivor,
@@ -84,27 +51,28 @@ describe.each(TEST_ENGINES)('a facility merging two of its own ids (ITI-44 merge
       consentsMoved: 1,
     });
     // PIX/PDQ no longer know the obsolete id; the person it had redirects to the survivor.
-    expect(await personOf(A, 'dup-2')).toBeUndefined();
+    await expect(personOf(A, 'dup-2')).rejects.toThrow();
     expect(
-      (await searchPersons(store, { facilityOid: A, localId: 'dup-2' }, { limit: 20, offset: 0 })).total,
+      (await searchPersons(index.store, { facilityOid: A, localId: 'dup-2' }, { limit: 20, offset: 0 }))
+        .total,
     ).toBe(0);
-    const found = await searchPersons(store, { kana: 'イシダ ハルコ' }, { limit: 20, offset: 0 });
+    const found = await searchPersons(index.store, { kana: 'イシダ ハルコ' }, { limit: 20, offset: 0 });
     expect(found.persons.map((p) => p.personId)).toEqual([survivor]);
     expect(
-      await store.db
+      await index.store.db
         .selectFrom('mpi_person')
         .select(['status', 'merged_into'])
         .where('id', '=', duplicate)
         .executeTakeFirst(),
     ).toEqual({ status: 'merged', merged_into: survivor });
     // The patient's consent is the surviving id's now; the duplicate's review is void.
-    const consents = await store.db
+    const consents = await index.store.db
       .selectFrom('hub_consent')
       .select('local_id')
       .where('facility_oid', '=', A)
       .execute();
     expect(consents).toEqual([{ local_id: 'dup-1' }]);
-    const open = await store.db
+    const open = await index.store.db
       .selectFrom('mpi_review')
       .select('id')
       .where('local_id', '=', 'dup-2')
@@ -128,21 +96,17 @@ describe.each(TEST_ENGINES)('a facility merging two of its own ids (ITI-44 merge
     // a-old is linked with B's record of Takahashi; the hospital then says a-old is its a-new.
     await feed(A, 'a-old', takahashi);
     expect((await feed(B, 'b-1', takahashi))?.outcome).toBe('auto-link');
-    const linked = (await personOf(A, 'a-old')) as string;
+    const linked = await personOf(A, 'a-old');
     await feed(A, 'a-new', {
       ...takahashi,
       phone: '090-1111-2222',
       postcode: '700-0001',
       address: '岡山市北区',
     });
-    const kept = (await personOf(A, 'a-new')) as string;
+    const kept = await personOf(A, 'a-new');
     expect(kept).not.toBe(linked);
 
-    const merged = await mergeLocalIds(
-      deps(),
-      { facilityOid: A, survivingLocalId: 'a-new', obsoleteLocalId: 'a-old' },
-      'ihe:A',
-    );
+    const merged = await mergeAtA('a-new', 'a-old');
     expect(merged).toMatchObject({
       ok: true,
       personId: kept,
@@ -152,7 +116,7 @@ describe.each(TEST_ENGINES)('a facility merging two of its own ids (ITI-44 merge
     // B's record stays where it was (what B's users and B's system see is unchanged) …
     expect(await personOf(B, 'b-1')).toBe(linked);
     // … until the office decides the review, with the matcher's comparison in front of it.
-    const { reviews } = await listReviews(store, { status: 'open', limit: 50, offset: 0 });
+    const { reviews } = await listReviews(index.store, { status: 'open', limit: 50, offset: 0 });
     const review = reviews.find((r) => r.localId === 'b-1');
     expect(review?.candidatePersonId).toBe(kept);
     await decideReview(deps(), review?.id as string, 'link', 'office');
@@ -161,14 +125,14 @@ describe.each(TEST_ENGINES)('a facility merging two of its own ids (ITI-44 merge
 
   it('the facility’s other ids of the obsolete id’s person follow it', async () => {
     await feed(A, 'x-1', { ...ishida, nameKana: 'イシダ ナツコ', nameKanji: '石田 夏子' });
-    const target = (await personOf(A, 'x-1')) as string;
+    const target = await personOf(A, 'x-1');
     await feed(A, 'x-2', {
       ...takahashi,
       birthDate: '1971-01-01',
       nameKana: 'タカハシ ジロウ',
       nameKanji: '高橋 次郎',
     });
-    const old = (await personOf(A, 'x-2')) as string;
+    const old = await personOf(A, 'x-2');
     // The office had put another id of A with x-2.
     await feed(A, 'x-3', {
       ...takahashi,
@@ -178,11 +142,7 @@ describe.each(TEST_ENGINES)('a facility merging two of its own ids (ITI-44 merge
     });
     await linkRecord(deps(), { facilityOid: A, localId: 'x-3', personId: old }, 'office');
 
-    const merged = await mergeLocalIds(
-      deps(),
-      { facilityOid: A, survivingLocalId: 'x-1', obsoleteLocalId: 'x-2' },
-      'ihe:A',
-    );
+    const merged = await mergeAtA('x-1', 'x-2');
     expect(merged).toMatchObject({
       ok: true,
       personId: target,
@@ -193,7 +153,7 @@ describe.each(TEST_ENGINES)('a facility merging two of its own ids (ITI-44 merge
   });
 
   it('refuses an unknown id, another facility’s id and one id twice, and changes nothing', async () => {
-    const before = await store.db.selectFrom('mpi_history').select('id').execute();
+    const before = await index.store.db.selectFrom('mpi_history').select('id').execute();
     const tries = [
       { survivingLocalId: 'nobody', obsoleteLocalId: 'dup-1' },
       { survivingLocalId: 'dup-1', obsoleteLocalId: 'nobody' },
@@ -201,14 +161,14 @@ describe.each(TEST_ENGINES)('a facility merging two of its own ids (ITI-44 merge
       { survivingLocalId: 'dup-1', obsoleteLocalId: 'dup-1' },
     ];
     const answers = [];
-    for (const t of tries) answers.push(await mergeLocalIds(deps(), { facilityOid: A, ...t }, 'ihe:A'));
+    for (const t of tries) answers.push(await mergeAtA(t.survivingLocalId, t.obsoleteLocalId));
     expect(answers).toEqual([
       { ok: false, problem: 'unknown-id', which: 'surviving', localId: 'nobody' },
       { ok: false, problem: 'unknown-id', which: 'obsolete', localId: 'nobody' },
       { ok: false, problem: 'unknown-id', which: 'obsolete', localId: 'b-1' },
       { ok: false, problem: 'same-id', localId: 'dup-1' },
     ]);
-    expect(await store.db.selectFrom('mpi_history').select('id').execute()).toEqual(before);
-    expect(await personOf(B, 'b-1')).toBeDefined();
+    expect(await index.store.db.selectFrom('mpi_history').select('id').execute()).toEqual(before);
+    await expect(personOf(B, 'b-1')).resolves.toBeDefined();
   });
 });

@@ -5,23 +5,25 @@
  * by the matcher's rules or by the network office, so where they would change person the index opens
  * review tasks instead (README § IHE endpoints, "local merges").
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { HubDeps } from '../http.js';
 import type { Schema } from '../store/schema.js';
-import { type MatchExplanation, scorePersons } from './feed.js';
+import { explainMatch, noComparison, scorePersons } from './feed.js';
 import { loadNameCounts, saveNameCounts } from './frequency.js';
-import type { RecordRef } from './manage.js';
 import { DEFAULT_MPI_SETTINGS, type MpiSettings } from './match.js';
 import {
   addHistory,
+  facilityIdsOfPerson,
+  findRecord,
   type HistoryEntry,
   keysOfRow,
-  MATCH_COLUMNS,
   type MatchRow,
+  matchRowsOfPerson,
+  type RecordRef,
   type RecordRow,
   refreshPerson,
 } from './records.js';
+import { closeReviews, openReview, redirectReviews } from './reviews.js';
 
 export interface LocalMergeInput {
   /** The facility whose ids these are (the caller's own). */
@@ -77,10 +79,13 @@ export async function mergeLocalIds(
   const at = deps.now().toISOString();
   const reason = `local merge by ${input.facilityOid}: ${input.obsoleteLocalId} → ${input.survivingLocalId}`;
   return deps.store.db.transaction().execute(async (db): Promise<LocalMergeOutcome> => {
-    const surviving = await recordOf(db, input.facilityOid, input.survivingLocalId);
+    const surviving = await findRecord(db, {
+      facilityOid: input.facilityOid,
+      localId: input.survivingLocalId,
+    });
     if (!surviving)
       return { ok: false, problem: 'unknown-id', which: 'surviving', localId: input.survivingLocalId };
-    const obsolete = await recordOf(db, input.facilityOid, input.obsoleteLocalId);
+    const obsolete = await findRecord(db, { facilityOid: input.facilityOid, localId: input.obsoleteLocalId });
     if (!obsolete)
       return { ok: false, problem: 'unknown-id', which: 'obsolete', localId: input.obsoleteLocalId };
     const into = surviving.person_id;
@@ -97,21 +102,12 @@ export async function mergeLocalIds(
     if (from !== into) {
       moved = await followOwnIds(db, input.facilityOid, from, into);
       for (const r of moved) history.push({ ...ref(r.localId), from, to: into, action: 'merge' });
-      const others = await db
-        .selectFrom('mpi_record')
-        .select(MATCH_COLUMNS)
-        .where('person_id', '=', from)
-        .execute();
+      const others = await matchRowsOfPerson(db, from);
       if (others.length === 0) {
         personMerged = true;
         await refreshPerson(db, from, at, into);
         // Doubtful links that named the emptied person now name where it went (as an office merge).
-        await db
-          .updateTable('mpi_review')
-          .set({ candidate_person_id: into })
-          .where('candidate_person_id', '=', from)
-          .where('status', '=', 'open')
-          .execute();
+        await redirectReviews(db, from, into);
       } else {
         await refreshPerson(db, from, at);
         reviews = await openReviews(db, others, into, settings, at);
@@ -136,14 +132,6 @@ export async function mergeLocalIds(
   });
 }
 
-const recordOf = (db: Kysely<Schema>, facilityOid: string, localId: string): Promise<RecordRow | undefined> =>
-  db
-    .selectFrom('mpi_record')
-    .selectAll()
-    .where('facility_oid', '=', facilityOid)
-    .where('local_id', '=', localId)
-    .executeTakeFirst();
-
 /** Removes the obsolete record; its consents become the surviving id's, its open reviews are void. */
 async function retire(
   db: Kysely<Schema>,
@@ -152,24 +140,18 @@ async function retire(
   actor: string,
   at: string,
 ): Promise<number> {
-  const where = { facility_oid: obsolete.facility_oid, local_id: obsolete.local_id };
+  const ref = { facilityOid: obsolete.facility_oid, localId: obsolete.local_id };
   const consents = await db
     .updateTable('hub_consent')
     .set({ local_id: survivingLocalId })
-    .where('facility_oid', '=', where.facility_oid)
-    .where('local_id', '=', where.local_id)
+    .where('facility_oid', '=', ref.facilityOid)
+    .where('local_id', '=', ref.localId)
     .executeTakeFirst();
-  await db
-    .updateTable('mpi_review')
-    .set({ status: 'superseded', decided_by: actor, decided_at: at })
-    .where('facility_oid', '=', where.facility_oid)
-    .where('local_id', '=', where.local_id)
-    .where('status', '=', 'open')
-    .execute();
+  await closeReviews(db, ref, actor, at);
   await db
     .deleteFrom('mpi_record')
-    .where('facility_oid', '=', where.facility_oid)
-    .where('local_id', '=', where.local_id)
+    .where('facility_oid', '=', ref.facilityOid)
+    .where('local_id', '=', ref.localId)
     .execute();
   // The name frequencies count records: one fewer.
   const counts = await loadNameCounts(
@@ -189,13 +171,7 @@ async function followOwnIds(
   from: string,
   into: string,
 ): Promise<RecordRef[]> {
-  const own = await db
-    .selectFrom('mpi_record')
-    .select('local_id')
-    .where('person_id', '=', from)
-    .where('facility_oid', '=', facilityOid)
-    .orderBy('local_id')
-    .execute();
+  const own = await facilityIdsOfPerson(db, facilityOid, from);
   if (own.length === 0) return [];
   await db
     .updateTable('mpi_record')
@@ -218,48 +194,19 @@ async function openReviews(
   settings: MpiSettings,
   at: string,
 ): Promise<RecordRef[]> {
-  const candidateRecords = await db
-    .selectFrom('mpi_record')
-    .select(MATCH_COLUMNS)
-    .where('person_id', '=', candidate)
-    .execute();
+  const candidateRecords = await matchRowsOfPerson(db, candidate);
   const out: RecordRef[] = [];
   for (const record of records) {
+    const ref = { facilityOid: record.facility_oid, localId: record.local_id };
     const [best] = scorePersons(keysOfRow(record), candidateRecords, settings);
-    const explanation: MatchExplanation = {
-      score: best?.best.score ?? 0,
-      thresholds: { autoLink: settings.autoLinkThreshold, review: settings.reviewThreshold },
-      comparedWith: {
-        facilityOid: best?.record.facility_oid ?? record.facility_oid,
-        localId: best?.record.local_id ?? record.local_id,
-      },
-      fields: best?.best.fields ?? [],
-      reasons: ['local-merge-elsewhere'],
-      others: [],
-    };
-    await db
-      .updateTable('mpi_review')
-      .set({ status: 'superseded', decided_at: at })
-      .where('facility_oid', '=', record.facility_oid)
-      .where('local_id', '=', record.local_id)
-      .where('status', '=', 'open')
-      .execute();
-    await db
-      .insertInto('mpi_review')
-      .values({
-        id: randomUUID(),
-        facility_oid: record.facility_oid,
-        local_id: record.local_id,
-        candidate_person_id: candidate,
-        score: explanation.score,
-        explanation: JSON.stringify(explanation),
-        status: 'open',
-        created_at: at,
-        decided_by: null,
-        decided_at: null,
-      })
-      .execute();
-    out.push({ facilityOid: record.facility_oid, localId: record.local_id });
+    const explanation = explainMatch(
+      best ?? noComparison(candidate, record),
+      [],
+      ['local-merge-elsewhere'],
+      settings,
+    );
+    await openReview(db, ref, candidate, explanation, at);
+    out.push(ref);
   }
   return out;
 }

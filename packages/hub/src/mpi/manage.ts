@@ -10,12 +10,15 @@ import { type HubDeps, HubError } from '../http.js';
 import type { MpiHistoryTable, MpiPersonTable } from '../store/mpi-tables.js';
 import type { Schema } from '../store/schema.js';
 import type { MatchExplanation } from './feed.js';
-import { addHistory, insertPerson, type RecordRow, refreshPerson } from './records.js';
-
-export interface RecordRef {
-  facilityOid: string;
-  localId: string;
-}
+import {
+  addHistory,
+  findRecord,
+  insertPerson,
+  type RecordRef,
+  type RecordRow,
+  refreshPerson,
+} from './records.js';
+import { closeReviews, redirectReviews } from './reviews.js';
 
 export interface MoveResult {
   facilityOid: string;
@@ -29,12 +32,7 @@ type Db = Kysely<Schema>;
 const notFound = (what: string) => new HubError(404, 'not-found', `${what} not found / 見つかりません`);
 
 async function recordOf(db: Db, ref: RecordRef): Promise<RecordRow> {
-  const row = await db
-    .selectFrom('mpi_record')
-    .selectAll()
-    .where('facility_oid', '=', ref.facilityOid)
-    .where('local_id', '=', ref.localId)
-    .executeTakeFirst();
+  const row = await findRecord(db, ref);
   if (!row) throw notFound('record');
   return row;
 }
@@ -50,16 +48,6 @@ async function activePerson(db: Db, personId: string): Promise<Selectable<MpiPer
     );
   }
   return person;
-}
-
-async function closeReviews(db: Db, ref: RecordRef, actor: string, at: string): Promise<void> {
-  await db
-    .updateTable('mpi_review')
-    .set({ status: 'superseded', decided_by: actor, decided_at: at })
-    .where('facility_oid', '=', ref.facilityOid)
-    .where('local_id', '=', ref.localId)
-    .where('status', '=', 'open')
-    .execute();
 }
 
 async function moveRecord(
@@ -172,12 +160,7 @@ export async function mergePersons(
       .set({ merged_into: input.intoPersonId, updated_at: at })
       .where('merged_into', '=', input.fromPersonId)
       .execute();
-    await db
-      .updateTable('mpi_review')
-      .set({ candidate_person_id: input.intoPersonId })
-      .where('candidate_person_id', '=', input.fromPersonId)
-      .where('status', '=', 'open')
-      .execute();
+    await redirectReviews(db, input.fromPersonId, input.intoPersonId);
     await refreshPerson(db, input.intoPersonId, at);
     await addHistory(
       db,
@@ -251,12 +234,7 @@ export async function getReview(store: Store<Schema>, id: string): Promise<Revie
   const review = await store.db.selectFrom('mpi_review').selectAll().where('id', '=', id).executeTakeFirst();
   if (!review) throw notFound('review');
   const explanation = JSON.parse(review.explanation) as MatchExplanation;
-  const record = await store.db
-    .selectFrom('mpi_record')
-    .selectAll()
-    .where('facility_oid', '=', review.facility_oid)
-    .where('local_id', '=', review.local_id)
-    .executeTakeFirst();
+  const record = await findRecord(store.db, { facilityOid: review.facility_oid, localId: review.local_id });
   const candidateRecords = await getPersonRecords(store, review.candidate_person_id);
   const candidateRecord =
     candidateRecords.find(

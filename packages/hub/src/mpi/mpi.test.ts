@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStore, TEST_ENGINES, type TestStore } from '../testing/store.js';
+import { describe, expect, it } from 'vitest';
+import { createTestStore, TEST_ENGINES } from '../testing/store.js';
 import { feedIdentities } from './feed.js';
 import {
   decideReview,
@@ -11,45 +11,14 @@ import {
   mergePersons,
   unlinkRecord,
 } from './manage.js';
-import type { IdentityFeed } from './match.js';
 import { searchPersons } from './pdq.js';
+import { FACILITIES, indexUnderTest, takahashi } from './testing.js';
 
-const A = '1.2.392.200284.33.1.1310000001';
-const B = '1.2.392.200284.33.1.1310000002';
-const C = '1.2.392.200284.33.1.1310000003';
-
-const takahashi: Omit<IdentityFeed, 'facilityOid' | 'localId'> = {
-  nameKanji: '高橋 健一',
-  nameKana: 'タカハシ ケンイチ',
-  birthDate: '1961-04-12',
-  sex: 'M',
-  postcode: '700-8558',
-  address: '岡山県岡山市北区鹿田町２－５－１',
-  phone: '086-223-7151',
-};
+const { A, B, C } = FACILITIES;
 
 describe.each(TEST_ENGINES)('patient index on %s', (engine) => {
-  let store: TestStore;
-  let clock = Date.parse('2026-11-01T00:00:00Z');
-  const tick = () => {
-    clock += 1000;
-    return new Date(clock);
-  };
-  const deps = () => ({ store, now: tick });
-  const personOf = async (facilityOid: string, localId: string) =>
-    (
-      await store.db
-        .selectFrom('mpi_record')
-        .select('person_id')
-        .where('facility_oid', '=', facilityOid)
-        .where('local_id', '=', localId)
-        .executeTakeFirstOrThrow()
-    ).person_id;
-
-  beforeAll(async () => {
-    store = await createTestStore(engine);
-  });
-  afterAll(() => store.dispose());
+  const index = indexUnderTest(engine);
+  const { deps, personOf } = index;
 
   it('links the same patient across facilities despite variant kanji, kana spelling and a move', async () => {
     const [first] = await feedIdentities(deps(), [{ facilityOid: A, localId: 'a1', ...takahashi }], 'test');
@@ -79,19 +48,19 @@ describe.each(TEST_ENGINES)('patient index on %s', (engine) => {
     expect([second?.outcome, third?.outcome]).toEqual(['auto-link', 'auto-link']);
     expect(second?.personId).toBe(first?.personId);
     expect(third?.personId).toBe(first?.personId);
-    const detail = await getPerson(store, first?.personId ?? '');
+    const detail = await getPerson(index.store, first?.personId ?? '');
     expect(detail.records.map((r) => r.facility_oid).sort()).toEqual([A, B, C].sort());
     expect(detail.history.map((h) => h.action).sort()).toEqual(['auto-link', 'auto-link', 'create']);
   });
 
   it('re-feeding an unchanged record changes nothing; a changed one is updated in place', async () => {
-    const before = await store.db
+    const before = await index.store.db
       .selectFrom('mpi_history')
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirst();
     const [same] = await feedIdentities(deps(), [{ facilityOid: A, localId: 'a1', ...takahashi }], 'test');
     expect(same?.outcome).toBe('unchanged');
-    const after = await store.db
+    const after = await index.store.db
       .selectFrom('mpi_history')
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirst();
@@ -124,9 +93,9 @@ describe.each(TEST_ENGINES)('patient index on %s', (engine) => {
     expect(doubt?.outcome).toBe('review');
     const target = await personOf(A, 'a1');
     expect(doubt?.personId).not.toBe(target);
-    const { reviews, total } = await listReviews(store, { status: 'open', limit: 10, offset: 0 });
+    const { reviews, total } = await listReviews(index.store, { status: 'open', limit: 10, offset: 0 });
     expect(total).toBe(1);
-    const review = await getReview(store, reviews[0]?.id ?? '');
+    const review = await getReview(index.store, reviews[0]?.id ?? '');
     expect(review.candidatePersonId).toBe(target);
     expect(review.record?.local_id).toBe('b-doubt');
     expect(review.candidateRecord).not.toBeNull();
@@ -141,7 +110,7 @@ describe.each(TEST_ENGINES)('patient index on %s', (engine) => {
       code: 'conflict',
     });
     // The record's former (provisional) person is gone: merged into the target.
-    const old = await getPerson(store, doubt?.personId ?? '');
+    const old = await getPerson(index.store, doubt?.personId ?? '');
     expect([old.person.status, old.person.merged_into]).toEqual(['merged', target]);
   });
 
@@ -201,7 +170,7 @@ describe.each(TEST_ENGINES)('patient index on %s', (engine) => {
     expect([linked?.outcome, linked?.personId]).toEqual(['auto-link', person]);
     const chartRecords = async (personId: string) =>
       (
-        await store.db
+        await index.store.db
           .selectFrom('mpi_record')
           .select(['facility_oid', 'local_id'])
           .where('person_id', '=', personId)
@@ -231,30 +200,34 @@ describe.each(TEST_ENGINES)('patient index on %s', (engine) => {
   });
 
   it('finds persons by kana or kanji prefix, birth date, sex and local id, with exact totals and pages', async () => {
-    const byKana = await searchPersons(store, { kana: 'たかはし' }, { limit: 1, offset: 0 });
+    const byKana = await searchPersons(index.store, { kana: 'たかはし' }, { limit: 1, offset: 0 });
     expect(byKana.total).toBeGreaterThanOrEqual(2);
     expect(byKana.persons).toHaveLength(1);
     const exact = await searchPersons(
-      store,
+      index.store,
       { kana: 'タカハシ　ケンイチ', birthDate: '1961-04-12', sex: 'M' },
       { limit: 10, offset: 0 },
     );
     expect(exact.total).toBe(1);
     expect(exact.persons[0]?.records.map((r) => r.localId).sort()).toEqual(['a1', 'b-doubt', 'b1', 'c1']);
-    const byKanji = await searchPersons(store, { kanji: '髙橋' }, { limit: 10, offset: 0 });
+    const byKanji = await searchPersons(index.store, { kanji: '髙橋' }, { limit: 10, offset: 0 });
     expect(byKanji.total).toBe(byKana.total);
-    const byLocal = await searchPersons(store, { facilityOid: B, localId: 'b1' }, { limit: 10, offset: 0 });
+    const byLocal = await searchPersons(
+      index.store,
+      { facilityOid: B, localId: 'b1' },
+      { limit: 10, offset: 0 },
+    );
     expect(byLocal.persons.map((p) => p.personId)).toEqual([await personOf(A, 'a1')]);
     // The policy's filters: only facility A's records are visible.
     const filtered = await searchPersons(
-      store,
+      index.store,
       { kana: 'タカハシ' },
       { limit: 10, offset: 0, recordFilter: (eb) => eb('mpi_record.facility_oid', '=', A) },
     );
     expect(filtered.total).toBe(1);
     expect(filtered.persons[0]?.records).toEqual([{ facilityOid: A, localId: 'a1' }]);
     const none = await searchPersons(
-      store,
+      index.store,
       { kana: 'タカハシ' },
       { limit: 10, offset: 0, personFilter: (eb) => eb('mpi_person.id', '=', 'nobody') },
     );

@@ -8,6 +8,21 @@ import { postcodeKey } from './normalize.js';
 
 export type RecordRow = Selectable<MpiRecordTable>;
 
+/** One facility's identity of a patient: the key of mpi_record. */
+export interface RecordRef {
+  facilityOid: string;
+  localId: string;
+}
+
+/** The record of `ref`, or undefined when the index does not know it. */
+export const findRecord = (db: Kysely<Schema>, ref: RecordRef): Promise<RecordRow | undefined> =>
+  db
+    .selectFrom('mpi_record')
+    .selectAll()
+    .where('facility_oid', '=', ref.facilityOid)
+    .where('local_id', '=', ref.localId)
+    .executeTakeFirst();
+
 const n = (s: string | undefined | null): string | null => (s === undefined || s === '' ? null : s);
 
 /** The identity columns of a record (raw values and their keys) for a feed. */
@@ -63,6 +78,24 @@ export const MATCH_COLUMNS = [
 ] as const;
 
 export type MatchRow = Pick<RecordRow, (typeof MATCH_COLUMNS)[number]>;
+
+/** A facility's own ids among a person's records, in order. */
+export const facilityIdsOfPerson = (
+  db: Kysely<Schema>,
+  facilityOid: string,
+  personId: string,
+): Promise<{ local_id: string }[]> =>
+  db
+    .selectFrom('mpi_record')
+    .select('local_id')
+    .where('facility_oid', '=', facilityOid)
+    .where('person_id', '=', personId)
+    .orderBy('local_id')
+    .execute();
+
+/** A person's records, as the matcher reads them. */
+export const matchRowsOfPerson = (db: Kysely<Schema>, personId: string): Promise<MatchRow[]> =>
+  db.selectFrom('mpi_record').select(MATCH_COLUMNS).where('person_id', '=', personId).execute();
 
 export function keysOfRow(row: MatchRow): MatchKeys {
   return {
