@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ENGINES } from '../testing/store.js';
 import { type HubUnderTest, seedFacility, seedUser } from '../testing.js';
-import { roleId } from './mcsd.js';
+import { roleId } from './mcsd-resources.js';
 import { iheHub, MESA_A, MESA_B, TOKENS } from './testing.js';
 
 const CLINIC = '1.2.392.200284.33.3310000201';
 const PHARMACY = '1.2.392.200284.33.3340000301';
+/** The directory's two facilities besides the IHE test systems': a clinic and a pharmacy, with 医療機関コード. */
+const DIRECTORY_FACILITIES = [
+  { oid: CLINIC, type: 'clinic', name: 'ももたろう内科クリニック', code: '3310000201' },
+  { oid: PHARMACY, type: 'pharmacy', name: 'きび薬局', code: '3340000301' },
+] as const;
 const JP_CODE = 'http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no';
 const HCROLE = 'urn:oid:1.2.392.100495.1.6.1.1';
 const SYL = { url: 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation', valueCode: 'SYL' };
@@ -43,13 +48,7 @@ describe.each(TEST_ENGINES)('mCSD Find Matching Care Services (ITI-90) on %s', (
 
   beforeAll(async () => {
     hub = await iheHub(engine);
-    await seedFacility(hub.store, {
-      oid: CLINIC,
-      type: 'clinic',
-      name: 'ももたろう内科クリニック',
-      code: '3310000201',
-    });
-    await seedFacility(hub.store, { oid: PHARMACY, type: 'pharmacy', name: 'きび薬局', code: '3340000301' });
+    for (const facility of DIRECTORY_FACILITIES) await seedFacility(hub.store, facility);
     await hub.store.db
       .updateTable('hub_facility')
       .set({

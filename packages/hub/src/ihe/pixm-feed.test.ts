@@ -54,6 +54,19 @@ describe.each(TEST_ENGINES)('PIXm Patient Identity Feed FHIR (ITI-104) on %s', (
   const records = async (localId: string) =>
     hub.store.db.selectFrom('mpi_record').selectAll().where('local_id', '=', localId).execute();
 
+  /** The audit events of ITI-104 so far. */
+  const iti104Audit = async () =>
+    (await hub.store.db.selectFrom('audit_event').select('event_json').where('type', '=', 'mpi').execute())
+      .map(
+        (a) =>
+          JSON.parse(a.event_json) as {
+            outcome: string;
+            patient?: { personId: string };
+            detail: Record<string, string>;
+          },
+      )
+      .filter((e) => e.detail?.operation === 'ITI-104');
+
   beforeAll(async () => {
     hub = await iheHub(engine);
   });
@@ -101,17 +114,10 @@ describe.each(TEST_ENGINES)('PIXm Patient Identity Feed FHIR (ITI-104) on %s', (
       await get(`/fhir/Patient/$ihe-pix?sourceIdentifier=${encodeURIComponent(`urn:oid:${MESA_A}|A-104`)}`)
     ).json();
     expect(pix.parameter[0].valueReference.reference).toBe(`Patient/${stored.id}`);
-    const audit = await hub.store.db
-      .selectFrom('audit_event')
-      .select('event_json')
-      .where('type', '=', 'mpi')
-      .execute();
-    expect(
-      audit.filter((a) => a.event_json.includes('ITI-104') && a.event_json.includes(stored.id)),
-    ).toHaveLength(2);
+    expect((await iti104Audit()).filter((e) => e.patient?.personId === stored.id)).toHaveLength(2);
   });
 
-  it('refuses and stores nothing: another facility’s domain 403, no caller 401, wrong type 415, merge 422, bad fields 400', async () => {
+  it('refuses and stores nothing: another facility’s domain 403, no caller 401, wrong type 415, deactivation 422, bad fields 400', async () => {
     const forbidden = await put(`urn:oid:${MESA_B}|B-104`, patient(MESA_B, 'B-104'));
     expect(forbidden.statusCode).toBe(403);
     expect(forbidden.json()).toMatchObject({
@@ -136,17 +142,10 @@ describe.each(TEST_ENGINES)('PIXm Patient Identity Feed FHIR (ITI-104) on %s', (
       'application/json',
     );
     expect(plainJson.statusCode).toBe(415);
-    const merge = await put(
-      `urn:oid:${MESA_A}|A-422`,
-      patient(MESA_A, 'A-422', {
-        active: false,
-        link: [
-          { other: { identifier: { system: `urn:oid:${MESA_A}`, value: 'A-104' } }, type: 'replaced-by' },
-        ],
-      }),
-    );
-    expect(merge.statusCode).toBe(422);
-    expect(merge.json().issue[0].diagnostics).toMatch(/network office/);
+    // A deactivation that names no surviving patient is not a merge.
+    const deactivation = await put(`urn:oid:${MESA_A}|A-422`, patient(MESA_A, 'A-422', { active: false }));
+    expect(deactivation.statusCode).toBe(422);
+    expect(deactivation.json().issue[0].expression).toEqual(['Patient.active']);
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['A-400a', { birthDate: '1938-13-45' }, 'Patient.birthDate'],
       ['A-400b', { birthDate: '02/04/1938' }, 'Patient.birthDate'],
@@ -191,13 +190,134 @@ describe.each(TEST_ENGINES)('PIXm Patient Identity Feed FHIR (ITI-104) on %s', (
       ])
       .execute();
     expect(stored).toEqual([]);
-    const refusal = await hub.store.db
-      .selectFrom('audit_event')
-      .select('event_json')
-      .where('type', '=', 'mpi')
-      .execute();
-    expect(refusal.some((a) => a.event_json.includes('ITI-104') && a.event_json.includes('forbidden'))).toBe(
+    expect((await iti104Audit()).some((e) => e.outcome === '4' && e.detail.refused === 'forbidden')).toBe(
       true,
     );
+  });
+
+  /** The obsolete id's Patient as ITI-104 sends a merge: inactive, replaced by the surviving patient. */
+  const replacedBy = (facility: string, obsolete: string, other: Record<string, unknown>) =>
+    patient(facility, obsolete, { active: false, link: [{ other, type: 'replaced-by' }] });
+  const byIdentifier = (facility: string, localId: string) => ({
+    identifier: { system: `urn:oid:${facility}`, value: localId },
+  });
+  const pix = (facility: string, localId: string, asking = facility) =>
+    get(
+      `/fhir/Patient/$ihe-pix?sourceIdentifier=${encodeURIComponent(`urn:oid:${facility}|${localId}`)}`,
+      asking,
+    );
+  /** Another person: no demographics in common with `patient`, so the matcher keeps them apart. */
+  const stranger = (facility: string, localId: string) =>
+    patient(facility, localId, {
+      name: [{ use: 'official', family: '吉備', given: ['次郎'] }],
+      gender: 'male',
+      birthDate: '1970-01-01',
+      address: [{ postalCode: '7100001' }],
+    });
+
+  it('merges the facility’s obsolete id into its surviving one (as ITI-44): 200 with the surviving Patient; PIXm no longer knows the obsolete id', async () => {
+    const surviving = (await put(`urn:oid:${MESA_A}|A-M1`, patient(MESA_A, 'A-M1'))).json();
+    const obsolete = (await put(`urn:oid:${MESA_A}|A-M2`, stranger(MESA_A, 'A-M2'))).json();
+    expect(obsolete.id).not.toBe(surviving.id);
+    const merged = await put(
+      `urn:oid:${MESA_A}|A-M2`,
+      replacedBy(MESA_A, 'A-M2', byIdentifier(MESA_A, 'A-M1')),
+    );
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect(merged.headers['content-type']).toMatch(/^application\/fhir\+json/);
+    expect(merged.json()).toMatchObject({ resourceType: 'Patient', id: surviving.id, active: true });
+    expect(merged.json().identifier.map((i: { value: string }) => i.value)).toEqual([surviving.id, 'A-M1']);
+    expect(await records('A-M2')).toEqual([]);
+    expect((await pix(MESA_A, 'A-M2')).statusCode).toBe(404);
+    const found = await pix(MESA_A, 'A-M1');
+    expect(found.statusCode).toBe(200);
+    expect(found.json().parameter).toEqual([
+      { name: 'targetId', valueReference: { reference: `Patient/${surviving.id}` } },
+      {
+        name: 'targetIdentifier',
+        valueIdentifier: { system: expect.stringMatching(/^urn:oid:/), value: surviving.id },
+      },
+    ]);
+
+    // The surviving patient named by a conditional reference, as a reference is written in FHIR.
+    await put(`urn:oid:${MESA_A}|A-M3`, stranger(MESA_A, 'A-M3'));
+    const reference = `Patient?identifier=${encodeURIComponent(`urn:oid:${MESA_A}|A-M1`)}`;
+    const byReference = await put(`urn:oid:${MESA_A}|A-M3`, replacedBy(MESA_A, 'A-M3', { reference }));
+    expect(byReference.statusCode, byReference.body).toBe(200);
+    expect(byReference.json().id).toBe(surviving.id);
+    expect((await pix(MESA_A, 'A-M3')).statusCode).toBe(404);
+    expect((await iti104Audit()).filter((e) => e.detail.outcome === 'merged')).toHaveLength(2);
+  });
+
+  it('refuses merges as ITI-44 does (AE 204/205): another domain 403 whether its id exists or not, unknown own ids 404, one id twice 400; nothing moves', async () => {
+    await put(`urn:oid:${MESA_A}|A-R1`, patient(MESA_A, 'A-R1'));
+    await put(`urn:oid:${MESA_A}|A-R2`, stranger(MESA_A, 'A-R2'));
+    await put(`urn:oid:${MESA_B}|B-R1`, patient(MESA_B, 'B-R1'), MESA_B);
+    const merge = (obsolete: string, other: Record<string, unknown>) =>
+      put(`urn:oid:${MESA_A}|${obsolete}`, replacedBy(MESA_A, obsolete, other));
+
+    // Another facility's id is never looked up: an existing one and a made-up one get the same answer.
+    const existing = await merge('A-R2', byIdentifier(MESA_B, 'B-R1'));
+    const madeUp = await merge('A-R2', byIdentifier(MESA_B, 'B-NONE'));
+    expect(existing.statusCode).toBe(403);
+    expect(existing.json().issue[0]).toMatchObject({ code: 'forbidden', expression: ['Patient.link.other'] });
+    expect(madeUp.statusCode).toBe(403);
+    expect(madeUp.json().issue[0].diagnostics).toBe(existing.json().issue[0].diagnostics);
+    const foreignReference = await merge('A-R2', {
+      reference: `Patient?identifier=urn:oid:${MESA_B}|B-R1`,
+    });
+    expect(foreignReference.statusCode).toBe(403);
+
+    const unknownSurviving = await merge('A-R2', byIdentifier(MESA_A, 'A-NONE'));
+    expect(unknownSurviving.statusCode).toBe(404);
+    expect(unknownSurviving.json().issue[0]).toMatchObject({
+      code: 'not-found',
+      expression: ['Patient.link.other'],
+    });
+    const unknownObsolete = await merge('A-NONE', byIdentifier(MESA_A, 'A-R1'));
+    expect(unknownObsolete.statusCode).toBe(404);
+    expect(unknownObsolete.json().issue[0].expression).toEqual(['Patient.identifier']);
+    const same = await merge('A-R2', byIdentifier(MESA_A, 'A-R2'));
+    expect(same.statusCode).toBe(400);
+    expect(same.json().issue[0].diagnostics).toMatch(/same id/);
+
+    // Malformed merges: no surviving patient named, a Patient still active, a link that is not a merge.
+    expect((await merge('A-R2', { display: 'A-R1' })).statusCode).toBe(400);
+    expect((await merge('A-R2', { reference: 'Patient/123' })).statusCode).toBe(400);
+    const active = await put(
+      `urn:oid:${MESA_A}|A-R2`,
+      patient(MESA_A, 'A-R2', { link: [{ other: byIdentifier(MESA_A, 'A-R1'), type: 'replaced-by' }] }),
+    );
+    expect(active.statusCode).toBe(400);
+    expect(active.json().issue[0].expression).toEqual(['Patient.active']);
+    const seeAlso = await put(
+      `urn:oid:${MESA_A}|A-R2`,
+      patient(MESA_A, 'A-R2', {
+        active: false,
+        link: [{ other: byIdentifier(MESA_A, 'A-R1'), type: 'seealso' }],
+      }),
+    );
+    expect(seeAlso.statusCode).toBe(422);
+    const anonymous = await put(
+      `urn:oid:${MESA_A}|A-R2`,
+      replacedBy(MESA_A, 'A-R2', byIdentifier(MESA_A, 'A-R1')),
+      null,
+    );
+    expect(anonymous.statusCode).toBe(401);
+
+    for (const localId of ['A-R1', 'A-R2']) expect(await records(localId), localId).toHaveLength(1);
+    expect(await records('B-R1')).toHaveLength(1);
+    expect((await pix(MESA_A, 'A-R2')).statusCode).toBe(200);
+    const refusals = (await iti104Audit()).filter(
+      (e) => e.detail.interaction === 'merge' && e.outcome === '4',
+    );
+    expect(refusals.map((e) => e.detail.outcome).sort()).toEqual([
+      'forbidden',
+      'forbidden',
+      'forbidden',
+      'same-id',
+      'unknown-id',
+      'unknown-id',
+    ]);
   });
 });

@@ -1,13 +1,27 @@
 import { type FeedIdentity, feedIdentitySchema } from '@hie/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditHub } from '../audit-record.js';
-import { type HubDeps, HubError } from '../http.js';
+import type { HubDeps } from '../http.js';
 import { feedIdentities } from '../mpi/feed.js';
-import { type PersonSummary, searchPersons } from '../mpi/pdq.js';
 import { mpiSettingsOf } from '../mpi/routes.js';
-import { isKanaName } from './identities.js';
-import { callingFacility } from './node.js';
-import { hubOids } from './v3.js';
+import {
+  FHIR_JSON_MEDIA_TYPE,
+  FhirRefusal,
+  FROM_GENDER,
+  fhirCaller,
+  isObject,
+  type Json,
+  objects,
+  outcome,
+  REPRESENTATION,
+  refusedWith,
+  sendPatient,
+  str,
+  strings,
+  systemAgent,
+} from './fhir-common.js';
+import { isMergeAsked, pixmMerge } from './fhir-merge.js';
+import { isKanaName, personAsked } from './identities.js';
 
 /**
  * PIXm Patient Identity Feed FHIR (ITI-104) as a conditional update,
@@ -15,42 +29,11 @@ import { hubOids } from './v3.js';
  * function, as ITI-44 (pix-feed.ts): a facility's system feeds its own facility's patients only, checked
  * before the body is parsed; the identity is validated by the same schema, matched and linked the same way,
  * audited the same way. 201 when the id is new to the facility, 200 when it revises it; the answer is the
- * Patient as PDQm shows it (id = the regional id). A merge (`link` replaced-by, `active` false) is
- * refused with 422: a facility merges its own ids with ITI-44 (mpi/local-merge.ts), the network office
- * merges persons (README).
+ * Patient as PDQm shows it (id = the regional id). A merge (`active` false, `link` replaced-by the
+ * surviving id) is the facility's merge of two of its own ids, as ITI-44's (fhir-merge.ts).
  */
-const FHIR_JSON = 'application/fhir+json; charset=utf-8';
-const REPRESENTATION = 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation';
 /** A Patient is a few kilobytes; this leaves room for long addresses and many identifiers. */
 const BODY_LIMIT = 64 * 1024;
-
-/** A refusal as an OperationOutcome: the FHIR issue code, and the element at fault when there is one. */
-class FeedRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly expression?: string,
-  ) {
-    super(message);
-  }
-}
-
-const outcome = (reply: FastifyReply, refusal: FeedRefusal) =>
-  reply
-    .status(refusal.status)
-    .header('content-type', FHIR_JSON)
-    .send({
-      resourceType: 'OperationOutcome',
-      issue: [
-        {
-          severity: 'error',
-          code: refusal.code,
-          diagnostics: refusal.message,
-          ...(refusal.expression ? { expression: [refusal.expression] } : {}),
-        },
-      ],
-    });
 
 /** The feed schema's fields as FHIR paths, so a client is told which of its elements is wrong. */
 const EXPRESSION: Record<string, string> = {
@@ -63,29 +46,20 @@ const EXPRESSION: Record<string, string> = {
   address: 'Patient.address',
   phone: 'Patient.telecom',
 };
-const FROM_GENDER: Record<string, FeedIdentity['sex']> = { male: 'M', female: 'F', other: 'O', unknown: 'U' };
-const GENDER: Record<string, string> = { M: 'male', F: 'female', O: 'other', U: 'unknown' };
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const objects = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
-const strings = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s !== '') : [];
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** The `identifier` of the conditional update: one, in this facility's own domain. */
 function askedIdentifier(query: Record<string, string | string[] | undefined>, facility: string): string {
   const extra = Object.keys(query).filter((k) => k !== 'identifier');
   if (extra.length > 0) {
-    throw new FeedRefusal(400, 'not-supported', `only ?identifier= is supported (not ${extra.join(', ')})`);
+    throw new FhirRefusal(400, 'not-supported', `only ?identifier= is supported (not ${extra.join(', ')})`);
   }
   const asked = query.identifier;
   if (typeof asked !== 'string' || !/^urn:oid:[0-2](\.\d+)+\|.+$/.test(asked)) {
-    throw new FeedRefusal(400, 'required', 'identifier=urn:oid:<this facility’s OID>|<patient id> (one)');
+    throw new FhirRefusal(400, 'required', 'identifier=urn:oid:<this facility’s OID>|<patient id> (one)');
   }
   const bar = asked.indexOf('|');
   if (asked.slice('urn:oid:'.length, bar) !== facility) {
-    throw new FeedRefusal(
+    throw new FhirRefusal(
       403,
       'forbidden',
       `a system feeds its own facility’s patients only (identifier domain urn:oid:${facility}) / 自施設の患者のみ登録できます`,
@@ -94,33 +68,35 @@ function askedIdentifier(query: Record<string, string | string[] | undefined>, f
   return asked.slice(bar + 1);
 }
 
-/**
- * A FHIR Patient as the index's identity. Names: kanji `IDE`, kana `SYL` (the iso21090-EN-representation
- * extension, as JP Core and PDQm write them); a name without it is kana when written in kana only.
- */
-function identityOf(patient: Json, facility: string, localId: string): FeedIdentity {
-  if (patient.resourceType !== 'Patient') {
-    throw new FeedRefusal(400, 'invalid', 'the body is a FHIR Patient', 'Patient.resourceType');
+/** The body: a FHIR Patient carrying the identifier of the request (an update or a merge alike). */
+function patientIn(request: FastifyRequest, facility: string, localId: string): Json {
+  let body: unknown;
+  try {
+    body = JSON.parse((request.body as Buffer | undefined)?.toString('utf8') ?? '');
+  } catch {
+    throw new FhirRefusal(400, 'structure', 'the body is not JSON');
   }
-  if (patient.active === false || objects(patient.link).length > 0) {
-    throw new FeedRefusal(
-      422,
-      'business-rule',
-      'ITI-104 merges and deactivations are not taken: merge two of the facility’s own ids with ITI-44 (PRPA_IN201304UV02); persons are merged by the network office / 統合は ITI-44 またはネットワーク事務局で行います',
-      objects(patient.link).length > 0 ? 'Patient.link' : 'Patient.active',
-    );
+  if (!isObject(body)) throw new FhirRefusal(400, 'structure', 'the body is a FHIR Patient');
+  if (body.resourceType !== 'Patient') {
+    throw new FhirRefusal(400, 'invalid', 'the body is a FHIR Patient', 'Patient.resourceType');
   }
-  const own = objects(patient.identifier).some(
-    (i) => i.system === `urn:oid:${facility}` && i.value === localId,
-  );
+  const own = objects(body.identifier).some((i) => i.system === `urn:oid:${facility}` && i.value === localId);
   if (!own) {
-    throw new FeedRefusal(
+    throw new FhirRefusal(
       400,
       'invalid',
       `the Patient carries the identifier of the request (urn:oid:${facility}|${localId})`,
       'Patient.identifier',
     );
   }
+  return body;
+}
+
+/**
+ * A FHIR Patient as the index's identity. Names: kanji `IDE`, kana `SYL` (the iso21090-EN-representation
+ * extension, as JP Core and PDQm write them); a name without it is kana when written in kana only.
+ */
+function identityOf(patient: Json, facility: string, localId: string): FeedIdentity {
   const identity: Json = { facilityOid: facility, localId };
   for (const name of objects(patient.name)) {
     if (name.use !== undefined && name.use !== 'official' && name.use !== 'usual') continue;
@@ -136,7 +112,7 @@ function identityOf(patient: Json, facility: string, localId: string): FeedIdent
   if (patient.gender !== undefined) {
     const sex = FROM_GENDER[String(patient.gender)];
     if (!sex)
-      throw new FeedRefusal(400, 'invalid', 'gender: male, female, other or unknown', 'Patient.gender');
+      throw new FhirRefusal(400, 'invalid', 'gender: male, female, other or unknown', 'Patient.gender');
     identity.sex = sex;
   }
   if (patient.birthDate !== undefined) {
@@ -146,7 +122,7 @@ function identityOf(patient: Json, facility: string, localId: string): FeedIdent
     const whole = !Number.isNaN(at) && new Date(at).toISOString().startsWith(day);
     // A partial date (year, year-month) is valid FHIR; the index takes whole dates only and leaves it out.
     if (!whole && !/^\d{4}(-(0[1-9]|1[0-2]))?$/.test(day)) {
-      throw new FeedRefusal(400, 'invalid', `birthDate: YYYY-MM-DD (${day})`, 'Patient.birthDate');
+      throw new FhirRefusal(400, 'invalid', `birthDate: YYYY-MM-DD (${day})`, 'Patient.birthDate');
     }
     if (whole) identity.birthDate = day;
   }
@@ -164,7 +140,7 @@ function identityOf(patient: Json, facility: string, localId: string): FeedIdent
   if (!checked.success) {
     const issue = checked.error.issues[0];
     const field = String(issue?.path[0] ?? '');
-    throw new FeedRefusal(
+    throw new FhirRefusal(
       400,
       'invalid',
       `${EXPRESSION[field] ?? field}: ${issue?.message ?? 'invalid'}`,
@@ -174,90 +150,48 @@ function identityOf(patient: Json, facility: string, localId: string): FeedIdent
   return checked.data;
 }
 
-function nameOf(whole: string, representation: 'IDE' | 'SYL') {
-  const [family, ...given] = whole.split(/[\s\u3000]+/);
-  return {
-    extension: [{ url: REPRESENTATION, valueCode: representation }],
-    use: 'official',
-    text: whole,
-    ...(family ? { family } : {}),
-    ...(given.length > 0 ? { given } : {}),
-  };
-}
-
-/** The Patient as PDQm (ITI-78) reads it: the regional id and this facility's own ids. */
-const patientOf = (person: PersonSummary, facility: string, regional: string) => ({
-  resourceType: 'Patient',
-  id: person.personId,
-  identifier: [
-    { system: `urn:oid:${regional}`, value: person.personId },
-    ...person.records
-      .filter((r) => r.facilityOid === facility)
-      .map((r) => ({ system: `urn:oid:${facility}`, value: r.localId })),
-  ],
-  active: true,
-  name: [
-    ...(person.nameKanji ? [nameOf(person.nameKanji, 'IDE')] : []),
-    ...(person.nameKana ? [nameOf(person.nameKana, 'SYL')] : []),
-  ],
-  ...(person.sex && GENDER[person.sex] ? { gender: GENDER[person.sex] } : {}),
-  ...(person.birthDate ? { birthDate: person.birthDate } : {}),
-});
-
 async function feed(deps: HubDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  let facility: string;
-  try {
-    facility = await callingFacility(deps, request);
-  } catch (error) {
-    if (error instanceof HubError && error.status === 401)
-      return outcome(reply, new FeedRefusal(401, 'login', error.message));
-    throw error;
-  }
+  const facility = await fhirCaller(deps, request, reply);
+  if (!facility) return reply;
   const audit = (action: 'C' | 'U', result: '0' | '4', detail: Record<string, string>, personId?: string) =>
     auditHub(deps, [
       {
         type: 'mpi',
         action,
         outcome: result,
-        agent: { userId: `ihe:${facility}`, facilityOid: facility },
+        agent: systemAgent(facility),
         ...(personId ? { patient: { personId } } : {}),
         detail: { operation: 'ITI-104', ...detail },
       },
     ]);
   let localId: string;
-  let identity: FeedIdentity;
+  let patient: Json;
   try {
     const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (mediaType !== 'application/fhir+json') {
-      throw new FeedRefusal(415, 'not-supported', 'send application/fhir+json');
+    if (mediaType !== FHIR_JSON_MEDIA_TYPE) {
+      throw new FhirRefusal(415, 'not-supported', `send ${FHIR_JSON_MEDIA_TYPE}`);
     }
     const query = request.query as Record<string, string | string[] | undefined>;
     try {
       localId = askedIdentifier(query, facility);
     } catch (error) {
-      if (error instanceof FeedRefusal && error.status === 403) {
+      if (error instanceof FhirRefusal && error.status === 403) {
         await audit('U', '4', { asked: String(query.identifier), refused: 'forbidden' });
       }
       throw error;
     }
-    let body: unknown;
-    try {
-      body = JSON.parse((request.body as Buffer | undefined)?.toString('utf8') ?? '');
-    } catch {
-      throw new FeedRefusal(400, 'structure', 'the body is not JSON');
-    }
-    if (!isObject(body)) throw new FeedRefusal(400, 'structure', 'the body is a FHIR Patient');
-    identity = identityOf(body, facility, localId);
+    patient = patientIn(request, facility, localId);
   } catch (error) {
-    if (error instanceof FeedRefusal) return outcome(reply, error);
-    throw error;
+    return refusedWith(reply, error);
   }
-  const known = await deps.store.db
-    .selectFrom('mpi_record')
-    .select('person_id')
-    .where('facility_oid', '=', facility)
-    .where('local_id', '=', localId)
-    .executeTakeFirst();
+  if (isMergeAsked(patient)) return pixmMerge(deps, request, reply, { facility, obsolete: localId, patient });
+  let identity: FeedIdentity;
+  try {
+    identity = identityOf(patient, facility, localId);
+  } catch (error) {
+    return refusedWith(reply, error);
+  }
+  const known = await personAsked(deps, facility, { root: facility, extension: localId });
   const [result] = await feedIdentities(deps, [identity], `ihe:${facility}`, {
     settings: mpiSettingsOf(deps.settings),
   });
@@ -268,18 +202,11 @@ async function feed(deps: HubDeps, request: FastifyRequest, reply: FastifyReply)
     { identifier: `urn:oid:${facility}|${localId}`, outcome: result.outcome },
     result.personId,
   );
-  const stored = await searchPersons(
-    deps.store,
-    { personId: result.personId },
-    { recordFilter: (eb) => eb('mpi_record.facility_oid', '=', facility), limit: 1, offset: 0 },
-  );
-  const person = stored.persons[0];
-  if (!person) throw new Error(`fed ${localId} is not found as ${result.personId}`);
-  return reply
-    .status(known ? 200 : 201)
-    .header('content-type', FHIR_JSON)
-    .header('location', `${request.protocol}://${request.host}/fhir/Patient/${person.personId}`)
-    .send(patientOf(person, facility, hubOids(deps.settings).regionalId));
+  return sendPatient(deps, request, reply, {
+    facility,
+    personId: result.personId,
+    status: known ? 200 : 201,
+  });
 }
 
 export async function pixmFeedRoutes(app: FastifyInstance, deps: HubDeps): Promise<void> {
@@ -292,15 +219,15 @@ export async function pixmFeedRoutes(app: FastifyInstance, deps: HubDeps): Promi
     );
     scoped.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
       if (error.statusCode === 413) {
-        return outcome(reply, new FeedRefusal(413, 'too-long', `a Patient of at most ${BODY_LIMIT} bytes`));
+        return outcome(reply, new FhirRefusal(413, 'too-long', `a Patient of at most ${BODY_LIMIT} bytes`));
       }
       if (error.statusCode && error.statusCode < 500) {
-        return outcome(reply, new FeedRefusal(error.statusCode, 'invalid', error.message));
+        return outcome(reply, new FhirRefusal(error.statusCode, 'invalid', error.message));
       }
       request.log.error({ err: error }, 'ITI-104 feed failed');
       return outcome(
         reply,
-        new FeedRefusal(500, 'exception', 'the hub could not store it; the error is logged'),
+        new FhirRefusal(500, 'exception', 'the hub could not store it; the error is logged'),
       );
     });
     scoped.put('/fhir/Patient', { schema: { hide: true }, bodyLimit: BODY_LIMIT }, (request, reply) =>
