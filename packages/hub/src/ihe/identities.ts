@@ -1,5 +1,6 @@
 import type { HubDeps } from '../http.js';
 import type { PdqQuery } from '../mpi/pdq.js';
+import { facilityIdsOfPerson } from '../mpi/records.js';
 import { hubOids, type Ii } from './v3.js';
 
 /**
@@ -42,13 +43,7 @@ export async function visibleIds(
   facilityOid: string,
   personId: string,
 ): Promise<Ii[]> {
-  const own = await deps.store.db
-    .selectFrom('mpi_record')
-    .select('local_id')
-    .where('facility_oid', '=', facilityOid)
-    .where('person_id', '=', personId)
-    .orderBy('local_id')
-    .execute();
+  const own = await facilityIdsOfPerson(deps.store.db, facilityOid, personId);
   return [
     { root: hubOids(deps.settings).regionalId, extension: personId },
     ...own.map((r) => ({ root: facilityOid, extension: r.local_id })),
