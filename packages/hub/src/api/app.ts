@@ -30,27 +30,7 @@ export interface HubAppOptions {
  * modules under `/api/v1`.
  */
 export async function createHubApp(deps: HubDeps, options: HubAppOptions): Promise<FastifyInstance> {
-  const https = options.https
-    ? {
-        key: options.https.key,
-        cert: options.https.cert,
-        ...(options.https.clientCa
-          ? { ca: options.https.clientCa, requestCert: true, rejectUnauthorized: false }
-          : {}),
-      }
-    : null;
-  const app = Fastify({
-    ...(https ? { https } : {}),
-    logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 12 * 1024 * 1024,
-    return503OnClosing: true,
-    trustProxy: false,
-  });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app);
-  installSecurityHeaders(app);
-  installContractHeader(app);
+  const app = baseApp(options);
   await app.register(cookie);
   // The OpenAPI document is generated from the routes' zod schemas: it cannot drift from the code.
   await app.register(swagger, {
@@ -79,5 +59,45 @@ export async function createHubApp(deps: HubDeps, options: HubAppOptions): Promi
   );
   for (const routes of options.outside ?? []) await routes(app, deps);
   if (options.webRoot) await serveWebApp(app, options.webRoot);
+  return app;
+}
+
+/**
+ * An app of the hub's own listener for facility systems (`ihe` in the config): only the route modules
+ * `outside` the portal (the IHE endpoints), no session, no web app. Over HTTPS with `clientCa` it asks
+ * every client for a certificate — on this port only, so browsers on the portal's port are never asked.
+ */
+export async function createSystemsApp(
+  deps: HubDeps,
+  options: Pick<HubAppOptions, 'outside' | 'https' | 'logger' | 'bodyLimit'>,
+): Promise<FastifyInstance> {
+  const app = baseApp(options);
+  for (const routes of options.outside ?? []) await routes(app, deps);
+  return app;
+}
+
+/** Fastify with the hub's validation, error shape, security headers and contract header. */
+function baseApp(options: Pick<HubAppOptions, 'https' | 'logger' | 'bodyLimit'>): FastifyInstance {
+  const https = options.https
+    ? {
+        key: options.https.key,
+        cert: options.https.cert,
+        ...(options.https.clientCa
+          ? { ca: options.https.clientCa, requestCert: true, rejectUnauthorized: false }
+          : {}),
+      }
+    : null;
+  const app = Fastify({
+    ...(https ? { https } : {}),
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 12 * 1024 * 1024,
+    return503OnClosing: true,
+    trustProxy: false,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  installSecurityHeaders(app);
+  installContractHeader(app);
   return app;
 }

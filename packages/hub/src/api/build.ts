@@ -16,7 +16,7 @@ import { mpiRoutes } from '../mpi/routes.js';
 import { policyRoutes } from '../policy/routes.js';
 import { statsRoutes } from '../stats/routes.js';
 import { viewingRoutes } from '../viewing/routes.js';
-import { createHubApp, type HubAppOptions } from './app.js';
+import { createHubApp, createSystemsApp, type HubAppOptions } from './app.js';
 
 /** Every route module of the hub, in registration order. */
 export const HUB_ROUTES: readonly HubRoutes[] = [
@@ -41,16 +41,30 @@ export interface BuildHubOptions {
   /** The built web app (packages/web/dist) to serve at `/`. */
   webRoot?: string;
   https?: HubAppOptions['https'];
+  /** The IHE endpoints are served by their own listener (`buildSystemsApp`), not this one. */
+  separateIhe?: boolean;
 }
 
 /** The production hub app (not listening): every route module behind the session cookie. */
 export function buildHubApp(deps: HubDeps, options: BuildHubOptions = {}): Promise<FastifyInstance> {
   return createHubApp(deps, {
     routes: HUB_ROUTES,
-    outside: [iheRoutes],
+    outside: options.separateIhe ? [] : [iheRoutes],
     identify: sessionIdentify,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...(options.https ? { https: options.https } : {}),
+  });
+}
+
+/** The listener for facility systems (the `ihe` config): the IHE endpoints alone. */
+export function buildSystemsApp(
+  deps: HubDeps,
+  options: Pick<BuildHubOptions, 'logger' | 'https'> = {},
+): Promise<FastifyInstance> {
+  return createSystemsApp(deps, {
+    outside: [iheRoutes],
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.https ? { https: options.https } : {}),
   });
 }

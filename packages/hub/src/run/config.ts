@@ -13,6 +13,13 @@ const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v 
  * The hub process configuration: one JSON file (`--config`), then HIE_* variables, then the command
  * line. Defaults suit one hub on one machine; production sets `db` to PostgreSQL and runs behind TLS.
  */
+/** A TLS server's key and certificate (PEM paths), and the CA whose client certificates it asks for. */
+const tlsFiles = z.object({
+  key: z.string().min(1),
+  cert: z.string().min(1),
+  clientCa: z.string().min(1).optional(),
+});
+
 export const hubConfigSchema = z.object({
   /** Folder for the default SQLite store and the signing key. */
   dataDir: z.string().min(1).default('hie-hub-data'),
@@ -64,8 +71,18 @@ export const hubConfigSchema = z.object({
    * Serve HTTPS: the hub's key and certificate (PEM paths), and `clientCa`, the network CA whose client
    * certificates facility systems present on the IHE endpoints (mutual TLS, ITI-19).
    */
-  tls: z
-    .object({ key: z.string().min(1), cert: z.string().min(1), clientCa: z.string().min(1).optional() })
+  tls: tlsFiles.optional(),
+  /**
+   * A listener of its own for facility systems (the IHE endpoints): then the portal's port serves no IHE
+   * endpoint and never asks a browser for a certificate; this one asks every client for one of `clientCa`
+   * (mutual TLS, ITI-19). Without it, the IHE endpoints share the portal's port and its `tls`.
+   */
+  ihe: z
+    .object({
+      host: z.string().min(1).optional(),
+      port: port,
+      tls: tlsFiles.optional(),
+    })
     .optional(),
   /**
    * The small-facility repository's office API (its URL and admin token; prefer HIE_REPOSITORY_ADMIN_TOKEN):
@@ -137,6 +154,12 @@ export function loadHubConfig(options: LoadConfigOptions = {}): HubConfig {
   return completeHubConfig(loadConfig(hubConfigSchema, { envKeys: HUB_ENV, ...options }));
 }
 
+const resolvedTls = (tls: z.output<typeof tlsFiles>) => ({
+  key: resolve(tls.key),
+  cert: resolve(tls.cert),
+  ...(tls.clientCa ? { clientCa: resolve(tls.clientCa) } : {}),
+});
+
 export function completeHubConfig(parsed: z.output<typeof hubConfigSchema>): HubConfig {
   const dataDir = resolve(parsed.dataDir);
   const db = parsed.db ?? `sqlite:${join(dataDir, 'hub.db')}`;
@@ -147,14 +170,9 @@ export function completeHubConfig(parsed: z.output<typeof hubConfigSchema>): Hub
     signingKey: resolve(parsed.signingKey ?? join(dataDir, 'keys', 'hub-signing.key.pem')),
     auditAnchors: resolve(parsed.auditAnchors ?? join(dataDir, 'audit-anchors.jsonl')),
     ...(parsed.webRoot ? { webRoot: resolve(parsed.webRoot) } : {}),
-    ...(parsed.tls
-      ? {
-          tls: {
-            key: resolve(parsed.tls.key),
-            cert: resolve(parsed.tls.cert),
-            ...(parsed.tls.clientCa ? { clientCa: resolve(parsed.tls.clientCa) } : {}),
-          },
-        }
+    ...(parsed.tls ? { tls: resolvedTls(parsed.tls) } : {}),
+    ...(parsed.ihe
+      ? { ihe: { ...parsed.ihe, ...(parsed.ihe.tls ? { tls: resolvedTls(parsed.ihe.tls) } : {}) } }
       : {}),
     ...(parsed.cabinetPush
       ? {

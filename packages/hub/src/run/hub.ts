@@ -11,7 +11,7 @@ import {
   startAuditAnchoring,
 } from '@hie/platform';
 import type { FastifyInstance } from 'fastify';
-import { buildHubApp } from '../api/build.js';
+import { buildHubApp, buildSystemsApp } from '../api/build.js';
 import { HUB_AUDIT_SOURCE } from '../audit-record.js';
 import { loadOrCreateVapidKeys } from '../cabinet/push/keys.js';
 import type { HubDeps } from '../http.js';
@@ -27,7 +27,20 @@ export interface RunningHub {
   /** `http(s)://host:port`. */
   readonly url: string;
   readonly port: number;
+  /** The listener for facility systems (the IHE endpoints), when the config gives it one (`ihe`). */
+  readonly systemsUrl?: string;
   stop(): Promise<void>;
+}
+
+const readTls = async (tls: { key: string; cert: string; clientCa?: string }) => ({
+  key: await readFile(tls.key),
+  cert: await readFile(tls.cert),
+  ...(tls.clientCa ? { clientCa: await readFile(tls.clientCa) } : {}),
+});
+
+function listeningPort(app: FastifyInstance): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : 0;
 }
 
 /**
@@ -91,16 +104,17 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
     const app = await buildHubApp(deps, {
       logger: options.logger ?? true,
       ...(config.webRoot ? { webRoot: config.webRoot } : {}),
-      ...(config.tls
-        ? {
-            https: {
-              key: await readFile(config.tls.key),
-              cert: await readFile(config.tls.cert),
-              ...(config.tls.clientCa ? { clientCa: await readFile(config.tls.clientCa) } : {}),
-            },
-          }
-        : {}),
+      ...(config.tls ? { https: await readTls(config.tls) } : {}),
+      separateIhe: config.ihe !== undefined,
     });
+    // Facility systems on a listener of their own: certificates are asked for there, never on the portal.
+    const systems = config.ihe
+      ? await buildSystemsApp(deps, {
+          logger: options.logger ?? true,
+          ...(config.ihe.tls ? { https: await readTls(config.ihe.tls) } : {}),
+        })
+      : null;
+    if (systems) systems.log.level = config.logLevel;
     app.log.level = config.logLevel;
     if (created)
       app.log.warn(
@@ -122,9 +136,10 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
       (e) => app.log.error({ err: e }, 'audit events could not be sent to the ATNA repository (will retry)'),
     );
     await app.listen({ host: config.host, port: config.port });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const port = listeningPort(app);
+    if (systems) await systems.listen({ host: config.ihe?.host ?? config.host, port: config.ihe?.port ?? 0 });
+    const shown = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+    const shownHost = shown(config.host);
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -132,8 +147,14 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
       deps,
       url: `${config.tls ? 'https' : 'http'}://${shownHost}:${port}`,
       port,
+      ...(systems && config.ihe
+        ? {
+            systemsUrl: `${config.ihe.tls ? 'https' : 'http'}://${shown(config.ihe.host ?? config.host)}:${listeningPort(systems)}`,
+          }
+        : {}),
       stop() {
         stopping ??= (async () => {
+          await systems?.close();
           await app.close();
           await anchoring.stop();
           await atna?.stop();
