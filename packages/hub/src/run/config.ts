@@ -137,6 +137,7 @@ export const HUB_ENV: Record<string, string> = {
   DATABASE_URL: 'db',
   HIE_HOST: 'host',
   HIE_PORT: 'port',
+  HIE_IHE_PORT: 'ihe.port',
   HIE_SIGNING_KEY: 'signingKey',
   HIE_ISSUER: 'issuer',
   HIE_REPOSITORY_URL: 'repository.url',
