@@ -82,6 +82,11 @@ export const hubConfigSchema = z.object({
       host: z.string().min(1).optional(),
       port: port,
       tls: tlsFiles.optional(),
+      /**
+       * HL7 v2 PIX/PDQ over MLLP (ITI-8, ITI-9, ITI-21) on this port: with `tls` (its `clientCa`), a
+       * registered client certificate; without, loopback only, the facility's feed token in MSH-8.
+       */
+      mllp: z.object({ host: z.string().min(1).optional(), port: port }).optional(),
     })
     .optional(),
   /**
@@ -138,6 +143,7 @@ export const HUB_ENV: Record<string, string> = {
   HIE_HOST: 'host',
   HIE_PORT: 'port',
   HIE_IHE_PORT: 'ihe.port',
+  HIE_IHE_MLLP_PORT: 'ihe.mllp.port',
   HIE_SIGNING_KEY: 'signingKey',
   HIE_ISSUER: 'issuer',
   HIE_REPOSITORY_URL: 'repository.url',

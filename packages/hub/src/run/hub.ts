@@ -15,6 +15,7 @@ import { buildHubApp, buildSystemsApp } from '../api/build.js';
 import { HUB_AUDIT_SOURCE } from '../audit-record.js';
 import { loadOrCreateVapidKeys } from '../cabinet/push/keys.js';
 import type { HubDeps } from '../http.js';
+import { startIheMllp } from '../ihe/v2/index.js';
 import { migrateHubStore } from '../migrations/index.js';
 import type { Schema } from '../store/schema.js';
 import { leanFetch } from '../viewing/lean-fetch.js';
@@ -29,6 +30,8 @@ export interface RunningHub {
   readonly port: number;
   /** The listener for facility systems (the IHE endpoints), when the config gives it one (`ihe`). */
   readonly systemsUrl?: string;
+  /** The HL7 v2 PIX/PDQ listener's port (MLLP), when the config gives it one (`ihe.mllp`). */
+  readonly mllpPort?: number;
   stop(): Promise<void>;
 }
 
@@ -138,6 +141,15 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
     await app.listen({ host: config.host, port: config.port });
     const port = listeningPort(app);
     if (systems) await systems.listen({ host: config.ihe?.host ?? config.host, port: config.ihe?.port ?? 0 });
+    const iheTls = config.ihe?.tls ? await readTls(config.ihe.tls) : null;
+    const mllp = config.ihe?.mllp
+      ? await startIheMllp(deps, {
+          host: config.ihe.mllp.host ?? config.ihe.host ?? config.host,
+          port: config.ihe.mllp.port,
+          ...(iheTls?.clientCa ? { tls: { key: iheTls.key, cert: iheTls.cert, ca: iheTls.clientCa } } : {}),
+          log: app.log,
+        })
+      : null;
     const shown = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
     const shownHost = shown(config.host);
     let stopping: Promise<void> | undefined;
@@ -152,8 +164,10 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
             systemsUrl: `${config.ihe.tls ? 'https' : 'http'}://${shown(config.ihe.host ?? config.host)}:${listeningPort(systems)}`,
           }
         : {}),
+      ...(mllp ? { mllpPort: mllp.port } : {}),
       stop() {
         stopping ??= (async () => {
+          await mllp?.close();
           await systems?.close();
           await app.close();
           await anchoring.stop();

@@ -7,18 +7,19 @@ import { join } from 'node:path';
 import { makeTestCertificates, type TestCertificates } from '@hie/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedMessage } from '../ihe/testing.js';
+import { jahisAdt, OWN, send } from '../ihe/v2/testing.js';
 import { seedFacility } from '../testing.js';
 import { completeHubConfig, hubConfigSchema } from './config.js';
 import { type RunningHub, startHub } from './hub.js';
 
-const CLINIC = '1.2.392.200284.33.3310000201';
+const CLINIC = OWN;
 
 /**
  * The hub with a listener of its own for facility systems (`ihe` in the config): the portal's port serves
  * no IHE endpoint and never asks a browser for a certificate; the systems' port asks every client for one
  * of the network CA and answers a registered system.
  */
-describe('a hub with its own listener for facility systems', () => {
+describe('a hub with its own listeners for facility systems', () => {
   let certs: TestCertificates;
   let dir: string;
   let hub: RunningHub;
@@ -41,6 +42,7 @@ describe('a hub with its own listener for facility systems', () => {
               cert: certs.path('gateway.crt'),
               clientCa: certs.path('ca.crt'),
             },
+            mllp: { port: 0 },
           },
         }),
       ),
@@ -121,5 +123,15 @@ describe('a hub with its own listener for facility systems', () => {
     expect(without.status).toBe(401);
     expect(without.body).toContain('hie:client-certificate-required');
     expect((await post(hub.port, '/ihe/pix', feed, 'clinic-system')).status).toBe(404);
+  });
+
+  it('takes HL7 v2 (ITI-8) over MLLP with TLS from the same registered system', async () => {
+    expect(hub.mllpPort).toBeGreaterThan(0);
+    const [answer] = await send(hub.mllpPort ?? 0, [jahisAdt({ token: null })], {
+      ca: certs.pem('ca.crt'),
+      cert: certs.pem('clinic-system.crt'),
+      key: certs.pem('clinic-system.key'),
+    });
+    expect(answer?.code).toBe('AA');
   });
 });
