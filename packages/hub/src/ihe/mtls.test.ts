@@ -1,11 +1,10 @@
-import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { makeTestCertificates, type TestCertificates } from '@hie/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubPrincipal } from '../http.js';
 import { apiCall, type HubUnderTest, seedFacility, seedUser } from '../testing.js';
 import { nodeCertRoutes } from './node.js';
-import { feedMessage, iheHub, MESA_A, read, TOKENS } from './testing.js';
+import { feedMessage, iheHub, MESA_A, overTls, read, TOKENS } from './testing.js';
 
 const OFFICE = '1.2.392.200284.33.0000000001';
 
@@ -16,34 +15,8 @@ describe('mutual TLS on the IHE endpoints (ITI-19)', () => {
   let port: number;
   const call = apiCall(() => hub);
 
-  /** A request over TLS to the hub, presenting `client` (a file name pair) or no certificate. */
   const tls = (path: string, body: string | null, client: string | null, bearer?: string) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpsRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method: body === null ? 'GET' : 'POST',
-          servername: 'localhost',
-          ca: certs.pem('ca.crt'),
-          ...(client ? { cert: certs.pem(`${client}.crt`), key: certs.pem(`${client}.key`) } : {}),
-          headers: {
-            ...(body !== null ? { 'content-type': 'application/soap+xml; charset=UTF-8' } : {}),
-            ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-          },
-        },
-        (response) => {
-          let text = '';
-          response.on('data', (c) => {
-            text += c;
-          });
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body ?? undefined);
-    });
+    overTls(certs, port, path, body, client, bearer);
 
   beforeAll(async () => {
     certs = makeTestCertificates({ clients: ['clinic-system', 'other-system'] });

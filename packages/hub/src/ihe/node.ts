@@ -28,24 +28,33 @@ export async function callingFacility(deps: HubDeps, request: FastifyRequest): P
       );
     }
     const fingerprint = createHash('sha256').update(cert.raw).digest('hex');
-    const row = await deps.store.db
-      .selectFrom('hub_node_cert as n')
-      .innerJoin('hub_facility as f', 'f.oid', 'n.facility_oid')
-      .select(['n.facility_oid', 'f.status'])
-      .where('n.fingerprint', '=', fingerprint)
-      .executeTakeFirst();
-    if (row?.status !== 'active') {
+    const facility = await facilityOfCertificate(deps, fingerprint);
+    if (!facility) {
       throw refused(
         'client-certificate-unknown',
         'this certificate is not registered for an active facility',
       );
     }
-    return row.facility_oid;
+    return facility;
   }
   if (!isLoopback(request.raw.socket.remoteAddress)) {
     throw refused('tls-required', 'IHE calls over the network need mutual TLS');
   }
   return feedingFacility(deps, request);
+}
+
+/** The active facility a client certificate (its SHA-256 fingerprint) is registered for, else null. */
+export async function facilityOfCertificate(
+  deps: Pick<HubDeps, 'store'>,
+  fingerprint: string,
+): Promise<string | null> {
+  const row = await deps.store.db
+    .selectFrom('hub_node_cert as n')
+    .innerJoin('hub_facility as f', 'f.oid', 'n.facility_oid')
+    .select(['n.facility_oid', 'f.status'])
+    .where('n.fingerprint', '=', fingerprint)
+    .executeTakeFirst();
+  return row?.status === 'active' ? row.facility_oid : null;
 }
 
 const refused = (code: string, message: string) => new HubError(401, code, message);

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '@hie/platform';
@@ -70,7 +71,16 @@ export async function iheHub(
     ...(options.now ? { now: options.now } : {}),
     ...(options.https ? { https: options.https } : {}),
   });
-  for (const [oid, token] of Object.entries(TOKENS)) {
+  await seedSystems(hub, TOKENS);
+  return hub;
+}
+
+/** A facility per OID of `tokens`, each holding its feed token (its institution code the OID's last arc). */
+export async function seedSystems(
+  hub: HubUnderTest,
+  tokens: Readonly<Record<string, string>>,
+): Promise<void> {
+  for (const [oid, token] of Object.entries(tokens)) {
     await seedFacility(hub.store, { oid });
     await hub.store.db
       .updateTable('hub_facility')
@@ -78,8 +88,46 @@ export async function iheHub(
       .where('oid', '=', oid)
       .execute();
   }
-  return hub;
 }
+
+/**
+ * A request over TLS to `port` trusting the test CA of `certs`, presenting `client` (a `<name>.crt`/`.key`
+ * pair of `certs`) or no certificate; POST with a SOAP body, or GET without.
+ */
+export const overTls = (
+  certs: { pem(name: string): Buffer },
+  port: number,
+  path: string,
+  body: string | null,
+  client: string | null,
+  bearer?: string,
+) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: body === null ? 'GET' : 'POST',
+        servername: 'localhost',
+        ca: certs.pem('ca.crt'),
+        ...(client ? { cert: certs.pem(`${client}.crt`), key: certs.pem(`${client}.key`) } : {}),
+        headers: {
+          ...(body !== null ? { 'content-type': 'application/soap+xml; charset=UTF-8' } : {}),
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (c) => {
+          text += c;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body ?? undefined);
+  });
 
 /** POSTs to an endpoint as a facility's system (null: no token). */
 export const poster =

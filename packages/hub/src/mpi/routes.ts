@@ -3,12 +3,12 @@
  * review queue, corrections and PDQ. Every change is audited (type 'mpi').
  */
 
-import { createHash } from 'node:crypto';
 import { FEED_BATCH_LIMIT, type FeedIdentity, feedIdentitySchema } from '@hie/contract';
 import { peerContract } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
+import { facilityOfFeedToken } from '../directory/facilities.js';
 import { type HubDeps, HubError, type HubRoutes, type HubSettings, requireOffice } from '../http.js';
 import { type FeedOutcome, feedIdentities } from './feed.js';
 import {
@@ -60,8 +60,6 @@ const page = {
 const idParam = z.object({ id: z.string().min(1).max(64) });
 const reason = z.string().max(1000).optional();
 
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-
 /** The facility whose feed token the request carries (active facilities only), else 401. */
 export async function feedingFacility(deps: HubDeps, request: FastifyRequest): Promise<string> {
   const header = request.headers.authorization ?? '';
@@ -71,14 +69,9 @@ export async function feedingFacility(deps: HubDeps, request: FastifyRequest): P
     'not-authenticated',
     'a valid feed token is required / フィードトークンが必要です',
   );
-  if (!token) throw refused;
-  const facility = await deps.store.db
-    .selectFrom('hub_facility')
-    .select(['oid', 'status'])
-    .where('feed_token_hash', '=', sha256(token))
-    .executeTakeFirst();
-  if (facility?.status !== 'active') throw refused;
-  return facility.oid;
+  const facility = await facilityOfFeedToken(deps, token);
+  if (!facility) throw refused;
+  return facility;
 }
 
 export const mpiRoutes: HubRoutes = (app, deps) => {

@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestCertificates, type TestCertificates } from '@hie/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { feedMessage } from '../ihe/testing.js';
+import { feedMessage, overTls } from '../ihe/testing.js';
 import { jahisAdt, OWN, send } from '../ihe/v2/testing.js';
 import { seedFacility } from '../testing.js';
 import { completeHubConfig, hubConfigSchema } from './config.js';
@@ -82,29 +81,7 @@ describe('a hub with its own listeners for facility systems', () => {
       child.stdin?.end();
     });
   const post = (port: number, path: string, body: string, client: string | null) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpsRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method: 'POST',
-          servername: 'localhost',
-          ca: certs.pem('ca.crt'),
-          ...(client ? { cert: certs.pem(`${client}.crt`), key: certs.pem(`${client}.key`) } : {}),
-          headers: { 'content-type': 'application/soap+xml; charset=UTF-8' },
-        },
-        (response) => {
-          let text = '';
-          response.on('data', (c) => {
-            text += c;
-          });
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    overTls(certs, port, path, body, client);
 
   it('asks for client certificates on the systems’ port only', async () => {
     expect(hub.systemsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { type Hl7Message, type MllpPeer, peerFingerprint } from '@hie/hl7v2';
+import { facilityOfFeedToken } from '../../directory/facilities.js';
 import type { HubDeps } from '../../http.js';
-import { isLoopback } from '../node.js';
+import { facilityOfCertificate, isLoopback } from '../node.js';
 import type { OwnDomain } from './pid.js';
 
 /**
@@ -15,36 +15,6 @@ import type { OwnDomain } from './pid.js';
 export type MllpSender =
   | { kind: 'certificate'; facilityOid: string; address: string | undefined; fingerprint: string }
   | { kind: 'loopback'; address: string | undefined };
-
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-
-/** The active facility a client certificate (its SHA-256 fingerprint) is registered for, else null. */
-export async function facilityOfCertificate(
-  deps: Pick<HubDeps, 'store'>,
-  fingerprint: string,
-): Promise<string | null> {
-  const row = await deps.store.db
-    .selectFrom('hub_node_cert as n')
-    .innerJoin('hub_facility as f', 'f.oid', 'n.facility_oid')
-    .select(['n.facility_oid', 'f.status'])
-    .where('n.fingerprint', '=', fingerprint)
-    .executeTakeFirst();
-  return row?.status === 'active' ? row.facility_oid : null;
-}
-
-/** The active facility whose feed token this is (`hub_facility.feed_token_hash`), else null. */
-export async function facilityOfFeedToken(
-  deps: Pick<HubDeps, 'store'>,
-  token: string | undefined,
-): Promise<string | null> {
-  if (!token) return null;
-  const row = await deps.store.db
-    .selectFrom('hub_facility')
-    .select(['oid', 'status'])
-    .where('feed_token_hash', '=', sha256(token))
-    .executeTakeFirst();
-  return row?.status === 'active' ? row.oid : null;
-}
 
 /** The `senderOf` of the MLLP server: null closes the connection before anything is read. */
 export async function senderOfPeer(

@@ -6,7 +6,8 @@ import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { type Charset, encodeHl7Text, frameMllp, type Hl7Message, MllpDeframer, parseHl7 } from '@hie/hl7v2';
 import type { Engine } from '@hie/platform';
-import { type HubUnderTest, hubUnderTest, seedFacility } from '../../testing.js';
+import { type HubUnderTest, hubUnderTest } from '../../testing.js';
+import { seedSystems } from '../testing.js';
 
 /** The sending hospital (its 医療機関コード 1312345678) and another one. */
 export const OWN = '1.2.392.200284.33.1312345678';
@@ -15,19 +16,12 @@ export const OTHER = '1.2.392.200284.33.1398765432';
 export const TOKENS = { [OWN]: 'token-own-hospital-0123456789', [OTHER]: 'token-other-hospital-0123456789' };
 export const REGIONAL = '1.2.392.200284.0.2';
 
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+const _sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** A hub store with the two facilities holding their feed tokens (no HTTP routes: the listener is apart). */
 export async function v2Hub(engine: Engine): Promise<HubUnderTest> {
   const hub = await hubUnderTest(engine, [], { settings: { oidRoot: '1.2.392.200284' } });
-  for (const [oid, token] of Object.entries(TOKENS)) {
-    await seedFacility(hub.store, { oid, code: oid.split('.').at(-1)! });
-    await hub.store.db
-      .updateTable('hub_facility')
-      .set({ feed_token_hash: sha256(token) })
-      .where('oid', '=', oid)
-      .execute();
-  }
+  await seedSystems(hub, TOKENS);
   return hub;
 }
 
