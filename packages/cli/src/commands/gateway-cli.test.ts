@@ -185,6 +185,8 @@ describe('hie gateway reindex and status', () => {
     expect(text.stdout).toMatch(/^OML-11\s+1$/m);
     expect(text.stdout).toMatch(/^lab-result\s+\d+$/m);
     expect(text.stdout).toContain('no ingest errors');
+    expect(json.directory).toEqual({ entries: 0, updatedAt: null, feedTokenFromHub: false });
+    expect(text.stdout).toContain('network directory: none pushed by the hub yet');
   });
 
   it('lists the files that failed with position and reason, and exits 1', async () => {

@@ -46,6 +46,9 @@ export function formatStatus(s: GatewayStatus, location: string): string {
     `${s.files.total} files (${counts(s.files.byStatus)}), ${s.resources.total} resources, ${s.patients} patients`,
     ...(s.dicom.instances > 0 ? [`DICOM: ${s.dicom.studies} studies, ${s.dicom.instances} instances`] : []),
     ...(s.pacs ? [pacsLine(s.pacs)] : []),
+    s.directory.entries > 0
+      ? `network directory (ITI-59 from the hub): ${s.directory.entries} entries, last change ${s.directory.updatedAt}; feed token ${s.directory.feedTokenFromHub ? 'handed over by the hub' : 'from the config'}`
+      : 'network directory: none pushed by the hub yet (every user the hub vouches for is served)',
     `last ingest ${s.lastIngestAt ?? 'never'}; newest file ${s.newestFileAt ?? '-'}; lag ${
       s.lagMs === null ? '-' : `${(s.lagMs / 1000).toFixed(1)} s`
     }`,

@@ -1,5 +1,5 @@
 import type { Store } from '@hie/platform';
-import type { Schema } from '@hie/record-source';
+import { FEED_TOKEN_STATE, type Schema } from '@hie/record-source';
 import { readPacsState } from './pacs-state.js';
 import type { GatewayStatus } from './types.js';
 
@@ -21,6 +21,8 @@ export async function gatewayStatus(store: Store<Schema>): Promise<GatewayStatus
     images,
     pacs,
     pacsStudies,
+    directory,
+    pushedToken,
   ] = await Promise.all([
     db
       .selectFrom('gw_file')
@@ -66,6 +68,11 @@ export async function gatewayStatus(store: Store<Schema>): Promise<GatewayStatus
       .select(['status as k', (eb) => eb.fn.countAll<number>().as('n')])
       .groupBy('status')
       .execute(),
+    db
+      .selectFrom('gw_directory_entry')
+      .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('updated_at').as('at')])
+      .executeTakeFirst(),
+    db.selectFrom('gw_state').select('name').where('name', '=', FEED_TOKEN_STATE).executeTakeFirst(),
   ]);
   const statusCounts = toCounts(byStatus);
   const categoryCounts = toCounts(byCategory);
@@ -85,6 +92,11 @@ export async function gatewayStatus(store: Store<Schema>): Promise<GatewayStatus
     patients: Number(patients.n),
     dicom: { studies: Number(images?.studies ?? 0), instances: Number(images?.instances ?? 0) },
     pacs: pacs ? { ...pacs, studies: toCounts(pacsStudies) } : null,
+    directory: {
+      entries: Number(directory?.n ?? 0),
+      updatedAt: (directory?.at as string | null | undefined) ?? null,
+      feedTokenFromHub: pushedToken !== undefined,
+    },
     lastIngestAt,
     newestFileAt: newestMs === null ? null : new Date(newestMs).toISOString(),
     lagMs:

@@ -82,6 +82,11 @@ export interface GatewayStatus {
    * (`indexed`, or the `dicom-…` code each refused one has in `errors`).
    */
   pacs: (PacsState & { studies: Record<string, number> }) | null;
+  /**
+   * The network directory the hub pushed (ITI-59): its entries, when it last changed, and whether the
+   * feed token in use is the one the hub handed over (else the config's).
+   */
+  directory: { entries: number; updatedAt: string | null; feedTokenFromHub: boolean };
   /** ISO time of the last committed ingest batch; null before the first. */
   lastIngestAt: string | null;
   /** Newest source file mtime (ISO); null when nothing was ingested. */
