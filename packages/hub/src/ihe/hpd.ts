@@ -51,6 +51,17 @@ export async function directory(deps: HubDeps, base: string): Promise<Entry[]> {
   const facilities = await deps.store.db.selectFrom('hub_facility').selectAll().orderBy('oid').execute();
   const users = await deps.store.db.selectFrom('hub_user').selectAll().orderBy('id').execute();
   const memberships = await deps.store.db.selectFrom('hub_membership').selectAll().execute();
+  // Grouped once: a filter per facility and per user was 11 M comparisons at prefecture scale.
+  const staffOf = groupBy(
+    memberships,
+    (m) => m.facility_oid,
+    (m) => m.user_id,
+  );
+  const facilitiesOf = groupBy(
+    memberships,
+    (m) => m.user_id,
+    (m) => m.facility_oid,
+  );
   const orgDn = (oid: string) => `uid=${oid},ou=HCRegulatedOrganization,${base}`;
   const userDn = (id: string) => `uid=${id},ou=HCProfessional,${base}`;
   const entries: Entry[] = [
@@ -77,7 +88,7 @@ export async function directory(deps: HubDeps, base: string): Promise<Entry[]> {
         st: [f.prefecture],
       }),
     );
-    const staff = memberships.filter((m) => m.facility_oid === f.oid).map((m) => userDn(m.user_id));
+    const staff = (staffOf.get(f.oid) ?? []).map(userDn);
     entries.push(
       entry(`cn=${f.oid},ou=Relationship,${base}`, {
         objectClass: ['top', 'groupOfNames'],
@@ -113,11 +124,22 @@ export async function directory(deps: HubDeps, base: string): Promise<Entry[]> {
             : `HIE:profession:${u.profession}:${profession?.ja ?? u.profession}`,
         ],
         hpdProviderStatus: [u.status === 'active' ? 'Active' : 'Inactive'],
-        memberOf: memberships.filter((m) => m.user_id === u.id).map((m) => orgDn(m.facility_oid)),
+        memberOf: (facilitiesOf.get(u.id) ?? []).map(orgDn),
       }),
     );
   }
   return entries;
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string, value: (row: T) => string) {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(value(row));
+    else groups.set(k, [value(row)]);
+  }
+  return groups;
 }
 
 type Predicate = (e: Entry) => boolean;

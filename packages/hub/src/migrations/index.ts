@@ -10,6 +10,7 @@ import { cabinetScheduleMigration } from './cabinet-schedule.js';
 import { consentMigration } from './consent.js';
 import { directoryMigration } from './directory.js';
 import { documentKindsMigration } from './document-kinds.js';
+import { feedTokenIndexMigration } from './feed-token-index.js';
 import { gatewayChangeMigration } from './gateway-change.js';
 import { hpdSubscriberMigration } from './hpd-subscriber.js';
 import { iheMigration } from './ihe.js';
@@ -41,6 +42,7 @@ export const HUB_MIGRATIONS: Migrations = {
   '0026_hub_ihe': iheMigration,
   '0027_hub_node_cert': nodeCertMigration,
   '0028_hub_hpd_subscriber': hpdSubscriberMigration,
+  '0029_hub_feed_token_index': feedTokenIndexMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

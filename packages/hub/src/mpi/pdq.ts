@@ -109,9 +109,14 @@ export async function searchPersons(
       page.map((p) => p.id),
     )
     .where((eb) => (options.recordFilter ? options.recordFilter(eb) : eb.and([])))
-    .orderBy('mpi_record.facility_oid')
-    .orderBy('mpi_record.local_id')
     .execute();
+  // Sorted here, not in SQL: with an ORDER BY on the primary key, SQLite walks a facility's whole
+  // index instead of looking up the page's persons (171 ms at 2 M persons, bench ihe).
+  records.sort((a, b) =>
+    a.facility_oid === b.facility_oid
+      ? compare(a.local_id, b.local_id)
+      : compare(a.facility_oid, b.facility_oid),
+  );
   return {
     total: Number(count.n),
     persons: page.map((p) => {
@@ -133,3 +138,5 @@ export async function searchPersons(
     }),
   };
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
