@@ -20,12 +20,12 @@
 //                        [--query-concurrency N] [--cache-mb N] [--profile] [--keep]
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32, patientIdOf, round1 } from './lib.mjs';
+import { AGE_BANDS, cpuMsOf, fw, mulberry32, patientIdOf, round1 } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const TARGETS = { pix_feeds_per_s: 1000, pdq_v3_p95_ms: 50, hpd_query_p95_ms: 50 };
@@ -60,20 +60,6 @@ const PROFESSION_MIX = Object.entries({
   dietitian: 1,
 });
 // [from age, to age, weight]: the hospitals' patients are old.
-const AGE_BANDS = [
-  [0, 9, 5],
-  [10, 19, 4],
-  [20, 29, 5],
-  [30, 39, 7],
-  [40, 49, 10],
-  [50, 59, 12],
-  [60, 69, 17],
-  [70, 79, 22],
-  [80, 89, 15],
-  [90, 99, 3],
-];
-const FULL = '０１２３４５６７８９';
-const fw = (n) => [...String(n)].map((c) => FULL[Number(c)]).join('');
 const digits = (r, n) => String(Math.floor(r() * 10 ** n)).padStart(n, '0');
 const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
 const tokenOf = (oid) => `bench-ihe-${oid}`;
@@ -406,15 +392,6 @@ const describe = (label, run) => {
   return `p50 ${pct(run.latencies, 50)} ms, p95 ${pct(run.latencies, 95)} ms`;
 };
 const ackOf = (text) => /<acknowledgement>\s*<typeCode code="(\w+)"/.exec(text)?.[1] ?? 'none';
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); 0 elsewhere. */
-function cpuMsOf(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 // ---- the hub process ---------------------------------------------------------------------------
 

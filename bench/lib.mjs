@@ -99,3 +99,30 @@ export async function benchDoctors(server, network, count, { loginPrefix, name, 
   }
   return doctors;
 }
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); 0 elsewhere. */
+export function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** [from age, to age, weight] of a prefecture's hospital patients: they are old. */
+export const AGE_BANDS = [
+  [0, 9, 5],
+  [10, 19, 4],
+  [20, 29, 5],
+  [30, 39, 7],
+  [40, 49, 10],
+  [50, 59, 12],
+  [60, 69, 17],
+  [70, 79, 22],
+  [80, 89, 15],
+  [90, 99, 3],
+];
+const FULL_WIDTH_DIGITS = '０１２３４５６７８９';
+/** A number in full-width digits, as Japanese addresses write them. */
+export const fw = (n) => [...String(n)].map((c) => FULL_WIDTH_DIGITS[Number(c)]).join('');

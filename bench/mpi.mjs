@@ -14,6 +14,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AGE_BANDS, fw } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -40,20 +41,6 @@ const mpi = await import('@hie/hub');
 // ---- population --------------------------------------------------------------------------------
 
 const REFERENCE_DAY = dayFromYmd('20261031');
-const AGE_BANDS = [
-  [0, 9, 5],
-  [10, 19, 4],
-  [20, 29, 5],
-  [30, 39, 7],
-  [40, 49, 10],
-  [50, 59, 12],
-  [60, 69, 17],
-  [70, 79, 22],
-  [80, 89, 15],
-  [90, 99, 3],
-];
-const FULL = '０１２３４５６７８９';
-const fw = (n) => [...String(n)].map((c) => FULL[Number(c)]).join('');
 const iso = (ymd) => `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`;
 
 /** Cumulative-weight picker (binary search): the generator's weighted pick, fast. */

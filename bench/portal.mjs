@@ -22,14 +22,14 @@
 // Sessions are not part of this figure: the hub identifies users by a test header (no login, no
 // cookie), so the time is the viewing path itself. The last stdout line is one JSON object.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { mulberry32, patientIdOf, round1, weightedPicker } from './lib.mjs';
+import { cpuMsOf, mulberry32, patientIdOf, round1, weightedPicker } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -347,16 +347,6 @@ async function seedHub(store, { patients, users, gatewayUrls, hungUrl, defaultPo
     (n % 2 === 0 ? withHung : healthy).push(personId);
   }
   return { healthy, withHung };
-}
-
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); 0 elsewhere. */
-function cpuMsOf(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 function percentiles(latencies) {

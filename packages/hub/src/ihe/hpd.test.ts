@@ -99,6 +99,33 @@ describe.each(TEST_ENGINES)('HPD Provider Information Query (ITI-58) on %s', (en
     expect(nurses?.entries.map((e) => e.dn)).toEqual(['uid=nurse-1,ou=HCProfessional,dc=HPD']);
   });
 
+  it('answers from the directory as it is now: a change, a new member and a removal show at once', async () => {
+    const find = async (filter: string) =>
+      responses((await search('dc=HPD', filter)).body)[0]?.entries.map((e) => e.dn) ?? [];
+    const byName = '<equalityMatch name="sn"><value>吉備</value></equalityMatch>';
+    expect(await find(byName)).toEqual(['uid=nurse-1,ou=HCProfessional,dc=HPD']);
+    await hub.store.db
+      .updateTable('hub_user')
+      .set({ name: '備前 花子', updated_at: new Date(Date.now() + 1000).toISOString() })
+      .where('id', '=', 'nurse-1')
+      .execute();
+    expect(await find(byName)).toEqual([]);
+    const member = `<equalityMatch name="memberOf"><value>uid=${MESA_A},ou=HCRegulatedOrganization,dc=HPD</value></equalityMatch>`;
+    expect(await find(member)).toEqual([]);
+    await hub.store.db
+      .insertInto('hub_membership')
+      .values({
+        user_id: 'nurse-1',
+        facility_oid: MESA_A,
+        role: 'member',
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    expect(await find(member)).toEqual(['uid=nurse-1,ou=HCProfessional,dc=HPD']);
+    await hub.store.db.deleteFrom('hub_membership').where('facility_oid', '=', MESA_A).execute();
+    expect(await find(member)).toEqual([]);
+  });
+
   it('finds organisations by institution code and their staff through Relationship; attributes and size limits', async () => {
     const [org] = responses(
       (

@@ -1,5 +1,6 @@
 import { PROFESSIONS, type Profession } from '@hie/contract';
 import type { Element as XmlElement } from '@xmldom/xmldom';
+import { sql } from 'kysely';
 import { auditHub } from '../audit-record.js';
 import type { HubDeps } from '../http.js';
 import { attr, childElements, el, t, text } from './xml.js';
@@ -22,6 +23,8 @@ export const BASE_DN = 'dc=HPD';
 export interface Entry {
   dn: string;
   attrs: Map<string, string[]>;
+  /** Values as filters compare them, filled in as filters ask (a cached directory keeps them). */
+  lowered?: Map<string, string[]>;
 }
 
 const lower = (s: string) => s.normalize('NFKC').toLowerCase();
@@ -45,6 +48,28 @@ const splitName = (name: string | null) => {
   const [family, ...given] = (name ?? '').split(/[\s\u3000]+/);
   return { family: family ?? '', given: given.join(' ') };
 };
+
+const cache = new WeakMap<object, { version: string; entries: Promise<Entry[]> }>();
+
+/**
+ * The directory as entries, kept in memory while the directory is unchanged: its version is what any
+ * change to it moves (facilities' and users' count and newest update, memberships' count and newest),
+ * read in one small query per search.
+ */
+export async function cachedDirectory(deps: HubDeps, base: string): Promise<Entry[]> {
+  const { rows } = await sql<{ v: string }>`SELECT
+      (SELECT count(*) FROM hub_facility) || '|' || (SELECT coalesce(max(updated_at), '') FROM hub_facility)
+      || '|' || (SELECT count(*) FROM hub_user) || '|' || (SELECT coalesce(max(updated_at), '') FROM hub_user)
+      || '|' || (SELECT count(*) FROM hub_membership)
+      || '|' || (SELECT coalesce(max(created_at), '') FROM hub_membership) AS v`.execute(deps.store.db);
+  const version = `${base}|${rows[0]?.v ?? ''}`;
+  const hit = cache.get(deps.store);
+  if (hit?.version === version) return hit.entries;
+  const entries = directory(deps, base);
+  cache.set(deps.store, { version, entries });
+  entries.catch(() => cache.delete(deps.store));
+  return entries;
+}
 
 /** The directory as entries (a few thousand at prefecture scale: filtered in memory). */
 export async function directory(deps: HubDeps, base: string): Promise<Entry[]> {
@@ -152,6 +177,18 @@ const values = (e: Entry, name: string): string[] => {
   return [];
 };
 
+/** An attribute's values as filters compare them (NFKC, lower case), worked out once per entry. */
+const lowered = (e: Entry, name: string): string[] => {
+  const wanted = name.toLowerCase();
+  e.lowered ??= new Map();
+  let list = e.lowered.get(wanted);
+  if (!list) {
+    list = values(e, name).map(lower);
+    e.lowered.set(wanted, list);
+  }
+  return list;
+};
+
 function predicateOf(filter: XmlElement): Predicate {
   const name = attr(filter, 'name') ?? '';
   const value = () => lower(text(childElements(filter).find((c) => c.localName === 'value')) ?? '');
@@ -173,23 +210,23 @@ function predicateOf(filter: XmlElement): Predicate {
     case 'equalityMatch':
     case 'approxMatch': {
       const v = value();
-      return (e) => values(e, name).some((x) => lower(x) === v);
+      return (e) => lowered(e, name).some((x) => x === v);
     }
     case 'greaterOrEqual': {
       const v = value();
-      return (e) => values(e, name).some((x) => lower(x) >= v);
+      return (e) => lowered(e, name).some((x) => x >= v);
     }
     case 'lessOrEqual': {
       const v = value();
-      return (e) => values(e, name).some((x) => lower(x) <= v);
+      return (e) => lowered(e, name).some((x) => x <= v);
     }
     case 'present':
       return (e) => values(e, name).length > 0;
     case 'substrings': {
       const parts = childElements(filter).map((c) => ({ kind: c.localName, v: lower(text(c) ?? '') }));
       return (e) =>
-        values(e, name).some((raw) => {
-          let rest = lower(raw);
+        lowered(e, name).some((value) => {
+          let rest = value;
           for (const part of parts) {
             if (part.kind === 'initial') {
               if (!rest.startsWith(part.v)) return false;
@@ -227,7 +264,7 @@ const ldapResult = (
 /** Answers a `batchRequest`: one `searchResponse` per `searchRequest`; anything else is refused (53). */
 export async function hpdQuery(deps: HubDeps, facilityOid: string, batch: XmlElement): Promise<string> {
   const base = BASE_DN;
-  const all = await directory(deps, base);
+  const all = await cachedDirectory(deps, base);
   const responses: string[] = [];
   let returned = 0;
   for (const request of childElements(batch)) {
