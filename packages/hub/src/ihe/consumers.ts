@@ -211,6 +211,7 @@ export async function subscribeToDirectory(
       last_error: null,
       retry_at: null,
       issue_feed_token: token,
+      synced_version: null,
       updated_at: at,
       updated_by: by,
     })
@@ -221,6 +222,7 @@ export async function subscribeToDirectory(
         failures: 0,
         retry_at: null,
         ...(token ? { issue_feed_token: 1 } : {}),
+        synced_version: null,
         updated_at: at,
         updated_by: by,
       }),

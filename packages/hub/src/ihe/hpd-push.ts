@@ -6,7 +6,7 @@ import { auditHub } from '../audit-record.js';
 import { hashFeedToken } from '../directory/facilities.js';
 import type { HubDeps } from '../http.js';
 import type { HubHpdSubscriberTable } from '../store/ihe-tables.js';
-import { BASE_DN, DSML, directory, type Entry } from './hpd.js';
+import { BASE_DN, DSML, type Entry, versionedDirectory } from './hpd.js';
 import { SOAP_CONTENT_TYPE, soapResponse } from './soap.js';
 import { childElements, el, parseXmlSafely, t } from './xml.js';
 
@@ -32,11 +32,17 @@ interface Sent {
 }
 
 /** The digest of an entry's attributes, in a canonical order. */
+const digests = new WeakMap<Entry, string>();
+
 export function entryDigest(entry: Entry): string {
+  const known = digests.get(entry);
+  if (known) return known;
   const canonical = [...entry.attrs]
     .map(([name, values]) => [name.toLowerCase(), [...values].sort()] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHash('sha256').update(JSON.stringify(canonical), 'utf8').digest('base64url');
+  const digest = createHash('sha256').update(JSON.stringify(canonical), 'utf8').digest('base64url');
+  digests.set(entry, digest);
+  return digest;
 }
 
 /** Parents before children, organisations before the people and relationships that name them. */
@@ -149,11 +155,20 @@ export class HpdPusher extends PeriodicJob {
       .where((eb) => eb.or([eb('retry_at', 'is', null), eb('retry_at', '<=', now.toISOString())]))
       .execute();
     if (subscribers.length === 0) return;
-    const entries = await directory(this.deps, BASE_DN);
-    for (const subscriber of subscribers) await this.push(subscriber, entries, now);
+    const { version, entries } = await versionedDirectory(this.deps, BASE_DN);
+    for (const subscriber of subscribers) {
+      // Already has this very directory: nothing to compare (83 gateways every 5 s).
+      if (subscriber.synced_version === version && subscriber.issue_feed_token !== 1) continue;
+      await this.push(subscriber, entries, version, now);
+    }
   }
 
-  private async push(subscriber: Selectable<HubHpdSubscriberTable>, entries: Entry[], now: Date) {
+  private async push(
+    subscriber: Selectable<HubHpdSubscriberTable>,
+    entries: Entry[],
+    version: string,
+    now: Date,
+  ) {
     const db = this.deps.store.db;
     const rows = await db
       .selectFrom('hub_hpd_sent')
@@ -166,12 +181,11 @@ export class HpdPusher extends PeriodicJob {
     let changes = changesFor(entries, sent);
     let tokenDue = subscriber.issue_feed_token === 1;
     if (changes.length === 0 && !tokenDue) {
-      if (subscriber.pending !== 0)
-        await db
-          .updateTable('hub_hpd_subscriber')
-          .set({ pending: 0 })
-          .where('facility_oid', '=', subscriber.facility_oid)
-          .execute();
+      await db
+        .updateTable('hub_hpd_subscriber')
+        .set({ pending: 0, synced_version: version })
+        .where('facility_oid', '=', subscriber.facility_oid)
+        .execute();
       return;
     }
     let delivered = 0;
@@ -215,6 +229,7 @@ export class HpdPusher extends PeriodicJob {
         ...(problem ? {} : { last_success_at: now.toISOString() }),
         last_error: problem,
         retry_at: problem ? new Date(now.getTime() + wait).toISOString() : null,
+        synced_version: problem || changes.length > 0 || tokenDue ? null : version,
       })
       .where('facility_oid', '=', subscriber.facility_oid)
       .execute();

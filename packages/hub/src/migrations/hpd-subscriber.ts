@@ -16,6 +16,7 @@ export const hpdSubscriberMigration: Migration = {
       .addColumn('last_error', 'text')
       .addColumn('retry_at', 'text')
       .addColumn('issue_feed_token', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('synced_version', 'text')
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addColumn('updated_by', 'text', (c) => c.notNull())
       .execute();

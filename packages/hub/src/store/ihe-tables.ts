@@ -57,6 +57,8 @@ export interface HubHpdSubscriberTable {
    * stored; an undelivered one is forgotten, the old token keeps working meanwhile).
    */
   issue_feed_token: number;
+  /** The directory version the system has in full (nothing pending); a round skips it while unchanged. */
+  synced_version: string | null;
   updated_at: string;
   updated_by: string;
 }
