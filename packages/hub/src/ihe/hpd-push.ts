@@ -126,6 +126,17 @@ function readResults(xml: string): Map<string, { code: number | null; text: stri
 
 const dnOf = (change: Change) => (change.op === 'delete' ? change.dn : change.entry.dn);
 
+/** The receiver's path of a record server's feed endpoint, as it names it below its own root. */
+const RECORD_SERVER_FEED_PATH = '/ihe/hpd-feed';
+
+/**
+ * The path an assertion is bound to: a record server (a gateway at its URL, a repository tenant at
+ * `…/t/<OID>`, either behind a prefixing proxy) names `/ihe/hpd-feed` below its root, as it does FHIR
+ * paths; another system's endpoint, its whole path.
+ */
+const feedPathOf = (url: URL) =>
+  url.pathname.endsWith(RECORD_SERVER_FEED_PATH) ? RECORD_SERVER_FEED_PATH : url.pathname;
+
 /**
  * ITI-59 Provider Information Feed, pushed: the hub's directory (the same tree ITI-58 answers) is sent
  * to every facility system the office subscribed (a gateway, the repository, an outside system) as
@@ -304,7 +315,7 @@ export class HpdPusher extends PeriodicJob {
           patientId: UNNAMED_PATIENT,
           purposeOfUse: 'HOPERAT',
           categories: [],
-          operation: operationOf('POST', url.pathname, url.search),
+          operation: operationOf('POST', feedPathOf(url), url.search),
         },
         { now: Math.floor(this.deps.now().getTime() / 1000) },
       );
