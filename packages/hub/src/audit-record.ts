@@ -1,5 +1,7 @@
-import { type AuditAgent, type AuditRecord, appendAudit } from '@hie/platform';
+import { type AuditAgent, type AuditRecord, appendAudit, appendAuditInTransaction } from '@hie/platform';
+import type { Kysely } from 'kysely';
 import type { HubDeps, HubPrincipal } from './http.js';
+import type { Schema } from './store/schema.js';
 
 /** The hub's audit source name: gateways use their facility OID. */
 export const HUB_AUDIT_SOURCE = 'hub';
@@ -38,10 +40,27 @@ export const agentOf = (principal: HubPrincipal, address?: string): AuditAgent =
  */
 export async function auditHub(
   deps: Pick<HubDeps, 'store' | 'now'>,
-  records: ReadonlyArray<Omit<AuditRecord, 'source'> & { type: HubAuditType }>,
+  records: readonly HubAuditRecord[],
 ): Promise<void> {
   await appendAudit(
     deps.store,
+    records.map((r) => ({ ...r, source: HUB_AUDIT_SOURCE })),
+    deps.now,
+  );
+}
+
+/** A hub audit event (the source is the hub's). */
+export type HubAuditRecord = Omit<AuditRecord, 'source'> & { type: HubAuditType };
+
+/** Appends hub audit events inside the caller's transaction: they commit with its writes, or neither. */
+export async function auditHubInTransaction(
+  trx: Kysely<Schema>,
+  deps: Pick<HubDeps, 'store' | 'now'>,
+  records: readonly HubAuditRecord[],
+): Promise<void> {
+  await appendAuditInTransaction(
+    trx,
+    deps.store.engine,
     records.map((r) => ({ ...r, source: HUB_AUDIT_SOURCE })),
     deps.now,
   );

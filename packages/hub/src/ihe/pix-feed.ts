@@ -68,20 +68,21 @@ export async function pixFeed(deps: HubDeps, facilityOid: string, payload: XmlEl
       },
     ]);
   }
-  const [outcome] = await feedIdentities(deps, [checked.data], `ihe:${facilityOid}`, {
+  // The feed and its audit event commit together.
+  await feedIdentities(deps, [checked.data], `ihe:${facilityOid}`, {
     settings: mpiSettingsOf(deps.settings),
+    audit: ([outcome]) => [
+      {
+        type: 'mpi',
+        action: request.interaction === 'PRPA_IN201301UV02' ? 'C' : 'U',
+        outcome: '0',
+        agent: { userId: `ihe:${facilityOid}`, facilityOid },
+        ...(outcome ? { patient: { personId: outcome.personId } } : {}),
+        entities: outcome ? [`${outcome.facilityOid}|${outcome.localId}>${outcome.personId}`] : [],
+        detail: { operation: 'ITI-44', interaction: request.interaction, outcome: outcome?.outcome ?? '' },
+      },
+    ],
   });
-  await auditHub(deps, [
-    {
-      type: 'mpi',
-      action: request.interaction === 'PRPA_IN201301UV02' ? 'C' : 'U',
-      outcome: '0',
-      agent: { userId: `ihe:${facilityOid}`, facilityOid },
-      ...(outcome ? { patient: { personId: outcome.personId } } : {}),
-      entities: outcome ? [`${outcome.facilityOid}|${outcome.localId}>${outcome.personId}`] : [],
-      detail: { operation: 'ITI-44', interaction: request.interaction, outcome: outcome?.outcome ?? '' },
-    },
-  ]);
   return answer('AA');
 }
 

@@ -5,6 +5,7 @@
  */
 import { FEED_BATCH_LIMIT } from '@hie/contract';
 import type { Kysely } from 'kysely';
+import { auditHubInTransaction, type HubAuditRecord } from '../audit-record.js';
 import type { HubDeps } from '../http.js';
 import type { Schema } from '../store/schema.js';
 import { loadNameCounts, type NameCounts, saveNameCounts } from './frequency.js';
@@ -47,6 +48,11 @@ export interface FeedOutcome {
 
 export interface FeedOptions {
   settings?: MpiSettings;
+  /**
+   * The audit events of this feed, appended in its own transaction: the feed and its record commit
+   * together or not at all, for one commit instead of two.
+   */
+  audit?: (outcomes: readonly FeedOutcome[]) => HubAuditRecord[];
 }
 
 /** The explanation stored with a review (and returned by the review API). */
@@ -104,6 +110,7 @@ export async function feedIdentities(
     }
     await addHistory(trx, at, batch.history);
     await saveNameCounts(trx, counts);
+    if (options.audit) await auditHubInTransaction(trx, deps, options.audit(out));
     return out;
   });
 }
