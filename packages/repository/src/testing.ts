@@ -1,6 +1,7 @@
 // Test support (not built): a repository over an isolated store, with the office's admin token, a hub
 // key to sign assertions with, the UKE fixture masters, and helpers to create tenants and senders.
 import { type AssertionClaims, CATEGORY_CODES, pathBelowRoot } from '@hie/contract';
+import { patientResourceId } from '@hie/fhir-jp';
 import {
   type Engine,
   generateSigningKey,
@@ -12,9 +13,11 @@ import {
 import { createTestStore, type TestStore } from '@hie/platform/testing';
 import { fixtureMasters } from '@hie/uke/testing';
 import { buildRepositoryApp, type RepositoryApp, type RepositoryAppDeps } from './api/app.js';
+import { applyIntake } from './intake/apply.js';
 import { REPOSITORY_MIGRATIONS } from './store/migrations.js';
 import type { RepositorySchema } from './store/schema.js';
 import { type TenantInput, TenantRegistry } from './tenants/registry.js';
+import type { TenantStore } from './tenants/scoped-store.js';
 import { createSender } from './tenants/senders.js';
 
 export const TEST_HUB = 'urn:hie:hub:test';
@@ -114,4 +117,27 @@ export async function repositoryUnderTest(
       await store.close();
     },
   };
+}
+
+/** A bare Patient of the tenant (from its ORCA, say): lab results are taken and identities fed for it. */
+export async function seedPatient(store: TenantStore, id: string): Promise<void> {
+  await applyIntake(store, { kind: 'manual', name: 'seed', sender: 'test' }, [
+    {
+      recordKey: `seed:${id}`,
+      origin: 'seed',
+      entries: [
+        {
+          resource: { resourceType: 'Patient', id: patientResourceId(id) },
+          index: {
+            resourceType: 'Patient',
+            id: patientResourceId(id),
+            patientId: id,
+            category: 'demographics',
+          },
+        },
+      ],
+      replacePrefixes: [],
+      deleteIds: [],
+    },
+  ]);
 }

@@ -24,7 +24,7 @@ export interface GatewayContext {
   root: string;
   hubKeys: HubKeys;
   disclosure: DisclosureRegistry;
-  /** The network directory as the hub pushed it (ITI-59): who may be named in assertions; none for tenants. */
+  /** The network directory as the hub pushed it (ITI-59): who may be named in assertions (one per tenant). */
   requesters?: DirectoryRequesters;
   nonces: NonceLedger;
   audit: AuditQueue;

@@ -6,6 +6,7 @@ export {
   type DisclosureSettings,
   type GatewayAccess,
 } from '../access/index.js';
+export { DirectoryRequesters } from '../directory/requesters.js';
 export { registerAdminRoutes } from './admin-routes.js';
 export { buildGatewayApp, type GatewayAppDeps, installSourceHooks, type MutualTlsOptions } from './app.js';
 export { requestOperation } from './auth.js';

@@ -19,6 +19,7 @@ import { sql } from 'kysely';
 import type { RepositorySchema } from '../store/schema.js';
 import type { TenantRegistry } from '../tenants/registry.js';
 import { TenantContexts } from './contexts.js';
+import { registerTenantDirectoryFeed, type TenantFeedTokenListener } from './directory-feed.js';
 import { registerEntryRoutes } from './entry-routes.js';
 import type { IntakeContext, OrcaPullOutcome } from './intake-context.js';
 import { IntakeError } from './intake-errors.js';
@@ -38,6 +39,8 @@ export interface RepositoryAppDeps {
   ukeMasters?: UkeMasters;
   runOrcaPull?: (oid: string) => Promise<OrcaPullOutcome>;
   onTenantsChanged?: () => Promise<void>;
+  /** The hub's directory feed (ITI-59) handed a tenant a new feed token (kept in its store already). */
+  onFeedToken?: TenantFeedTokenListener;
   tls?: MutualTlsOptions;
   /** Public base URL (`https://repo.example.jp`): tenants' URLs are `<base>/t/<OID>`. */
   baseUrl?: string;
@@ -57,6 +60,7 @@ export interface RepositoryApp {
  * The repository's HTTP API, for every tenant in one process:
  *   /t/<OID>/fhir/…     the record server's FHIR API (hub-signed assertions, the tenant's disclosure) —
  *                       the same routes and decisions as a gateway's, on the tenant's scoped store;
+ *   /t/<OID>/ihe/hpd-feed  the network directory the hub pushes to the tenant (ITI-59), as a gateway's;
  *   /t/<OID>/intake/…   writes by the tenant's senders (UKE, お薬手帳, ORCA pull now, status);
  *   /intake/lab         lab results from lab centres, routed to the ordering clinic;
  *   /admin/…            the network office (tenants, senders, lab links, status);
@@ -108,6 +112,7 @@ export async function buildRepositoryApp(deps: RepositoryAppDeps): Promise<Repos
     async (records) => {
       installSourceHooks(records, contexts.contextOf, metrics);
       registerFhirRoutes(records, contexts.contextOf);
+      registerTenantDirectoryFeed(records, contexts, deps.onFeedToken);
     },
     { prefix: '/t/:tenant' },
   );

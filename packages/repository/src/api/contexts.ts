@@ -1,13 +1,15 @@
-import type { HubKeys } from '@hie/platform';
+import type { HubKeys, Store } from '@hie/platform';
 import {
   type AuditQueue,
   type ContextOf,
+  DirectoryRequesters,
   DisclosureRegistry,
   type DisclosureSettings,
   dicomFrameSources,
   type GatewayContext,
   GatewayError,
   type GatewayMetrics,
+  type Schema,
   StoreNonceLedger,
 } from '@hie/record-source';
 import type { FastifyRequest } from 'fastify';
@@ -32,11 +34,17 @@ export const tenantRoot = (oid: string) => `/t/${oid}`;
 
 /**
  * The record server's context of each tenant, made on first use and kept: its scoped store, its facility
- * (the assertion's audience and the audit's source), its disclosure settings and its nonce ledger. A
- * request for an unknown or suspended tenant is a 404 before anything else is looked at.
+ * (the assertion's audience and the audit's source), its disclosure settings, its nonce ledger and the
+ * network directory the hub pushed to it (ITI-59). A request for an unknown or suspended tenant is a 404
+ * before anything else is looked at.
  */
 export class TenantContexts {
   private readonly contexts = new Map<string, GatewayContext>();
+  /**
+   * Each tenant's directory, read once and kept until that tenant's next feed: kept apart from the
+   * contexts (which `forget` drops) so a feed in flight invalidates the one its reads use.
+   */
+  private readonly requesters = new Map<string, DirectoryRequesters>();
   private readonly requests = new WeakMap();
 
   constructor(private readonly deps: ContextDeps) {}
@@ -55,6 +63,7 @@ export class TenantContexts {
         root: tenantRoot(tenant.oid),
         hubKeys: this.deps.hubKeys,
         disclosure: new DisclosureRegistry(store, this.deps.disclosure),
+        requesters: this.requestersOf(tenant.oid, store),
         nonces: new StoreNonceLedger(store),
         audit: this.deps.audit,
         metrics: this.deps.metrics,
@@ -70,6 +79,15 @@ export class TenantContexts {
     }
     return ctx;
   };
+
+  private requestersOf(oid: string, store: Store<Schema>): DirectoryRequesters {
+    let requesters = this.requesters.get(oid);
+    if (!requesters) {
+      requesters = new DirectoryRequesters(store);
+      this.requesters.set(oid, requesters);
+    }
+    return requesters;
+  }
 
   /** A tenant renamed or its settings changed: its context is made again on next use. */
   forget(oid: string): void {

@@ -34,6 +34,7 @@ type Params = { tenant: string; patient: string; kind: string; id: string };
  * The writer is a hub-signed assertion, exactly as for reads, bound to this one request: its audience
  * is the tenant, its user's facility must be the tenant itself (staff write only their own facility's
  * records), and the user's profession must be one that may enter the kind (contract `ENTRY_PROFESSIONS`).
+ * Once the hub has pushed the tenant its directory (ITI-59), the user must be active there at the tenant.
  * Every version is kept (rp_entry); a deletion removes the record from what is served and keeps who,
  * when and why. Each write is one audit event, refused ones too.
  */
@@ -63,6 +64,15 @@ export function registerEntryRoutes(
       throw new IntakeError(
         'sender-other-tenant',
         `the assertion is for patient ${a.patientId}, not ${patient}`,
+      );
+    // The network directory the hub pushed to the tenant (ITI-59) narrows writes as it narrows reads.
+    const listed = await source.requesters?.check(a.userId, a.facilityOid, tenant.oid);
+    if (listed === 'suspended')
+      throw new IntakeError('facility-suspended', `${tenant.oid} is inactive in the network directory`);
+    if (listed === 'unknown')
+      throw new IntakeError(
+        'requester-unknown',
+        `${a.userId} at ${a.facilityOid} is not active in the network directory`,
       );
     return { tenant, assertion: a, store: ctx.tenants.storeOf(tenant.oid) };
   };

@@ -19,6 +19,16 @@ export const INTAKE_ERRORS = {
     'この検査センターはこの医療機関の結果を送信できません',
     'This lab centre is not linked to the ordering clinic',
   ],
+  'requester-unknown': [
+    403,
+    'ネットワークの名簿にない利用者または施設からの要求です',
+    'The user or facility named in the assertion is not active in the network directory',
+  ],
+  'facility-suspended': [
+    403,
+    'この施設はネットワークの名簿で利用停止中です',
+    'This facility is suspended in the network directory',
+  ],
   'admin-forbidden': [403, '管理操作の権限がありません', 'Not authorised for administration'],
   'admin-disabled': [
     403,

@@ -1,7 +1,5 @@
-import { patientResourceId } from '@hie/fhir-jp';
 import { TEST_ENGINES } from '@hie/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyIntake } from '../intake/apply.js';
 import { readLabMessage } from '../intake/lab/index.js';
 import {
   CLINIC,
@@ -13,7 +11,7 @@ import {
   setField,
 } from '../intake/lab/testing.js';
 import { createSender, linkLabCentre } from '../tenants/senders.js';
-import { type RepositoryUnderTest, repositoryUnderTest } from '../testing.js';
+import { type RepositoryUnderTest, repositoryUnderTest, seedPatient } from '../testing.js';
 
 const CLINIC_TENANT = { ...CLINIC, kind: 'clinic' as const };
 const OTHER = {
@@ -50,25 +48,7 @@ describe.each(TEST_ENGINES)('lab results from a lab centre (%s)', (engine) => {
     ).token;
     // The clinic's patients (from its ORCA, say): results are only taken for them.
     for (const id of [patientOf(nhoForClinic()), '0001000052', '0002000077'])
-      await applyIntake(r.tenants.storeOf(CLINIC.oid), { kind: 'manual', name: 'seed', sender: 'test' }, [
-        {
-          recordKey: `seed:${id}`,
-          origin: 'seed',
-          entries: [
-            {
-              resource: { resourceType: 'Patient', id: patientResourceId(id) },
-              index: {
-                resourceType: 'Patient',
-                id: patientResourceId(id),
-                patientId: id,
-                category: 'demographics',
-              },
-            },
-          ],
-          replacePrefixes: [],
-          deleteIds: [],
-        },
-      ]);
+      await seedPatient(r.tenants.storeOf(CLINIC.oid), id);
   });
   afterAll(() => r?.dispose());
 

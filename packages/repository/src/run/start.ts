@@ -2,7 +2,6 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Store } from '@hie/platform';
 import { type HubKey, loadHubKeys, openStore } from '@hie/platform';
-import { IdentityFeeder, type Schema } from '@hie/record-source';
 import { loadDiseaseMaster, loadDrugMaster, loadModifierMaster, type UkeMasters } from '@hie/uke';
 import type { FastifyInstance } from 'fastify';
 import { buildRepositoryApp } from '../api/app.js';
@@ -11,6 +10,7 @@ import { migrateRepositoryStore } from '../store/migrations.js';
 import type { RepositorySchema } from '../store/schema.js';
 import { TenantRegistry } from '../tenants/registry.js';
 import type { RepositoryConfig } from './config.js';
+import { TenantFeeds } from './feeds.js';
 import { type LabDrop, startLabDrop } from './lab-drop.js';
 import { startLabMllp } from './lab-mllp.js';
 
@@ -66,6 +66,9 @@ export async function startRepository(
       ...(ukeMasters ? { ukeMasters } : {}),
       runOrcaPull: orca.runNow,
       onTenantsChanged: changed,
+      // A token the hub hands a tenant with its directory (ITI-59) replaces the tenant's feed token at
+      // once (the app takes no request before it listens, below, so `feeds` is there by then).
+      onFeedToken: (oid, token) => feeds.handOver(oid, token),
       ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
       ...(config.tls
         ? {
@@ -84,29 +87,17 @@ export async function startRepository(
     if (hubKeys.length === 0)
       app.log.warn('no hub key configured (hub.keys): every FHIR request will be refused');
     orca.setLog((line) => app.log.info(line));
-    let feeders: IdentityFeeder[] = [];
-    const startFeeds = () => {
-      for (const f of feeders) f.stop();
-      feeders = [];
-      if (!config.hub.url) return;
-      for (const t of tenants.list()) {
-        if (!t.settings.feedToken || t.status !== 'active') continue;
-        const feeder = new IdentityFeeder(tenants.storeOf(t.oid) as unknown as Store<Schema>, {
-          hub: { url: config.hub.url, feedToken: t.settings.feedToken },
-          facilityOid: t.oid,
-          pollIntervalMs: config.hub.feedPollMs,
-          log: app.log,
-        });
-        feeder.start();
-        feeders.push(feeder);
-      }
-    };
+    const feeds = new TenantFeeds(tenants, {
+      hubUrl: config.hub.url,
+      pollIntervalMs: config.hub.feedPollMs,
+      log: app.log,
+    });
     let seen = '';
     const refresh = async () => {
       seen = await tenants.signature();
       await tenants.reload();
       await orca.refresh();
-      startFeeds();
+      await feeds.refresh();
     };
     await refresh();
     // Another process (`hie repository tenant add|suspend`) may change the tenants: looked at every
@@ -158,7 +149,7 @@ export async function startRepository(
           clearInterval(reloader);
           await refreshing;
           await orca.stop();
-          for (const f of feeders) f.stop();
+          await feeds.stop();
           // The lab doors first (each finishes the message or file in hand), the HTTP API last.
           await closeOpened();
           await store.close();
@@ -167,7 +158,7 @@ export async function startRepository(
     } catch (e) {
       clearInterval(reloader);
       await orca.stop();
-      for (const f of feeders) f.stop();
+      await feeds.stop();
       await closeOpened();
       throw e;
     }

@@ -1,14 +1,12 @@
 // Test support (not built): a repository with the lab samples' clinic, its patients, and lab centres, for
 // the lab transports' tests (MLLP/TLS, drop folders).
-import { patientResourceId } from '@hie/fhir-jp';
 import type { Engine, Store } from '@hie/platform';
-import { applyIntake } from '../intake/apply.js';
 import { readLabMessage } from '../intake/lab/index.js';
 import { CLINIC, CSV_ROWS, nhoForClinic } from '../intake/lab/testing.js';
 import type { RepositorySchema } from '../store/schema.js';
 import type { TenantRegistry } from '../tenants/registry.js';
 import { createSender, linkLabCentre, type Sender } from '../tenants/senders.js';
-import { type RepositoryUnderTest, repositoryUnderTest } from '../testing.js';
+import { type RepositoryUnderTest, repositoryUnderTest, seedPatient } from '../testing.js';
 
 export interface LabRepository {
   r: RepositoryUnderTest;
@@ -43,25 +41,7 @@ export async function seedLabClinic(
   // The clinic's patients (from its ORCA, say): results are only taken for them.
   const csvPatients = CSV_ROWS.map((row) => row.split(',')[1]!);
   for (const id of new Set([read.patientId, ...csvPatients]))
-    await applyIntake(tenants.storeOf(CLINIC.oid), { kind: 'manual', name: 'seed', sender: 'test' }, [
-      {
-        recordKey: `seed:${id}`,
-        origin: 'seed',
-        entries: [
-          {
-            resource: { resourceType: 'Patient', id: patientResourceId(id) },
-            index: {
-              resourceType: 'Patient',
-              id: patientResourceId(id),
-              patientId: id,
-              category: 'demographics',
-            },
-          },
-        ],
-        replacePrefixes: [],
-        deleteIds: [],
-      },
-    ]);
+    await seedPatient(tenants.storeOf(CLINIC.oid), id);
   return { lab, otherLab, patientId: read.patientId };
 }
 

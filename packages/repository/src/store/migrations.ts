@@ -183,12 +183,31 @@ const resourceIdMigration: Migration = {
   },
 };
 
+/**
+ * The network directory the hub pushes to each tenant (ITI-59), as a gateway keeps it
+ * (`@hie/record-source` store/directory-migration.ts) with the tenant leading the key: each tenant takes
+ * its own push, at `/t/<OID>/ihe/hpd-feed`, and is refused by its own directory.
+ */
+const directoryMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('gw_directory_entry')
+      .addColumn('tenant', 'text', (c) => c.notNull())
+      .addColumn('dn', 'text', (c) => c.notNull())
+      .addColumn('attrs', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('rp_directory_entry_pk', ['tenant', 'dn'])
+      .execute();
+  },
+};
+
 export const REPOSITORY_MIGRATIONS: Migrations = {
   ...AUDIT_MIGRATIONS,
   '0101_repository': repositoryMigration,
   '0102_repository_entries': entriesMigration,
   '0103_repository_sender_certificates': senderCertificatesMigration,
   '0104_repository_resource_id': resourceIdMigration,
+  '0105_repository_directory': directoryMigration,
 };
 
 /** Brings the repository's store up to date; safe at every start. */

@@ -2,12 +2,12 @@ import type { Schema as SourceSchema } from '@hie/record-source';
 
 /**
  * The repository's tables as its code sees them. The record server's tables (`gw_resource`,
- * `gw_patient`, `gw_state`, `gw_nonce`) have the same shape as a gateway's: their `tenant` column is not
- * in these types, because code only ever reaches them through a tenant's scoped store, whose
- * TenantScopePlugin adds it to every query (tenants/scoped-store.ts). The `rp_*` tables are the
- * repository's own: `rp_tenant`, `rp_sender`, `rp_sender_certificate` and `rp_lab_link` are read
- * unscoped (they say which tenant a request belongs to); `rp_intake` and `rp_entry` are scoped like the
- * records.
+ * `gw_patient`, `gw_state`, `gw_nonce`, `gw_directory_entry`) have the same shape as a gateway's:
+ * their `tenant` column is not in these types, because code only ever reaches them through a tenant's
+ * scoped store, whose TenantScopePlugin adds it to every query (tenants/scoped-store.ts). The `rp_*`
+ * tables are the repository's own: `rp_tenant`, `rp_sender`, `rp_sender_certificate` and
+ * `rp_lab_link` are read unscoped (they say which tenant a request belongs to); `rp_intake` and
+ * `rp_entry` are scoped like the records.
  */
 export interface RpTenantTable {
   /** The facility's OID: the tenant key, the assertion audience, the audit source. */
@@ -106,6 +106,7 @@ export const TENANT_TABLES = [
   'gw_patient',
   'gw_state',
   'gw_nonce',
+  'gw_directory_entry',
   'rp_intake',
   'rp_entry',
 ] as const;
