@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CATEGORIES, type Category } from '@hie/contract';
-import { type HubDeps, type RunningHub, registerConsent } from '@hie/hub';
+import { type HubDeps, type RunningHub, registerConsent, subscribeToDirectory } from '@hie/hub';
 import { type OrcaSimulator, type SimPerson, startOrcaSimulator } from '@hie/orca';
 import {
   createSender,
@@ -104,7 +104,17 @@ export async function startDemoRepository(o: DemoRepositoryOptions): Promise<Dem
       kind: 'pharmacy',
       settings: { feedToken: o.feedTokens.get('pharmacy')! },
     });
-    for (const f of [clinic, pharmacy]) await o.setUrl(f, `${repository.url}/t/${o.oids.get(f.key)!}`);
+    for (const f of [clinic, pharmacy]) {
+      const tenantUrl = `${repository.url}/t/${o.oids.get(f.key)!}`;
+      await o.setUrl(f, tenantUrl);
+      // The office's directory reaches the tenant as it reaches a gateway (ITI-59).
+      await subscribeToDirectory(
+        o.hub.deps,
+        o.oids.get(f.key)!,
+        { endpoint: `${tenantUrl}/ihe/hpd-feed` },
+        'demo',
+      );
+    }
     await repository.refresh();
     o.say(`Repository on ${repository.url}: ${clinic.name} (ORCA on ${orca.url}), ${pharmacy.name}`);
     const pulled = await repository.orca.runNow(clinicOid);
