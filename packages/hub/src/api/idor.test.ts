@@ -81,6 +81,7 @@ function requestFor(method: string, path: string, ids: Ids): Call {
     'PUT /entries/{facility}/{patient}/{kind}/{id}': { substance: 'ペニシリン', category: 'medication' },
     'DELETE /entries/{facility}/{patient}/{kind}/{id}': { reason: '誤入力' },
     'PUT /admin/facilities/{oid}/pix-consumer': { endpoint: 'https://pix.a.example/consumer' },
+    'PUT /admin/facilities/{oid}/hpd-subscriber': { endpoint: 'https://gw.a.example/ihe/hpd-feed' },
   };
   const key = `${method} ${path}`;
   if (key === 'PUT /consents/{id}/form') return { method, url, pdf: true };

@@ -144,20 +144,6 @@ export function toFacility(row: Selectable<HubFacilityTable>): Facility {
   };
 }
 
-/** The active facility whose feed token this is (`hub_facility.feed_token_hash`), else null. */
-export async function facilityOfFeedToken(
-  deps: Pick<HubDeps, 'store'>,
-  token: string | undefined,
-): Promise<string | null> {
-  if (!token) return null;
-  const row = await deps.store.db
-    .selectFrom('hub_facility')
-    .select(['oid', 'status'])
-    .where('feed_token_hash', '=', hashFeedToken(token))
-    .executeTakeFirst();
-  return row?.status === 'active' ? row.oid : null;
-}
-
 export async function getFacility(store: Store<Schema>, oid: string): Promise<Facility | null> {
   const row = await store.db.selectFrom('hub_facility').selectAll().where('oid', '=', oid).executeTakeFirst();
   return row ? toFacility(row) : null;

@@ -8,9 +8,9 @@ import { peerContract } from '@hie/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
-import { facilityOfFeedToken } from '../directory/facilities.js';
 import { type HubDeps, HubError, type HubRoutes, type HubSettings, requireOffice } from '../http.js';
 import { type FeedOutcome, feedIdentities } from './feed.js';
+import { facilityOfFeedToken } from './feed-token.js';
 import {
   decideReview,
   getPerson,

@@ -1,6 +1,6 @@
 import { type Hl7Message, type MllpPeer, peerFingerprint } from '@hie/hl7v2';
-import { facilityOfFeedToken } from '../../directory/facilities.js';
 import type { HubDeps } from '../../http.js';
+import { facilityOfFeedToken } from '../../mpi/feed-token.js';
 import { facilityOfCertificate, isLoopback } from '../node.js';
 import type { OwnDomain } from './pid.js';
 
