@@ -232,10 +232,9 @@ describe.skipIf(skipReason !== null)('記録の入力 (hand-made entries)', () =
     await noteCard.getByRole('button', { name: /履歴/ }).click();
     const history = page.getByRole('dialog', { name: /^履歴：/ });
     const versions = history.getByTestId('entry-version');
-    expect(await versions.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))).toEqual([
-      'delete',
-      'create',
-    ]);
+    await expect
+      .poll(() => versions.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action'))))
+      .toEqual(['delete', 'create']);
     expect(await versions.first().textContent()).toContain('別の患者さんの内容を入力したため');
     expect(await versions.first().textContent()).toContain('医師（あなた）');
     await shoot(h, page, 'entries-04-history', false);
