@@ -22,7 +22,7 @@ export interface HubAppOptions {
    * Serve HTTPS with this key and certificate; with `clientCa`, ask every client for a certificate (not
    * required: browsers have none) — the IHE endpoints then accept only registered, verified ones.
    */
-  https?: { key: Buffer; cert: Buffer; clientCa?: Buffer };
+  https?: { key: Buffer | string; cert: Buffer | string; clientCa?: Buffer | string[]; crl?: string[] };
 }
 
 /**
@@ -85,6 +85,7 @@ function baseApp(options: Pick<HubAppOptions, 'https' | 'logger' | 'bodyLimit'>)
         ...(options.https.clientCa
           ? { ca: options.https.clientCa, requestCert: true, rejectUnauthorized: false }
           : {}),
+        ...(options.https.crl && options.https.crl.length > 0 ? { crl: options.https.crl } : {}),
       }
     : null;
   const app = Fastify({

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { auditRoutes } from '../audit/routes.js';
-import { authRoutes } from '../auth/routes.js';
+import { hpkiAdminRoutes } from '../auth/hpki/admin-routes.js';
+import { hpkiCard } from '../auth/hpki/method.js';
+import type { HpkiTrust } from '../auth/hpki/trust.js';
+import { passwordTotp } from '../auth/login.js';
+import { authRoutes, createAuthRoutes } from '../auth/routes.js';
 import { sessionIdentify } from '../auth/session.js';
 import { cabinetRoutes } from '../cabinet/api/routes.js';
 import { consentRoutes } from '../consent/routes.js';
@@ -18,9 +22,22 @@ import { statsRoutes } from '../stats/routes.js';
 import { viewingRoutes } from '../viewing/routes.js';
 import { createHubApp, createSystemsApp, type HubAppOptions } from './app.js';
 
-/** Every route module of the hub, in registration order. */
-export const HUB_ROUTES: readonly HubRoutes[] = [
-  authRoutes,
+/**
+ * The route modules of a portal listener. With `hpki`, the card listener's: the HPKI login method is
+ * registered there only (TLS asks for the card there); every listener serves the binding
+ * administration and tells the login page where the card listener is.
+ */
+export function hubRoutes(
+  hpki: { trust: HpkiTrust; publicUrl: string; cardListener: boolean } | null,
+): readonly HubRoutes[] {
+  return [
+    hpki?.cardListener ? createAuthRoutes({ methods: [passwordTotp(), hpkiCard(hpki.trust)] }) : authRoutes,
+    hpkiAdminRoutes(hpki?.trust ?? null, hpki?.publicUrl ?? null, hpki?.cardListener ?? false),
+    ...MODULE_ROUTES,
+  ];
+}
+
+const MODULE_ROUTES: readonly HubRoutes[] = [
   directoryRoutes,
   credentialAdminRoutes,
   repositoryLinkRoutes,
@@ -36,6 +53,9 @@ export const HUB_ROUTES: readonly HubRoutes[] = [
   statsRoutes,
 ];
 
+/** Every route module of the hub, in registration order (without an HPKI card listener). */
+export const HUB_ROUTES: readonly HubRoutes[] = hubRoutes(null);
+
 export interface BuildHubOptions {
   logger?: boolean;
   /** The built web app (packages/web/dist) to serve at `/`. */
@@ -43,12 +63,14 @@ export interface BuildHubOptions {
   https?: HubAppOptions['https'];
   /** The IHE endpoints are served by their own listener (`buildSystemsApp`), not this one. */
   separateIhe?: boolean;
+  /** HPKI card login is configured: its trust, its public URL, and whether this is the card listener. */
+  hpki?: { trust: HpkiTrust; publicUrl: string; cardListener: boolean };
 }
 
 /** The production hub app (not listening): every route module behind the session cookie. */
 export function buildHubApp(deps: HubDeps, options: BuildHubOptions = {}): Promise<FastifyInstance> {
   return createHubApp(deps, {
-    routes: HUB_ROUTES,
+    routes: options.hpki ? hubRoutes(options.hpki) : HUB_ROUTES,
     outside: options.separateIhe ? [] : [iheRoutes],
     identify: sessionIdentify,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),

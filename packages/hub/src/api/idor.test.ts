@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBinding } from '../auth/hpki/bindings.js';
 import type { HubPrincipal } from '../http.js';
 import { TEST_ENGINES } from '../testing/store.js';
 import {
@@ -31,6 +32,7 @@ interface Ids {
   user: string;
   review: string;
   grant: string;
+  binding: string;
 }
 
 type Call = { method: string; url: string; body?: unknown; pdf?: boolean };
@@ -53,13 +55,15 @@ function requestFor(method: string, path: string, ids: Ids): Call {
           ? ids.review
           : path.startsWith('/admin/mpi/persons/')
             ? ids.person
-            : path.startsWith('/admin/break-glass/')
-              ? ids.grant
-              : path.startsWith('/consents/')
-                ? ids.consent
-                : path.startsWith('/entries/')
-                  ? 'man.allergy.0123456789abcdef'
-                  : 'Binary-1',
+            : path.startsWith('/admin/hpki/bindings/')
+              ? ids.binding
+              : path.startsWith('/admin/break-glass/')
+                ? ids.grant
+                : path.startsWith('/consents/')
+                  ? ids.consent
+                  : path.startsWith('/entries/')
+                    ? 'man.allergy.0123456789abcdef'
+                    : 'Binary-1',
     );
   const bodies: Record<string, unknown> = {
     'PATCH /admin/facilities/{oid}': { name: '改名' },
@@ -82,6 +86,10 @@ function requestFor(method: string, path: string, ids: Ids): Call {
     'DELETE /entries/{facility}/{patient}/{kind}/{id}': { reason: '誤入力' },
     'PUT /admin/facilities/{oid}/pix-consumer': { endpoint: 'https://pix.a.example/consumer' },
     'PUT /admin/facilities/{oid}/hpd-subscriber': { endpoint: 'https://gw.a.example/ihe/hpd-feed' },
+    'POST /admin/users/{id}/hpki-bindings': {
+      issuer: 'C=JP, O=MEDIS, CN=HPKI-01-MedisAuthCA2',
+      serial: '1a2b',
+    },
   };
   const key = `${method} ${path}`;
   if (key === 'PUT /consents/{id}/form') return { method, url, pdf: true };
@@ -168,7 +176,18 @@ describe.each(TEST_ENGINES)('no route discloses or changes what is not the calle
       payload: { reason: '救急搬送、意識障害のため既往歴の確認が必要' },
     });
     expect(grant.statusCode, grant.body).toBe(201);
-    ids = { person, consent, user: clerkA.userId, review, grant: grant.json().id };
+    // A card clerkA asked to bind (pending): the administrators' approve / revoke routes act on it.
+    const binding = await addBinding(store, {
+      userId: clerkA.userId,
+      kind: 'certificate',
+      issuer: 'C=JP, O=MEDIS, CN=HPKI-01-MedisAuthCA2',
+      matchValue: 'ffee01',
+      card: null,
+      status: 'pending',
+      by: clerkA.userId,
+      now: new Date(),
+    });
+    ids = { person, consent, user: clerkA.userId, review, grant: grant.json().id, binding: binding.id };
     const doc = (await hub.app.inject({ url: '/api/v1/openapi.json' })).json() as {
       paths: Record<string, Record<string, unknown>>;
     };

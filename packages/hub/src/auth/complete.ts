@@ -81,7 +81,7 @@ export async function completeLogin(
   deps: HubDeps,
   request: FastifyRequest,
   reply: FastifyReply,
-  who: { userId: string; facilityOid: string; method: string },
+  who: { userId: string; facilityOid: string; method: string; detail?: Record<string, string> },
 ): Promise<LoginResult> {
   const user = await sessionUser(deps.store, who.userId);
   const facility = (await activeMemberships(deps.store, who.userId)).find((f) => f.oid === who.facilityOid);
@@ -115,7 +115,7 @@ export async function completeLogin(
         facilityOid: facility.oid,
         address: request.ip,
       },
-      detail: { method: who.method },
+      detail: { ...who.detail, method: who.method },
     },
   ]);
   const abilities = await sessionAbilities(deps, { userId: user.id, facilityOid: facility.oid });

@@ -22,5 +22,5 @@ export interface LoginMethod {
 export type CompleteLogin = (
   request: FastifyRequest,
   reply: FastifyReply,
-  who: { userId: string; facilityOid: string; method: string },
+  who: { userId: string; facilityOid: string; method: string; detail?: Record<string, string> },
 ) => Promise<LoginResult>;

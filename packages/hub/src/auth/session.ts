@@ -9,7 +9,12 @@ export const SESSION_COOKIE = 'hie_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** Routes that start a login: they run before any session exists, so no CSRF token is asked. */
-const LOGIN_STARTERS = new Set(['/api/v1/auth/login', '/api/v1/auth/totp/enrol', '/api/v1/auth/totp']);
+const LOGIN_STARTERS = new Set([
+  '/api/v1/auth/login',
+  '/api/v1/auth/totp/enrol',
+  '/api/v1/auth/totp',
+  '/api/v1/auth/hpki/login',
+]);
 /** Where a user who must change the password may still go. */
 const AUTH_PREFIX = '/api/v1/auth/';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

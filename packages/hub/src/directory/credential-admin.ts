@@ -21,10 +21,20 @@ async function targetUser(
   request: FastifyRequest,
 ): Promise<{ principal: HubPrincipal; userId: string }> {
   const principal = requirePrincipal(request);
+  const { id } = request.params as z.infer<typeof params>;
+  return { principal, userId: await administeredUser(deps, principal, id) };
+}
+
+/**
+ * The id of a user this administrator may take over (a credential reset, a card binding): anyone for
+ * the network office; for a facility administrator, a user of their facility who belongs to no other
+ * facility they do not administer, never office staff. Anything else: 403 for non-administrators,
+ * else the same 404 as an unknown id.
+ */
+export async function administeredUser(deps: HubDeps, principal: HubPrincipal, id: string): Promise<string> {
   if (!principal.office && principal.facilityRole !== 'admin') {
     throw new HubError(403, 'forbidden', 'administrators only / 管理者のみ');
   }
-  const { id } = request.params as z.infer<typeof params>;
   let query = deps.store.db
     .selectFrom('hub_user as u')
     .select(['u.id', 'u.profession'])
@@ -46,7 +56,7 @@ async function targetUser(
   if (!user) throw notFound();
   // A password or TOTP reset is a takeover of the person at every facility they belong to.
   await assertWhollyAdministered(deps.store.db, user.id, adminScopeOf(principal), principal);
-  return { principal, userId: user.id };
+  return user.id;
 }
 
 /** A readable temporary password (no 0/O, 1/l/I): 4 groups of 4, letters and digits. */

@@ -13,6 +13,7 @@ import { documentKindsMigration } from './document-kinds.js';
 import { feedTokenIndexMigration } from './feed-token-index.js';
 import { gatewayChangeMigration } from './gateway-change.js';
 import { hpdSubscriberMigration } from './hpd-subscriber.js';
+import { hpkiBindingMigration } from './hpki-binding.js';
 import { iheMigration } from './ihe.js';
 import { mpiMigration } from './mpi.js';
 import { nodeCertMigration } from './node-cert.js';
@@ -43,6 +44,7 @@ export const HUB_MIGRATIONS: Migrations = {
   '0027_hub_node_cert': nodeCertMigration,
   '0028_hub_hpd_subscriber': hpdSubscriberMigration,
   '0029_hub_feed_token_index': feedTokenIndexMigration,
+  '0030_hub_hpki_binding': hpkiBindingMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
-import { OID_PATTERN } from '@hie/contract';
+import { OID_PATTERN, PROFESSION_CODES, type Profession } from '@hie/contract';
 import { auditSyslogSchema, type LoadConfigOptions, loadConfig } from '@hie/platform';
 import { z } from 'zod';
+import { HPKI_AUTH_POLICY } from '../auth/hpki/trust.js';
 import { PUSH_SERVICES } from '../cabinet/push/subscriptions.js';
 import { DEFAULT_HUB_SETTINGS, type HubSettings } from '../http.js';
 
@@ -90,6 +91,32 @@ export const hubConfigSchema = z.object({
     })
     .optional(),
   /**
+   * HPKI card login (auth/hpki/README.md): a listener of its own that serves the portal and asks every
+   * browser for a client certificate of the HPKI CAs (`anchors`: MHLW HPKI Root CA V2 and the issuing
+   * CAs), checked against `crls` (files) and `crlUrls` (distribution points), refreshed every
+   * `refreshSeconds` without restart; a CRL older than `crlMaxAgeHours` refuses its CA's cards.
+   * `publicUrl` is where the portal's login page sends a card user (default https://<host>:<port>).
+   */
+  hpki: z
+    .object({
+      host: z.string().min(1).optional(),
+      port: port,
+      publicUrl: z.string().url().optional(),
+      tls: z.object({ key: z.string().min(1), cert: z.string().min(1) }),
+      anchors: z.array(z.string().min(1)).min(1),
+      crls: z.array(z.string().min(1)).default([]),
+      crlUrls: z.array(z.string().url()).default([]),
+      refreshSeconds: seconds.default(3600),
+      crlMaxAgeHours: z.coerce.number().positive().default(72),
+      policies: z
+        .array(z.string().regex(/^\d+(\.\d+)+$/))
+        .min(1)
+        .default([HPKI_AUTH_POLICY]),
+      /** hcRole string → profession, over the defaults (PROFESSIONS' hcRole). */
+      roles: z.record(z.string(), z.enum(PROFESSION_CODES as [Profession, ...Profession[]])).default({}),
+    })
+    .optional(),
+  /**
    * The small-facility repository's office API (its URL and admin token; prefer HIE_REPOSITORY_ADMIN_TOKEN):
    * the office registers a clinic or pharmacy as a tenant from the directory.
    */
@@ -144,6 +171,7 @@ export const HUB_ENV: Record<string, string> = {
   HIE_PORT: 'port',
   HIE_IHE_PORT: 'ihe.port',
   HIE_IHE_MLLP_PORT: 'ihe.mllp.port',
+  HIE_HPKI_PORT: 'hpki.port',
   HIE_SIGNING_KEY: 'signingKey',
   HIE_ISSUER: 'issuer',
   HIE_REPOSITORY_URL: 'repository.url',
@@ -180,6 +208,16 @@ export function completeHubConfig(parsed: z.output<typeof hubConfigSchema>): Hub
     ...(parsed.tls ? { tls: resolvedTls(parsed.tls) } : {}),
     ...(parsed.ihe
       ? { ihe: { ...parsed.ihe, ...(parsed.ihe.tls ? { tls: resolvedTls(parsed.ihe.tls) } : {}) } }
+      : {}),
+    ...(parsed.hpki
+      ? {
+          hpki: {
+            ...parsed.hpki,
+            tls: { key: resolve(parsed.hpki.tls.key), cert: resolve(parsed.hpki.tls.cert) },
+            anchors: parsed.hpki.anchors.map((a) => resolve(a)),
+            crls: parsed.hpki.crls.map((c) => resolve(c)),
+          },
+        }
       : {}),
     ...(parsed.cabinetPush
       ? {

@@ -19,6 +19,7 @@ import { startIheMllp } from '../ihe/v2/index.js';
 import { migrateHubStore } from '../migrations/index.js';
 import type { Schema } from '../store/schema.js';
 import { leanFetch } from '../viewing/lean-fetch.js';
+import { startCardListener } from './card-listener.js';
 import { type HubConfig, hubSettingsOf } from './config.js';
 
 export interface RunningHub {
@@ -32,6 +33,8 @@ export interface RunningHub {
   readonly systemsUrl?: string;
   /** The HL7 v2 PIX/PDQ listener's port (MLLP), when the config gives it one (`ihe.mllp`). */
   readonly mllpPort?: number;
+  /** The HPKI card listener (the portal with client certificates), when the config gives it one (`hpki`). */
+  readonly cardUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -104,7 +107,11 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
           : {},
       ),
     };
+    const shown = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+    // The card listener first: the portal's login page must know where it is.
+    const card = await startCardListener(deps, config, { logger: options.logger ?? true, shownHost: shown });
     const app = await buildHubApp(deps, {
+      ...(card ? { hpki: { trust: card.trust, publicUrl: card.publicUrl, cardListener: false } } : {}),
       logger: options.logger ?? true,
       ...(config.webRoot ? { webRoot: config.webRoot } : {}),
       ...(config.tls ? { https: await readTls(config.tls) } : {}),
@@ -150,7 +157,6 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
           log: app.log,
         })
       : null;
-    const shown = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
     const shownHost = shown(config.host);
     let stopping: Promise<void> | undefined;
     return {
@@ -165,8 +171,10 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
           }
         : {}),
       ...(mllp ? { mllpPort: mllp.port } : {}),
+      ...(card ? { cardUrl: card.url } : {}),
       stop() {
         stopping ??= (async () => {
+          await card?.stop();
           await mllp?.close();
           await systems?.close();
           await app.close();

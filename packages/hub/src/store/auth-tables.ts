@@ -69,4 +69,29 @@ export interface HubAuthSchema {
   hub_session: HubSessionTable;
   hub_login_pending: HubLoginPendingTable;
   hub_login_guard: HubLoginGuardTable;
+  hub_hpki_binding: HubHpkiBindingTable;
+}
+
+/**
+ * An HPKI card bound to a directory user (auth/hpki). `kind` certificate matches the issuer and the
+ * certificate's serial (one card); holder matches the issuer and the subject's serialNumber attribute
+ * (the holder's id at the CA: a renewed card keeps working). A user's own enrolment is `pending` until
+ * the office or their facility's administrator approves it; revoking keeps the row (audit trail).
+ */
+export interface HubHpkiBindingTable {
+  id: string;
+  user_id: string;
+  kind: 'certificate' | 'holder';
+  issuer: string;
+  /** Certificate serial (lower-case hex) for kind certificate; the holder id for kind holder. */
+  match_value: string;
+  subject: string | null;
+  hc_role: string | null;
+  not_after: string | null;
+  cert_sha256: string | null;
+  status: 'pending' | 'active' | 'revoked';
+  requested_at: string;
+  requested_by: string;
+  decided_at: string | null;
+  decided_by: string | null;
 }
