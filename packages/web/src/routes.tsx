@@ -30,6 +30,7 @@ const NotebookScanPage = lazy(() => import('./okusuri-techo/NotebookScanPage'));
 const CabinetListPage = lazy(() => import('./cabinet/CabinetListPage'));
 const CabinetPage = lazy(() => import('./cabinet/CabinetPage'));
 const OfficeCabinetsPage = lazy(() => import('./cabinet/OfficeCabinetsPage'));
+const CardPage = lazy(() => import('./auth/CardPage'));
 
 function Home() {
   const { state } = useSession();
@@ -77,6 +78,7 @@ export const router = createBrowserRouter([
       { path: 'office/break-glass', element: screen(<BreakGlassReviewPage />) },
       { path: 'office/stats', element: screen(<StatsPage />) },
       { path: 'office/cabinets', element: screen(<OfficeCabinetsPage />) },
+      { path: 'cards', element: screen(<CardPage />) },
       { path: '*', element: <NotFound /> },
     ],
   },

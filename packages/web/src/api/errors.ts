@@ -26,6 +26,51 @@ const MESSAGES: Readonly<Record<string, { ja: string; en: string }>> = {
     ja: '試行回数が多すぎます。しばらく待ってからお試しください。',
     en: 'Too many attempts. Wait and try again.',
   },
+  'hpki-no-certificate': {
+    ja: 'HPKIカードが提示されていません。カードをリーダーに挿し、認証用証明書を選んでください。',
+    en: 'No HPKI card was presented. Insert the card and choose its authentication certificate.',
+  },
+  'hpki-revoked': { ja: 'このカードの証明書は失効しています。', en: 'This card’s certificate is revoked.' },
+  'hpki-expired': {
+    ja: 'このカードの証明書は有効期間外です。',
+    en: 'This card’s certificate is not valid today.',
+  },
+  'hpki-untrusted': {
+    ja: 'ネットワークが信頼するHPKI認証局の証明書ではありません。',
+    en: 'This certificate is not from an HPKI CA the network trusts.',
+  },
+  'hpki-crl-unavailable': {
+    ja: '失効情報を確認できないため、カードでログインできません。事務局にお問い合わせください。',
+    en: 'Revocation cannot be checked now. Contact the network office.',
+  },
+  'hpki-crl-stale': {
+    ja: '認証局の失効リストが古いため、カードでログインできません。事務局にお問い合わせください。',
+    en: 'The CA’s revocation list is out of date. Contact the network office.',
+  },
+  'hpki-policy': {
+    ja: '認証用の証明書ではありません（署名用の証明書ではログインできません）。',
+    en: 'Not an authentication certificate (a signing certificate cannot log in).',
+  },
+  'hpki-key-usage': {
+    ja: 'この証明書はログインに使えません（署名用の証明書です）。認証用を選んでください。',
+    en: 'This certificate cannot be used to log in (it is a signing one). Choose the authentication certificate.',
+  },
+  'hpki-not-bound': {
+    ja: 'このカードは未登録です。ID・パスワードでログインし「HPKIカード」から登録を申請してください。',
+    en: 'This card is not registered. Log in with ID and password and ask to register it under “HPKI card”.',
+  },
+  'hpki-role-missing': {
+    ja: 'カードに資格情報（hcRole）がありません。登録された職種では資格の確認が必要です。',
+    en: 'The card carries no qualification (hcRole), which your registered profession requires.',
+  },
+  'hpki-role-mismatch': {
+    ja: 'カードの資格と登録された職種が一致しません。事務局にお問い合わせください。',
+    en: 'The card’s qualification does not match your registered profession. Contact the network office.',
+  },
+  'hpki-card-bound': {
+    ja: 'このカードは他の利用者に登録済みです。',
+    en: 'This card is bound to another user.',
+  },
   'choose-facility': { ja: '所属施設を選んでください。', en: 'Choose the facility you act for.' },
   'account-inactive': {
     ja: 'このIDではログインできません（停止中または所属施設なし）。事務局にお問い合わせください。',

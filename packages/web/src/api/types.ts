@@ -405,3 +405,64 @@ export interface Paged<T> {
   total: number;
   items: T[];
 }
+
+/** `GET /auth/methods`: how one may log in here; `hpki.here` when this origin is the card listener. */
+export interface LoginMethods {
+  methods: ({ id: 'password-totp' } | { id: 'hpki'; url: string | null; here: boolean })[];
+}
+
+/** What the hub read of an HPKI card (never its key or PEM). */
+export interface CardSummary {
+  subject: string;
+  issuer: string;
+  serial: string;
+  holderId: string | null;
+  hcRole: string | null;
+  notAfter: string;
+}
+
+/** `GET /auth/hpki/card`: the card presented on this connection. */
+export interface CardCheck {
+  card: CardSummary | null;
+  facilities?: FacilityChoice[];
+  refusal?: { code: string; message: string };
+}
+
+export interface CardBinding {
+  id: string;
+  userId: string;
+  kind: 'certificate' | 'holder';
+  issuer: string;
+  matchValue: string;
+  subject: string | null;
+  hcRole: string | null;
+  notAfter: string | null;
+  status: 'pending' | 'active' | 'revoked';
+  requestedAt: string;
+  requestedBy: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  /** In the administrators' list. */
+  loginId?: string;
+  name?: string;
+  profession?: string;
+}
+
+export interface CrlState {
+  source: string;
+  issuer: string;
+  thisUpdate: string;
+  nextUpdate: string | null;
+  revoked: number;
+  stale: boolean;
+}
+
+export interface CardTrust {
+  configured: boolean;
+  publicUrl?: string | null;
+  loadedAt?: string;
+  anchors?: number;
+  crls?: CrlState[];
+  errors?: { source: string; message: string }[];
+  crlMaxAgeHours?: number;
+}

@@ -20,6 +20,7 @@ import { errorMessage } from '../api/errors';
 import type { Enrolment, FacilityChoice, LoginResult, LoginStep } from '../api/types';
 import { useI18n } from '../i18n/index';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { CardLogin } from './CardLogin';
 import { useSession } from './session';
 
 type Step = { kind: 'password' } | { kind: 'code'; pending: string; enrolment: Enrolment | null };
@@ -154,6 +155,9 @@ export function LoginPage() {
                 </Button>
               </Stack>
             </form>
+          ) : null}
+          {step.kind === 'password' ? (
+            <CardLogin onLogin={start} />
           ) : (
             <form onSubmit={submitCode} aria-label={t('login.totpTitle')}>
               <Stack gap="sm">

@@ -63,6 +63,52 @@ export const en: Messages = {
     expired: 'Your session expired. Please log in again.',
     mustChange: 'You must change your password.',
   },
+  card: {
+    nav: 'HPKI card',
+    title: 'HPKI card',
+    or: 'or',
+    loginWithCard: 'Log in with HPKI card',
+    linkHint:
+      'Insert your HPKI card in the reader first. The browser asks you to choose the certificate and enter the PIN.',
+    hereHint:
+      'Log in with the authentication certificate of the HPKI card in your reader (the PIN goes to the card software).',
+    refused: 'Cannot log in with this HPKI card',
+    role: 'Qualification (hcRole)',
+    noRole: 'No qualification',
+    issuer: 'Issuing CA',
+    validTo: 'Valid to',
+    holder: 'Card',
+    holderId: 'Holder ID',
+    state: 'State',
+    mine: 'My HPKI cards',
+    noneYet: 'No card registered.',
+    enrol: 'Ask to register this card',
+    enrolHint:
+      'Ask for the HPKI card in your reader to be bound to you. Once your facility administrator or the network office approves, you can log in with it.',
+    enrolled: 'Requested. Wait for an administrator to approve.',
+    enrolElsewhere:
+      'To register a card, log in with ID and password at the HPKI card address and ask from this screen:',
+    notOffered: 'HPKI card login is not configured on this network.',
+    approvals: 'Card registrations to approve',
+    approvalHint:
+      'Check that the name and qualification on the card are the user’s before approving. An approved card logs in without ID and password.',
+    user: 'User',
+    registered: 'Registered profession',
+    requestedAt: 'Requested',
+    approve: 'Approve',
+    reject: 'Reject',
+    revoke: 'Revoke',
+    status: { pending: 'Pending', active: 'Active', revoked: 'Revoked' },
+    trust: 'HPKI trust (revocation lists)',
+    trustSummary:
+      '{{anchors}} trusted CAs, last loaded {{loadedAt}}. Cards of a CA whose CRL is older than {{hours}} hours are refused.',
+    sourceError: 'Source that could not be read (the last good copy is in use)',
+    thisUpdate: 'Issued',
+    nextUpdate: 'Next update',
+    revokedCount: 'Revoked',
+    crlStale: 'Out of date (logins refused)',
+    crlFresh: 'Current',
+  },
   session: {
     expiringTitle: 'You will be logged out soon',
     expiringBody:

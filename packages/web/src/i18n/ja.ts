@@ -62,6 +62,52 @@ export const ja = {
     expired: 'セッションの有効期限が切れました。もう一度ログインしてください。',
     mustChange: 'パスワードの変更が必要です。',
   },
+  card: {
+    nav: 'HPKIカード',
+    title: 'HPKIカード',
+    or: 'または',
+    loginWithCard: 'HPKIカードでログイン',
+    linkHint:
+      'カードリーダーにHPKIカードを挿してから押してください。ブラウザが証明書の選択とPINの入力を求めます。',
+    hereHint:
+      'カードリーダーのHPKIカードの認証用証明書でログインします（PINはカードのソフトウェアに入力します）。',
+    refused: 'HPKIカードでログインできません',
+    role: '資格（hcRole）',
+    noRole: '資格情報なし',
+    issuer: '発行認証局',
+    validTo: '有効期限',
+    holder: 'カード',
+    holderId: '利用者番号',
+    state: '状態',
+    mine: '私のHPKIカード',
+    noneYet: '登録されたカードはありません。',
+    enrol: 'このカードを登録申請する',
+    enrolHint:
+      'カードリーダーに挿したHPKIカードを、この利用者に登録するよう申請します。施設の管理者または事務局が承認すると、カードでログインできます。',
+    enrolled: '申請しました。管理者の承認をお待ちください。',
+    enrolElsewhere:
+      'カードを登録するには、HPKIカード用のアドレスでID・パスワードでログインし、この画面から申請してください:',
+    notOffered: 'このネットワークではHPKIカードログインが設定されていません。',
+    approvals: 'カード登録の承認',
+    approvalHint:
+      'カードの氏名・資格が利用者本人のものか確認してから承認してください。承認したカードはID・パスワードなしでログインに使えます。',
+    user: '利用者',
+    registered: '登録職種',
+    requestedAt: '申請日時',
+    approve: '承認',
+    reject: '却下',
+    revoke: '取消',
+    status: { pending: '承認待ち', active: '有効', revoked: '取消済み' },
+    trust: 'HPKI信頼設定（失効リスト）',
+    trustSummary:
+      '信頼する認証局 {{anchors}} 件、最終読込 {{loadedAt}}。発行から {{hours}} 時間を過ぎたCRLの認証局のカードは拒否されます。',
+    sourceError: '読み込めなかった取得元（直前の正常なコピーを使用中）',
+    thisUpdate: '発行日時',
+    nextUpdate: '次回更新予定',
+    revokedCount: '失効件数',
+    crlStale: '期限切れ（ログイン拒否中）',
+    crlFresh: '有効',
+  },
   session: {
     expiringTitle: 'まもなく自動ログアウトします',
     expiringBody:

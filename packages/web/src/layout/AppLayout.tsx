@@ -44,6 +44,7 @@ export function AppLayout() {
         { to: '/office/break-glass', label: t('nav.breakGlass') },
         { to: '/office/stats', label: t('nav.stats') },
         { to: '/office/cabinets', label: t('cabinet.nav') },
+        { to: '/cards', label: t('card.nav') },
       ]
     : [
         ...(can.viewRecords ? [{ to: '/patients', label: t('nav.patients') }] : []),
@@ -55,6 +56,7 @@ export function AppLayout() {
           ? [{ to: NOTEBOOK_PATH, label: t('notebook.nav') }]
           : []),
         ...(facility.role === 'admin' ? [{ to: '/office/users', label: t('nav.users') }] : []),
+        { to: '/cards', label: t('card.nav') },
       ];
 
   return (

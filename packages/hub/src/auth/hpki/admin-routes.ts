@@ -78,6 +78,15 @@ export function hpkiAdminRoutes(
     );
 
     app.get(
+      '/auth/hpki/bindings',
+      { schema: { tags: ['auth'], summary: 'My HPKI card bindings (pending, active, revoked)' } },
+      async (request) => {
+        const principal = requirePrincipal(request);
+        return { bindings: await bindingsOfUser(deps.store, principal.userId) };
+      },
+    );
+
+    app.get(
       '/admin/hpki/bindings',
       {
         schema: {
@@ -185,6 +194,13 @@ export function hpkiAdminRoutes(
               ? new HubError(404, 'not-found', 'no such binding / 登録がありません')
               : e;
           });
+          if (to === 'active' && binding.userId === principal.userId) {
+            throw new HubError(
+              403,
+              'hpki-self-approval',
+              'another administrator must approve your own card / ご自身のカードは他の管理者が承認します',
+            );
+          }
           const decided = await decideBinding(deps.store, binding.id, to, principal.userId, deps.now());
           if (!decided) {
             throw new HubError(

@@ -33,7 +33,7 @@ describe.each(TEST_ENGINES)('HPKI card login (%s)', (engine) => {
   let pki: TestHpki;
   let dir: string;
   let hub: HubUnderTest;
-  let card: CardListener;
+  let listener: CardListener;
   const cards: Record<string, TestCard> = {};
   const users: Record<string, Awaited<ReturnType<typeof seedUser>>> = {};
   const call = apiCall(() => hub);
@@ -48,12 +48,28 @@ describe.each(TEST_ENGINES)('HPKI card login (%s)', (engine) => {
     return u;
   };
   const login = (c: TestCard | null, body: object = {}) =>
-    cardRequest(card.url, '/api/v1/auth/hpki/login', { card: c, body });
+    cardRequest(listener.url, '/api/v1/auth/hpki/login', { card: c, body });
+  /** ID + password + TOTP on the card listener (with `c` presented): the session cookie. */
+  const passwordSession = async (u: { userId: string; loginId: string }, c: TestCard) => {
+    const secret = newTotpSecret();
+    await enrolTotp(hub.store, u.userId, secret);
+    const step = await cardRequest(listener.url, '/api/v1/auth/login', {
+      card: c,
+      body: { loginId: u.loginId, password: PASSWORD },
+    });
+    expect(step.status, JSON.stringify(step.json)).toBe(200);
+    const session = await cardRequest(listener.url, '/api/v1/auth/totp', {
+      card: c,
+      body: { pending: step.json.pending, code: totpNow(secret) },
+    });
+    expect(session.status, JSON.stringify(session.json)).toBe(200);
+    return { cookie: sessionCookieOf(session), csrf: session.json.csrfToken as string };
+  };
   const writeCrls = async (options: Parameters<TestHpki['crls']>[0]) => {
     const { rootCrlPem, authCaCrlPem } = await pki.crls(options);
     await writeFile(join(dir, 'root.crl'), rootCrlPem);
     await writeFile(join(dir, 'auth-ca.crl'), authCaCrlPem);
-    await card.trust.round();
+    await listener.trust.round();
   };
 
   beforeAll(async () => {
@@ -75,6 +91,7 @@ describe.each(TEST_ENGINES)('HPKI card login (%s)', (engine) => {
     cards.pharmacistHoldsDoctor = await pki.issueCard();
     cards.unbound = await pki.issueCard();
     cards.enrolled = await pki.issueCard({ name: 'TOUROKU JIRO' });
+    cards.adminCard = await pki.issueCard({ name: 'KANRI SABURO', role: null });
     const server = await pki.serverTls();
     await writeFile(join(dir, 'anchors.pem'), pki.anchorsPem);
     await writeFile(join(dir, 'server.key'), server.key);
@@ -97,6 +114,7 @@ describe.each(TEST_ENGINES)('HPKI card login (%s)', (engine) => {
       await setPassword(hub.store, users[name].userId, PASSWORD, { mustChange: false });
     }
     users.admin = await seedUser(hub.store, { facilityOid: HOSPITAL, profession: 'clerk', role: 'admin' });
+    await setPassword(hub.store, user('admin').userId, PASSWORD, { mustChange: false });
     users.otherAdmin = await seedUser(hub.store, { facilityOid: OTHER, profession: 'clerk', role: 'admin' });
     const bind = async (userId: string, c: TestCard) => {
       const read = await readCardCertificate(c.certPem);
@@ -134,11 +152,11 @@ describe.each(TEST_ENGINES)('HPKI card login (%s)', (engine) => {
     );
     const started = await startCardListener(hub.deps, config, { logger: false, shownHost: (h) => h });
     if (!started) throw new Error('no card listener');
-    card = started;
+    listener = started;
   }, 60_000);
 
   afterAll(async () => {
-    await card?.stop();
+    await listener?.stop();
     await hub?.dispose();
     await rm(dir, { recursive: true, force: true });
   });
@@ -203,10 +221,10 @@ describe.each(TEST_ENGINES)('HPKI card login (%s)', (engine) => {
   });
 
   it('tells the login page what the card is, and only there', async () => {
-    const answer = await cardRequest(card.url, '/api/v1/auth/hpki/card', { card: cardOf('doctor') });
+    const answer = await cardRequest(listener.url, '/api/v1/auth/hpki/card', { card: cardOf('doctor') });
     expect(answer.json.card.hcRole).toBe('Medical Doctor');
     expect(answer.json.facilities).toEqual([expect.objectContaining({ oid: HOSPITAL })]);
-    const refused = await cardRequest(card.url, '/api/v1/auth/hpki/card', { card: cardOf('revoked') });
+    const refused = await cardRequest(listener.url, '/api/v1/auth/hpki/card', { card: cardOf('revoked') });
     expect(refused.json.refusal.code).toBe('hpki-revoked');
     // The portal's own listener has no card login at all.
     const portal = await hub.app.inject({ method: 'POST', url: '/api/v1/auth/hpki/login', payload: {} });
@@ -252,39 +270,28 @@ describe.each(TEST_ENGINES)('HPKI card login (%s)', (engine) => {
 
   it('a CRL that cannot be read keeps the last good copy (never an empty list)', async () => {
     await writeFile(join(dir, 'auth-ca.crl'), 'not a CRL');
-    await card.trust.round();
-    expect(card.trust.loaded.errors).toEqual([expect.objectContaining({ source: join(dir, 'auth-ca.crl') })]);
+    await listener.trust.round();
+    expect(listener.trust.loaded.errors).toEqual([
+      expect.objectContaining({ source: join(dir, 'auth-ca.crl') }),
+    ]);
     expect((await login(cardOf('revoked'))).json.error.code).toBe('hpki-revoked');
     await writeCrls({ revoked: [cardOf('revoked').serial] });
   });
 
   it('enrol my card: password login on the card listener, request, approval by the facility administrator, then card login', async () => {
-    const secret = newTotpSecret();
-    await enrolTotp(hub.store, user('enrolling').userId, secret);
-    const step = await cardRequest(card.url, '/api/v1/auth/login', {
-      card: cardOf('enrolled'),
-      body: { loginId: user('enrolling').loginId, password: PASSWORD },
-    });
-    expect(step.status, JSON.stringify(step.json)).toBe(200);
-    const session = await cardRequest(card.url, '/api/v1/auth/totp', {
-      card: cardOf('enrolled'),
-      body: { pending: step.json.pending, code: totpNow(secret) },
-    });
-    expect(session.status, JSON.stringify(session.json)).toBe(200);
-    const cookie = sessionCookieOf(session);
+    const { cookie, csrf } = await passwordSession(user('enrolling'), cardOf('enrolled'));
     // Without the CSRF token: refused.
-    const noCsrf = await cardRequest(card.url, '/api/v1/auth/hpki/enrol', {
+    const noCsrf = await cardRequest(listener.url, '/api/v1/auth/hpki/enrol', {
       card: cardOf('enrolled'),
       body: {},
       cookie,
     });
     expect(noCsrf.status).toBe(403);
-    // Enrolling someone else's card (a pharmacist's session presenting a doctor's card) is refused by role.
-    const enrol = await cardRequest(card.url, '/api/v1/auth/hpki/enrol', {
+    const enrol = await cardRequest(listener.url, '/api/v1/auth/hpki/enrol', {
       card: cardOf('enrolled'),
       body: {},
       cookie,
-      csrf: session.json.csrfToken,
+      csrf,
     });
     expect(enrol.status, JSON.stringify(enrol.json)).toBe(200);
     expect(enrol.json.binding.status).toBe('pending');
@@ -297,6 +304,15 @@ describe.each(TEST_ENGINES)('HPKI card login (%s)', (engine) => {
     );
     const otherList = await call(user('otherAdmin'), 'GET', '/admin/hpki/bindings');
     expect(otherList.json().bindings.map((b: { id: string }) => b.id)).not.toContain(id);
+    // Nobody approves their own card, not even an administrator.
+    const own = await cardRequest(listener.url, '/api/v1/auth/hpki/enrol', {
+      card: cardOf('adminCard'),
+      body: {},
+      ...(await passwordSession(user('admin'), cardOf('adminCard'))),
+    });
+    expect(own.status, JSON.stringify(own.json)).toBe(200);
+    const self = await call(user('admin'), 'POST', `/admin/hpki/bindings/${own.json.binding.id}/approve`);
+    expect(self.json().error.code).toBe('hpki-self-approval');
     // A member who is not an administrator cannot either.
     expect((await call(user('doctor'), 'POST', `/admin/hpki/bindings/${id}/approve`)).statusCode).toBe(403);
     const list = await call(user('admin'), 'GET', '/admin/hpki/bindings');
@@ -311,7 +327,7 @@ describe.each(TEST_ENGINES)('HPKI card login (%s)', (engine) => {
     // Revoking ends the sessions the card opened and refuses the next card login.
     const revoked = await call(user('admin'), 'POST', `/admin/hpki/bindings/${id}/revoke`);
     expect(revoked.json().binding.status).toBe('revoked');
-    const stale = await cardRequest(card.url, '/api/v1/auth/session', {
+    const stale = await cardRequest(listener.url, '/api/v1/auth/session', {
       card: cardOf('enrolled'),
       cookie: sessionCookieOf(cardLogin),
     });
@@ -346,6 +362,6 @@ describe.each(TEST_ENGINES)('HPKI card login (%s)', (engine) => {
     const renewedB = await pki.issueCard({ holderId: 'MEDIS-000123' });
     expect((await login(renewedA)).status).toBe(200);
     expect((await login(renewedB)).status).toBe(200);
-    expect(card.trust.statusNow()).toHaveLength(2);
+    expect(listener.trust.statusNow()).toHaveLength(2);
   });
 });

@@ -1,0 +1,106 @@
+import { Alert, Button, Divider, Select, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError, api } from '../api/client';
+import { errorMessage } from '../api/errors';
+import type { CardCheck, FacilityChoice, LoginMethods, LoginResult } from '../api/types';
+import { useI18n } from '../i18n/index';
+import { CardSummaryText } from './CardSummaryText';
+
+/**
+ * The HPKI card login under the password form. On the card listener (`here`): read the card the
+ * browser presented, show whose it is, log in (choosing the facility when there are several). On the
+ * portal: a link to the card listener, where the browser asks for the card and its PIN.
+ */
+export function CardLogin({ onLogin }: { onLogin: (result: LoginResult) => void }) {
+  const { t, lang } = useI18n();
+  const methods = useQuery({
+    queryKey: ['login-methods'],
+    queryFn: () => api<LoginMethods>('/auth/methods'),
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+  const [check, setCheck] = useState<CardCheck | null>(null);
+  const [facilities, setFacilities] = useState<FacilityChoice[] | null>(null);
+  const [facilityOid, setFacilityOid] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const hpki = methods.data?.methods.find((m) => m.id === 'hpki');
+  if (!hpki || hpki.id !== 'hpki') return null;
+
+  if (!hpki.here) {
+    if (!hpki.url) return null;
+    return (
+      <Stack gap="xs">
+        <Divider label={t('card.or')} labelPosition="center" />
+        <Button
+          component="a"
+          href={`${hpki.url.replace(/\/$/, '')}/login`}
+          variant="light"
+          data-testid="card-login-link"
+        >
+          {t('card.loginWithCard')}
+        </Button>
+        <Text size="xs" c="dimmed">
+          {t('card.linkHint')}
+        </Text>
+      </Stack>
+    );
+  }
+
+  const logIn = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const read = await api<CardCheck>('/auth/hpki/card');
+      setCheck(read);
+      if (read.refusal) return;
+      const result = await api<LoginResult>('/auth/hpki/login', {
+        method: 'POST',
+        body: facilityOid ? { facilityOid } : {},
+      });
+      onLogin(result);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'choose-facility') {
+        const list = (e.details as { facilities?: FacilityChoice[] } | undefined)?.facilities ?? [];
+        setFacilities(list);
+        setFacilityOid(list[0]?.oid ?? null);
+      } else {
+        setError(e);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack gap="xs" data-testid="card-login">
+      <Divider label={t('card.or')} labelPosition="center" />
+      <Text size="sm">{t('card.hereHint')}</Text>
+      {check?.card && <CardSummaryText card={check.card} />}
+      {check?.refusal && (
+        <Alert color="red" role="alert" title={t('card.refused')}>
+          {errorMessage(new ApiError(403, check.refusal.code, check.refusal.message), lang)}
+        </Alert>
+      )}
+      {error !== null && (
+        <Alert color="red" role="alert" title={t('card.refused')}>
+          {errorMessage(error, lang)}
+        </Alert>
+      )}
+      {facilities && (
+        <Select
+          label={t('login.facility')}
+          description={t('login.facilityHint')}
+          data={facilities.map((f) => ({ value: f.oid, label: f.name }))}
+          value={facilityOid}
+          onChange={setFacilityOid}
+          allowDeselect={false}
+        />
+      )}
+      <Button onClick={() => void logIn()} loading={busy} variant="filled" color="teal">
+        {t('card.loginWithCard')}
+      </Button>
+    </Stack>
+  );
+}

@@ -1,0 +1,31 @@
+import { Paper, Text } from '@mantine/core';
+import type { CardSummary } from '../api/types';
+import { useI18n } from '../i18n/index';
+import { westernDateTime } from '../lib/dates';
+
+/** Whose card this is, as its certificate says: name (CN), hcRole, issuing CA, expiry. */
+export function CardSummaryText({ card }: { card: CardSummary }) {
+  const { t } = useI18n();
+  const cn = dnPart(card.subject, 'CN').at(-1) ?? card.subject;
+  const ca = dnPart(card.issuer, 'CN').at(-1) ?? dnPart(card.issuer, 'OU').at(-1) ?? card.issuer;
+  return (
+    <Paper withBorder p="xs" radius="sm" data-testid="card-summary">
+      <Text size="sm" fw={600}>
+        {cn}
+      </Text>
+      <Text size="xs">
+        {t('card.role')}: {card.hcRole ?? t('card.noRole')}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {t('card.issuer')}: {ca} · {t('card.validTo')}: {westernDateTime(card.notAfter)}
+      </Text>
+    </Paper>
+  );
+}
+
+/** The values of one attribute type in an RFC 4514 name (escaped commas kept inside a value). */
+export function dnPart(dn: string, type: string): string[] {
+  return [...dn.matchAll(new RegExp(`(?:^|,\\s*)${type}=((?:\\\\.|[^,\\\\])+)`, 'g'))].map((m) =>
+    (m[1] ?? '').replace(/\\(.)/g, '$1').trim(),
+  );
+}
