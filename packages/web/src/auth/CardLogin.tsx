@@ -26,7 +26,7 @@ export function CardLogin({ onLogin }: { onLogin: (result: LoginResult) => void 
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const hpki = methods.data?.methods.find((m) => m.id === 'hpki');
-  if (!hpki || hpki.id !== 'hpki') return null;
+  if (hpki?.id !== 'hpki') return null;
 
   if (!hpki.here) {
     if (!hpki.url) return null;
