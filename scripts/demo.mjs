@@ -63,7 +63,14 @@ Logins — password for all: ${demo.DEMO_PASSWORD}   one-time code: npx hie totp
 ${network.logins.map((l) => `  ${l.loginId.padEnd(16)} ${pad(l.facilityName, 28)} TOTP ${l.totpSecret}  ${l.note}`).join('\n')}
 (The secrets are saved in ${relative(root, join(out, 'hub', 'demo-logins.json'))}; add one to an authenticator app, or use npx hie totp.)
 
-${demo.tryHint(network.showcase, network.hubUrl)}
+${
+  network.cardUrl
+    ? `HPKI card login: ${network.cardUrl}/login  (a test PKI shaped like HPKI; import a card into the browser:
+${network.cards.map((c) => `  ${c.loginId.padEnd(16)} ${relative(root, c.p12File ?? c.certFile)}${c.p12File ? ` (password ${demo.DEMO_CARD_P12_PASSWORD})` : ''}  ${c.bound ? 'bound' : 'not bound: log in with ID/password there and enrol it under 「HPKIカード」'}`).join('\n')})
+
+`
+    : ''
+}${demo.tryHint(network.showcase, network.hubUrl)}
 
 Ctrl-C stops everything.`);
 

@@ -10,6 +10,7 @@ export {
   type DemoFacility,
   type DemoUserSpec,
 } from './facilities.js';
+export { DEMO_CARD_P12_PASSWORD, DEMO_HPKI_PORT, type DemoCard } from './hpki.js';
 export {
   type DemoLogin,
   type DemoNetwork,

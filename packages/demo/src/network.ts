@@ -19,6 +19,7 @@ import {
 } from '@hie/hub';
 import { DEFAULT_END_DATE, generateStorage, imagingScenario } from '@hie/ssmix2';
 import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from './facilities.js';
+import { DEMO_HPKI_PORT, type DemoCard, prepareDemoHpki } from './hpki.js';
 import { generateDemoImages, imagingSince } from './images.js';
 import { type DemoRepository, seedRepositoryConsents, startDemoRepository } from './repository.js';
 import { type DemoSeedResult, seedDemoHub } from './seed.js';
@@ -60,6 +61,9 @@ export interface DemoLogin {
 export interface DemoNetwork {
   hub: RunningHub;
   hubUrl: string;
+  /** The HPKI card listener (the portal asking for a card), and the demo cards to present there. */
+  cardUrl: string | null;
+  cards: DemoCard[];
   gateways: Array<{ facility: DemoFacility; gateway: RunningGateway; oid: string }>;
   /** The small-facility repository: the clinic (ORCA, a lab centre) and the pharmacy (お薬手帳). */
   repository: DemoRepository;
@@ -92,6 +96,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
   await generateDemoStorage(options);
 
   const hubDir = join(options.dir, 'hub');
+  const hpki = await prepareDemoHpki(options.dir, host, anyPort ? 0 : DEMO_HPKI_PORT);
   const hub = await startHub(
     completeHubConfig(
       hubConfigSchema.parse({
@@ -104,6 +109,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
         logLevel: 'warn',
         // Web Push where the machine reaches the browsers' push services; offline, the panel says it failed.
         cabinetPush: { subject: 'mailto:office@demo.hareyaka.invalid' },
+        // HPKI card login on its own TLS port, trusting the demo's test PKI only.
+        hpki: hpki.config,
         ...(options.webRoot ? { webRoot: options.webRoot } : {}),
       }),
     ),
@@ -131,6 +138,9 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
         return port ? `http://${host}:${port}` : null;
       },
     });
+    await hpki.bind(hub.deps);
+    if (hub.cardUrl)
+      say(`HPKI card login on ${hub.cardUrl} (demo cards in ${join(options.dir, 'hpki', 'cards')})`);
     for (const f of hospitals) {
       const code = f.code!;
       const config = completeGatewayConfig(
@@ -237,7 +247,18 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       hub.store,
       gateways.map((g) => ({ oid: g.oid, store: g.gateway.store })),
     );
-    return { hub, hubUrl: hub.url, gateways, repository, logins, seed: seeded, showcase, stop: stopAll };
+    return {
+      hub,
+      hubUrl: hub.url,
+      cardUrl: hub.cardUrl ?? null,
+      cards: hpki.cards,
+      gateways,
+      repository,
+      logins,
+      seed: seeded,
+      showcase,
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;

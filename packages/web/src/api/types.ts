@@ -426,6 +426,8 @@ export interface CardCheck {
   card: CardSummary | null;
   facilities?: FacilityChoice[];
   refusal?: { code: string; message: string };
+  /** With a session: the card is bound to this user already. */
+  yours?: boolean;
 }
 
 export interface CardBinding {

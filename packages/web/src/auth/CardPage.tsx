@@ -8,7 +8,7 @@ import { professionLabel } from '../cabinet/core/cabinet-state';
 import { useI18n } from '../i18n/index';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { westernDateTime } from '../lib/dates';
-import { CardSummaryText, dnPart } from './CardSummaryText';
+import { CardSummaryText, dnPart, hcRoleLabel } from './CardSummaryText';
 import { useSession } from './session';
 
 const STATUS_COLOUR = { pending: 'yellow', active: 'teal', revoked: 'gray' } as const;
@@ -38,7 +38,12 @@ export default function CardPage() {
 function StatusBadge({ status }: { status: CardBinding['status'] }) {
   const { t } = useI18n();
   return (
-    <Badge color={STATUS_COLOUR[status]} variant="light">
+    <Badge
+      color={STATUS_COLOUR[status]}
+      variant="light"
+      style={{ flexShrink: 0, overflow: 'visible' }}
+      miw="max-content"
+    >
       {t(`card.status.${status}`)}
     </Badge>
   );
@@ -63,6 +68,15 @@ function MyCards() {
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const hpki = methods.data?.methods.find((m) => m.id === 'hpki');
+  const here = hpki?.id === 'hpki' && hpki.here;
+  // The card in the reader: already mine, someone else's, or one to enrol.
+  const reader = useQuery({
+    queryKey: ['hpki', 'reader'],
+    queryFn: () => api<CardCheck>('/auth/hpki/card'),
+    enabled: here,
+  });
+
+  const shownCard = (check ?? reader.data)?.card ?? null;
 
   const enrol = async () => {
     setBusy(true);
@@ -117,7 +131,7 @@ function MyCards() {
                     <Table.Td>
                       {b.kind === 'holder' ? `${t('card.holderId')} ${b.matchValue}` : cnOf(b.subject)}
                     </Table.Td>
-                    <Table.Td>{b.hcRole ?? '—'}</Table.Td>
+                    <Table.Td>{hcRoleLabel(b.hcRole, lang) ?? '—'}</Table.Td>
                     <Table.Td>{caOf(b.issuer)}</Table.Td>
                     <Table.Td>{b.notAfter ? westernDateTime(b.notAfter) : '—'}</Table.Td>
                     <Table.Td>
@@ -129,10 +143,11 @@ function MyCards() {
             </Table>
           </Table.ScrollContainer>
         )}
-        {hpki?.id === 'hpki' && hpki.here ? (
+        {here ? (
           <Stack gap="xs">
             <Text size="sm">{t('card.enrolHint')}</Text>
-            {check?.card && <CardSummaryText card={check.card} />}
+            {shownCard && <CardSummaryText card={shownCard} />}
+            {reader.data?.yours && !done && <Alert color="teal">{t('card.alreadyYours')}</Alert>}
             {done && <Alert color="teal">{t('card.enrolled')}</Alert>}
             {error !== null && (
               <Alert color="red" role="alert" title={t('card.refused')}>
@@ -140,7 +155,11 @@ function MyCards() {
               </Alert>
             )}
             <Group>
-              <Button onClick={() => void enrol()} loading={busy} disabled={done}>
+              <Button
+                onClick={() => void enrol()}
+                loading={busy}
+                disabled={done || reader.data?.yours === true}
+              >
                 {t('card.enrol')}
               </Button>
             </Group>
@@ -240,7 +259,7 @@ function Approvals() {
                     <Table.Td>
                       {b.kind === 'holder' ? `${t('card.holderId')} ${b.matchValue}` : cnOf(b.subject)}
                     </Table.Td>
-                    <Table.Td>{b.hcRole ?? t('card.noRole')}</Table.Td>
+                    <Table.Td>{hcRoleLabel(b.hcRole, lang) ?? t('card.noRole')}</Table.Td>
                     <Table.Td>{caOf(b.issuer)}</Table.Td>
                     <Table.Td>{westernDateTime(b.requestedAt)}</Table.Td>
                     <Table.Td>

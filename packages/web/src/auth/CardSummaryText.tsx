@@ -1,3 +1,4 @@
+import { PROFESSIONS } from '@hie/contract';
 import { Paper, Text } from '@mantine/core';
 import type { CardSummary } from '../api/types';
 import { useI18n } from '../i18n/index';
@@ -5,7 +6,7 @@ import { westernDateTime } from '../lib/dates';
 
 /** Whose card this is, as its certificate says: name (CN), hcRole, issuing CA, expiry. */
 export function CardSummaryText({ card }: { card: CardSummary }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const cn = dnPart(card.subject, 'CN').at(-1) ?? card.subject;
   const ca = dnPart(card.issuer, 'CN').at(-1) ?? dnPart(card.issuer, 'OU').at(-1) ?? card.issuer;
   return (
@@ -14,7 +15,7 @@ export function CardSummaryText({ card }: { card: CardSummary }) {
         {cn}
       </Text>
       <Text size="xs">
-        {t('card.role')}: {card.hcRole ?? t('card.noRole')}
+        {t('card.role')}: {hcRoleLabel(card.hcRole, lang) ?? t('card.noRole')}
       </Text>
       <Text size="xs" c="dimmed">
         {t('card.issuer')}: {ca} · {t('card.validTo')}: {westernDateTime(card.notAfter)}
@@ -28,4 +29,11 @@ export function dnPart(dn: string, type: string): string[] {
   return [...dn.matchAll(new RegExp(`(?:^|,\\s*)${type}=((?:\\\\.|[^,\\\\])+)`, 'g'))].map((m) =>
     (m[1] ?? '').replace(/\\(.)/g, '$1').trim(),
   );
+}
+
+/** "Medical Doctor（医師）": the card's hcRole with the profession it proves, in the user's language. */
+export function hcRoleLabel(role: string | null, lang: 'ja' | 'en'): string | null {
+  if (!role) return null;
+  const profession = Object.values(PROFESSIONS).find((p) => p.hcRole === role);
+  return profession && lang === 'ja' ? `${role}（${profession.ja}）` : role;
 }

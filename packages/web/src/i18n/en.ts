@@ -85,6 +85,7 @@ export const en: Messages = {
     enrol: 'Ask to register this card',
     enrolHint:
       'Ask for the HPKI card in your reader to be bound to you. Once your facility administrator or the network office approves, you can log in with it.',
+    alreadyYours: 'The card in the reader is already yours.',
     enrolled: 'Requested. Wait for an administrator to approve.',
     enrolElsewhere:
       'To register a card, log in with ID and password at the HPKI card address and ask from this screen:',

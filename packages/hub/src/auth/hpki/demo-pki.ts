@@ -1,4 +1,4 @@
-import { webcrypto } from 'node:crypto';
+import { randomBytes, randomInt, webcrypto } from 'node:crypto';
 import type * as X509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import { HC_ACTOR_ATTRIBUTE, HC_ROLE_SCHEME, loadX509 } from './card.js';
@@ -93,8 +93,8 @@ export async function createTestHpki(now = new Date()): Promise<TestHpki> {
     webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
   const keyPem = async (key: webcrypto.CryptoKey) =>
     x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
-  let serialCounter = 0x1000;
-  const nextSerial = () => (serialCounter++).toString(16);
+  // Random positive serials, as CAs issue them (a card's serial never repeats across test PKIs).
+  const nextSerial = () => (0x10 + randomInt(0x60)).toString(16) + randomBytes(7).toString('hex');
   const caExtensions = async (publicKey: webcrypto.CryptoKey, policy?: string) => [
     new x509.BasicConstraintsExtension(true, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),

@@ -128,7 +128,12 @@ export function hpkiCard(trust: HpkiTrust): LoginMethod {
         async (request) => {
           try {
             const { card, userId } = await cardUser(request);
-            return { card: cardSummary(card), facilities: await activeMemberships(deps.store, userId) };
+            return {
+              card: cardSummary(card),
+              facilities: await activeMemberships(deps.store, userId),
+              // With a session (the enrol screen): whether the card is already this user's.
+              ...(request.principal ? { yours: request.principal.userId === userId } : {}),
+            };
           } catch (e) {
             if (e instanceof CardRefused) {
               return {
