@@ -18,6 +18,7 @@ import { nodeCertRoutes } from '../ihe/node.js';
 import { iheRoutes } from '../ihe/routes.js';
 import { mpiRoutes } from '../mpi/routes.js';
 import { policyRoutes } from '../policy/routes.js';
+import { type SamlIdp, samlIdpRoutes } from '../saml/idp-routes.js';
 import { statsRoutes } from '../stats/routes.js';
 import { viewingRoutes } from '../viewing/routes.js';
 import { createHubApp, createSystemsApp, type HubAppOptions } from './app.js';
@@ -63,6 +64,8 @@ export interface BuildHubOptions {
   https?: HubAppOptions['https'];
   /** The IHE endpoints are served by their own listener (`buildSystemsApp`), not this one. */
   separateIhe?: boolean;
+  /** The hub as SAML IdP (`/saml/idp/…` at the root, with the session). */
+  saml?: SamlIdp;
   /** HPKI card login is configured: its trust, its public URL, and whether this is the card listener. */
   hpki?: { trust: HpkiTrust; publicUrl: string; cardListener: boolean };
 }
@@ -71,7 +74,10 @@ export interface BuildHubOptions {
 export function buildHubApp(deps: HubDeps, options: BuildHubOptions = {}): Promise<FastifyInstance> {
   return createHubApp(deps, {
     routes: options.hpki ? hubRoutes(options.hpki) : HUB_ROUTES,
-    outside: options.separateIhe ? [] : [iheRoutes],
+    outside: [
+      ...(options.separateIhe ? [] : [iheRoutes]),
+      ...(options.saml ? [samlIdpRoutes(options.saml)] : []),
+    ],
     identify: sessionIdentify,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),

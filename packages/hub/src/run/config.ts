@@ -117,6 +117,23 @@ export const hubConfigSchema = z.object({
     })
     .optional(),
   /**
+   * The hub as a SAML 2.0 identity provider (saml/README.md): its public `baseUrl` (the endpoints in its
+   * metadata), `entityId` (default `<baseUrl>/saml/idp/metadata`), the signing key and certificate (PEM;
+   * default made at `<dataDir>/keys/saml-idp.{key,crt}.pem` on first start), and the service providers
+   * the network trusts, each by its metadata file.
+   */
+  saml: z
+    .object({
+      baseUrl: z.string().url(),
+      entityId: z.string().min(1).max(1024).optional(),
+      key: z.string().min(1).optional(),
+      cert: z.string().min(1).optional(),
+      serviceProviders: z
+        .array(z.object({ metadata: z.string().min(1), name: z.string().min(1).optional() }))
+        .default([]),
+    })
+    .optional(),
+  /**
    * The small-facility repository's office API (its URL and admin token; prefer HIE_REPOSITORY_ADMIN_TOKEN):
    * the office registers a clinic or pharmacy as a tenant from the directory.
    */

@@ -21,6 +21,7 @@ import type { Schema } from '../store/schema.js';
 import { leanFetch } from '../viewing/lean-fetch.js';
 import { startCardListener } from './card-listener.js';
 import { type HubConfig, hubSettingsOf } from './config.js';
+import { samlIdpOf } from './saml-idp.js';
 
 export interface RunningHub {
   readonly app: FastifyInstance;
@@ -110,7 +111,9 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
     const shown = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
     // The card listener first: the portal's login page must know where it is.
     const card = await startCardListener(deps, config, { logger: options.logger ?? true, shownHost: shown });
+    const saml = await samlIdpOf(config);
     const app = await buildHubApp(deps, {
+      ...(saml ? { saml } : {}),
       ...(card ? { hpki: { trust: card.trust, publicUrl: card.publicUrl, cardListener: false } } : {}),
       logger: options.logger ?? true,
       ...(config.webRoot ? { webRoot: config.webRoot } : {}),

@@ -40,6 +40,13 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false);
 
   if (state.status === 'active') {
+    // Back to the hub's SAML IdP (an SSO into another system that asked for this login): a page of the
+    // server, not of the app. Only that path: never an open redirect.
+    const next = new URLSearchParams(location.search).get('next');
+    if (next && /^\/saml\/idp\/(sso|init)\?/.test(next)) {
+      window.location.replace(next);
+      return null;
+    }
     const from = (location.state as { from?: string } | null)?.from;
     return <Navigate to={from ?? '/'} replace />;
   }

@@ -1,0 +1,250 @@
+import { createSign, randomBytes } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
+import { PROFESSIONS } from '@hie/contract';
+import { el, escapeXml, t } from '@hie/platform';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { agentOf, auditHub } from '../audit-record.js';
+import { clearSessionCookie, revokeSessions, sessionIdentify } from '../auth/session.js';
+import { type HubDeps, HubError, type HubPrincipal, type HubRoutes } from '../http.js';
+import { readRedirectAuthnRequest, readRedirectLogoutRequest } from './authn-request.js';
+import type { SamlKeys } from './keys.js';
+import { idpMetadata, SAML, SAMLP, type ServiceProvider } from './metadata.js';
+import { samlId, signedResponse } from './response.js';
+
+/** The hub as a SAML 2.0 identity provider (config `saml`): its identity, key and trusted SPs. */
+export interface SamlIdp {
+  entityId: string;
+  /** The hub's public URL (the endpoints in the metadata and the Destination SPs check). */
+  baseUrl: string;
+  keys: SamlKeys;
+  serviceProviders: ReadonlyMap<string, ServiceProvider>;
+}
+
+const RESUMED = 'hie_resumed';
+
+/**
+ * Web Browser SSO with the hub as IdP (saml/README.md): the metadata, SP-initiated SSO (AuthnRequest by
+ * HTTP-Redirect, Response by HTTP-POST), IdP-initiated SSO from the portal, and SP-initiated single
+ * logout. The user is the hub session's; without one, the login page, then back here. Every assertion
+ * issued is audited with the SP.
+ */
+export function samlIdpRoutes(idp: SamlIdp): HubRoutes {
+  return async (app, deps) => {
+    await app.register(async (scope) => {
+      await sessionIdentify(scope, deps);
+
+      scope.get('/saml/idp/metadata', { schema: { hide: true } }, async (_request, reply) =>
+        reply
+          .type('application/samlmetadata+xml; charset=utf-8')
+          .header('cache-control', 'public, max-age=3600')
+          .send(idpMetadata({ entityId: idp.entityId, baseUrl: idp.baseUrl, certPem: idp.keys.certPem })),
+      );
+
+      scope.get('/saml/idp/sso', { schema: { hide: true } }, async (request, reply) => {
+        const raw = rawQueryOf(request);
+        const authn = readRedirectAuthnRequest(raw, (id) => idp.serviceProviders.get(id) ?? null, deps.now());
+        const principal = request.principal;
+        if (!principal) return askForLogin(request, reply, raw);
+        return postResponse(deps, idp, request, reply, principal, {
+          sp: authn.sp,
+          acs: authn.acs,
+          inResponseTo: authn.id,
+          relayState: authn.relayState,
+        });
+      });
+
+      const initQuery = z.object({
+        sp: z.string().min(1).max(1024),
+        relayState: z.string().max(512).optional(),
+      });
+      scope.get(
+        '/saml/idp/init',
+        { schema: { hide: true, querystring: initQuery } },
+        async (request, reply) => {
+          const query = request.query as z.infer<typeof initQuery>;
+          const sp = idp.serviceProviders.get(query.sp);
+          if (!sp)
+            throw new HubError(
+              404,
+              'saml-unknown-sp',
+              `${query.sp} is not a service provider this network trusts`,
+            );
+          const principal = request.principal;
+          if (!principal) return askForLogin(request, reply, rawQueryOf(request));
+          return postResponse(deps, idp, request, reply, principal, {
+            sp,
+            acs: sp.acs[0]?.location ?? '',
+            inResponseTo: null,
+            relayState: query.relayState ?? null,
+          });
+        },
+      );
+
+      scope.get('/saml/idp/slo', { schema: { hide: true } }, async (request, reply) => {
+        const logout = readRedirectLogoutRequest(
+          rawQueryOf(request),
+          (id) => idp.serviceProviders.get(id) ?? null,
+          deps.now(),
+        );
+        const principal = request.principal;
+        // Only the user the SP names ends their hub session; another session in this browser stays.
+        if (principal && principal.userId === logout.nameId) {
+          await revokeSessions(deps, { sessionId: principal.sessionId });
+          clearSessionCookie(deps, reply);
+          await auditHub(deps, [
+            {
+              type: 'logout',
+              action: 'E',
+              outcome: '0',
+              agent: agentOf(principal, request.ip),
+              detail: { scope: 'saml-slo', sp: logout.sp.entityId },
+            },
+          ]);
+        }
+        if (!logout.sp.slo)
+          return reply.type('text/plain; charset=utf-8').send('logged out / ログアウトしました');
+        const response = el(
+          'samlp:LogoutResponse',
+          {
+            'xmlns:samlp': SAMLP,
+            'xmlns:saml': SAML,
+            ID: samlId(),
+            Version: '2.0',
+            IssueInstant: deps
+              .now()
+              .toISOString()
+              .replace(/\.\d{3}Z$/, 'Z'),
+            Destination: logout.sp.slo,
+            InResponseTo: logout.id,
+          },
+          el('saml:Issuer', {}, t(idp.entityId)),
+          el(
+            'samlp:Status',
+            {},
+            el('samlp:StatusCode', { Value: 'urn:oasis:names:tc:SAML:2.0:status:Success' }),
+          ),
+        );
+        return reply.redirect(
+          redirectBinding(idp.keys, logout.sp.slo, 'SAMLResponse', response, logout.relayState),
+        );
+      });
+
+      // The auto-submit of the POST form (the portal's CSP runs only same-origin scripts).
+      scope.get('/saml/idp/autopost.js', { schema: { hide: true } }, async (_request, reply) =>
+        reply
+          .type('text/javascript; charset=utf-8')
+          .header('cache-control', 'public, max-age=86400')
+          .send("document.addEventListener('DOMContentLoaded',function(){document.forms[0].submit();});"),
+      );
+    });
+  };
+}
+
+/** The query string exactly as sent (the redirect binding's signature covers these octets). */
+const rawQueryOf = (request: FastifyRequest) => {
+  const url = request.raw.url ?? '';
+  const q = url.indexOf('?');
+  return q < 0 ? '' : url.slice(q + 1);
+};
+
+/**
+ * No session seen. The session cookie is SameSite=Strict, so a browser arriving from the SP's site does
+ * not send it: first reload once from our own page (same-site, the cookie comes), then the login page,
+ * which brings the user back here.
+ */
+function askForLogin(request: FastifyRequest, reply: FastifyReply, raw: string) {
+  const path = (request.raw.url ?? '').split('?')[0] ?? '';
+  const resumed = raw.split('&').includes(`${RESUMED}=1`);
+  if (!resumed) {
+    const again = `${path}?${raw}${raw ? '&' : ''}${RESUMED}=1`;
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(
+        `<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeXml(again)}"><title>晴れやかネット</title></head><body><p><a href="${escapeXml(again)}">続ける / Continue</a></p></body></html>`,
+      );
+  }
+  const back = `${path}?${raw
+    .split('&')
+    .filter((p) => p !== `${RESUMED}=1`)
+    .join('&')}`;
+  return reply.redirect(`/login?next=${encodeURIComponent(back)}`);
+}
+
+async function postResponse(
+  deps: HubDeps,
+  idp: SamlIdp,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: HubPrincipal,
+  to: { sp: ServiceProvider; acs: string; inResponseTo: string | null; relayState: string | null },
+) {
+  const facility = await deps.store.db
+    .selectFrom('hub_facility')
+    .select('name')
+    .where('oid', '=', principal.facilityOid)
+    .executeTakeFirst();
+  const xml = signedResponse(idp.keys, {
+    issuer: idp.entityId,
+    destination: to.acs,
+    audience: to.sp.entityId,
+    inResponseTo: to.inResponseTo,
+    sessionIndex: `_${randomBytes(16).toString('hex')}`,
+    now: deps.now(),
+    user: {
+      userId: principal.userId,
+      name: principal.name,
+      profession: principal.profession,
+      hcRole: PROFESSIONS[principal.profession].hcRole,
+      facilityOid: principal.facilityOid,
+      facilityName: facility?.name ?? principal.facilityOid,
+      purposeOfUse: 'TREAT',
+    },
+  });
+  await auditHub(deps, [
+    {
+      type: 'login',
+      action: 'E',
+      outcome: '0',
+      agent: agentOf(principal, request.ip),
+      detail: {
+        method: 'saml-idp',
+        sp: to.sp.entityId,
+        acs: to.acs,
+        initiated: to.inResponseTo ? 'sp' : 'idp',
+      },
+    },
+  ]);
+  const origin = new URL(to.acs).origin;
+  return reply
+    .type('text/html; charset=utf-8')
+    .header(
+      'content-security-policy',
+      `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action ${origin}; frame-ancestors 'none'; base-uri 'none'`,
+    )
+    .send(
+      `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${escapeXml(to.sp.name)}へ移動中</title><script src="/saml/idp/autopost.js"></script></head><body>` +
+        `<form method="post" action="${escapeXml(to.acs)}">` +
+        `<input type="hidden" name="SAMLResponse" value="${Buffer.from(xml, 'utf8').toString('base64')}">` +
+        (to.relayState !== null
+          ? `<input type="hidden" name="RelayState" value="${escapeXml(to.relayState)}">`
+          : '') +
+        `<p>${escapeXml(to.sp.name)} へ移動しています… / Signing you in to ${escapeXml(to.sp.name)}…</p><button type="submit">続ける / Continue</button></form></body></html>`,
+    );
+}
+
+/** A message by the HTTP-Redirect binding, signed (SigAlg rsa-sha256 over the query octets). */
+export function redirectBinding(
+  keys: SamlKeys,
+  location: string,
+  param: 'SAMLRequest' | 'SAMLResponse',
+  xml: string,
+  relayState: string | null,
+): string {
+  const sigAlg = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+  let query = `${param}=${encodeURIComponent(deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'))}`;
+  if (relayState !== null) query += `&RelayState=${encodeURIComponent(relayState)}`;
+  query += `&SigAlg=${encodeURIComponent(sigAlg)}`;
+  const signature = createSign('RSA-SHA256').update(query).sign(keys.keyPem, 'base64');
+  return `${location}${location.includes('?') ? '&' : '?'}${query}&Signature=${encodeURIComponent(signature)}`;
+}
