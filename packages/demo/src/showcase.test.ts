@@ -16,7 +16,7 @@ describe('the demo network’s showcase, read from its own stores', () => {
   afterAll(async () => {
     await network?.stop();
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('names the imaging scenario’s patient: consented everywhere, a 120-slice CT and chest X-rays a year apart', () => {
     const scenario = imagingScenario(2013);
@@ -44,7 +44,7 @@ describe('the demo network’s small facilities, through the repository', () => 
   afterAll(async () => {
     await network?.stop();
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('lists the clinic and the pharmacy in the hub’s directory at their repository URL', async () => {
     const rows = await network.hub.store.db

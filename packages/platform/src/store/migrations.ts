@@ -15,6 +15,26 @@ const MIGRATION_TABLE = 'kysely_migration';
  * are kept as done; Kysely would otherwise refuse the store as "corrupted".
  */
 export async function migrateToLatest<DB>(store: Store<DB>, migrations: Migrations): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateOnce(store, migrations);
+      return;
+    } catch (e) {
+      // Kysely's migrator reads the catalog of every schema; when another tenant's schema is dropped
+      // at that moment (test stores, a deleted repository tenant), PostgreSQL names that schema as
+      // missing. Not ours: read again. Our own schema missing is a real error.
+      const vanished = /(?:schema "|relation ")([a-z_][a-z0-9_]*)(?:"|\.)[\s\S]*does not exist/.exec(
+        String(e),
+      )?.[1];
+      const another =
+        store.engine === 'postgres' && vanished !== undefined && vanished !== (store.schema ?? 'public');
+      if (!another || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+async function migrateOnce<DB>(store: Store<DB>, migrations: Migrations): Promise<void> {
   const db = store.db as unknown as Kysely<unknown>;
   const recorded = await recordedMigrations(db);
   const known: Record<string, Migration> = { ...migrations };

@@ -36,7 +36,7 @@ export async function createTestStore<DB>(engine: Engine, migrations: Migrations
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const store = await openStore<DB>(TEST_DATABASE_URL, { schema, poolSize: 4 });
-  await migrateWhileOthersDrop(store, schema, migrations);
+  await migrateToLatest(store, migrations);
   return {
     ...store,
     async dispose() {
@@ -50,31 +50,4 @@ export async function createTestStore<DB>(engine: Engine, migrations: Migrations
       }
     },
   };
-}
-
-/**
- * Kysely's migrator looks through the catalog of every schema; when a parallel test drops its own
- * schema at that moment, PostgreSQL answers "schema t_… does not exist" (or "relation t_….kysely_migration
- * does not exist") for the other one. That is a
- * race between test tenants only (nothing drops schemas in production): try again.
- */
-async function migrateWhileOthersDrop<DB>(
-  store: Store<DB>,
-  own: string,
-  migrations: Migrations,
-): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await migrateToLatest(store, migrations);
-      return;
-    } catch (e) {
-      // The error names the store (with its own schema) and the schema that vanished: compare the latter.
-      const vanished = /(?:schema "|relation ")(t_[0-9a-f]{12})(?:"|\.)[\s\S]*does not exist/.exec(
-        String(e),
-      )?.[1];
-      const otherTenantVanished = vanished !== undefined && vanished !== own;
-      if (!otherTenantVanished || attempt >= 5) throw e;
-      await new Promise((r) => setTimeout(r, 50 * attempt));
-    }
-  }
 }
