@@ -45,6 +45,8 @@ export interface DemoNetworkOptions {
   waitForFeed?: boolean;
   /** Seed of the generator (default 2013, the year 晴れやかネット started). */
   seed?: number;
+  /** Systems the hub signs users into as SAML IdP (their metadata files), beside its own metadata. */
+  samlServiceProviders?: { metadata: string; name?: string; landing?: string }[];
 }
 
 export interface DemoLogin {
@@ -111,6 +113,8 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
         cabinetPush: { subject: 'mailto:office@demo.hareyaka.invalid' },
         // HPKI card login on its own TLS port, trusting the demo's test PKI only.
         hpki: hpki.config,
+        // The hub as SAML IdP (its metadata at /saml/idp/metadata) for the systems given.
+        saml: { serviceProviders: options.samlServiceProviders ?? [] },
         ...(options.webRoot ? { webRoot: options.webRoot } : {}),
       }),
     ),

@@ -22,6 +22,7 @@ import { DEFAULT_PATIENTS } from './global-setup';
 import {
   type DemoLogin,
   type DemoNetwork,
+  type DemoNetworkOptions,
   type Person,
   type ScenarioPatients,
   scenarioPatients,
@@ -58,7 +59,12 @@ export async function search(page: Page, text: string) {
 }
 
 /** Registers the file's beforeAll/afterAll; the fields are usable inside tests. */
-export function useHarness(): Harness {
+export function useHarness(
+  options: {
+    /** Before the network starts (in its folder): options of its own, e.g. a SAML SP's metadata. */
+    prepare?: (dir: string) => Promise<Partial<DemoNetworkOptions>>;
+  } = {},
+): Harness {
   let network: DemoNetwork | undefined;
   let patients: ScenarioPatients | undefined;
   let browser: Browser | undefined;
@@ -72,7 +78,8 @@ export function useHarness(): Harness {
     dir = process.env.E2E_DEMO_DIR ?? (await mkdtemp(join(tmpdir(), 'hie-e2e-')));
     const storage = inject('e2eStorage');
     if (storage) await cp(storage, dir, { recursive: true });
-    network = await startNetwork(dir, Number(process.env.E2E_PATIENTS ?? DEFAULT_PATIENTS));
+    const extra = options.prepare ? await options.prepare(dir) : {};
+    network = await startNetwork(dir, Number(process.env.E2E_PATIENTS ?? DEFAULT_PATIENTS), extra);
     patients = await scenarioPatients(network);
     browser = await launch();
   });

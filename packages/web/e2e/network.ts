@@ -7,9 +7,15 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type DemoLogin, type DemoNetwork, startDemoNetwork, totpNow } from '@hie/demo';
+import {
+  type DemoLogin,
+  type DemoNetwork,
+  type DemoNetworkOptions,
+  startDemoNetwork,
+  totpNow,
+} from '@hie/demo';
 
-export type { DemoLogin, DemoNetwork };
+export type { DemoLogin, DemoNetwork, DemoNetworkOptions };
 
 /** JLAC10 of HbA1c (NGSP), as the generator writes it (packages/ssmix2/src/generate/data/labs.ts). */
 export const HBA1C_JLAC10 = '3D046000001906202';
@@ -17,7 +23,11 @@ export const HBA1C_JLAC10 = '3D046000001906202';
 /** The built web app the hub serves; E2E_WEB_ROOT: a build of one's own (others rebuild dist/ meanwhile). */
 export const WEB_ROOT = process.env.E2E_WEB_ROOT ?? fileURLToPath(new URL('../dist', import.meta.url));
 
-export async function startNetwork(dir: string, patients = 30): Promise<DemoNetwork> {
+export async function startNetwork(
+  dir: string,
+  patients = 30,
+  extra: Partial<DemoNetworkOptions> = {},
+): Promise<DemoNetwork> {
   if (!existsSync(`${WEB_ROOT}/index.html`))
     throw new Error('build the web app first: cd packages/web && npx vite build');
   return startDemoNetwork({
@@ -26,6 +36,7 @@ export async function startNetwork(dir: string, patients = 30): Promise<DemoNetw
     hubPort: 0,
     webRoot: WEB_ROOT,
     onProgress: (line) => process.stderr.write(`[demo] ${line}\n`),
+    ...extra,
   });
 }
 

@@ -31,6 +31,7 @@ const CabinetListPage = lazy(() => import('./cabinet/CabinetListPage'));
 const CabinetPage = lazy(() => import('./cabinet/CabinetPage'));
 const OfficeCabinetsPage = lazy(() => import('./cabinet/OfficeCabinetsPage'));
 const CardPage = lazy(() => import('./auth/CardPage'));
+const LinkedSystemsPage = lazy(() => import('./auth/LinkedSystemsPage'));
 
 function Home() {
   const { state } = useSession();
@@ -79,6 +80,7 @@ export const router = createBrowserRouter([
       { path: 'office/stats', element: screen(<StatsPage />) },
       { path: 'office/cabinets', element: screen(<OfficeCabinetsPage />) },
       { path: 'cards', element: screen(<CardPage />) },
+      { path: 'linked', element: screen(<LinkedSystemsPage />) },
       { path: '*', element: <NotFound /> },
     ],
   },

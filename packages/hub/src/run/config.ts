@@ -124,12 +124,20 @@ export const hubConfigSchema = z.object({
    */
   saml: z
     .object({
-      baseUrl: z.string().url(),
+      /** Default: the portal's own URL once it listens (a demo; production names its public URL). */
+      baseUrl: z.string().url().optional(),
       entityId: z.string().min(1).max(1024).optional(),
       key: z.string().min(1).optional(),
       cert: z.string().min(1).optional(),
       serviceProviders: z
-        .array(z.object({ metadata: z.string().min(1), name: z.string().min(1).optional() }))
+        .array(
+          z.object({
+            metadata: z.string().min(1),
+            name: z.string().min(1).optional(),
+            /** Where the portal's 「連携システム」 opens it (the RelayState of an IdP-initiated sign-on). */
+            landing: z.string().url().optional(),
+          }),
+        )
         .default([]),
     })
     .optional(),

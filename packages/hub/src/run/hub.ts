@@ -21,7 +21,7 @@ import type { Schema } from '../store/schema.js';
 import { leanFetch } from '../viewing/lean-fetch.js';
 import { startCardListener } from './card-listener.js';
 import { type HubConfig, hubSettingsOf } from './config.js';
-import { samlIdpOf } from './saml-idp.js';
+import { samlIdpOf, settleSamlIdp } from './saml-idp.js';
 
 export interface RunningHub {
   readonly app: FastifyInstance;
@@ -161,6 +161,7 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
         })
       : null;
     const shownHost = shown(config.host);
+    settleSamlIdp(saml, `${config.tls ? 'https' : 'http'}://${shownHost}:${port}`);
     let stopping: Promise<void> | undefined;
     return {
       app,

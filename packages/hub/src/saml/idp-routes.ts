@@ -17,8 +17,8 @@ export interface SamlIdp {
   entityId: string;
   /** The hub's public URL (the endpoints in the metadata and the Destination SPs check). */
   baseUrl: string;
-  keys: SamlKeys;
-  serviceProviders: ReadonlyMap<string, ServiceProvider>;
+  readonly keys: SamlKeys;
+  readonly serviceProviders: ReadonlyMap<string, ServiceProvider>;
 }
 
 const RESUMED = 'hie_resumed';
@@ -76,7 +76,7 @@ export function samlIdpRoutes(idp: SamlIdp): HubRoutes {
             sp,
             acs: sp.acs[0]?.location ?? '',
             inResponseTo: null,
-            relayState: query.relayState ?? null,
+            relayState: query.relayState ?? sp.landing,
           });
         },
       );
@@ -128,6 +128,18 @@ export function samlIdpRoutes(idp: SamlIdp): HubRoutes {
         return reply.redirect(
           redirectBinding(idp.keys, logout.sp.slo, 'SAMLResponse', response, logout.relayState),
         );
+      });
+
+      // The systems this user may open with single sign-on (the portal's 「連携システム」 menu).
+      scope.get('/api/v1/saml/service-providers', { schema: { hide: true } }, async (request) => {
+        if (!request.principal) throw new HubError(401, 'not-authenticated', 'log in first');
+        return {
+          serviceProviders: [...idp.serviceProviders.values()].map((sp) => ({
+            entityId: sp.entityId,
+            name: sp.name,
+            url: `/saml/idp/init?sp=${encodeURIComponent(sp.entityId)}`,
+          })),
+        };
       });
 
       // The auto-submit of the POST form (the portal's CSP runs only same-origin scripts).

@@ -20,10 +20,12 @@ export interface ServiceProvider {
   signingCerts: string[];
   authnRequestsSigned: boolean;
   name: string;
+  /** Its page to open from the portal (RelayState of IdP-initiated sign-on), if configured. */
+  landing: string | null;
 }
 
 /** Reads an SP's EntityDescriptor. Throws a plain Error naming what is missing. */
-export function parseSpMetadata(xml: string, name?: string): ServiceProvider {
+export function parseSpMetadata(xml: string, name?: string, landing?: string): ServiceProvider {
   const doc = parseXmlSafely(xml);
   const root = doc.documentElement as XmlElement;
   if (root.namespaceURI !== MD || root.localName !== 'EntityDescriptor')
@@ -57,6 +59,7 @@ export function parseSpMetadata(xml: string, name?: string): ServiceProvider {
     signingCerts,
     authnRequestsSigned: attr(sp, 'AuthnRequestsSigned') === 'true',
     name: name ?? entityId,
+    landing: landing ?? null,
   };
 }
 

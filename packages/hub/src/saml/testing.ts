@@ -1,8 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { connect, createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 
 /**
  * A real SAML service provider for tests: Debian's Apache with mod_auth_mellon, run in the foreground
@@ -52,12 +52,21 @@ export interface MellonSp {
 }
 
 /** Makes the SP's key and metadata (mellon_create_metadata); the IdP's metadata is written later by `start`. */
-export async function prepareMellon(
-  dir: string,
-): Promise<{ port: number; entityId: string; metadataFile: string; keyFile: string; certFile: string }> {
+export interface PreparedSp {
+  port: number;
+  entityId: string;
+  metadataFile: string;
+  keyFile: string;
+  certFile: string;
+  tls: boolean;
+}
+
+export async function prepareMellon(dir: string, options: { tls?: boolean } = {}): Promise<PreparedSp> {
   const port = await freePort();
-  const entityId = `http://127.0.0.1:${port}/`;
-  execFileSync('mellon_create_metadata', [entityId, `http://127.0.0.1:${port}/mellon`], {
+  // A browser needs HTTPS: mellon's login cookie is SameSite=None, which browsers keep only when Secure.
+  const scheme = options.tls ? 'https' : 'http';
+  const entityId = `${scheme}://127.0.0.1:${port}/`;
+  execFileSync('mellon_create_metadata', [entityId, `${scheme}://127.0.0.1:${port}/mellon`], {
     cwd: dir,
     stdio: 'ignore',
   });
@@ -69,24 +78,49 @@ export async function prepareMellon(
     metadataFile: join(dir, `${base}.xml`),
     keyFile: join(dir, `${base}.key`),
     certFile: join(dir, `${base}.cert`),
+    tls: options.tls === true,
   };
 }
 
-export async function startMellon(
-  dir: string,
-  sp: Awaited<ReturnType<typeof prepareMellon>>,
-  idpMetadataXml: string,
-): Promise<MellonSp> {
+export async function startMellon(dir: string, sp: PreparedSp, idpMetadataXml: string): Promise<MellonSp> {
   const modules = '/usr/lib/apache2/modules';
   await writeFile(join(dir, 'idp.xml'), idpMetadataXml);
   await writeFile(
     join(dir, 'index.shtml'),
-    `<html><body><dl>\n<dt>nameid</dt><dd id="nameid"><!--#echo var="MELLON_NAME_ID" --></dd>\n${Object.keys(
+    `<html lang="ja"><head><meta charset="utf-8"><title>SP</title></head><body><dl>\n<dt>nameid</dt><dd id="nameid"><!--#echo var="MELLON_NAME_ID" --></dd>\n${Object.keys(
       MELLON_ATTRIBUTES,
     )
       .map((k) => `<dt>${k}</dt><dd id="${k}"><!--#echo var="${k}" --></dd>`)
       .join('\n')}\n</dl></body></html>\n`,
   );
+  let tlsConf = '';
+  if (sp.tls) {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-days',
+        '2',
+        '-keyout',
+        join(dir, 'tls.key'),
+        '-out',
+        join(dir, 'tls.crt'),
+      ],
+      { stdio: 'ignore' },
+    );
+    tlsConf = `LoadModule socache_shmcb_module ${modules}/mod_socache_shmcb.so
+LoadModule ssl_module ${modules}/mod_ssl.so
+SSLEngine on
+SSLCertificateFile ${dir}/tls.crt
+SSLCertificateKeyFile ${dir}/tls.key
+`;
+  }
   const setEnv = Object.entries(MELLON_ATTRIBUTES)
     .map(([env, attribute]) => `  MellonSetEnvNoPrefix "${env}" "${attribute}"`)
     .join('\n');
@@ -105,7 +139,7 @@ LoadModule authz_user_module ${modules}/mod_authz_user.so
 LoadModule include_module ${modules}/mod_include.so
 LoadModule alias_module ${modules}/mod_alias.so
 LoadModule auth_mellon_module ${modules}/mod_auth_mellon.so
-DocumentRoot "${dir}"
+${tlsConf}DocumentRoot "${dir}"
 AddDefaultCharset utf-8
 <Directory />
   AllowOverride None
@@ -121,8 +155,7 @@ AddDefaultCharset utf-8
   MellonSPCertFile ${sp.certFile}
   MellonSPMetadataFile ${sp.metadataFile}
   MellonIdPMetadataFile ${dir}/idp.xml
-  MellonSecureCookie Off
-  MellonCookieSameSite None
+  MellonSecureCookie ${sp.tls ? 'On' : 'Off'}
 ${setEnv}
 </Location>
 Alias /protected/ "${dir}/"
@@ -135,7 +168,9 @@ Alias /protected/ "${dir}/"
 </Location>
 `;
   await writeFile(join(dir, 'httpd.conf'), conf);
-  // Apache drops to www-data: it must read the folder (a test folder: the SP's key is a test key).
+  // Apache drops to www-data: it must read the folder (a test folder: the SP's key is a test key) and
+  // pass through the test's folder around it (mkdtemp makes it 0700).
+  await chmod(dirname(dir), 0o711);
   await chmod(dir, 0o755);
   for (const f of await readdir(dir)) await chmod(join(dir, f), 0o644);
   const child: ChildProcess = spawn(APACHE, ['-f', join(dir, 'httpd.conf'), '-D', 'FOREGROUND'], {
@@ -146,10 +181,10 @@ Alias /protected/ "${dir}/"
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  const url = `http://127.0.0.1:${sp.port}`;
+  const url = `${sp.tls ? 'https' : 'http'}://127.0.0.1:${sp.port}`;
   for (let i = 0; ; i++) {
     try {
-      await fetch(`${url}/mellon/metadata`);
+      await listening(sp.port);
       break;
     } catch {
       if (child.exitCode !== null || i > 100) {
@@ -221,4 +256,15 @@ export function formOf(html: string): { action: string; fields: Record<string, s
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
     fields[m[1] ?? ''] = unescape(m[2] ?? '');
   return { action: unescape(action), fields };
+}
+
+/** Resolves once something accepts TCP connections on the port. */
+function listening(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end();
+      resolve();
+    });
+    socket.on('error', reject);
+  });
 }

@@ -110,6 +110,12 @@ export const en: Messages = {
     crlStale: 'Out of date (logins refused)',
     crlFresh: 'Current',
   },
+  linked: {
+    nav: 'Linked systems',
+    title: 'Linked systems',
+    hint: 'Open a system the network trusts without logging in again (single sign-on). Your name, profession, facility and purpose (treatment) are sent to it.',
+    open: 'Open',
+  },
   session: {
     expiringTitle: 'You will be logged out soon',
     expiringBody:

@@ -109,6 +109,12 @@ export const ja = {
     crlStale: '期限切れ（ログイン拒否中）',
     crlFresh: '有効',
   },
+  linked: {
+    nav: '連携システム',
+    title: '連携システム',
+    hint: 'ネットワークが信頼する他のシステムを、このログインのまま開きます（シングルサインオン）。氏名・職種・所属施設・利用目的（診療）が相手のシステムに渡ります。',
+    open: '開く',
+  },
   session: {
     expiringTitle: 'まもなく自動ログアウトします',
     expiringBody:

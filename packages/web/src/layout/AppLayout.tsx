@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { Suspense } from 'react';
 import { Navigate, Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
 import { ExpiryNotice } from '../auth/ExpiryNotice';
+import { useLinkedSystems } from '../auth/linked-systems';
 import { PasswordChange } from '../auth/PasswordChange';
 import { useSession } from '../auth/session';
 import { useCabinetUnread } from '../cabinet/core/useCabinetUnread';
@@ -25,6 +26,8 @@ export function AppLayout() {
   const location = useLocation();
   const [opened, { toggle, close }] = useDisclosure(false);
   const cabinetUnread = useCabinetUnread(state.status === 'active' && !state.session.user.office);
+  // Single sign-on into other systems, where the hub is a SAML IdP with service providers.
+  const linked = useLinkedSystems(state.status === 'active' && !state.session.user.office);
 
   if (state.status === 'loading') return <Loading />;
   if (state.status === 'anonymous')
@@ -56,6 +59,7 @@ export function AppLayout() {
           ? [{ to: NOTEBOOK_PATH, label: t('notebook.nav') }]
           : []),
         ...(facility.role === 'admin' ? [{ to: '/office/users', label: t('nav.users') }] : []),
+        ...((linked.data ?? []).length > 0 ? [{ to: '/linked', label: t('linked.nav') }] : []),
         { to: '/cards', label: t('card.nav') },
       ];
 
