@@ -11,6 +11,7 @@ export * from './entries.js';
 export * from './facility-oid.js';
 export * from './facility-professions.js';
 export * from './facility-types.js';
+export * from './hpki.js';
 export * from './identity-feed.js';
 export * from './institution-code.js';
 export * from './intake-issue.js';

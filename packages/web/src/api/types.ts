@@ -2,6 +2,7 @@
  * Shapes of the hub API (issue 4's contract, hub/<module>/routes.ts). Only what the screens read; every
  * field a module may not send yet is optional so a missing one renders as "—", never a crash.
  */
+import type { HpkiBinding } from '@hie/contract';
 
 export interface Label {
   ja: string;
@@ -430,21 +431,8 @@ export interface CardCheck {
   yours?: boolean;
 }
 
-export interface CardBinding {
-  id: string;
-  userId: string;
-  kind: 'certificate' | 'holder';
-  issuer: string;
-  matchValue: string;
-  subject: string | null;
-  hcRole: string | null;
-  notAfter: string | null;
-  status: 'pending' | 'active' | 'revoked';
-  requestedAt: string;
-  requestedBy: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  /** In the administrators' list. */
+/** A card binding; in the administrators' list, with its user. */
+export interface CardBinding extends HpkiBinding {
   loginId?: string;
   name?: string;
   profession?: string;

@@ -1,11 +1,12 @@
-import { Alert, Button, Divider, Select, Stack, Text } from '@mantine/core';
+import { Alert, Button, Divider, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, api } from '../api/client';
 import { errorMessage } from '../api/errors';
-import type { CardCheck, FacilityChoice, LoginMethods, LoginResult } from '../api/types';
+import type { CardCheck, LoginMethods, LoginResult } from '../api/types';
 import { useI18n } from '../i18n/index';
 import { CardSummaryText } from './CardSummaryText';
+import { FacilitySelect, useFacilityChoice } from './facility-choice';
 
 /**
  * The HPKI card login under the password form. On the card listener (`here`): read the card the
@@ -21,8 +22,8 @@ export function CardLogin({ onLogin }: { onLogin: (result: LoginResult) => void 
     retry: false,
   });
   const [check, setCheck] = useState<CardCheck | null>(null);
-  const [facilities, setFacilities] = useState<FacilityChoice[] | null>(null);
-  const [facilityOid, setFacilityOid] = useState<string | null>(null);
+  const choice = useFacilityChoice();
+  const { facilityOid } = choice;
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const hpki = methods.data?.methods.find((m) => m.id === 'hpki');
@@ -61,13 +62,7 @@ export function CardLogin({ onLogin }: { onLogin: (result: LoginResult) => void 
       });
       onLogin(result);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'choose-facility') {
-        const list = (e.details as { facilities?: FacilityChoice[] } | undefined)?.facilities ?? [];
-        setFacilities(list);
-        setFacilityOid(list[0]?.oid ?? null);
-      } else {
-        setError(e);
-      }
+      if (!choice.offer(e)) setError(e);
     } finally {
       setBusy(false);
     }
@@ -88,16 +83,7 @@ export function CardLogin({ onLogin }: { onLogin: (result: LoginResult) => void 
           {errorMessage(error, lang)}
         </Alert>
       )}
-      {facilities && (
-        <Select
-          label={t('login.facility')}
-          description={t('login.facilityHint')}
-          data={facilities.map((f) => ({ value: f.oid, label: f.name }))}
-          value={facilityOid}
-          onChange={setFacilityOid}
-          allowDeselect={false}
-        />
-      )}
+      <FacilitySelect choice={choice} />
       <Button onClick={() => void logIn()} loading={busy} variant="filled" color="teal">
         {t('card.loginWithCard')}
       </Button>

@@ -7,7 +7,6 @@ import {
   Image,
   Paper,
   PasswordInput,
-  Select,
   Stack,
   Text,
   TextInput,
@@ -17,10 +16,11 @@ import { type FormEvent, useState } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { ApiError, api } from '../api/client';
 import { errorMessage } from '../api/errors';
-import type { Enrolment, FacilityChoice, LoginResult, LoginStep } from '../api/types';
+import type { Enrolment, LoginResult, LoginStep } from '../api/types';
 import { useI18n } from '../i18n/index';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { CardLogin } from './CardLogin';
+import { FacilitySelect, useFacilityChoice } from './facility-choice';
 import { useSession } from './session';
 
 type Step = { kind: 'password' } | { kind: 'code'; pending: string; enrolment: Enrolment | null };
@@ -33,8 +33,8 @@ export function LoginPage() {
   const [step, setStep] = useState<Step>({ kind: 'password' });
   const [loginId, setLoginId] = useState('');
   const [password, setPassword] = useState('');
-  const [facilities, setFacilities] = useState<FacilityChoice[] | null>(null);
-  const [facilityOid, setFacilityOid] = useState<string | null>(null);
+  const choice = useFacilityChoice();
+  const { facilityOid } = choice;
   const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -70,13 +70,7 @@ export function LoginPage() {
       setPassword('');
       setStep({ kind: 'code', pending: answer.pending, enrolment });
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'choose-facility') {
-        const list = (e.details as { facilities?: FacilityChoice[] } | undefined)?.facilities ?? [];
-        setFacilities(list);
-        setFacilityOid(list[0]?.oid ?? null);
-      } else {
-        setError(e);
-      }
+      if (!choice.offer(e)) setError(e);
     } finally {
       setBusy(false);
     }
@@ -147,16 +141,7 @@ export function LoginPage() {
                   value={password}
                   onChange={(e) => setPassword(e.currentTarget.value)}
                 />
-                {facilities && (
-                  <Select
-                    label={t('login.facility')}
-                    description={t('login.facilityHint')}
-                    data={facilities.map((f) => ({ value: f.oid, label: f.name }))}
-                    value={facilityOid}
-                    onChange={setFacilityOid}
-                    allowDeselect={false}
-                  />
-                )}
+                <FacilitySelect choice={choice} />
                 <Button type="submit" loading={busy}>
                   {t('login.submit')}
                 </Button>

@@ -1,25 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { HpkiBinding } from '@hie/contract';
 import type { Store } from '@hie/platform';
 import { HubError } from '../../http.js';
 import type { HubHpkiBindingTable } from '../../store/auth-tables.js';
 import type { Schema } from '../../store/schema.js';
 import type { CardCertificate } from './card.js';
 
-export type HpkiBinding = {
-  id: string;
-  userId: string;
-  kind: 'certificate' | 'holder';
-  issuer: string;
-  matchValue: string;
-  subject: string | null;
-  hcRole: string | null;
-  notAfter: string | null;
-  status: 'pending' | 'active' | 'revoked';
-  requestedAt: string;
-  requestedBy: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-};
+export type { HpkiBinding };
 
 const toBinding = (r: HubHpkiBindingTable): HpkiBinding => ({
   id: r.id,
