@@ -2,6 +2,7 @@
 export { createHubApp, type HubAppOptions } from './api/app.js';
 export { buildHubApp } from './api/build.js';
 export * from './audit/index.js';
+export * from './auth/hpki/index.js';
 export * from './auth/index.js';
 export { CABINET_ATTACHMENT_KINDS } from './cabinet/api/attachment-kinds.js';
 export { cabinetRoutes } from './cabinet/api/routes.js';

@@ -30,8 +30,8 @@ const NotebookScanPage = lazy(() => import('./okusuri-techo/NotebookScanPage'));
 const CabinetListPage = lazy(() => import('./cabinet/CabinetListPage'));
 const CabinetPage = lazy(() => import('./cabinet/CabinetPage'));
 const OfficeCabinetsPage = lazy(() => import('./cabinet/OfficeCabinetsPage'));
-const CardPage = lazy(() => import('./auth/CardPage'));
-const LinkedSystemsPage = lazy(() => import('./auth/LinkedSystemsPage'));
+const CardPage = lazy(() => import('./account/CardPage'));
+const LinkedSystemsPage = lazy(() => import('./account/LinkedSystemsPage'));
 
 function Home() {
   const { state } = useSession();

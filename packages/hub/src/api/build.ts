@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { auditRoutes } from '../audit/routes.js';
-import { hpkiAdminRoutes } from '../auth/hpki/admin-routes.js';
 import { hpkiCard } from '../auth/hpki/method.js';
+import { hpkiInfoRoutes } from '../auth/hpki/routes.js';
 import type { HpkiTrust } from '../auth/hpki/trust.js';
 import { passwordTotp } from '../auth/login.js';
 import { authRoutes, createAuthRoutes } from '../auth/routes.js';
@@ -9,6 +9,7 @@ import { sessionIdentify } from '../auth/session.js';
 import { cabinetRoutes } from '../cabinet/api/routes.js';
 import { consentRoutes } from '../consent/routes.js';
 import { credentialAdminRoutes } from '../directory/credential-admin.js';
+import { hpkiAdminRoutes } from '../directory/hpki-admin.js';
 import { repositoryLinkRoutes } from '../directory/repository-link.js';
 import { directoryRoutes } from '../directory/routes.js';
 import { entryRoutes } from '../entries/routes.js';
@@ -33,7 +34,8 @@ export function hubRoutes(
 ): readonly HubRoutes[] {
   return [
     hpki?.cardListener ? createAuthRoutes({ methods: [passwordTotp(), hpkiCard(hpki.trust)] }) : authRoutes,
-    hpkiAdminRoutes(hpki?.trust ?? null, hpki?.publicUrl ?? null, hpki?.cardListener ?? false),
+    hpkiInfoRoutes(hpki?.trust ?? null, hpki?.publicUrl ?? null, hpki?.cardListener ?? false),
+    hpkiAdminRoutes(hpki?.trust ?? null, hpki?.publicUrl ?? null),
     ...MODULE_ROUTES,
   ];
 }

@@ -10,10 +10,6 @@ export {
   totpNow,
   totpUri,
 } from './credentials.js';
-export { addBinding, boundUser, type HpkiBinding } from './hpki/bindings.js';
-export { type CardCertificate, readCardCertificate } from './hpki/card.js';
-export { type CardOptions, createTestHpki, type TestCard, type TestHpki } from './hpki/demo-pki.js';
-export { HPKI_AUTH_POLICY, HpkiTrust, type HpkiTrustConfig } from './hpki/trust.js';
 export { DEFAULT_PASSWORD_TOTP_OPTIONS, type PasswordTotpOptions, passwordTotp } from './login.js';
 export type { CompleteLogin, LoginMethod } from './methods.js';
 export { hashPassword, verifyPassword } from './password.js';

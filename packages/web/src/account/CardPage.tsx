@@ -8,8 +8,8 @@ import { professionLabel } from '../cabinet/core/cabinet-state';
 import { useI18n } from '../i18n/index';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { westernDateTime } from '../lib/dates';
-import { CardSummaryText, dnPart, hcRoleLabel } from './CardSummaryText';
-import { useSession } from './session';
+import { CardSummaryText, dnPart, hcRoleLabel } from '../auth/CardSummaryText';
+import { useSession } from '../auth/session';
 
 const STATUS_COLOUR = { pending: 'yellow', active: 'teal', revoked: 'gray' } as const;
 

@@ -1,9 +1,18 @@
 import { isProfession } from '@hie/contract';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { agentOf, auditHub } from '../../audit-record.js';
-import { administeredUser } from '../../directory/credential-admin.js';
-import { adminScopeOf } from '../../directory/user-access.js';
+import { agentOf, auditHub } from '../audit-record.js';
+import {
+  addBinding,
+  bindingById,
+  bindingsOfUser,
+  bindingsToReview,
+  decideBinding,
+} from '../auth/hpki/bindings.js';
+import { type CardCertificate, normaliseSerial, readCardCertificate } from '../auth/hpki/card.js';
+import { CardRefused, checkRole, defaultRoleMap } from '../auth/hpki/checks.js';
+import type { HpkiTrust } from '../auth/hpki/trust.js';
+import { revokeSessions } from '../auth/session.js';
 import {
   type HubDeps,
   HubError,
@@ -11,12 +20,9 @@ import {
   type HubRoutes,
   requireOffice,
   requirePrincipal,
-} from '../../http.js';
-import { revokeSessions } from '../session.js';
-import { addBinding, bindingById, bindingsOfUser, bindingsToReview, decideBinding } from './bindings.js';
-import { type CardCertificate, normaliseSerial, readCardCertificate } from './card.js';
-import { CardRefused, checkRole, defaultRoleMap } from './checks.js';
-import type { HpkiTrust } from './trust.js';
+} from '../http.js';
+import { administeredUser } from './credential-admin.js';
+import { adminScopeOf } from './user-access.js';
 
 const tags = ['auth', 'admin'];
 const DEFAULT_ROLES = defaultRoleMap();
@@ -29,16 +35,12 @@ const bindBody = z.union([
 ]);
 
 /**
- * Administration of HPKI card bindings (auth/hpki/README.md), on every listener: the office for anyone,
+ * Administration of HPKI card bindings (hub/src/auth/hpki/README.md), on every listener: the office for anyone,
  * a facility administrator for users wholly of their facility (a card is a way into every facility the
  * person belongs to, like a password reset). `trust` is the card listener's, or null when HPKI login is
  * not configured (bindings can still be prepared).
  */
-export function hpkiAdminRoutes(
-  trust: HpkiTrust | null,
-  publicUrl: string | null,
-  cardListener = false,
-): HubRoutes {
+export function hpkiAdminRoutes(trust: HpkiTrust | null, publicUrl: string | null): HubRoutes {
   return (app, deps) => {
     const audit = (
       request: FastifyRequest,
@@ -57,34 +59,6 @@ export function hpkiAdminRoutes(
           detail: { action, ...extra },
         },
       ]);
-
-    app.get(
-      '/auth/methods',
-      {
-        schema: {
-          tags: ['auth'],
-          summary: 'The login methods this hub offers (and where the HPKI card listener is)',
-        },
-      },
-      async () => ({
-        methods: [
-          { id: 'password-totp' },
-          // `here`: this listener is the card listener (the page offers the card login itself).
-          ...(trust && (publicUrl || cardListener)
-            ? [{ id: 'hpki', url: publicUrl || null, here: cardListener }]
-            : []),
-        ],
-      }),
-    );
-
-    app.get(
-      '/auth/hpki/bindings',
-      { schema: { tags: ['auth'], summary: 'My HPKI card bindings (pending, active, revoked)' } },
-      async (request) => {
-        const principal = requirePrincipal(request);
-        return { bindings: await bindingsOfUser(deps.store, principal.userId) };
-      },
-    );
 
     app.get(
       '/admin/hpki/bindings',
