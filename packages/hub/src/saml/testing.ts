@@ -245,7 +245,7 @@ export class CookieJar {
 export function formOf(html: string): { action: string; fields: Record<string, string> } {
   const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
   if (!action) throw new Error(`no form in: ${html.slice(0, 300)}`);
-  const unescape = (s: string) =>
+  const unescapeXml = (s: string) =>
     s
       .replace(/&quot;/g, '"')
       .replace(/&lt;/g, '<')
@@ -254,8 +254,8 @@ export function formOf(html: string): { action: string; fields: Record<string, s
       .replace(/&amp;/g, '&');
   const fields: Record<string, string> = {};
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
-    fields[m[1] ?? ''] = unescape(m[2] ?? '');
-  return { action: unescape(action), fields };
+    fields[m[1] ?? ''] = unescapeXml(m[2] ?? '');
+  return { action: unescapeXml(action), fields };
 }
 
 /** Resolves once something accepts TCP connections on the port. */

@@ -4,12 +4,12 @@ import { useState } from 'react';
 import { ApiError, api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import type { CardBinding, CardCheck, CardTrust, LoginMethods } from '../api/types';
+import { CardSummaryText, dnPart, hcRoleLabel } from '../auth/CardSummaryText';
+import { useSession } from '../auth/session';
 import { professionLabel } from '../cabinet/core/cabinet-state';
 import { useI18n } from '../i18n/index';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { westernDateTime } from '../lib/dates';
-import { CardSummaryText, dnPart, hcRoleLabel } from '../auth/CardSummaryText';
-import { useSession } from '../auth/session';
 
 const STATUS_COLOUR = { pending: 'yellow', active: 'teal', revoked: 'gray' } as const;
 

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useLinkedSystems } from '../auth/linked-systems';
 import { useI18n } from '../i18n/index';
 import { ErrorAlert, Loading } from '../layout/Feedback';
-import { useLinkedSystems } from '../auth/linked-systems';
 
 /** 「連携システム」: the systems the network trusts with this user's sign-in (SAML SPs), opened in one click. */
 export default function LinkedSystemsPage() {
