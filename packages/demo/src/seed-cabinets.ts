@@ -531,8 +531,9 @@ async function seedScheduleAndDrawings(
     [3, 26, 'd1 1.6×1.3cm', '仙骨部の潰瘍は縮小傾向。前回のシェーマと比較してください。'],
   ] as const) {
     const drawing = await saveDrawing(deps, nurse, context, { model: soreModel(radius, stage) });
-    const at = new Date(now.getTime() - back * 86_400_000);
-    at.setUTCHours(2, 30, 0, 0);
+    // 11:30 in Japan, `back` Japanese calendar days before today: the comparison counts Japan days,
+    // so the gap stays `back` days whatever the hour the demo starts.
+    const at = new Date(Date.parse(`${day(now)}T11:30:00+09:00`) - back * 86_400_000);
     const post = await createPost(deps, nurse, context, {
       kind: 'free',
       text,
