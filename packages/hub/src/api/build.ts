@@ -20,6 +20,8 @@ import { iheRoutes } from '../ihe/routes.js';
 import { mpiRoutes } from '../mpi/routes.js';
 import { policyRoutes } from '../policy/routes.js';
 import { type SamlIdp, samlIdpRoutes } from '../saml/idp-routes.js';
+import { samlSpAdminRoutes } from '../saml/sp/admin-routes.js';
+import { identityProviderChoices, type SamlSp, samlSpRoutes } from '../saml/sp/routes.js';
 import { statsRoutes } from '../stats/routes.js';
 import { viewingRoutes } from '../viewing/routes.js';
 import { createHubApp, createSystemsApp, type HubAppOptions } from './app.js';
@@ -31,11 +33,18 @@ import { createHubApp, createSystemsApp, type HubAppOptions } from './app.js';
  */
 export function hubRoutes(
   hpki: { trust: HpkiTrust; publicUrl: string; cardListener: boolean } | null,
+  samlSp: SamlSp | null = null,
 ): readonly HubRoutes[] {
   return [
     hpki?.cardListener ? createAuthRoutes({ methods: [passwordTotp(), hpkiCard(hpki.trust)] }) : authRoutes,
-    hpkiInfoRoutes(hpki?.trust ?? null, hpki?.publicUrl ?? null, hpki?.cardListener ?? false),
+    hpkiInfoRoutes(
+      hpki?.trust ?? null,
+      hpki?.publicUrl ?? null,
+      hpki?.cardListener ?? false,
+      identityProviderChoices(samlSp),
+    ),
     hpkiAdminRoutes(hpki?.trust ?? null, hpki?.publicUrl ?? null),
+    samlSpAdminRoutes(samlSp),
     ...MODULE_ROUTES,
   ];
 }
@@ -68,6 +77,8 @@ export interface BuildHubOptions {
   separateIhe?: boolean;
   /** The hub as SAML IdP (`/saml/idp/…` at the root, with the session). */
   saml?: SamlIdp;
+  /** The hub as SAML SP of trusted IdPs (`/saml/sp/…` at the root). */
+  samlSp?: SamlSp;
   /** HPKI card login is configured: its trust, its public URL, and whether this is the card listener. */
   hpki?: { trust: HpkiTrust; publicUrl: string; cardListener: boolean };
 }
@@ -75,10 +86,12 @@ export interface BuildHubOptions {
 /** The production hub app (not listening): every route module behind the session cookie. */
 export function buildHubApp(deps: HubDeps, options: BuildHubOptions = {}): Promise<FastifyInstance> {
   return createHubApp(deps, {
-    routes: options.hpki ? hubRoutes(options.hpki) : HUB_ROUTES,
+    routes:
+      options.hpki || options.samlSp ? hubRoutes(options.hpki ?? null, options.samlSp ?? null) : HUB_ROUTES,
     outside: [
       ...(options.separateIhe ? [] : [iheRoutes]),
       ...(options.saml ? [samlIdpRoutes(options.saml)] : []),
+      ...(options.samlSp ? [samlSpRoutes(options.samlSp)] : []),
     ],
     identify: sessionIdentify,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBinding } from '../auth/hpki/bindings.js';
 import type { HubPrincipal } from '../http.js';
+import { addLink } from '../saml/sp/links.js';
+import type { SamlSp } from '../saml/sp/routes.js';
+import { DEFAULT_ATTRIBUTES } from '../saml/sp/trusted-idp.js';
 import { TEST_ENGINES } from '../testing/store.js';
 import {
   type HubUnderTest,
@@ -12,7 +15,7 @@ import {
   seedPerson,
   seedUser,
 } from '../testing.js';
-import { HUB_ROUTES } from './build.js';
+import { hubRoutes } from './build.js';
 
 /**
  * IDOR on every id in every route: the OpenAPI document lists the routes; each one that takes an id
@@ -33,7 +36,32 @@ interface Ids {
   review: string;
   grant: string;
   binding: string;
+  link: string;
 }
+
+/** One trusted IdP (the hub as SAML SP), so that its link administration has something to act on. */
+const IDP = 'https://idp.neighbour.example/saml';
+const SAML_SP: SamlSp = {
+  identity: {
+    entityId: 'https://hub.example/saml/sp/metadata',
+    acsUrl: 'https://hub.example/saml/sp/acs',
+    keys: { keyPem: '', certPem: '' },
+  },
+  identityProviders: new Map([
+    [
+      IDP,
+      {
+        entityId: IDP,
+        name: '隣接ネットワーク',
+        ssoUrl: 'https://idp.neighbour.example/sso',
+        signingCerts: ['MIIB'],
+        subjectAttribute: null,
+        allowUnsolicited: false,
+        attributes: DEFAULT_ATTRIBUTES,
+      },
+    ],
+  ]),
+};
 
 type Call = { method: string; url: string; body?: unknown; pdf?: boolean };
 
@@ -57,13 +85,15 @@ function requestFor(method: string, path: string, ids: Ids): Call {
             ? ids.person
             : path.startsWith('/admin/hpki/bindings/')
               ? ids.binding
-              : path.startsWith('/admin/break-glass/')
-                ? ids.grant
-                : path.startsWith('/consents/')
-                  ? ids.consent
-                  : path.startsWith('/entries/')
-                    ? 'man.allergy.0123456789abcdef'
-                    : 'Binary-1',
+              : path.startsWith('/admin/saml/links/')
+                ? ids.link
+                : path.startsWith('/admin/break-glass/')
+                  ? ids.grant
+                  : path.startsWith('/consents/')
+                    ? ids.consent
+                    : path.startsWith('/entries/')
+                      ? 'man.allergy.0123456789abcdef'
+                      : 'Binary-1',
     );
   const bodies: Record<string, unknown> = {
     'PATCH /admin/facilities/{oid}': { name: '改名' },
@@ -86,6 +116,7 @@ function requestFor(method: string, path: string, ids: Ids): Call {
     'DELETE /entries/{facility}/{patient}/{kind}/{id}': { reason: '誤入力' },
     'PUT /admin/facilities/{oid}/pix-consumer': { endpoint: 'https://pix.a.example/consumer' },
     'PUT /admin/facilities/{oid}/hpd-subscriber': { endpoint: 'https://gw.a.example/ihe/hpd-feed' },
+    'POST /admin/users/{id}/saml-links': { idp: IDP, subject: 'neighbour-0001' },
     'POST /admin/users/{id}/hpki-bindings': {
       issuer: 'C=JP, O=MEDIS, CN=HPKI-01-MedisAuthCA2',
       serial: '1a2b',
@@ -107,7 +138,7 @@ describe.each(TEST_ENGINES)('no route discloses or changes what is not the calle
   let routes: Array<{ method: string; path: string }>;
 
   beforeAll(async () => {
-    hub = await hubUnderTest(engine, HUB_ROUTES);
+    hub = await hubUnderTest(engine, hubRoutes(null, SAML_SP));
     const { store } = hub;
     await seedFacility(store, { oid: A, name: '岡山大学病院' });
     await seedFacility(store, { oid: B, name: '倉敷中央病院' });
@@ -187,7 +218,24 @@ describe.each(TEST_ENGINES)('no route discloses or changes what is not the calle
       by: clerkA.userId,
       now: new Date(),
     });
-    ids = { person, consent, user: clerkA.userId, review, grant: grant.json().id, binding: binding.id };
+    // clerkA linked to a user of the neighbour's IdP: the administrators' revoke route acts on it.
+    const link = await addLink(store, {
+      idp: IDP,
+      subject: 'neighbour-clerk',
+      userId: clerkA.userId,
+      origin: 'admin',
+      by: office.userId,
+      now: new Date(),
+    });
+    ids = {
+      person,
+      consent,
+      user: clerkA.userId,
+      review,
+      grant: grant.json().id,
+      binding: binding.id,
+      link: link.id,
+    };
     const doc = (await hub.app.inject({ url: '/api/v1/openapi.json' })).json() as {
       paths: Record<string, Record<string, unknown>>;
     };

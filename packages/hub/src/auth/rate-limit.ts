@@ -42,6 +42,12 @@ export class AttemptCounter {
     };
   }
 
+  /** Whether `key` has used up its window at `now` (without counting an attempt). */
+  blocked(key: string, now: Date): boolean {
+    const window = this.#windows.get(key);
+    return window !== undefined && window.resetsAt > now.getTime() && window.count >= this.limit.max;
+  }
+
   #prune(at: number): void {
     if (this.#windows.size < 10_000) return;
     for (const [key, window] of this.#windows) if (window.resetsAt <= at) this.#windows.delete(key);

@@ -139,6 +139,31 @@ export const hubConfigSchema = z.object({
           }),
         )
         .default([]),
+      /** The hub as SP (saml/README.md, "The hub as SP"): default `<baseUrl>/saml/sp/metadata`. */
+      spEntityId: z.string().min(1).max(1024).optional(),
+      /** Identity providers whose users may log in here (another network's hub, a hospital's IdP), each by its metadata file. */
+      identityProviders: z
+        .array(
+          z.object({
+            metadata: z.string().min(1),
+            name: z.string().min(1).optional(),
+            /** The attribute naming the user (default: the NameID). */
+            subjectAttribute: z.string().min(1).optional(),
+            /** Accept IdP-initiated sign-ons (default: only answers to our own requests). */
+            allowUnsolicited: z.boolean().default(false),
+            /** Attribute names where this IdP differs from ours (name, facility, profession, hcRole). */
+            attributes: z
+              .object({
+                name: z.string().min(1),
+                facility: z.string().min(1),
+                profession: z.string().min(1),
+                hcRole: z.string().min(1),
+              })
+              .partial()
+              .default({}),
+          }),
+        )
+        .default([]),
     })
     .optional(),
   /**

@@ -21,7 +21,7 @@ import type { Schema } from '../store/schema.js';
 import { leanFetch } from '../viewing/lean-fetch.js';
 import { startCardListener } from './card-listener.js';
 import { type HubConfig, hubSettingsOf } from './config.js';
-import { samlIdpOf, settleSamlIdp } from './saml-idp.js';
+import { samlIdpOf, samlSpOf, settleSamlIdp, settleSamlSp } from './saml-idp.js';
 
 export interface RunningHub {
   readonly app: FastifyInstance;
@@ -112,8 +112,10 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
     // The card listener first: the portal's login page must know where it is.
     const card = await startCardListener(deps, config, { logger: options.logger ?? true, shownHost: shown });
     const saml = await samlIdpOf(config);
+    const samlSp = await samlSpOf(config, saml);
     const app = await buildHubApp(deps, {
       ...(saml ? { saml } : {}),
+      ...(samlSp ? { samlSp } : {}),
       ...(card ? { hpki: { trust: card.trust, publicUrl: card.publicUrl, cardListener: false } } : {}),
       logger: options.logger ?? true,
       ...(config.webRoot ? { webRoot: config.webRoot } : {}),
@@ -162,6 +164,7 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
       : null;
     const shownHost = shown(config.host);
     settleSamlIdp(saml, `${config.tls ? 'https' : 'http'}://${shownHost}:${port}`);
+    settleSamlSp(samlSp, saml?.baseUrl ?? '');
     let stopping: Promise<void> | undefined;
     return {
       app,

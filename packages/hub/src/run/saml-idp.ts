@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { SamlIdp } from '../saml/idp-routes.js';
 import { loadOrCreateSamlKeys } from '../saml/keys.js';
 import { parseSpMetadata, type ServiceProvider } from '../saml/metadata.js';
+import type { SamlSp } from '../saml/sp/routes.js';
+import { parseIdpMetadata, type TrustedIdp } from '../saml/sp/trusted-idp.js';
 import type { HubConfig } from './config.js';
 
 /** The SAML IdP of the config (`saml`), or null: keys loaded or made, SP metadata read (a bad file stops the start). */
@@ -28,6 +30,42 @@ export async function samlIdpOf(config: HubConfig): Promise<SamlIdp | null> {
     serviceProviders.set(parsed.entityId, parsed);
   }
   return { entityId, baseUrl, keys, serviceProviders };
+}
+
+/** The hub as SAML SP (config `saml.identityProviders`), or null without any: IdP metadata read (a bad file stops the start). */
+export async function samlSpOf(config: HubConfig, idp: SamlIdp | null): Promise<SamlSp | null> {
+  const saml = config.saml;
+  if (!saml || !idp || saml.identityProviders.length === 0) return null;
+  const identityProviders = new Map<string, TrustedIdp>();
+  for (const entry of saml.identityProviders) {
+    let parsed: TrustedIdp;
+    try {
+      parsed = parseIdpMetadata(await readFile(entry.metadata, 'utf8'), {
+        ...(entry.name ? { name: entry.name } : {}),
+        ...(entry.subjectAttribute ? { subjectAttribute: entry.subjectAttribute } : {}),
+        allowUnsolicited: entry.allowUnsolicited,
+        attributes: entry.attributes,
+      });
+    } catch (e) {
+      throw new Error(
+        `saml.identityProviders: ${entry.metadata}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    identityProviders.set(parsed.entityId, parsed);
+  }
+  const sp: SamlSp = {
+    identity: { entityId: saml.spEntityId ?? '', acsUrl: '', keys: idp.keys },
+    identityProviders,
+  };
+  if (idp.baseUrl) settleSamlSp(sp, idp.baseUrl);
+  return sp;
+}
+
+/** Fills the SP's ACS and entity id from the portal's URL. */
+export function settleSamlSp(sp: SamlSp | null, baseUrl: string): void {
+  if (!sp || sp.identity.acsUrl) return;
+  sp.identity.acsUrl = `${baseUrl}/saml/sp/acs`;
+  sp.identity.entityId ||= `${baseUrl}/saml/sp/metadata`;
 }
 
 /** Fills the IdP's URL and entity id from the listening portal where the config left them out. */

@@ -70,6 +70,9 @@ export interface HubAuthSchema {
   hub_login_pending: HubLoginPendingTable;
   hub_login_guard: HubLoginGuardTable;
   hub_hpki_binding: HubHpkiBindingTable;
+  hub_saml_link: HubSamlLinkTable;
+  hub_saml_idp_policy: HubSamlIdpPolicyTable;
+  hub_saml_once: HubSamlOnceTable;
 }
 
 /**
@@ -94,4 +97,42 @@ export interface HubHpkiBindingTable {
   requested_by: string;
   decided_at: string | null;
   decided_by: string | null;
+}
+
+/**
+ * A user of a trusted SAML IdP (saml/sp) linked to a directory user: the IdP's entityID and the
+ * subject it asserts (the NameID, or the configured attribute). Made by an administrator, or by a
+ * just-in-time creation where the office allows it; revoking keeps the row (audit trail).
+ */
+export interface HubSamlLinkTable {
+  id: string;
+  idp_entity_id: string;
+  subject: string;
+  user_id: string;
+  /** `admin` (linked by an administrator) or `jit` (created at the first login). */
+  origin: 'admin' | 'jit';
+  status: 'active' | 'revoked';
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  last_login_at: string | null;
+}
+
+/** What the office allows a trusted IdP: just-in-time users, for these facilities only (JSON array of OIDs). */
+export interface HubSamlIdpPolicyTable {
+  idp_entity_id: string;
+  jit_facilities: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/**
+ * Single-use SAML values: the IDs of the AuthnRequests we sent (until answered) and of the assertions
+ * we accepted (until they expire), so that none is accepted twice — shared by every hub process.
+ */
+export interface HubSamlOnceTable {
+  key: string;
+  value: string;
+  expires_at: string;
 }

@@ -11,6 +11,7 @@ export function hpkiInfoRoutes(
   trust: HpkiTrust | null,
   publicUrl: string | null,
   cardListener = false,
+  identityProviders: readonly { entityId: string; name: string; url: string }[] = [],
 ): HubRoutes {
   return (app, deps) => {
     app.get(
@@ -28,6 +29,8 @@ export function hpkiInfoRoutes(
           ...(trust && (publicUrl || cardListener)
             ? [{ id: 'hpki', url: publicUrl || null, here: cardListener }]
             : []),
+          // Trusted IdPs (the hub as SAML SP): a button each on the login page.
+          ...identityProviders.map((idp) => ({ id: 'saml', ...idp })),
         ],
       }),
     );

@@ -1,0 +1,46 @@
+import type { Kysely, Migration } from 'kysely';
+
+/** The hub as SAML SP (saml/sp): links to directory users, the office's JIT policy, single-use IDs. */
+export const samlSpMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('hub_saml_link')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('idp_entity_id', 'text', (c) => c.notNull())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('hub_user.id'))
+      .addColumn('origin', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .addColumn('revoked_by', 'text')
+      .addColumn('last_login_at', 'text')
+      .execute();
+    await db.schema
+      .createIndex('hub_saml_link_subject')
+      .on('hub_saml_link')
+      .columns(['idp_entity_id', 'subject', 'status'])
+      .execute();
+    await db.schema.createIndex('hub_saml_link_user').on('hub_saml_link').columns(['user_id']).execute();
+    await db.schema
+      .createTable('hub_saml_idp_policy')
+      .addColumn('idp_entity_id', 'text', (c) => c.primaryKey())
+      .addColumn('jit_facilities', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('hub_saml_once')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('hub_saml_once_expiry').on('hub_saml_once').columns(['expires_at']).execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('hub_saml_once').execute();
+    await db.schema.dropTable('hub_saml_idp_policy').execute();
+    await db.schema.dropTable('hub_saml_link').execute();
+  },
+};

@@ -1,0 +1,159 @@
+import { escapeXml } from '@hie/platform';
+import { generateServiceProviderMetadata } from '@node-saml/node-saml';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { auditHub } from '../../audit-record.js';
+import { completeLogin } from '../../auth/complete.js';
+import { AttemptCounter } from '../../auth/rate-limit.js';
+import { type HubDeps, HubError, type HubRoutes } from '../../http.js';
+import { SamlRefused, type SpIdentity, samlFor, verifyResponse } from './assertion.js';
+import { SamlOnce } from './once.js';
+import type { TrustedIdp } from './trusted-idp.js';
+import { userOfAssertion } from './users.js';
+
+export const SAML_SP = 'saml';
+
+/** The hub as a SAML 2.0 service provider (config `saml.identityProviders`): its identity and the IdPs it trusts. */
+export interface SamlSp {
+  identity: SpIdentity;
+  readonly identityProviders: ReadonlyMap<string, TrustedIdp>;
+}
+
+/** The IdPs users may pick on the login page. */
+export const identityProviderChoices = (sp: SamlSp | null) =>
+  sp
+    ? [...sp.identityProviders.values()].map((idp) => ({
+        entityId: idp.entityId,
+        name: idp.name,
+        url: `/saml/sp/login?idp=${encodeURIComponent(idp.entityId)}`,
+      }))
+    : [];
+
+/** A path of this portal only (`/…`, never `//host` or `/\host`): where a login may land. */
+const appPath = z
+  .string()
+  .max(512)
+  .regex(/^\/(?![/\\])[^\s\\]*$/);
+
+const loginQuery = z.object({ idp: z.string().min(1).max(1024), next: appPath.optional() });
+
+/**
+ * Login through a trusted IdP (saml/README.md, "The hub as SP"): our metadata, the SP-initiated
+ * AuthnRequest (HTTP-Redirect, signed), and the AssertionConsumerService (HTTP-POST) that verifies the
+ * answer, finds the user (links, or just-in-time where the office allows it), and opens the session
+ * like every login method (completeLogin). A refusal is audited and lands on the login page with its code.
+ */
+export function samlSpRoutes(sp: SamlSp): HubRoutes {
+  return async (app, deps) => {
+    const once = new SamlOnce(deps.store, deps.now);
+    // Refused answers per address: each costs a signature check and an audit row.
+    const failures = new AttemptCounter({ max: 30, windowSeconds: 10 * 60 });
+
+    await app.register(async (scope) => {
+      scope.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string', bodyLimit: 512 * 1024 },
+        (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+      );
+
+      scope.get('/saml/sp/metadata', { schema: { hide: true } }, async (_request, reply) =>
+        reply
+          .type('application/samlmetadata+xml; charset=utf-8')
+          .header('cache-control', 'public, max-age=3600')
+          .send(
+            generateServiceProviderMetadata({
+              issuer: sp.identity.entityId,
+              callbackUrl: sp.identity.acsUrl,
+              publicCerts: sp.identity.keys.certPem,
+              privateKey: sp.identity.keys.keyPem,
+              identifierFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+              wantAssertionsSigned: true,
+              signatureAlgorithm: 'sha256',
+            }),
+          ),
+      );
+
+      scope.get('/saml/sp/login', { schema: { hide: true } }, async (request, reply) => {
+        const parsed = loginQuery.safeParse(request.query);
+        if (!parsed.success)
+          throw new HubError(
+            400,
+            'saml-bad-login',
+            'idp (and an optional next path of this portal) expected',
+          );
+        const idp = sp.identityProviders.get(parsed.data.idp);
+        if (!idp)
+          throw new HubError(
+            404,
+            'saml-unknown-idp',
+            `${parsed.data.idp} is not an identity provider this network trusts`,
+          );
+        const url = await samlFor(sp.identity, idp, once).getAuthorizeUrlAsync(
+          parsed.data.next ?? '/',
+          undefined,
+          {},
+        );
+        return reply.redirect(url);
+      });
+
+      scope.post('/saml/sp/acs', { schema: { hide: true } }, async (request, reply) => {
+        const form = (request.body ?? {}) as Record<string, string | undefined>;
+        const relay = appPath.safeParse(form.RelayState ?? '/');
+        const next = relay.success ? relay.data : '/';
+        try {
+          if (failures.blocked(`ip:${request.ip}`, deps.now()))
+            throw new SamlRefused('rate-limited', 'too many refused sign-ins from this address; wait');
+          const asserted = await verifyResponse(form.SAMLResponse, sp.identity, sp.identityProviders, once);
+          const who = await userOfAssertion(deps, asserted);
+          await completeLogin(deps, request, reply, {
+            userId: who.userId,
+            facilityOid: who.facilityOid,
+            method: SAML_SP,
+            detail: {
+              idp: asserted.idp.entityId,
+              subject: asserted.subject,
+              assertionId: asserted.assertionId,
+              ...(who.created ? { created: 'jit' } : {}),
+            },
+          });
+          return land(reply, next);
+        } catch (e) {
+          if (!(e instanceof HubError)) throw e;
+          const attempt = failures.hit(`ip:${request.ip}`, deps.now());
+          if (e instanceof SamlRefused && (attempt.allowed || attempt.first)) {
+            await auditHub(deps, [
+              {
+                type: 'login',
+                action: 'E',
+                outcome: '4',
+                outcomeDescription: e.code,
+                detail: {
+                  method: SAML_SP,
+                  reason: e.code,
+                  address: request.ip,
+                  ...(e.idp ? { idp: e.idp } : {}),
+                  message: e.message.slice(0, 300),
+                },
+              },
+            ]);
+          }
+          // completeLogin audits its own refusal (account-inactive); every refusal lands on the login page.
+          return reply.redirect(`/login?error=${encodeURIComponent(e.code)}`, 303);
+        }
+      });
+    });
+  };
+}
+
+/**
+ * After the login: the session cookie is SameSite=Strict, so a redirect answering the IdP's cross-site
+ * POST would arrive without it; a page of our own moves on (same-site: the cookie goes).
+ */
+function land(reply: FastifyReply, next: string) {
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(
+      `<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeXml(next)}"><title>晴れやかネット</title></head><body><p><a href="${escapeXml(next)}">続ける / Continue</a></p></body></html>`,
+    );
+}
