@@ -71,6 +71,46 @@ const MESSAGES: Readonly<Record<string, { ja: string; en: string }>> = {
     ja: 'このカードは他の利用者に登録済みです。',
     en: 'This card is bound to another user.',
   },
+  'saml-bad-signature': {
+    ja: '連携先からの応答の署名を確認できませんでした。',
+    en: 'The signature of the identity provider’s answer could not be verified.',
+  },
+  'saml-expired': {
+    ja: '連携先からの応答の有効期限が切れています。もう一度お試しください。',
+    en: 'The identity provider’s answer has expired. Try again.',
+  },
+  'saml-replay': {
+    ja: 'この応答は使用済みです。もう一度お試しください。',
+    en: 'This answer was already used. Try again.',
+  },
+  'saml-unknown-request': {
+    ja: 'この応答に対応するログイン要求がありません。もう一度ログインを始めてください。',
+    en: 'No login request matches this answer. Start the login again.',
+  },
+  'saml-not-linked': {
+    ja: 'ネットワークに登録されていない利用者です。所属施設の管理者にお問い合わせください。',
+    en: 'You are not registered in this network. Ask your facility’s administrator.',
+  },
+  'saml-link-revoked': {
+    ja: '連携は解除されています。所属施設の管理者にお問い合わせください。',
+    en: 'Your link to this network was revoked. Ask your facility’s administrator.',
+  },
+  'saml-role-mismatch': {
+    ja: '連携先の資格と登録された職種が一致しません。事務局にお問い合わせください。',
+    en: 'The profession the identity provider states does not match your registration. Contact the network office.',
+  },
+  'saml-facility': {
+    ja: '連携先が示す所属施設が、登録された所属施設と一致しません。',
+    en: 'The facility the identity provider states is not one of your registered facilities.',
+  },
+  'saml-jit-incomplete': {
+    ja: '新規登録に必要な氏名・職種が連携先から届きませんでした。',
+    en: 'The identity provider did not send the name and profession a new account needs.',
+  },
+  'saml-unknown-idp': {
+    ja: 'このネットワークが信頼していない認証基盤です。',
+    en: 'Not an identity provider this network trusts.',
+  },
   'choose-facility': { ja: '所属施設を選んでください。', en: 'Choose the facility you act for.' },
   'account-inactive': {
     ja: 'このIDではログインできません（停止中または所属施設なし）。事務局にお問い合わせください。',

@@ -409,7 +409,12 @@ export interface Paged<T> {
 
 /** `GET /auth/methods`: how one may log in here; `hpki.here` when this origin is the card listener. */
 export interface LoginMethods {
-  methods: ({ id: 'password-totp' } | { id: 'hpki'; url: string | null; here: boolean })[];
+  methods: (
+    | { id: 'password-totp' }
+    | { id: 'hpki'; url: string | null; here: boolean }
+    /** A trusted IdP (the hub as SAML SP): `url` starts the sign-in there. */
+    | { id: 'saml'; entityId: string; name: string; url: string }
+  )[];
 }
 
 /** What the hub read of an HPKI card (never its key or PEM). */

@@ -20,6 +20,7 @@ import type { Enrolment, LoginResult, LoginStep } from '../api/types';
 import { useI18n } from '../i18n/index';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
 import { CardLogin } from './CardLogin';
+import { FederatedLogin } from './FederatedLogin';
 import { FacilitySelect, useFacilityChoice } from './facility-choice';
 import { useSession } from './session';
 
@@ -149,7 +150,10 @@ export function LoginPage() {
             </form>
           ) : null}
           {step.kind === 'password' ? (
-            <CardLogin onLogin={start} />
+            <>
+              <CardLogin onLogin={start} />
+              <FederatedLogin from={(location.state as { from?: string } | null)?.from} />
+            </>
           ) : (
             <form onSubmit={submitCode} aria-label={t('login.totpTitle')}>
               <Stack gap="sm">

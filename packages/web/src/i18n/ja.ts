@@ -62,6 +62,11 @@ export const ja = {
     expired: 'セッションの有効期限が切れました。もう一度ログインしてください。',
     mustChange: 'パスワードの変更が必要です。',
   },
+  federated: {
+    loginWith: '{{name}}でログイン',
+    hint: '所属する施設・ネットワークの認証でログインします（事務局が連携を登録した方のみ）。',
+    refused: '連携先の認証でログインできませんでした',
+  },
   card: {
     nav: 'HPKIカード',
     title: 'HPKIカード',
