@@ -10,7 +10,7 @@ import type { HubPrincipal } from '../../http.js';
 import { type HubUnderTest, hubUnderTest, seedFacility, seedUser, TEST_ENGINES } from '../../testing.js';
 import { type SamlIdp, samlIdpRoutes } from '../idp-routes.js';
 import { loadOrCreateSamlKeys, type SamlKeys } from '../keys.js';
-import { idpMetadata, parseSpMetadata } from '../metadata.js';
+import { idpMetadata, parseSpMetadata, type ServiceProvider } from '../metadata.js';
 import { type AssertedUser, signedResponse } from '../response.js';
 import { CookieJar, formOf, freePort } from '../testing.js';
 import { type SamlSp, samlSpRoutes } from './routes.js';
@@ -125,7 +125,7 @@ describe.each(TEST_ENGINES)('the hub as SAML SP (%s)', (engine) => {
     await hub.app.listen({ host: '127.0.0.1', port });
     const spMetadata = await (await fetch(`${hubUrl}/saml/sp/metadata`)).text();
     const parsed = parseSpMetadata(spMetadata, '広島ネット');
-    peerIdp.serviceProviders.set(parsed.entityId, parsed);
+    (peerIdp.serviceProviders as Map<string, ServiceProvider>).set(parsed.entityId, parsed);
 
     await seedFacility(peer.store, { oid: CLINIC, name: 'ももたろう内科クリニック' });
     peerDoctor = await seedUser(peer.store, {
