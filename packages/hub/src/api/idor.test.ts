@@ -58,6 +58,7 @@ const SAML_SP: SamlSp = {
         subjectAttribute: null,
         allowUnsolicited: false,
         attributes: DEFAULT_ATTRIBUTES,
+        patientLanding: false,
       },
     ],
   ]),

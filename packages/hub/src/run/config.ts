@@ -136,6 +136,11 @@ export const hubConfigSchema = z.object({
             name: z.string().min(1).optional(),
             /** Where the portal's 「連携システム」 opens it (the RelayState of an IdP-initiated sign-on). */
             landing: z.string().url().optional(),
+            /**
+             * A partner network (interconnection agreement): the facilities whose users may open a
+             * patient there, found by the partner's PDQ with the patient's traits (portal to portal).
+             */
+            agreement: z.object({ facilities: z.array(z.string().regex(/^\d+(\.\d+)+$/)).min(1) }).optional(),
           }),
         )
         .default([]),
@@ -151,6 +156,8 @@ export const hubConfigSchema = z.object({
             subjectAttribute: z.string().min(1).optional(),
             /** Accept IdP-initiated sign-ons (default: only answers to our own requests). */
             allowUnsolicited: z.boolean().default(false),
+            /** A partner network: its users may arrive with a patient, found here by PDQ (portal to portal). */
+            patientLanding: z.boolean().default(false),
             /** Attribute names where this IdP differs from ours (name, facility, profession, hcRole). */
             attributes: z
               .object({

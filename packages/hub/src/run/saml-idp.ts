@@ -23,7 +23,12 @@ export async function samlIdpOf(config: HubConfig): Promise<SamlIdp | null> {
   for (const sp of saml.serviceProviders) {
     let parsed: ServiceProvider;
     try {
-      parsed = parseSpMetadata(await readFile(sp.metadata, 'utf8'), sp.name, sp.landing);
+      parsed = parseSpMetadata(
+        await readFile(sp.metadata, 'utf8'),
+        sp.name,
+        sp.landing,
+        sp.agreement?.facilities,
+      );
     } catch (e) {
       throw new Error(`saml.serviceProviders: ${sp.metadata}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -44,6 +49,7 @@ export async function samlSpOf(config: HubConfig, idp: SamlIdp | null): Promise<
         ...(entry.name ? { name: entry.name } : {}),
         ...(entry.subjectAttribute ? { subjectAttribute: entry.subjectAttribute } : {}),
         allowUnsolicited: entry.allowUnsolicited,
+        patientLanding: entry.patientLanding,
         attributes: entry.attributes,
       });
     } catch (e) {

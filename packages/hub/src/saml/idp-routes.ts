@@ -8,8 +8,10 @@ import { agentOf, auditHub } from '../audit-record.js';
 import { clearSessionCookie, revokeSessions, sessionIdentify } from '../auth/session.js';
 import { type HubDeps, HubError, type HubPrincipal, type HubRoutes } from '../http.js';
 import { readRedirectAuthnRequest, readRedirectLogoutRequest } from './authn-request.js';
+import { askForLogin, rawQueryOf } from './browser.js';
 import type { SamlKeys } from './keys.js';
 import { idpMetadata, SAML, SAMLP, type ServiceProvider } from './metadata.js';
+import { patientCrossingRoutes } from './patient-crossing.js';
 import { samlId, signedResponse } from './response.js';
 
 /** The hub as a SAML 2.0 identity provider (config `saml`): its identity, key and trusted SPs. */
@@ -20,8 +22,6 @@ export interface SamlIdp {
   readonly keys: SamlKeys;
   readonly serviceProviders: ReadonlyMap<string, ServiceProvider>;
 }
-
-const RESUMED = 'hie_resumed';
 
 /**
  * Web Browser SSO with the hub as IdP (saml/README.md): the metadata, SP-initiated SSO (AuthnRequest by
@@ -130,6 +130,10 @@ export function samlIdpRoutes(idp: SamlIdp): HubRoutes {
         );
       });
 
+      await patientCrossingRoutes(scope, deps, idp, (request, reply, principal, to) =>
+        postResponse(deps, idp, request, reply, principal, to),
+      );
+
       // The systems this user may open with single sign-on (the portal's 「連携システム」 menu).
       scope.get('/api/v1/saml/service-providers', { schema: { hide: true } }, async (request) => {
         if (!request.principal) throw new HubError(401, 'not-authenticated', 'log in first');
@@ -153,43 +157,20 @@ export function samlIdpRoutes(idp: SamlIdp): HubRoutes {
   };
 }
 
-/** The query string exactly as sent (the redirect binding's signature covers these octets). */
-const rawQueryOf = (request: FastifyRequest) => {
-  const url = request.raw.url ?? '';
-  const q = url.indexOf('?');
-  return q < 0 ? '' : url.slice(q + 1);
-};
-
-/**
- * No session seen. The session cookie is SameSite=Strict, so a browser arriving from the SP's site does
- * not send it: first reload once from our own page (same-site, the cookie comes), then the login page,
- * which brings the user back here.
- */
-function askForLogin(request: FastifyRequest, reply: FastifyReply, raw: string) {
-  const path = (request.raw.url ?? '').split('?')[0] ?? '';
-  const resumed = raw.split('&').includes(`${RESUMED}=1`);
-  if (!resumed) {
-    const again = `${path}?${raw}${raw ? '&' : ''}${RESUMED}=1`;
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(
-        `<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeXml(again)}"><title>晴れやかネット</title></head><body><p><a href="${escapeXml(again)}">続ける / Continue</a></p></body></html>`,
-      );
-  }
-  const back = `${path}?${raw
-    .split('&')
-    .filter((p) => p !== `${RESUMED}=1`)
-    .join('&')}`;
-  return reply.redirect(`/login?next=${encodeURIComponent(back)}`);
-}
-
 async function postResponse(
   deps: HubDeps,
   idp: SamlIdp,
   request: FastifyRequest,
   reply: FastifyReply,
   principal: HubPrincipal,
-  to: { sp: ServiceProvider; acs: string; inResponseTo: string | null; relayState: string | null },
+  to: {
+    sp: ServiceProvider;
+    acs: string;
+    inResponseTo: string | null;
+    relayState: string | null;
+    /** Portal to portal: the patient the user opens at the partner (attributes signed in the assertion). */
+    patient?: { personId: string; attributes: Record<string, string[]> };
+  },
 ) {
   const facility = await deps.store.db
     .selectFrom('hub_facility')
@@ -212,6 +193,7 @@ async function postResponse(
       facilityName: facility?.name ?? principal.facilityOid,
       purposeOfUse: 'TREAT',
     },
+    ...(to.patient ? { extraAttributes: to.patient.attributes } : {}),
   });
   await auditHub(deps, [
     {
@@ -219,11 +201,16 @@ async function postResponse(
       action: 'E',
       outcome: '0',
       agent: agentOf(principal, request.ip),
+      ...(to.patient ? { entities: [to.patient.personId], purposeOfUse: 'TREAT' } : {}),
       detail: {
         method: 'saml-idp',
         sp: to.sp.entityId,
         acs: to.acs,
         initiated: to.inResponseTo ? 'sp' : 'idp',
+        // The identity traits that left the network with the user (not their values: the entity says whose).
+        ...(to.patient
+          ? { patient: to.patient.personId, traits: Object.keys(to.patient.attributes).join(' ') }
+          : {}),
       },
     },
   ]);

@@ -22,10 +22,20 @@ export interface ServiceProvider {
   name: string;
   /** Its page to open from the portal (RelayState of IdP-initiated sign-on), if configured. */
   landing: string | null;
+  /**
+   * A partner network with an interconnection agreement: the facilities whose users may open a
+   * patient there (portal to portal); null: no patient ever crosses to it.
+   */
+  crossingFacilities: string[] | null;
 }
 
 /** Reads an SP's EntityDescriptor. Throws a plain Error naming what is missing. */
-export function parseSpMetadata(xml: string, name?: string, landing?: string): ServiceProvider {
+export function parseSpMetadata(
+  xml: string,
+  name?: string,
+  landing?: string,
+  crossingFacilities?: string[],
+): ServiceProvider {
   const doc = parseXmlSafely(xml);
   const root = doc.documentElement as XmlElement;
   if (root.namespaceURI !== MD || root.localName !== 'EntityDescriptor')
@@ -60,6 +70,7 @@ export function parseSpMetadata(xml: string, name?: string, landing?: string): S
     authnRequestsSigned: attr(sp, 'AuthnRequestsSigned') === 'true',
     name: name ?? entityId,
     landing: landing ?? null,
+    crossingFacilities: crossingFacilities ?? null,
   };
 }
 

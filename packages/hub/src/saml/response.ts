@@ -37,6 +37,18 @@ export function userAttributes(user: AssertedUser): Record<string, string[]> {
   };
 }
 
+/**
+ * The patient a user crosses to a partner network with (portal to portal, saml/README.md): our
+ * regional id as the XACML resource-id, and the identity traits the partner's PDQ needs.
+ */
+export const PATIENT_ATTRIBUTES = {
+  id: 'urn:oasis:names:tc:xacml:2.0:resource:resource-id',
+  nameKana: 'urn:hie:patient:name-kana',
+  nameKanji: 'urn:hie:patient:name',
+  birthDate: 'urn:hie:patient:birth-date',
+  sex: 'urn:hie:patient:sex',
+} as const;
+
 export interface ResponseOptions {
   issuer: string;
   destination: string;
@@ -47,6 +59,8 @@ export interface ResponseOptions {
   now: Date;
   /** Lifetime of the assertion (bearer): short, the SP consumes it at once. */
   lifetimeSeconds?: number;
+  /** More attributes (the patient context of a crossing), signed with the rest. */
+  extraAttributes?: Record<string, string[]>;
 }
 
 /**
@@ -62,7 +76,7 @@ export function signedResponse(keys: SamlKeys, o: ResponseOptions): string {
   const notBefore = iso(new Date(o.now.getTime() - 30_000));
   const assertionId = samlId();
   const responseId = samlId();
-  const attributes = Object.entries(userAttributes(o.user))
+  const attributes = Object.entries({ ...userAttributes(o.user), ...o.extraAttributes })
     .filter(([, values]) => values.length > 0)
     .map(([name, values]) =>
       el(

@@ -63,6 +63,11 @@ export const en: Messages = {
     expired: 'Your session expired. Please log in again.',
     mustChange: 'You must change your password.',
   },
+  partner: {
+    label: 'Partner networks',
+    open: 'Open at {{name}}',
+    hint: 'shown under the partner’s consent and rules',
+  },
   federated: {
     loginWith: 'Log in with {{name}}',
     hint: 'Log in with your facility’s or network’s sign-in (for users the network office has linked).',

@@ -3,6 +3,7 @@ import type { PatientHeader as Header } from '../api/types';
 import { useI18n } from '../i18n';
 import { ageOn, dateWithWareki } from '../lib/dates';
 import { allergyFacilities, mergeAllergies } from '../records/allergies';
+import { PartnerLinks } from './PartnerLinks';
 
 /**
  * Who the patient is: names, age, sex, ids per facility, and the allergy banner. `compact` (the image
@@ -76,6 +77,7 @@ export function PatientHeaderCard({ header, compact = false }: { header: Header;
                 ))}
               </Group>
             )}
+            <PartnerLinks personId={header.personId} />
             {allergies.allowed &&
               (allergies.items.length > 0 ? (
                 <Alert

@@ -7,6 +7,7 @@ import { completeLogin } from '../../auth/complete.js';
 import { AttemptCounter } from '../../auth/rate-limit.js';
 import { type HubDeps, HubError, type HubRoutes } from '../../http.js';
 import { SamlRefused, type SpIdentity, samlFor, verifyResponse } from './assertion.js';
+import { patientLanding } from './landing.js';
 import { SamlOnce } from './once.js';
 import type { TrustedIdp } from './trusted-idp.js';
 import { userOfAssertion } from './users.js';
@@ -105,7 +106,7 @@ export function samlSpRoutes(sp: SamlSp): HubRoutes {
             throw new SamlRefused('rate-limited', 'too many refused sign-ins from this address; wait');
           const asserted = await verifyResponse(form.SAMLResponse, sp.identity, sp.identityProviders, once);
           const who = await userOfAssertion(deps, asserted);
-          await completeLogin(deps, request, reply, {
+          const login = await completeLogin(deps, request, reply, {
             userId: who.userId,
             facilityOid: who.facilityOid,
             method: SAML_SP,
@@ -116,7 +117,10 @@ export function samlSpRoutes(sp: SamlSp): HubRoutes {
               ...(who.created ? { created: 'jit' } : {}),
             },
           });
-          return land(reply, next);
+          const patient = asserted.idp.patientLanding
+            ? await patientLanding(deps, login, asserted, request.ip)
+            : null;
+          return land(reply, patient ?? next);
         } catch (e) {
           if (!(e instanceof HubError)) throw e;
           const attempt = failures.hit(`ip:${request.ip}`, deps.now());

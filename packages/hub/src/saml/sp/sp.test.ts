@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_ROUTES, hubRoutes } from '../../api/build.js';
-import { setPassword, sha256Hex } from '../../auth/credentials.js';
+import { setPassword } from '../../auth/credentials.js';
 import { sessionIdentify } from '../../auth/session.js';
 import type { HubPrincipal } from '../../http.js';
 import { type HubUnderTest, hubUnderTest, seedFacility, seedUser, TEST_ENGINES } from '../../testing.js';
@@ -14,49 +13,12 @@ import { idpMetadata, parseSpMetadata, type ServiceProvider } from '../metadata.
 import { type AssertedUser, signedResponse } from '../response.js';
 import { CookieJar, formOf, freePort } from '../testing.js';
 import { type SamlSp, samlSpRoutes } from './routes.js';
+import { sessionFor } from './testing.js';
 import { parseIdpMetadata } from './trusted-idp.js';
 
 const CLINIC = '1.2.392.200284.1.1.9301';
 const OTHER = '1.2.392.200284.1.1.9302';
 const CORPUS_IDP = 'https://idp.hospital.example/saml';
-
-/** A hub session for a seeded user, as a browser holds it (cookie + CSRF header). */
-async function sessionFor(hub: HubUnderTest, p: HubPrincipal) {
-  await hub.store.db
-    .insertInto('hub_credential')
-    .values({
-      user_id: p.userId,
-      password_hash: 'x',
-      password_changed_at: new Date().toISOString(),
-      must_change: 0,
-      totp_secret: null,
-      totp_enrolled_at: null,
-      totp_last_step: null,
-      failed_count: 0,
-      locked_until: null,
-    })
-    .onConflict((oc) => oc.column('user_id').doNothing())
-    .execute();
-  const token = randomBytes(24).toString('base64url');
-  const csrf = randomBytes(16).toString('hex');
-  const now = new Date();
-  await hub.store.db
-    .insertInto('hub_session')
-    .values({
-      id: sha256Hex(token),
-      user_id: p.userId,
-      facility_oid: p.facilityOid,
-      csrf_token: csrf,
-      created_at: now.toISOString(),
-      last_seen_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + 3600_000).toISOString(),
-      ip: null,
-      user_agent: null,
-      revoked_at: null,
-    })
-    .execute();
-  return { cookie: `hie_session=${token}`, 'x-csrf-token': csrf };
-}
 
 /**
  * The hub as SAML SP: another hub (our own IdP, a real peer over HTTP) signs its user in here, and a

@@ -28,6 +28,11 @@ export interface TrustedIdp {
   allowUnsolicited: boolean;
   /** Where it says the name, facility, profession and hcRole. */
   attributes: AttributeNames;
+  /**
+   * A partner network (interconnection agreement): its users may arrive with a patient (portal to
+   * portal), found here by our PDQ with the traits its assertion carries.
+   */
+  patientLanding: boolean;
 }
 
 export interface TrustedIdpOptions {
@@ -35,6 +40,7 @@ export interface TrustedIdpOptions {
   subjectAttribute?: string;
   allowUnsolicited?: boolean;
   attributes?: Partial<AttributeNames>;
+  patientLanding?: boolean;
 }
 
 /** Reads an IdP's EntityDescriptor. Throws a plain Error naming what is missing. */
@@ -65,5 +71,6 @@ export function parseIdpMetadata(xml: string, options: TrustedIdpOptions = {}): 
     subjectAttribute: options.subjectAttribute ?? null,
     allowUnsolicited: options.allowUnsolicited ?? false,
     attributes: { ...DEFAULT_ATTRIBUTES, ...options.attributes },
+    patientLanding: options.patientLanding ?? false,
   };
 }

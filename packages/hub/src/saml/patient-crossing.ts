@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { type HubDeps, HubError, type HubPrincipal } from '../http.js';
+import { recordsFor } from '../policy/records.js';
+import { askForLogin, rawQueryOf } from './browser.js';
+import type { SamlIdp } from './idp-routes.js';
+import type { ServiceProvider } from './metadata.js';
+import { PATIENT_ATTRIBUTES } from './response.js';
+
+type Post = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: HubPrincipal,
+  to: {
+    sp: ServiceProvider;
+    acs: string;
+    inResponseTo: null;
+    relayState: string | null;
+    patient: { personId: string; attributes: Record<string, string[]> };
+  },
+) => Promise<unknown>;
+
+const personQuery = z.object({ personId: z.string().min(1).max(128) });
+const crossQuery = z.object({ sp: z.string().min(1).max(1024), person: z.string().min(1).max(128) });
+
+/** The partners (SPs with an agreement) this user's facility may open patients at. */
+const partnersOf = (idp: SamlIdp, principal: HubPrincipal) =>
+  [...idp.serviceProviders.values()].filter((sp) => sp.crossingFacilities?.includes(principal.facilityOid));
+
+const notFound = () => new HubError(404, 'not-found', 'no such patient / 患者が見つかりません');
+
+/**
+ * Portal to portal (saml/README.md, "A partner network"): from a patient's page, a user of a facility
+ * in the interconnection agreement opens the same patient at the partner network — an IdP-initiated
+ * sign-on whose assertion also carries the patient's identity traits, so the partner's portal finds
+ * the patient by its own PDQ and shows what its own rules allow. Only a patient this user may see here
+ * (the one policy decision, recordsFor) crosses; every crossing is audited with the patient.
+ */
+export async function patientCrossingRoutes(
+  scope: FastifyInstance,
+  deps: HubDeps,
+  idp: SamlIdp,
+  post: Post,
+): Promise<void> {
+  scope.get('/api/v1/saml/partners', { schema: { hide: true } }, async (request) => {
+    const principal = request.principal;
+    if (!principal) throw new HubError(401, 'not-authenticated', 'log in first');
+    const parsed = personQuery.safeParse(request.query);
+    if (!parsed.success) throw new HubError(400, 'invalid-request', 'personId expected');
+    const partners = partnersOf(idp, principal);
+    // No partner, or a patient this user may not see: nothing to offer (and nothing learnt).
+    if (partners.length === 0) return { partners: [] };
+    const access = await recordsFor(deps, principal, parsed.data.personId, 'TREAT');
+    if (!access.visible) return { partners: [] };
+    return {
+      partners: partners.map((sp) => ({
+        entityId: sp.entityId,
+        name: sp.name,
+        url: `/saml/idp/patient?sp=${encodeURIComponent(sp.entityId)}&person=${encodeURIComponent(parsed.data.personId)}`,
+      })),
+    };
+  });
+
+  scope.get('/saml/idp/patient', { schema: { hide: true } }, async (request, reply) => {
+    const parsed = crossQuery.safeParse(request.query);
+    if (!parsed.success) throw new HubError(400, 'invalid-request', 'sp and person expected');
+    const principal = request.principal;
+    if (!principal) return askForLogin(request, reply, rawQueryOf(request));
+    const sp = idp.serviceProviders.get(parsed.data.sp);
+    if (!sp?.crossingFacilities?.includes(principal.facilityOid)) {
+      throw new HubError(
+        403,
+        'federation-not-agreed',
+        'your facility has no agreement to open patients at this network / 連携協定の対象施設ではありません',
+      );
+    }
+    const access = await recordsFor(deps, principal, parsed.data.person, 'TREAT');
+    if (!access.visible) throw notFound();
+    // The traits of a record this user may see here (what the policy allowed, nothing more).
+    const seen = new Set(access.records.map((r) => `${r.facilityOid}\n${r.localId}`));
+    const rows = await deps.store.db
+      .selectFrom('mpi_record')
+      .select(['facility_oid', 'local_id', 'name_kana', 'name_kanji', 'birth_date', 'sex'])
+      .where('person_id', '=', parsed.data.person)
+      .orderBy('updated_at', 'desc')
+      .execute();
+    const record = rows.find(
+      (r) => seen.has(`${r.facility_oid}\n${r.local_id}`) && r.name_kana && r.birth_date,
+    );
+    if (!record) throw notFound();
+    const attributes: Record<string, string[]> = {
+      [PATIENT_ATTRIBUTES.id]: [`${parsed.data.person}^^^&${idp.entityId}&URI`],
+      [PATIENT_ATTRIBUTES.nameKana]: record.name_kana ? [record.name_kana] : [],
+      [PATIENT_ATTRIBUTES.nameKanji]: record.name_kanji ? [record.name_kanji] : [],
+      [PATIENT_ATTRIBUTES.birthDate]: record.birth_date ? [record.birth_date] : [],
+      [PATIENT_ATTRIBUTES.sex]: record.sex ? [record.sex] : [],
+    };
+    return post(request, reply, principal, {
+      sp,
+      acs: sp.acs[0]?.location ?? '',
+      inResponseTo: null,
+      relayState: null,
+      patient: { personId: parsed.data.person, attributes },
+    });
+  });
+}
