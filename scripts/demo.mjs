@@ -48,6 +48,8 @@ const network = await demo.startDemoNetwork({
   dir: out,
   patients,
   hubPort,
+  // The neighbouring network (HM-net) beside ours: `npm start -- --no-neighbour` leaves it out.
+  neighbour: !process.argv.includes('--no-neighbour'),
   ...(existsSync(join(webRoot, 'index.html')) ? { webRoot } : {}),
   onProgress: (line) => console.log(`  ${line}`),
 });
@@ -67,6 +69,16 @@ ${
   network.cardUrl
     ? `HPKI card login: ${network.cardUrl}/login  (a test PKI shaped like HPKI; import a card into the browser:
 ${network.cards.map((c) => `  ${c.loginId.padEnd(16)} ${relative(root, c.p12File ?? c.certFile)}${c.p12File ? ` (password ${demo.DEMO_CARD_P12_PASSWORD})` : ''}  ${c.bound ? 'bound' : 'not bound: log in with ID/password there and enrol it under 「HPKIカード」'}`).join('\n')})
+
+`
+    : ''
+}${
+  network.neighbour
+    ? `Neighbouring network HM-net (its own hub, directory, consent and audit): ${network.neighbour.url}/
+  Its hospital 備後中央病院 treats some of our patients. Our clinic and 岡山大学病院 have an agreement:
+  log in here as clinic.doctor, open ${network.neighbour.borderPatient ? `${network.neighbour.borderPatient.name} (${network.hubUrl}/patients/${network.neighbour.borderPatient.personId})` : 'a patient'}
+  and press 「HM-netで開く」: HM-net signs you in (SAML) and finds the patient by its own PDQ and consent.
+${network.neighbour.logins.map((l) => `  ${l.loginId.padEnd(16)} TOTP ${l.totpSecret}  ${l.note}`).join('\n')}
 
 `
     : ''

@@ -11,6 +11,7 @@ export {
   type DemoUserSpec,
 } from './facilities.js';
 export { DEMO_CARD_P12_PASSWORD, DEMO_HPKI_PORT, type DemoCard } from './hpki.js';
+export { NEIGHBOUR, type NeighbourNetwork } from './neighbour.js';
 export {
   type DemoLogin,
   type DemoNetwork,

@@ -21,6 +21,7 @@ import { DEFAULT_END_DATE, generateStorage, imagingScenario } from '@hie/ssmix2'
 import { DEMO_FACILITIES, DEMO_PASSWORD, DEMO_USERS, type DemoFacility } from './facilities.js';
 import { DEMO_HPKI_PORT, type DemoCard, prepareDemoHpki } from './hpki.js';
 import { generateDemoImages, imagingSince } from './images.js';
+import { type NeighbourNetwork, startNeighbourNetwork } from './neighbour.js';
 import { type DemoRepository, seedRepositoryConsents, startDemoRepository } from './repository.js';
 import { type DemoSeedResult, seedDemoHub } from './seed.js';
 import { seedDemoCabinets } from './seed-cabinets.js';
@@ -47,6 +48,8 @@ export interface DemoNetworkOptions {
   seed?: number;
   /** Systems the hub signs users into as SAML IdP (their metadata files), beside its own metadata. */
   samlServiceProviders?: { metadata: string; name?: string; landing?: string }[];
+  /** Also start the neighbouring network (HM-net: its hub, one hospital, the agreement both ways). */
+  neighbour?: boolean;
 }
 
 export interface DemoLogin {
@@ -73,6 +76,8 @@ export interface DemoNetwork {
   seed: DemoSeedResult;
   /** The patients worth opening first (a consented diabetes follow-up; one who consented nowhere). */
   showcase: Showcase;
+  /** The neighbouring network, when started (`neighbour`). */
+  neighbour: NeighbourNetwork | null;
   stop(): Promise<void>;
 }
 
@@ -247,6 +252,21 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
     await mkdir(hubDir, { recursive: true });
     await writeFile(loginsFile, `${JSON.stringify({ logins }, null, 2)}\n`, { mode: 0o600 });
     await chmod(loginsFile, 0o600);
+    const neighbour = options.neighbour
+      ? await startNeighbourNetwork({
+          dir: options.dir,
+          host,
+          anyPort,
+          patients: options.patients ?? 200,
+          seed: options.seed ?? DEFAULT_SEED,
+          ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+          ...(options.logger !== undefined ? { logger: options.logger } : {}),
+          say,
+          ours: { hub, oids: seeded.oids, truth: seeded.truth },
+          waitForFeed: (h, g) => waitForFeed(h, [{ db: g.store.db, wake: () => g.feeder?.wake() }]),
+        })
+      : null;
+    if (neighbour) stops.push(() => neighbour.stop());
     const showcase = await findShowcase(
       hub.store,
       gateways.map((g) => ({ oid: g.oid, store: g.gateway.store })),
@@ -261,6 +281,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
       logins,
       seed: seeded,
       showcase,
+      neighbour,
       stop: stopAll,
     };
   } catch (e) {

@@ -17,5 +17,6 @@ export { HUB_MIGRATIONS, migrateHubStore } from './migrations/index.js';
 export * from './mpi/index.js';
 export * from './policy/index.js';
 export * from './run/index.js';
+export * from './saml/index.js';
 export * from './stats/index.js';
 export type * from './store/schema.js';

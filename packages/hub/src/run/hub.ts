@@ -17,6 +17,8 @@ import { loadOrCreateVapidKeys } from '../cabinet/push/keys.js';
 import type { HubDeps } from '../http.js';
 import { startIheMllp } from '../ihe/v2/index.js';
 import { migrateHubStore } from '../migrations/index.js';
+import type { SamlIdp } from '../saml/idp-routes.js';
+import type { SamlSp } from '../saml/sp/routes.js';
 import type { Schema } from '../store/schema.js';
 import { leanFetch } from '../viewing/lean-fetch.js';
 import { startCardListener } from './card-listener.js';
@@ -36,6 +38,11 @@ export interface RunningHub {
   readonly mllpPort?: number;
   /** The HPKI card listener (the portal with client certificates), when the config gives it one (`hpki`). */
   readonly cardUrl?: string;
+  /**
+   * The hub's SAML sides (config `saml`): the IdP (its trusted SPs: a partner network registered at
+   * run time joins `serviceProviders`) and the SP (its trusted IdPs), or null.
+   */
+  readonly saml: { idp: SamlIdp | null; sp: SamlSp | null };
   stop(): Promise<void>;
 }
 
@@ -179,6 +186,7 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
         : {}),
       ...(mllp ? { mllpPort: mllp.port } : {}),
       ...(card ? { cardUrl: card.url } : {}),
+      saml: { idp: saml, sp: samlSp },
       stop() {
         stopping ??= (async () => {
           await card?.stop();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { auditHub } from '../../audit-record.js';
 import { completeLogin } from '../../auth/complete.js';
 import { AttemptCounter } from '../../auth/rate-limit.js';
-import { type HubDeps, HubError, type HubRoutes } from '../../http.js';
+import { HubError, type HubRoutes } from '../../http.js';
 import { SamlRefused, type SpIdentity, samlFor, verifyResponse } from './assertion.js';
 import { patientLanding } from './landing.js';
 import { SamlOnce } from './once.js';
