@@ -37,8 +37,8 @@ export const NEIGHBOUR = {
     name: 'HM-net事務局',
     nameKana: 'エイチエムネットジムキョク',
   },
+  /** Its hub (its gateway on the next port): ours + 100. */
   hubPort: 8200,
-  gatewayPort: 8201,
 } as const;
 
 /** The neighbour's demo users (password + TOTP like the portal's). */
@@ -74,6 +74,8 @@ export interface NeighbourOptions {
   dir: string;
   host: string;
   anyPort: boolean;
+  /** Its hub's port (its gateway's is the next); ignored with `anyPort`. */
+  port?: number;
   patients: number;
   seed: number;
   webRoot?: string;
@@ -118,7 +120,7 @@ export async function startNeighbourNetwork(o: NeighbourOptions): Promise<Neighb
   await writeFile(ourIdp, await (await fetch(`${o.ours.hub.url}/saml/idp/metadata`)).text());
 
   // Its portal on `localhost` (ours is on 127.0.0.1): two sites, two session cookies in one browser.
-  const port = o.anyPort ? await freePort() : NEIGHBOUR.hubPort;
+  const port = o.anyPort ? await freePort() : (o.port ?? NEIGHBOUR.hubPort);
   const publicUrl = `http://localhost:${port}`;
   const hub = await startHub(
     completeHubConfig(
@@ -148,7 +150,7 @@ export async function startNeighbourNetwork(o: NeighbourOptions): Promise<Neighb
   try {
     o.say(`${NEIGHBOUR.name} hub on ${publicUrl}`);
     const deps = hub.deps;
-    const gatewayPort = o.anyPort ? 0 : NEIGHBOUR.gatewayPort;
+    const gatewayPort = o.anyPort ? 0 : port + 1;
     const fresh =
       (await deps.store.db.selectFrom('hub_facility').select('oid').limit(1).execute()).length === 0;
     const clinic = o.ours.oids.get('clinic')!;

@@ -257,6 +257,7 @@ export async function startDemoNetwork(options: DemoNetworkOptions): Promise<Dem
           dir: options.dir,
           host,
           anyPort,
+          port: (options.hubPort ?? 8100) + 100,
           patients: options.patients ?? 200,
           seed: options.seed ?? DEFAULT_SEED,
           ...(options.webRoot ? { webRoot: options.webRoot } : {}),

@@ -1,0 +1,82 @@
+/**
+ * The neighbouring network (issue 16), portal to portal: the demo runs HM-net beside 晴れやかネット —
+ * its own hub, hospital, consent and audit — with an interconnection agreement for our clinic and
+ * 岡山大学病院. From a patient's page, 「HM-netで開く」 signs the doctor in at HM-net (SAML, our hub
+ * the IdP) and lands on the same patient found there by HM-net's own PDQ and consent; a patient whose
+ * HM-net consent does not name our clinic is not found there; a facility outside the agreement has no
+ * link.
+ */
+import { describe, expect, it } from 'vitest';
+import { settled } from './browser';
+import { skipReason, useHarness } from './harness';
+
+describe.skipIf(skipReason !== null)('HM-net: opening a patient at the neighbouring network', () => {
+  const h = useHarness({ prepare: async () => ({ neighbour: true }) });
+  const { screen } = h;
+  const neighbour = () => {
+    const n = h.network.neighbour;
+    if (!n) throw new Error('the demo did not start HM-net');
+    return n;
+  };
+
+  it('1. the clinic doctor opens a border patient at HM-net and lands on the patient there', async () => {
+    const n = neighbour();
+    const patient = n.borderPatient;
+    if (!patient) throw new Error('the demo found no patient of both networks consented to the clinic');
+    const page = await h.session('clinic.doctor');
+    await page.goto(`/patients/${encodeURIComponent(patient.personId)}`);
+    const link = page.getByTestId('partner-links').getByRole('link', { name: 'HM-netで開く' });
+    await link.waitFor();
+    await settled(page);
+    await screen(page, 'hmnet-01-partner-link');
+    await link.click();
+    await page.waitForURL(`${n.url}/patients/**`, { timeout: 30_000 });
+    await expect
+      .poll(() => page.getByTestId('patient-name').textContent(), { timeout: 30_000 })
+      .toBe(patient.name);
+    // The record is HM-net's hospital's (its ids), shown under HM-net's rules.
+    await page
+      .getByText(/備後中央病院/)
+      .first()
+      .waitFor();
+    await settled(page);
+    await screen(page, 'hmnet-02-landed-at-neighbour');
+    // Back home: still logged in to our portal (each portal keeps its own session).
+    await page.goto(`${h.network.hubUrl}/patients/${encodeURIComponent(patient.personId)}`);
+    await page.getByTestId('patient-name').waitFor();
+  });
+
+  it('2. a patient whose HM-net consent names only its own hospital is not found there', async () => {
+    const n = neighbour();
+    const patient = n.withheldPatient;
+    if (!patient) throw new Error('the demo found no withheld patient');
+    const page = await h.session('clinic.doctor');
+    await page.goto(`/patients/${encodeURIComponent(patient.personId)}`);
+    await page.getByTestId('partner-links').getByRole('link', { name: 'HM-netで開く' }).click();
+    await page.waitForURL(`${n.url}/patients?**`, { timeout: 30_000 });
+    await page
+      .getByText(/該当する患者さんはいません/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('patient-name').count()).toBe(0);
+    await settled(page);
+    await screen(page, 'hmnet-03-withheld-at-neighbour');
+  });
+
+  it('3. a facility outside the agreement sees no HM-net link', async () => {
+    const patient = neighbour().borderPatient;
+    if (!patient) throw new Error('no border patient');
+    const page = await h.session('er.doctor');
+    await page.goto(`/patients/${encodeURIComponent(patient.personId)}`);
+    await page
+      .locator('[data-testid="patient-name"], [data-testid="patient-refused"], main')
+      .first()
+      .waitFor();
+    await settled(page);
+    expect(await page.getByTestId('partner-links').count()).toBe(0);
+  });
+
+  it('the screens pass the accessibility check', async () => {
+    await h.expectAccessible('federation', 3);
+  });
+});
