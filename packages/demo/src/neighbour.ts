@@ -26,7 +26,7 @@ import {
 } from '@hie/hub';
 import { generateStorage } from '@hie/ssmix2';
 import { DEMO_PASSWORD } from './facilities.js';
-import { readTruth, type TruthEntry } from './seed.js';
+import { ensureDemoUser, readTruth, type TruthEntry } from './seed.js';
 
 /** The neighbouring network of the seed (広島県の HM-net): one hospital near the border, its office. */
 export const NEIGHBOUR = {
@@ -199,20 +199,13 @@ export async function startNeighbourNetwork(o: NeighbourOptions): Promise<Neighb
     const principals = new Map<string, HubPrincipal>();
     for (const u of USERS) {
       const facilityOid = u.at === 'office' ? NEIGHBOUR.office.oid : hospitalOid;
-      let user = await findUserByLoginId(deps.store, u.loginId);
-      if (!user) {
-        ({ user } = await createUser(deps, {
-          loginId: u.loginId,
-          name: u.name,
-          nameKana: u.nameKana,
-          profession: u.profession,
-          password: DEMO_PASSWORD,
-          memberships: [{ facilityOid, role: u.profession === 'clerk' ? 'admin' : 'member' }],
-        }));
-      }
-      await setPassword(deps.store, user.id, DEMO_PASSWORD, { mustChange: false });
       const secret = newTotpSecret();
-      await enrolTotp(deps.store, user.id, secret);
+      const userId = await ensureDemoUser(
+        deps,
+        u,
+        { facilityOid, role: u.profession === 'clerk' ? 'admin' : 'member' },
+        secret,
+      );
       logins.push({
         loginId: u.loginId,
         password: DEMO_PASSWORD,
@@ -221,7 +214,7 @@ export async function startNeighbourNetwork(o: NeighbourOptions): Promise<Neighb
         note: `${NEIGHBOUR.name} ${u.at === 'office' ? NEIGHBOUR.office.name : NEIGHBOUR.hospital.name}`,
       });
       principals.set(u.loginId, {
-        userId: user.id,
+        userId,
         loginId: u.loginId,
         name: u.name,
         profession: u.profession,

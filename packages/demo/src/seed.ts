@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Profession } from '@hie/contract';
 import type { HubDeps } from '@hie/hub';
 import {
   createFacility,
@@ -115,19 +116,12 @@ export async function seedDemoHub(
     }
   }
   for (const u of DEMO_USERS) {
-    let user = await findUserByLoginId(deps.store, u.loginId);
-    if (!user) {
-      ({ user } = await createUser(deps, {
-        loginId: u.loginId,
-        name: u.name,
-        nameKana: u.nameKana,
-        profession: u.profession,
-        password: DEMO_PASSWORD,
-        memberships: [{ facilityOid: oids.get(u.facility)!, role: u.role ?? 'member' }],
-      }));
-    }
-    await setPassword(deps.store, user.id, DEMO_PASSWORD, { mustChange: false });
-    await enrolTotp(deps.store, user.id, options.totpSecrets.get(u.loginId)!);
+    await ensureDemoUser(
+      deps,
+      u,
+      { facilityOid: oids.get(u.facility)!, role: u.role ?? 'member' },
+      options.totpSecrets.get(u.loginId)!,
+    );
   }
   const feedTokens = new Map<string, string>();
   for (const f of DEMO_FACILITIES.filter((x) => x.discloses || x.repository)) {
@@ -147,4 +141,27 @@ export async function seedDemoHub(
       await updateFacility(deps, oids.get(facility.key)!, { gatewayUrl: url });
     },
   };
+}
+
+/** A demo user (made once), with the demo password and the given TOTP secret; its id. */
+export async function ensureDemoUser(
+  deps: HubDeps,
+  u: { loginId: string; name: string; nameKana: string; profession: Profession },
+  membership: { facilityOid: string; role: 'member' | 'admin' },
+  totpSecret: string,
+): Promise<string> {
+  let user = await findUserByLoginId(deps.store, u.loginId);
+  if (!user) {
+    ({ user } = await createUser(deps, {
+      loginId: u.loginId,
+      name: u.name,
+      nameKana: u.nameKana,
+      profession: u.profession,
+      password: DEMO_PASSWORD,
+      memberships: [membership],
+    }));
+  }
+  await setPassword(deps.store, user.id, DEMO_PASSWORD, { mustChange: false });
+  await enrolTotp(deps.store, user.id, totpSecret);
+  return user.id;
 }

@@ -14,6 +14,16 @@ import { idpMetadata, SAML, SAMLP, type ServiceProvider } from './metadata.js';
 import { patientCrossingRoutes } from './patient-crossing.js';
 import { samlId, signedResponse } from './response.js';
 
+/** Where a signed Response goes, and for what. */
+export interface ResponseTarget {
+  sp: ServiceProvider;
+  acs: string;
+  inResponseTo: string | null;
+  relayState: string | null;
+  /** Portal to portal: the patient the user opens at the partner (attributes signed in the assertion). */
+  patient?: { personId: string; attributes: Record<string, string[]> };
+}
+
 /** The hub as a SAML 2.0 identity provider (config `saml`): its identity, key and trusted SPs. */
 export interface SamlIdp {
   entityId: string;
@@ -163,14 +173,7 @@ async function postResponse(
   request: FastifyRequest,
   reply: FastifyReply,
   principal: HubPrincipal,
-  to: {
-    sp: ServiceProvider;
-    acs: string;
-    inResponseTo: string | null;
-    relayState: string | null;
-    /** Portal to portal: the patient the user opens at the partner (attributes signed in the assertion). */
-    patient?: { personId: string; attributes: Record<string, string[]> };
-  },
+  to: ResponseTarget,
 ) {
   const facility = await deps.store.db
     .selectFrom('hub_facility')

@@ -29,6 +29,32 @@ export interface ServiceProvider {
   crossingFacilities: string[] | null;
 }
 
+/**
+ * An EntityDescriptor's entity id and its role element (SPSSODescriptor or IDPSSODescriptor), read
+ * with the hostile-XML guards. Throws a plain Error naming what is missing.
+ */
+export function entityRole(
+  xml: string,
+  role: 'SPSSODescriptor' | 'IDPSSODescriptor',
+): { entityId: string; role: XmlElement } {
+  const root = parseXmlSafely(xml).documentElement as XmlElement;
+  if (root.namespaceURI !== MD || root.localName !== 'EntityDescriptor')
+    throw new Error('not a SAML 2.0 EntityDescriptor');
+  const entityId = attr(root, 'entityID');
+  if (!entityId) throw new Error('EntityDescriptor has no entityID');
+  const element = children(root, MD, role)[0];
+  if (!element) throw new Error(`${entityId}: no ${role}`);
+  return { entityId, role: element };
+}
+
+/** The signing certificates of a role (base64 DER, as `<ds:X509Certificate>` carries them). */
+export const signingCertificates = (role: XmlElement): string[] =>
+  children(role, MD, 'KeyDescriptor')
+    .filter((k) => (attr(k, 'use') ?? 'signing') === 'signing')
+    .flatMap((k) => [...k.getElementsByTagNameNS(DS, 'X509Certificate')])
+    .map((c) => (c.textContent ?? '').replace(/\s/g, ''))
+    .filter((b) => b.length > 0);
+
 /** Reads an SP's EntityDescriptor. Throws a plain Error naming what is missing. */
 export function parseSpMetadata(
   xml: string,
@@ -36,14 +62,7 @@ export function parseSpMetadata(
   landing?: string,
   crossingFacilities?: string[],
 ): ServiceProvider {
-  const doc = parseXmlSafely(xml);
-  const root = doc.documentElement as XmlElement;
-  if (root.namespaceURI !== MD || root.localName !== 'EntityDescriptor')
-    throw new Error('not a SAML 2.0 EntityDescriptor');
-  const entityId = attr(root, 'entityID');
-  if (!entityId) throw new Error('EntityDescriptor has no entityID');
-  const sp = children(root, MD, 'SPSSODescriptor')[0];
-  if (!sp) throw new Error(`${entityId}: no SPSSODescriptor`);
+  const { entityId, role: sp } = entityRole(xml, 'SPSSODescriptor');
   const acs = children(sp, MD, 'AssertionConsumerService')
     .filter((a) => attr(a, 'Binding') === POST_BINDING && attr(a, 'Location'))
     .map((a, i) => ({
@@ -58,10 +77,7 @@ export function parseSpMetadata(
     children(sp, MD, 'SingleLogoutService')
       .find((s) => attr(s, 'Binding') === REDIRECT_BINDING)
       ?.getAttribute('Location') ?? null;
-  const signingCerts = children(sp, MD, 'KeyDescriptor')
-    .filter((k) => (attr(k, 'use') ?? 'signing') === 'signing')
-    .flatMap((k) => [...k.getElementsByTagNameNS(DS, 'X509Certificate')])
-    .map((c) => pemOf(c.textContent ?? ''));
+  const signingCerts = signingCertificates(sp).map(pemOf);
   return {
     entityId,
     acs,

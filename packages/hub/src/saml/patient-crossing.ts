@@ -3,21 +3,14 @@ import { z } from 'zod';
 import { type HubDeps, HubError, type HubPrincipal } from '../http.js';
 import { recordsFor } from '../policy/records.js';
 import { askForLogin, rawQueryOf } from './browser.js';
-import type { SamlIdp } from './idp-routes.js';
-import type { ServiceProvider } from './metadata.js';
+import type { ResponseTarget, SamlIdp } from './idp-routes.js';
 import { PATIENT_ATTRIBUTES } from './response.js';
 
 type Post = (
   request: FastifyRequest,
   reply: FastifyReply,
   principal: HubPrincipal,
-  to: {
-    sp: ServiceProvider;
-    acs: string;
-    inResponseTo: null;
-    relayState: string | null;
-    patient: { personId: string; attributes: Record<string, string[]> };
-  },
+  to: ResponseTarget,
 ) => Promise<unknown>;
 
 const personQuery = z.object({ personId: z.string().min(1).max(128) });

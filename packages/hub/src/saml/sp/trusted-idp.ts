@@ -1,6 +1,5 @@
-import { attr, children, parseXmlSafely } from '@hie/platform';
-import type { Element as XmlElement } from '@xmldom/xmldom';
-import { DS, MD, REDIRECT_BINDING } from '../metadata.js';
+import { attr, children } from '@hie/platform';
+import { entityRole, MD, REDIRECT_BINDING, signingCertificates } from '../metadata.js';
 
 /** The attribute that names the subject when the NameID is not the one to match (config `subjectAttribute`). */
 export const UID_ATTRIBUTE = 'urn:oid:0.9.2342.19200300.100.1.1';
@@ -45,23 +44,12 @@ export interface TrustedIdpOptions {
 
 /** Reads an IdP's EntityDescriptor. Throws a plain Error naming what is missing. */
 export function parseIdpMetadata(xml: string, options: TrustedIdpOptions = {}): TrustedIdp {
-  const doc = parseXmlSafely(xml);
-  const root = doc.documentElement as XmlElement;
-  if (root.namespaceURI !== MD || root.localName !== 'EntityDescriptor')
-    throw new Error('not a SAML 2.0 EntityDescriptor');
-  const entityId = attr(root, 'entityID');
-  if (!entityId) throw new Error('EntityDescriptor has no entityID');
-  const idp = children(root, MD, 'IDPSSODescriptor')[0];
-  if (!idp) throw new Error(`${entityId}: no IDPSSODescriptor`);
+  const { entityId, role: idp } = entityRole(xml, 'IDPSSODescriptor');
   const ssoUrl = children(idp, MD, 'SingleSignOnService')
     .find((s) => attr(s, 'Binding') === REDIRECT_BINDING)
     ?.getAttribute('Location');
   if (!ssoUrl) throw new Error(`${entityId}: no SingleSignOnService with the HTTP-Redirect binding`);
-  const signingCerts = children(idp, MD, 'KeyDescriptor')
-    .filter((k) => (attr(k, 'use') ?? 'signing') === 'signing')
-    .flatMap((k) => [...k.getElementsByTagNameNS(DS, 'X509Certificate')])
-    .map((c) => (c.textContent ?? '').replace(/\s/g, ''))
-    .filter((b) => b.length > 0);
+  const signingCerts = signingCertificates(idp);
   if (signingCerts.length === 0) throw new Error(`${entityId}: no signing certificate`);
   return {
     entityId,
