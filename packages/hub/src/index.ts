@@ -18,5 +18,6 @@ export * from './mpi/index.js';
 export * from './policy/index.js';
 export * from './run/index.js';
 export * from './saml/index.js';
+export * from './saml/sp/index.js';
 export * from './stats/index.js';
 export type * from './store/schema.js';
