@@ -130,6 +130,7 @@ export async function startNeighbourNetwork(o: NeighbourOptions): Promise<Neighb
         port,
         signingKey: join(base, 'keys', 'hub-signing.key.pem'),
         secureCookies: false,
+        networkName: { ja: 'HM-net（広島）', en: 'HM-net (Hiroshima)' },
         gatewayTimeoutMs: 3000,
         logLevel: 'warn',
         saml: {

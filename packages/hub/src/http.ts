@@ -34,6 +34,8 @@ export interface HubSettings {
   breakGlassSeconds: number;
   /** Cookies are `Secure` unless this is false (only for plain-HTTP local demos and tests). */
   secureCookies: boolean;
+  /** The network's name on its screens and forms (config `networkName`); unset: the web app's default. */
+  networkName?: { ja: string; en: string };
   /** Viewing requests one user may have in flight at once (default 6). */
   viewingConcurrencyPerUser?: number;
   /** Patient matching thresholds and model (defaults in mpi/match.ts). */

@@ -34,6 +34,8 @@ describe.skipIf(skipReason !== null)('HM-net: opening a patient at the neighbour
     await expect
       .poll(() => page.getByTestId('patient-name').textContent(), { timeout: 30_000 })
       .toBe(patient.name);
+    // Which portal this is, at a glance: HM-net's name, not ours.
+    expect(await page.getByRole('banner').getByText('HM-net（広島）').count()).toBeGreaterThan(0);
     // The record is HM-net's hospital's (its ids), shown under HM-net's rules.
     await page
       .getByText(/備後中央病院/)

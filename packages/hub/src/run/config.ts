@@ -69,6 +69,11 @@ export const hubConfigSchema = z.object({
   /** Set false only for a plain-HTTP demo on localhost: browsers drop `Secure` cookies over http. */
   secureCookies: flag.default(true),
   /**
+   * The network's name as its portal, its consent forms and its patient cards show it (default: the
+   * web app's own, 晴れやかネット): two networks side by side must never look alike.
+   */
+  networkName: z.object({ ja: z.string().min(1).max(60), en: z.string().min(1).max(60) }).optional(),
+  /**
    * Serve HTTPS: the hub's key and certificate (PEM paths), and `clientCa`, the network CA whose client
    * certificates facility systems present on the IHE endpoints (mutual TLS, ITI-19).
    */
@@ -297,6 +302,7 @@ export function hubSettingsOf(config: HubConfig): HubSettings {
     sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
     breakGlassSeconds: config.breakGlassSeconds,
     secureCookies: config.secureCookies,
+    ...(config.networkName ? { networkName: config.networkName } : {}),
     ...(config.repository ? { repository: config.repository } : {}),
     cabinetFilesDir: resolve(config.cabinetFilesDir ?? join(config.dataDir, 'cabinet-files')),
   };

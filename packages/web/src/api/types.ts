@@ -409,6 +409,8 @@ export interface Paged<T> {
 
 /** `GET /auth/methods`: how one may log in here; `hpki.here` when this origin is the card listener. */
 export interface LoginMethods {
+  /** The network's own name, when the hub sets one. */
+  network?: { ja: string; en: string } | null;
   methods: (
     | { id: 'password-totp' }
     | { id: 'hpki'; url: string | null; here: boolean }

@@ -19,6 +19,7 @@ import { errorMessage } from '../api/errors';
 import type { Enrolment, LoginResult, LoginStep } from '../api/types';
 import { useI18n } from '../i18n/index';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { useNetworkName } from '../lib/network-name';
 import { CardLogin } from './CardLogin';
 import { FederatedLogin } from './FederatedLogin';
 import { FacilitySelect, useFacilityChoice } from './facility-choice';
@@ -29,6 +30,7 @@ type Step = { kind: 'password' } | { kind: 'code'; pending: string; enrolment: E
 /** Password, then the TOTP code (with enrolment on first login). */
 export function LoginPage() {
   const { t, lang } = useI18n();
+  const network = useNetworkName();
   const { state, start } = useSession();
   const location = useLocation();
   const [step, setStep] = useState<Step>({ kind: 'password' });
@@ -108,7 +110,7 @@ export function LoginPage() {
               {t('app.subtitle')}
             </Text>
             <Title order={1} size="h2">
-              {t('app.name')}
+              {network}
             </Title>
           </div>
           <LanguageSwitch />

@@ -7,6 +7,7 @@ import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { PrintHeader } from '../layout/Print';
 import { dateWithWareki, warekiDate, westernDate } from '../lib/dates';
+import { useNetworkName } from '../lib/network-name';
 import { getConsent, patientAtFacility, viewerOids } from './api';
 import { QrCode } from './QrCode';
 
@@ -14,6 +15,7 @@ import { QrCode } from './QrCode';
 export default function ConsentPrintPage() {
   const { id = '', kind } = useParams();
   const { t, lang } = useI18n();
+  const network = useNetworkName();
   const session = useActiveSession();
   const name = useFacilityName();
   const consent = useQuery({ queryKey: ['consent', id], queryFn: () => getConsent(id) });
@@ -64,7 +66,7 @@ export default function ConsentPrintPage() {
         >
           <Stack gap={2} style={{ flex: 1 }}>
             <Text fw={700} size="sm" c="teal.9">
-              {t('consent.cardTitle')}
+              {t('consent.cardTitle', { network })}
             </Text>
             <Text size="xs">{p?.nameKana ?? ''}</Text>
             <Text fw={700} size="md">
@@ -102,7 +104,7 @@ export default function ConsentPrintPage() {
           <Title order={1} size="h3" ta="center" mb="md">
             {t('consent.formTitle')}
           </Title>
-          <Text mb="sm">{t('consent.formBody1', { facility })}</Text>
+          <Text mb="sm">{t('consent.formBody1', { facility, network })}</Text>
           <Table withTableBorder withColumnBorders mb="sm">
             <Table.Tbody>
               <Table.Tr>

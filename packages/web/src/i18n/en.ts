@@ -570,13 +570,13 @@ export const en: Messages = {
     registeredAt: 'Registered',
     formTitle: 'Consent to sharing medical information through the regional network',
     formBody1:
-      'I agree that my medical information at {{facility}} (diagnoses, prescriptions, test results, …) may be viewed through the regional network “Hareyaka Net” by the staff of the facilities listed below, for my care.',
+      'I agree that my medical information at {{facility}} (diagnoses, prescriptions, test results, …) may be viewed through the regional network “{{network}}” by the staff of the facilities listed below, for my care.',
     formBody2:
       'I may withdraw this consent at any time without any disadvantage to my care. Every access is recorded and shown to me on request.',
     signature: 'Signature',
     signatureDate: 'Date',
     proxy: 'Proxy (relationship)',
-    cardTitle: 'Hareyaka Net patient card',
+    cardTitle: '{{network}} patient card',
     cardHint: 'Show this card at your clinic or pharmacy.',
     qrPlaceholder: 'QR code',
   },

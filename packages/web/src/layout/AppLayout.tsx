@@ -9,6 +9,7 @@ import { useSession } from '../auth/session';
 import { useCabinetUnread } from '../cabinet/core/useCabinetUnread';
 import { useI18n } from '../i18n/index';
 import { LanguageSwitch } from '../i18n/LanguageSwitch';
+import { useNetworkName } from '../lib/network-name';
 import { mayImportNotebooks, NOTEBOOK_PATH } from '../okusuri-techo/may-import';
 import { Loading } from './Feedback';
 
@@ -22,6 +23,7 @@ interface NavItem {
 /** The frame of every screen behind the login: header, navigation, session notice. */
 export function AppLayout() {
   const { t } = useI18n();
+  const network = useNetworkName();
   const { state, logout } = useSession();
   const location = useLocation();
   const [opened, { toggle, close }] = useDisclosure(false);
@@ -82,9 +84,9 @@ export function AppLayout() {
               size="sm"
               aria-label={t('nav.mainMenu')}
             />
-            <UnstyledButton component={RouterNavLink} to="/" aria-label={t('app.name')}>
+            <UnstyledButton component={RouterNavLink} to="/" aria-label={network}>
               <Text fw={700} c="teal.9" size="lg">
-                {t('app.name')}
+                {network}
               </Text>
             </UnstyledButton>
           </Group>

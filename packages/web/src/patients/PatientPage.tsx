@@ -22,6 +22,7 @@ import { DateField } from '../layout/DateField';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { PrintHeader } from '../layout/Print';
 import { yearsAgo } from '../lib/dates';
+import { useNetworkName } from '../lib/network-name';
 import { PatientHeaderCard } from '../patient-header/PatientHeader';
 import { TABS, type Tab } from '../records/fhir';
 import {
@@ -62,6 +63,7 @@ function periodStart(period: Period, custom: string): string | undefined {
 export default function PatientPage() {
   const { personId = '' } = useParams();
   const { t } = useI18n();
+  const network = useNetworkName();
   const session = useActiveSession();
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
@@ -303,7 +305,7 @@ export default function PatientPage() {
       )}
       <PatientHeaderCard header={header.data} />
       <PrintHeader
-        title={shownTab ? t(`tabs.${shownTab}`) : t('app.name')}
+        title={shownTab ? t(`tabs.${shownTab}`) : network}
         patient={{
           kanji: header.data.name.kanji,
           kana: header.data.name.kana,

@@ -23,6 +23,8 @@ export function hpkiInfoRoutes(
         },
       },
       async () => ({
+        // Which network this portal is (its name on every screen): public, like the login page itself.
+        network: deps.settings.networkName ?? null,
         methods: [
           { id: 'password-totp' },
           // `here`: this listener is the card listener (the page offers the card login itself).
