@@ -64,9 +64,9 @@ export interface NeighbourNetwork {
    * A patient of both networks: consented at our hospital to our clinic, and at the neighbour's
    * hospital to our clinic and 岡山大学病院 (its consent form names them): what the HM-net link opens.
    */
-  borderPatient: { personId: string; name: string } | null;
+  borderPatient: { personId: string; name: string; birthDate: string } | null;
   /** One whose neighbour consent does not name our facilities: the link lands on an empty search there. */
-  withheldPatient: { personId: string; name: string } | null;
+  withheldPatient: { personId: string; name: string; birthDate: string } | null;
   stop(): Promise<void>;
 }
 
@@ -311,7 +311,12 @@ export async function startNeighbourNetwork(o: NeighbourOptions): Promise<Neighb
           { userId: clinicDoctor, facilityOid: clinic },
           row.person_id,
         );
-        if (seen.visible) return { personId: row.person_id, name: `${mine.familyKanji} ${mine.givenKanji}` };
+        if (seen.visible)
+          return {
+            personId: row.person_id,
+            name: `${mine.familyKanji} ${mine.givenKanji}`,
+            birthDate: mine.birthDate,
+          };
       }
       return null;
     };

@@ -61,6 +61,12 @@ describe.skipIf(skipReason !== null)('HM-net: opening a patient at the neighbour
       .first()
       .waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('patient-name').count()).toBe(0);
+    // The doctor sees why: the patient handed over, searched with the traits shown in the box.
+    await page.getByTestId('from-partner').waitFor();
+    const born = patient.birthDate.replace(/\D/g, '');
+    expect(await page.getByRole('textbox', { name: '患者検索' }).inputValue()).toContain(
+      `${born.slice(0, 4)}/${born.slice(4, 6)}/${born.slice(6, 8)}`,
+    );
     await settled(page);
     await screen(page, 'hmnet-03-withheld-at-neighbour');
   });

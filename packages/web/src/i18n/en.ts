@@ -154,6 +154,8 @@ export const en: Messages = {
     ids: 'IDs by facility',
     open: 'Open',
     empty: 'No matching patient (only patients you may see are listed).',
+    fromPartner:
+      'Searched this network for the patient handed over by the partner network (name and birth date below). Not listed if this network’s consent does not let you see them.',
     prompt: 'Enter a condition and search.',
     years: '{{age}} y',
     invalidDate: 'Not a date',

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Badge,
   Button,
@@ -105,6 +106,11 @@ export default function PatientListPage() {
           )}
         </Group>
       </Group>
+      {params.get('from') === 'partner' && (
+        <Alert color="blue" data-testid="from-partner">
+          {t('patients.fromPartner')}
+        </Alert>
+      )}
       <search aria-label={t('patients.searchLabel')}>
         <form onSubmit={submit}>
           <Stack gap="xs">

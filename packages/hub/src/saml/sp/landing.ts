@@ -64,5 +64,7 @@ export async function patientLanding(
   ]);
   const only = result.total === 1 ? result.persons[0] : undefined;
   if (only) return `/patients/${encodeURIComponent(only.personId)}`;
-  return `/patients?${new URLSearchParams(query).toString()}`;
+  // The search page with the traits shown as typed, and a note that they came from the partner.
+  const shown = { ...query, q: `${kana} ${birthDate.replaceAll('-', '/')}`, from: 'partner' };
+  return `/patients?${new URLSearchParams(shown).toString()}`;
 }
