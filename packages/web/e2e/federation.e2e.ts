@@ -7,7 +7,7 @@
  * link.
  */
 import { describe, expect, it } from 'vitest';
-import { settled } from './browser';
+import { login, newContext, settled } from './browser';
 import { skipReason, useHarness } from './harness';
 
 describe.skipIf(skipReason !== null)('HM-net: opening a patient at the neighbouring network', () => {
@@ -84,7 +84,32 @@ describe.skipIf(skipReason !== null)('HM-net: opening a patient at the neighbour
     expect(await page.getByTestId('partner-links').count()).toBe(0);
   });
 
+  it('4. HM-net’s office sees our network as a trusted IdP, the facilities it may register users for, and the link it made', async () => {
+    const n = neighbour();
+    const office = n.logins.find((l) => l.loginId === 'hm.office');
+    if (!office) throw new Error('no HM-net office login');
+    const page = await (await newContext(h.browser, n.url)).newPage();
+    await login(page, { ...office, profession: 'office', facilityName: '', facilityOid: '' });
+    await page.goto('/office/federation');
+    const idp = page.getByTestId('trusted-idp').filter({ hasText: '晴れやかネット' });
+    await idp.waitFor();
+    for (const name of ['ももたろう内科クリニック（晴れやかネット）', '岡山大学病院（晴れやかネット）'])
+      await idp.getByText(name).waitFor();
+    await settled(page);
+    await screen(page, 'hmnet-04-office-federation');
+    // The clinic doctor made at the first crossing: the link is on the user's page, marked 自動登録.
+    await page.goto('/office/users');
+    await page
+      .getByRole('button', { name: h.user('clinic.doctor').name })
+      .first()
+      .click();
+    const links = page.getByTestId('saml-links');
+    await links.getByText('自動登録').waitFor();
+    await settled(page);
+    await screen(page, 'hmnet-05-office-user-link');
+  });
+
   it('the screens pass the accessibility check', async () => {
-    await h.expectAccessible('federation', 3);
+    await h.expectAccessible('federation', 5);
   });
 });

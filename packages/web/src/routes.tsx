@@ -30,6 +30,7 @@ const NotebookScanPage = lazy(() => import('./okusuri-techo/NotebookScanPage'));
 const CabinetListPage = lazy(() => import('./cabinet/CabinetListPage'));
 const CabinetPage = lazy(() => import('./cabinet/CabinetPage'));
 const OfficeCabinetsPage = lazy(() => import('./cabinet/OfficeCabinetsPage'));
+const FederationPage = lazy(() => import('./office/FederationPage'));
 const CardPage = lazy(() => import('./account/CardPage'));
 const LinkedSystemsPage = lazy(() => import('./account/LinkedSystemsPage'));
 
@@ -79,6 +80,7 @@ export const router = createBrowserRouter([
       { path: 'office/break-glass', element: screen(<BreakGlassReviewPage />) },
       { path: 'office/stats', element: screen(<StatsPage />) },
       { path: 'office/cabinets', element: screen(<OfficeCabinetsPage />) },
+      { path: 'office/federation', element: screen(<FederationPage />) },
       { path: 'cards', element: screen(<CardPage />) },
       { path: 'linked', element: screen(<LinkedSystemsPage />) },
       { path: '*', element: <NotFound /> },

@@ -63,6 +63,29 @@ export const en: Messages = {
     expired: 'Your session expired. Please log in again.',
     mustChange: 'You must change your password.',
   },
+  federation: {
+    nav: 'Partner networks',
+    title: 'Partner networks (SAML)',
+    intro:
+      'The identity providers this network trusts (another network’s portal, a hospital’s sign-in). Their users log in here only when linked here, or at a facility the office lets them be registered for at their first login.',
+    ourSp: 'What to give partners about this network (SP)',
+    none: 'No trusted identity provider is configured (saml.identityProviders in the config).',
+    unsolicited: 'Accepts sign-ins started at the partner (handing over a patient).',
+    solicitedOnly: 'Accepts only sign-ins started from this portal.',
+    jitFacilities: 'Facilities whose users may be registered at their first login',
+    jitHint:
+      'They are registered at the chosen facility with the name and profession the partner states (none chosen: never).',
+    links: 'Links to other sign-ins',
+    linksHint:
+      'Register this person’s identifier at the partner (its NameID) so that signing in there logs them in here as this user.',
+    idp: 'Identity provider',
+    subject: 'Identifier at the partner',
+    lastLogin: 'Last login',
+    jit: 'registered at first login',
+    revoke: 'Revoke',
+    revoked: 'revoked',
+    addLink: 'Add link',
+  },
   partner: {
     label: 'Partner networks',
     open: 'Open at {{name}}',

@@ -49,6 +49,7 @@ export function AppLayout() {
         { to: '/office/break-glass', label: t('nav.breakGlass') },
         { to: '/office/stats', label: t('nav.stats') },
         { to: '/office/cabinets', label: t('cabinet.nav') },
+        { to: '/office/federation', label: t('federation.nav') },
         { to: '/cards', label: t('card.nav') },
       ]
     : [

@@ -21,6 +21,7 @@ import type { Membership, User } from '../api/types';
 import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
 import { AdminListPage, NameCell, StatusCell, StatusSelect, useAdminList } from './AdminList';
+import { SamlLinks } from './SamlLinks';
 
 type MembershipRow = Pick<Membership, 'facilityOid' | 'role'> & { rowId: number };
 let nextRowId = 0;
@@ -277,6 +278,7 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
         >
           + {t('office.memberships')}
         </Button>
+        {user && <SamlLinks userId={user.id} />}
         {user && (
           <Group gap="xs">
             <Button size="xs" variant="default" onClick={() => void action('reset-password')}>
