@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type HubDeps, HubError, type HubPrincipal } from '../http.js';
 import { recordsFor } from '../policy/records.js';
-import { askForLogin, rawQueryOf } from './browser.js';
 import type { ResponseTarget, SamlIdp } from './idp-routes.js';
 import { PATIENT_ATTRIBUTES } from './response.js';
 
@@ -58,7 +57,15 @@ export async function patientCrossingRoutes(
     const parsed = crossQuery.safeParse(request.query);
     if (!parsed.success) throw new HubError(400, 'invalid-request', 'sp and person expected');
     const principal = request.principal;
-    if (!principal) return askForLogin(request, reply, rawQueryOf(request));
+    // No session: no login detour and no same-site reload (as SSO has): a crossing discloses a patient,
+    // so it starts only from our own page, where the Strict cookie comes with the click; a link on
+    // another site cannot make a logged-in browser cross.
+    if (!principal)
+      throw new HubError(
+        401,
+        'not-authenticated',
+        'log in, then open the patient at the partner from the patient’s page / ログイン後、患者さんの画面から開いてください',
+      );
     const sp = idp.serviceProviders.get(parsed.data.sp);
     if (!sp?.crossingFacilities?.includes(principal.facilityOid)) {
       throw new HubError(

@@ -46,7 +46,7 @@ export function LoginPage() {
     // Back to the hub's SAML IdP (an SSO into another system that asked for this login): a page of the
     // server, not of the app. Only that path: never an open redirect.
     const next = new URLSearchParams(location.search).get('next');
-    if (next && /^\/saml\/idp\/(sso|init|patient)\?/.test(next)) {
+    if (next && /^\/saml\/idp\/(sso|init)\?/.test(next)) {
       window.location.replace(next);
       return null;
     }

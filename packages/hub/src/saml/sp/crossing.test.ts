@@ -190,6 +190,13 @@ describe.each(TEST_ENGINES)(
       expect(unseen.status).toBe(404);
       const anonymous = await fetch(`${idp.baseUrl}/api/v1/saml/partners?personId=${border}`);
       expect(anonymous.status).toBe(401);
+      // A link from another site arrives without the (Strict) cookie: refused outright — no same-site
+      // reload and no login detour that would bring the logged-in browser back to cross.
+      const fromElsewhere = await fetch(`${idp.baseUrl}/saml/idp/patient?sp=${spId}&person=${border}`, {
+        redirect: 'manual',
+      });
+      expect(fromElsewhere.status).toBe(401);
+      expect(await fromElsewhere.text()).not.toMatch(/refresh|SAMLResponse/);
     });
 
     it('lands on the patient B’s consent shows to A’s clinic, as a user B made for the clinic', async () => {

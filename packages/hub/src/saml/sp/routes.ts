@@ -124,7 +124,8 @@ export function samlSpRoutes(sp: SamlSp): HubRoutes {
         } catch (e) {
           if (!(e instanceof HubError)) throw e;
           const attempt = failures.hit(`ip:${request.ip}`, deps.now());
-          if (e instanceof SamlRefused && (attempt.allowed || attempt.first)) {
+          // Every refusal is audited (completeLogin audits its own, account-inactive), a flood once.
+          if (e.code !== 'account-inactive' && (attempt.allowed || attempt.first)) {
             await auditHub(deps, [
               {
                 type: 'login',
@@ -135,13 +136,13 @@ export function samlSpRoutes(sp: SamlSp): HubRoutes {
                   method: SAML_SP,
                   reason: e.code,
                   address: request.ip,
-                  ...(e.idp ? { idp: e.idp } : {}),
+                  ...(e instanceof SamlRefused && e.idp ? { idp: e.idp } : {}),
                   message: e.message.slice(0, 300),
                 },
               },
             ]);
           }
-          // completeLogin audits its own refusal (account-inactive); every refusal lands on the login page.
+          // Every refusal lands on the login page with its code.
           return reply.redirect(`/login?error=${encodeURIComponent(e.code)}`, 303);
         }
       });
