@@ -21,5 +21,6 @@ export * from './labels.js';
 export * from './labs.js';
 export * from './operation.js';
 export * from './professions.js';
+export * from './saml.js';
 export * from './served-types.js';
 export * from './version.js';

@@ -1,3 +1,4 @@
+import type { SamlLink } from '@hie/contract';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
 
@@ -15,21 +16,11 @@ export interface IdentityProviders {
   identityProviders: TrustedIdp[];
 }
 
-/** A trusted IdP's user linked to one of ours. */
-export interface SamlLink {
-  id: string;
-  idp: string;
-  subject: string;
-  userId: string;
-  origin: 'admin' | 'jit';
-  status: 'active' | 'revoked';
-  createdAt: string;
-  lastLoginAt: string | null;
-}
-
 export function useIdentityProviders() {
   return useQuery({
     queryKey: ['admin', 'saml', 'identity-providers'],
     queryFn: () => api<IdentityProviders>('/admin/saml/identity-providers'),
   });
 }
+
+export type { SamlLink };

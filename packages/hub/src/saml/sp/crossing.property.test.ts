@@ -1,13 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HUB_ROUTES, hubRoutes } from '../../api/build.js';
-import { sessionIdentify } from '../../auth/session.js';
 import {
   type HubUnderTest,
-  hubUnderTest,
   seedConsent,
   seedDisclosure,
   seedFacility,
@@ -15,14 +9,10 @@ import {
   seedUser,
   TEST_ENGINES,
 } from '../../testing.js';
-import { type SamlIdp, samlIdpRoutes } from '../idp-routes.js';
-import { loadOrCreateSamlKeys } from '../keys.js';
-import { idpMetadata, parseSpMetadata, type ServiceProvider } from '../metadata.js';
+import type { SamlIdp } from '../idp-routes.js';
 import { formOf } from '../testing.js';
 import { setJitFacilities } from './links.js';
-import { type SamlSp, samlSpRoutes } from './routes.js';
-import { sessionFor } from './testing.js';
-import { parseIdpMetadata } from './trusted-idp.js';
+import { sessionFor, startTwoNetworks, type TwoNetworks } from './testing.js';
 
 const A_HOSPITAL = '1.2.392.200284.33.3319800011';
 const IN_AGREEMENT = '1.2.392.200284.33.3311610020'; // a clinic of A in the agreement, open to JIT at B
@@ -46,54 +36,16 @@ const caseArb = fc.record({
  * either side's rules forbid.
  */
 describe.each(TEST_ENGINES)('federation policy, portal to portal (%s)', (engine) => {
-  let dir: string;
+  let nets: TwoNetworks;
   let a: HubUnderTest;
   let b: HubUnderTest;
   let idp: SamlIdp;
-  let sp: SamlSp;
   let spEntity: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'hie-federation-'));
-    const aUrl = 'https://a.example.jp';
-    const bUrl = 'https://b.example.jp';
-    idp = {
-      entityId: `${aUrl}/saml/idp/metadata`,
-      baseUrl: aUrl,
-      keys: await loadOrCreateSamlKeys(join(dir, 'a.key'), join(dir, 'a.crt'), 'a'),
-      serviceProviders: new Map(),
-    };
-    sp = {
-      identity: {
-        entityId: `${bUrl}/saml/sp/metadata`,
-        acsUrl: `${bUrl}/saml/sp/acs`,
-        keys: await loadOrCreateSamlKeys(join(dir, 'b.key'), join(dir, 'b.crt'), 'b'),
-      },
-      identityProviders: new Map([
-        [
-          idp.entityId,
-          parseIdpMetadata(
-            idpMetadata({ entityId: idp.entityId, baseUrl: aUrl, certPem: idp.keys.certPem }),
-            {
-              allowUnsolicited: true,
-              patientLanding: true,
-            },
-          ),
-        ],
-      ]),
-    };
-    a = await hubUnderTest('sqlite', HUB_ROUTES, {
-      identify: sessionIdentify,
-      outside: [samlIdpRoutes(idp)],
-    });
-    b = await hubUnderTest(engine, hubRoutes(null, sp), {
-      identify: sessionIdentify,
-      outside: [samlSpRoutes(sp)],
-    });
-    const metadata = (await b.app.inject({ url: '/saml/sp/metadata' })).body;
-    const partner = parseSpMetadata(metadata, 'B', undefined, [IN_AGREEMENT]);
-    spEntity = partner.entityId;
-    (idp.serviceProviders as Map<string, ServiceProvider>).set(partner.entityId, partner);
+    nets = await startTwoNetworks(engine, [IN_AGREEMENT], { listen: false });
+    ({ a, b, idp } = nets);
+    spEntity = nets.partner.entityId;
     for (const oid of [A_HOSPITAL, IN_AGREEMENT, OUTSIDE]) await seedFacility(a.store, { oid });
     await seedDisclosure(a.store, A_HOSPITAL, ['diagnosis']);
     await seedFacility(b.store, { oid: B_HOSPITAL });
@@ -104,11 +56,7 @@ describe.each(TEST_ENGINES)('federation policy, portal to portal (%s)', (engine)
     await setJitFacilities(b.store, idp.entityId, [IN_AGREEMENT, OUTSIDE], 'test', new Date());
   }, 60_000);
 
-  afterAll(async () => {
-    await a?.dispose();
-    await b?.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => nets?.dispose());
 
   let run = 0;
   it('nothing crosses that either side’s rules forbid', async () => {

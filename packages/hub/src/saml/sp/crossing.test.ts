@@ -1,13 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HUB_ROUTES, hubRoutes } from '../../api/build.js';
-import { sessionIdentify } from '../../auth/session.js';
 import type { HubPrincipal } from '../../http.js';
 import {
   type HubUnderTest,
-  hubUnderTest,
   seedConsent,
   seedDisclosure,
   seedFacility,
@@ -15,13 +9,10 @@ import {
   seedUser,
   TEST_ENGINES,
 } from '../../testing.js';
-import { type SamlIdp, samlIdpRoutes } from '../idp-routes.js';
-import { loadOrCreateSamlKeys } from '../keys.js';
-import { idpMetadata, parseSpMetadata, type ServiceProvider } from '../metadata.js';
-import { formOf, freePort } from '../testing.js';
-import { type SamlSp, samlSpRoutes } from './routes.js';
-import { sessionFor } from './testing.js';
-import { parseIdpMetadata } from './trusted-idp.js';
+import type { SamlIdp } from '../idp-routes.js';
+import { formOf } from '../testing.js';
+import type { SamlSp } from './routes.js';
+import { sessionFor, startTwoNetworks, type TwoNetworks } from './testing.js';
 
 // Network A (晴れやかネット, Okayama): a hospital holding the records, a clinic in the agreement, one not.
 const A_HOSPITAL = '1.2.392.200284.33.3319800011';
@@ -43,7 +34,7 @@ const WITHHELD = { nameKanji: '井原 和子', nameKana: 'イバラ カズコ', 
 describe.each(TEST_ENGINES)(
   'portal to portal: A’s user opens a patient at the partner network (%s)',
   (engine) => {
-    let dir: string;
+    let nets: TwoNetworks;
     let a: HubUnderTest;
     let b: HubUnderTest;
     let idp: SamlIdp;
@@ -56,51 +47,8 @@ describe.each(TEST_ENGINES)(
     let bBorder: string;
 
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'hie-crossing-'));
-      const [aPort, bPort] = [await freePort(), await freePort()];
-      const aUrl = `http://127.0.0.1:${aPort}`;
-      const bUrl = `http://127.0.0.1:${bPort}`;
-      idp = {
-        entityId: `${aUrl}/saml/idp/metadata`,
-        baseUrl: aUrl,
-        keys: await loadOrCreateSamlKeys(join(dir, 'a.key'), join(dir, 'a.crt'), 'a'),
-        serviceProviders: new Map(),
-      };
-      sp = {
-        identity: {
-          entityId: `${bUrl}/saml/sp/metadata`,
-          acsUrl: `${bUrl}/saml/sp/acs`,
-          keys: await loadOrCreateSamlKeys(join(dir, 'b.key'), join(dir, 'b.crt'), 'b'),
-        },
-        identityProviders: new Map([
-          [
-            idp.entityId,
-            parseIdpMetadata(
-              idpMetadata({ entityId: idp.entityId, baseUrl: aUrl, certPem: idp.keys.certPem }),
-              {
-                name: '晴れやかネット',
-                allowUnsolicited: true,
-                patientLanding: true,
-              },
-            ),
-          ],
-        ]),
-      };
-      a = await hubUnderTest('sqlite', HUB_ROUTES, {
-        identify: sessionIdentify,
-        outside: [samlIdpRoutes(idp)],
-      });
-      b = await hubUnderTest(engine, hubRoutes(null, sp), {
-        identify: sessionIdentify,
-        outside: [samlSpRoutes(sp)],
-      });
-      await a.app.listen({ host: '127.0.0.1', port: aPort });
-      await b.app.listen({ host: '127.0.0.1', port: bPort });
-      // The two offices exchange metadata; A's agreement names its clinic only.
-      const spMetadata = await (await fetch(`${bUrl}/saml/sp/metadata`)).text();
-      const partner = parseSpMetadata(spMetadata, 'HM-net', undefined, [A_CLINIC]);
-      (idp.serviceProviders as Map<string, ServiceProvider>).set(partner.entityId, partner);
-
+      nets = await startTwoNetworks(engine, [A_CLINIC], { listen: true });
+      ({ a, b, idp, sp } = nets);
       // A: the hospital discloses; the patients consented to the clinic and the other facility; one did not.
       for (const oid of [A_HOSPITAL, A_CLINIC, A_OTHER]) await seedFacility(a.store, { oid });
       await seedDisclosure(a.store, A_HOSPITAL, ['diagnosis']);
@@ -134,19 +82,18 @@ describe.each(TEST_ENGINES)(
       await seedConsent(b.store, { facilityOid: B_HOSPITAL, localId: 'H-78', viewers: [B_HOSPITAL] });
       // B's office opens A's clinic to A's users (accounts made at their first crossing).
       const office = await seedUser(b.store, { facilityOid: B_HOSPITAL, profession: 'office' });
-      const opened = await fetch(`${bUrl}/api/v1/admin/saml/identity-providers/jit`, {
-        method: 'PUT',
-        headers: { ...(await sessionFor(b, office)), 'content-type': 'application/json' },
-        body: JSON.stringify({ idp: idp.entityId, facilities: [A_CLINIC] }),
-      });
+      const opened = await fetch(
+        `${sp.identity.acsUrl.replace('/saml/sp/acs', '')}/api/v1/admin/saml/identity-providers/jit`,
+        {
+          method: 'PUT',
+          headers: { ...(await sessionFor(b, office)), 'content-type': 'application/json' },
+          body: JSON.stringify({ idp: idp.entityId, facilities: [A_CLINIC] }),
+        },
+      );
       expect(opened.status, await opened.clone().text()).toBe(200);
     }, 60_000);
 
-    afterAll(async () => {
-      await a?.dispose();
-      await b?.dispose();
-      await rm(dir, { recursive: true, force: true });
-    });
+    afterAll(() => nets?.dispose());
 
     const partnersFor = async (p: HubPrincipal, person: string) => {
       const answer = await fetch(`${idp.baseUrl}/api/v1/saml/partners?personId=${person}`, {

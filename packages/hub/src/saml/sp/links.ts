@@ -1,22 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { SamlLink } from '@hie/contract';
 import type { Store } from '@hie/platform';
 import { HubError } from '../../http.js';
 import type { HubSamlLinkTable } from '../../store/auth-tables.js';
 import type { Schema } from '../../store/schema.js';
 
-/** A trusted IdP's user linked to a directory user (what the administration screens show). */
-export interface SamlLink {
-  id: string;
-  idp: string;
-  subject: string;
-  userId: string;
-  origin: 'admin' | 'jit';
-  status: 'active' | 'revoked';
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  lastLoginAt: string | null;
-}
+export type { SamlLink };
 
 const toLink = (r: HubSamlLinkTable): SamlLink => ({
   id: r.id,
