@@ -422,6 +422,8 @@ describe.each(TEST_ENGINES)('the hub as SAML SP (%s)', (engine) => {
     };
     const revoked = await admin(clinicAdmin, 'POST', `/admin/saml/links/${links[0]?.id}/revoke`);
     expect(revoked.status, await revoked.clone().text()).toBe(200);
+    const again = await admin(office, 'POST', `/admin/saml/links/${links[0]?.id}/revoke`);
+    expect(again.status).toBe(409);
     const open = await hub.store.db
       .selectFrom('hub_session')
       .select('id')
@@ -456,6 +458,32 @@ describe.each(TEST_ENGINES)('the hub as SAML SP (%s)', (engine) => {
       { redirect: 'manual' },
     );
     expect(badNext.status).toBe(400);
+    const unknownIdp = await fetch(
+      `${hubUrl}/saml/sp/login?idp=${encodeURIComponent('https://evil.example/idp')}`,
+      {
+        redirect: 'manual',
+      },
+    );
+    expect(unknownIdp.status).toBe(404);
+    // JIT only for facilities of the directory; a facility administrator sees only whether theirs is open.
+    const nowhere = await admin(office, 'PUT', '/admin/saml/identity-providers/jit', {
+      idp: CORPUS_IDP,
+      facilities: ['1.2.392.200284.99.9999999999'],
+    });
+    expect(nowhere.status).toBeGreaterThanOrEqual(400);
+    expect(nowhere.status).toBeLessThan(500);
+    const both = await admin(office, 'PUT', '/admin/saml/identity-providers/jit', {
+      idp: CORPUS_IDP,
+      facilities: [CLINIC, OTHER],
+    });
+    expect(both.status).toBe(200);
+    type Listed = { identityProviders: { entityId: string; jitFacilities: string[] }[] };
+    const jitOf = async (p: HubPrincipal) =>
+      (
+        (await (await admin(p, 'GET', '/admin/saml/identity-providers')).json()) as Listed
+      ).identityProviders.find((i) => i.entityId === CORPUS_IDP)?.jitFacilities;
+    expect(await jitOf(office)).toEqual([CLINIC, OTHER].sort());
+    expect(await jitOf(clinicAdmin)).toEqual([CLINIC]);
     // A RelayState that is not a path of this portal lands on the portal's home, never elsewhere.
     const relayed = await post(
       corpus({ user: user({ userId: 'h-0100', name: '備後 花子' }) }),
