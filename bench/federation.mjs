@@ -164,24 +164,20 @@ const shared = people.filter((_, i) => i % 3 === 0);
 await feed(b, B_HOSPITAL, shared);
 const aClerk = await clerkOf(a, A_HOSPITAL, 'a.clerk');
 const bClerk = await clerkOf(b, B_HOSPITAL, 'b.clerk');
-for (const p of people) {
-  await hub.registerConsent(a.deps, aClerk, {
-    facilityOid: A_HOSPITAL,
-    localId: p.localId,
-    scope: 'listed',
-    viewers: [A_CLINIC],
-    startDate: '2025-04-01',
-  });
-}
-for (const p of shared) {
-  await hub.registerConsent(b.deps, bClerk, {
-    facilityOid: B_HOSPITAL,
-    localId: p.localId,
-    scope: 'listed',
-    viewers: [A_CLINIC],
-    startDate: '2025-04-01',
-  });
-}
+// Every patient consents at A to A's clinic; the shared ones at B, naming A's clinic too.
+const consentToClinic = async (h, clerk, list) => {
+  for (const p of list) {
+    await hub.registerConsent(h.deps, clerk, {
+      facilityOid: clerk.facilityOid,
+      localId: p.localId,
+      scope: 'listed',
+      viewers: [A_CLINIC],
+      startDate: '2025-04-01',
+    });
+  }
+};
+await consentToClinic(a, aClerk, people);
+await consentToClinic(b, bClerk, shared);
 await hub.setJitFacilities(
   b.store,
   [...b.saml.sp.identityProviders.keys()][0],

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api } from './client';
-import type { DirectoryFacility, FacilityTypeInfo, ProfessionInfo } from './types';
+import type { DirectoryFacility, FacilityTypeInfo, LoginMethods, ProfessionInfo } from './types';
 
 /** Active facilities of the network (names for OIDs, pickers). Cached for the session. */
 export function useDirectoryFacilities(role?: 'views' | 'discloses') {
@@ -39,5 +39,15 @@ export function useFacilityTypes() {
     queryFn: () =>
       api<{ facilityTypes: FacilityTypeInfo[] }>('/directory/facility-types').then((r) => r.facilityTypes),
     staleTime: 60 * 60_000,
+  });
+}
+
+/** How one may log in here and the network's name (`GET /auth/methods`): public, fetched once per page. */
+export function useLoginMethods() {
+  return useQuery({
+    queryKey: ['login-methods'],
+    queryFn: () => api<LoginMethods>('/auth/methods'),
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
   });
 }

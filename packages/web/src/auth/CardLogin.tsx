@@ -1,9 +1,9 @@
 import { Alert, Button, Divider, Stack, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, api } from '../api/client';
 import { errorMessage } from '../api/errors';
-import type { CardCheck, LoginMethods, LoginResult } from '../api/types';
+import { useLoginMethods } from '../api/hooks';
+import type { CardCheck, LoginResult } from '../api/types';
 import { useI18n } from '../i18n/index';
 import { CardSummaryText } from './CardSummaryText';
 import { FacilitySelect, useFacilityChoice } from './facility-choice';
@@ -15,12 +15,7 @@ import { FacilitySelect, useFacilityChoice } from './facility-choice';
  */
 export function CardLogin({ onLogin }: { onLogin: (result: LoginResult) => void }) {
   const { t, lang } = useI18n();
-  const methods = useQuery({
-    queryKey: ['login-methods'],
-    queryFn: () => api<LoginMethods>('/auth/methods'),
-    staleTime: Number.POSITIVE_INFINITY,
-    retry: false,
-  });
+  const methods = useLoginMethods();
   const [check, setCheck] = useState<CardCheck | null>(null);
   const choice = useFacilityChoice();
   const { facilityOid } = choice;

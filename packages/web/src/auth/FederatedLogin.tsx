@@ -1,8 +1,7 @@
 import { Alert, Button, Divider, Stack, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { ApiError, api } from '../api/client';
+import { ApiError } from '../api/client';
 import { errorMessage } from '../api/errors';
-import type { LoginMethods } from '../api/types';
+import { useLoginMethods } from '../api/hooks';
 import { useI18n } from '../i18n/index';
 
 /**
@@ -11,12 +10,7 @@ import { useI18n } from '../i18n/index';
  */
 export function FederatedLogin({ from }: { from: string | undefined }) {
   const { t, lang } = useI18n();
-  const methods = useQuery({
-    queryKey: ['login-methods'],
-    queryFn: () => api<LoginMethods>('/auth/methods'),
-    staleTime: Number.POSITIVE_INFINITY,
-    retry: false,
-  });
+  const methods = useLoginMethods();
   const refused = new URLSearchParams(window.location.search).get('error');
   const idps = (methods.data?.methods ?? []).flatMap((m) => (m.id === 'saml' ? [m] : []));
   // Only a path of this portal is sent on (the hub checks it again).

@@ -1,6 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../api/client';
-import type { LoginMethods } from '../api/types';
+import { useLoginMethods } from '../api/hooks';
 import { useI18n } from '../i18n/index';
 
 /**
@@ -10,11 +8,6 @@ import { useI18n } from '../i18n/index';
  */
 export function useNetworkName(): string {
   const { t, lang } = useI18n();
-  const methods = useQuery({
-    queryKey: ['login-methods'],
-    queryFn: () => api<LoginMethods>('/auth/methods'),
-    staleTime: Number.POSITIVE_INFINITY,
-    retry: false,
-  });
+  const methods = useLoginMethods();
   return methods.data?.network?.[lang] ?? t('app.name');
 }

@@ -124,6 +124,9 @@ describe.each(TEST_ENGINES)(
     it('only the agreement’s facilities see the partner, and only for a patient they may see here', async () => {
       expect((await partnersFor(clinicDoctor, border)).map((p) => p.name)).toEqual(['HM-net']);
       expect(await partnersFor(otherDoctor, border)).toEqual([]);
+      // A lesser profession of the agreement's clinic, which may not see the patient's records here: nothing.
+      const clerk = await seedUser(a.store, { facilityOid: A_CLINIC, profession: 'clerk' });
+      expect(await partnersFor(clerk, border)).toEqual([]);
       expect(await partnersFor(clinicDoctor, hidden)).toEqual([]);
       expect(await partnersFor(clinicDoctor, 'no-such-person')).toEqual([]);
       const spId = encodeURIComponent(sp.identity.entityId);

@@ -120,7 +120,7 @@ export function samlSpRoutes(sp: SamlSp): HubRoutes {
           const patient = asserted.idp.patientLanding
             ? await patientLanding(deps, login, asserted, request.ip)
             : null;
-          return land(reply, patient ?? next);
+          return land(reply, patient ?? next, deps.settings.networkName?.ja);
         } catch (e) {
           if (!(e instanceof HubError)) throw e;
           const attempt = failures.hit(`ip:${request.ip}`, deps.now());
@@ -154,11 +154,11 @@ export function samlSpRoutes(sp: SamlSp): HubRoutes {
  * After the login: the session cookie is SameSite=Strict, so a redirect answering the IdP's cross-site
  * POST would arrive without it; a page of our own moves on (same-site: the cookie goes).
  */
-function land(reply: FastifyReply, next: string) {
+function land(reply: FastifyReply, next: string, network = '晴れやかネット') {
   return reply
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .send(
-      `<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeXml(next)}"><title>晴れやかネット</title></head><body><p><a href="${escapeXml(next)}">続ける / Continue</a></p></body></html>`,
+      `<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escapeXml(next)}"><title>${escapeXml(network)}</title></head><body><p><a href="${escapeXml(next)}">続ける / Continue</a></p></body></html>`,
     );
 }
