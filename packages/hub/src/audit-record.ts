@@ -24,7 +24,9 @@ export type HubAuditType =
   /** Someone read the audit log itself: a search, an export, a chain check, an access report. */
   | 'audit'
   /** A gateway answered outside what it was asked (another category or patient): dropped. */
-  | 'gateway-misbehaviour';
+  | 'gateway-misbehaviour'
+  /** Records into the timeline across networks: our query to a partner network, or a partner's query to us (XUA). */
+  | 'partner';
 
 export const agentOf = (principal: HubPrincipal, address?: string): AuditAgent => ({
   userId: principal.userId,

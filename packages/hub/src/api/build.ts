@@ -18,12 +18,15 @@ import { iheAdminRoutes } from '../ihe/consumers.js';
 import { nodeCertRoutes } from '../ihe/node.js';
 import { iheRoutes } from '../ihe/routes.js';
 import { mpiRoutes } from '../mpi/routes.js';
+import { partnerRecordsOf } from '../partner/initiating.js';
+import { partnerRespondingRoutes } from '../partner/responding.js';
 import { policyRoutes } from '../policy/routes.js';
 import { type SamlIdp, samlIdpRoutes } from '../saml/idp-routes.js';
 import { samlSpAdminRoutes } from '../saml/sp/admin-routes.js';
 import { identityProviderChoices, type SamlSp, samlSpRoutes } from '../saml/sp/routes.js';
 import { statsRoutes } from '../stats/routes.js';
-import { viewingRoutes } from '../viewing/routes.js';
+import type { PartnerRecords } from '../viewing/partners.js';
+import { createViewingRoutes } from '../viewing/routes.js';
 import { createHubApp, createSystemsApp, type HubAppOptions } from './app.js';
 
 /**
@@ -34,6 +37,7 @@ import { createHubApp, createSystemsApp, type HubAppOptions } from './app.js';
 export function hubRoutes(
   hpki: { trust: HpkiTrust; publicUrl: string; cardListener: boolean } | null,
   samlSp: SamlSp | null = null,
+  partners: PartnerRecords | null = null,
 ): readonly HubRoutes[] {
   return [
     hpki?.cardListener ? createAuthRoutes({ methods: [passwordTotp(), hpkiCard(hpki.trust)] }) : authRoutes,
@@ -46,6 +50,8 @@ export function hubRoutes(
     hpkiAdminRoutes(hpki?.trust ?? null, hpki?.publicUrl ?? null),
     samlSpAdminRoutes(samlSp),
     ...MODULE_ROUTES,
+    createViewingRoutes(partners),
+    ...LAST_ROUTES,
   ];
 }
 
@@ -60,10 +66,8 @@ const MODULE_ROUTES: readonly HubRoutes[] = [
   consentRoutes,
   entryRoutes,
   cabinetRoutes,
-  viewingRoutes,
-  auditRoutes,
-  statsRoutes,
 ];
+const LAST_ROUTES: readonly HubRoutes[] = [auditRoutes, statsRoutes];
 
 /** Every route module of the hub, in registration order (without an HPKI card listener). */
 export const HUB_ROUTES: readonly HubRoutes[] = hubRoutes(null);
@@ -87,11 +91,20 @@ export interface BuildHubOptions {
 export function buildHubApp(deps: HubDeps, options: BuildHubOptions = {}): Promise<FastifyInstance> {
   return createHubApp(deps, {
     routes:
-      options.hpki || options.samlSp ? hubRoutes(options.hpki ?? null, options.samlSp ?? null) : HUB_ROUTES,
+      options.hpki || options.samlSp || options.saml
+        ? hubRoutes(
+            options.hpki ?? null,
+            options.samlSp ?? null,
+            options.saml ? partnerRecordsOf(options.saml) : null,
+          )
+        : HUB_ROUTES,
     outside: [
       ...(options.separateIhe ? [] : [iheRoutes]),
       ...(options.saml ? [samlIdpRoutes(options.saml)] : []),
       ...(options.samlSp ? [samlSpRoutes(options.samlSp)] : []),
+      ...(options.samlSp && [...options.samlSp.identityProviders.values()].some((i) => i.partnerRecords)
+        ? [partnerRespondingRoutes(options.samlSp)]
+        : []),
     ],
     identify: sessionIdentify,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),

@@ -59,6 +59,7 @@ const SAML_SP: SamlSp = {
         allowUnsolicited: false,
         attributes: DEFAULT_ATTRIBUTES,
         patientLanding: false,
+        partnerRecords: false,
       },
     ],
   ]),

@@ -145,7 +145,16 @@ export const hubConfigSchema = z.object({
              * A partner network (interconnection agreement): the facilities whose users may open a
              * patient there, found by the partner's PDQ with the patient's traits (portal to portal).
              */
-            agreement: z.object({ facilities: z.array(z.string().regex(/^\d+(\.\d+)+$/)).min(1) }).optional(),
+            agreement: z
+              .object({
+                facilities: z.array(z.string().regex(/^\d+(\.\d+)+$/)).min(1),
+                /**
+                 * The partner hub's URL: those facilities' timelines also show the partner's records of
+                 * the patient (PDQm + $everything there, with XUA; partner/README.md).
+                 */
+                records: z.string().url().optional(),
+              })
+              .optional(),
           }),
         )
         .default([]),
@@ -163,6 +172,8 @@ export const hubConfigSchema = z.object({
             allowUnsolicited: z.boolean().default(false),
             /** A partner network: its users may arrive with a patient, found here by PDQ (portal to portal). */
             patientLanding: z.boolean().default(false),
+            /** A partner network whose hub may query our records for its users, with XUA (partner/README.md). */
+            partnerRecords: z.boolean().default(false),
             /** Attribute names where this IdP differs from ours (name, facility, profession, hcRole). */
             attributes: z
               .object({

@@ -28,6 +28,7 @@ export async function samlIdpOf(config: HubConfig): Promise<SamlIdp | null> {
         sp.name,
         sp.landing,
         sp.agreement?.facilities,
+        sp.agreement?.records,
       );
     } catch (e) {
       throw new Error(`saml.serviceProviders: ${sp.metadata}: ${e instanceof Error ? e.message : String(e)}`);
@@ -50,6 +51,7 @@ export async function samlSpOf(config: HubConfig, idp: SamlIdp | null): Promise<
         ...(entry.subjectAttribute ? { subjectAttribute: entry.subjectAttribute } : {}),
         allowUnsolicited: entry.allowUnsolicited,
         patientLanding: entry.patientLanding,
+        partnerRecords: entry.partnerRecords,
         attributes: entry.attributes,
       });
     } catch (e) {

@@ -12,7 +12,7 @@ import { askForLogin, rawQueryOf } from './browser.js';
 import type { SamlKeys } from './keys.js';
 import { idpMetadata, SAML, SAMLP, type ServiceProvider } from './metadata.js';
 import { patientCrossingRoutes } from './patient-crossing.js';
-import { samlId, signedResponse } from './response.js';
+import { type AssertedUser, samlId, signedResponse } from './response.js';
 
 /** Where a signed Response goes, and for what. */
 export interface ResponseTarget {
@@ -175,11 +175,6 @@ async function postResponse(
   principal: HubPrincipal,
   to: ResponseTarget,
 ) {
-  const facility = await deps.store.db
-    .selectFrom('hub_facility')
-    .select('name')
-    .where('oid', '=', principal.facilityOid)
-    .executeTakeFirst();
   const xml = signedResponse(idp.keys, {
     issuer: idp.entityId,
     destination: to.acs,
@@ -187,15 +182,7 @@ async function postResponse(
     inResponseTo: to.inResponseTo,
     sessionIndex: `_${randomBytes(16).toString('hex')}`,
     now: deps.now(),
-    user: {
-      userId: principal.userId,
-      name: principal.name,
-      profession: principal.profession,
-      hcRole: PROFESSIONS[principal.profession].hcRole,
-      facilityOid: principal.facilityOid,
-      facilityName: facility?.name ?? principal.facilityOid,
-      purposeOfUse: 'TREAT',
-    },
+    user: await assertedUserOf(deps, principal),
     ...(to.patient ? { extraAttributes: to.patient.attributes } : {}),
   });
   await auditHub(deps, [
@@ -249,4 +236,22 @@ export function redirectBinding(
   query += `&SigAlg=${encodeURIComponent(sigAlg)}`;
   const signature = createSign('RSA-SHA256').update(query).sign(keys.keyPem, 'base64');
   return `${location}${location.includes('?') ? '&' : '?'}${query}&Signature=${encodeURIComponent(signature)}`;
+}
+
+/** What an assertion says of the session's user (for SSO and for XUA on hub → hub calls). */
+export async function assertedUserOf(deps: HubDeps, principal: HubPrincipal): Promise<AssertedUser> {
+  const facility = await deps.store.db
+    .selectFrom('hub_facility')
+    .select('name')
+    .where('oid', '=', principal.facilityOid)
+    .executeTakeFirst();
+  return {
+    userId: principal.userId,
+    name: principal.name,
+    profession: principal.profession,
+    hcRole: PROFESSIONS[principal.profession].hcRole,
+    facilityOid: principal.facilityOid,
+    facilityName: facility?.name ?? principal.facilityOid,
+    purposeOfUse: 'TREAT',
+  };
 }

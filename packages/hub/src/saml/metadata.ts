@@ -27,6 +27,11 @@ export interface ServiceProvider {
    * patient there (portal to portal); null: no patient ever crosses to it.
    */
   crossingFacilities: string[] | null;
+  /**
+   * The partner hub's URL where those facilities' timelines also fetch the partner's records of the
+   * patient (partner/README.md); null: portal to portal only.
+   */
+  recordsUrl: string | null;
 }
 
 /**
@@ -61,6 +66,7 @@ export function parseSpMetadata(
   name?: string,
   landing?: string,
   crossingFacilities?: string[],
+  recordsUrl?: string,
 ): ServiceProvider {
   const { entityId, role: sp } = entityRole(xml, 'SPSSODescriptor');
   const acs = children(sp, MD, 'AssertionConsumerService')
@@ -87,10 +93,12 @@ export function parseSpMetadata(
     name: name ?? entityId,
     landing: landing ?? null,
     crossingFacilities: crossingFacilities ?? null,
+    recordsUrl: crossingFacilities && recordsUrl ? recordsUrl.replace(/\/+$/, '') : null,
   };
 }
 
-const pemOf = (base64: string) =>
+/** A certificate in PEM from base64 DER (as metadata carries it). */
+export const pemOf = (base64: string) =>
   `-----BEGIN CERTIFICATE-----\n${(base64.replace(/\s/g, '').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
 
 /** The hub's IdP metadata: signing certificate, SSO (HTTP-Redirect), SLO (HTTP-Redirect), NameID formats. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type HubDeps, HubError, type HubPrincipal } from '../http.js';
-import { recordsFor } from '../policy/records.js';
+import { type RecordsForPerson, recordsFor } from '../policy/records.js';
 import type { ResponseTarget, SamlIdp } from './idp-routes.js';
 import { PATIENT_ATTRIBUTES } from './response.js';
 
@@ -76,17 +76,7 @@ export async function patientCrossingRoutes(
     }
     const access = await recordsFor(deps, principal, parsed.data.person, 'TREAT');
     if (!access.visible) throw notFound();
-    // The traits of a record this user may see here (what the policy allowed, nothing more).
-    const seen = new Set(access.records.map((r) => `${r.facilityOid}\n${r.localId}`));
-    const rows = await deps.store.db
-      .selectFrom('mpi_record')
-      .select(['facility_oid', 'local_id', 'name_kana', 'name_kanji', 'birth_date', 'sex'])
-      .where('person_id', '=', parsed.data.person)
-      .orderBy('updated_at', 'desc')
-      .execute();
-    const record = rows.find(
-      (r) => seen.has(`${r.facility_oid}\n${r.local_id}`) && r.name_kana && r.birth_date,
-    );
+    const record = await visibleTraits(deps, access, parsed.data.person);
     if (!record) throw notFound();
     const attributes: Record<string, string[]> = {
       [PATIENT_ATTRIBUTES.id]: [`${parsed.data.person}^^^&${idp.entityId}&URI`],
@@ -103,4 +93,33 @@ export async function patientCrossingRoutes(
       patient: { personId: parsed.data.person, attributes },
     });
   });
+}
+
+/** A patient's identity traits as one record this user may see states them (reading, name, birth date, sex). */
+export interface PatientTraits {
+  name_kana: string | null;
+  name_kanji: string | null;
+  birth_date: string | null;
+  sex: string | null;
+}
+
+/**
+ * The traits of the newest record of the person that the policy lets this user see and that has a
+ * reading and a birth date (what a partner's PDQ needs) — never a record outside `access`; null if none.
+ */
+export async function visibleTraits(
+  deps: HubDeps,
+  access: RecordsForPerson,
+  personId: string,
+): Promise<PatientTraits | null> {
+  const seen = new Set(access.records.map((r) => `${r.facilityOid}\n${r.localId}`));
+  const rows = await deps.store.db
+    .selectFrom('mpi_record')
+    .select(['facility_oid', 'local_id', 'name_kana', 'name_kanji', 'birth_date', 'sex'])
+    .where('person_id', '=', personId)
+    .orderBy('updated_at', 'desc')
+    .execute();
+  return (
+    rows.find((r) => seen.has(`${r.facility_oid}\n${r.local_id}`) && r.name_kana && r.birth_date) ?? null
+  );
 }

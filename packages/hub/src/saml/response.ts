@@ -49,10 +49,12 @@ export const PATIENT_ATTRIBUTES = {
   sex: 'urn:hie:patient:sex',
 } as const;
 
-export interface ResponseOptions {
+/** What an assertion says, for SSO (in a Response) or on its own (XUA, partner/xua-token.ts). */
+export interface AssertionOptions {
   issuer: string;
-  destination: string;
   audience: string;
+  /** The bearer SubjectConfirmation's Recipient (the ACS, or the partner's endpoint). */
+  recipient: string;
   inResponseTo: string | null;
   user: AssertedUser;
   sessionIndex: string;
@@ -63,19 +65,22 @@ export interface ResponseOptions {
   extraAttributes?: Record<string, string[]>;
 }
 
+export interface ResponseOptions extends Omit<AssertionOptions, 'recipient'> {
+  destination: string;
+}
+
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 /**
- * A signed SAML 2.0 Response for the Web Browser SSO profile: the Assertion signed (enveloped,
- * exclusive c14n, RSA-SHA256, the Reference on its ID) and then the Response itself, so an SP that
- * checks either finds a signature; bearer SubjectConfirmation bound to the ACS and the request,
- * AudienceRestriction to the SP, NotOnOrAfter a few minutes ahead.
+ * An unsigned saml:Assertion (its ID returned for the signature): the persistent NameID, a bearer
+ * SubjectConfirmation bound to the recipient (and the request, when answering one), the
+ * AudienceRestriction, NotOnOrAfter a few minutes ahead, and the user's attributes.
  */
-export function signedResponse(keys: SamlKeys, o: ResponseOptions): string {
-  const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export function assertionElement(o: AssertionOptions): { xml: string; id: string } {
   const now = iso(o.now);
   const until = iso(new Date(o.now.getTime() + (o.lifetimeSeconds ?? 300) * 1000));
   const notBefore = iso(new Date(o.now.getTime() - 30_000));
-  const assertionId = samlId();
-  const responseId = samlId();
+  const id = samlId();
   const attributes = Object.entries({ ...userAttributes(o.user), ...o.extraAttributes })
     .filter(([, values]) => values.length > 0)
     .map(([name, values]) =>
@@ -95,9 +100,9 @@ export function signedResponse(keys: SamlKeys, o: ResponseOptions): string {
         ),
       ),
     );
-  const assertion = el(
+  const xml = el(
     'saml:Assertion',
-    { 'xmlns:saml': SAML, ID: assertionId, Version: '2.0', IssueInstant: now },
+    { 'xmlns:saml': SAML, ID: id, Version: '2.0', IssueInstant: now },
     el('saml:Issuer', {}, t(o.issuer)),
     el(
       'saml:Subject',
@@ -116,7 +121,7 @@ export function signedResponse(keys: SamlKeys, o: ResponseOptions): string {
         { Method: 'urn:oasis:names:tc:SAML:2.0:cm:bearer' },
         el('saml:SubjectConfirmationData', {
           NotOnOrAfter: until,
-          Recipient: o.destination,
+          Recipient: o.recipient,
           InResponseTo: o.inResponseTo,
         }),
       ),
@@ -141,6 +146,18 @@ export function signedResponse(keys: SamlKeys, o: ResponseOptions): string {
     ),
     el('saml:AttributeStatement', {}, ...attributes),
   );
+  return { xml, id };
+}
+
+/**
+ * A signed SAML 2.0 Response for the Web Browser SSO profile: the Assertion signed (enveloped,
+ * exclusive c14n, RSA-SHA256, the Reference on its ID) and then the Response itself, so an SP that
+ * checks either finds a signature; bearer SubjectConfirmation bound to the ACS and the request,
+ * AudienceRestriction to the SP, NotOnOrAfter a few minutes ahead.
+ */
+export function signedResponse(keys: SamlKeys, o: ResponseOptions): string {
+  const assertion = assertionElement({ ...o, recipient: o.destination });
+  const responseId = samlId();
   const response = el(
     'samlp:Response',
     {
@@ -148,15 +165,15 @@ export function signedResponse(keys: SamlKeys, o: ResponseOptions): string {
       'xmlns:saml': SAML,
       ID: responseId,
       Version: '2.0',
-      IssueInstant: now,
+      IssueInstant: iso(o.now),
       Destination: o.destination,
       InResponseTo: o.inResponseTo,
     },
     el('saml:Issuer', {}, t(o.issuer)),
     el('samlp:Status', {}, el('samlp:StatusCode', { Value: 'urn:oasis:names:tc:SAML:2.0:status:Success' })),
-    assertion,
+    assertion.xml,
   );
-  const assertionSigned = sign(keys, response, assertionId, 'Assertion');
+  const assertionSigned = sign(keys, response, assertion.id, 'Assertion');
   return sign(keys, assertionSigned, responseId, 'Response');
 }
 

@@ -44,6 +44,8 @@ export interface SourceStatus {
   total?: number;
   /** True when the page cap stopped the paging before `total` was reached. */
   truncated?: boolean;
+  /** A partner network's facility (records into our timeline): the network's name. */
+  network?: string;
 }
 
 export interface FanOutQuery {

@@ -14,6 +14,8 @@ export interface SourcedResource {
   /** The clinically relevant date (診療日) as the resource states it, when it has one. */
   date: string | null;
   resource: FhirResource;
+  /** A partner network's record: the network's name (its facility is the partner's). */
+  network?: string;
 }
 
 /**

@@ -15,6 +15,8 @@ import { installViewingBudget } from './budget.js';
 import { fetchBinary, MAX_PER_SOURCE, openDicomweb } from './gateway-client.js';
 import { LAB_CATEGORIES, LAB_SUMMARY_MAX_PER_SOURCE, summarizeLabs } from './labs.js';
 import { cardHolder, facilityNames } from './lookups.js';
+import { mergeNewestFirst } from './merge.js';
+import type { PartnerRecords } from './partners.js';
 import {
   ageOn,
   allergyOut,
@@ -100,397 +102,114 @@ const labSummaryQuery = z.object({
  * visit history (受診歴一覧), the merged timeline and record lists fetched from every visible gateway in
  * parallel, and documents passed through. Every answer is audited before it is sent.
  */
-export const viewingRoutes: HubRoutes = async (parent, deps) => {
-  // A child scope, so the per-user budget applies to viewing alone.
-  await parent.register(async (app) => {
-    installViewingBudget(app, deps.settings.viewingConcurrencyPerUser);
-    app.get(
-      '/patients',
-      {
-        schema: {
-          tags: TAGS,
-          summary: '患者一覧・検索 (PDQ) — patients the user may see',
-          querystring: listQuery,
-        },
-      },
-      async (request) => {
-        const principal = requirePrincipal(request);
-        const q = request.query as z.infer<typeof listQuery>;
-        const now = deps.now();
-        const today = tokyoDay(now);
-        const viewer = await loadViewer(deps.store, principal, now);
-        const chosen: Purpose = q.purpose ?? 'ETREAT';
-        const byCard = q.cardNumber ? await cardHolder(deps.store, q.cardNumber) : undefined;
-        const result =
-          byCard === null
-            ? { total: 0, persons: [] }
-            : await searchPersons(
-                deps.store,
-                {
-                  ...(q.kana ? { kana: q.kana } : {}),
-                  ...(q.kanji ? { kanji: q.kanji } : {}),
-                  ...(q.birthDate ? { birthDate: q.birthDate } : {}),
-                  ...(q.sex ? { sex: q.sex } : {}),
-                  ...(q.facilityOid ? { facilityOid: q.facilityOid } : {}),
-                  ...(q.localId ? { localId: q.localId } : {}),
-                  ...(byCard ?? {}),
-                },
-                {
-                  personFilter: personFilter(viewer, today, chosen),
-                  recordFilter: recordFilter(viewer, today, chosen),
-                  limit: q.limit,
-                  offset: q.offset,
-                },
-              );
-        const names = await facilityNames(
-          deps.store,
-          result.persons.flatMap((p) => p.records.map((r) => r.facilityOid)),
-        );
-        await auditHub(deps, [
-          {
-            type: 'search',
-            action: 'E',
-            outcome: '0',
-            agent: agentOf(principal, request.ip),
-            entities: result.persons.map((p) => p.personId),
-            // The list includes break-the-glass persons only for a user holding a grant: only then is it ETREAT.
-            purposeOfUse: chosen === 'ETREAT' && viewer.breakGlass.length > 0 ? 'ETREAT' : 'TREAT',
-            detail: {
-              query: JSON.stringify({ ...q, limit: undefined, offset: undefined }),
-              total: String(result.total),
-            },
-          },
-        ]);
-        return {
-          total: result.total,
-          limit: q.limit,
-          offset: q.offset,
-          persons: result.persons.map((p) => ({
-            personId: p.personId,
-            nameKanji: p.nameKanji,
-            nameKana: p.nameKana,
-            birthDate: p.birthDate,
-            age: ageOn(p.birthDate, today),
-            sex: p.sex,
-            records: p.records.map((r) => ({
-              ...r,
-              facilityName: names.get(r.facilityOid) ?? r.facilityOid,
-            })),
-          })),
-        };
-      },
-    );
-
-    app.get(
-      '/patients/:personId',
-      {
-        schema: {
-          tags: TAGS,
-          summary: '患者ヘッダ — names, age, sex, ids per visible facility, allergy banner',
-          params: personParams,
-          querystring: viewQuery,
-        },
-      },
-      async (request) => {
-        const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
-        const visible = new Set(access.records.map((r) => `${r.facilityOid}\u0000${r.localId}`));
-        const identities = (await getPersonRecords(deps.store, personId)).filter((r) =>
-          visible.has(`${r.facility_oid}\u0000${r.local_id}`),
-        );
-        const shown = identities.reduce<(typeof identities)[number] | undefined>(
-          (a, r) => (a === undefined || r.updated_at > a.updated_at ? r : a),
-          undefined,
-        );
-        const allergyAllowed = access.records.some((r) => r.categories.includes('allergy'));
-        const allergies = allergyAllowed
-          ? await fanOut(deps, principal, access, chosen, { categories: ['allergy'] })
-          : undefined;
-        const banner = allergies?.entries.map(allergyOut).filter((a) => a !== null) ?? [];
-        await auditView(
-          deps,
-          principal,
-          request.ip,
-          personId,
-          chosen,
-          access,
-          'header',
-          [
-            ...access.records.map((r) => entityOf(r.facilityOid, 'Patient', patientResourceId(r.localId))),
-            ...banner.map((a) => entityOf(a.facilityOid, 'AllergyIntolerance', a.id)),
-          ],
-          allergies ? { sources: sourcesDetail(allergies) } : {},
-        );
-        const today = tokyoDay(deps.now());
-        const birthDate = shown?.birth_date ?? null;
-        const sex = shown?.sex ?? null;
-        return {
-          personId,
-          purpose: chosen,
-          name: { kanji: shown?.name_kanji ?? null, kana: shown?.name_kana ?? null },
-          birthDate,
-          age: ageOn(birthDate, today),
-          sex,
-          sexLabel: sex ? (SEX_LABELS[sex] ?? null) : null,
-          identifiers: access.records.map((r) => ({
-            facilityOid: r.facilityOid,
-            facilityName: r.facilityName,
-            localId: r.localId,
-            basis: r.basis,
-            categories: r.categories,
-          })),
-          allergies: {
-            allowed: allergyAllowed,
-            items: banner,
-            sources: allergies?.sources ?? [],
-          },
-          breakGlass: access.breakGlass
-            ? { id: access.breakGlass.id, expiresAt: access.breakGlass.expiresAt }
-            : null,
-        };
-      },
-    );
-
-    app.get(
-      '/patients/:personId/visits',
-      {
-        schema: {
-          tags: TAGS,
-          summary: '受診歴一覧 — visits and stays at every visible facility (Encounter), newest first',
-          params: personParams,
-          querystring: rangeQuery.omit({ limit: true, offset: true }),
-        },
-      },
-      async (request) => {
-        const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
-        const q = request.query as z.infer<typeof rangeQuery>;
-        const result = await fanOut(deps, principal, access, chosen, {
-          categories: VISIT_CATEGORIES,
-          ...(q.from ? { start: q.from } : {}),
-          ...(q.to ? { end: q.to } : {}),
-        });
-        const visits = result.entries.filter((e) => e.resource.resourceType === 'Encounter');
-        await auditView(deps, principal, request.ip, personId, chosen, access, 'visits', entitiesOf(visits), {
-          sources: sourcesDetail(result),
-        });
-        return { personId, purpose: chosen, visits: visits.map(visitOut), sources: result.sources };
-      },
-    );
-
-    const listed = async (request: FastifyRequest, view: 'timeline' | 'records') => {
-      const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
-      const q = request.query as z.infer<typeof recordsQuery>;
-      if (q.code !== undefined && q.type === undefined) {
-        throw new HubError(400, 'invalid-request', 'code= needs type= (e.g. type=Observation)', {
-          field: 'code',
-        });
-      }
-      const categories = q.category?.split(',');
-      const result = await fanOut(
-        deps,
-        principal,
-        access,
-        chosen,
+export const createViewingRoutes =
+  (partners: PartnerRecords | null = null): HubRoutes =>
+  async (parent, deps) => {
+    // A child scope, so the per-user budget applies to viewing alone.
+    await parent.register(async (app) => {
+      installViewingBudget(app, deps.settings.viewingConcurrencyPerUser);
+      app.get(
+        '/patients',
         {
-          ...(categories ? { categories } : {}),
-          ...(q.facility ? { facility: q.facility } : {}),
-          ...(q.from ? { start: q.from } : {}),
-          ...(q.to ? { end: q.to } : {}),
-          ...(q.type ? { resourceType: q.type } : {}),
-          ...(q.code ? { codes: q.code.split(',') } : {}),
-        },
-        { perSource: q.offset + q.limit, mergeLimit: q.offset + q.limit },
-      );
-      const page = result.entries.slice(q.offset, q.offset + q.limit);
-      await auditView(deps, principal, request.ip, personId, chosen, access, view, entitiesOf(page), {
-        sources: sourcesDetail(result),
-        ...(q.category ? { category: q.category } : {}),
-        ...(q.facility ? { facility: q.facility } : {}),
-        ...(q.type ? { type: q.type } : {}),
-        ...(q.code ? { code: q.code } : {}),
-      });
-      const total = result.sources.reduce((n, s) => n + (s.total ?? 0), 0);
-      return {
-        personId,
-        purpose: chosen,
-        total,
-        /** False when a source did not answer: `total` and the page then miss its records. */
-        complete: result.sources.every((s) => s.status === 'ok' || s.status === 'denied'),
-        limit: q.limit,
-        offset: q.offset,
-        entries: page.map(entryOut),
-        sources: result.sources,
-      };
-    };
-
-    app.get(
-      '/patients/:personId/timeline',
-      {
-        schema: {
-          tags: TAGS,
-          summary: 'Merged timeline of every visible facility, newest first, tagged with the source',
-          params: personParams,
-          querystring: rangeQuery,
-        },
-      },
-      (request) => listed(request, 'timeline'),
-    );
-
-    app.get(
-      '/patients/:personId/records',
-      {
-        schema: {
-          tags: TAGS,
-          summary: 'Records by category, facility, period, resource type and code, merged newest first',
-          params: personParams,
-          querystring: recordsQuery,
-        },
-      },
-      (request) => listed(request, 'records'),
-    );
-
-    app.get(
-      '/patients/:personId/labs/summary',
-      {
-        schema: {
-          tags: TAGS,
-          summary:
-            '検査項目一覧 — the tests of the period (code, name, unit, count, latest result), no series',
-          params: personParams,
-          querystring: labSummaryQuery,
-        },
-      },
-      async (request) => {
-        const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
-        const q = request.query as z.infer<typeof labSummaryQuery>;
-        const result = await fanOut(
-          deps,
-          principal,
-          access,
-          chosen,
-          {
-            categories: LAB_CATEGORIES,
-            resourceType: 'Observation',
-            ...(q.from ? { start: q.from } : {}),
-            ...(q.to ? { end: q.to } : {}),
+          schema: {
+            tags: TAGS,
+            summary: '患者一覧・検索 (PDQ) — patients the user may see',
+            querystring: listQuery,
           },
-          { capPerSource: LAB_SUMMARY_MAX_PER_SOURCE },
-        );
-        const tests = summarizeLabs(result.entries);
-        // What is shown: each test's latest result and the one before it (the counts show no result).
-        await auditView(
-          deps,
-          principal,
-          request.ip,
-          personId,
-          chosen,
-          access,
-          'lab-summary',
-          tests.flatMap((t) => [
-            entityOf(t.latest.facilityOid, 'Observation', t.latest.id),
-            ...(t.previous ? [entityOf(t.previous.facilityOid, 'Observation', t.previous.id)] : []),
-          ]),
-          { sources: sourcesDetail(result) },
-        );
-        return {
-          personId,
-          purpose: chosen,
-          from: q.from ?? null,
-          to: q.to ?? null,
-          // False when a source did not answer or held more than the summary reads.
-          complete: result.sources.every((s) => (s.status === 'ok' && !s.truncated) || s.status === 'denied'),
-          tests,
-          sources: result.sources,
-        };
-      },
-    );
-
-    const binaryParams = personParams.extend({
-      facilityOid: z.string().min(1).max(64),
-      id: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
-    });
-    app.get(
-      '/patients/:personId/binary/:facilityOid/:id',
-      {
-        schema: {
-          tags: TAGS,
-          summary: 'A document (PDF, image) from its gateway, shown inline',
-          params: binaryParams,
-          querystring: viewQuery,
         },
-      },
-      async (request, reply) => {
-        const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
-        const { facilityOid, id } = request.params as z.infer<typeof binaryParams>;
-        const sources = access.records.filter((r) => r.facilityOid === facilityOid);
-        for (const source of sources) {
-          const answer = await fetchBinary(deps, principal, source, chosen, id);
-          if (answer.ok) {
-            await auditView(deps, principal, request.ip, personId, chosen, access, 'binary', [
-              entityOf(facilityOid, 'Binary', id),
-            ]);
-            return sendDocument(reply, answer.contentType, answer.bytes);
-          }
-          if (answer.status === 'timeout') throw new HubError(504, 'gateway-timeout', answer.message);
-          if (answer.status === 'error') throw new HubError(502, 'gateway-error', answer.message);
-        }
-        throw new HubError(
-          404,
-          'not-found',
-          '文書が見つかりません / no such document (or not visible to you)',
-        );
-      },
-    );
-
-    // DICOMweb of one facility's images of the person (issue 12): the same policy as every view
-    // (consent × profession × disclosure → the imaging categories), an assertion per request, audited
-    // here and at the gateway; frames stream through, never whole studies in memory.
-    const dicomwebParams = personParams.extend({
-      facilityOid: z.string().min(1).max(64),
-      '*': z.string().regex(DICOMWEB_PATH, 'a DICOMweb path (studies/…)'),
-    });
-    app.get(
-      '/patients/:personId/dicomweb/:facilityOid/*',
-      {
-        schema: {
-          tags: TAGS,
-          summary: 'DICOMweb (QIDO-RS, WADO-RS frames and metadata, rendered) of the person at one facility',
-          params: dicomwebParams,
-          querystring: dicomwebQuery,
-        },
-      },
-      async (request, reply) => {
-        const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
-        const params = request.params as z.infer<typeof dicomwebParams>;
-        const { purpose: _hubOnly, ...forward } = request.query as z.infer<typeof dicomwebQuery>;
-        const search = new URLSearchParams(
-          Object.entries(forward).flatMap(([k, v]): [string, string][] =>
-            v === undefined ? [] : [[k, String(v)]],
-          ),
-        ).toString();
-        const path = params['*'];
-        const accept = request.headers.accept ?? '*/*';
-        for (const source of access.records.filter((r) => r.facilityOid === params.facilityOid)) {
-          const answer = await openDicomweb(
-            deps,
-            principal,
-            source,
-            chosen,
-            path,
-            search ? `?${search}` : '',
-            accept,
+        async (request) => {
+          const principal = requirePrincipal(request);
+          const q = request.query as z.infer<typeof listQuery>;
+          const now = deps.now();
+          const today = tokyoDay(now);
+          const viewer = await loadViewer(deps.store, principal, now);
+          const chosen: Purpose = q.purpose ?? 'ETREAT';
+          const byCard = q.cardNumber ? await cardHolder(deps.store, q.cardNumber) : undefined;
+          const result =
+            byCard === null
+              ? { total: 0, persons: [] }
+              : await searchPersons(
+                  deps.store,
+                  {
+                    ...(q.kana ? { kana: q.kana } : {}),
+                    ...(q.kanji ? { kanji: q.kanji } : {}),
+                    ...(q.birthDate ? { birthDate: q.birthDate } : {}),
+                    ...(q.sex ? { sex: q.sex } : {}),
+                    ...(q.facilityOid ? { facilityOid: q.facilityOid } : {}),
+                    ...(q.localId ? { localId: q.localId } : {}),
+                    ...(byCard ?? {}),
+                  },
+                  {
+                    personFilter: personFilter(viewer, today, chosen),
+                    recordFilter: recordFilter(viewer, today, chosen),
+                    limit: q.limit,
+                    offset: q.offset,
+                  },
+                );
+          const names = await facilityNames(
+            deps.store,
+            result.persons.flatMap((p) => p.records.map((r) => r.facilityOid)),
           );
-          if (!answer.ok) {
-            if (answer.status === 'not-found') continue;
-            if (answer.status === 'timeout') throw new HubError(504, 'gateway-timeout', answer.message);
-            if (
-              answer.status === 'refused' &&
-              answer.httpStatus &&
-              [400, 406, 415].includes(answer.httpStatus)
-            )
-              throw new HubError(answer.httpStatus, 'gateway-refused', answer.message);
-            throw new HubError(502, 'gateway-error', answer.message);
-          }
-          const study = /^studies\/([0-9.]+)/.exec(path)?.[1];
+          await auditHub(deps, [
+            {
+              type: 'search',
+              action: 'E',
+              outcome: '0',
+              agent: agentOf(principal, request.ip),
+              entities: result.persons.map((p) => p.personId),
+              // The list includes break-the-glass persons only for a user holding a grant: only then is it ETREAT.
+              purposeOfUse: chosen === 'ETREAT' && viewer.breakGlass.length > 0 ? 'ETREAT' : 'TREAT',
+              detail: {
+                query: JSON.stringify({ ...q, limit: undefined, offset: undefined }),
+                total: String(result.total),
+              },
+            },
+          ]);
+          return {
+            total: result.total,
+            limit: q.limit,
+            offset: q.offset,
+            persons: result.persons.map((p) => ({
+              personId: p.personId,
+              nameKanji: p.nameKanji,
+              nameKana: p.nameKana,
+              birthDate: p.birthDate,
+              age: ageOn(p.birthDate, today),
+              sex: p.sex,
+              records: p.records.map((r) => ({
+                ...r,
+                facilityName: names.get(r.facilityOid) ?? r.facilityOid,
+              })),
+            })),
+          };
+        },
+      );
+
+      app.get(
+        '/patients/:personId',
+        {
+          schema: {
+            tags: TAGS,
+            summary: '患者ヘッダ — names, age, sex, ids per visible facility, allergy banner',
+            params: personParams,
+            querystring: viewQuery,
+          },
+        },
+        async (request) => {
+          const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
+          const visible = new Set(access.records.map((r) => `${r.facilityOid}\u0000${r.localId}`));
+          const identities = (await getPersonRecords(deps.store, personId)).filter((r) =>
+            visible.has(`${r.facility_oid}\u0000${r.local_id}`),
+          );
+          const shown = identities.reduce<(typeof identities)[number] | undefined>(
+            (a, r) => (a === undefined || r.updated_at > a.updated_at ? r : a),
+            undefined,
+          );
+          const allergyAllowed = access.records.some((r) => r.categories.includes('allergy'));
+          const allergies = allergyAllowed
+            ? await fanOut(deps, principal, access, chosen, { categories: ['allergy'] })
+            : undefined;
+          const banner = allergies?.entries.map(allergyOut).filter((a) => a !== null) ?? [];
           await auditView(
             deps,
             principal,
@@ -498,29 +217,346 @@ export const viewingRoutes: HubRoutes = async (parent, deps) => {
             personId,
             chosen,
             access,
-            'dicomweb',
-            study ? [entityOf(params.facilityOid, 'ImagingStudy', study)] : [],
-            { dicomweb: path.slice(0, 300) },
+            'header',
+            [
+              ...access.records.map((r) => entityOf(r.facilityOid, 'Patient', patientResourceId(r.localId))),
+              ...banner.map((a) => entityOf(a.facilityOid, 'AllergyIntolerance', a.id)),
+            ],
+            allergies ? { sources: sourcesDetail(allergies) } : {},
           );
-          const type = answer.response.headers.get('content-type') ?? 'application/octet-stream';
-          reply
-            .type(
-              DICOMWEB_TYPES.some((t) => type.toLowerCase().startsWith(t))
-                ? type
-                : 'application/octet-stream',
-            )
-            .header('x-content-type-options', 'nosniff')
-            .header('content-security-policy', "sandbox; default-src 'none'")
-            .header('cache-control', 'private, no-store');
-          const length = answer.response.headers.get('content-length');
-          if (length) reply.header('content-length', length);
-          return reply.send(answer.response.body ? Readable.fromWeb(answer.response.body as never) : '');
+          const today = tokyoDay(deps.now());
+          const birthDate = shown?.birth_date ?? null;
+          const sex = shown?.sex ?? null;
+          return {
+            personId,
+            purpose: chosen,
+            name: { kanji: shown?.name_kanji ?? null, kana: shown?.name_kana ?? null },
+            birthDate,
+            age: ageOn(birthDate, today),
+            sex,
+            sexLabel: sex ? (SEX_LABELS[sex] ?? null) : null,
+            identifiers: access.records.map((r) => ({
+              facilityOid: r.facilityOid,
+              facilityName: r.facilityName,
+              localId: r.localId,
+              basis: r.basis,
+              categories: r.categories,
+            })),
+            allergies: {
+              allowed: allergyAllowed,
+              items: banner,
+              sources: allergies?.sources ?? [],
+            },
+            breakGlass: access.breakGlass
+              ? { id: access.breakGlass.id, expiresAt: access.breakGlass.expiresAt }
+              : null,
+          };
+        },
+      );
+
+      app.get(
+        '/patients/:personId/visits',
+        {
+          schema: {
+            tags: TAGS,
+            summary: '受診歴一覧 — visits and stays at every visible facility (Encounter), newest first',
+            params: personParams,
+            querystring: rangeQuery.omit({ limit: true, offset: true }),
+          },
+        },
+        async (request) => {
+          const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
+          const q = request.query as z.infer<typeof rangeQuery>;
+          const result = await fanOut(deps, principal, access, chosen, {
+            categories: VISIT_CATEGORIES,
+            ...(q.from ? { start: q.from } : {}),
+            ...(q.to ? { end: q.to } : {}),
+          });
+          const visits = result.entries.filter((e) => e.resource.resourceType === 'Encounter');
+          await auditView(
+            deps,
+            principal,
+            request.ip,
+            personId,
+            chosen,
+            access,
+            'visits',
+            entitiesOf(visits),
+            {
+              sources: sourcesDetail(result),
+            },
+          );
+          return { personId, purpose: chosen, visits: visits.map(visitOut), sources: result.sources };
+        },
+      );
+
+      const listed = async (request: FastifyRequest, view: 'timeline' | 'records') => {
+        const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
+        const q = request.query as z.infer<typeof recordsQuery>;
+        if (q.code !== undefined && q.type === undefined) {
+          throw new HubError(400, 'invalid-request', 'code= needs type= (e.g. type=Observation)', {
+            field: 'code',
+          });
         }
-        throw new HubError(404, 'not-found', '画像が見つかりません / no such images (or not visible to you)');
-      },
-    );
-  });
-};
+        const categories = q.category?.split(',');
+        const want = q.offset + q.limit;
+        const query = {
+          ...(categories ? { categories } : {}),
+          ...(q.from ? { start: q.from } : {}),
+          ...(q.to ? { end: q.to } : {}),
+        };
+        // A partner network answers the patient's timeline ($everything), not one type or facility of ours.
+        const askPartners = partners !== null && q.type === undefined && q.facility === undefined;
+        const [local, partner] = await Promise.all([
+          fanOut(
+            deps,
+            principal,
+            access,
+            chosen,
+            {
+              ...query,
+              ...(q.facility ? { facility: q.facility } : {}),
+              ...(q.type ? { resourceType: q.type } : {}),
+              ...(q.code ? { codes: q.code.split(',') } : {}),
+            },
+            { perSource: want, mergeLimit: want },
+          ),
+          askPartners ? partners.records(deps, principal, access, personId, query, want) : null,
+        ]);
+        const result = partner
+          ? {
+              entries: mergeNewestFirst([local.entries, partner.entries], want),
+              sources: [...local.sources, ...partner.sources],
+            }
+          : local;
+        const page = result.entries.slice(q.offset, q.offset + q.limit);
+        await auditView(deps, principal, request.ip, personId, chosen, access, view, entitiesOf(page), {
+          sources: sourcesDetail(result),
+          ...(q.category ? { category: q.category } : {}),
+          ...(q.facility ? { facility: q.facility } : {}),
+          ...(q.type ? { type: q.type } : {}),
+          ...(q.code ? { code: q.code } : {}),
+        });
+        const total = result.sources.reduce((n, s) => n + (s.total ?? 0), 0);
+        return {
+          personId,
+          purpose: chosen,
+          total,
+          /** False when a source did not answer: `total` and the page then miss its records. */
+          complete: result.sources.every((s) => s.status === 'ok' || s.status === 'denied'),
+          limit: q.limit,
+          offset: q.offset,
+          entries: page.map(entryOut),
+          sources: result.sources,
+        };
+      };
+
+      app.get(
+        '/patients/:personId/timeline',
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'Merged timeline of every visible facility, newest first, tagged with the source',
+            params: personParams,
+            querystring: rangeQuery,
+          },
+        },
+        (request) => listed(request, 'timeline'),
+      );
+
+      app.get(
+        '/patients/:personId/records',
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'Records by category, facility, period, resource type and code, merged newest first',
+            params: personParams,
+            querystring: recordsQuery,
+          },
+        },
+        (request) => listed(request, 'records'),
+      );
+
+      app.get(
+        '/patients/:personId/labs/summary',
+        {
+          schema: {
+            tags: TAGS,
+            summary:
+              '検査項目一覧 — the tests of the period (code, name, unit, count, latest result), no series',
+            params: personParams,
+            querystring: labSummaryQuery,
+          },
+        },
+        async (request) => {
+          const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
+          const q = request.query as z.infer<typeof labSummaryQuery>;
+          const result = await fanOut(
+            deps,
+            principal,
+            access,
+            chosen,
+            {
+              categories: LAB_CATEGORIES,
+              resourceType: 'Observation',
+              ...(q.from ? { start: q.from } : {}),
+              ...(q.to ? { end: q.to } : {}),
+            },
+            { capPerSource: LAB_SUMMARY_MAX_PER_SOURCE },
+          );
+          const tests = summarizeLabs(result.entries);
+          // What is shown: each test's latest result and the one before it (the counts show no result).
+          await auditView(
+            deps,
+            principal,
+            request.ip,
+            personId,
+            chosen,
+            access,
+            'lab-summary',
+            tests.flatMap((t) => [
+              entityOf(t.latest.facilityOid, 'Observation', t.latest.id),
+              ...(t.previous ? [entityOf(t.previous.facilityOid, 'Observation', t.previous.id)] : []),
+            ]),
+            { sources: sourcesDetail(result) },
+          );
+          return {
+            personId,
+            purpose: chosen,
+            from: q.from ?? null,
+            to: q.to ?? null,
+            // False when a source did not answer or held more than the summary reads.
+            complete: result.sources.every(
+              (s) => (s.status === 'ok' && !s.truncated) || s.status === 'denied',
+            ),
+            tests,
+            sources: result.sources,
+          };
+        },
+      );
+
+      const binaryParams = personParams.extend({
+        facilityOid: z.string().min(1).max(64),
+        id: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
+      });
+      app.get(
+        '/patients/:personId/binary/:facilityOid/:id',
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'A document (PDF, image) from its gateway, shown inline',
+            params: binaryParams,
+            querystring: viewQuery,
+          },
+        },
+        async (request, reply) => {
+          const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
+          const { facilityOid, id } = request.params as z.infer<typeof binaryParams>;
+          const sources = access.records.filter((r) => r.facilityOid === facilityOid);
+          for (const source of sources) {
+            const answer = await fetchBinary(deps, principal, source, chosen, id);
+            if (answer.ok) {
+              await auditView(deps, principal, request.ip, personId, chosen, access, 'binary', [
+                entityOf(facilityOid, 'Binary', id),
+              ]);
+              return sendDocument(reply, answer.contentType, answer.bytes);
+            }
+            if (answer.status === 'timeout') throw new HubError(504, 'gateway-timeout', answer.message);
+            if (answer.status === 'error') throw new HubError(502, 'gateway-error', answer.message);
+          }
+          throw new HubError(
+            404,
+            'not-found',
+            '文書が見つかりません / no such document (or not visible to you)',
+          );
+        },
+      );
+
+      // DICOMweb of one facility's images of the person (issue 12): the same policy as every view
+      // (consent × profession × disclosure → the imaging categories), an assertion per request, audited
+      // here and at the gateway; frames stream through, never whole studies in memory.
+      const dicomwebParams = personParams.extend({
+        facilityOid: z.string().min(1).max(64),
+        '*': z.string().regex(DICOMWEB_PATH, 'a DICOMweb path (studies/…)'),
+      });
+      app.get(
+        '/patients/:personId/dicomweb/:facilityOid/*',
+        {
+          schema: {
+            tags: TAGS,
+            summary:
+              'DICOMweb (QIDO-RS, WADO-RS frames and metadata, rendered) of the person at one facility',
+            params: dicomwebParams,
+            querystring: dicomwebQuery,
+          },
+        },
+        async (request, reply) => {
+          const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
+          const params = request.params as z.infer<typeof dicomwebParams>;
+          const { purpose: _hubOnly, ...forward } = request.query as z.infer<typeof dicomwebQuery>;
+          const search = new URLSearchParams(
+            Object.entries(forward).flatMap(([k, v]): [string, string][] =>
+              v === undefined ? [] : [[k, String(v)]],
+            ),
+          ).toString();
+          const path = params['*'];
+          const accept = request.headers.accept ?? '*/*';
+          for (const source of access.records.filter((r) => r.facilityOid === params.facilityOid)) {
+            const answer = await openDicomweb(
+              deps,
+              principal,
+              source,
+              chosen,
+              path,
+              search ? `?${search}` : '',
+              accept,
+            );
+            if (!answer.ok) {
+              if (answer.status === 'not-found') continue;
+              if (answer.status === 'timeout') throw new HubError(504, 'gateway-timeout', answer.message);
+              if (
+                answer.status === 'refused' &&
+                answer.httpStatus &&
+                [400, 406, 415].includes(answer.httpStatus)
+              )
+                throw new HubError(answer.httpStatus, 'gateway-refused', answer.message);
+              throw new HubError(502, 'gateway-error', answer.message);
+            }
+            const study = /^studies\/([0-9.]+)/.exec(path)?.[1];
+            await auditView(
+              deps,
+              principal,
+              request.ip,
+              personId,
+              chosen,
+              access,
+              'dicomweb',
+              study ? [entityOf(params.facilityOid, 'ImagingStudy', study)] : [],
+              { dicomweb: path.slice(0, 300) },
+            );
+            const type = answer.response.headers.get('content-type') ?? 'application/octet-stream';
+            reply
+              .type(
+                DICOMWEB_TYPES.some((t) => type.toLowerCase().startsWith(t))
+                  ? type
+                  : 'application/octet-stream',
+              )
+              .header('x-content-type-options', 'nosniff')
+              .header('content-security-policy', "sandbox; default-src 'none'")
+              .header('cache-control', 'private, no-store');
+            const length = answer.response.headers.get('content-length');
+            if (length) reply.header('content-length', length);
+            return reply.send(answer.response.body ? Readable.fromWeb(answer.response.body as never) : '');
+          }
+          throw new HubError(
+            404,
+            'not-found',
+            '画像が見つかりません / no such images (or not visible to you)',
+          );
+        },
+      );
+    });
+  };
 
 /** The DICOMweb paths the hub passes on (QIDO-RS, WADO-RS metadata and frames, rendered, thumbnail). */
 const U = '[0-9]+(?:\\.[0-9]+)*';
@@ -630,3 +666,6 @@ async function auditView(
     },
   ]);
 }
+
+/** The viewing routes without partner networks. */
+export const viewingRoutes: HubRoutes = createViewingRoutes();

@@ -48,6 +48,7 @@ export function entryOut(entry: SourcedResource) {
     facilityOid: entry.facilityOid,
     facilityName: entry.facilityName,
     localId: entry.localId,
+    ...(entry.network ? { network: entry.network } : {}),
     date: entry.date,
     resourceType: entry.resource.resourceType,
     id: entry.resource.id,

@@ -182,7 +182,7 @@ export async function verifyResponse(
 }
 
 /** The AttributeStatements' values by attribute Name. */
-function attributesOf(assertion: XmlElement): Record<string, string[]> {
+export function attributesOf(assertion: XmlElement): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const statement of children(assertion, SAML, 'AttributeStatement')) {
     for (const a of children(statement, SAML, 'Attribute')) {

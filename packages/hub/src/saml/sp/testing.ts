@@ -6,7 +6,7 @@ import type { Engine } from '@hie/platform';
 import { HUB_ROUTES, hubRoutes } from '../../api/build.js';
 import { sha256Hex } from '../../auth/credentials.js';
 import { sessionIdentify } from '../../auth/session.js';
-import type { HubPrincipal } from '../../http.js';
+import type { HubPrincipal, HubRoutes } from '../../http.js';
 import { type HubUnderTest, hubUnderTest } from '../../testing.js';
 import { type SamlIdp, samlIdpRoutes } from '../idp-routes.js';
 import { loadOrCreateSamlKeys } from '../keys.js';
@@ -72,7 +72,17 @@ export interface TwoNetworks {
 export async function startTwoNetworks(
   engine: Engine,
   agreement: string[],
-  options: { listen: boolean },
+  options: {
+    listen: boolean;
+    /**
+     * Records into A's timeline (partner/): A's routes made with its IdP, B's extra root routes made
+     * with its SP; A's agreement then names B's URL and B trusts A's IdP for XUA calls.
+     */
+    records?: {
+      aRoutes: (idp: SamlIdp) => readonly HubRoutes[];
+      bOutside: (sp: SamlSp) => readonly HubRoutes[];
+    };
+  },
 ): Promise<TwoNetworks> {
   const dir = await mkdtemp(join(tmpdir(), 'hie-two-networks-'));
   const ports = options.listen ? [await freePort(), await freePort()] : [];
@@ -86,7 +96,12 @@ export async function startTwoNetworks(
   };
   const trusted = parseIdpMetadata(
     idpMetadata({ entityId: idp.entityId, baseUrl: aUrl, certPem: idp.keys.certPem }),
-    { name: '晴れやかネット', allowUnsolicited: true, patientLanding: true },
+    {
+      name: '晴れやかネット',
+      allowUnsolicited: true,
+      patientLanding: true,
+      partnerRecords: options.records !== undefined,
+    },
   );
   const sp: SamlSp = {
     identity: {
@@ -96,13 +111,15 @@ export async function startTwoNetworks(
     },
     identityProviders: new Map([[trusted.entityId, trusted]]),
   };
-  const a = await hubUnderTest('sqlite', HUB_ROUTES, {
+  // With records: A's timelines ask B (partner/initiating.ts), B answers A's XUA calls (partner/responding.ts).
+  const a = await hubUnderTest('sqlite', options.records ? options.records.aRoutes(idp) : HUB_ROUTES, {
     identify: sessionIdentify,
     outside: [samlIdpRoutes(idp)],
+    settings: { gatewayTimeoutMs: 3000 },
   });
   const b = await hubUnderTest(engine, hubRoutes(null, sp), {
     identify: sessionIdentify,
-    outside: [samlSpRoutes(sp)],
+    outside: [samlSpRoutes(sp), ...(options.records?.bOutside(sp) ?? [])],
   });
   if (options.listen) {
     await a.app.listen({ host: '127.0.0.1', port: ports[0] });
@@ -114,6 +131,7 @@ export async function startTwoNetworks(
     'HM-net',
     undefined,
     agreement,
+    options.records ? bUrl : undefined,
   );
   (idp.serviceProviders as Map<string, ServiceProvider>).set(partner.entityId, partner);
   return {

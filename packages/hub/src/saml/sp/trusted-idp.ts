@@ -32,6 +32,11 @@ export interface TrustedIdp {
    * portal), found here by our PDQ with the traits its assertion carries.
    */
   patientLanding: boolean;
+  /**
+   * A partner network whose hub may query our records for its users (records into its timeline,
+   * partner/README.md): calls carry an XUA assertion signed with this IdP's key.
+   */
+  partnerRecords: boolean;
 }
 
 export interface TrustedIdpOptions {
@@ -40,6 +45,7 @@ export interface TrustedIdpOptions {
   allowUnsolicited?: boolean;
   attributes?: Partial<AttributeNames>;
   patientLanding?: boolean;
+  partnerRecords?: boolean;
 }
 
 /** Reads an IdP's EntityDescriptor. Throws a plain Error naming what is missing. */
@@ -60,5 +66,6 @@ export function parseIdpMetadata(xml: string, options: TrustedIdpOptions = {}): 
     allowUnsolicited: options.allowUnsolicited ?? false,
     attributes: { ...DEFAULT_ATTRIBUTES, ...options.attributes },
     patientLanding: options.patientLanding ?? false,
+    partnerRecords: options.partnerRecords ?? false,
   };
 }

@@ -1,0 +1,332 @@
+import { categoryTagOf, patientReferenceOf } from '@hie/contract';
+import { patientResourceId } from '@hie/fhir-jp';
+import { agentOf, auditHub } from '../audit-record.js';
+import type { HubDeps, HubPrincipal } from '../http.js';
+import type { RecordsForPerson } from '../policy/records.js';
+import { loadViewer } from '../policy/sql.js';
+import { assertedUserOf, type SamlIdp } from '../saml/idp-routes.js';
+import type { ServiceProvider } from '../saml/metadata.js';
+import { visibleTraits } from '../saml/patient-crossing.js';
+import type { FanOutQuery, FanOutResult, SourceStatus } from '../viewing/gateway-client.js';
+import { careDate, type FhirResource, type SourcedResource } from '../viewing/merge.js';
+import type { PartnerRecords } from '../viewing/partners.js';
+import { GENDER_OF_SEX, SOURCE_FACILITY, SOURCE_PATIENT, XC_ROOT } from './wire.js';
+import { xuaToken } from './xua.js';
+
+/** Most entries asked of a partner for one page (our MAX_PER_SOURCE). */
+const MAX_WANT = 1000;
+
+/**
+ * The initiating side (partner/README.md § Records into our timeline): for a user of a facility in
+ * an agreement with a partner network, and a patient our policy lets them see, the partner hub is
+ * asked — with XUA assertions for this user — first who the patient is there (PDQm by the traits of
+ * a record the user may see), then, for exactly one match, the patient's records newest first. The
+ * partner decides under its own consent and policy; we keep only what our own profession rule
+ * allows too, and tag each entry with the partner's facility and network. An outage, a refusal, no
+ * match or several are a `sources` line (a notice), never an error; every exchange is audited.
+ */
+export function partnerRecordsOf(idp: SamlIdp): PartnerRecords {
+  const partners = () =>
+    [...idp.serviceProviders.values()].filter(
+      (sp): sp is ServiceProvider & { recordsUrl: string } => sp.recordsUrl !== null,
+    );
+  return {
+    async records(deps, principal, access, personId, query, want) {
+      const mine = partners().filter((sp) => sp.crossingFacilities?.includes(principal.facilityOid));
+      if (mine.length === 0 || !access.visible) return { entries: [], sources: [] };
+      const answers = await Promise.all(
+        mine.map((sp) =>
+          askPartner(deps, idp, sp, principal, access, personId, query, Math.min(want, MAX_WANT)),
+        ),
+      );
+      return {
+        entries: answers.length === 1 ? (answers[0]?.entries ?? []) : mergeAll(answers, want),
+        sources: answers.flatMap((a) => a.sources),
+      };
+    },
+  };
+}
+
+function mergeAll(answers: FanOutResult[], want: number): SourcedResource[] {
+  return answers
+    .flatMap((a) => a.entries)
+    .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''))
+    .slice(0, want);
+}
+
+interface BundleJson {
+  resourceType?: unknown;
+  total?: unknown;
+  entry?: {
+    resource?: unknown;
+    extension?: { url?: unknown; valueString?: unknown; valueReference?: unknown }[];
+  }[];
+}
+
+async function askPartner(
+  deps: HubDeps,
+  idp: SamlIdp,
+  sp: ServiceProvider & { recordsUrl: string },
+  principal: HubPrincipal,
+  access: RecordsForPerson,
+  personId: string,
+  query: FanOutQuery,
+  want: number,
+): Promise<FanOutResult> {
+  const started = performance.now();
+  const notice = (status: SourceStatus['status'], message: string, extra: Partial<SourceStatus> = {}) => ({
+    entries: [],
+    sources: [
+      {
+        facilityOid: sp.entityId,
+        name: sp.name,
+        localId: '',
+        network: sp.name,
+        status,
+        ms: Math.round(performance.now() - started),
+        message,
+        ...extra,
+      },
+    ],
+  });
+  const traits = await visibleTraits(deps, access, personId);
+  if (!traits?.name_kana || !traits.birth_date)
+    return notice(
+      'denied',
+      '照会に必要な患者情報（カナ氏名・生年月日）がありません / no reading and birth date to ask with',
+    );
+  const user = await assertedUserOf(deps, principal);
+  const root = `${sp.recordsUrl}${XC_ROOT}`;
+  const timeout = AbortSignal.timeout(deps.settings.gatewayTimeoutMs);
+  const call = async (url: URL): Promise<BundleJson> => {
+    const token = xuaToken(idp.keys, {
+      issuer: idp.entityId,
+      audience: sp.entityId,
+      recipient: root,
+      user,
+      method: 'GET',
+      url,
+      now: deps.now(),
+    });
+    const response = await deps.fetch(url, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' },
+      signal: timeout,
+    });
+    if (!response.ok) {
+      const body = (await response.json().catch(() => null)) as {
+        issue?: { details?: { text?: string }; diagnostics?: string }[];
+      } | null;
+      const issue = body?.issue?.[0];
+      throw new PartnerRefused(response.status, issue?.details?.text ?? issue?.diagnostics ?? '');
+    }
+    const bundle = (await response.json()) as BundleJson;
+    if (bundle?.resourceType !== 'Bundle') throw new Error('the partner did not answer a Bundle');
+    return bundle;
+  };
+
+  let partnerPatient: string;
+  let entries: SourcedResource[] = [];
+  let sources: SourceStatus[] = [];
+  try {
+    const pdq = new URL(`${root}/Patient`);
+    pdq.searchParams.set('name', traits.name_kana);
+    pdq.searchParams.set('birthdate', traits.birth_date);
+    const gender = traits.sex ? GENDER_OF_SEX[traits.sex] : undefined;
+    if (gender) pdq.searchParams.set('gender', gender);
+    pdq.searchParams.set('_count', '2');
+    const found = await call(pdq);
+    const total = typeof found.total === 'number' ? found.total : (found.entry?.length ?? 0);
+    const id = (found.entry?.[0]?.resource as { id?: unknown } | undefined)?.id;
+    await auditExchange(deps, principal, personId, sp, 'pdq', [], { total: String(total) });
+    if (total === 0 || typeof id !== 'string')
+      return notice(
+        'ok',
+        `${sp.name}では該当する患者さんが見つかりません（同意がない場合を含む） / not found there (or not consented there)`,
+        { total: 0 },
+      );
+    if (total > 1)
+      return notice(
+        'ok',
+        `${sp.name}で候補が複数あるため表示しません / several candidates there: none shown`,
+        { total: 0 },
+      );
+    partnerPatient = id;
+
+    const everything = new URL(`${root}/Patient/${encodeURIComponent(partnerPatient)}/$everything`);
+    if (query.start) everything.searchParams.set('start', query.start);
+    if (query.end) everything.searchParams.set('end', query.end);
+    if (query.categories) everything.searchParams.set('_category', [...query.categories].sort().join(','));
+    everything.searchParams.set('_count', String(want));
+    const bundle = await call(everything);
+    ({ entries, sources } = await readRecords(deps, principal, sp, bundle, query, started));
+  } catch (error) {
+    const ms = Math.round(performance.now() - started);
+    const message =
+      error instanceof PartnerRefused
+        ? `${sp.name}が照会を拒否しました (${error.status}${error.reason ? `: ${error.reason}` : ''}) / the partner refused`
+        : timeout.aborted
+          ? `${sp.name}から${deps.settings.gatewayTimeoutMs} ms 以内に応答がありません / no answer in time`
+          : `${sp.name}に接続できません / the partner network cannot be reached`;
+    await auditExchange(deps, principal, personId, sp, 'failed', [], { message, ms: String(ms) });
+    return notice(timeout.aborted ? 'timeout' : 'error', message);
+  }
+  await auditExchange(
+    deps,
+    principal,
+    personId,
+    sp,
+    'records',
+    entries.map((e) => `${e.facilityOid}/${e.resource.resourceType}/${e.resource.id}`).slice(0, 200),
+    { partnerPatient, received: String(entries.length) },
+  );
+  return { entries, sources };
+}
+
+class PartnerRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+  ) {
+    super(`partner refused: ${status}`);
+  }
+}
+
+/**
+ * The partner's Bundle read back: each entry's source facility and patient from its extensions, its
+ * category label, and our own rule on top — the categories this user's profession may see here and
+ * the view asked for; the patient reference must be the one the entry names. What fails is dropped
+ * and counted in the partner's line.
+ */
+async function readRecords(
+  deps: HubDeps,
+  principal: HubPrincipal,
+  sp: ServiceProvider,
+  bundle: BundleJson,
+  query: FanOutQuery,
+  started: number,
+): Promise<{ entries: SourcedResource[]; sources: SourceStatus[] }> {
+  const ours = await ownCategories(deps, principal);
+  const wanted = query.categories ? new Set(query.categories) : null;
+  const byFacility = new Map<string, SourceStatus>();
+  const entries: SourcedResource[] = [];
+  let dropped = 0;
+  for (const entry of bundle.entry ?? []) {
+    const resource = entry?.resource as FhirResource | undefined;
+    if (!resource || typeof resource.resourceType !== 'string' || typeof resource.id !== 'string') continue;
+    if (resource.resourceType === 'OperationOutcome') {
+      for (const s of sourcesOf(resource, sp)) byFacility.set(s.facilityOid, s);
+      continue;
+    }
+    const facility = entry.extension?.find((x) => x.url === SOURCE_FACILITY)?.valueReference as
+      | { identifier?: { value?: unknown }; display?: unknown }
+      | undefined;
+    const localId = entry.extension?.find((x) => x.url === SOURCE_PATIENT)?.valueString;
+    const oid =
+      typeof facility?.identifier?.value === 'string'
+        ? facility.identifier.value.replace(/^urn:oid:/, '')
+        : '';
+    const category = categoryTagOf(resource);
+    const patient = patientReferenceOf(resource);
+    if (
+      !oid ||
+      typeof localId !== 'string' ||
+      category === null ||
+      !ours.has(category) ||
+      (wanted !== null && !wanted.has(category)) ||
+      (patient !== null && patient !== `Patient/${patientResourceId(localId)}`)
+    ) {
+      dropped++;
+      continue;
+    }
+    entries.push({
+      facilityOid: oid,
+      facilityName: typeof facility?.display === 'string' ? facility.display : oid,
+      localId,
+      date: careDate(resource),
+      resource,
+      network: sp.name,
+    });
+  }
+  const ms = Math.round(performance.now() - started);
+  const sources = [...byFacility.values()].map((s) => ({ ...s, ms }));
+  if (sources.length === 0)
+    sources.push({
+      facilityOid: sp.entityId,
+      name: sp.name,
+      localId: '',
+      network: sp.name,
+      status: 'ok',
+      ms,
+      total: entries.length,
+    });
+  if (dropped > 0 && sources[0])
+    sources[0] = {
+      ...sources[0],
+      message: `${dropped}件は当ネットワークの閲覧範囲外のため表示しません / ${dropped} outside what this network lets your profession see`,
+    };
+  return { entries, sources };
+}
+
+/** The categories our matrix lets this user's profession see (our rule applies to a partner's records too). */
+async function ownCategories(deps: HubDeps, principal: HubPrincipal): Promise<Set<string>> {
+  const viewer = await loadViewer(deps.store, principal, deps.now());
+  return new Set(viewer.userActive && viewer.facilityActive && viewer.facilityViews ? viewer.categories : []);
+}
+
+/** The partner's per-facility lines, from the OperationOutcome it adds to the Bundle. */
+function sourcesOf(outcome: FhirResource, sp: ServiceProvider): SourceStatus[] {
+  const issues = (outcome.issue ?? []) as {
+    code?: string;
+    diagnostics?: string;
+    details?: { coding?: { code?: string; display?: string }[]; text?: string };
+    extension?: { url?: string; valueInteger?: number }[];
+  }[];
+  return issues.flatMap((issue) => {
+    const coding = issue.details?.coding?.[0];
+    if (!coding?.code) return [];
+    const total = issue.extension?.find((x) => x.url === 'total')?.valueInteger;
+    const status: SourceStatus['status'] =
+      issue.code === 'informational'
+        ? 'ok'
+        : issue.code === 'timeout'
+          ? 'timeout'
+          : issue.code === 'forbidden'
+            ? 'denied'
+            : 'error';
+    return [
+      {
+        facilityOid: coding.code.replace(/^urn:oid:/, ''),
+        name: coding.display ?? coding.code,
+        localId: '',
+        network: sp.name,
+        status,
+        ms: 0,
+        ...(typeof total === 'number' ? { total } : {}),
+        ...(issue.diagnostics ? { message: issue.diagnostics } : {}),
+      },
+    ];
+  });
+}
+
+async function auditExchange(
+  deps: HubDeps,
+  principal: HubPrincipal,
+  personId: string,
+  sp: ServiceProvider,
+  step: 'pdq' | 'records' | 'failed',
+  entities: string[],
+  detail: Record<string, string>,
+): Promise<void> {
+  await auditHub(deps, [
+    {
+      type: 'partner',
+      action: 'E',
+      outcome: step === 'failed' ? '4' : '0',
+      agent: agentOf(principal),
+      patient: { personId },
+      entities,
+      purposeOfUse: 'TREAT',
+      detail: { partner: sp.entityId, step, ...detail },
+    },
+  ]);
+}

@@ -1,0 +1,463 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CATEGORIES } from '@hie/contract';
+import type { GwResourceTable } from '@hie/gateway';
+import { useSampleProjection } from '@hie/gateway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubRoutes } from '../api/build.js';
+import type { HubPrincipal } from '../http.js';
+import { DEFAULT_PROFESSION_POLICY } from '../policy/matrix.js';
+import { loadOrCreateSamlKeys } from '../saml/keys.js';
+import type { AssertedUser } from '../saml/response.js';
+import { assertionElement } from '../saml/response.js';
+import { revokeLink } from '../saml/sp/links.js';
+import { sessionFor, startTwoNetworks, type TwoNetworks } from '../saml/sp/testing.js';
+import { seedConsent, seedDisclosure, seedFacility, seedPerson, seedUser, TEST_ENGINES } from '../testing.js';
+import type { SourceStatus } from '../viewing/gateway-client.js';
+import {
+  type RunningGateway,
+  rowsAs,
+  seedMatrix,
+  startGateway,
+  startHungServer,
+  stopGateway,
+} from '../viewing/testing.js';
+import { partnerRecordsOf } from './initiating.js';
+import { partnerRespondingRoutes } from './responding.js';
+import { XC_ROOT } from './wire.js';
+import { xuaToken } from './xua.js';
+
+const rows = useSampleProjection();
+const ALL = Object.keys(CATEGORIES);
+// Network A (晴れやかネット): a hospital with a gateway, a clinic in the agreement with HM-net, one not.
+const A_HOSPITAL = '1.2.392.200284.33.3319800011';
+const A_CLINIC = '1.2.392.200284.33.3311610020';
+const A_OTHER = '1.2.392.200284.33.3310101237';
+// Network B (HM-net): a hospital near the border, with its own gateway.
+const B_HOSPITAL = '1.2.392.200284.34.3410000001';
+const BORDER = { nameKanji: '国境 一郎', nameKana: 'コッキョウ イチロウ', birthDate: '1948-02-11', sex: 'M' };
+const WITHHELD = { nameKanji: '井原 和子', nameKana: 'イバラ カズコ', birthDate: '1951-09-30', sex: 'F' };
+
+interface Entry {
+  facilityOid: string;
+  network?: string;
+  resourceType: string;
+  id: string;
+  date: string | null;
+  resource: { meta?: { tag?: { system?: string; code?: string }[] } };
+}
+interface Timeline {
+  total: number;
+  complete: boolean;
+  entries: Entry[];
+  sources: SourceStatus[];
+}
+
+/**
+ * Records into our timeline (issue 16): A's timeline of a border patient also shows what HM-net's
+ * hospital holds — asked by A's hub with XUA for the user, found at B by PDQm with the traits, and
+ * answered under B's consent and policy for A's facility; A's profession rule applies on top. Real
+ * gateways on both sides; both stores on B's side.
+ */
+describe.each(TEST_ENGINES)('records into our timeline from a partner network (%s)', (engine) => {
+  let nets: TwoNetworks;
+  let aGateway: RunningGateway;
+  let bGateway: RunningGateway;
+  let clinicDoctor: HubPrincipal;
+  let otherDoctor: HubPrincipal;
+  let border: string;
+  let withheld: string;
+  let bBorder: string;
+  let bWithheld: string;
+  let bUrl: string;
+  let aRows: GwResourceTable[];
+  let bRows: GwResourceTable[];
+
+  beforeAll(async () => {
+    nets = await startTwoNetworks(engine, [A_CLINIC], {
+      listen: true,
+      records: {
+        aRoutes: (idp) => hubRoutes(null, null, partnerRecordsOf(idp)),
+        bOutside: (sp) => [partnerRespondingRoutes(sp)],
+      },
+    });
+    const { a, b, idp, sp } = nets;
+    bUrl = sp.identity.acsUrl.replace('/saml/sp/acs', '');
+    // Two patients of the sample data: the one at A, and another history for B's hospital.
+    const counts = new Map<string, number>();
+    for (const r of rows)
+      if (/^\d+$/.test(r.patient_id)) counts.set(r.patient_id, (counts.get(r.patient_id) ?? 0) + 1);
+    const [p1 = '', p2 = ''] = [...counts]
+      .sort(([p, x], [q, y]) => y - x || (p < q ? -1 : 1))
+      .map(([p]) => p);
+    aRows = rowsAs(rows, p1, 'A1');
+    bRows = [...rowsAs(rows, p2, 'H77'), ...rowsAs(rows, p2, 'H78')];
+    aGateway = await startGateway('sqlite', a.deps, {
+      oid: A_HOSPITAL,
+      name: '岡山南病院',
+      rows: aRows,
+      categories: ALL,
+    });
+    bGateway = await startGateway(engine, b.deps, {
+      oid: B_HOSPITAL,
+      name: '備後中央病院',
+      rows: bRows,
+      categories: ALL,
+    });
+
+    await seedFacility(a.store, { oid: A_HOSPITAL, name: '岡山南病院', gatewayUrl: aGateway.url });
+    await seedFacility(a.store, {
+      oid: A_CLINIC,
+      name: 'さくらクリニック',
+      type: 'clinic',
+      discloses: false,
+    });
+    await seedFacility(a.store, { oid: A_OTHER, type: 'clinic', discloses: false });
+    await seedMatrix(a.store);
+    await seedDisclosure(a.store, A_HOSPITAL, ALL);
+    border = await seedPerson(a.store, [{ facilityOid: A_HOSPITAL, localId: 'A1', ...BORDER }]);
+    withheld = await seedPerson(a.store, [{ facilityOid: A_HOSPITAL, localId: 'A2', ...WITHHELD }]);
+    for (const localId of ['A1', 'A2'])
+      await seedConsent(a.store, { facilityOid: A_HOSPITAL, localId, viewers: [A_CLINIC, A_OTHER] });
+    clinicDoctor = await seedUser(a.store, {
+      facilityOid: A_CLINIC,
+      profession: 'doctor',
+      name: '桃田 太郎',
+    });
+    otherDoctor = await seedUser(a.store, { facilityOid: A_OTHER, profession: 'doctor' });
+
+    await seedFacility(b.store, { oid: B_HOSPITAL, name: '備後中央病院', gatewayUrl: bGateway.url });
+    await seedFacility(b.store, {
+      oid: A_CLINIC,
+      name: 'さくらクリニック',
+      type: 'clinic',
+      discloses: false,
+    });
+    await seedMatrix(b.store);
+    await seedDisclosure(b.store, B_HOSPITAL, ALL);
+    bBorder = await seedPerson(b.store, [{ facilityOid: B_HOSPITAL, localId: 'H77', ...BORDER }]);
+    bWithheld = await seedPerson(b.store, [{ facilityOid: B_HOSPITAL, localId: 'H78', ...WITHHELD }]);
+    // HM-net's consent form: 国境's names A's clinic; 井原's names only B's own hospital.
+    await seedConsent(b.store, { facilityOid: B_HOSPITAL, localId: 'H77', viewers: [A_CLINIC] });
+    await seedConsent(b.store, { facilityOid: B_HOSPITAL, localId: 'H78', viewers: [B_HOSPITAL] });
+    const office = await seedUser(b.store, { facilityOid: B_HOSPITAL, profession: 'office' });
+    const opened = await fetch(`${bUrl}/api/v1/admin/saml/identity-providers/jit`, {
+      method: 'PUT',
+      headers: { ...(await sessionFor(b, office)), 'content-type': 'application/json' },
+      body: JSON.stringify({ idp: idp.entityId, facilities: [A_CLINIC] }),
+    });
+    expect(opened.status, await opened.clone().text()).toBe(200);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([aGateway && stopGateway(aGateway), bGateway && stopGateway(bGateway)]);
+    await nets?.dispose();
+  });
+
+  const timeline = async (p: HubPrincipal, person: string, query = 'limit=500') => {
+    const answer = await fetch(`${nets.idp.baseUrl}/api/v1/patients/${person}/timeline?${query}`, {
+      headers: await sessionFor(nets.a, p),
+    });
+    expect(answer.status, await answer.clone().text()).toBe(200);
+    return (await answer.json()) as Timeline;
+  };
+  const auditsAt = async (side: 'a' | 'b', type: string) =>
+    (
+      await nets[side].store.db
+        .selectFrom('audit_event')
+        .select('event_json')
+        .where('type', '=', type)
+        .orderBy('seq')
+        .execute()
+    ).map(
+      (e) =>
+        JSON.parse(e.event_json) as {
+          outcome: string;
+          agent: { userId: string; facilityOid: string };
+          entities?: string[];
+          detail?: Record<string, string>;
+        },
+    );
+  const doctorSees = (r: GwResourceTable) => DEFAULT_PROFESSION_POLICY.doctor.includes(r.category as never);
+  const fromPartner = (t: Timeline) => t.entries.filter((e) => e.network !== undefined);
+
+  it('the agreement clinic’s doctor sees HM-net’s records of the patient in the timeline, tagged and merged', async () => {
+    const t = await timeline(clinicDoctor, border);
+    const partner = fromPartner(t);
+    const expected = bRows.filter((r) => r.patient_id === 'H77' && doctorSees(r));
+    expect(expected.length).toBeGreaterThan(5);
+    expect(partner.map((e) => `${e.resourceType}/${e.id}`).sort()).toEqual(
+      expected.map((r) => `${r.resource_type}/${r.id}`).sort(),
+    );
+    expect(new Set(partner.map((e) => e.network))).toEqual(new Set(['HM-net']));
+    expect(new Set(partner.map((e) => e.facilityOid))).toEqual(new Set([B_HOSPITAL]));
+    // Nothing of B's other patient, and our own records still there.
+    expect(partner.some((e) => e.id.includes('H78'))).toBe(false);
+    const own = t.entries.filter((e) => e.network === undefined);
+    expect(own.length).toBe(aRows.filter(doctorSees).length);
+    // One merged list: our own records keep the order they have without the partner (the merge's own
+    // ordering is viewing/merge's property test); the newest of both comes first.
+    const alone = await timeline(otherDoctor, border);
+    expect(own.map((e) => e.id)).toEqual(alone.entries.map((e) => e.id));
+    expect(t.entries[0]?.date?.slice(0, 7)).toBe(
+      [own[0]?.date ?? '', partner[0]?.date ?? ''].sort().reverse()[0]?.slice(0, 7),
+    );
+    const line = t.sources.find((s) => s.network === 'HM-net');
+    expect(line).toMatchObject({
+      facilityOid: B_HOSPITAL,
+      name: '備後中央病院',
+      status: 'ok',
+      total: expected.length,
+    });
+    expect(t.total).toBe(own.length + expected.length);
+    expect(t.complete).toBe(true);
+
+    // A audited the exchange; B audited the search and the view as the user it knows for A's clinic.
+    const asked = await auditsAt('a', 'partner');
+    expect(asked.map((e) => e.detail?.step)).toEqual(expect.arrayContaining(['pdq', 'records']));
+    const viewed = (await auditsAt('b', 'view')).filter((e) => e.detail?.view === 'partner-timeline');
+    expect(viewed.at(-1)).toMatchObject({ outcome: '0', agent: { facilityOid: A_CLINIC } });
+    expect(viewed.at(-1)?.entities?.length).toBe(expected.length);
+    const searched = (await auditsAt('b', 'search')).filter((e) => e.detail?.via === 'xua');
+    expect(searched.at(-1)?.detail?.total).toBe('1');
+    expect(searched.at(-1)?.entities).toEqual([bBorder]);
+    const user = await nets.b.store.db
+      .selectFrom('hub_saml_link as l')
+      .innerJoin('hub_user as u', 'u.id', 'l.user_id')
+      .select(['u.id', 'u.name', 'u.profession'])
+      .where('l.subject', '=', clinicDoctor.userId)
+      .executeTakeFirstOrThrow();
+    expect(user).toMatchObject({ name: '桃田 太郎', profession: 'doctor' });
+    expect(viewed.at(-1)?.agent.userId).toBe(user.id);
+  });
+
+  it('a page and a category narrow what is asked of HM-net', async () => {
+    const page = await timeline(clinicDoctor, border, 'limit=10&offset=5');
+    expect(page.entries.length).toBe(10);
+    const full = await timeline(clinicDoctor, border);
+    expect(page.entries.map((e) => e.id)).toEqual(full.entries.slice(5, 15).map((e) => e.id));
+    const answer = await fetch(
+      `${nets.idp.baseUrl}/api/v1/patients/${border}/records?category=prescription&limit=500`,
+      { headers: await sessionFor(nets.a, clinicDoctor) },
+    );
+    const prescriptions = (await answer.json()) as Timeline;
+    const partner = fromPartner(prescriptions);
+    expect(partner.length).toBe(
+      bRows.filter((r) => r.patient_id === 'H77' && r.category === 'prescription').length,
+    );
+    expect(partner.length).toBeGreaterThan(0);
+  });
+
+  it('HM-net’s consent decides: a patient it does not show to our clinic brings a notice, no record', async () => {
+    const t = await timeline(clinicDoctor, withheld);
+    expect(fromPartner(t)).toEqual([]);
+    const line = t.sources.find((s) => s.network === 'HM-net');
+    expect(line?.status).toBe('ok');
+    expect(line?.message).toMatch(/見つかりません/);
+    expect(t.sources.find((s) => s.facilityOid === A_HOSPITAL)?.status).toBe('ok');
+  });
+
+  it('a facility outside the agreement never asks HM-net', async () => {
+    const before = (await auditsAt('b', 'search')).length;
+    const t = await timeline(otherDoctor, border);
+    expect(fromPartner(t)).toEqual([]);
+    expect(t.sources.some((s) => s.network)).toBe(false);
+    expect((await auditsAt('b', 'search')).length).toBe(before);
+  });
+
+  it('our own profession rule applies to HM-net’s records too', async () => {
+    // At A only, a doctor may no longer see prescriptions: B still sends them, A drops them.
+    await nets.a.store.db
+      .deleteFrom('hub_profession_policy')
+      .where('profession', '=', 'doctor')
+      .where('category', '=', 'prescription')
+      .execute();
+    try {
+      const t = await timeline(clinicDoctor, border);
+      const partner = fromPartner(t);
+      expect(partner.length).toBeGreaterThan(0);
+      expect(partner.some((e) => e.resource.meta?.tag?.some((tag) => tag.code === 'prescription'))).toBe(
+        false,
+      );
+      expect(t.sources.find((s) => s.network === 'HM-net')?.message).toMatch(/閲覧範囲外/);
+    } finally {
+      await seedMatrix(nets.a.store);
+    }
+  });
+
+  it('an outage of HM-net is a notice on the timeline, never an error', async () => {
+    const hung = await startHungServer();
+    const saved = nets.partner.recordsUrl;
+    try {
+      nets.partner.recordsUrl = hung.url;
+      const slow = await timeline(clinicDoctor, border);
+      expect(slow.sources.find((s) => s.network === 'HM-net')?.status).toBe('timeout');
+      expect(slow.entries.length).toBe(aRows.filter(doctorSees).length);
+      expect(slow.complete).toBe(false);
+      nets.partner.recordsUrl = 'http://127.0.0.1:1';
+      const down = await timeline(clinicDoctor, border);
+      expect(down.sources.find((s) => s.network === 'HM-net')?.status).toBe('error');
+      expect(down.entries.length).toBe(aRows.filter(doctorSees).length);
+    } finally {
+      nets.partner.recordsUrl = saved;
+      await hung.close();
+    }
+  }, 30_000);
+
+  describe('XUA at HM-net: every call refused unless its assertion is right', () => {
+    const userOf = (p: HubPrincipal, facilityOid = A_CLINIC): AssertedUser => ({
+      userId: p.userId,
+      name: p.name,
+      profession: p.profession,
+      hcRole: 'Medical Doctor',
+      facilityOid,
+      facilityName: 'さくらクリニック',
+      purposeOfUse: 'TREAT',
+    });
+    const pdqPath = `${XC_ROOT}/Patient?name=${encodeURIComponent(BORDER.nameKana)}&birthdate=${BORDER.birthDate}`;
+    const tokenFor = (
+      path: string,
+      o: Partial<Parameters<typeof xuaToken>[1]> & { keys?: typeof nets.idp.keys } = {},
+    ) =>
+      xuaToken(o.keys ?? nets.idp.keys, {
+        issuer: nets.idp.entityId,
+        audience: nets.sp.identity.entityId,
+        recipient: `${bUrl}${XC_ROOT}`,
+        user: userOf(clinicDoctor),
+        method: 'GET',
+        url: new URL(`${bUrl}${path}`),
+        now: new Date(),
+        ...o,
+      });
+    const call = (path: string, token: string | null) =>
+      fetch(`${bUrl}${path}`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
+    const codeOf = async (response: Response) =>
+      ((await response.json()) as { issue: { diagnostics: string }[] }).issue[0]?.diagnostics;
+    const expectRefused = async (response: Response, status: number, code: string) => {
+      expect(response.status).toBe(status);
+      expect(await codeOf(response)).toBe(code);
+    };
+    const edit = (token: string, change: (xml: string) => string) =>
+      Buffer.from(change(Buffer.from(token, 'base64url').toString('utf8')), 'utf8').toString('base64url');
+
+    it('a right assertion answers once; the same again is a replay', async () => {
+      const token = tokenFor(pdqPath);
+      const first = await call(pdqPath, token);
+      expect(first.status).toBe(200);
+      expect(((await first.json()) as { total: number }).total).toBe(1);
+      await expectRefused(await call(pdqPath, token), 403, 'xua-replay');
+    });
+
+    it('no assertion, not XML, XXE, unsigned, a foreign key, an edited one, wrapped ones', async () => {
+      await expectRefused(await call(pdqPath, null), 403, 'xua-missing');
+      await expectRefused(
+        await call(pdqPath, Buffer.from('not xml').toString('base64url')),
+        403,
+        'xua-invalid',
+      );
+      const xxe = `<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">&x;</saml:Assertion>`;
+      await expectRefused(await call(pdqPath, Buffer.from(xxe).toString('base64url')), 403, 'xua-invalid');
+      const unsigned = assertionElement({
+        issuer: nets.idp.entityId,
+        audience: nets.sp.identity.entityId,
+        recipient: `${bUrl}${XC_ROOT}`,
+        inResponseTo: null,
+        user: userOf(clinicDoctor),
+        sessionIndex: '_s',
+        now: new Date(),
+      });
+      await expectRefused(
+        await call(pdqPath, Buffer.from(unsigned.xml).toString('base64url')),
+        403,
+        'xua-unsigned',
+      );
+      const dir = await mkdtemp(join(tmpdir(), 'hie-xua-'));
+      try {
+        const foreign = await loadOrCreateSamlKeys(join(dir, 'k'), join(dir, 'c'), 'evil');
+        await expectRefused(
+          await call(pdqPath, tokenFor(pdqPath, { keys: foreign })),
+          403,
+          'xua-bad-signature',
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      // Another user's id written over the signed one.
+      const edited = edit(tokenFor(pdqPath), (xml) => xml.replace(clinicDoctor.userId, otherDoctor.userId));
+      await expectRefused(await call(pdqPath, edited), 403, 'xua-bad-signature');
+      // Wrapping: a second, unsigned assertion inside the signed one; the signed one moved under a forged root.
+      const inner = edit(tokenFor(pdqPath), (xml) =>
+        xml.replace('</saml:Assertion>', `<saml:Advice>${unsigned.xml}</saml:Advice></saml:Assertion>`),
+      );
+      await expectRefused(await call(pdqPath, inner), 403, 'xua-bad-signature');
+      const signed = Buffer.from(tokenFor(pdqPath), 'base64url').toString('utf8');
+      const id = /ID="([^"]+)"/.exec(signed)?.[1] ?? '';
+      const forged = unsigned.xml
+        .replace(/ID="[^"]+"/, `ID="${id}"`)
+        .replace('</saml:Assertion>', `<saml:Advice>${signed}</saml:Advice></saml:Assertion>`);
+      await expectRefused(
+        await call(pdqPath, Buffer.from(forged).toString('base64url')),
+        403,
+        'xua-unsigned',
+      );
+    });
+
+    it('expired, for another audience, recipient or request, from an issuer we do not answer', async () => {
+      await expectRefused(
+        await call(pdqPath, tokenFor(pdqPath, { now: new Date(Date.now() - 10 * 60_000) })),
+        403,
+        'xua-expired',
+      );
+      await expectRefused(
+        await call(pdqPath, tokenFor(pdqPath, { audience: 'https://other.example/sp' })),
+        403,
+        'xua-wrong-audience',
+      );
+      await expectRefused(
+        await call(pdqPath, tokenFor(pdqPath, { recipient: 'https://other.example/xc' })),
+        403,
+        'xua-wrong-recipient',
+      );
+      const otherQuery = `${XC_ROOT}/Patient?name=${encodeURIComponent(WITHHELD.nameKana)}&birthdate=${WITHHELD.birthDate}`;
+      await expectRefused(await call(otherQuery, tokenFor(pdqPath)), 403, 'xua-wrong-operation');
+      await expectRefused(
+        await call(pdqPath, tokenFor(pdqPath, { issuer: 'https://evil.example/idp' })),
+        403,
+        'xua-unknown-issuer',
+      );
+      const refusals = (await auditsAt('b', 'partner')).filter((e) => e.outcome === '4');
+      expect(refusals.length).toBeGreaterThanOrEqual(5);
+    });
+
+    it('B’s own rules: no fishing, a patient B does not show is 404, a facility B did not open, a revoked user', async () => {
+      const broad = `${XC_ROOT}/Patient?name=${encodeURIComponent('コ')}`;
+      await expectRefused(await call(broad, tokenFor(broad)), 400, 'xc-query-too-broad');
+      const hidden = `${XC_ROOT}/Patient/${bWithheld}/$everything`;
+      await expectRefused(await call(hidden, tokenFor(hidden)), 404, 'not-found');
+      const notOpened = tokenFor(pdqPath, { user: userOf(otherDoctor, A_OTHER) });
+      await expectRefused(await call(pdqPath, notOpened), 403, 'saml-not-linked');
+      // A nurse of the clinic: made at B by the first call; the office revokes; the next call is refused.
+      const nurse = await seedUser(nets.a.store, {
+        facilityOid: A_CLINIC,
+        profession: 'nurse',
+        name: '看護 花子',
+      });
+      const nurseUser = { ...userOf(nurse), hcRole: 'Nurse' };
+      expect((await call(pdqPath, tokenFor(pdqPath, { user: nurseUser }))).status).toBe(200);
+      const link = await nets.b.store.db
+        .selectFrom('hub_saml_link')
+        .select('id')
+        .where('subject', '=', nurse.userId)
+        .executeTakeFirstOrThrow();
+      await revokeLink(nets.b.store, link.id, 'office', new Date());
+      await expectRefused(
+        await call(pdqPath, tokenFor(pdqPath, { user: nurseUser })),
+        403,
+        'saml-link-revoked',
+      );
+      const everything = `${XC_ROOT}/Patient/${bBorder}/$everything?_count=5`;
+      expect((await call(everything, tokenFor(everything))).status).toBe(200);
+    });
+  });
+});
