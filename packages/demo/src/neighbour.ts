@@ -136,7 +136,14 @@ export async function startNeighbourNetwork(o: NeighbourOptions): Promise<Neighb
         saml: {
           baseUrl: publicUrl,
           identityProviders: [
-            { metadata: ourIdp, name: '晴れやかネット', allowUnsolicited: true, patientLanding: true },
+            {
+              metadata: ourIdp,
+              name: '晴れやかネット',
+              allowUnsolicited: true,
+              patientLanding: true,
+              // Our hub may ask for its records of a patient for our agreement facilities' users (XUA).
+              partnerRecords: true,
+            },
           ],
         },
         ...(o.webRoot ? { webRoot: o.webRoot } : {}),
@@ -285,10 +292,11 @@ export async function startNeighbourNetwork(o: NeighbourOptions): Promise<Neighb
       for (const t of theirs) if (hash(t.personId) % 3 === 0) withheld.add(t.personId);
     }
 
-    // Our side of the agreement: their portal (SP) for our clinic and 岡山大学病院.
+    // Our side of the agreement: their portal (SP) for our clinic and 岡山大学病院, and their hub's
+    // records of a shared patient in those facilities' timelines.
     const spXml = await (await fetch(`${hub.url}/saml/sp/metadata`)).text();
     await writeFile(join(partners, 'hm-net-sp.xml'), spXml);
-    const partner = parseSpMetadata(spXml, NEIGHBOUR.name, `${publicUrl}/`, [clinic, ouh]);
+    const partner = parseSpMetadata(spXml, NEIGHBOUR.name, `${publicUrl}/`, [clinic, ouh], publicUrl);
     const idp = o.ours.hub.saml.idp;
     if (idp) (idp.serviceProviders as Map<string, ServiceProvider>).set(partner.entityId, partner);
 

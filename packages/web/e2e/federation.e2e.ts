@@ -4,7 +4,8 @@
  * 岡山大学病院. From a patient's page, 「HM-netで開く」 signs the doctor in at HM-net (SAML, our hub
  * the IdP) and lands on the same patient found there by HM-net's own PDQ and consent; a patient whose
  * HM-net consent does not name our clinic is not found there; a facility outside the agreement has no
- * link.
+ * link. And records into our timeline: the border patient's HM-net records appear in our own patient
+ * page, named 「備後中央病院 (HM-net)」, asked by our hub with XUA and answered under HM-net's consent.
  */
 import { describe, expect, it } from 'vitest';
 import { login, newContext, settled } from './browser';
@@ -107,6 +108,37 @@ describe.skipIf(skipReason !== null)('HM-net: opening a patient at the neighbour
     await links.getByText('自動登録').waitFor();
     await settled(page);
     await screen(page, 'hmnet-05-office-user-link');
+  });
+
+  it('5. HM-net’s records of the border patient appear in our own timeline, named with their source', async () => {
+    const n = neighbour();
+    const patient = n.borderPatient;
+    if (!patient) throw new Error('no border patient');
+    const page = await h.session('clinic.doctor');
+    await page.goto(`/patients/${encodeURIComponent(patient.personId)}?tab=diagnoses`);
+    await page.getByTestId('patient-name').waitFor();
+    // HM-net's hospital, named with its network, beside our own facilities' rows.
+    await page
+      .getByText(/備後中央病院 \(HM-net\)/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await settled(page);
+    await screen(page, 'hmnet-06-partner-records-in-our-timeline');
+    // The patient HM-net's consent does not show to our clinic: a note, and nothing of HM-net.
+    const withheld = n.withheldPatient;
+    if (!withheld) throw new Error('no withheld patient');
+    await page.goto(`/patients/${encodeURIComponent(withheld.personId)}?tab=diagnoses`);
+    await page.getByTestId('partner-note').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('partner-note').first().textContent()).toMatch(/HM-net.*見つかりません/);
+    expect(await page.getByText(/\(HM-net\)/).count()).toBe(0);
+    await settled(page);
+    await screen(page, 'hmnet-07-partner-not-found-note');
+    // A facility outside the agreement: nothing of HM-net at all.
+    const er = await h.session('er.doctor');
+    await er.goto(`/patients/${encodeURIComponent(patient.personId)}?tab=diagnoses`);
+    await er.locator('[data-testid="patient-name"], [data-testid="not-visible"]').first().waitFor();
+    await settled(er);
+    expect(await er.getByText(/HM-net/).count()).toBe(0);
   });
 
   it('the screens pass the accessibility check', async () => {

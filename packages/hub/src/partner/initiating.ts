@@ -141,15 +141,14 @@ async function askPartner(
     if (total === 0 || typeof id !== 'string')
       return notice(
         'ok',
-        `${sp.name}では該当する患者さんが見つかりません（同意がない場合を含む） / not found there (or not consented there)`,
-        { total: 0 },
+        '該当する患者さんが見つかりません（同意がない場合を含む） / no such patient there (or not consented there)',
+        { total: 0, note: 'not-found' },
       );
     if (total > 1)
-      return notice(
-        'ok',
-        `${sp.name}で候補が複数あるため表示しません / several candidates there: none shown`,
-        { total: 0 },
-      );
+      return notice('ok', '候補が複数あるため表示しません / several candidates there: none shown', {
+        total: 0,
+        note: 'ambiguous',
+      });
     partnerPatient = id;
 
     const everything = new URL(`${root}/Patient/${encodeURIComponent(partnerPatient)}/$everything`);
@@ -240,7 +239,8 @@ async function readRecords(
     }
     entries.push({
       facilityOid: oid,
-      facilityName: typeof facility?.display === 'string' ? facility.display : oid,
+      // The network named with the facility wherever the record is shown (every tab, print, CSV).
+      facilityName: `${typeof facility?.display === 'string' ? facility.display : oid} (${sp.name})`,
       localId,
       date: careDate(resource),
       resource,
@@ -259,10 +259,14 @@ async function readRecords(
       ms,
       total: entries.length,
     });
+  if (entries.length >= MAX_WANT && (typeof bundle.total !== 'number' || bundle.total > entries.length))
+    for (const [i, s] of sources.entries()) sources[i] = { ...s, truncated: true };
   if (dropped > 0 && sources[0])
     sources[0] = {
       ...sources[0],
       message: `${dropped}件は当ネットワークの閲覧範囲外のため表示しません / ${dropped} outside what this network lets your profession see`,
+      note: 'outside-rules',
+      dropped,
     };
   return { entries, sources };
 }

@@ -254,7 +254,7 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
     expect(fromPartner(t)).toEqual([]);
     const line = t.sources.find((s) => s.network === 'HM-net');
     expect(line?.status).toBe('ok');
-    expect(line?.message).toMatch(/見つかりません/);
+    expect(line?.note).toBe('not-found');
     expect(t.sources.find((s) => s.facilityOid === A_HOSPITAL)?.status).toBe('ok');
   });
 
@@ -280,7 +280,7 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
       expect(partner.some((e) => e.resource.meta?.tag?.some((tag) => tag.code === 'prescription'))).toBe(
         false,
       );
-      expect(t.sources.find((s) => s.network === 'HM-net')?.message).toMatch(/閲覧範囲外/);
+      expect(t.sources.find((s) => s.network === 'HM-net')).toMatchObject({ note: 'outside-rules' });
     } finally {
       await seedMatrix(nets.a.store);
     }

@@ -46,6 +46,13 @@ export interface SourceStatus {
   truncated?: boolean;
   /** A partner network's facility (records into our timeline): the network's name. */
   network?: string;
+  /**
+   * Why a partner that answered shows nothing (or less) here: the patient not found there (or not
+   * consented there), several candidates (none shown), or records outside our own profession rule.
+   */
+  note?: 'not-found' | 'ambiguous' | 'outside-rules';
+  /** Records the partner sent that our own rule kept from the screen. */
+  dropped?: number;
 }
 
 export interface FanOutQuery {

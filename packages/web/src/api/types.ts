@@ -206,6 +206,11 @@ export interface SourceStatus {
   message?: string;
   total?: number;
   truncated?: boolean;
+  /** A partner network's facility (its records in our timeline): the network's name. */
+  network?: string;
+  /** Why a partner that answered shows nothing (or less) here. */
+  note?: 'not-found' | 'ambiguous' | 'outside-rules';
+  dropped?: number;
 }
 
 export interface FhirResource {
@@ -223,6 +228,8 @@ export interface SourcedResource {
   id?: string;
   /** A category tag, when the hub sends one (else read from the resource: patients/fhir.ts). */
   category?: string;
+  /** A partner network's record (its facility is the partner's; facilityName names the network too). */
+  network?: string;
   resource: FhirResource;
 }
 

@@ -204,6 +204,10 @@ export const en: Messages = {
     breakGlassBanner:
       'Emergency access: viewing without consent. Reason: {{reason}} (everything is recorded and reviewed by the network office)',
     sourceFailed: '{{facility}} did not answer ({{status}}). Its records are not shown.',
+    'partner_not-found': '{{network}}: this patient was not found there (or has not consented there)',
+    partner_ambiguous: '{{network}}: several candidates there, so none of its records is shown',
+    'partner_outside-rules':
+      '{{network}}: {{count}} record(s) not shown: outside what this network lets your profession see',
     sourceTruncated: '{{facility}} has many records: only part is shown. Narrow the period.',
     status_timeout: 'timed out',
     status_error: 'error',

@@ -203,6 +203,11 @@ export const ja = {
     breakGlassBanner:
       '緊急時アクセス中: 同意によらず閲覧しています。理由: {{reason}}（すべての操作は記録され、事務局が確認します）',
     sourceFailed: '{{facility}} から応答がありません（{{status}}）。この施設の情報は表示されていません。',
+    'partner_not-found':
+      '{{network}}: この患者さんは見つかりません（{{network}}側の同意がない場合を含みます）',
+    partner_ambiguous: '{{network}}: 候補が複数あるため、{{network}}の記録は表示していません',
+    'partner_outside-rules':
+      '{{network}}: {{count}}件は当ネットワークの職種別の閲覧範囲外のため表示していません',
     sourceTruncated: '{{facility}} の情報が多いため一部のみ表示しています。期間を絞ってください。',
     status_timeout: '時間切れ',
     status_error: 'エラー',

@@ -199,7 +199,7 @@ export function DiagnosesTab({
                   ))}
                 </Group>
                 {r.statuses.length > 1 && (
-                  <Text size="xs" c="orange.9">
+                  <Text size="xs" c="red.9">
                     {t('diagnoses.conflict')}
                   </Text>
                 )}
