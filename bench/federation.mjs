@@ -11,8 +11,18 @@
 //     session; B's PDQ under B's policy; audit) → GET B /api/v1/patients/<id> (the patient page's header).
 //
 // sso_ms is that round trip's p95 (target ≤ 1500 ms: the browser's own time to render is not in it);
-// sso_p50_ms beside it. cross_timeline_p95_ms (our timeline with the neighbour's records) is null: the
-// records-into-our-timeline query between hubs is not built yet. Last stdout line: JSON.
+// sso_p50_ms beside it.
+//
+// Then records into our timeline: each hospital gets a gateway (in this process, SQLite) holding
+// --per-patient records (150 at A, 100 at B; diagnoses and prescriptions over 4 years) for --timeline-
+// patients shared patients (200; --quick 50), and A's clinic doctor asks --timelines (300; --quick 100)
+// first pages (50 entries) of a shared patient's timeline at A, one after another:
+//
+//   GET A /api/v1/patients/<id>/timeline → A's policy, A's gateway ∥ B's hub with XUA: PDQm under B's
+//   policy, then $everything there (B's policy, B's gateway) → merged, audited on both sides.
+//
+// cross_timeline_p95_ms is that answer's p95 (target ≤ 500 ms); local_timeline_p95_ms beside it is the
+// same page of our own records only (`facility=` A's hospital: no partner asked). Last stdout line: JSON.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +37,9 @@ const arg = (name, fallback) => {
 };
 const persons = arg('--persons', quick ? 1_000 : 10_000);
 const crossings = arg('--crossings', quick ? 50 : 200);
+const timelinePatients = arg('--timeline-patients', quick ? 50 : 200);
+const timelines = arg('--timelines', quick ? 100 : 300);
+const perPatient = arg('--per-patient', 150);
 const TARGETS = { sso_ms: { max: 1500 }, cross_timeline_p95_ms: { max: 500 } };
 const A_HOSPITAL = '1.2.392.200284.33.3319800011';
 const A_CLINIC = '1.2.392.200284.33.3310101237';
@@ -67,12 +80,14 @@ const idpFile = join(dir, 'a-idp.xml');
 writeFileSync(idpFile, await (await fetch(`${a.url}/saml/idp/metadata`)).text());
 const b = await hub.startHub(
   config('b', bPort, {
-    identityProviders: [{ metadata: idpFile, name: 'A', allowUnsolicited: true, patientLanding: true }],
+    identityProviders: [
+      { metadata: idpFile, name: 'A', allowUnsolicited: true, patientLanding: true, partnerRecords: true },
+    ],
   }),
   { logger: false },
 );
 const spXml = await (await fetch(`${b.url}/saml/sp/metadata`)).text();
-const partner = hub.parseSpMetadata(spXml, 'B', undefined, [A_CLINIC]);
+const partner = hub.parseSpMetadata(spXml, 'B', undefined, [A_CLINIC], b.url);
 a.saml.idp.serviceProviders.set(partner.entityId, partner);
 
 /** A session row for a user, as a browser holds it after a login: the cookie header. */
@@ -233,10 +248,109 @@ for (let k = 0; k < crossings; k++) {
   }
   times.push(performance.now() - t0);
 }
-const pct = (q) => {
-  const s = [...times].sort((x, y) => x - y);
-  return round1(s[Math.min(s.length - 1, Math.floor(q * s.length))]);
+const pct = (q, list = times) => {
+  const s = [...list].sort((x, y) => x - y);
+  return s.length === 0 ? null : round1(s[Math.min(s.length - 1, Math.floor(q * s.length))]);
 };
+
+// Records into our timeline: a gateway per hospital, records for the sampled shared patients.
+const { buildGatewayApp, migrateGatewayStore } = await import('@hie/gateway');
+const { openStore, hubKeyFrom } = await import('@hie/platform');
+const { patientResourceId } = await import('@hie/fhir-jp');
+const sampled = shared.slice(0, timelinePatients);
+const gateways = [];
+async function gatewayFor(h, oid, name, count, seed) {
+  const store = await openStore(`sqlite:${join(dir, `${name}-gateway.db`)}`);
+  await migrateGatewayStore(store);
+  const rnd = mulberry32(seed);
+  const start = Date.UTC(2022, 10, 1);
+  const span = Date.UTC(2026, 9, 31) - start;
+  const lastUpdated = '2026-11-01T00:00:00.000Z';
+  for (const p of sampled) {
+    await store.db.insertInto('gw_patient').values({ patient_id: p.localId, updated_at: lastUpdated }).execute();
+    const rows = [];
+    for (let k = 0; k < count; k++) {
+      const prescription = rnd() < 0.6;
+      const when = `${new Date(start + rnd() * span).toISOString().slice(0, 19)}+09:00`;
+      const id = `${p.localId}.${name}.${String(k).padStart(6, '0')}`;
+      const category = prescription ? 'prescription' : 'diagnosis';
+      const resource = prescription
+        ? {
+            resourceType: 'MedicationRequest',
+            id,
+            meta: { tag: [{ system: 'urn:hie:category', code: category }] },
+            status: 'active',
+            intent: 'order',
+            medicationCodeableConcept: { text: 'アムロジピン錠5mg' },
+            subject: { reference: `Patient/${patientResourceId(p.localId)}` },
+            authoredOn: when,
+            dosageInstruction: [{ text: '1日1回朝食後 1錠' }],
+          }
+        : {
+            resourceType: 'Condition',
+            id,
+            meta: { tag: [{ system: 'urn:hie:category', code: category }] },
+            clinicalStatus: { coding: [{ code: 'active' }] },
+            code: { text: '高血圧症' },
+            subject: { reference: `Patient/${patientResourceId(p.localId)}` },
+            recordedDate: when,
+          };
+      rows.push({
+        resource_type: resource.resourceType,
+        id,
+        patient_id: p.localId,
+        category,
+        date: when,
+        code: null,
+        record_key: `${id}.`,
+        file_path: `bench/${id}`,
+        version_id: 1,
+        last_updated: lastUpdated,
+        json: JSON.stringify(resource),
+      });
+    }
+    await store.db.insertInto('gw_resource').values(rows).execute();
+  }
+  const app = await buildGatewayApp({
+    store,
+    facility: { oid, name, institutionCode: oid.split('.').at(-1) },
+    hubKeys: [hubKeyFrom(h.deps.signingKey, h.deps.settings.issuer)],
+    disclosure: { categories: ['diagnosis', 'prescription'] },
+    storageRoots: [],
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${app.server.address().port}`;
+  await h.store.db.updateTable('hub_facility').set({ gateway_url: url }).where('oid', '=', oid).execute();
+  gateways.push({ app, store });
+}
+await gatewayFor(a, A_HOSPITAL, 'a', perPatient, 21);
+await gatewayFor(b, B_HOSPITAL, 'b', Math.round((perPatient * 2) / 3), 22);
+const timelineOf = async (p, query) => {
+  const t0 = performance.now();
+  const answer = await fetch(`${a.url}/api/v1/patients/${idOf.get(p.localId)}/timeline?limit=50${query}`, {
+    headers: { cookie: aCookie },
+  });
+  const body = await answer.json();
+  return { ms: performance.now() - t0, ok: answer.status === 200, body };
+};
+// One warm-up each way (the first crossing makes the doctor's account at B).
+await timelineOf(sampled[0], '');
+await timelineOf(sampled[0], `&facility=${A_HOSPITAL}`);
+const crossTimes = [];
+const localTimes = [];
+let withPartner = 0;
+for (let k = 0; k < timelines; k++) {
+  const p = sampled[Math.floor(random() * sampled.length)];
+  const cross = await timelineOf(p, '');
+  crossTimes.push(cross.ms);
+  if (cross.ok && cross.body.sources.some((s) => s.network === 'B' && s.status === 'ok' && s.total > 0))
+    withPartner++;
+  localTimes.push((await timelineOf(p, `&facility=${A_HOSPITAL}`)).ms);
+}
+for (const g of gateways) {
+  await g.app.close();
+  await g.store.close();
+}
 await b.stop();
 await a.stop();
 
@@ -250,8 +364,13 @@ const result = {
   seed_s: seedSeconds,
   sso_ms: pct(0.95),
   sso_p50_ms: pct(0.5),
-  cross_timeline_p95_ms: null,
+  cross_timeline_p95_ms: pct(0.95, crossTimes),
+  cross_timeline_p50_ms: pct(0.5, crossTimes),
+  local_timeline_p95_ms: pct(0.95, localTimes),
+  timelines,
+  timelines_with_partner_records: withPartner,
+  records_per_patient: { a: perPatient, b: Math.round((perPatient * 2) / 3) },
   targets: TARGETS,
-  note: 'sso_ms: HTTP round trip click → B patient header (browser render not included); cross_timeline: not built yet',
+  note: 'sso_ms: HTTP round trip click → B patient header (browser render not included); cross_timeline: first page (50) of A’s timeline with B’s records (XUA PDQm + $everything at B), sequential; local_timeline: the same page of A’s records only',
 };
 console.log(JSON.stringify(result));
