@@ -155,6 +155,8 @@ async function askPartner(
     if (query.start) everything.searchParams.set('start', query.start);
     if (query.end) everything.searchParams.set('end', query.end);
     if (query.categories) everything.searchParams.set('_category', [...query.categories].sort().join(','));
+    if (query.resourceType) everything.searchParams.set('_type', query.resourceType);
+    if (query.codes) everything.searchParams.set('code', query.codes.join(','));
     everything.searchParams.set('_count', String(want));
     const bundle = await call(everything);
     ({ entries, sources } = await readRecords(deps, principal, sp, bundle, query, started));

@@ -249,6 +249,41 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
     expect(partner.length).toBeGreaterThan(0);
   });
 
+  it('HM-net’s records reach the lab summary, a type and code search, the visit list and the allergy banner', async () => {
+    const get = async <T>(path: string) => {
+      const answer = await fetch(`${nets.idp.baseUrl}/api/v1/patients/${border}${path}`, {
+        headers: await sessionFor(nets.a, clinicDoctor),
+      });
+      expect(answer.status, await answer.clone().text()).toBe(200);
+      return (await answer.json()) as T;
+    };
+    const atB = (f: (r: GwResourceTable) => boolean) =>
+      bRows.filter((r) => r.patient_id === 'H77' && doctorSees(r) && f(r));
+    const observations = await get<Timeline>('/records?type=Observation&limit=500');
+    expect(fromPartner(observations).length).toBe(
+      Math.min(500, atB((r) => r.resource_type === 'Observation').length),
+    );
+    const summary = await get<{ tests: { facilities: string[]; codes: string[] }[] }>('/labs/summary');
+    const theirs = summary.tests.filter((t) => t.facilities.includes(B_HOSPITAL));
+    expect(theirs.length).toBeGreaterThan(0);
+    const code = theirs[0]?.codes[0] ?? '';
+    const series = await get<Timeline>(
+      `/records?type=Observation&code=${encodeURIComponent(code)}&limit=500`,
+    );
+    expect(fromPartner(series).length).toBe(
+      atB((r) => r.resource_type === 'Observation' && r.code === code).length,
+    );
+    expect(atB((r) => r.resource_type === 'Encounter').length).toBeGreaterThan(0);
+    const visits = await get<{ visits: { facilityOid: string }[] }>('/visits');
+    expect(visits.visits.filter((v) => v.facilityOid === B_HOSPITAL).length).toBe(
+      atB((r) => r.resource_type === 'Encounter').length,
+    );
+    const header = await get<{ allergies: { items: { facilityOid: string }[]; sources: SourceStatus[] } }>(
+      '',
+    );
+    expect(header.allergies.sources.some((s) => s.network === 'HM-net')).toBe(true);
+  });
+
   it('HM-net’s consent decides: a patient it does not show to our clinic brings a notice, no record', async () => {
     const t = await timeline(clinicDoctor, withheld);
     expect(fromPartner(t)).toEqual([]);

@@ -1,4 +1,4 @@
-import { isProfession } from '@hie/contract';
+import { isProfession, SERVED_TYPES } from '@hie/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
@@ -43,6 +43,15 @@ const everythingQuery = z.object({
     .refine((s) => s.split(',').every(isCategory), 'unknown category')
     .optional(),
   _count: z.coerce.number().int().min(1).max(MAX_PER_SOURCE).default(50),
+  /** One resource type (the gateways' search instead of $everything), as our own record lists allow. */
+  _type: z.enum(SERVED_TYPES.filter((t) => t !== 'Binary') as [string, ...string[]]).optional(),
+  /** Codes as the gateways index them (comma = or); only with `_type`. */
+  code: z
+    .string()
+    .min(1)
+    .max(2000)
+    .refine((s) => s.split(',').every((c) => /^[A-Za-z0-9._:-]{1,64}$/.test(c)))
+    .optional(),
 });
 
 /**
@@ -130,8 +139,12 @@ export function partnerRespondingRoutes(sp: SamlSp): HubRoutes {
       answer(deps, trust(), request, reply, async (principal, asserted) => {
         const { id } = request.params as { id: string };
         const parsed = everythingQuery.safeParse(request.query);
-        if (!parsed.success || id.length > 64)
-          throw new HubError(400, 'invalid-request', parsed.error?.issues[0]?.message ?? 'bad request');
+        if (!parsed.success || id.length > 64 || (parsed.data.code && !parsed.data._type))
+          throw new HubError(
+            400,
+            'invalid-request',
+            parsed.error?.issues[0]?.message ?? 'bad request (code needs _type)',
+          );
         const q = parsed.data;
         const { access } = await visiblePerson(deps, principal, id, 'TREAT').catch(async (error) => {
           await auditHub(deps, [
@@ -157,6 +170,8 @@ export function partnerRespondingRoutes(sp: SamlSp): HubRoutes {
             ...(q._category ? { categories: q._category.split(',') } : {}),
             ...(q.start ? { start: q.start } : {}),
             ...(q.end ? { end: q.end } : {}),
+            ...(q._type ? { resourceType: q._type } : {}),
+            ...(q.code ? { codes: q.code.split(',') } : {}),
           },
           { perSource: q._count, mergeLimit: q._count },
         );

@@ -12,7 +12,7 @@ import { isCategory } from '../policy/matrix.js';
 import type { RecordsForPerson } from '../policy/records.js';
 import { loadViewer, personFilter, recordFilter } from '../policy/sql.js';
 import { installViewingBudget } from './budget.js';
-import { fetchBinary, MAX_PER_SOURCE, openDicomweb } from './gateway-client.js';
+import { type FanOutResult, fetchBinary, MAX_PER_SOURCE, openDicomweb } from './gateway-client.js';
 import { LAB_CATEGORIES, LAB_SUMMARY_MAX_PER_SOURCE, summarizeLabs } from './labs.js';
 import { cardHolder, facilityNames } from './lookups.js';
 import { mergeNewestFirst } from './merge.js';
@@ -207,7 +207,18 @@ export const createViewingRoutes =
           );
           const allergyAllowed = access.records.some((r) => r.categories.includes('allergy'));
           const allergies = allergyAllowed
-            ? await fanOut(deps, principal, access, chosen, { categories: ['allergy'] })
+            ? await withPartners(
+                fanOut(deps, principal, access, chosen, { categories: ['allergy'] }),
+                // An allergy the partner network knows belongs on the banner too.
+                partners?.records(
+                  deps,
+                  principal,
+                  access,
+                  personId,
+                  { categories: ['allergy'] },
+                  MAX_PER_SOURCE,
+                ) ?? null,
+              )
             : undefined;
           const banner = allergies?.entries.map(allergyOut).filter((a) => a !== null) ?? [];
           await auditView(
@@ -267,11 +278,15 @@ export const createViewingRoutes =
         async (request) => {
           const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
           const q = request.query as z.infer<typeof rangeQuery>;
-          const result = await fanOut(deps, principal, access, chosen, {
+          const query = {
             categories: VISIT_CATEGORIES,
             ...(q.from ? { start: q.from } : {}),
             ...(q.to ? { end: q.to } : {}),
-          });
+          };
+          const result = await withPartners(
+            fanOut(deps, principal, access, chosen, query),
+            partners?.records(deps, principal, access, personId, query, MAX_PER_SOURCE) ?? null,
+          );
           const visits = result.entries.filter((e) => e.resource.resourceType === 'Encounter');
           await auditView(
             deps,
@@ -304,31 +319,27 @@ export const createViewingRoutes =
           ...(categories ? { categories } : {}),
           ...(q.from ? { start: q.from } : {}),
           ...(q.to ? { end: q.to } : {}),
+          ...(q.type ? { resourceType: q.type } : {}),
+          ...(q.code ? { codes: q.code.split(',') } : {}),
         };
-        // A partner network answers the patient's timeline ($everything), not one type or facility of ours.
-        const askPartners = partners !== null && q.type === undefined && q.facility === undefined;
-        const [local, partner] = await Promise.all([
+        // A partner network answers for the patient, not for one of our facilities.
+        const result = await withPartners(
           fanOut(
             deps,
             principal,
             access,
             chosen,
+            { ...query, ...(q.facility ? { facility: q.facility } : {}) },
             {
-              ...query,
-              ...(q.facility ? { facility: q.facility } : {}),
-              ...(q.type ? { resourceType: q.type } : {}),
-              ...(q.code ? { codes: q.code.split(',') } : {}),
+              perSource: want,
+              mergeLimit: want,
             },
-            { perSource: want, mergeLimit: want },
           ),
-          askPartners ? partners.records(deps, principal, access, personId, query, want) : null,
-        ]);
-        const result = partner
-          ? {
-              entries: mergeNewestFirst([local.entries, partner.entries], want),
-              sources: [...local.sources, ...partner.sources],
-            }
-          : local;
+          q.facility === undefined && partners
+            ? partners.records(deps, principal, access, personId, query, want)
+            : null,
+          want,
+        );
         const page = result.entries.slice(q.offset, q.offset + q.limit);
         await auditView(deps, principal, request.ip, personId, chosen, access, view, entitiesOf(page), {
           sources: sourcesDetail(result),
@@ -391,18 +402,15 @@ export const createViewingRoutes =
         async (request) => {
           const { principal, personId, access, purpose: chosen } = await viewOrRefuse(deps, request);
           const q = request.query as z.infer<typeof labSummaryQuery>;
-          const result = await fanOut(
-            deps,
-            principal,
-            access,
-            chosen,
-            {
-              categories: LAB_CATEGORIES,
-              resourceType: 'Observation',
-              ...(q.from ? { start: q.from } : {}),
-              ...(q.to ? { end: q.to } : {}),
-            },
-            { capPerSource: LAB_SUMMARY_MAX_PER_SOURCE },
+          const query = {
+            categories: LAB_CATEGORIES,
+            resourceType: 'Observation',
+            ...(q.from ? { start: q.from } : {}),
+            ...(q.to ? { end: q.to } : {}),
+          };
+          const result = await withPartners(
+            fanOut(deps, principal, access, chosen, query, { capPerSource: LAB_SUMMARY_MAX_PER_SOURCE }),
+            partners?.records(deps, principal, access, personId, query, MAX_PER_SOURCE) ?? null,
           );
           const tests = summarizeLabs(result.entries);
           // What is shown: each test's latest result and the one before it (the counts show no result).
@@ -665,6 +673,20 @@ async function auditView(
       },
     },
   ]);
+}
+
+/** Our fan-out and the partners' answer (if asked) as one newest-first list with every source. */
+async function withPartners(
+  local: Promise<FanOutResult>,
+  partner: Promise<FanOutResult> | null,
+  limit?: number,
+): Promise<FanOutResult> {
+  const [ours, theirs] = await Promise.all([local, partner]);
+  if (!theirs) return ours;
+  return {
+    entries: mergeNewestFirst([ours.entries, theirs.entries], limit),
+    sources: [...ours.sources, ...theirs.sources],
+  };
 }
 
 /** The viewing routes without partner networks. */
