@@ -7,7 +7,12 @@ import { loadViewer } from '../policy/sql.js';
 import { assertedUserOf, type SamlIdp } from '../saml/idp-routes.js';
 import type { ServiceProvider } from '../saml/metadata.js';
 import { visibleTraits } from '../saml/patient-crossing.js';
-import type { FanOutQuery, FanOutResult, SourceStatus } from '../viewing/gateway-client.js';
+import {
+  type FanOutQuery,
+  type FanOutResult,
+  MAX_BINARY_BYTES,
+  type SourceStatus,
+} from '../viewing/gateway-client.js';
 import { careDate, type FhirResource, type SourcedResource } from '../viewing/merge.js';
 import type { PartnerRecords } from '../viewing/partners.js';
 import { GENDER_OF_SEX, SOURCE_FACILITY, SOURCE_PATIENT, XC_ROOT } from './wire.js';
@@ -43,6 +48,51 @@ export function partnerRecordsOf(idp: SamlIdp): PartnerRecords {
         entries: answers.length === 1 ? (answers[0]?.entries ?? []) : mergeAll(answers, want),
         sources: answers.flatMap((a) => a.sources),
       };
+    },
+
+    async binary(deps, principal, access, personId, facilityOid, id) {
+      const mine = partners().filter((sp) => sp.crossingFacilities?.includes(principal.facilityOid));
+      if (mine.length === 0 || !access.visible) return null;
+      const traits = await visibleTraits(deps, access, personId);
+      // Our rule on top: the partner narrows its decision to the categories our matrix allows.
+      const allowed = [...(await ownCategories(deps, principal))].sort();
+      if (!traits?.name_kana || !traits.birth_date || allowed.length === 0) return null;
+      for (const sp of mine) {
+        let link: PartnerLink | undefined;
+        try {
+          link = await connect(deps, idp, sp, principal);
+          const found = await discover(link, traits);
+          if (found.total !== 1 || found.id === null) continue;
+          const url = new URL(
+            `${link.root}/Patient/${encodeURIComponent(found.id)}/Binary/${encodeURIComponent(facilityOid)}/${encodeURIComponent(id)}`,
+          );
+          url.searchParams.set('_category', allowed.join(','));
+          const response = await link.get(url, '*/*');
+          const bytes = Buffer.from(await response.arrayBuffer());
+          if (bytes.length > MAX_BINARY_BYTES)
+            return { ok: false, status: 'error', message: 'the document is too large', network: sp.name };
+          await auditExchange(deps, principal, personId, sp, 'binary', [`${facilityOid}/Binary/${id}`], {
+            partnerPatient: found.id,
+          });
+          return {
+            ok: true,
+            contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+            bytes,
+            network: sp.name,
+          };
+        } catch (error) {
+          if (error instanceof PartnerRefused && error.status === 404) continue;
+          const timedOut = link?.timeout.aborted ?? false;
+          const message = timedOut
+            ? `${sp.name}から${deps.settings.gatewayTimeoutMs} ms 以内に応答がありません / no answer in time`
+            : `${sp.name}から文書を取得できません / the document could not be fetched from the partner`;
+          await auditExchange(deps, principal, personId, sp, 'failed', [`${facilityOid}/Binary/${id}`], {
+            message,
+          });
+          return { ok: false, status: timedOut ? 'timeout' : 'error', message, network: sp.name };
+        }
+      }
+      return null;
     },
   };
 }
@@ -95,62 +145,28 @@ async function askPartner(
       'denied',
       '照会に必要な患者情報（カナ氏名・生年月日）がありません / no reading and birth date to ask with',
     );
-  const user = await assertedUserOf(deps, principal);
-  const root = `${sp.recordsUrl}${XC_ROOT}`;
-  const timeout = AbortSignal.timeout(deps.settings.gatewayTimeoutMs);
-  const call = async (url: URL): Promise<BundleJson> => {
-    const token = xuaToken(idp.keys, {
-      issuer: idp.entityId,
-      audience: sp.entityId,
-      recipient: root,
-      user,
-      method: 'GET',
-      url,
-      now: deps.now(),
-    });
-    const response = await deps.fetch(url, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' },
-      signal: timeout,
-    });
-    if (!response.ok) {
-      const body = (await response.json().catch(() => null)) as {
-        issue?: { details?: { text?: string }; diagnostics?: string }[];
-      } | null;
-      const issue = body?.issue?.[0];
-      throw new PartnerRefused(response.status, issue?.details?.text ?? issue?.diagnostics ?? '');
-    }
-    const bundle = (await response.json()) as BundleJson;
-    if (bundle?.resourceType !== 'Bundle') throw new Error('the partner did not answer a Bundle');
-    return bundle;
-  };
-
+  const link = await connect(deps, idp, sp, principal);
+  const { root, timeout } = link;
   let partnerPatient: string;
   let entries: SourcedResource[] = [];
   let sources: SourceStatus[] = [];
   try {
-    const pdq = new URL(`${root}/Patient`);
-    pdq.searchParams.set('name', traits.name_kana);
-    pdq.searchParams.set('birthdate', traits.birth_date);
-    const gender = traits.sex ? GENDER_OF_SEX[traits.sex] : undefined;
-    if (gender) pdq.searchParams.set('gender', gender);
-    pdq.searchParams.set('_count', '2');
-    const found = await call(pdq);
-    const total = typeof found.total === 'number' ? found.total : (found.entry?.length ?? 0);
-    const id = (found.entry?.[0]?.resource as { id?: unknown } | undefined)?.id;
-    await auditExchange(deps, principal, personId, sp, 'pdq', [], { total: String(total) });
-    if (total === 0 || typeof id !== 'string')
+    const found = await discover(link, traits);
+    await auditExchange(deps, principal, personId, sp, 'pdq', [], { total: String(found.total) });
+    if (found.total === 0 || found.id === null)
       return notice(
         'ok',
         '該当する患者さんが見つかりません（同意がない場合を含む） / no such patient there (or not consented there)',
         { total: 0, note: 'not-found' },
       );
-    if (total > 1)
+    if (found.total > 1)
       return notice('ok', '候補が複数あるため表示しません / several candidates there: none shown', {
         total: 0,
         note: 'ambiguous',
       });
-    partnerPatient = id;
+    const id = found.id;
 
+    partnerPatient = id;
     const everything = new URL(`${root}/Patient/${encodeURIComponent(partnerPatient)}/$everything`);
     if (query.start) everything.searchParams.set('start', query.start);
     if (query.end) everything.searchParams.set('end', query.end);
@@ -158,7 +174,7 @@ async function askPartner(
     if (query.resourceType) everything.searchParams.set('_type', query.resourceType);
     if (query.codes) everything.searchParams.set('code', query.codes.join(','));
     everything.searchParams.set('_count', String(want));
-    const bundle = await call(everything);
+    const bundle = await link.json(everything);
     ({ entries, sources } = await readRecords(deps, principal, sp, bundle, query, started));
   } catch (error) {
     const ms = Math.round(performance.now() - started);
@@ -183,10 +199,85 @@ async function askPartner(
   return { entries, sources };
 }
 
+/** A user's calls to one partner hub: each with a fresh XUA assertion, all within one time limit. */
+interface PartnerLink {
+  root: string;
+  timeout: AbortSignal;
+  /** The answer to a GET (refusals thrown as PartnerRefused). */
+  get(url: URL, accept: string): Promise<Response>;
+  json(url: URL): Promise<BundleJson>;
+}
+
+async function connect(
+  deps: HubDeps,
+  idp: SamlIdp,
+  sp: ServiceProvider & { recordsUrl: string },
+  principal: HubPrincipal,
+): Promise<PartnerLink> {
+  const user = await assertedUserOf(deps, principal);
+  const root = `${sp.recordsUrl}${XC_ROOT}`;
+  const timeout = AbortSignal.timeout(deps.settings.gatewayTimeoutMs);
+  const get = async (url: URL, accept: string) => {
+    const token = xuaToken(idp.keys, {
+      issuer: idp.entityId,
+      audience: sp.entityId,
+      recipient: root,
+      user,
+      method: 'GET',
+      url,
+      now: deps.now(),
+    });
+    const response = await deps.fetch(url, {
+      headers: { authorization: `Bearer ${token}`, accept },
+      signal: timeout,
+    });
+    if (!response.ok) {
+      const body = (await response.json().catch(() => null)) as {
+        issue?: { details?: { text?: string }; diagnostics?: string }[];
+      } | null;
+      const issue = body?.issue?.[0];
+      throw new PartnerRefused(
+        response.status,
+        issue?.details?.text ?? issue?.diagnostics ?? '',
+        issue?.diagnostics ?? '',
+      );
+    }
+    return response;
+  };
+  return {
+    root,
+    timeout,
+    get,
+    async json(url) {
+      const bundle = (await (await get(url, 'application/fhir+json')).json()) as BundleJson;
+      if (bundle?.resourceType !== 'Bundle') throw new Error('the partner did not answer a Bundle');
+      return bundle;
+    },
+  };
+}
+
+/** PDQm at the partner with the traits: how many it finds (at most 2 asked), and the one's id. */
+async function discover(
+  link: PartnerLink,
+  traits: { name_kana: string | null; birth_date: string | null; sex: string | null },
+): Promise<{ total: number; id: string | null }> {
+  const pdq = new URL(`${link.root}/Patient`);
+  pdq.searchParams.set('name', traits.name_kana ?? '');
+  pdq.searchParams.set('birthdate', traits.birth_date ?? '');
+  const gender = traits.sex ? GENDER_OF_SEX[traits.sex] : undefined;
+  if (gender) pdq.searchParams.set('gender', gender);
+  pdq.searchParams.set('_count', '2');
+  const found = await link.json(pdq);
+  const total = typeof found.total === 'number' ? found.total : (found.entry?.length ?? 0);
+  const id = (found.entry?.[0]?.resource as { id?: unknown } | undefined)?.id;
+  return { total, id: typeof id === 'string' ? id : null };
+}
+
 class PartnerRefused extends Error {
   constructor(
     readonly status: number,
     readonly reason: string,
+    readonly code = '',
   ) {
     super(`partner refused: ${status}`);
   }
@@ -319,7 +410,7 @@ async function auditExchange(
   principal: HubPrincipal,
   personId: string,
   sp: ServiceProvider,
-  step: 'pdq' | 'records' | 'failed',
+  step: 'pdq' | 'records' | 'binary' | 'failed',
   entities: string[],
   detail: Record<string, string>,
 ): Promise<void> {

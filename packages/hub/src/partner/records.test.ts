@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CATEGORIES } from '@hie/contract';
+import { CATEGORIES, withCategoryTag } from '@hie/contract';
 import type { GwResourceTable } from '@hie/gateway';
 import { useSampleProjection } from '@hie/gateway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,32 @@ const A_OTHER = '1.2.392.200284.33.3310101237';
 const B_HOSPITAL = '1.2.392.200284.34.3410000001';
 const BORDER = { nameKanji: '国境 一郎', nameKana: 'コッキョウ イチロウ', birthDate: '1948-02-11', sex: 'M' };
 const WITHHELD = { nameKanji: '井原 和子', nameKana: 'イバラ カズコ', birthDate: '1951-09-30', sex: 'F' };
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+/** A referral letter (PDF) of a patient at B's hospital. */
+const binaryRow = (patient: string): GwResourceTable => ({
+  resource_type: 'Binary',
+  id: `${patient}.DOC.1`,
+  patient_id: patient,
+  category: 'document',
+  date: '2026-01-05',
+  code: null,
+  record_key: `${patient}.DOC.`,
+  file_path: 'doc/1.pdf',
+  version_id: 1,
+  last_updated: '2026-11-01T00:00:00.000Z',
+  json: JSON.stringify(
+    withCategoryTag(
+      {
+        resourceType: 'Binary',
+        id: `${patient}.DOC.1`,
+        contentType: 'application/pdf',
+        data: PDF.toString('base64'),
+      },
+      'document',
+    ),
+  ),
+});
 
 interface Entry {
   facilityOid: string;
@@ -92,7 +118,7 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
       .sort(([p, x], [q, y]) => y - x || (p < q ? -1 : 1))
       .map(([p]) => p);
     aRows = rowsAs(rows, p1, 'A1');
-    bRows = [...rowsAs(rows, p2, 'H77'), ...rowsAs(rows, p2, 'H78')];
+    bRows = [...rowsAs(rows, p2, 'H77'), ...rowsAs(rows, p2, 'H78'), binaryRow('H77'), binaryRow('H78')];
     aGateway = await startGateway('sqlite', a.deps, {
       oid: A_HOSPITAL,
       name: '岡山南病院',
@@ -282,6 +308,34 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
       '',
     );
     expect(header.allergies.sources.some((s) => s.network === 'HM-net')).toBe(true);
+  });
+
+  it('a document held at HM-net opens through HM-net’s hub, under both networks’ rules', async () => {
+    const open = async (p: HubPrincipal, person: string, id: string) =>
+      fetch(`${nets.idp.baseUrl}/api/v1/patients/${person}/binary/${B_HOSPITAL}/${id}`, {
+        headers: await sessionFor(nets.a, p),
+      });
+    const letter = await open(clinicDoctor, border, 'H77.DOC.1');
+    expect(letter.status, await letter.clone().text()).toBe(200);
+    expect(letter.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await letter.arrayBuffer()).equals(PDF)).toBe(true);
+    // Another patient's document, a facility outside the agreement, one HM-net does not show: the one 404.
+    expect((await open(clinicDoctor, border, 'H78.DOC.1')).status).toBe(404);
+    expect((await open(otherDoctor, border, 'H77.DOC.1')).status).toBe(404);
+    expect((await open(clinicDoctor, withheld, 'H78.DOC.1')).status).toBe(404);
+    // Our own rule: a profession our matrix keeps from documents gets none from HM-net either.
+    await nets.a.store.db
+      .deleteFrom('hub_profession_policy')
+      .where('profession', '=', 'doctor')
+      .where('category', '=', 'document')
+      .execute();
+    try {
+      expect((await open(clinicDoctor, border, 'H77.DOC.1')).status).toBe(404);
+    } finally {
+      await seedMatrix(nets.a.store);
+    }
+    const viewed = (await auditsAt('b', 'view')).filter((e) => e.detail?.view === 'binary');
+    expect(viewed.map((e) => e.entities)).toContainEqual([`${B_HOSPITAL}/Binary/H77.DOC.1`]);
   });
 
   it('HM-net’s consent decides: a patient it does not show to our clinic brings a notice, no record', async () => {

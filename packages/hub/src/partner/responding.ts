@@ -10,8 +10,8 @@ import { loadViewer, personFilter, recordFilter } from '../policy/sql.js';
 import { SamlOnce } from '../saml/sp/once.js';
 import type { SamlSp } from '../saml/sp/routes.js';
 import { userOfAssertion } from '../saml/sp/users.js';
-import { MAX_PER_SOURCE } from '../viewing/gateway-client.js';
-import { entitiesOf, fanOut, sourcesDetail, visiblePerson } from '../viewing/views.js';
+import { askedCategories, fetchBinary, MAX_PER_SOURCE } from '../viewing/gateway-client.js';
+import { entitiesOf, entityOf, fanOut, sourcesDetail, visiblePerson } from '../viewing/views.js';
 import {
   GENDER_OF_SEX,
   SEX_OF_GENDER,
@@ -135,6 +135,15 @@ export function partnerRespondingRoutes(sp: SamlSp): HubRoutes {
       }),
     );
 
+    app.get(
+      `${XC_ROOT}/Patient/:id/Binary/:facilityOid/:binaryId`,
+      { schema: { hide: true } },
+      (request, reply) =>
+        answer(deps, trust(), request, reply, (principal, asserted) =>
+          partnerBinary(deps, request, reply, principal, asserted),
+        ),
+    );
+
     app.get(`${XC_ROOT}/Patient/:id/$everything`, { schema: { hide: true } }, (request, reply) =>
       answer(deps, trust(), request, reply, async (principal, asserted) => {
         const { id } = request.params as { id: string };
@@ -146,21 +155,7 @@ export function partnerRespondingRoutes(sp: SamlSp): HubRoutes {
             parsed.error?.issues[0]?.message ?? 'bad request (code needs _type)',
           );
         const q = parsed.data;
-        const { access } = await visiblePerson(deps, principal, id, 'TREAT').catch(async (error) => {
-          await auditHub(deps, [
-            {
-              type: 'view',
-              action: 'R',
-              outcome: '4',
-              outcomeDescription: 'not visible or unknown',
-              agent: agentOf(principal, request.ip),
-              patient: { personId: id },
-              purposeOfUse: 'TREAT',
-              detail: { via: 'xua', idp: asserted.idp.entityId },
-            },
-          ]);
-          throw error;
-        });
+        const { access } = await visibleOrAudited(deps, request, principal, asserted, id);
         const result = await fanOut(
           deps,
           principal,
@@ -238,6 +233,93 @@ export function partnerRespondingRoutes(sp: SamlSp): HubRoutes {
       }),
     );
   };
+}
+
+/** A document of the person at one of our facilities, for the partner's user (`_category`: their rule's categories). */
+async function partnerBinary(
+  deps: HubDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: HubPrincipal,
+  asserted: Asserted,
+): Promise<unknown> {
+  const params = binaryParams.safeParse(request.params);
+  const query = binaryQuery.safeParse(request.query);
+  if (!params.success || !query.success) throw new HubError(400, 'invalid-request', 'bad document request');
+  const { id, facilityOid, binaryId } = params.data;
+  const { access } = await visibleOrAudited(deps, request, principal, asserted, id);
+  const wanted = query.data._category?.split(',');
+  for (const source of access.records.filter((r) => r.facilityOid === facilityOid)) {
+    const answer = await fetchBinary(
+      deps,
+      principal,
+      { ...source, categories: askedCategories(source, wanted) },
+      'TREAT',
+      binaryId,
+    );
+    if (answer.ok) {
+      await auditHub(deps, [
+        {
+          type: 'view',
+          action: 'R',
+          outcome: '0',
+          agent: agentOf(principal, request.ip),
+          patient: { personId: id },
+          entities: [entityOf(facilityOid, 'Binary', binaryId)],
+          purposeOfUse: 'TREAT',
+          detail: { view: 'binary', via: 'xua', idp: asserted.idp.entityId, assertion: asserted.assertionId },
+        },
+      ]);
+      return reply
+        .type(answer.contentType)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "sandbox; default-src 'none'")
+        .send(answer.bytes);
+    }
+    if (answer.status === 'timeout') throw new HubError(504, 'gateway-timeout', answer.message);
+    if (answer.status === 'error') throw new HubError(502, 'gateway-error', answer.message);
+  }
+  throw new HubError(404, 'not-found', '文書が見つかりません / no such document (or not visible to you)');
+}
+
+const binaryParams = z.object({
+  id: z.string().min(1).max(64),
+  facilityOid: z.string().min(1).max(64),
+  binaryId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
+});
+const binaryQuery = z.object({
+  _category: z
+    .string()
+    .min(1)
+    .refine((s) => s.split(',').every(isCategory))
+    .optional(),
+});
+
+/** The person as our policy lets this user see them; a refusal (the one 404) is audited. */
+async function visibleOrAudited(
+  deps: HubDeps,
+  request: FastifyRequest,
+  principal: HubPrincipal,
+  asserted: Asserted,
+  personId: string,
+) {
+  try {
+    return await visiblePerson(deps, principal, personId, 'TREAT');
+  } catch (error) {
+    await auditHub(deps, [
+      {
+        type: 'view',
+        action: 'R',
+        outcome: '4',
+        outcomeDescription: 'not visible or unknown',
+        agent: agentOf(principal, request.ip),
+        patient: { personId },
+        purposeOfUse: 'TREAT',
+        detail: { via: 'xua', idp: asserted.idp.entityId },
+      },
+    ]);
+    throw error;
+  }
 }
 
 /** JP Core's reading (カナ) of a name: the ISO 21090 EN representation `SYL`. */

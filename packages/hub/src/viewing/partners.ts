@@ -1,6 +1,6 @@
 import type { HubDeps, HubPrincipal } from '../http.js';
 import type { RecordsForPerson } from '../policy/records.js';
-import type { FanOutQuery, FanOutResult } from './gateway-client.js';
+import type { BinaryAnswer, FanOutQuery, FanOutResult } from './gateway-client.js';
 
 /**
  * A partner network's records of the patient in our timeline (issue 16, partner/README.md): given the
@@ -18,4 +18,17 @@ export interface PartnerRecords {
     query: FanOutQuery,
     want: number,
   ): Promise<FanOutResult>;
+  /**
+   * A document of the patient held at a partner's facility (an entry of `records` named it), fetched
+   * through the partner hub under its rules and ours; null when no partner of this user's facility
+   * has it (then: the one 404).
+   */
+  binary(
+    deps: HubDeps,
+    principal: HubPrincipal,
+    access: RecordsForPerson,
+    personId: string,
+    facilityOid: string,
+    id: string,
+  ): Promise<(BinaryAnswer & { network: string }) | null>;
 }

@@ -472,6 +472,27 @@ export const createViewingRoutes =
             if (answer.status === 'timeout') throw new HubError(504, 'gateway-timeout', answer.message);
             if (answer.status === 'error') throw new HubError(502, 'gateway-error', answer.message);
           }
+          // A partner network's facility: the document through the partner hub (partner/README.md).
+          const partner =
+            sources.length === 0 && partners
+              ? await partners.binary(deps, principal, access, personId, facilityOid, id)
+              : null;
+          if (partner?.ok) {
+            await auditView(
+              deps,
+              principal,
+              request.ip,
+              personId,
+              chosen,
+              access,
+              'binary',
+              [entityOf(facilityOid, 'Binary', id)],
+              { network: partner.network },
+            );
+            return sendDocument(reply, partner.contentType, partner.bytes);
+          }
+          if (partner?.status === 'timeout') throw new HubError(504, 'gateway-timeout', partner.message);
+          if (partner?.status === 'error') throw new HubError(502, 'gateway-error', partner.message);
           throw new HubError(
             404,
             'not-found',
