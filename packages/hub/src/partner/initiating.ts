@@ -145,6 +145,12 @@ async function askPartner(
       'denied',
       '照会に必要な患者情報（カナ氏名・生年月日）がありません / no reading and birth date to ask with',
     );
+  // Least privilege: the partner is asked only for categories our own rule lets this user see (and
+  // the view shows); what it sends beyond that is dropped anyway (readRecords).
+  const ours = await ownCategories(deps, principal);
+  const asked = [...ours].filter((c) => !query.categories || query.categories.includes(c)).sort();
+  if (asked.length === 0)
+    return notice('denied', 'この表示の区分は閲覧が許可されていません / no category of this view is allowed');
   const link = await connect(deps, idp, sp, principal);
   const { root, timeout } = link;
   let partnerPatient: string;
@@ -170,7 +176,7 @@ async function askPartner(
     const everything = new URL(`${root}/Patient/${encodeURIComponent(partnerPatient)}/$everything`);
     if (query.start) everything.searchParams.set('start', query.start);
     if (query.end) everything.searchParams.set('end', query.end);
-    if (query.categories) everything.searchParams.set('_category', [...query.categories].sort().join(','));
+    everything.searchParams.set('_category', asked.join(','));
     if (query.resourceType) everything.searchParams.set('_type', query.resourceType);
     if (query.codes) everything.searchParams.set('code', query.codes.join(','));
     everything.searchParams.set('_count', String(want));

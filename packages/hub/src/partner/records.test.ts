@@ -369,7 +369,10 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
       expect(partner.some((e) => e.resource.meta?.tag?.some((tag) => tag.code === 'prescription'))).toBe(
         false,
       );
-      expect(t.sources.find((s) => s.network === 'HM-net')).toMatchObject({ note: 'outside-rules' });
+      // Not even asked for: HM-net's audit of what it sent has no prescription.
+      const sent = (await auditsAt('b', 'view')).filter((e) => e.detail?.view === 'partner-timeline').at(-1);
+      expect(sent?.entities?.length).toBe(partner.length);
+      expect(sent?.entities?.some((e) => e.includes('MedicationRequest'))).toBe(false);
     } finally {
       await seedMatrix(nets.a.store);
     }
