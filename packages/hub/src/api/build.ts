@@ -18,6 +18,7 @@ import { iheAdminRoutes } from '../ihe/consumers.js';
 import { nodeCertRoutes } from '../ihe/node.js';
 import { iheRoutes } from '../ihe/routes.js';
 import { mpiRoutes } from '../mpi/routes.js';
+import { partnerAdminRoutes } from '../partner/admin-routes.js';
 import { partnerRecordsOf } from '../partner/initiating.js';
 import { partnerRespondingRoutes } from '../partner/responding.js';
 import { policyRoutes } from '../policy/routes.js';
@@ -38,17 +39,16 @@ export function hubRoutes(
   hpki: { trust: HpkiTrust; publicUrl: string; cardListener: boolean } | null,
   samlSp: SamlSp | null = null,
   partners: PartnerRecords | null = null,
+  saml: SamlIdp | null = null,
 ): readonly HubRoutes[] {
   return [
     hpki?.cardListener ? createAuthRoutes({ methods: [passwordTotp(), hpkiCard(hpki.trust)] }) : authRoutes,
-    hpkiInfoRoutes(
-      hpki?.trust ?? null,
-      hpki?.publicUrl ?? null,
-      hpki?.cardListener ?? false,
+    hpkiInfoRoutes(hpki?.trust ?? null, hpki?.publicUrl ?? null, hpki?.cardListener ?? false, () =>
       identityProviderChoices(samlSp),
     ),
     hpkiAdminRoutes(hpki?.trust ?? null, hpki?.publicUrl ?? null),
     samlSpAdminRoutes(samlSp),
+    partnerAdminRoutes(saml, samlSp),
     ...MODULE_ROUTES,
     createViewingRoutes(partners),
     ...LAST_ROUTES,
@@ -96,15 +96,15 @@ export function buildHubApp(deps: HubDeps, options: BuildHubOptions = {}): Promi
             options.hpki ?? null,
             options.samlSp ?? null,
             options.saml ? partnerRecordsOf(options.saml) : null,
+            options.saml ?? null,
           )
         : HUB_ROUTES,
     outside: [
       ...(options.separateIhe ? [] : [iheRoutes]),
       ...(options.saml ? [samlIdpRoutes(options.saml)] : []),
       ...(options.samlSp ? [samlSpRoutes(options.samlSp)] : []),
-      ...(options.samlSp && [...options.samlSp.identityProviders.values()].some((i) => i.partnerRecords)
-        ? [partnerRespondingRoutes(options.samlSp)]
-        : []),
+      // Answers only IdPs marked partnerRecords (checked per call: the office may register one later).
+      ...(options.samlSp ? [partnerRespondingRoutes(options.samlSp)] : []),
     ],
     identify: sessionIdentify,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBinding } from '../auth/hpki/bindings.js';
 import type { HubPrincipal } from '../http.js';
+import { saveRegistration } from '../partner/registry.js';
 import { addLink } from '../saml/sp/links.js';
 import type { SamlSp } from '../saml/sp/routes.js';
 import { DEFAULT_ATTRIBUTES } from '../saml/sp/trusted-idp.js';
@@ -37,6 +38,7 @@ interface Ids {
   grant: string;
   binding: string;
   link: string;
+  partner: string;
 }
 
 /** One trusted IdP (the hub as SAML SP), so that its link administration has something to act on. */
@@ -89,13 +91,15 @@ function requestFor(method: string, path: string, ids: Ids): Call {
               ? ids.binding
               : path.startsWith('/admin/saml/links/')
                 ? ids.link
-                : path.startsWith('/admin/break-glass/')
-                  ? ids.grant
-                  : path.startsWith('/consents/')
-                    ? ids.consent
-                    : path.startsWith('/entries/')
-                      ? 'man.allergy.0123456789abcdef'
-                      : 'Binary-1',
+                : path.startsWith('/admin/saml/partners/')
+                  ? ids.partner
+                  : path.startsWith('/admin/break-glass/')
+                    ? ids.grant
+                    : path.startsWith('/consents/')
+                      ? ids.consent
+                      : path.startsWith('/entries/')
+                        ? 'man.allergy.0123456789abcdef'
+                        : 'Binary-1',
     );
   const bodies: Record<string, unknown> = {
     'PATCH /admin/facilities/{oid}': { name: '改名' },
@@ -229,6 +233,19 @@ describe.each(TEST_ENGINES)('no route discloses or changes what is not the calle
       by: office.userId,
       now: new Date(),
     });
+    // A partner the office registered: its removal route.
+    const partner = await saveRegistration(
+      store,
+      {
+        role: 'idp',
+        entityId: 'https://registered.example/idp',
+        name: '登録済み',
+        metadata: '<x/>',
+        options: {} as never,
+      },
+      office.userId,
+      new Date(),
+    );
     ids = {
       person,
       consent,
@@ -237,6 +254,7 @@ describe.each(TEST_ENGINES)('no route discloses or changes what is not the calle
       grant: grant.json().id,
       binding: binding.id,
       link: link.id,
+      partner: partner.id,
     };
     const doc = (await hub.app.inject({ url: '/api/v1/openapi.json' })).json() as {
       paths: Record<string, Record<string, unknown>>;

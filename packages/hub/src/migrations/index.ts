@@ -17,7 +17,7 @@ import { hpkiBindingMigration } from './hpki-binding.js';
 import { iheMigration } from './ihe.js';
 import { mpiMigration } from './mpi.js';
 import { nodeCertMigration } from './node-cert.js';
-import { samlSpMigration } from './saml-sp.js';
+import { samlPartnerMigration, samlSpMigration } from './saml-sp.js';
 
 /**
  * The hub's migration set, for both engines: one migration per module. Names keep the numbers of the
@@ -47,6 +47,7 @@ export const HUB_MIGRATIONS: Migrations = {
   '0029_hub_feed_token_index': feedTokenIndexMigration,
   '0030_hub_hpki_binding': hpkiBindingMigration,
   '0031_hub_saml_sp': samlSpMigration,
+  '0032_hub_saml_partner': samlPartnerMigration,
 };
 
 /** Brings the hub's store up to date; safe at every start. */

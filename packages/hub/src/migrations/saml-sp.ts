@@ -44,3 +44,36 @@ export const samlSpMigration: Migration = {
     await db.schema.dropTable('hub_saml_link').execute();
   },
 };
+
+/**
+ * Partners registered by the office at run time (partner/registry.ts): SPs (another network's portal,
+ * with the interconnection agreement) and IdPs this hub trusts, each by its metadata — beside those in
+ * the config file. A removed partner keeps its row (who registered and removed it, when).
+ */
+export const samlPartnerMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('hub_saml_partner')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('entity_id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('metadata', 'text', (c) => c.notNull())
+      .addColumn('options', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('hub_saml_partner_entity')
+      .on('hub_saml_partner')
+      .columns(['role', 'entity_id'])
+      .unique()
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('hub_saml_partner').execute();
+  },
+};

@@ -17,6 +17,7 @@ import { loadOrCreateVapidKeys } from '../cabinet/push/keys.js';
 import type { HubDeps } from '../http.js';
 import { startIheMllp } from '../ihe/v2/index.js';
 import { migrateHubStore } from '../migrations/index.js';
+import { loadRegisteredPartners } from '../partner/registry.js';
 import type { SamlIdp } from '../saml/idp-routes.js';
 import type { SamlSp } from '../saml/sp/routes.js';
 import type { Schema } from '../store/schema.js';
@@ -120,6 +121,8 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
     const card = await startCardListener(deps, config, { logger: options.logger ?? true, shownHost: shown });
     const saml = await samlIdpOf(config);
     const samlSp = await samlSpOf(config, saml);
+    // The partners the office registered from its screen, beside the config file's.
+    const registered = await loadRegisteredPartners(store, saml, samlSp);
     const app = await buildHubApp(deps, {
       ...(saml ? { saml } : {}),
       ...(samlSp ? { samlSp } : {}),
@@ -138,6 +141,11 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
       : null;
     if (systems) systems.log.level = config.logLevel;
     app.log.level = config.logLevel;
+    for (const f of registered.failed)
+      app.log.error(
+        { entityId: f.entityId, message: f.message },
+        'a registered SAML partner could not be loaded',
+      );
     if (created)
       app.log.warn(
         { key: config.signingKey },

@@ -41,7 +41,8 @@ export async function samlIdpOf(config: HubConfig): Promise<SamlIdp | null> {
 /** The hub as SAML SP (config `saml.identityProviders`), or null without any: IdP metadata read (a bad file stops the start). */
 export async function samlSpOf(config: HubConfig, idp: SamlIdp | null): Promise<SamlSp | null> {
   const saml = config.saml;
-  if (!saml || !idp || saml.identityProviders.length === 0) return null;
+  // Always beside the IdP: the office may register identity providers at run time (partner/registry.ts).
+  if (!saml || !idp) return null;
   const identityProviders = new Map<string, TrustedIdp>();
   for (const entry of saml.identityProviders) {
     let parsed: TrustedIdp;

@@ -73,6 +73,7 @@ export interface HubAuthSchema {
   hub_saml_link: HubSamlLinkTable;
   hub_saml_idp_policy: HubSamlIdpPolicyTable;
   hub_saml_once: HubSamlOnceTable;
+  hub_saml_partner: HubSamlPartnerTable;
 }
 
 /**
@@ -135,4 +136,19 @@ export interface HubSamlOnceTable {
   key: string;
   value: string;
   expires_at: string;
+}
+
+/** A partner registered by the office (migration 0032): an SP or IdP by its metadata, with its options as JSON. */
+export interface HubSamlPartnerTable {
+  id: string;
+  role: 'sp' | 'idp';
+  entity_id: string;
+  name: string;
+  metadata: string;
+  options: string;
+  status: 'active' | 'removed';
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
 }

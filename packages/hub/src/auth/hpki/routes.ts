@@ -11,7 +11,8 @@ export function hpkiInfoRoutes(
   trust: HpkiTrust | null,
   publicUrl: string | null,
   cardListener = false,
-  identityProviders: readonly { entityId: string; name: string; url: string }[] = [],
+  /** Read per request: the office may register an IdP at run time. */
+  identityProviders: () => readonly { entityId: string; name: string; url: string }[] = () => [],
 ): HubRoutes {
   return (app, deps) => {
     app.get(
@@ -32,7 +33,7 @@ export function hpkiInfoRoutes(
             ? [{ id: 'hpki', url: publicUrl || null, here: cardListener }]
             : []),
           // Trusted IdPs (the hub as SAML SP): a button each on the login page.
-          ...identityProviders.map((idp) => ({ id: 'saml', ...idp })),
+          ...identityProviders().map((idp) => ({ id: 'saml', ...idp })),
         ],
       }),
     );
