@@ -141,6 +141,31 @@ describe.skipIf(skipReason !== null)('HM-net: opening a patient at the neighbour
     expect(await er.getByText(/HM-net/).count()).toBe(0);
   });
 
+  it('6. our office registers HM-net’s portal as an identity provider from its screen, then removes it', async () => {
+    const n = neighbour();
+    const page = await h.session('office');
+    await page.goto('/office/federation');
+    const form = page.getByTestId('partner-register');
+    await form.waitFor();
+    // HM-net as a partner service (the demo's agreement), listed with its facilities and records URL.
+    await page.getByTestId('partner-table').first().getByText('HM-net').first().waitFor();
+    const idpXml = await (await fetch(`${n.url}/saml/idp/metadata`)).text();
+    await form.getByText('認証基盤（IdP）').click();
+    await form.getByLabel('名称').fill('HM-net（広島）');
+    await form.getByLabel('メタデータ（XML）').fill(idpXml);
+    await form.getByRole('button', { name: '登録', exact: true }).click();
+    await form.getByText(/を登録しました/).waitFor();
+    await page.getByText('事務局が登録').first().waitFor();
+    await settled(page);
+    await screen(page, 'hmnet-08-office-registers-partner');
+    // Our login page offers it at once.
+    const anonymous = await (await newContext(h.browser, h.network.hubUrl)).newPage();
+    await anonymous.goto('/login');
+    await anonymous.getByText('HM-net（広島）でログイン').waitFor();
+    await page.getByRole('button', { name: '削除' }).first().click();
+    await expect.poll(() => page.getByText('事務局が登録').count(), { timeout: 10_000 }).toBe(0);
+  });
+
   it('the screens pass the accessibility check', async () => {
     await h.expectAccessible('federation', 5);
   });

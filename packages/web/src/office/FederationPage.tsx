@@ -4,9 +4,11 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { useDirectoryFacilities } from '../api/hooks';
+import { useActiveSession } from '../auth/session';
 import { useI18n } from '../i18n';
 import { ErrorAlert, Loading } from '../layout/Feedback';
 import { type TrustedIdp, useIdentityProviders } from './federation-api';
+import { PartnerRegistry } from './PartnerRegistry';
 
 /**
  * 連携ネットワーク (the network office): the identity providers this hub trusts as SAML SP — another
@@ -15,6 +17,7 @@ import { type TrustedIdp, useIdentityProviders } from './federation-api';
  */
 export default function FederationPage() {
   const { t } = useI18n();
+  const session = useActiveSession();
   const idps = useIdentityProviders();
   if (idps.isPending) return <Loading />;
   if (idps.isError) return <ErrorAlert error={idps.error} />;
@@ -47,6 +50,7 @@ export default function FederationPage() {
       {identityProviders.map((idp) => (
         <IdpCard key={idp.entityId} idp={idp} />
       ))}
+      {session.user.office && <PartnerRegistry />}
     </Stack>
   );
 }

@@ -24,3 +24,38 @@ export function useIdentityProviders() {
 }
 
 export type { SamlLink };
+
+/** A SAML partner as GET /admin/saml/partners lists it (the config file's, or the office's). */
+interface PartnerBase {
+  entityId: string;
+  name: string;
+  source: 'config' | 'office';
+  /** The office's registration (to remove it); null for the config file's. */
+  id: string | null;
+  updatedAt: string | null;
+}
+export interface PartnerSp extends PartnerBase {
+  acs: string | null;
+  landing: string | null;
+  facilities: string[];
+  records: string | null;
+}
+export interface PartnerIdp extends PartnerBase {
+  ssoUrl: string;
+  allowUnsolicited: boolean;
+  patientLanding: boolean;
+  partnerRecords: boolean;
+}
+export interface Partners {
+  enabled: { serviceProviders: boolean; identityProviders: boolean };
+  serviceProviders: PartnerSp[];
+  identityProviders: PartnerIdp[];
+}
+
+export function usePartners(enabled: boolean) {
+  return useQuery({
+    queryKey: ['admin', 'saml', 'partners'],
+    queryFn: () => api<Partners>('/admin/saml/partners'),
+    enabled,
+  });
+}
