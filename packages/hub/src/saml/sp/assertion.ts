@@ -34,6 +34,8 @@ export interface Asserted {
   assertionId: string;
   sessionIndex: string | null;
   attributes: Record<string, string[]>;
+  /** The AuthnRequest it answers (node-saml checked we sent it, to this IdP); null: unsolicited. */
+  inResponseTo?: string | null;
 }
 
 /** How long an AuthnRequest we sent may be answered. */
@@ -178,6 +180,11 @@ export async function verifyResponse(
     assertionId,
     sessionIndex: profile.sessionIndex ?? null,
     attributes,
+    // From the signed assertion's bearer confirmation (node-saml matched it to a request we sent).
+    inResponseTo:
+      confirmations
+        .map((c) => attr(child(c, SAML, 'SubjectConfirmationData'), 'InResponseTo'))
+        .find((v) => v !== null) ?? attr(root, 'InResponseTo'),
   };
 }
 

@@ -1,3 +1,4 @@
+import { inflateRawSync } from 'node:zlib';
 import { escapeXml } from '@hie/platform';
 import { generateServiceProviderMetadata } from '@node-saml/node-saml';
 import type { FastifyReply } from 'fastify';
@@ -6,7 +7,7 @@ import { auditHub } from '../../audit-record.js';
 import { completeLogin } from '../../auth/complete.js';
 import { AttemptCounter } from '../../auth/rate-limit.js';
 import { HubError, type HubRoutes } from '../../http.js';
-import { SamlRefused, type SpIdentity, samlFor, verifyResponse } from './assertion.js';
+import { REQUEST_TTL_MS, SamlRefused, type SpIdentity, samlFor, verifyResponse } from './assertion.js';
 import { patientLanding } from './landing.js';
 import { SamlOnce } from './once.js';
 import type { TrustedIdp } from './trusted-idp.js';
@@ -94,6 +95,17 @@ export function samlSpRoutes(sp: SamlSp): HubRoutes {
           undefined,
           {},
         );
+        // Login CSRF: the answer must come back to the browser that asked. Its request ID in a cookie
+        // for the ACS alone; the IdP's POST is cross-site, so SameSite=None — which needs Secure (HTTPS).
+        const requestId = requestIdOf(url);
+        if (deps.settings.secureCookies !== false && requestId)
+          reply.setCookie(REQUEST_COOKIE, requestId, {
+            httpOnly: true,
+            secure: true,
+            sameSite: 'none',
+            path: '/saml/sp/acs',
+            maxAge: REQUEST_TTL_MS / 1000,
+          });
         return reply.redirect(url);
       });
 
@@ -105,6 +117,15 @@ export function samlSpRoutes(sp: SamlSp): HubRoutes {
           if (failures.blocked(`ip:${request.ip}`, deps.now()))
             throw new SamlRefused('rate-limited', 'too many refused sign-ins from this address; wait');
           const asserted = await verifyResponse(form.SAMLResponse, sp.identity, sp.identityProviders, once);
+          if (deps.settings.secureCookies !== false && asserted.inResponseTo) {
+            reply.clearCookie(REQUEST_COOKIE, { path: '/saml/sp/acs', secure: true, sameSite: 'none' });
+            if (request.cookies[REQUEST_COOKIE] !== asserted.inResponseTo)
+              throw new SamlRefused(
+                'saml-other-browser',
+                'this sign-in was started in another browser / このログインは別のブラウザで開始されました',
+                asserted.idp.entityId,
+              );
+          }
           const who = await userOfAssertion(deps, asserted);
           const login = await completeLogin(deps, request, reply, {
             userId: who.userId,
@@ -148,6 +169,21 @@ export function samlSpRoutes(sp: SamlSp): HubRoutes {
       });
     });
   };
+}
+
+/** The cookie binding an SP-initiated sign-in to the browser that started it (its AuthnRequest ID). */
+const REQUEST_COOKIE = 'hie_saml_request';
+
+/** The ID of the AuthnRequest in an HTTP-Redirect URL (deflated, base64), or null. */
+function requestIdOf(url: string): string | null {
+  try {
+    const encoded = new URL(url).searchParams.get('SAMLRequest');
+    if (!encoded) return null;
+    const xml = inflateRawSync(Buffer.from(encoded, 'base64')).toString('utf8');
+    return /\sID="([^"]{1,128})"/.exec(xml)?.[1] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**

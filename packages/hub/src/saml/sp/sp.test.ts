@@ -79,9 +79,11 @@ describe.each(TEST_ENGINES)('the hub as SAML SP (%s)', (engine) => {
       identify: sessionIdentify,
       outside: [samlIdpRoutes(peerIdp)],
     });
+    // Secure cookies, as in production (HTTPS): the SP-initiated sign-in is bound to its browser.
     hub = await hubUnderTest(engine, hubRoutes(null, sp), {
       identify: sessionIdentify,
       outside: [samlSpRoutes(sp)],
+      settings: { secureCookies: true },
     });
     await peer.app.listen({ host: '127.0.0.1', port: peerPort });
     await hub.app.listen({ host: '127.0.0.1', port });
@@ -182,6 +184,13 @@ describe.each(TEST_ENGINES)('the hub as SAML SP (%s)', (engine) => {
       { redirect: 'manual' },
     );
     expect(start.status).toBe(302);
+    // The request's ID in a cookie for the ACS alone (SameSite=None: the IdP's POST is cross-site).
+    const bound = start.headers.getSetCookie().find((c) => c.startsWith('hie_saml_request='));
+    expect(bound).toMatch(/HttpOnly/i);
+    expect(bound).toMatch(/Secure/i);
+    expect(bound).toMatch(/SameSite=None/i);
+    expect(bound).toMatch(/Path=\/saml\/sp\/acs/i);
+    browser.take(start);
     const toIdp = start.headers.get('location') ?? '';
     expect(toIdp.startsWith(`${peerIdp.baseUrl}/saml/idp/sso?SAMLRequest=`)).toBe(true);
     expect(toIdp).toContain('Signature=');
@@ -193,7 +202,7 @@ describe.each(TEST_ENGINES)('the hub as SAML SP (%s)', (engine) => {
     const landed = await fetch(form.action, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.header() },
       body: new URLSearchParams(form.fields).toString(),
     });
     expect(landed.status).toBe(200);
@@ -224,6 +233,29 @@ describe.each(TEST_ENGINES)('the hub as SAML SP (%s)', (engine) => {
       audit.map((a) => (JSON.parse(a.event_json) as { detail?: Record<string, string> }).detail),
     ).toContainEqual(
       expect.objectContaining({ method: 'saml', idp: peerIdp.entityId, subject: peerDoctor.userId }),
+    );
+  });
+
+  it('login CSRF: an answer to a sign-in started in another browser is refused', async () => {
+    // The attacker starts a sign-in in their own browser and gets A's answer for their own account…
+    const start = await fetch(`${hubUrl}/saml/sp/login?idp=${encodeURIComponent(peerIdp.entityId)}`, {
+      redirect: 'manual',
+    });
+    const atPeer = await fetch(start.headers.get('location') ?? '', {
+      redirect: 'manual',
+      headers: await sessionFor(peer, peerDoctor),
+    });
+    const form = formOf(await atPeer.text());
+    // …and makes the victim's browser post it (no request cookie there, or the victim's own).
+    const posted = (cookie?: string) =>
+      fetch(form.action, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+        body: new URLSearchParams(form.fields).toString(),
+      });
+    expect(await refusedWith(await posted('hie_saml_request=_victims-own-request'))).toBe(
+      'saml-other-browser',
     );
   });
 
