@@ -27,6 +27,10 @@ export interface AccessAssertion {
   nonce: string;
   /** The one request this assertion is good for (a captured assertion cannot be used on another). */
   operation: BoundOperation;
+  /** The user's name (IUA subject_name), when the issuer said it. */
+  subjectName?: string;
+  /** The issuing network's home community id (`urn:oid:…`, IUA home_community_id), when said. */
+  homeCommunityId?: string;
 }
 
 /**
@@ -89,6 +93,26 @@ export const wireClaimsSchema = z.object({
   htm: z.string().min(1).max(16),
   htp: z.string().min(1).max(2048),
   htq: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url SHA-256 digest'),
+  /** OAuth client (RFC 9068): the issuing hub. */
+  client_id: z.string().min(1).optional(),
+  /**
+   * The same facts in IHE IUA's JWT extension (ITI-72 `extensions.ihe_iua`), so that any IUA resource
+   * server reads who asks and why; ours are the claims above (a token without it stays valid).
+   */
+  extensions: z
+    .object({
+      ihe_iua: z
+        .object({
+          subject_name: z.string().optional(),
+          subject_organization_id: z.string().optional(),
+          subject_role: z.array(z.object({ system: z.string(), code: z.string() })).optional(),
+          purpose_of_use: z.array(z.object({ system: z.string(), code: z.string() })).optional(),
+          home_community_id: z.string().optional(),
+          person_id: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 export type WireClaims = z.infer<typeof wireClaimsSchema>;
 
@@ -109,8 +133,25 @@ export function wireClaimsOf(claims: AssertionClaims, issuedAt: number, nonce: s
     htm: claims.operation.method,
     htp: claims.operation.path,
     htq: claims.operation.queryDigest,
+    client_id: claims.issuer,
+    extensions: {
+      ihe_iua: {
+        ...(claims.subjectName ? { subject_name: claims.subjectName } : {}),
+        subject_organization_id: `urn:oid:${claims.facilityOid}`,
+        subject_role: [{ system: IUA_ROLE_SYSTEM, code: claims.profession }],
+        purpose_of_use: [{ system: PURPOSE_OF_USE_SYSTEM, code: claims.purposeOfUse }],
+        ...(claims.homeCommunityId ? { home_community_id: claims.homeCommunityId } : {}),
+        // The patient at the audience facility, as a CX (HL7 v2): id^^^&OID&ISO.
+        person_id: `${claims.patientId}^^^&${claims.audience}&ISO`,
+      },
+    },
   };
 }
+
+/** The code system of the IUA subject_role we send: the network's profession codes (professions.ts). */
+export const IUA_ROLE_SYSTEM = 'urn:hie:profession';
+/** HL7 v3 ActReason (TREAT, ETREAT): the IUA purpose_of_use system. */
+export const PURPOSE_OF_USE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 
 export interface ClaimCheckOptions {
   /** The issuer that owns the key the assertion was signed with. */
@@ -184,6 +225,10 @@ export function checkClaims(payload: unknown, options: ClaimCheckOptions): Asser
       issuedAt: c.iat,
       nonce: c.jti,
       operation: bound,
+      ...(c.extensions?.ihe_iua?.subject_name ? { subjectName: c.extensions.ihe_iua.subject_name } : {}),
+      ...(c.extensions?.ihe_iua?.home_community_id
+        ? { homeCommunityId: c.extensions.ihe_iua.home_community_id }
+        : {}),
     },
   };
 }

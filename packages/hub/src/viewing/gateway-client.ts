@@ -139,6 +139,7 @@ export function assertionFor(
       purposeOfUse: purpose,
       categories: [...categories],
       operation: operationOf('GET', pathBelowRoot(url.pathname, root) ?? url.pathname, url.search),
+      subjectName: principal.name,
     },
     { now },
   );

@@ -76,6 +76,29 @@ describe('signed access assertions', () => {
     expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ sub: 'dr-tanaka', aud: GATEWAY });
   });
 
+  it('carries the user and purpose as IHE IUA JWT claims too (extensions.ihe_iua), read back by the gateway', async () => {
+    const token = await signAssertion(hub, { ...claims, subjectName: '田中 一郎' }, { now: NOW });
+    const { payload } = await compactVerify(token, hub.publicKey);
+    // IUA ITI-72's JWT: iss, sub, aud, exp, jti, client_id, and the ihe_iua extension.
+    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
+      iss: HUB,
+      sub: 'dr-tanaka',
+      aud: GATEWAY,
+      client_id: HUB,
+      extensions: {
+        ihe_iua: {
+          subject_name: '田中 一郎',
+          subject_organization_id: 'urn:oid:1.2.392.200284.33.3311610020',
+          subject_role: [{ system: 'urn:hie:profession', code: 'doctor' }],
+          purpose_of_use: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }],
+          person_id: `9999013^^^&${GATEWAY}&ISO`,
+        },
+      },
+    });
+    const result = await verifyAssertion(token, keys, options());
+    expect(result.ok && result.assertion.subjectName).toBe('田中 一郎');
+  });
+
   it('refuses a missing or malformed token', async () => {
     expect(await reasonOf(undefined)).toBe('missing');
     expect(await reasonOf('')).toBe('missing');

@@ -32,7 +32,16 @@ export function auditRecordOf(
     action: state.action,
     outcome: error ? (error.status >= 500 ? '8' : '4') : '0',
     ...(error ? { outcomeDescription: `${error.code}: ${error.message}` } : {}),
-    ...(a ? { agent: { userId: a.userId, profession: a.profession, facilityOid: a.facilityOid } } : {}),
+    ...(a
+      ? {
+          agent: {
+            userId: a.userId,
+            ...(a.subjectName ? { name: a.subjectName } : {}),
+            profession: a.profession,
+            facilityOid: a.facilityOid,
+          },
+        }
+      : {}),
     ...(a ? { patient: { facilityOid: ctx.facility.oid, localId: a.patientId } } : {}),
     ...(result.entities.length > 0 ? { entities: result.entities } : {}),
     ...(a ? { purposeOfUse: a.purposeOfUse } : {}),
