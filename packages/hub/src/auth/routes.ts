@@ -6,6 +6,7 @@ import { sessionAbilities } from './abilities.js';
 import { completeLogin, sessionUser } from './complete.js';
 import { loadSubject, passwordMatches, recordFailure, setPassword } from './credentials.js';
 import { type PasswordTotpOptions, passwordTotp } from './login.js';
+import { hasParticipants, logoutStartToken } from './logout-handoff.js';
 import type { CompleteLogin, LoginMethod } from './methods.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_PROBLEM_LABELS, passwordProblems } from './policy.js';
 import { AttemptCounter } from './rate-limit.js';
@@ -50,6 +51,8 @@ function sessionRoutes(app: FastifyInstance, deps: HubDeps): void {
     { schema: { tags, summary: 'Log out: ends this session and clears the cookie' } },
     async (request, reply) => {
       const principal = request.principal;
+      // Signed in to other systems through the hub (SAML): the browser goes through their logouts next.
+      let next: string | null = null;
       if (principal) {
         await revokeSessions(deps, { sessionId: principal.sessionId });
         await auditHub(deps, [
@@ -61,9 +64,11 @@ function sessionRoutes(app: FastifyInstance, deps: HubDeps): void {
             detail: { scope: 'this' },
           },
         ]);
+        if (await hasParticipants(deps.store, principal.sessionId))
+          next = `/saml/idp/logout?start=${await logoutStartToken(deps.store, principal.sessionId, deps.now())}`;
       }
       clearSessionCookie(deps, reply);
-      return reply.status(204).send();
+      return next ? reply.status(200).send({ next }) : reply.status(204).send();
     },
   );
 

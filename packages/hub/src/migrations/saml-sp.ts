@@ -72,8 +72,19 @@ export const samlPartnerMigration: Migration = {
       .columns(['role', 'entity_id'])
       .unique()
       .execute();
+    // The SPs each hub session signed in to (saml/logout-chain.ts): single logout goes through them.
+    await db.schema
+      .createTable('hub_saml_sp_session')
+      .addColumn('session_id', 'text', (c) => c.notNull())
+      .addColumn('sp_entity_id', 'text', (c) => c.notNull())
+      .addColumn('name_id', 'text', (c) => c.notNull())
+      .addColumn('session_index', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('hub_saml_sp_session_pk', ['session_id', 'sp_entity_id'])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('hub_saml_sp_session').execute();
     await db.schema.dropTable('hub_saml_partner').execute();
   },
 };

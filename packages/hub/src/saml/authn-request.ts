@@ -47,13 +47,14 @@ interface RedirectMessage {
  */
 function readRedirect(
   rawQuery: string,
-  localName: 'AuthnRequest' | 'LogoutRequest',
+  localName: 'AuthnRequest' | 'LogoutRequest' | 'LogoutResponse',
   lookup: (entityId: string) => ServiceProvider | null,
   now: Date,
   mustSign: boolean,
 ): RedirectMessage {
-  const encoded = rawParam(rawQuery, 'SAMLRequest');
-  if (!encoded) throw samlRefused('saml-no-request', 'no SAMLRequest');
+  const param = localName === 'LogoutResponse' ? 'SAMLResponse' : 'SAMLRequest';
+  const encoded = rawParam(rawQuery, param);
+  if (!encoded) throw samlRefused('saml-no-request', `no ${param}`);
   let xml: string;
   try {
     const deflated = Buffer.from(decodeURIComponent(encoded.replace(/\+/g, '%20')), 'base64');
@@ -92,7 +93,7 @@ function readRedirect(
         'a signed request is required: signature or algorithm missing (rsa-sha256)',
       );
     const relay = rawParam(rawQuery, 'RelayState');
-    const signed = `SAMLRequest=${encoded}${relay !== null ? `&RelayState=${relay}` : ''}&SigAlg=${sigAlg}`;
+    const signed = `${param}=${encoded}${relay !== null ? `&RelayState=${relay}` : ''}&SigAlg=${sigAlg}`;
     const bytes = Buffer.from(decodeURIComponent(signature), 'base64');
     const valid = sp.signingCerts.some((cert) => {
       try {
@@ -142,4 +143,14 @@ export function readRedirectLogoutRequest(
 ): { id: string; sp: ServiceProvider; nameId: string | null; relayState: string | null } {
   const { root, id, sp, relayState } = readRedirect(rawQuery, 'LogoutRequest', lookup, now, true);
   return { id, sp, nameId: text(child(root, SAML, 'NameID')), relayState };
+}
+
+/** An SP's LogoutResponse (HTTP-Redirect) in a logout chain: always signed; what it answers. */
+export function readRedirectLogoutResponse(
+  rawQuery: string,
+  lookup: (entityId: string) => ServiceProvider | null,
+  now: Date,
+): { sp: ServiceProvider; inResponseTo: string | null; relayState: string | null } {
+  const { root, sp, relayState } = readRedirect(rawQuery, 'LogoutResponse', lookup, now, true);
+  return { sp, inResponseTo: attr(root, 'InResponseTo'), relayState };
 }

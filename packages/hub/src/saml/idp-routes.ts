@@ -5,11 +5,17 @@ import { el, escapeXml, t } from '@hie/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
+import { claimStartToken } from '../auth/logout-handoff.js';
 import { clearSessionCookie, revokeSessions, sessionIdentify } from '../auth/session.js';
 import { type HubDeps, HubError, type HubPrincipal, type HubRoutes } from '../http.js';
-import { readRedirectAuthnRequest, readRedirectLogoutRequest } from './authn-request.js';
+import {
+  readRedirectAuthnRequest,
+  readRedirectLogoutRequest,
+  readRedirectLogoutResponse,
+} from './authn-request.js';
 import { askForLogin, rawQueryOf } from './browser.js';
 import type { SamlKeys } from './keys.js';
+import { continueLogoutChain, recordParticipation, startLogoutChain } from './logout-chain.js';
 import { idpMetadata, SAML, SAMLP, type ServiceProvider } from './metadata.js';
 import { patientCrossingRoutes } from './patient-crossing.js';
 import { type AssertedUser, samlId, signedResponse } from './response.js';
@@ -91,7 +97,43 @@ export function samlIdpRoutes(idp: SamlIdp): HubRoutes {
         },
       );
 
+      const chain = {
+        deps,
+        entityId: idp.entityId,
+        keys: idp.keys,
+        serviceProviders: idp.serviceProviders,
+        redirect: (
+          location: string,
+          param: 'SAMLRequest' | 'SAMLResponse',
+          xml: string,
+          relayState: string | null,
+        ) => redirectBinding(idp.keys, location, param, xml, relayState),
+      };
+
+      // The portal's logout, when the session had signed in to SPs: through each of them (logout-chain.ts).
+      scope.get('/saml/idp/logout', { schema: { hide: true } }, async (request, reply) => {
+        const start = (request.query as { start?: unknown }).start;
+        const sessionId =
+          typeof start === 'string' && start.length <= 64
+            ? await claimStartToken(deps.store, start, deps.now())
+            : null;
+        if (!sessionId) return reply.redirect('/login?loggedOut=1');
+        return reply.redirect(await startLogoutChain(chain, sessionId, { kind: 'portal' }));
+      });
+
       scope.get('/saml/idp/slo', { schema: { hide: true } }, async (request, reply) => {
+        const raw = rawQueryOf(request);
+        // An SP answering our LogoutRequest in a chain: on to the next one.
+        if (/(^|&)SAMLResponse=/.test(raw)) {
+          const answer = readRedirectLogoutResponse(
+            raw,
+            (id) => idp.serviceProviders.get(id) ?? null,
+            deps.now(),
+          );
+          return reply.redirect(
+            await continueLogoutChain(chain, answer.relayState ?? '', answer.inResponseTo),
+          );
+        }
         const logout = readRedirectLogoutRequest(
           rawQueryOf(request),
           (id) => idp.serviceProviders.get(id) ?? null,
@@ -112,6 +154,16 @@ export function samlIdpRoutes(idp: SamlIdp): HubRoutes {
             },
           ]);
         }
+        // The session's other SPs first, then the LogoutResponse to the one that asked.
+        if (principal && principal.userId === logout.nameId && logout.sp.slo)
+          return reply.redirect(
+            await startLogoutChain(
+              chain,
+              principal.sessionId,
+              { kind: 'sp', sp: logout.sp.entityId, inResponseTo: logout.id, relayState: logout.relayState },
+              logout.sp.entityId,
+            ),
+          );
         if (!logout.sp.slo)
           return reply.type('text/plain; charset=utf-8').send('logged out / ログアウトしました');
         const response = el(
@@ -175,12 +227,20 @@ async function postResponse(
   principal: HubPrincipal,
   to: ResponseTarget,
 ) {
+  const sessionIndex = `_${randomBytes(16).toString('hex')}`;
+  // Single logout goes through every SP the session signed in to.
+  await recordParticipation(
+    deps.store,
+    principal.sessionId,
+    { sp: to.sp.entityId, nameId: principal.userId, sessionIndex },
+    deps.now(),
+  );
   const xml = signedResponse(idp.keys, {
     issuer: idp.entityId,
     destination: to.acs,
     audience: to.sp.entityId,
     inResponseTo: to.inResponseTo,
-    sessionIndex: `_${randomBytes(16).toString('hex')}`,
+    sessionIndex,
     now: deps.now(),
     user: await assertedUserOf(deps, principal),
     ...(to.patient ? { extraAttributes: to.patient.attributes } : {}),

@@ -41,6 +41,8 @@ describe.skipIf(skip !== null).each(TEST_ENGINES)(
     let idp: SamlIdp;
     let mellon: MellonSp;
     let sp: Awaited<ReturnType<typeof prepareMellon>>;
+    /** A second SP (another mellon): single logout goes through both. */
+    let mellon2: MellonSp;
     let hubUrl: string;
     let doctor: Awaited<ReturnType<typeof seedUser>>;
     let secret: string;
@@ -48,25 +50,25 @@ describe.skipIf(skip !== null).each(TEST_ENGINES)(
     let browser: CookieJar;
 
     /** A browser logged in to the hub (password + TOTP through the API). */
-    const loggedIn = async () => {
+    const loggedIn = async (who: { loginId: string; userId: string } = doctor, totp = secret) => {
       const jar = new CookieJar();
       // A fresh TOTP step each time (the hub refuses a code twice), and the per-id limit reset (10 in 10 min).
       const step = await fetch(`${hubUrl}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ loginId: doctor.loginId, password: PASSWORD }),
+        body: JSON.stringify({ loginId: who.loginId, password: PASSWORD }),
       });
       const { pending } = (await step.json()) as { pending: string };
       // A fresh TOTP step each time: the hub refuses a code twice.
       await hub.store.db
         .updateTable('hub_credential')
         .set({ totp_last_step: null })
-        .where('user_id', '=', doctor.userId)
+        .where('user_id', '=', who.userId)
         .execute();
       const done = await fetch(`${hubUrl}/api/v1/auth/totp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ pending, code: totpNow(secret) }),
+        body: JSON.stringify({ pending, code: totpNow(totp) }),
       });
       expect(done.status, await done.clone().text()).toBe(200);
       jar.take(done);
@@ -104,6 +106,9 @@ describe.skipIf(skip !== null).each(TEST_ENGINES)(
       await mkdir(spDir);
       sp = await prepareMellon(spDir);
       spKey = await readFile(sp.keyFile, 'utf8');
+      const spDir2 = join(dir, 'sp2');
+      await mkdir(spDir2);
+      const sp2 = await prepareMellon(spDir2);
       const port = await freePort();
       hubUrl = `http://127.0.0.1:${port}`;
       const entityId = `${hubUrl}/saml/idp/metadata`;
@@ -113,6 +118,7 @@ describe.skipIf(skip !== null).each(TEST_ENGINES)(
         keys: await loadOrCreateSamlKeys(join(dir, 'idp.key.pem'), join(dir, 'idp.crt.pem'), entityId),
         serviceProviders: new Map([
           [sp.entityId, parseSpMetadata(await readFile(sp.metadataFile, 'utf8'), '検査ビューア')],
+          [sp2.entityId, parseSpMetadata(await readFile(sp2.metadataFile, 'utf8'), '画像ビューア')],
         ]),
       };
       hub = await hubUnderTest(engine, HUB_ROUTES, {
@@ -134,28 +140,35 @@ describe.skipIf(skip !== null).each(TEST_ENGINES)(
         sp,
         idpMetadata({ entityId, baseUrl: hubUrl, certPem: idp.keys.certPem }),
       );
+      mellon2 = await startMellon(
+        spDir2,
+        sp2,
+        idpMetadata({ entityId, baseUrl: hubUrl, certPem: idp.keys.certPem }),
+        'second',
+      );
       browser = await loggedIn();
     }, 60_000);
 
     afterAll(async () => {
       await mellon?.stop();
+      await mellon2?.stop();
       await hub?.dispose();
       await rm(dir, { recursive: true, force: true });
     });
 
     /** mellon → hub (AuthnRequest) → the hub's POST form: what the browser would submit. */
-    const ssoForm = async (jar: CookieJar) => {
+    const ssoForm = async (jar: CookieJar, at: MellonSp = mellon) => {
       // mellon's page → its /mellon/login → the IdP.
-      let toIdp = `${mellon.url}/protected/index.shtml`;
+      let toIdp = `${at.url}/protected/index.shtml`;
       let start: Response | undefined;
-      for (let hops = 0; toIdp.startsWith(mellon.url) && hops < 4; hops++) {
+      for (let hops = 0; toIdp.startsWith(at.url) && hops < 4; hops++) {
         start = await get(toIdp, jar);
         jar.take(start);
-        toIdp = new URL(start.headers.get('location') ?? '', mellon.url).toString();
+        toIdp = new URL(start.headers.get('location') ?? '', at.url).toString();
       }
       expect(
         toIdp.startsWith(`${hubUrl}/saml/idp/sso?`),
-        `${start?.status} ${toIdp} ${await mellon.errorLog()}`,
+        `${start?.status} ${toIdp} ${await at.errorLog()}`,
       ).toBe(true);
       expect(toIdp).toContain('Signature=');
       const page = await get(toIdp, jar);
@@ -358,6 +371,82 @@ describe.skipIf(skip !== null).each(TEST_ENGINES)(
       expect(done.status, await mellon.errorLog()).toBeLessThan(400);
       const session = await get(`${hubUrl}/api/v1/auth/session`, jar);
       expect(session.status).toBe(401);
+    });
+
+    /** Signs the browser in to one mellon through the hub (SSO), so the hub records the SP for the session. */
+    const signedInTo = async (jar: CookieJar, at: MellonSp) => {
+      const form = await ssoForm(jar, at);
+      const posted = await fetch(form.action, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
+        body: new URLSearchParams(form.fields).toString(),
+      });
+      jar.take(posted);
+      expect(posted.status, await at.errorLog()).toBe(303);
+      expect((await get(`${at.url}/protected/index.shtml`, jar)).status).toBe(200);
+    };
+    /** Follows redirects (collecting cookies) until the chain leaves both SPs and the hub's SAML endpoints. */
+    const follow = async (start: string, jar: CookieJar) => {
+      const visited: string[] = [];
+      let url = start;
+      for (let hops = 0; hops < 12; hops++) {
+        visited.push(url.split('?')[0] ?? url);
+        const answer = await get(url, jar);
+        jar.take(answer);
+        const next = answer.headers.get('location');
+        if (answer.status < 300 || answer.status >= 400 || !next)
+          return { last: url, status: answer.status, visited };
+        url = new URL(next, url).toString();
+      }
+      throw new Error(`too many redirects: ${visited.join(' → ')}`);
+    };
+    /** A user of their own: mellon finds a session by NameID, so each logout test has its own user. */
+    const anotherDoctor = async (name: string) => {
+      const who = await seedUser(hub.store, { facilityOid: HOSPITAL, profession: 'doctor', name });
+      await setPassword(hub.store, who.userId, PASSWORD, { mustChange: false });
+      const totp = newTotpSecret();
+      await enrolTotp(hub.store, who.userId, totp);
+      return loggedIn(who, totp);
+    };
+    const stillSignedIn = async (at: MellonSp, jar: CookieJar) =>
+      (await get(`${at.url}/protected/index.shtml`, jar)).status === 200;
+
+    it('single logout from the portal goes through every SP the session signed in to, then the login page', async () => {
+      const jar = await anotherDoctor('退出 一郎');
+      await signedInTo(jar, mellon);
+      await signedInTo(jar, mellon2);
+      const me = (await (await get(`${hubUrl}/api/v1/auth/session`, jar)).json()) as { csrfToken: string };
+      const out = await fetch(`${hubUrl}/api/v1/auth/logout`, {
+        method: 'POST',
+        headers: { cookie: jar.header(), 'x-csrf-token': me.csrfToken },
+      });
+      expect(out.status).toBe(200);
+      jar.take(out);
+      const { next } = (await out.json()) as { next: string };
+      const trip = await follow(`${hubUrl}${next}`, jar);
+      expect(trip.last, trip.visited.join(' → ')).toBe(`${hubUrl}/login?loggedOut=1`);
+      // Both SPs saw a LogoutRequest from the hub and answered it.
+      expect(trip.visited.filter((u) => u.endsWith('/mellon/logout')).length).toBe(2);
+      expect(trip.visited.filter((u) => u === `${hubUrl}/saml/idp/slo`).length).toBe(2);
+      expect(await stillSignedIn(mellon, jar)).toBe(false);
+      expect(await stillSignedIn(mellon2, jar)).toBe(false);
+      expect((await get(`${hubUrl}/api/v1/auth/session`, jar)).status).toBe(401);
+    });
+
+    it('single logout started at one SP also ends the other SP’s session, then answers the first', async () => {
+      const jar = await anotherDoctor('退出 二郎');
+      await signedInTo(jar, mellon);
+      await signedInTo(jar, mellon2);
+      const trip = await follow(
+        `${mellon.url}/mellon/logout?ReturnTo=${encodeURIComponent(`${mellon.url}/`)}`,
+        jar,
+      );
+      expect(trip.visited, trip.visited.join(' → ')).toContain(`${mellon2.url}/mellon/logout`);
+      expect(trip.last.startsWith(mellon.url), trip.visited.join(' → ')).toBe(true);
+      expect(await stillSignedIn(mellon, jar)).toBe(false);
+      expect(await stillSignedIn(mellon2, jar)).toBe(false);
+      expect((await get(`${hubUrl}/api/v1/auth/session`, jar)).status).toBe(401);
     });
   },
 );

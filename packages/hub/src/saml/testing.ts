@@ -82,7 +82,16 @@ export async function prepareMellon(dir: string, options: { tls?: boolean } = {}
   };
 }
 
-export async function startMellon(dir: string, sp: PreparedSp, idpMetadataXml: string): Promise<MellonSp> {
+/**
+ * `cookie`: mellon's cookie name (MellonVariable; default `cookie`, so `mellon-cookie`). Cookies ignore the
+ * port: two SPs on one host need two names, as they would in a browser.
+ */
+export async function startMellon(
+  dir: string,
+  sp: PreparedSp,
+  idpMetadataXml: string,
+  cookie = 'cookie',
+): Promise<MellonSp> {
   const modules = '/usr/lib/apache2/modules';
   await writeFile(join(dir, 'idp.xml'), idpMetadataXml);
   await writeFile(
@@ -156,6 +165,7 @@ AddDefaultCharset utf-8
   MellonSPMetadataFile ${sp.metadataFile}
   MellonIdPMetadataFile ${dir}/idp.xml
   MellonSecureCookie ${sp.tls ? 'On' : 'Off'}
+  MellonVariable ${cookie}
 ${setEnv}
 </Location>
 Alias /protected/ "${dir}/"

@@ -74,6 +74,7 @@ export interface HubAuthSchema {
   hub_saml_idp_policy: HubSamlIdpPolicyTable;
   hub_saml_once: HubSamlOnceTable;
   hub_saml_partner: HubSamlPartnerTable;
+  hub_saml_sp_session: HubSamlSpSessionTable;
 }
 
 /**
@@ -151,4 +152,13 @@ export interface HubSamlPartnerTable {
   created_by: string;
   updated_at: string;
   updated_by: string;
+}
+
+/** An SP a hub session signed in to (single logout goes through each). */
+export interface HubSamlSpSessionTable {
+  session_id: string;
+  sp_entity_id: string;
+  name_id: string;
+  session_index: string;
+  created_at: string;
 }

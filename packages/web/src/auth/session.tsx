@@ -62,7 +62,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const logout = useCallback(async () => {
     try {
       await forgetPushOnLogout().catch(() => undefined);
-      await api('/auth/logout', { method: 'POST' });
+      const answer = await api<{ next?: string } | undefined>('/auth/logout', { method: 'POST' });
+      // Signed in to other systems through the portal (SAML): their logouts next, then the login page.
+      if (answer?.next?.startsWith('/saml/idp/logout')) window.location.assign(answer.next);
     } finally {
       setCsrfToken(null);
       setState({ status: 'anonymous', reason: 'logged-out' });
