@@ -10,8 +10,10 @@ import type { Schema } from '../store/schema.js';
 import { kanaKey, kanjiKey } from './normalize.js';
 
 export interface PdqQuery {
-  /** Reading, any kana form: prefix match on the folded key. */
+  /** Reading, any kana form: prefix match on the folded key (exact with `kanaExact`). */
   kana?: string;
+  /** The reading must be the whole name, not its start (a partner network's discovery: no near names). */
+  kanaExact?: boolean;
   /** Written name: prefix match on the variant-folded key. */
   kanji?: string;
   /** YYYY-MM-DD, exact. */
@@ -59,7 +61,8 @@ export async function searchPersons(
     .select('mpi_record.person_id')
     .where((eb) => {
       const all: Expression<SqlBool>[] = [];
-      if (kana) all.push(eb('kana_key', '>=', kana), eb('kana_key', '<', kana + PREFIX_END));
+      if (kana && query.kanaExact) all.push(eb('kana_key', '=', kana));
+      else if (kana) all.push(eb('kana_key', '>=', kana), eb('kana_key', '<', kana + PREFIX_END));
       if (kanji) all.push(eb('kanji_key', '>=', kanji), eb('kanji_key', '<', kanji + PREFIX_END));
       if (query.birthDate) all.push(eb('birth_date', '=', query.birthDate));
       if (query.sex) all.push(eb('sex', '=', query.sex));

@@ -2,6 +2,7 @@ import { categoryTagOf, patientReferenceOf } from '@hie/contract';
 import { patientResourceId } from '@hie/fhir-jp';
 import { agentOf, auditHub } from '../audit-record.js';
 import type { HubDeps, HubPrincipal } from '../http.js';
+import { kanaKey } from '../mpi/normalize.js';
 import type { RecordsForPerson } from '../policy/records.js';
 import { loadViewer } from '../policy/sql.js';
 import { assertedUserOf, type SamlIdp } from '../saml/idp-routes.js';
@@ -13,7 +14,7 @@ import {
   MAX_BINARY_BYTES,
   type SourceStatus,
 } from '../viewing/gateway-client.js';
-import { careDate, type FhirResource, type SourcedResource } from '../viewing/merge.js';
+import { careDate, type FhirResource, mergeNewestFirst, type SourcedResource } from '../viewing/merge.js';
 import type { PartnerRecords } from '../viewing/partners.js';
 import { GENDER_OF_SEX, SOURCE_FACILITY, SOURCE_PATIENT, XC_ROOT } from './wire.js';
 import { xuaToken } from './xua.js';
@@ -45,7 +46,10 @@ export function partnerRecordsOf(idp: SamlIdp): PartnerRecords {
         ),
       );
       return {
-        entries: answers.length === 1 ? (answers[0]?.entries ?? []) : mergeAll(answers, want),
+        entries: mergeNewestFirst(
+          answers.map((a) => a.entries),
+          want,
+        ),
         sources: answers.flatMap((a) => a.sources),
       };
     },
@@ -95,13 +99,6 @@ export function partnerRecordsOf(idp: SamlIdp): PartnerRecords {
       return null;
     },
   };
-}
-
-function mergeAll(answers: FanOutResult[], want: number): SourcedResource[] {
-  return answers
-    .flatMap((a) => a.entries)
-    .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''))
-    .slice(0, want);
 }
 
 interface BundleJson {
@@ -275,8 +272,23 @@ async function discover(
   pdq.searchParams.set('_count', '2');
   const found = await link.json(pdq);
   const total = typeof found.total === 'number' ? found.total : (found.entry?.length ?? 0);
-  const id = (found.entry?.[0]?.resource as { id?: unknown } | undefined)?.id;
-  return { total, id: typeof id === 'string' ? id : null };
+  const patient = found.entry?.[0]?.resource as
+    | {
+        id?: unknown;
+        birthDate?: unknown;
+        gender?: unknown;
+        name?: { text?: unknown; extension?: { valueCode?: unknown }[] }[];
+      }
+    | undefined;
+  if (total !== 1 || typeof patient?.id !== 'string') return { total, id: null };
+  // The partner's one match must be this very identity (reading, birth date, sex), not a near one.
+  const reading = patient.name?.find((n) => n.extension?.some((x) => x.valueCode === 'SYL'))?.text;
+  const same =
+    patient.birthDate === traits.birth_date &&
+    typeof reading === 'string' &&
+    kanaKey(reading) === kanaKey(traits.name_kana ?? '') &&
+    (!gender || patient.gender === gender);
+  return same ? { total, id: patient.id } : { total: 0, id: null };
 }
 
 class PartnerRefused extends Error {

@@ -442,14 +442,14 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
     });
 
     it('no assertion, not XML, XXE, unsigned, a foreign key, an edited one, wrapped ones', async () => {
-      await expectRefused(await call(pdqPath, null), 403, 'xua-missing');
+      await expectRefused(await call(pdqPath, null), 401, 'xua-missing');
       await expectRefused(
         await call(pdqPath, Buffer.from('not xml').toString('base64url')),
-        403,
+        400,
         'xua-invalid',
       );
       const xxe = `<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">&x;</saml:Assertion>`;
-      await expectRefused(await call(pdqPath, Buffer.from(xxe).toString('base64url')), 403, 'xua-invalid');
+      await expectRefused(await call(pdqPath, Buffer.from(xxe).toString('base64url')), 400, 'xua-invalid');
       const unsigned = assertionElement({
         issuer: nets.idp.entityId,
         audience: nets.sp.identity.entityId,
@@ -523,6 +523,12 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
     });
 
     it('B’s own rules: no fishing, a patient B does not show is 404, a facility B did not open, a revoked user', async () => {
+      // A near name is another person: the reading must be whole (コッキョウ is not コッキョウ イチロウ).
+      const near = `${XC_ROOT}/Patient?name=${encodeURIComponent('コッキョウ')}&birthdate=${BORDER.birthDate}`;
+      const nearAnswer = await call(near, tokenFor(near));
+      expect(((await nearAnswer.json()) as { total: number }).total).toBe(0);
+      const blank = `${XC_ROOT}/Patient?name=${encodeURIComponent('　')}&birthdate=${BORDER.birthDate}`;
+      await expectRefused(await call(blank, tokenFor(blank)), 400, 'xc-query-too-broad');
       const broad = `${XC_ROOT}/Patient?name=${encodeURIComponent('コ')}`;
       await expectRefused(await call(broad, tokenFor(broad)), 400, 'xc-query-too-broad');
       const hidden = `${XC_ROOT}/Patient/${bWithheld}/$everything`;

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubPrincipal, type HubRoutes } from '../http.js';
+import { kanaKey } from '../mpi/normalize.js';
 import { searchPersons } from '../mpi/pdq.js';
 import { tokyoDay } from '../policy/decide.js';
 import { isCategory } from '../policy/matrix.js';
@@ -87,8 +88,16 @@ export function partnerRespondingRoutes(sp: SamlSp): HubRoutes {
         const q = parsed.data;
         const now = deps.now();
         const viewer = await loadViewer(deps.store, principal, now);
+        // The whole reading, exactly (a near name is another person), never an empty one.
+        if (kanaKey(q.name) === '')
+          throw new HubError(
+            400,
+            'xc-query-too-broad',
+            'name (reading) and birthdate are required / カナ氏名と生年月日が必要です',
+          );
         const query = {
           kana: q.name,
+          kanaExact: true,
           birthDate: q.birthdate,
           ...(q.gender ? { sex: SEX_OF_GENDER[q.gender] } : {}),
         };
@@ -114,11 +123,13 @@ export function partnerRespondingRoutes(sp: SamlSp): HubRoutes {
             },
           },
         ]);
+        // Several candidates: the count only — no identities of people the partner did not mean.
+        const shown = result.total === 1 ? result.persons : [];
         return {
           resourceType: 'Bundle',
           type: 'searchset',
           total: result.total,
-          entry: result.persons.map((p) => ({
+          entry: shown.map((p) => ({
             resource: {
               resourceType: 'Patient',
               id: p.personId,
@@ -375,6 +386,7 @@ async function answer(
           detail: { via: 'xua', idp: asserted?.idp.entityId ?? '', path: request.url.split('?')[0] ?? '' },
         },
       ]).catch(() => undefined);
+    if (e.status === 401) reply.header('www-authenticate', 'Bearer realm="xc", error="invalid_token"');
     return reply.code(e.status).send({
       resourceType: 'OperationOutcome',
       issue: [

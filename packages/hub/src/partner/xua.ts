@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { attr, child, children, operationOf, parseXmlSafely, text } from '@hie/platform';
 import type { Element as XmlElement } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
+import { HubError } from '../http.js';
 import type { SamlKeys } from '../saml/keys.js';
 import { DS, pemOf, SAML } from '../saml/metadata.js';
 import { type AssertedUser, assertionElement, sign } from '../saml/response.js';
-import { type Asserted, attributesOf, SamlRefused } from '../saml/sp/assertion.js';
+import { type Asserted, attributesOf } from '../saml/sp/assertion.js';
 import type { SamlOnce } from '../saml/sp/once.js';
 import type { TrustedIdp } from '../saml/sp/trusted-idp.js';
 
@@ -71,8 +72,19 @@ export interface XuaTrust {
   once: SamlOnce;
 }
 
+/** A refused XUA call: 401 without a token, 400 for one that is not a SAML assertion, else 403. */
+export class XuaRefused extends HubError {
+  constructor(
+    code: string,
+    message: string,
+    readonly idp: string | null = null,
+  ) {
+    super(code === 'xua-missing' ? 401 : code === 'xua-invalid' ? 400 : 403, code, message);
+  }
+}
+
 const refused = (code: string, message: string, idp: string | null = null) =>
-  new SamlRefused(code, message, idp);
+  new XuaRefused(code, message, idp);
 
 /**
  * Verifies the XUA assertion of one call (partner/README.md § XUA): hostile-XML guards; a saml:Assertion
@@ -167,16 +179,19 @@ function signedAssertion(root: XmlElement, xml: string, idp: TrustedIdp): XmlEle
       // Never a key the message brings with it.
       getCertFromKeyInfo: () => null,
     });
-    verifier.loadSignature(signature);
     let valid = false;
+    let references: ReturnType<SignedXml['getReferences']> = [];
+    let signedXml: string[] = [];
     try {
+      // A signature xml-crypto cannot even read is a bad signature, not a crash.
+      verifier.loadSignature(signature);
       valid = verifier.checkSignature(xml);
+      references = verifier.getReferences();
+      signedXml = verifier.getSignedReferences();
     } catch {
       valid = false;
     }
     if (!valid) continue;
-    const references = verifier.getReferences();
-    const signedXml = verifier.getSignedReferences();
     if (
       references.length !== 1 ||
       references[0]?.uri !== `#${id}` ||

@@ -140,9 +140,21 @@ export function readRedirectLogoutRequest(
   rawQuery: string,
   lookup: (entityId: string) => ServiceProvider | null,
   now: Date,
-): { id: string; sp: ServiceProvider; nameId: string | null; relayState: string | null } {
+): {
+  id: string;
+  sp: ServiceProvider;
+  nameId: string | null;
+  sessionIndex: string | null;
+  relayState: string | null;
+} {
   const { root, id, sp, relayState } = readRedirect(rawQuery, 'LogoutRequest', lookup, now, true);
-  return { id, sp, nameId: text(child(root, SAML, 'NameID')), relayState };
+  return {
+    id,
+    sp,
+    nameId: text(child(root, SAML, 'NameID')),
+    sessionIndex: text(child(root, SAMLP, 'SessionIndex')),
+    relayState,
+  };
 }
 
 /** An SP's LogoutResponse (HTTP-Redirect) in a logout chain: always signed; what it answers. */

@@ -15,7 +15,12 @@ import {
 } from './authn-request.js';
 import { askForLogin, rawQueryOf } from './browser.js';
 import type { SamlKeys } from './keys.js';
-import { continueLogoutChain, recordParticipation, startLogoutChain } from './logout-chain.js';
+import {
+  continueLogoutChain,
+  recordParticipation,
+  sessionsSignedInto,
+  startLogoutChain,
+} from './logout-chain.js';
 import { idpMetadata, SAML, SAMLP, type ServiceProvider } from './metadata.js';
 import { patientCrossingRoutes } from './patient-crossing.js';
 import { type AssertedUser, samlId, signedResponse } from './response.js';
@@ -140,26 +145,41 @@ export function samlIdpRoutes(idp: SamlIdp): HubRoutes {
           deps.now(),
         );
         const principal = request.principal;
-        // Only the user the SP names ends their hub session; another session in this browser stays.
-        if (principal && principal.userId === logout.nameId) {
-          await revokeSessions(deps, { sessionId: principal.sessionId });
-          clearSessionCookie(deps, reply);
-          await auditHub(deps, [
-            {
-              type: 'logout',
-              action: 'E',
-              outcome: '0',
-              agent: agentOf(principal, request.ip),
-              detail: { scope: 'saml-slo', sp: logout.sp.entityId },
-            },
-          ]);
+        // The session the SP's sign-in came from: found by what the SP names (its NameID and
+        // SessionIndex, as we asserted them) — the SP's redirect is cross-site, so the Strict session
+        // cookie does not come with it — or by the cookie where it does. Another user's session in this
+        // browser stays.
+        const sessions = await sessionsSignedInto(
+          deps.store,
+          logout.sp.entityId,
+          logout.nameId,
+          logout.sessionIndex,
+        );
+        if (principal && principal.userId === logout.nameId && !sessions.includes(principal.sessionId))
+          sessions.unshift(principal.sessionId);
+        for (const sessionId of sessions) {
+          const ended = await revokeSessions(deps, { sessionId });
+          if (ended > 0 || sessionId === principal?.sessionId)
+            await auditHub(deps, [
+              {
+                type: 'logout',
+                action: 'E',
+                outcome: '0',
+                ...(principal && principal.sessionId === sessionId
+                  ? { agent: agentOf(principal, request.ip) }
+                  : { agent: { userId: logout.nameId ?? '', address: request.ip } }),
+                detail: { scope: 'saml-slo', sp: logout.sp.entityId },
+              },
+            ]);
         }
+        if (principal && principal.userId === logout.nameId) clearSessionCookie(deps, reply);
         // The session's other SPs first, then the LogoutResponse to the one that asked.
-        if (principal && principal.userId === logout.nameId && logout.sp.slo)
+        const first = sessions[0];
+        if (first && logout.sp.slo)
           return reply.redirect(
             await startLogoutChain(
               chain,
-              principal.sessionId,
+              first,
               { kind: 'sp', sp: logout.sp.entityId, inResponseTo: logout.id, relayState: logout.relayState },
               logout.sp.entityId,
             ),
@@ -234,6 +254,7 @@ async function postResponse(
     principal.sessionId,
     { sp: to.sp.entityId, nameId: principal.userId, sessionIndex },
     deps.now(),
+    deps.settings.sessionAbsoluteSeconds,
   );
   const xml = signedResponse(idp.keys, {
     issuer: idp.entityId,

@@ -37,13 +37,21 @@ interface ChainState {
   end: ChainEnd;
 }
 
-/** Records that this hub session signed in to an SP (its NameID and SessionIndex there). */
+/**
+ * Records that this hub session signed in to an SP (its NameID and SessionIndex there). Rows older
+ * than a session can live (`maxAgeSeconds`) are swept as new ones come: their sessions are over.
+ */
 export async function recordParticipation(
   store: Store<Schema>,
   sessionId: string,
   hop: Hop,
   now: Date,
+  maxAgeSeconds = 24 * 3600,
 ): Promise<void> {
+  await store.db
+    .deleteFrom('hub_saml_sp_session')
+    .where('created_at', '<', new Date(now.getTime() - maxAgeSeconds * 1000).toISOString())
+    .execute();
   await store.db
     .deleteFrom('hub_saml_sp_session')
     .where('session_id', '=', sessionId)
@@ -59,6 +67,26 @@ export async function recordParticipation(
       created_at: now.toISOString(),
     })
     .execute();
+}
+
+/**
+ * The hub sessions an SP's LogoutRequest names: those that signed in to that SP as this NameID (and
+ * with this SessionIndex, when the request gives one), newest first.
+ */
+export async function sessionsSignedInto(
+  store: Store<Schema>,
+  sp: string,
+  nameId: string | null,
+  sessionIndex: string | null,
+): Promise<string[]> {
+  if (!nameId) return [];
+  let query = store.db
+    .selectFrom('hub_saml_sp_session')
+    .select('session_id')
+    .where('sp_entity_id', '=', sp)
+    .where('name_id', '=', nameId);
+  if (sessionIndex) query = query.where('session_index', '=', sessionIndex);
+  return (await query.orderBy('created_at', 'desc').execute()).map((r) => r.session_id);
 }
 
 interface ChainContext {

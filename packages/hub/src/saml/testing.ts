@@ -240,6 +240,12 @@ export class CookieJar {
   has(name: string): boolean {
     return this.cookies.has(name);
   }
+  /** A new jar without these cookies (a cross-site request: the Strict session cookie stays home). */
+  without(...names: string[]): CookieJar {
+    const jar = new CookieJar();
+    for (const [n, v] of this.cookies) if (!names.includes(n)) jar.cookies.set(n, v);
+    return jar;
+  }
   /** A new jar with only these cookies (the same hub session, a fresh SP session). */
   only(...names: string[]): CookieJar {
     const jar = new CookieJar();

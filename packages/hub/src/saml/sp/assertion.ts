@@ -184,7 +184,7 @@ export async function verifyResponse(
     inResponseTo:
       confirmations
         .map((c) => attr(child(c, SAML, 'SubjectConfirmationData'), 'InResponseTo'))
-        .find((v) => v !== null) ?? attr(root, 'InResponseTo'),
+        .find((v) => v !== null) ?? null,
   };
 }
 
