@@ -10,7 +10,7 @@ import { loadOrCreateSamlKeys } from '../saml/keys.js';
 import { idpMetadata } from '../saml/metadata.js';
 import type { SamlSp } from '../saml/sp/routes.js';
 import { type HubUnderTest, hubUnderTest, seedFacility, seedUser, TEST_ENGINES } from '../testing.js';
-import { loadRegisteredPartners } from './registry.js';
+import { loadRegisteredPartners, syncRegisteredPartners } from './registry.js';
 
 const CLINIC = '1.2.392.200284.33.3311610020';
 const HOSPITAL = '1.2.392.200284.33.3319800011';
@@ -170,6 +170,22 @@ describe.each(TEST_ENGINES)('registering SAML partners (%s)', (engine) => {
     expect(removed.statusCode).toBe(200);
     expect(sp.identityProviders.has(PARTNER_IDP)).toBe(false);
     expect((await call(office, 'DELETE', `/admin/saml/partners/${created.json().id}`)).statusCode).toBe(404);
+  });
+
+  it('another hub process picks up a registration and a removal (the periodic sync), never the config’s', async () => {
+    const other: SamlSp = { ...sp, identityProviders: new Map(sp.identityProviders) };
+    const configured = { sps: new Set<string>(), idps: new Set(['https://configured.example/idp']) };
+    const created = await call(office, 'POST', '/admin/saml/partners/identity-providers', {
+      metadata: idpXml,
+      name: 'HM-net',
+      partnerRecords: true,
+    });
+    await syncRegisteredPartners(hub.store, null, other, configured);
+    expect(other.identityProviders.has(PARTNER_IDP)).toBe(true);
+    await call(office, 'DELETE', `/admin/saml/partners/${created.json().id}`);
+    await syncRegisteredPartners(hub.store, null, other, configured);
+    expect(other.identityProviders.has(PARTNER_IDP)).toBe(false);
+    expect(other.identityProviders.has('https://configured.example/idp')).toBe(true);
   });
 
   it('refuses what is not the office’s to do, bad metadata, unknown facilities, the config’s partners', async () => {

@@ -15,6 +15,7 @@ import {
   saveRegistration,
   spOf,
 } from './registry.js';
+import { PARTNER_URL_RULE, partnerUrlAllowed } from './wire.js';
 
 const tags = ['auth', 'admin'];
 const OID = /^\d+(\.\d+)+$/;
@@ -33,7 +34,7 @@ const spBody = z.object({
   name: z.string().trim().min(1).max(100),
   landing: httpUrl.nullish(),
   facilities: z.array(z.string().regex(OID)).max(1000).nullish(),
-  records: httpUrl.nullish(),
+  records: httpUrl.refine(partnerUrlAllowed, PARTNER_URL_RULE).nullish(),
 });
 const idpBody = z.object({
   metadata,

@@ -3,6 +3,7 @@ import { patientResourceId } from '@hie/fhir-jp';
 import { agentOf, auditHub } from '../audit-record.js';
 import type { HubDeps, HubPrincipal } from '../http.js';
 import { kanaKey } from '../mpi/normalize.js';
+import type { Purpose } from '../policy/decide.js';
 import type { RecordsForPerson } from '../policy/records.js';
 import { loadViewer } from '../policy/sql.js';
 import { assertedUserOf, type SamlIdp } from '../saml/idp-routes.js';
@@ -31,18 +32,35 @@ const MAX_WANT = 1000;
  * allows too, and tag each entry with the partner's facility and network. An outage, a refusal, no
  * match or several are a `sources` line (a notice), never an error; every exchange is audited.
  */
-export function partnerRecordsOf(idp: SamlIdp): PartnerRecords {
+export function partnerRecordsOf(
+  idp: SamlIdp,
+  /**
+   * The client for partner hubs: Node's own (system CAs, no client certificate) — not the gateways'
+   * client, whose network CA and client certificate are for our own units.
+   */
+  partnerFetch: typeof fetch = globalThis.fetch,
+): PartnerRecords {
   const partners = () =>
     [...idp.serviceProviders.values()].filter(
       (sp): sp is ServiceProvider & { recordsUrl: string } => sp.recordsUrl !== null,
     );
   return {
-    async records(deps, principal, access, personId, query, want) {
+    async records(deps, principal, access, personId, query, want, purpose) {
       const mine = partners().filter((sp) => sp.crossingFacilities?.includes(principal.facilityOid));
       if (mine.length === 0 || !access.visible) return { entries: [], sources: [] };
       const answers = await Promise.all(
         mine.map((sp) =>
-          askPartner(deps, idp, sp, principal, access, personId, query, Math.min(want, MAX_WANT)),
+          askPartner(
+            { ...deps, fetch: partnerFetch },
+            idp,
+            sp,
+            principal,
+            access,
+            personId,
+            query,
+            Math.min(want, MAX_WANT),
+            purpose,
+          ),
         ),
       );
       return {
@@ -54,7 +72,7 @@ export function partnerRecordsOf(idp: SamlIdp): PartnerRecords {
       };
     },
 
-    async binary(deps, principal, access, personId, facilityOid, id) {
+    async binary(deps, principal, access, personId, facilityOid, id, purpose) {
       const mine = partners().filter((sp) => sp.crossingFacilities?.includes(principal.facilityOid));
       if (mine.length === 0 || !access.visible) return null;
       const traits = await visibleTraits(deps, access, personId);
@@ -64,7 +82,7 @@ export function partnerRecordsOf(idp: SamlIdp): PartnerRecords {
       for (const sp of mine) {
         let link: PartnerLink | undefined;
         try {
-          link = await connect(deps, idp, sp, principal);
+          link = await connect({ ...deps, fetch: partnerFetch }, idp, sp, principal, purpose);
           const found = await discover(link, traits);
           if (found.total !== 1 || found.id === null) continue;
           const url = new URL(
@@ -75,9 +93,18 @@ export function partnerRecordsOf(idp: SamlIdp): PartnerRecords {
           const bytes = Buffer.from(await response.arrayBuffer());
           if (bytes.length > MAX_BINARY_BYTES)
             return { ok: false, status: 'error', message: 'the document is too large', network: sp.name };
-          await auditExchange(deps, principal, personId, sp, 'binary', [`${facilityOid}/Binary/${id}`], {
-            partnerPatient: found.id,
-          });
+          await auditExchange(
+            deps,
+            principal,
+            personId,
+            sp,
+            'binary',
+            [`${facilityOid}/Binary/${id}`],
+            {
+              partnerPatient: found.id,
+            },
+            purpose,
+          );
           return {
             ok: true,
             contentType: response.headers.get('content-type') ?? 'application/octet-stream',
@@ -90,9 +117,18 @@ export function partnerRecordsOf(idp: SamlIdp): PartnerRecords {
           const message = timedOut
             ? `${sp.name}から${deps.settings.gatewayTimeoutMs} ms 以内に応答がありません / no answer in time`
             : `${sp.name}から文書を取得できません / the document could not be fetched from the partner`;
-          await auditExchange(deps, principal, personId, sp, 'failed', [`${facilityOid}/Binary/${id}`], {
-            message,
-          });
+          await auditExchange(
+            deps,
+            principal,
+            personId,
+            sp,
+            'failed',
+            [`${facilityOid}/Binary/${id}`],
+            {
+              message,
+            },
+            purpose,
+          );
           return { ok: false, status: timedOut ? 'timeout' : 'error', message, network: sp.name };
         }
       }
@@ -119,6 +155,7 @@ async function askPartner(
   personId: string,
   query: FanOutQuery,
   want: number,
+  purpose: Purpose,
 ): Promise<FanOutResult> {
   const started = performance.now();
   const notice = (status: SourceStatus['status'], message: string, extra: Partial<SourceStatus> = {}) => ({
@@ -148,14 +185,14 @@ async function askPartner(
   const asked = [...ours].filter((c) => !query.categories || query.categories.includes(c)).sort();
   if (asked.length === 0)
     return notice('denied', 'この表示の区分は閲覧が許可されていません / no category of this view is allowed');
-  const link = await connect(deps, idp, sp, principal);
+  const link = await connect(deps, idp, sp, principal, purpose);
   const { root, timeout } = link;
   let partnerPatient: string;
   let entries: SourcedResource[] = [];
   let sources: SourceStatus[] = [];
   try {
     const found = await discover(link, traits);
-    await auditExchange(deps, principal, personId, sp, 'pdq', [], { total: String(found.total) });
+    await auditExchange(deps, principal, personId, sp, 'pdq', [], { total: String(found.total) }, purpose);
     if (found.total === 0 || found.id === null)
       return notice(
         'ok',
@@ -187,7 +224,7 @@ async function askPartner(
         : timeout.aborted
           ? `${sp.name}から${deps.settings.gatewayTimeoutMs} ms 以内に応答がありません / no answer in time`
           : `${sp.name}に接続できません / the partner network cannot be reached`;
-    await auditExchange(deps, principal, personId, sp, 'failed', [], { message, ms: String(ms) });
+    await auditExchange(deps, principal, personId, sp, 'failed', [], { message, ms: String(ms) }, purpose);
     return notice(timeout.aborted ? 'timeout' : 'error', message);
   }
   await auditExchange(
@@ -198,6 +235,7 @@ async function askPartner(
     'records',
     entries.map((e) => `${e.facilityOid}/${e.resource.resourceType}/${e.resource.id}`).slice(0, 200),
     { partnerPatient, received: String(entries.length) },
+    purpose,
   );
   return { entries, sources };
 }
@@ -216,8 +254,10 @@ async function connect(
   idp: SamlIdp,
   sp: ServiceProvider & { recordsUrl: string },
   principal: HubPrincipal,
+  purpose: Purpose,
 ): Promise<PartnerLink> {
-  const user = await assertedUserOf(deps, principal);
+  // The purpose the view exercised (ETREAT under a grant): the partner's own rules still decide.
+  const user = { ...(await assertedUserOf(deps, principal)), purposeOfUse: purpose };
   const root = `${sp.recordsUrl}${XC_ROOT}`;
   const timeout = AbortSignal.timeout(deps.settings.gatewayTimeoutMs);
   const get = async (url: URL, accept: string) => {
@@ -358,8 +398,25 @@ async function readRecords(
       network: sp.name,
     });
   }
+  // A partner's entry claiming one of our own facilities is not the partner's to give: dropped (its
+  // document link would otherwise lead to our gateway, its audit to our facility).
+  const claimed = [...new Set(entries.map((e) => e.facilityOid))];
+  const ownFacilities = new Set(
+    claimed.length === 0
+      ? []
+      : (
+          await deps.store.db.selectFrom('hub_facility').select('oid').where('oid', 'in', claimed).execute()
+        ).map((r) => r.oid),
+  );
+  if (ownFacilities.size > 0) {
+    const before = entries.length;
+    entries.splice(0, entries.length, ...entries.filter((e) => !ownFacilities.has(e.facilityOid)));
+    dropped += before - entries.length;
+  }
   const ms = Math.round(performance.now() - started);
-  const sources = [...byFacility.values()].map((s) => ({ ...s, ms }));
+  const sources = [...byFacility.values()]
+    .filter((s) => !ownFacilities.has(s.facilityOid))
+    .map((s) => ({ ...s, ms }));
   if (sources.length === 0)
     sources.push({
       facilityOid: sp.entityId,
@@ -431,6 +488,7 @@ async function auditExchange(
   step: 'pdq' | 'records' | 'binary' | 'failed',
   entities: string[],
   detail: Record<string, string>,
+  purpose: Purpose = 'TREAT',
 ): Promise<void> {
   await auditHub(deps, [
     {
@@ -440,7 +498,7 @@ async function auditExchange(
       agent: agentOf(principal),
       patient: { personId },
       entities,
-      purposeOfUse: 'TREAT',
+      purposeOfUse: purpose,
       detail: { partner: sp.entityId, step, ...detail },
     },
   ]);

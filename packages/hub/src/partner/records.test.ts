@@ -268,6 +268,16 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
       { headers: await sessionFor(nets.a, clinicDoctor) },
     );
     const prescriptions = (await answer.json()) as Timeline;
+    // One of HM-net's facilities asked by name: HM-net's records alone.
+    const theirs = await fetch(
+      `${nets.idp.baseUrl}/api/v1/patients/${border}/records?facility=${B_HOSPITAL}&limit=500`,
+      {
+        headers: await sessionFor(nets.a, clinicDoctor),
+      },
+    );
+    const only = (await theirs.json()) as Timeline;
+    expect(only.entries.length).toBeGreaterThan(0);
+    expect(only.entries.every((e) => e.facilityOid === B_HOSPITAL && e.network === 'HM-net')).toBe(true);
     const partner = fromPartner(prescriptions);
     expect(partner.length).toBe(
       bRows.filter((r) => r.patient_id === 'H77' && r.category === 'prescription').length,
@@ -432,6 +442,25 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
     };
     const edit = (token: string, change: (xml: string) => string) =>
       Buffer.from(change(Buffer.from(token, 'base64url').toString('utf8')), 'utf8').toString('base64url');
+
+    it('a new user’s first calls in parallel make one account at HM-net, and all are answered', async () => {
+      const pharmacist = await seedUser(nets.a.store, {
+        facilityOid: A_CLINIC,
+        profession: 'nurse',
+        name: '並行 花子',
+      });
+      const who = { ...userOf(pharmacist), hcRole: 'Nurse' };
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => call(pdqPath, tokenFor(pdqPath, { user: who }))),
+      );
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      const links = await nets.b.store.db
+        .selectFrom('hub_saml_link')
+        .select('id')
+        .where('subject', '=', pharmacist.userId)
+        .execute();
+      expect(links).toHaveLength(1);
+    });
 
     it('a right assertion answers once; the same again is a replay', async () => {
       const token = tokenFor(pdqPath);

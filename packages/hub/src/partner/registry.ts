@@ -91,6 +91,38 @@ export async function loadRegisteredPartners(
   return { loaded, failed };
 }
 
+/**
+ * Brings this process's maps in line with the store: the office's active registrations in, and out
+ * whatever is neither in the config (`configured`: the entity ids the config file defines) nor active
+ * in the store — so a partner the office removed in another hub process stops being trusted here too.
+ * Run every `PARTNER_SYNC_MS` by the hub process (run/hub.ts).
+ */
+export async function syncRegisteredPartners(
+  store: Store<Schema>,
+  idp: SamlIdp | null,
+  sp: SamlSp | null,
+  configured: { sps: ReadonlySet<string>; idps: ReadonlySet<string> },
+): Promise<void> {
+  const active = await store.db
+    .selectFrom('hub_saml_partner')
+    .select(['role', 'entity_id'])
+    .where('status', '=', 'active')
+    .execute();
+  await loadRegisteredPartners(store, idp, sp);
+  const keep = (role: 'sp' | 'idp') => new Set(active.filter((r) => r.role === role).map((r) => r.entity_id));
+  const sps = keep('sp');
+  const idps = keep('idp');
+  for (const entityId of [...(idp?.serviceProviders.keys() ?? [])])
+    if (!configured.sps.has(entityId) && !sps.has(entityId))
+      (idp?.serviceProviders as Map<string, unknown>).delete(entityId);
+  for (const entityId of [...(sp?.identityProviders.keys() ?? [])])
+    if (!configured.idps.has(entityId) && !idps.has(entityId))
+      (sp?.identityProviders as Map<string, unknown>).delete(entityId);
+}
+
+/** How often a hub process re-reads the office's partner registrations. */
+export const PARTNER_SYNC_MS = 30_000;
+
 /** The office's registrations (active ones), newest first. */
 export async function listRegisteredPartners(store: Store<Schema>): Promise<RegisteredPartner[]> {
   const rows = await store.db

@@ -26,3 +26,20 @@ export const SEX_OF_GENDER: Readonly<Record<string, 'M' | 'F' | 'O' | 'U'>> = {
   other: 'O',
   unknown: 'U',
 };
+
+/**
+ * A partner hub's URL must be HTTPS (XUA tokens and a patient's traits travel there); plain HTTP only
+ * to this machine (a demo, a test).
+ */
+export function partnerUrlAllowed(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (
+      u.protocol === 'https:' ||
+      (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname))
+    );
+  } catch {
+    return false;
+  }
+}
+export const PARTNER_URL_RULE = 'https (plain http only to localhost) / https で指定してください';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { HPKI_AUTH_POLICY } from '../auth/hpki/trust.js';
 import { PUSH_SERVICES } from '../cabinet/push/subscriptions.js';
 import { DEFAULT_HUB_SETTINGS, type HubSettings } from '../http.js';
+import { PARTNER_URL_RULE, partnerUrlAllowed } from '../partner/wire.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().min(1);
@@ -152,7 +153,7 @@ export const hubConfigSchema = z.object({
                  * The partner hub's URL: those facilities' timelines also show the partner's records of
                  * the patient (PDQm + $everything there, with XUA; partner/README.md).
                  */
-                records: z.string().url().optional(),
+                records: z.string().url().refine(partnerUrlAllowed, PARTNER_URL_RULE).optional(),
               })
               .optional(),
           }),

@@ -17,7 +17,7 @@ import { loadOrCreateVapidKeys } from '../cabinet/push/keys.js';
 import type { HubDeps } from '../http.js';
 import { startIheMllp } from '../ihe/v2/index.js';
 import { migrateHubStore } from '../migrations/index.js';
-import { loadRegisteredPartners } from '../partner/registry.js';
+import { loadRegisteredPartners, PARTNER_SYNC_MS, syncRegisteredPartners } from '../partner/registry.js';
 import type { SamlIdp } from '../saml/idp-routes.js';
 import type { SamlSp } from '../saml/sp/routes.js';
 import type { Schema } from '../store/schema.js';
@@ -121,8 +121,19 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
     const card = await startCardListener(deps, config, { logger: options.logger ?? true, shownHost: shown });
     const saml = await samlIdpOf(config);
     const samlSp = await samlSpOf(config, saml);
-    // The partners the office registered from its screen, beside the config file's.
+    // The partners the office registered from its screen, beside the config file's (read again every
+    // 30 s: a registration or removal made in another hub process reaches this one).
+    const configured = {
+      sps: new Set(saml?.serviceProviders.keys() ?? []),
+      idps: new Set(samlSp?.identityProviders.keys() ?? []),
+    };
     const registered = await loadRegisteredPartners(store, saml, samlSp);
+    const partnerSync = saml
+      ? setInterval(() => {
+          syncRegisteredPartners(store, saml, samlSp, configured).catch(() => undefined);
+        }, PARTNER_SYNC_MS)
+      : null;
+    partnerSync?.unref();
     const app = await buildHubApp(deps, {
       ...(saml ? { saml } : {}),
       ...(samlSp ? { samlSp } : {}),
@@ -197,6 +208,7 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
       saml: { idp: saml, sp: samlSp },
       stop() {
         stopping ??= (async () => {
+          if (partnerSync) clearInterval(partnerSync);
           await card?.stop();
           await mllp?.close();
           await systems?.close();

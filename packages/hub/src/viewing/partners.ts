@@ -1,4 +1,5 @@
 import type { HubDeps, HubPrincipal } from '../http.js';
+import type { Purpose } from '../policy/decide.js';
 import type { RecordsForPerson } from '../policy/records.js';
 import type { BinaryAnswer, FanOutQuery, FanOutResult } from './gateway-client.js';
 
@@ -17,6 +18,8 @@ export interface PartnerRecords {
     personId: string,
     query: FanOutQuery,
     want: number,
+    /** What the view exercised (ETREAT under a break-the-glass grant): said to the partner and audited. */
+    purpose: Purpose,
   ): Promise<FanOutResult>;
   /**
    * A document of the patient held at a partner's facility (an entry of `records` named it), fetched
@@ -30,5 +33,6 @@ export interface PartnerRecords {
     personId: string,
     facilityOid: string,
     id: string,
+    purpose: Purpose,
   ): Promise<(BinaryAnswer & { network: string }) | null>;
 }

@@ -217,6 +217,7 @@ export const createViewingRoutes =
                   personId,
                   { categories: ['allergy'] },
                   MAX_PER_SOURCE,
+                  chosen,
                 ) ?? null,
               )
             : undefined;
@@ -285,7 +286,7 @@ export const createViewingRoutes =
           };
           const result = await withPartners(
             fanOut(deps, principal, access, chosen, query),
-            partners?.records(deps, principal, access, personId, query, MAX_PER_SOURCE) ?? null,
+            partners?.records(deps, principal, access, personId, query, MAX_PER_SOURCE, chosen) ?? null,
           );
           const visits = result.entries.filter((e) => e.resource.resourceType === 'Encounter');
           await auditView(
@@ -335,8 +336,16 @@ export const createViewingRoutes =
               mergeLimit: want,
             },
           ),
-          q.facility === undefined && partners
-            ? partners.records(deps, principal, access, personId, query, want)
+          // A facility of ours is answered by our gateways alone; a partner's facility by the partner.
+          partners && (q.facility === undefined || !access.records.some((r) => r.facilityOid === q.facility))
+            ? partners.records(deps, principal, access, personId, query, want, chosen).then((r) =>
+                q.facility === undefined
+                  ? r
+                  : {
+                      entries: r.entries.filter((e) => e.facilityOid === q.facility),
+                      sources: r.sources.filter((x) => x.facilityOid === q.facility),
+                    },
+              )
             : null,
           want,
         );
@@ -410,7 +419,7 @@ export const createViewingRoutes =
           };
           const result = await withPartners(
             fanOut(deps, principal, access, chosen, query, { capPerSource: LAB_SUMMARY_MAX_PER_SOURCE }),
-            partners?.records(deps, principal, access, personId, query, MAX_PER_SOURCE) ?? null,
+            partners?.records(deps, principal, access, personId, query, MAX_PER_SOURCE, chosen) ?? null,
           );
           const tests = summarizeLabs(result.entries);
           // What is shown: each test's latest result and the one before it (the counts show no result).
@@ -475,7 +484,7 @@ export const createViewingRoutes =
           // A partner network's facility: the document through the partner hub (partner/README.md).
           const partner =
             sources.length === 0 && partners
-              ? await partners.binary(deps, principal, access, personId, facilityOid, id)
+              ? await partners.binary(deps, principal, access, personId, facilityOid, id, chosen)
               : null;
           if (partner?.ok) {
             await auditView(

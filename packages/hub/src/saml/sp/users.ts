@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { isProfession, PROFESSIONS, type Profession } from '@hie/contract';
 import { activeMemberships } from '../../auth/complete.js';
 import { defaultRoleMap } from '../../auth/hpki/checks.js';
+import { isUniqueViolation } from '../../directory/common.js';
 import { checkProfessionForFacility } from '../../directory/user-access.js';
 import { createUser } from '../../directory/users.js';
-import type { HubDeps } from '../../http.js';
+import { type HubDeps, HubError } from '../../http.js';
 import { type Asserted, SamlRefused } from './assertion.js';
 import { addLink, jitFacilities, linkOf, touchLink } from './links.js';
 import type { AttributeNames } from './trusted-idp.js';
@@ -104,6 +105,29 @@ export async function userOfAssertion(
     office: false,
     facilityOid: claims.facility,
   });
+  try {
+    return await createJitUser(deps, a, idp, claims as JitClaims);
+  } catch (e) {
+    // Two first calls at once (a patient page asks the partner for several views in parallel): the
+    // other one made the account; use its link.
+    if (isUniqueViolation(e) || (e instanceof HubError && e.status === 409)) {
+      for (let wait = 0; wait < 10; wait++) {
+        if (await linkOf(deps.store, idp, a.subject)) return userOfAssertion(deps, a);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    throw e;
+  }
+}
+
+type JitClaims = { name: string; facility: string; profession: Profession };
+
+async function createJitUser(
+  deps: HubDeps,
+  a: Asserted,
+  idp: string,
+  claims: JitClaims,
+): Promise<{ userId: string; facilityOid: string; created: boolean }> {
   const { user } = await createUser(deps, {
     loginId: `saml-${createHash('sha256').update(`${idp}\n${a.subject}`).digest('hex').slice(0, 24)}`,
     name: claims.name.slice(0, 100),
