@@ -267,7 +267,10 @@ async function gatewayFor(h, oid, name, count, seed) {
   const span = Date.UTC(2026, 9, 31) - start;
   const lastUpdated = '2026-11-01T00:00:00.000Z';
   for (const p of sampled) {
-    await store.db.insertInto('gw_patient').values({ patient_id: p.localId, updated_at: lastUpdated }).execute();
+    await store.db
+      .insertInto('gw_patient')
+      .values({ patient_id: p.localId, updated_at: lastUpdated })
+      .execute();
     const rows = [];
     for (let k = 0; k < count; k++) {
       const prescription = rnd() < 0.6;

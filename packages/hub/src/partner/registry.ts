@@ -93,15 +93,16 @@ export async function loadRegisteredPartners(
 
 /**
  * Brings this process's maps in line with the store: the office's active registrations in, and out
- * whatever is neither in the config (`configured`: the entity ids the config file defines) nor active
- * in the store — so a partner the office removed in another hub process stops being trusted here too.
- * Run every `PARTNER_SYNC_MS` by the hub process (run/hub.ts).
+ * those this sync brought in earlier that are no longer active — so a partner the office removed in
+ * another hub process stops being trusted here too. `loaded` (kept by the caller) remembers what came
+ * from the store; the config file's partners and any set at run time are never touched. Run every
+ * `PARTNER_SYNC_MS` by the hub process (run/hub.ts).
  */
 export async function syncRegisteredPartners(
   store: Store<Schema>,
   idp: SamlIdp | null,
   sp: SamlSp | null,
-  configured: { sps: ReadonlySet<string>; idps: ReadonlySet<string> },
+  loaded: { sps: Set<string>; idps: Set<string> },
 ): Promise<void> {
   const active = await store.db
     .selectFrom('hub_saml_partner')
@@ -109,15 +110,17 @@ export async function syncRegisteredPartners(
     .where('status', '=', 'active')
     .execute();
   await loadRegisteredPartners(store, idp, sp);
-  const keep = (role: 'sp' | 'idp') => new Set(active.filter((r) => r.role === role).map((r) => r.entity_id));
-  const sps = keep('sp');
-  const idps = keep('idp');
-  for (const entityId of [...(idp?.serviceProviders.keys() ?? [])])
-    if (!configured.sps.has(entityId) && !sps.has(entityId))
-      (idp?.serviceProviders as Map<string, unknown>).delete(entityId);
-  for (const entityId of [...(sp?.identityProviders.keys() ?? [])])
-    if (!configured.idps.has(entityId) && !idps.has(entityId))
-      (sp?.identityProviders as Map<string, unknown>).delete(entityId);
+  const now = (role: 'sp' | 'idp') => new Set(active.filter((r) => r.role === role).map((r) => r.entity_id));
+  const sync = (was: Set<string>, is: Set<string>, map: Map<string, unknown> | undefined) => {
+    for (const entityId of [...was]) {
+      if (is.has(entityId)) continue;
+      map?.delete(entityId);
+      was.delete(entityId);
+    }
+    for (const entityId of is) was.add(entityId);
+  };
+  sync(loaded.sps, now('sp'), idp?.serviceProviders as Map<string, unknown> | undefined);
+  sync(loaded.idps, now('idp'), sp?.identityProviders as Map<string, unknown> | undefined);
 }
 
 /** How often a hub process re-reads the office's partner registrations. */

@@ -123,14 +123,12 @@ export async function startHub(config: HubConfig, options: { logger?: boolean } 
     const samlSp = await samlSpOf(config, saml);
     // The partners the office registered from its screen, beside the config file's (read again every
     // 30 s: a registration or removal made in another hub process reaches this one).
-    const configured = {
-      sps: new Set(saml?.serviceProviders.keys() ?? []),
-      idps: new Set(samlSp?.identityProviders.keys() ?? []),
-    };
     const registered = await loadRegisteredPartners(store, saml, samlSp);
+    const fromStore = { sps: new Set<string>(), idps: new Set<string>() };
+    await syncRegisteredPartners(store, saml, samlSp, fromStore);
     const partnerSync = saml
       ? setInterval(() => {
-          syncRegisteredPartners(store, saml, samlSp, configured).catch(() => undefined);
+          syncRegisteredPartners(store, saml, samlSp, fromStore).catch(() => undefined);
         }, PARTNER_SYNC_MS)
       : null;
     partnerSync?.unref();
