@@ -63,7 +63,13 @@ const nameXml = (use: 'IDE' | 'SYL', whole: string) => {
 };
 
 /** `subject/registrationEvent/subject1/patient` of a query answer: the ids, and who (or `name` NA). */
-export function registrationSubject(ids: readonly Ii[], person: ShownPerson | null, score?: number): string {
+export function registrationSubject(
+  ids: readonly Ii[],
+  person: ShownPerson | null,
+  score?: number,
+  /** XCPD: the responding community as the custodian (its homeCommunityId, and the HDL code). */
+  custodian?: { homeCommunityId: string; code: string; codeSystem: string },
+): string {
   const names = person
     ? [
         person.nameKanji ? nameXml('IDE', person.nameKanji) : '',
@@ -112,6 +118,18 @@ export function registrationSubject(ids: readonly Ii[], person: ShownPerson | nu
             : '',
         ),
       ),
+      custodian
+        ? el(
+            'custodian',
+            { typeCode: 'CST' },
+            el(
+              'assignedEntity',
+              { classCode: 'ASSIGNED' },
+              el('id', { root: custodian.homeCommunityId }),
+              el('code', { code: custodian.code, codeSystem: custodian.codeSystem }),
+            ),
+          )
+        : '',
     ),
   );
 }

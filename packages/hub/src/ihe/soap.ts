@@ -28,10 +28,17 @@ export interface SoapRequest {
   messageId: string | null;
   /** The first element of the Body: the HL7 V3 interaction. */
   payload: XmlElement;
+  /** The Header (WS-Security and the like), when there is one. */
+  header: XmlElement | null;
 }
 
 /** Reads a SOAP 1.2 envelope with WS-Addressing (IHE ITI TF-2x V.3). */
-export function readSoap(body: Buffer | string, contentType: string | undefined): SoapRequest {
+export function readSoap(
+  body: Buffer | string,
+  contentType: string | undefined,
+  /** Header namespaces the caller understands (e.g. WS-Security), besides WS-Addressing. */
+  understood: readonly string[] = [],
+): SoapRequest {
   let doc: ReturnType<typeof parseXmlSafely>;
   try {
     doc = parseXmlSafely(body);
@@ -54,7 +61,11 @@ export function readSoap(body: Buffer | string, contentType: string | undefined)
   if (!payload) throw new SoapFault('Sender', 'empty-body', 'the Body is empty');
   for (const h of header ? childElements(header) : []) {
     const must = h.getAttributeNS(SOAP12, 'mustUnderstand');
-    if ((must === 'true' || must === '1') && h.namespaceURI !== WSA) {
+    if (
+      (must === 'true' || must === '1') &&
+      h.namespaceURI !== WSA &&
+      !understood.includes(h.namespaceURI ?? '')
+    ) {
       throw new SoapFault(
         'MustUnderstand',
         'must-understand',
@@ -65,7 +76,7 @@ export function readSoap(body: Buffer | string, contentType: string | undefined)
   const action =
     text(child(header, WSA, 'Action')) || /;\s*action\s*=\s*"?([^";]+)"?/i.exec(contentType ?? '')?.[1] || '';
   if (!action) throw new SoapFault('Sender', 'no-action', 'a wsa:Action header is required');
-  return { action, messageId: text(child(header, WSA, 'MessageID')) || null, payload };
+  return { action, messageId: text(child(header, WSA, 'MessageID')) || null, payload, header };
 }
 
 const envelopeOf = (headers: string, body: string) =>

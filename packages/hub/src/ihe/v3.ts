@@ -26,7 +26,12 @@ export const iiXml = (name: string, ii: Ii) =>
  * and the domain of the regional person id.
  */
 export function hubOids(settings: Pick<HubSettings, 'oidRoot'>) {
-  return { device: `${settings.oidRoot}.0.1`, regionalId: `${settings.oidRoot}.0.2` };
+  return {
+    device: `${settings.oidRoot}.0.1`,
+    regionalId: `${settings.oidRoot}.0.2`,
+    /** The network as an IHE community (XCPD custodian, XCA homeCommunityId). */
+    homeCommunity: `${settings.oidRoot}.0.3`,
+  };
 }
 
 export interface V3Request {

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CATEGORIES, withCategoryTag } from '@hie/contract';
 import type { GwResourceTable } from '@hie/gateway';
 import { useSampleProjection } from '@hie/gateway/testing';
@@ -10,7 +13,7 @@ import type { HubPrincipal } from '../http.js';
 import { DEFAULT_PROFESSION_POLICY } from '../policy/matrix.js';
 import { loadOrCreateSamlKeys } from '../saml/keys.js';
 import type { AssertedUser } from '../saml/response.js';
-import { assertionElement } from '../saml/response.js';
+import { assertionElement, sign } from '../saml/response.js';
 import { revokeLink } from '../saml/sp/links.js';
 import { sessionFor, startTwoNetworks, type TwoNetworks } from '../saml/sp/testing.js';
 import { seedConsent, seedDisclosure, seedFacility, seedPerson, seedUser, TEST_ENGINES } from '../testing.js';
@@ -29,6 +32,7 @@ import { XC_ROOT } from './wire.js';
 import { xuaToken } from './xua.js';
 
 const rows = useSampleProjection();
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../ihe/fixtures');
 const ALL = Object.keys(CATEGORIES);
 // Network A (晴れやかネット): a hospital with a gateway, a clinic in the agreement with HM-net, one not.
 const A_HOSPITAL = '1.2.392.200284.33.3319800011';
@@ -549,6 +553,78 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
       );
       const refusals = (await auditsAt('b', 'partner')).filter((e) => e.outcome === '4');
       expect(refusals.length).toBeGreaterThanOrEqual(5);
+    });
+
+    it('XCPD ITI-55 (SOAP, XUA in WS-Security): the same discovery under HM-net’s rules', async () => {
+      const sample = readFileSync(join(FIXTURES, 'ipf/iti55-sample-request.xml'), 'utf8');
+      const query = (t: typeof BORDER) =>
+        sample
+          .replace(
+            /<given>Jimmy<\/given>\s*<family>Jones<\/family>/,
+            `<family>${t.nameKana.split(' ')[0]}</family><given>${t.nameKana.split(' ')[1]}</given>`,
+          )
+          .replace('<value value="19630805"/>', `<value value="${t.birthDate.replaceAll('-', '')}"/>`)
+          .replace('<value code="M"/>', `<value code="${t.sex}"/>`);
+      /** A standard XUA assertion (no request binding), signed by A's IdP key. */
+      const xua = (over: Partial<Parameters<typeof assertionElement>[0]> = {}) => {
+        const a = assertionElement({
+          issuer: nets.idp.entityId,
+          audience: nets.sp.identity.entityId,
+          recipient: `${bUrl}/xc/ihe/xcpd`,
+          inResponseTo: null,
+          user: userOf(clinicDoctor),
+          sessionIndex: '_x',
+          now: new Date(),
+          lifetimeSeconds: 60,
+          ...over,
+        });
+        return sign(nets.idp.keys, a.xml, a.id, 'Assertion');
+      };
+      const envelope = (body: string, assertion: string | null) =>
+        `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://www.w3.org/2005/08/addressing"><env:Header><wsa:Action env:mustUnderstand="true">urn:hl7-org:v3:PRPA_IN201305UV02:CrossGatewayPatientDiscovery</wsa:Action><wsa:MessageID>urn:uuid:${randomUUID()}</wsa:MessageID>${
+          assertion === null
+            ? ''
+            : `<wsse:Security env:mustUnderstand="true" xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">${assertion}</wsse:Security>`
+        }</env:Header><env:Body>${body.replace(/^<\?xml[^>]*>/, '')}</env:Body></env:Envelope>`;
+      const post = (xml: string) =>
+        fetch(`${bUrl}/xc/ihe/xcpd`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/soap+xml; charset=UTF-8' },
+          body: xml,
+        });
+      const signed = xua();
+      const found = await post(envelope(query(BORDER), signed));
+      const answer = await found.text();
+      expect(found.status, answer).toBe(200);
+      expect(answer).toContain('CrossGatewayPatientDiscovery');
+      expect(answer).toContain('<queryResponseCode code="OK"/>');
+      expect(answer).toContain(`extension="${bBorder}"`);
+      expect(answer).toMatch(
+        /<custodian typeCode="CST"><assignedEntity classCode="ASSIGNED"><id root="[\d.]+"\/>/,
+      );
+      // The same assertion again: a replay.
+      const again = await post(envelope(query(BORDER), signed));
+      expect(again.status).toBe(403);
+      expect(await again.text()).toContain('xua-replay');
+      // A patient HM-net does not show to our clinic: NF, no identity.
+      const withheldAnswer = await (await post(envelope(query(WITHHELD), xua()))).text();
+      expect(withheldAnswer).toContain('<queryResponseCode code="NF"/>');
+      expect(withheldAnswer).not.toContain(bWithheld);
+      // The sample's Latin name is no reading: AE, nothing searched.
+      const latin = await (await post(envelope(sample, xua()))).text();
+      expect(latin).toContain('InsufficientDemographics');
+      // No assertion; one made for a FHIR call (bound to it) is good for nothing else.
+      const none = await post(envelope(query(BORDER), null));
+      expect(none.status).toBe(401);
+      expect(await none.text()).toContain('xua-missing');
+      const token = Buffer.from(tokenFor(pdqPath), 'base64url')
+        .toString('utf8')
+        .replace(/^<\?xml[^>]*>/, '');
+      const bound = await post(envelope(query(BORDER), token));
+      expect(bound.status).toBe(403);
+      expect(await bound.text()).toContain('xua-wrong-operation');
+      const searched = (await auditsAt('b', 'search')).filter((e) => e.detail?.via === 'xcpd');
+      expect(searched.map((e) => e.entities)).toContainEqual([bBorder]);
     });
 
     it('B’s own rules: no fishing, a patient B does not show is 404, a facility B did not open, a revoked user', async () => {

@@ -21,6 +21,7 @@ import {
   SOURCE_TOTAL,
   XC_ROOT,
 } from './wire.js';
+import { XCPD_PATH, xcpdAnswer } from './xcpd.js';
 import { type Asserted, verifyXua, type XuaTrust } from './xua.js';
 
 const pdqQuery = z.object({
@@ -76,6 +77,18 @@ export function partnerRespondingRoutes(sp: SamlSp): HubRoutes {
             once,
           }
         : null;
+    // The SOAP binding (XCPD ITI-55): the same discovery under the same rules (partner/xcpd.ts).
+    await app.register(async (scoped) => {
+      scoped.addContentTypeParser(
+        ['application/soap+xml', 'text/xml'],
+        { parseAs: 'buffer', bodyLimit: 1024 * 1024 },
+        (_request, body, done) => done(null, body),
+      );
+      scoped.post(XCPD_PATH, { schema: { hide: true } }, (request, reply) =>
+        xcpdAnswer(deps, trust(), request, reply, (asserted) => principalOf(deps, asserted)),
+      );
+    });
+
     app.get(`${XC_ROOT}/Patient`, { schema: { hide: true } }, (request, reply) =>
       answer(deps, trust(), request, reply, async (principal, asserted) => {
         const parsed = pdqQuery.safeParse(request.query);

@@ -102,7 +102,19 @@ export async function verifyXua(
 ): Promise<Asserted> {
   const match = /^(?:Bearer|SAML)\s+([A-Za-z0-9_-]+={0,2})$/.exec(authorization ?? '');
   if (!match?.[1]) throw refused('xua-missing', 'an XUA assertion is required (Authorization: Bearer …)');
-  const bytes = Buffer.from(match[1], 'base64url');
+  return verifyXuaAssertion(Buffer.from(match[1], 'base64url'), trust, request);
+}
+
+/**
+ * The same checks on an assertion's bytes. `request` null: a SOAP call (XCPD), where the standard XUA
+ * assertion (in WS-Security) names no request — then it must not carry our request binding either
+ * (an assertion made for one FHIR call is good for nothing else), and no bearer Recipient is required.
+ */
+export async function verifyXuaAssertion(
+  bytes: Buffer,
+  trust: XuaTrust,
+  request: { method: string; path: string; search: string } | null,
+): Promise<Asserted> {
   if (bytes.length === 0 || bytes.length > MAX_TOKEN_BYTES)
     throw refused('xua-invalid', 'the XUA assertion is empty or too large');
   let root: XmlElement;
@@ -139,14 +151,17 @@ export async function verifyXua(
   const bearer = children(child(signed, SAML, 'Subject'), SAML, 'SubjectConfirmation').filter(
     (c) => attr(c, 'Method') === 'urn:oasis:names:tc:SAML:2.0:cm:bearer',
   );
-  if (!bearer.some((c) => attr(child(c, SAML, 'SubjectConfirmationData'), 'Recipient') === trust.recipient))
+  if (
+    request !== null &&
+    !bearer.some((c) => attr(child(c, SAML, 'SubjectConfirmationData'), 'Recipient') === trust.recipient)
+  )
     throw refused(
       'xua-wrong-recipient',
       'the assertion’s bearer Recipient is not this endpoint',
       idp.entityId,
     );
   const attributes = attributesOf(signed);
-  const expected = operationBinding(request.method, request.path, request.search);
+  const expected = request ? operationBinding(request.method, request.path, request.search) : undefined;
   if (attributes[OPERATION_ATTRIBUTE]?.[0] !== expected)
     throw refused('xua-wrong-operation', 'the assertion was made for another request', idp.entityId);
   const assertionId = attr(signed, 'ID') ?? '';
