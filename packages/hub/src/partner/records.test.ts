@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATEGORIES, withCategoryTag } from '@hie/contract';
+import { patientResourceId } from '@hie/fhir-jp';
 import type { GwResourceTable } from '@hie/gateway';
 import { useSampleProjection } from '@hie/gateway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,8 @@ import { XC_ROOT } from './wire.js';
 import { xuaToken } from './xua.js';
 
 const rows = useSampleProjection();
+/** The hubs' OID root (DEFAULT_HUB_SETTINGS): the regional id domain is `<root>.0.2`. */
+const HUB_OID_ROOT = '1.2.392.200284';
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../ihe/fixtures');
 const ALL = Object.keys(CATEGORIES);
 // Network A (晴れやかネット): a hospital with a gateway, a clinic in the agreement with HM-net, one not.
@@ -63,6 +66,43 @@ const binaryRow = (patient: string): GwResourceTable => ({
         id: `${patient}.DOC.1`,
         contentType: 'application/pdf',
         data: PDF.toString('base64'),
+      },
+      'document',
+    ),
+  ),
+});
+
+/** The referral letter's DocumentReference (what XCA's FindDocuments lists), its file the Binary above. */
+const letterRow = (patient: string): GwResourceTable => ({
+  resource_type: 'DocumentReference',
+  id: `${patient}.DOC`,
+  patient_id: patient,
+  category: 'document',
+  date: '2026-01-05',
+  code: null,
+  record_key: `${patient}.DOC.`,
+  file_path: 'doc/1.pdf',
+  version_id: 1,
+  last_updated: '2026-11-01T00:00:00.000Z',
+  json: JSON.stringify(
+    withCategoryTag(
+      {
+        resourceType: 'DocumentReference',
+        id: `${patient}.DOC`,
+        status: 'current',
+        type: { coding: [{ system: 'urn:oid:1.2.392.200250.2.2.2', code: '01', display: '診療情報提供書' }] },
+        subject: { reference: `Patient/${patientResourceId(patient)}` },
+        date: '2026-01-05T10:00:00+09:00',
+        description: '診療情報提供書',
+        content: [
+          {
+            attachment: {
+              contentType: 'application/pdf',
+              url: `Binary/${patient}.DOC.1`,
+              title: 'letter.pdf',
+            },
+          },
+        ],
       },
       'document',
     ),
@@ -122,7 +162,14 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
       .sort(([p, x], [q, y]) => y - x || (p < q ? -1 : 1))
       .map(([p]) => p);
     aRows = rowsAs(rows, p1, 'A1');
-    bRows = [...rowsAs(rows, p2, 'H77'), ...rowsAs(rows, p2, 'H78'), binaryRow('H77'), binaryRow('H78')];
+    bRows = [
+      ...rowsAs(rows, p2, 'H77'),
+      ...rowsAs(rows, p2, 'H78'),
+      binaryRow('H77'),
+      binaryRow('H78'),
+      letterRow('H77'),
+      letterRow('H78'),
+    ];
     aGateway = await startGateway('sqlite', a.deps, {
       oid: A_HOSPITAL,
       name: '岡山南病院',
@@ -625,6 +672,57 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
       expect(await bound.text()).toContain('xua-wrong-operation');
       const searched = (await auditsAt('b', 'search')).filter((e) => e.detail?.via === 'xcpd');
       expect(searched.map((e) => e.entities)).toContainEqual([bBorder]);
+    });
+
+    it('XCA ITI-38/39 (SOAP, MTOM): FindDocuments lists HM-net’s letter, Retrieve returns its bytes, under HM-net’s rules', async () => {
+      const regional = `${HUB_OID_ROOT}.0.2`;
+      const soap = (action: string, body: string, assertion: string) =>
+        `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://www.w3.org/2005/08/addressing"><env:Header><wsa:Action env:mustUnderstand="true">${action}</wsa:Action><wsa:MessageID>urn:uuid:${randomUUID()}</wsa:MessageID><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">${assertion}</wsse:Security></env:Header><env:Body>${body}</env:Body></env:Envelope>`;
+      const xua = () => {
+        const a = assertionElement({
+          issuer: nets.idp.entityId,
+          audience: nets.sp.identity.entityId,
+          recipient: `${bUrl}/xc/ihe/xca`,
+          inResponseTo: null,
+          user: userOf(clinicDoctor),
+          sessionIndex: '_x',
+          now: new Date(),
+          lifetimeSeconds: 60,
+        });
+        return sign(nets.idp.keys, a.xml, a.id, 'Assertion');
+      };
+      const find = (person: string) =>
+        `<query:AdhocQueryRequest xmlns:query="urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0" xmlns:rim="urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0"><query:ResponseOption returnType="LeafClass" returnComposedObjects="true"/><rim:AdhocQuery id="urn:uuid:14d4debf-8f97-4251-9a74-a90016b0af0d"><rim:Slot name="$XDSDocumentEntryPatientId"><rim:ValueList><rim:Value>'${person}^^^&amp;${regional}&amp;ISO'</rim:Value></rim:ValueList></rim:Slot><rim:Slot name="$XDSDocumentEntryStatus"><rim:ValueList><rim:Value>('urn:oasis:names:tc:ebxml-regrep:StatusType:Approved')</rim:Value></rim:ValueList></rim:Slot></rim:AdhocQuery></query:AdhocQueryRequest>`;
+      const post = (action: string, body: string) =>
+        fetch(`${bUrl}/xc/ihe/xca`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/soap+xml; charset=UTF-8' },
+          body: soap(action, body, xua()),
+        });
+      const listed = await (await post('urn:ihe:iti:2007:CrossGatewayQuery', find(bBorder))).text();
+      expect(listed).toContain('urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success');
+      expect(listed).toContain(`value="${B_HOSPITAL}^H77.DOC.1"`);
+      expect(listed).toContain('mimeType="application/pdf"');
+      expect(listed).not.toContain('H78');
+      // A patient HM-net does not show to our clinic: XDSUnknownPatientId, nothing listed.
+      const hidden = await (await post('urn:ihe:iti:2007:CrossGatewayQuery', find(bWithheld))).text();
+      expect(hidden).toContain('XDSUnknownPatientId');
+      expect(hidden).not.toContain('ExtrinsicObject');
+      const retrieve = (uniqueId: string) =>
+        `<xds:RetrieveDocumentSetRequest xmlns:xds="urn:ihe:iti:xds-b:2007"><xds:DocumentRequest><xds:RepositoryUniqueId>${B_HOSPITAL}</xds:RepositoryUniqueId><xds:DocumentUniqueId>${uniqueId}</xds:DocumentUniqueId></xds:DocumentRequest></xds:RetrieveDocumentSetRequest>`;
+      const got = await post('urn:ihe:iti:2007:CrossGatewayRetrieve', retrieve(`${B_HOSPITAL}^H77.DOC.1`));
+      expect(got.status).toBe(200);
+      expect(got.headers.get('content-type')).toMatch(/^multipart\/related/);
+      const bytes = Buffer.from(await got.arrayBuffer());
+      expect(bytes.includes(PDF)).toBe(true);
+      expect(bytes.toString('latin1')).toMatch(/<xop:Include href="cid:/);
+      // A document this user's query never listed (another patient's): unknown, no bytes.
+      const other = await post('urn:ihe:iti:2007:CrossGatewayRetrieve', retrieve(`${B_HOSPITAL}^H78.DOC.1`));
+      const otherText = Buffer.from(await other.arrayBuffer()).toString('latin1');
+      expect(otherText).toContain('XDSDocumentUniqueIdError');
+      expect(otherText.includes(PDF.toString('latin1'))).toBe(false);
+      const viewed = (await auditsAt('b', 'view')).filter((e) => e.detail?.via === 'xca');
+      expect(viewed.map((e) => e.detail?.operation)).toEqual(expect.arrayContaining(['ITI-38', 'ITI-39']));
     });
 
     it('B’s own rules: no fishing, a patient B does not show is 404, a facility B did not open, a revoked user', async () => {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
 import { type HubDeps, HubError, type HubPrincipal, type HubRoutes } from '../http.js';
+import { hubOids, V3 } from '../ihe/v3.js';
 import { kanaKey } from '../mpi/normalize.js';
 import { searchPersons } from '../mpi/pdq.js';
 import { tokyoDay } from '../policy/decide.js';
@@ -13,6 +14,7 @@ import type { SamlSp } from '../saml/sp/routes.js';
 import { userOfAssertion } from '../saml/sp/users.js';
 import { askedCategories, fetchBinary, MAX_PER_SOURCE } from '../viewing/gateway-client.js';
 import { entitiesOf, entityOf, fanOut, sourcesDetail, visiblePerson } from '../viewing/views.js';
+import { type SoapOperation, soapGatewayAnswer, XCA_PATH, XCPD_PATH } from './soap-gateway.js';
 import {
   GENDER_OF_SEX,
   SEX_OF_GENDER,
@@ -21,7 +23,18 @@ import {
   SOURCE_TOTAL,
   XC_ROOT,
 } from './wire.js';
-import { XCPD_PATH, xcpdAnswer } from './xcpd.js';
+import {
+  crossGatewayQuery,
+  crossGatewayRetrieve,
+  QUERY,
+  retrieveResponse,
+  XCA_QUERY_ACTION,
+  XCA_QUERY_ANSWER,
+  XCA_RETRIEVE_ACTION,
+  XCA_RETRIEVE_ANSWER,
+  XDS,
+} from './xca.js';
+import { crossGatewayPatientDiscovery, XCPD_ACTION, XCPD_ANSWER } from './xcpd.js';
 import { type Asserted, verifyXua, type XuaTrust } from './xua.js';
 
 const pdqQuery = z.object({
@@ -77,15 +90,58 @@ export function partnerRespondingRoutes(sp: SamlSp): HubRoutes {
             once,
           }
         : null;
-    // The SOAP binding (XCPD ITI-55): the same discovery under the same rules (partner/xcpd.ts).
+    // The SOAP binding (XCPD ITI-55, XCA ITI-38/39): the same rules (partner/soap-gateway.ts).
+    const community = () => `urn:oid:${hubOids(deps.settings).homeCommunity}`;
+    const xcpd = new Map<string, SoapOperation>([
+      [
+        XCPD_ACTION,
+        {
+          body: { ns: V3, name: 'PRPA_IN201305UV02' },
+          handle: async (principal, asserted, payload, address) => ({
+            action: XCPD_ANSWER,
+            body: await crossGatewayPatientDiscovery(deps, principal, asserted, payload, address),
+          }),
+        },
+      ],
+    ]);
+    const xca = new Map<string, SoapOperation>([
+      [
+        XCA_QUERY_ACTION,
+        {
+          body: { ns: QUERY, name: 'AdhocQueryRequest' },
+          handle: async (principal, asserted, payload, address) => ({
+            action: XCA_QUERY_ANSWER,
+            body: await crossGatewayQuery(deps, principal, asserted, payload, address),
+          }),
+        },
+      ],
+      [
+        XCA_RETRIEVE_ACTION,
+        {
+          body: { ns: XDS, name: 'RetrieveDocumentSetRequest' },
+          handle: async (principal, asserted, payload, address) => {
+            const results = await crossGatewayRetrieve(deps, principal, asserted, payload, address);
+            return {
+              action: XCA_RETRIEVE_ANSWER,
+              body: retrieveResponse(results, community()),
+              parts: results.flatMap((r) => (r.ok ? [{ cid: r.cid, type: r.mimeType, bytes: r.bytes }] : [])),
+            };
+          },
+        },
+      ],
+    ]);
     await app.register(async (scoped) => {
       scoped.addContentTypeParser(
-        ['application/soap+xml', 'text/xml'],
-        { parseAs: 'buffer', bodyLimit: 1024 * 1024 },
+        ['application/soap+xml', 'text/xml', 'multipart/related'],
+        { parseAs: 'buffer', bodyLimit: 2 * 1024 * 1024 },
         (_request, body, done) => done(null, body),
       );
+      const principal = (asserted: Asserted) => principalOf(deps, asserted);
       scoped.post(XCPD_PATH, { schema: { hide: true } }, (request, reply) =>
-        xcpdAnswer(deps, trust(), request, reply, (asserted) => principalOf(deps, asserted)),
+        soapGatewayAnswer(deps, trust(), request, reply, principal, xcpd),
+      );
+      scoped.post(XCA_PATH, { schema: { hide: true } }, (request, reply) =>
+        soapGatewayAnswer(deps, trust(), request, reply, principal, xca),
       );
     });
 
