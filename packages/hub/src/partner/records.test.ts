@@ -11,6 +11,7 @@ import { useSampleProjection } from '@hie/gateway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubRoutes } from '../api/build.js';
 import type { HubPrincipal } from '../http.js';
+import { gazelleErrors } from '../ihe/testing.js';
 import { DEFAULT_PROFESSION_POLICY } from '../policy/matrix.js';
 import { loadOrCreateSamlKeys } from '../saml/keys.js';
 import type { AssertedUser } from '../saml/response.js';
@@ -645,6 +646,8 @@ describe.each(TEST_ENGINES)('records into our timeline from a partner network (%
       expect(found.status, answer).toBe(200);
       expect(answer).toContain('CrossGatewayPatientDiscovery');
       expect(answer).toContain('<queryResponseCode code="OK"/>');
+      // The answer passes the Gazelle PIX/PDQ V3 Schematron in the PRPA_IN201306UV02 phase.
+      expect(gazelleErrors(answer)).toEqual([]);
       expect(answer).toContain(`extension="${bBorder}"`);
       expect(answer).toMatch(
         /<custodian typeCode="CST"><assignedEntity classCode="ASSIGNED"><id root="[\d.]+"\/>/,
