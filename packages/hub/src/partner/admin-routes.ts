@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { agentOf, auditHub } from '../audit-record.js';
 import { assertFacilitiesExist } from '../directory/user-access.js';
@@ -8,6 +8,7 @@ import type { ServiceProvider } from '../saml/metadata.js';
 import type { SamlSp } from '../saml/sp/routes.js';
 import type { TrustedIdp } from '../saml/sp/trusted-idp.js';
 import {
+  type IdpOptions,
   idpOf,
   listRegisteredPartners,
   removeRegistration,
@@ -93,6 +94,40 @@ export function partnerAdminRoutes(idp: SamlIdp | null, sp: SamlSp | null): HubR
         `the metadata cannot be used: ${e instanceof Error ? e.message : String(e)}`,
       );
 
+    /** Parses the metadata, refuses the config's entities, saves, puts it live, audits: 201 new, 200 updated. */
+    const register = async <T extends { entityId: string }>(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      principal: HubPrincipal,
+      role: 'sp' | 'idp',
+      metadata: string,
+      options: SpOptions | IdpOptions,
+      live: Map<string, T>,
+      parse: () => T,
+      detail: Record<string, string>,
+    ) => {
+      let parsed: T;
+      try {
+        parsed = parse();
+      } catch (e) {
+        throw invalid(e);
+      }
+      await notConfigured(role, parsed.entityId);
+      const saved = await saveRegistration(
+        deps.store,
+        { role, entityId: parsed.entityId, name: options.name, metadata, options },
+        principal.userId,
+        deps.now(),
+      );
+      live.set(parsed.entityId, parsed);
+      await audit(request, principal, `saml-partner-${role}`, `saml-${role}/${parsed.entityId}`, {
+        name: options.name,
+        ...detail,
+        created: String(saved.created),
+      });
+      return reply.status(saved.created ? 201 : 200).send({ id: saved.id, entityId: parsed.entityId });
+    };
+
     app.get(
       '/admin/saml/partners',
       { schema: { tags, summary: 'The SAML partners: from the config file and registered by the office' } },
@@ -165,27 +200,21 @@ export function partnerAdminRoutes(idp: SamlIdp | null, sp: SamlSp | null): HubR
             },
           );
         await assertFacilitiesExist(deps.store.db, options.facilities ?? []);
-        let parsed: ServiceProvider;
-        try {
-          parsed = spOf(body.metadata, options);
-        } catch (e) {
-          throw invalid(e);
-        }
-        await notConfigured('sp', parsed.entityId);
-        const saved = await saveRegistration(
-          deps.store,
-          { role: 'sp', entityId: parsed.entityId, name: body.name, metadata: body.metadata, options },
-          principal.userId,
-          deps.now(),
+        const map = idp.serviceProviders as Map<string, ServiceProvider>;
+        return register(
+          request,
+          reply,
+          principal,
+          'sp',
+          body.metadata,
+          options,
+          map,
+          () => spOf(body.metadata, options),
+          {
+            facilities: (options.facilities ?? []).join(','),
+            records: options.records ?? '',
+          },
         );
-        (idp.serviceProviders as Map<string, ServiceProvider>).set(parsed.entityId, parsed);
-        await audit(request, principal, 'saml-partner-sp', `saml-sp/${parsed.entityId}`, {
-          name: body.name,
-          facilities: (options.facilities ?? []).join(','),
-          records: options.records ?? '',
-          created: String(saved.created),
-        });
-        return reply.status(saved.created ? 201 : 200).send({ id: saved.id, entityId: parsed.entityId });
       },
     );
 
@@ -210,28 +239,22 @@ export function partnerAdminRoutes(idp: SamlIdp | null, sp: SamlSp | null): HubR
           partnerRecords: body.partnerRecords,
           subjectAttribute: body.subjectAttribute ?? null,
         };
-        let parsed: TrustedIdp;
-        try {
-          parsed = idpOf(body.metadata, options);
-        } catch (e) {
-          throw invalid(e);
-        }
-        await notConfigured('idp', parsed.entityId);
-        const saved = await saveRegistration(
-          deps.store,
-          { role: 'idp', entityId: parsed.entityId, name: body.name, metadata: body.metadata, options },
-          principal.userId,
-          deps.now(),
+        const map = sp.identityProviders as Map<string, TrustedIdp>;
+        return register(
+          request,
+          reply,
+          principal,
+          'idp',
+          body.metadata,
+          options,
+          map,
+          () => idpOf(body.metadata, options),
+          {
+            allowUnsolicited: String(body.allowUnsolicited),
+            patientLanding: String(body.patientLanding),
+            partnerRecords: String(body.partnerRecords),
+          },
         );
-        (sp.identityProviders as Map<string, TrustedIdp>).set(parsed.entityId, parsed);
-        await audit(request, principal, 'saml-partner-idp', `saml-idp/${parsed.entityId}`, {
-          name: body.name,
-          allowUnsolicited: String(body.allowUnsolicited),
-          patientLanding: String(body.patientLanding),
-          partnerRecords: String(body.partnerRecords),
-          created: String(saved.created),
-        });
-        return reply.status(saved.created ? 201 : 200).send({ id: saved.id, entityId: parsed.entityId });
       },
     );
 

@@ -48,10 +48,10 @@ const BORDER = { nameKanji: '国境 一郎', nameKana: 'コッキョウ イチ�
 const WITHHELD = { nameKanji: '井原 和子', nameKana: 'イバラ カズコ', birthDate: '1951-09-30', sex: 'F' };
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-/** A referral letter (PDF) of a patient at B's hospital. */
-const binaryRow = (patient: string): GwResourceTable => ({
-  resource_type: 'Binary',
-  id: `${patient}.DOC.1`,
+/** A gateway row of a patient's referral letter (category document) for `resource`. */
+const documentRow = (patient: string, resource: { resourceType: string; id: string }): GwResourceTable => ({
+  resource_type: resource.resourceType,
+  id: resource.id,
   patient_id: patient,
   category: 'document',
   date: '2026-01-05',
@@ -60,55 +60,30 @@ const binaryRow = (patient: string): GwResourceTable => ({
   file_path: 'doc/1.pdf',
   version_id: 1,
   last_updated: '2026-11-01T00:00:00.000Z',
-  json: JSON.stringify(
-    withCategoryTag(
-      {
-        resourceType: 'Binary',
-        id: `${patient}.DOC.1`,
-        contentType: 'application/pdf',
-        data: PDF.toString('base64'),
-      },
-      'document',
-    ),
-  ),
+  json: JSON.stringify(withCategoryTag(resource, 'document')),
 });
-
-/** The referral letter's DocumentReference (what XCA's FindDocuments lists), its file the Binary above. */
-const letterRow = (patient: string): GwResourceTable => ({
-  resource_type: 'DocumentReference',
-  id: `${patient}.DOC`,
-  patient_id: patient,
-  category: 'document',
-  date: '2026-01-05',
-  code: null,
-  record_key: `${patient}.DOC.`,
-  file_path: 'doc/1.pdf',
-  version_id: 1,
-  last_updated: '2026-11-01T00:00:00.000Z',
-  json: JSON.stringify(
-    withCategoryTag(
-      {
-        resourceType: 'DocumentReference',
-        id: `${patient}.DOC`,
-        status: 'current',
-        type: { coding: [{ system: 'urn:oid:1.2.392.200250.2.2.2', code: '01', display: '診療情報提供書' }] },
-        subject: { reference: `Patient/${patientResourceId(patient)}` },
-        date: '2026-01-05T10:00:00+09:00',
-        description: '診療情報提供書',
-        content: [
-          {
-            attachment: {
-              contentType: 'application/pdf',
-              url: `Binary/${patient}.DOC.1`,
-              title: 'letter.pdf',
-            },
-          },
-        ],
-      },
-      'document',
-    ),
-  ),
-});
+/** The letter's file (a PDF). */
+const binaryRow = (patient: string) =>
+  documentRow(patient, {
+    resourceType: 'Binary',
+    id: `${patient}.DOC.1`,
+    contentType: 'application/pdf',
+    data: PDF.toString('base64'),
+  } as { resourceType: string; id: string });
+/** The letter's DocumentReference (what XCA's FindDocuments lists), its file the Binary above. */
+const letterRow = (patient: string) =>
+  documentRow(patient, {
+    resourceType: 'DocumentReference',
+    id: `${patient}.DOC`,
+    status: 'current',
+    type: { coding: [{ system: 'urn:oid:1.2.392.200250.2.2.2', code: '01', display: '診療情報提供書' }] },
+    subject: { reference: `Patient/${patientResourceId(patient)}` },
+    date: '2026-01-05T10:00:00+09:00',
+    description: '診療情報提供書',
+    content: [
+      { attachment: { contentType: 'application/pdf', url: `Binary/${patient}.DOC.1`, title: 'letter.pdf' } },
+    ],
+  } as { resourceType: string; id: string });
 
 interface Entry {
   facilityOid: string;
