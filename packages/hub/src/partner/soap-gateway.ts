@@ -91,7 +91,7 @@ export async function soapGatewayAnswer(
     if (!fault) request.log.error({ err: error }, 'partner SOAP request failed');
     const sent =
       fault ?? new SoapFault('Receiver', 'internal', 'the hub could not answer; the error is logged');
-    if (sent.status === 401 || sent.status === 403)
+    if (sent.status !== 500)
       await auditHub(deps, [
         {
           type: 'partner',

@@ -26,8 +26,12 @@ export const XDS = 'urn:ihe:iti:xds-b:2007';
 const FIND_DOCUMENTS = 'urn:uuid:14d4debf-8f97-4251-9a74-a90016b0af0d';
 const STABLE = 'urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1';
 const APPROVED = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved';
+const DEPRECATED = 'urn:oasis:names:tc:ebxml-regrep:StatusType:Deprecated';
 const SUCCESS = 'urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success';
 const FAILURE = 'urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Failure';
+const PARTIAL = 'urn:ihe:iti:2007:ResponseStatusType:PartialSuccess';
+/** Text for an attribute: no control characters (XML 1.0 forbids them). */
+const clean = (v: string) => v.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 const ERROR = 'urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Error';
 /** XDS DocumentEntry classification and identification schemes (ITI TF-3 4.2.5). */
 const SCHEME = {
@@ -54,7 +58,7 @@ class RegistryError extends Error {
 const slot = (name: string, ...values: string[]) =>
   el('rim:Slot', { name }, el('rim:ValueList', {}, ...values.map((v) => el('rim:Value', {}, t(v)))));
 const localized = (tag: 'rim:Name' | 'rim:Description', value: string) =>
-  el(tag, {}, el('rim:LocalizedString', { 'xml:lang': 'ja-JP', charset: 'UTF-8', value }));
+  el(tag, {}, el('rim:LocalizedString', { 'xml:lang': 'ja-JP', charset: 'UTF-8', value: clean(value) }));
 const uuidOf = (...parts: string[]) => {
   const h = createHash('sha256').update(parts.join('\n')).digest('hex');
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -104,7 +108,24 @@ export async function crossGatewayQuery(
         `the patient id must be ours (…^^^&${oids.regionalId}&ISO), as XCPD answered it`,
       );
     const personId = m[1] ?? '';
-    const { access } = await visiblePerson(deps, principal, personId, 'TREAT').catch(() => {
+    const { access } = await visiblePerson(deps, principal, personId, 'TREAT').catch(async () => {
+      await auditHub(deps, [
+        {
+          type: 'view',
+          action: 'R',
+          outcome: '4',
+          outcomeDescription: 'not visible or unknown',
+          agent: agentOf(principal, address),
+          patient: { personId },
+          purposeOfUse: 'TREAT',
+          detail: {
+            via: 'xca',
+            operation: 'ITI-38',
+            idp: asserted.idp.entityId,
+            assertion: asserted.assertionId,
+          },
+        },
+      ]);
       throw new RegistryError('XDSUnknownPatientId', 'no such patient (or not visible to you)');
     });
     const from = slots.get('$XDSDocumentEntryCreationTimeFrom')?.[0];
@@ -120,25 +141,34 @@ export async function crossGatewayQuery(
       documentEntries(e.resource, e.facilityOid, e.facilityName, e.localId, patient, community),
     );
     // What ITI-39 may then retrieve for this user: the documents this query listed, for an hour.
-    const listed = result.entries.flatMap((e) =>
-      binaryIdsOf(e.resource).map((b) => ({ key: retrievable(asserted, `${e.facilityOid}^${b}`), personId })),
-    );
+    const listed = [
+      ...new Map(
+        result.entries.flatMap((e) =>
+          binaryIdsOf(e.resource).map((b) => {
+            const key = retrievable(asserted, `${e.facilityOid}^${b}`);
+            return [key, { key, personId }] as const;
+          }),
+        ),
+      ).values(),
+    ];
     const until = new Date(deps.now().getTime() + 3600_000).toISOString();
     for (let i = 0; i < listed.length; i += 200) {
-      const chunk = listed.slice(i, i + 200);
-      await deps.store.db
-        .deleteFrom('hub_saml_once')
-        .where(
-          'key',
-          'in',
-          chunk.map((l) => l.key),
-        )
-        .execute();
       await deps.store.db
         .insertInto('hub_saml_once')
-        .values(chunk.map((l) => ({ key: l.key, value: l.personId, expires_at: until })))
+        .values(listed.slice(i, i + 200).map((l) => ({ key: l.key, value: l.personId, expires_at: until })))
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet((eb) => ({
+              value: eb.ref('excluded.value'),
+              expires_at: eb.ref('excluded.expires_at'),
+            })),
+        )
         .execute();
     }
+    const failed = result.sources.filter(
+      (x) => x.status === 'timeout' || x.status === 'error' || x.truncated,
+    );
     await auditHub(deps, [
       {
         type: 'view',
@@ -148,10 +178,34 @@ export async function crossGatewayQuery(
         patient: { personId },
         entities: result.entries.map((e) => entityOf(e.facilityOid, 'DocumentReference', e.resource.id)),
         purposeOfUse: 'TREAT',
-        detail: { view: 'xca-query', via: 'xca', operation: 'ITI-38', idp: asserted.idp.entityId },
+        detail: {
+          view: 'xca-query',
+          via: 'xca',
+          operation: 'ITI-38',
+          idp: asserted.idp.entityId,
+          assertion: asserted.assertionId,
+        },
       },
     ]);
-    return queryResponse(SUCCESS, entries.join(''));
+    // A facility that did not answer (or answered in part): PartialSuccess, one error each.
+    return queryResponse(
+      failed.length > 0 ? PARTIAL : SUCCESS,
+      entries.join(''),
+      failed.length > 0
+        ? el(
+            'rs:RegistryErrorList',
+            {},
+            ...failed.map((f) =>
+              el('rs:RegistryError', {
+                errorCode: f.truncated ? 'XDSTooManyResults' : 'XDSRegistryNotAvailable',
+                codeContext: clean(f.message ?? f.status),
+                severity: ERROR,
+                location: f.facilityOid,
+              }),
+            ),
+          )
+        : '',
+    );
   } catch (e) {
     if (!(e instanceof RegistryError)) throw e;
     return queryResponse(
@@ -235,7 +289,7 @@ function documentEntries(
           home: community,
           lid: id,
           objectType: STABLE,
-          status: APPROVED,
+          status: doc.status === 'superseded' ? DEPRECATED : APPROVED,
           mimeType: c.attachment?.contentType ?? 'application/octet-stream',
         },
         ...(created ? [slot('creationTime', created)] : []),
@@ -297,10 +351,15 @@ export async function listedPerson(
 }
 
 const binaryIdsOf = (resource: FhirResource) =>
-  ((resource as { content?: { attachment?: { url?: string } }[] }).content ?? []).flatMap((c) => {
-    const id = /^Binary\/([A-Za-z0-9.-]{1,64})$/.exec(c.attachment?.url ?? '')?.[1];
-    return id ? [id] : [];
-  });
+  (resource as { status?: string }).status === 'entered-in-error'
+    ? []
+    : ((resource as { content?: { attachment?: { url?: string } }[] }).content ?? []).flatMap((c) => {
+        const id = /^Binary\/([A-Za-z0-9.-]{1,64})$/.exec(c.attachment?.url ?? '')?.[1];
+        return id ? [id] : [];
+      });
+
+/** Most bytes one ITI-39 answer carries (the rest: XDSRepositoryError, ask again). */
+const MAX_RETRIEVE_BYTES = 100 * 1024 * 1024;
 
 /** One retrieved document: its ids and bytes, or the registry error for it. */
 export type Retrieved =
@@ -327,6 +386,8 @@ export async function crossGatewayRetrieve(
   if (requests.length === 0 || requests.length > 20)
     throw new HubError(400, 'invalid-request', 'one to twenty DocumentRequests');
   const out: Retrieved[] = [];
+  const asked = new Set<string>();
+  let sent = 0;
   for (const request of requests) {
     const field = (local: string) =>
       (
@@ -343,6 +404,8 @@ export async function crossGatewayRetrieve(
       code,
       message,
     });
+    if (asked.has(`${repository}\n${uniqueId}`)) continue;
+    asked.add(`${repository}\n${uniqueId}`);
     if (home && home !== community) {
       out.push(refuse('XDSUnknownCommunity', `this gateway answers ${community}`));
       continue;
@@ -359,9 +422,36 @@ export async function crossGatewayRetrieve(
           () => null,
         )
       : null;
-    const source = access?.records.find((r) => r.facilityOid === facilityOid);
-    const answer = source ? await fetchBinary(deps, principal, source, 'TREAT', binaryId) : null;
+    let answer: Awaited<ReturnType<typeof fetchBinary>> | null = null;
+    for (const source of access?.records.filter((r) => r.facilityOid === facilityOid) ?? []) {
+      answer = await fetchBinary(deps, principal, source, 'TREAT', binaryId);
+      if (answer.ok || answer.status !== 'not-found') break;
+    }
+    if (answer?.ok && sent + answer.bytes.length > MAX_RETRIEVE_BYTES) {
+      out.push(
+        refuse('XDSRepositoryError', 'the answer would be too large: ask for fewer documents at once'),
+      );
+      continue;
+    }
     if (!answer?.ok || !personId) {
+      await auditHub(deps, [
+        {
+          type: 'view',
+          action: 'R',
+          outcome: '4',
+          outcomeDescription: 'not listed, not visible or unknown',
+          agent: agentOf(principal, address),
+          ...(personId ? { patient: { personId } } : {}),
+          entities: [entityOf(facilityOid, 'Binary', binaryId)],
+          purposeOfUse: 'TREAT',
+          detail: {
+            via: 'xca',
+            operation: 'ITI-39',
+            idp: asserted.idp.entityId,
+            assertion: asserted.assertionId,
+          },
+        },
+      ]);
       out.push(
         answer && !answer.ok && answer.status !== 'not-found'
           ? refuse('XDSRepositoryError', answer.message)
@@ -369,6 +459,7 @@ export async function crossGatewayRetrieve(
       );
       continue;
     }
+    sent += answer.bytes.length;
     await auditHub(deps, [
       {
         type: 'view',
@@ -378,7 +469,13 @@ export async function crossGatewayRetrieve(
         patient: { personId },
         entities: [entityOf(facilityOid, 'Binary', binaryId)],
         purposeOfUse: 'TREAT',
-        detail: { view: 'binary', via: 'xca', operation: 'ITI-39', idp: asserted.idp.entityId },
+        detail: {
+          view: 'binary',
+          via: 'xca',
+          operation: 'ITI-39',
+          idp: asserted.idp.entityId,
+          assertion: asserted.assertionId,
+        },
       },
     ]);
     out.push({
@@ -396,12 +493,7 @@ export async function crossGatewayRetrieve(
 /** The RetrieveDocumentSetResponse (its Documents as xop:Include of the MTOM parts). */
 export function retrieveResponse(results: Retrieved[], community: string): string {
   const ok = results.filter((r) => r.ok);
-  const status =
-    ok.length === results.length
-      ? SUCCESS
-      : ok.length === 0
-        ? FAILURE
-        : 'urn:ihe:iti:2007:ResponseStatusType:PartialSuccess';
+  const status = ok.length === results.length ? SUCCESS : ok.length === 0 ? FAILURE : PARTIAL;
   const failed = results.filter((r): r is Extract<Retrieved, { ok: false }> => !r.ok);
   return el(
     'xds:RetrieveDocumentSetResponse',

@@ -151,6 +151,10 @@ export async function verifyXuaAssertion(
   const bearer = children(child(signed, SAML, 'Subject'), SAML, 'SubjectConfirmation').filter(
     (c) => attr(c, 'Method') === 'urn:oasis:names:tc:SAML:2.0:cm:bearer',
   );
+  // A bearer confirmation is required (holder-of-key or sender-vouches would need proof we do not ask);
+  // for our own FHIR calls, its Recipient is this endpoint.
+  if (bearer.length === 0)
+    throw refused('xua-wrong-recipient', 'the assertion has no bearer SubjectConfirmation', idp.entityId);
   if (
     request !== null &&
     !bearer.some((c) => attr(child(c, SAML, 'SubjectConfirmationData'), 'Recipient') === trust.recipient)
