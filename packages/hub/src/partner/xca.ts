@@ -157,12 +157,10 @@ export async function crossGatewayQuery(
         .insertInto('hub_saml_once')
         .values(listed.slice(i, i + 200).map((l) => ({ key: l.key, value: l.personId, expires_at: until })))
         .onConflict((oc) =>
-          oc
-            .column('key')
-            .doUpdateSet((eb) => ({
-              value: eb.ref('excluded.value'),
-              expires_at: eb.ref('excluded.expires_at'),
-            })),
+          oc.column('key').doUpdateSet((eb) => ({
+            value: eb.ref('excluded.value'),
+            expires_at: eb.ref('excluded.expires_at'),
+          })),
         )
         .execute();
     }
